@@ -1,0 +1,20 @@
+import { runNativeEngine } from '../engine/run-native.ts'
+import type { ResolvedLoadOptions } from '../options.ts'
+import type { AdapterRun, LoadAdapter } from './adapter.ts'
+
+/** The embedded undici engine: always available, no external tool needed. */
+export class NativeAdapter implements LoadAdapter {
+  readonly name = 'native' as const
+
+  async isAvailable(): Promise<boolean> {
+    return true
+  }
+
+  async version(): Promise<string> {
+    return process.versions.node
+  }
+
+  run(options: ResolvedLoadOptions): Promise<AdapterRun> {
+    return runNativeEngine(options)
+  }
+}

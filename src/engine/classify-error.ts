@@ -1,0 +1,61 @@
+import type { ErrorType } from '../types.ts'
+
+/** Thrown into an in-flight request when it runs past the per-request `timeout`. */
+export class RequestTimeoutError extends Error {
+  readonly code = 'PERF_REQUEST_TIMEOUT'
+
+  constructor(timeoutMs: number) {
+    super(`request exceeded the ${timeoutMs} ms timeout`)
+    this.name = 'RequestTimeoutError'
+  }
+}
+
+const BY_CODE: Record<string, ErrorType> = {
+  PERF_REQUEST_TIMEOUT: 'timeout',
+  UND_ERR_CONNECT_TIMEOUT: 'timeout',
+  UND_ERR_HEADERS_TIMEOUT: 'timeout',
+  UND_ERR_BODY_TIMEOUT: 'timeout',
+  ETIMEDOUT: 'timeout',
+  ECONNREFUSED: 'connection_refused',
+  ECONNRESET: 'connection_reset',
+  EPIPE: 'connection_reset',
+  ECONNABORTED: 'connection_reset',
+  UND_ERR_SOCKET: 'connection_reset',
+  ENOTFOUND: 'dns',
+  EAI_AGAIN: 'dns',
+  EAI_NONAME: 'dns',
+  EAI_FAIL: 'dns',
+  UND_ERR_RES_CONTENT_LENGTH_MISMATCH: 'invalid_response',
+  UND_ERR_HEADERS_OVERFLOW: 'invalid_response',
+  UND_ERR_RES_EXCEEDED_MAX_SIZE: 'invalid_response',
+}
+
+/** Maps a transport error (undici or node:net) to an ErrorType. */
+export function classifyError(error: unknown): ErrorType {
+  let current: unknown = error
+  // Walk the cause chain: undici wraps socket errors, Node wraps DNS failures.
+  for (let depth = 0; depth < 4 && current instanceof Error; depth++) {
+    const code = (current as { code?: unknown }).code
+    if (typeof code === 'string') {
+      const type = BY_CODE[code]
+      if (type !== undefined) return type
+      if (code.startsWith('HPE_')) return 'invalid_response'
+    }
+    if (current.name === 'HTTPParserError') return 'invalid_response'
+    current = current.cause
+  }
+  return 'other'
+}
+
+/** Maps an unexpected HTTP status to its ErrorType. */
+export function classifyStatus(status: number): ErrorType {
+  return status >= 500 ? 'http_5xx' : status >= 400 ? 'http_4xx' : 'unexpected_status'
+}
+
+/** A short message for an error, including its code when it has one. */
+export function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error)
+  const code = (error as { code?: unknown }).code
+  const cause = error.cause instanceof Error ? ` (${error.cause.message})` : ''
+  return `${typeof code === 'string' ? `${code}: ` : ''}${error.message}${cause}`
+}

@@ -1,0 +1,85 @@
+import type { ResolvedLoadOptions } from '../options.ts'
+import type { RunState, UserScheduler } from './run-state.ts'
+import { VirtualUser } from './virtual-user.ts'
+
+/**
+ * The closed model: `users` virtual users, each sending its next request as soon as the previous one ended,
+ * started linearly over `rampUp`, until `duration` ends or `requests` have been sent.
+ */
+export class ClosedModelExecutor implements UserScheduler {
+  readonly users: VirtualUser[] = []
+  private readonly state: RunState
+  private readonly options: ResolvedLoadOptions
+  private readonly startTimers: NodeJS.Timeout[] = []
+  private stopping = false
+  private issued = 0
+  private active = 0
+  private pendingStarts: number
+  private resolveDone: () => void = () => {}
+  readonly done: Promise<void>
+
+  constructor(state: RunState, options: ResolvedLoadOptions) {
+    this.state = state
+    this.options = options
+    this.pendingStarts = options.users
+    this.done = new Promise((resolve) => {
+      this.resolveDone = resolve
+    })
+  }
+
+  start(): void {
+    const { users, rampUpMs } = this.options
+    for (let index = 0; index < users; index++) {
+      const delayMs = users === 1 ? 0 : (rampUpMs * index) / users
+      if (delayMs === 0) this.startUser()
+      else this.startTimers.push(setTimeout(() => this.startUser(), delayMs))
+    }
+  }
+
+  /** No new requests from here on; in-flight ones finish (or time out). */
+  stop(): void {
+    if (this.stopping) return
+    this.stopping = true
+    for (const timer of this.startTimers) clearTimeout(timer)
+    this.pendingStarts = 0
+    this.checkDone()
+  }
+
+  onUserIdle(user: VirtualUser): void {
+    if (this.stopping || (this.options.requests !== undefined && this.issued >= this.options.requests)) {
+      user.retire()
+      return
+    }
+    this.issued++
+    user.send(this.state.now())
+  }
+
+  private startUser(): void {
+    if (this.stopping) return
+    this.pendingStarts--
+    const user = new VirtualUser(this.state, this, this.onRetired)
+    this.users.push(user)
+    this.active++
+    this.state.collector.setActiveUsers(this.active)
+    this.onUserIdle(user)
+  }
+
+  private readonly onRetired = (user: VirtualUser): void => {
+    this.active--
+    this.state.collector.setActiveUsers(this.active)
+    void user.client.close().catch(() => {})
+    this.checkDone()
+  }
+
+  private checkDone(): void {
+    if (this.active === 0 && (this.pendingStarts === 0 || this.allRequestsIssued())) {
+      this.stopping = true
+      for (const timer of this.startTimers) clearTimeout(timer)
+      this.resolveDone()
+    }
+  }
+
+  private allRequestsIssued(): boolean {
+    return this.options.requests !== undefined && this.issued >= this.options.requests
+  }
+}

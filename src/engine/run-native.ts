@@ -1,0 +1,79 @@
+import type { AdapterRun } from '../adapters/adapter.ts'
+import { MetricsCollector } from '../metrics/collector.ts'
+import type { ResolvedLoadOptions } from '../options.ts'
+import { RequestTimeoutError } from './classify-error.ts'
+import { ClosedModelExecutor } from './closed-model.ts'
+import type { RunState } from './run-state.ts'
+
+function buildState(options: ResolvedLoadOptions, collector: MetricsCollector): RunState {
+  const { url } = options
+  return {
+    collector,
+    origin: url.origin,
+    request: {
+      path: `${url.pathname}${url.search}`,
+      method: options.method,
+      headers: options.headers,
+      body: options.body ?? null,
+    },
+    timeoutMs: options.timeoutMs,
+    expectStatus: options.expectStatus,
+    check: options.check,
+    now: performance.now.bind(performance),
+    aborted: false,
+  }
+}
+
+/** Runs the native undici engine for one load test. */
+export async function runNativeEngine(options: ResolvedLoadOptions): Promise<AdapterRun> {
+  const collector = new MetricsCollector()
+  const state = buildState(options, collector)
+  const executor = new ClosedModelExecutor(state, options)
+  const { signal } = options
+  if (signal?.aborted) {
+    collector.start()
+    collector.stop()
+    return { metrics: collector.getMetrics(), timeline: collector.getTimeline(), aborted: true, warnings: [] }
+  }
+
+  const abort = (): void => {
+    state.aborted = true
+    executor.stop()
+    const reason = new Error('load test aborted')
+    for (const user of executor.users) {
+      user.abort(reason)
+      void user.client.destroy(reason).catch(() => {})
+    }
+  }
+  signal?.addEventListener('abort', abort, { once: true })
+
+  // One sweep for all users instead of a timer per request.
+  const sweepEveryMs = Math.min(250, Math.max(10, options.timeoutMs / 10))
+  const sweep = setInterval(() => {
+    const now = state.now()
+    for (const user of executor.users) {
+      if (user.inFlight && now - user.sentAt > options.timeoutMs)
+        user.abort(new RequestTimeoutError(options.timeoutMs))
+    }
+  }, sweepEveryMs)
+  const durationTimer =
+    options.durationMs === undefined ? undefined : setTimeout(() => executor.stop(), options.durationMs)
+
+  collector.start()
+  try {
+    executor.start()
+    await executor.done
+  } finally {
+    collector.stop()
+    clearInterval(sweep)
+    if (durationTimer !== undefined) clearTimeout(durationTimer)
+    signal?.removeEventListener('abort', abort)
+    await Promise.all(executor.users.map((user) => user.client.close().catch(() => {})))
+  }
+  return {
+    metrics: collector.getMetrics(),
+    timeline: collector.getTimeline(),
+    aborted: state.aborted,
+    warnings: [],
+  }
+}

@@ -1,0 +1,150 @@
+/** Stable error codes. Match on `error.code`, not on messages. */
+export type PerfErrorCode =
+  | 'PERF_INVALID_OPTION'
+  | 'PERF_INVALID_THRESHOLD'
+  | 'PERF_INVALID_CONFIG'
+  | 'PERF_TOOL_NOT_FOUND'
+  | 'PERF_TOOL_FAILED'
+  | 'PERF_TOOL_UNSUPPORTED_OPTION'
+  | 'PERF_PARSE_ERROR'
+  | 'PERF_BASELINE_ERROR'
+  | 'PERF_CLIENT_CLOSED'
+
+/** Base of every error perfspec throws. */
+export class PerfError extends Error {
+  readonly code: PerfErrorCode
+
+  constructor(code: PerfErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.name = 'PerfError'
+    this.code = code
+  }
+}
+
+/** An option has the wrong type or value. Thrown before any request is sent. */
+export class InvalidOptionError extends PerfError {
+  override readonly code = 'PERF_INVALID_OPTION' as const
+  /** The option's name, e.g. `users` or `headers.authorization`. */
+  readonly option: string
+
+  constructor(option: string, message: string) {
+    super('PERF_INVALID_OPTION', message)
+    this.name = 'InvalidOptionError'
+    this.option = option
+  }
+}
+
+/** A threshold has an unknown key or an expression that does not parse. */
+export class InvalidThresholdError extends PerfError {
+  override readonly code = 'PERF_INVALID_THRESHOLD' as const
+
+  constructor(message: string) {
+    super('PERF_INVALID_THRESHOLD', message)
+    this.name = 'InvalidThresholdError'
+  }
+}
+
+/** A configuration file (config/qa.yaml) is malformed. */
+export class InvalidConfigError extends PerfError {
+  override readonly code = 'PERF_INVALID_CONFIG' as const
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('PERF_INVALID_CONFIG', message, options)
+    this.name = 'InvalidConfigError'
+  }
+}
+
+/** An external tool (k6, ab, locust) is not installed or not at the given path. */
+export class ToolNotFoundError extends PerfError {
+  override readonly code = 'PERF_TOOL_NOT_FOUND' as const
+  readonly tool: string
+  readonly installHint: string
+
+  constructor(tool: string, binary: string, installHint: string) {
+    super('PERF_TOOL_NOT_FOUND', `${tool} not found (looked for \`${binary}\`). Install it: ${installHint}`)
+    this.name = 'ToolNotFoundError'
+    this.tool = tool
+    this.installHint = installHint
+  }
+}
+
+/** An external tool exited with an error. */
+export class ToolFailedError extends PerfError {
+  override readonly code = 'PERF_TOOL_FAILED' as const
+  readonly tool: string
+  readonly exitCode: number | undefined
+  readonly signal: string | undefined
+  readonly stderrTail: string
+
+  constructor(
+    tool: string,
+    details: {
+      exitCode?: number | undefined
+      signal?: string | undefined
+      stderrTail: string
+      reason?: string
+    },
+  ) {
+    const how =
+      details.reason ??
+      (details.signal ? `was killed by ${details.signal}` : `exited with code ${details.exitCode}`)
+    super('PERF_TOOL_FAILED', `${tool} ${how}${details.stderrTail ? `:\n${details.stderrTail}` : ''}`)
+    this.name = 'ToolFailedError'
+    this.tool = tool
+    this.exitCode = details.exitCode
+    this.signal = details.signal
+    this.stderrTail = details.stderrTail
+  }
+}
+
+/** The chosen tool cannot do what the options ask (e.g. ab has no ramp-up). */
+export class UnsupportedOptionError extends PerfError {
+  override readonly code = 'PERF_TOOL_UNSUPPORTED_OPTION' as const
+  readonly tool: string
+  readonly option: string
+
+  constructor(tool: string, option: string, why: string) {
+    super('PERF_TOOL_UNSUPPORTED_OPTION', `${tool} does not support \`${option}\`: ${why}`)
+    this.name = 'UnsupportedOptionError'
+    this.tool = tool
+    this.option = option
+  }
+}
+
+/** A tool's output could not be read. */
+export class ParseError extends PerfError {
+  override readonly code = 'PERF_PARSE_ERROR' as const
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('PERF_PARSE_ERROR', message, options)
+    this.name = 'ParseError'
+  }
+}
+
+/** A baseline file is missing (under CI) or corrupt. */
+export class BaselineError extends PerfError {
+  override readonly code = 'PERF_BASELINE_ERROR' as const
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('PERF_BASELINE_ERROR', message, options)
+    this.name = 'BaselineError'
+  }
+}
+
+/** The PerformanceClient was used after `close()`. */
+export class ClientClosedError extends PerfError {
+  override readonly code = 'PERF_CLIENT_CLOSED' as const
+
+  constructor() {
+    super('PERF_CLIENT_CLOSED', 'This PerformanceClient is closed; create a new one.')
+    this.name = 'ClientClosedError'
+  }
+}
+
+/** True for any error perfspec threw; narrows on `code` when given. */
+export function isPerfError<C extends PerfErrorCode>(
+  error: unknown,
+  code?: C,
+): error is PerfError & { code: C } {
+  return error instanceof PerfError && (code === undefined || error.code === code)
+}

@@ -1,0 +1,45 @@
+import type { AdapterRun } from '../adapters/adapter.ts'
+import type { ResolvedLoadOptions } from '../options.ts'
+import { redactHeaders, redactUrl } from '../redact.ts'
+import type { LoadTestResult, RedactedOptions, ToolName } from '../types.ts'
+import { evaluateThresholds } from './thresholds.ts'
+
+/** The JSON-safe, credential-free subset of the options a result records. */
+export function redactOptions(options: ResolvedLoadOptions): RedactedOptions {
+  const redacted: RedactedOptions = {
+    url: redactUrl(options.url),
+    method: options.method,
+    users: options.users,
+    rampUpMs: options.rampUpMs,
+    timeoutMs: options.timeoutMs,
+    headers: redactHeaders(options.headers),
+  }
+  if (options.durationMs !== undefined) redacted.durationMs = options.durationMs
+  if (options.requests !== undefined) redacted.requests = options.requests
+  if (options.rate !== undefined) redacted.rate = options.rate
+  return redacted
+}
+
+/** Turns what an engine or adapter measured into the one result model. */
+export function buildResult(
+  run: AdapterRun,
+  options: ResolvedLoadOptions,
+  tool: ToolName,
+  startedAt: Date,
+): LoadTestResult {
+  const thresholds = evaluateThresholds(options.thresholds, run.metrics)
+  return {
+    kind: 'load',
+    success: thresholds.every((threshold) => threshold.passed),
+    aborted: run.aborted,
+    tool,
+    name: options.name,
+    metrics: run.metrics,
+    timeline: run.timeline,
+    thresholds,
+    warnings: run.warnings,
+    startedAt: startedAt.toISOString(),
+    durationMs: run.metrics.durationMs,
+    options: redactOptions(options),
+  }
+}

@@ -1,0 +1,193 @@
+import type { ErrorSummary, ErrorType, LoadMetrics, TimelinePoint } from '../types.ts'
+import { createLatencyHistogram, type LatencyHistogram, percentileMs, toHistogramValue } from './histogram.ts'
+
+const SAMPLE_MESSAGES_PER_TYPE = 5
+const TIMELINE_INTERVAL_MS = 1000
+/** Timeline points kept; a longer run keeps the first ones (24 h at one point per second). */
+const MAX_TIMELINE_POINTS = 86_400
+
+export interface MetricsCollectorOptions {
+  /** Keep a per-second timeline. @default true */
+  timeline?: boolean
+  /** Clock in ms; injectable for tests. @default performance.now */
+  now?: () => number
+}
+
+/**
+ * Collects response times, errors, status codes and bytes while a run goes on. Memory is fixed: latencies go
+ * into an HDR histogram (µs resolution, 3 significant digits), never into an array.
+ *
+ * Semantics: every request ends in exactly one `recordResponseTime` (a success) or one `recordError` (a
+ * failure, with its latency when a response arrived). `recordStatus` only tallies status codes.
+ */
+export class MetricsCollector {
+  // Per-request writes go to the current second's histogram only; it is folded into `total` once a second.
+  private readonly interval: LatencyHistogram = createLatencyHistogram()
+  private readonly total: LatencyHistogram = createLatencyHistogram()
+  private readonly now: () => number
+  private readonly keepTimeline: boolean
+  private readonly errors = new Map<ErrorType, ErrorSummary>()
+  private readonly statusCounts = new Map<number, number>()
+  private readonly timelinePoints: TimelinePoint[] = []
+  private timer: NodeJS.Timeout | undefined
+  private startedAt = 0
+  private stoppedAt: number | undefined
+  private successCount = 0
+  private failureCount = 0
+  private latencyCount = 0
+  private latencySum = 0
+  private latencySumOfSquares = 0
+  private latencyMin = Number.POSITIVE_INFINITY
+  private latencyMax = 0
+  private bytes = 0
+  private intervalRequests = 0
+  private intervalErrors = 0
+  private users = 0
+
+  constructor(options: MetricsCollectorOptions = {}) {
+    this.now = options.now ?? performance.now.bind(performance)
+    this.keepTimeline = options.timeline ?? true
+  }
+
+  /** Starts the clock (and the per-second timeline). */
+  start(): void {
+    this.startedAt = this.now()
+    this.stoppedAt = undefined
+    if (this.keepTimeline && this.timer === undefined) {
+      this.timer = setInterval(() => this.tick(), TIMELINE_INTERVAL_MS)
+      this.timer.unref()
+    }
+  }
+
+  /** Stops the clock; metrics are frozen from here on. */
+  stop(): void {
+    if (this.stoppedAt !== undefined) return
+    this.stoppedAt = this.now()
+    if (this.timer !== undefined) clearInterval(this.timer)
+    this.timer = undefined
+    // The last, partial second becomes a point only when something happened in it.
+    if (this.intervalRequests > 0 || this.timelinePoints.length === 0) this.tick()
+  }
+
+  /** A successful request and its response time in ms. */
+  recordResponseTime(ms: number): void {
+    this.successCount++
+    this.intervalRequests++
+    this.recordLatency(ms)
+  }
+
+  /** A failed request. Pass `ms` when a response arrived (5xx, failed check) so its latency counts too. */
+  recordError(type: ErrorType, message: string, ms?: number): void {
+    this.failureCount++
+    this.intervalRequests++
+    this.intervalErrors++
+    if (ms !== undefined) this.recordLatency(ms)
+    let summary = this.errors.get(type)
+    if (summary === undefined) {
+      summary = { count: 0, sampleMessages: [] }
+      this.errors.set(type, summary)
+    }
+    summary.count++
+    if (
+      summary.sampleMessages.length < SAMPLE_MESSAGES_PER_TYPE &&
+      !summary.sampleMessages.includes(message)
+    ) {
+      summary.sampleMessages.push(message)
+    }
+  }
+
+  /** Tallies a response's status code. */
+  recordStatus(code: number): void {
+    this.statusCounts.set(code, (this.statusCounts.get(code) ?? 0) + 1)
+  }
+
+  /** Adds received bytes (headers excluded). */
+  recordBytes(count: number): void {
+    this.bytes += count
+  }
+
+  /** The number of users active now (a gauge sampled into the timeline). */
+  setActiveUsers(count: number): void {
+    this.users = count
+  }
+
+  private recordLatency(ms: number): void {
+    this.interval.recordValue(toHistogramValue(ms))
+    this.latencyCount++
+    this.latencySum += ms
+    this.latencySumOfSquares += ms * ms
+    if (ms < this.latencyMin) this.latencyMin = ms
+    if (ms > this.latencyMax) this.latencyMax = ms
+  }
+
+  private tick(): void {
+    if (this.keepTimeline && this.timelinePoints.length < MAX_TIMELINE_POINTS) {
+      this.timelinePoints.push({
+        second: this.timelinePoints.length,
+        requests: this.intervalRequests,
+        errors: this.intervalErrors,
+        p50: percentileMs(this.interval, 50),
+        p95: percentileMs(this.interval, 95),
+        p99: percentileMs(this.interval, 99),
+        activeUsers: this.users,
+      })
+    }
+    this.total.add(this.interval)
+    this.interval.reset()
+    this.intervalRequests = 0
+    this.intervalErrors = 0
+  }
+
+  /** The per-second timeline so far. */
+  getTimeline(): TimelinePoint[] {
+    return this.timelinePoints.map((point) => ({ ...point }))
+  }
+
+  /** The merged latency histogram (µs); a copy while running. */
+  getHistogram(): LatencyHistogram {
+    const merged = createLatencyHistogram()
+    merged.add(this.total)
+    if (this.stoppedAt === undefined) merged.add(this.interval)
+    return merged
+  }
+
+  /** A snapshot of every metric; callable during and after a run. */
+  getMetrics(): LoadMetrics {
+    const histogram = this.stoppedAt === undefined ? this.getHistogram() : this.total
+    const totalRequests = this.successCount + this.failureCount
+    const durationMs = (this.stoppedAt ?? this.now()) - this.startedAt
+    const count = this.latencyCount
+    const avg = count === 0 ? 0 : this.latencySum / count
+    const variance = count < 2 ? 0 : Math.max(0, (this.latencySumOfSquares - count * avg * avg) / (count - 1))
+    const errorsByType: LoadMetrics['errorsByType'] = {}
+    for (const [type, summary] of this.errors) {
+      errorsByType[type] = { count: summary.count, sampleMessages: [...summary.sampleMessages] }
+    }
+    const statusCodes: Record<string, number> = {}
+    for (const [code, seen] of [...this.statusCounts].sort((a, b) => a[0] - b[0]))
+      statusCodes[String(code)] = seen
+    return {
+      totalRequests,
+      successfulRequests: this.successCount,
+      failedRequests: this.failureCount,
+      errorRate: totalRequests === 0 ? 0 : (this.failureCount / totalRequests) * 100,
+      throughput: durationMs > 0 ? totalRequests / (durationMs / 1000) : 0,
+      responseTimes: {
+        min: count === 0 ? 0 : this.latencyMin,
+        max: this.latencyMax,
+        avg,
+        stddev: Math.sqrt(variance),
+        p50: percentileMs(histogram, 50),
+        p75: percentileMs(histogram, 75),
+        p90: percentileMs(histogram, 90),
+        p95: percentileMs(histogram, 95),
+        p99: percentileMs(histogram, 99),
+        p999: percentileMs(histogram, 99.9),
+      },
+      errorsByType,
+      statusCodes,
+      bytesReceived: this.bytes,
+      durationMs,
+    }
+  }
+}

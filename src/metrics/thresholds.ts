@@ -1,0 +1,160 @@
+import { InvalidThresholdError } from '../errors.ts'
+import type { LoadMetrics, ThresholdResult, Thresholds } from '../types.ts'
+
+type Comparison = '<' | '<=' | '>' | '>=' | '=='
+
+/** The quantity a threshold reads from the metrics. */
+export type ThresholdStat =
+  | 'avg'
+  | 'min'
+  | 'max'
+  | 'p50'
+  | 'p75'
+  | 'p90'
+  | 'p95'
+  | 'p99'
+  | 'p999'
+  | 'errorRatePercent'
+  | 'errorFraction'
+  | 'throughput'
+  | 'totalRequests'
+  | 'checksFraction'
+
+/** A threshold as data: read `stat`, compare it with `limit`. */
+export interface ParsedThreshold {
+  expression: string
+  stat: ThresholdStat
+  comparison: Comparison
+  limit: number
+}
+
+const SEED_KEYS = {
+  maxAvgResponseTimeMs: { stat: 'avg', comparison: '<=' },
+  maxErrorRatePercent: { stat: 'errorRatePercent', comparison: '<=' },
+  minThroughputRps: { stat: 'throughput', comparison: '>=' },
+  maxP95Ms: { stat: 'p95', comparison: '<=' },
+  maxP99Ms: { stat: 'p99', comparison: '<=' },
+} as const satisfies Record<string, { stat: ThresholdStat; comparison: Comparison }>
+
+const PERCENTILE_STATS: Record<string, ThresholdStat> = {
+  '50': 'p50',
+  '75': 'p75',
+  '90': 'p90',
+  '95': 'p95',
+  '99': 'p99',
+  '99.9': 'p999',
+}
+
+// k6 metric → the aggregations it accepts, mapped onto our stats.
+const K6_METRICS: Record<string, (aggregation: string) => ThresholdStat | undefined> = {
+  http_req_duration: (aggregation) => {
+    if (aggregation === 'avg' || aggregation === 'min' || aggregation === 'max') return aggregation
+    if (aggregation === 'med') return 'p50'
+    const percentile = /^p\((\d+(?:\.\d+)?)\)$/.exec(aggregation)?.[1]
+    return percentile === undefined ? undefined : PERCENTILE_STATS[percentile]
+  },
+  http_req_failed: (aggregation) => (aggregation === 'rate' ? 'errorFraction' : undefined),
+  http_reqs: (aggregation) =>
+    aggregation === 'rate' ? 'throughput' : aggregation === 'count' ? 'totalRequests' : undefined,
+  checks: (aggregation) => (aggregation === 'rate' ? 'checksFraction' : undefined),
+}
+
+const EXPRESSION = /^\s*([a-z]+|p\(\d+(?:\.\d+)?\))\s*(<=|>=|==|<|>)\s*(-?\d+(?:\.\d+)?)\s*$/
+
+function parseK6Expression(metric: string, expression: unknown): ParsedThreshold {
+  if (typeof expression !== 'string') {
+    throw new InvalidThresholdError(
+      `Threshold for \`${metric}\` must be a string like 'p(95)<200', got ${typeof expression}`,
+    )
+  }
+  const match = EXPRESSION.exec(expression)
+  if (!match) {
+    throw new InvalidThresholdError(
+      `Malformed threshold '${expression}' for \`${metric}\`: expected '<aggregation><op><number>', e.g. 'p(95)<200'`,
+    )
+  }
+  const [, aggregation, comparison, limit] = match as unknown as [string, string, Comparison, string]
+  const stat = K6_METRICS[metric]?.(aggregation)
+  if (stat === undefined) {
+    throw new InvalidThresholdError(
+      `Unsupported aggregation '${aggregation}' in threshold '${expression}' for \`${metric}\` ` +
+        '(http_req_duration: avg, min, max, med, p(50|75|90|95|99|99.9); http_req_failed/checks: rate; http_reqs: rate, count)',
+    )
+  }
+  return { expression: `${metric}: ${expression.trim()}`, stat, comparison, limit: Number(limit) }
+}
+
+/** Parses both spellings (the seed's names and k6's language) into one list. Throws on unknown keys. */
+export function parseThresholds(thresholds: Thresholds | undefined): ParsedThreshold[] {
+  if (thresholds === undefined) return []
+  if (typeof thresholds !== 'object' || thresholds === null || Array.isArray(thresholds)) {
+    throw new InvalidThresholdError('`thresholds` must be an object')
+  }
+  const parsed: ParsedThreshold[] = []
+  for (const [key, value] of Object.entries(thresholds)) {
+    if (value === undefined) continue
+    if (key in SEED_KEYS) {
+      if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+        throw new InvalidThresholdError(
+          `Threshold \`${key}\` must be a non-negative number, got ${String(value)}`,
+        )
+      }
+      const { stat, comparison } = SEED_KEYS[key as keyof typeof SEED_KEYS]
+      parsed.push({ expression: `${key}: ${value}`, stat, comparison, limit: value })
+    } else if (key in K6_METRICS) {
+      const expressions: unknown[] = Array.isArray(value) ? value : [value]
+      for (const expression of expressions) parsed.push(parseK6Expression(key, expression))
+    } else {
+      throw new InvalidThresholdError(
+        `Unknown threshold \`${key}\`. Use ${Object.keys(SEED_KEYS).join(', ')}, or k6's ${Object.keys(K6_METRICS).join(', ')}`,
+      )
+    }
+  }
+  return parsed
+}
+
+/** Reads one stat from metrics. */
+export function readStat(metrics: LoadMetrics, stat: ThresholdStat): number {
+  switch (stat) {
+    case 'errorRatePercent':
+      return metrics.errorRate
+    case 'errorFraction':
+      return metrics.errorRate / 100
+    case 'throughput':
+      return metrics.throughput
+    case 'totalRequests':
+      return metrics.totalRequests
+    case 'checksFraction': {
+      const failedChecks = metrics.errorsByType.check_failed?.count ?? 0
+      return metrics.totalRequests === 0 ? 1 : 1 - failedChecks / metrics.totalRequests
+    }
+    default:
+      return metrics.responseTimes[stat]
+  }
+}
+
+function compare(actual: number, comparison: Comparison, limit: number): boolean {
+  switch (comparison) {
+    case '<':
+      return actual < limit
+    case '<=':
+      return actual <= limit
+    case '>':
+      return actual > limit
+    case '>=':
+      return actual >= limit
+    case '==':
+      return actual === limit
+  }
+}
+
+/** Evaluates parsed thresholds against metrics. A run with no requests fails every threshold. */
+export function evaluateThresholds(
+  thresholds: readonly ParsedThreshold[],
+  metrics: LoadMetrics,
+): ThresholdResult[] {
+  return thresholds.map(({ expression, stat, comparison, limit }) => {
+    const actual = readStat(metrics, stat)
+    return { expression, actual, passed: metrics.totalRequests > 0 && compare(actual, comparison, limit) }
+  })
+}

@@ -1,0 +1,213 @@
+/** Names of the load generators perfspec can drive. */
+export type ToolName = 'native' | 'k6' | 'ab' | 'locust'
+
+/** `'auto'` picks k6 when a `script` is given, Locust when a `locustfile` is given, else native. */
+export type ToolChoice = 'auto' | ToolName
+
+/** A duration: seconds as a number, or a string such as `'500ms'`, `'30s'`, `'2m'`, `'1m30s'`, `'1h'`. */
+export type Duration = number | string
+
+/** HTTP methods the engines send. */
+export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS'
+
+/** What a `check` sees of a response. `body` is only read when a check is configured. */
+export interface CheckResponse {
+  status: number
+  headers: Record<string, string | string[] | undefined>
+  body: string
+}
+
+/** Error classes a run is broken down into. */
+export type ErrorType =
+  | 'timeout'
+  | 'connection_refused'
+  | 'connection_reset'
+  | 'dns'
+  | 'http_4xx'
+  | 'http_5xx'
+  /** A status outside `expectStatus` that is neither 4xx nor 5xx. */
+  | 'unexpected_status'
+  | 'check_failed'
+  /** Malformed HTTP, a body shorter than its Content-Length, and the like. */
+  | 'invalid_response'
+  | 'other'
+
+/** The seed's threshold names. Every limit is optional. */
+export interface SeedThresholds {
+  /** Fail when the mean response time exceeds this (ms). */
+  maxAvgResponseTimeMs?: number
+  /** Fail when more than this percent of requests failed. */
+  maxErrorRatePercent?: number
+  /** Fail when fewer requests per second than this completed. */
+  minThroughputRps?: number
+  /** Fail when p95 exceeds this (ms). */
+  maxP95Ms?: number
+  /** Fail when p99 exceeds this (ms). */
+  maxP99Ms?: number
+}
+
+/**
+ * k6's threshold language: `{ http_req_duration: ['p(95)<200', 'avg<100'], http_req_failed: ['rate<0.01'],
+ * http_reqs: ['rate>100'] }`.
+ */
+export interface K6Thresholds {
+  http_req_duration?: string[]
+  http_req_failed?: string[]
+  http_reqs?: string[]
+  checks?: string[]
+}
+
+/** Either spelling, or both at once. */
+export type Thresholds = SeedThresholds & K6Thresholds
+
+/** One threshold, evaluated against a result. */
+export interface ThresholdResult {
+  /** The threshold as written, e.g. `'p(95)<200'` or `'maxAvgResponseTimeMs: 500'`. */
+  expression: string
+  /** The measured value it was compared with (same unit as the limit). */
+  actual: number
+  passed: boolean
+}
+
+/** Options shared by every load run. */
+export interface LoadTestOptions {
+  /** Target URL (http or https). */
+  url: string
+  /** A label for reports. @default the URL's path */
+  name?: string
+  /** Which load generator to use. @default 'auto' */
+  tool?: ToolChoice
+  /** Concurrent virtual users (closed model). @default 10 */
+  users?: number
+  /** How long to run: seconds or `'30s'`. @default 10 (when `requests` is not given) */
+  duration?: Duration
+  /** Stop after this many requests in total (whichever of duration/requests comes first). */
+  requests?: number
+  /** Users start spread linearly over this time. @default 0 */
+  rampUp?: Duration
+  /** @default 'GET' */
+  method?: HttpMethod
+  headers?: Record<string, string>
+  /** A string or Buffer is sent as is; any other value is sent as JSON (with `content-type: application/json`). */
+  body?: string | Uint8Array | Record<string, unknown> | unknown[]
+  /** Per-request timeout (ms or duration string). @default '30s' */
+  timeout?: Duration
+  /** Status codes that count as success. @default every 2xx and 3xx */
+  expectStatus?: number | number[]
+  /** A response check; returning false counts the request as `check_failed`. Reads the body. */
+  check?: (response: CheckResponse) => boolean
+  /** Limits that decide `success`. */
+  thresholds?: Thresholds
+  /** Stops the run early; the result keeps what was measured and is marked `aborted`. */
+  signal?: AbortSignal
+  /** Open model: constant arrival rate in requests per second (native, k6). */
+  rate?: number
+  /** Open model: ramping arrival rate stages (native, k6). */
+  stages?: RateStage[]
+  /** Open model: concurrency cap. @default users */
+  maxUsers?: number
+  /** k6: a user script to run instead of a generated one. */
+  script?: string
+  /** Locust: a user locustfile to run instead of a generated one. */
+  locustfile?: string
+  /** Locust distributed mode / native worker threads. */
+  workers?: number
+  /** Path of the external tool's binary. */
+  binary?: string
+  /** Locust distributed mode: where the master listens. */
+  masterBindHost?: string
+  masterPort?: number
+  /** Sample a local process's CPU and memory into the timeline. */
+  monitor?: { pid: number }
+}
+
+/** One stage of a ramping arrival rate. */
+export interface RateStage {
+  /** Stage length. */
+  duration: Duration
+  /** Target rate (req/s) reached at the end of the stage. */
+  target: number
+}
+
+/** Response time statistics, all in milliseconds. */
+export interface ResponseTimeStats {
+  min: number
+  max: number
+  avg: number
+  stddev: number
+  p50: number
+  p75: number
+  p90: number
+  p95: number
+  p99: number
+  p999: number
+}
+
+/** How often one kind of error happened, with a few messages to look at. */
+export interface ErrorSummary {
+  count: number
+  sampleMessages: string[]
+}
+
+/** What a MetricsCollector (or a tool's parsed output) reports. */
+export interface LoadMetrics {
+  totalRequests: number
+  successfulRequests: number
+  failedRequests: number
+  /** Failed requests in percent of all requests (0..100). */
+  errorRate: number
+  /** Completed requests per second over the run. */
+  throughput: number
+  responseTimes: ResponseTimeStats
+  errorsByType: Partial<Record<ErrorType, ErrorSummary>>
+  /** Count per HTTP status code (as a string key, JSON-safe). */
+  statusCodes: Record<string, number>
+  bytesReceived: number
+  durationMs: number
+}
+
+/** One second of a run. */
+export interface TimelinePoint {
+  /** Seconds since the start of the run (0-based). */
+  second: number
+  requests: number
+  errors: number
+  p50: number
+  p95: number
+  p99: number
+  activeUsers: number
+}
+
+/** The one result model every engine and adapter produces. Plain and JSON-safe. */
+export interface LoadTestResult {
+  kind: 'load'
+  /** False when any threshold failed. */
+  success: boolean
+  /** True when the run was stopped by an AbortSignal before its end. */
+  aborted: boolean
+  tool: ToolName
+  name: string
+  metrics: LoadMetrics
+  timeline: TimelinePoint[]
+  thresholds: ThresholdResult[]
+  /** Things the numbers alone don't say (e.g. the generator saturated). */
+  warnings: string[]
+  /** ISO timestamp. */
+  startedAt: string
+  durationMs: number
+  /** The options the run used, with credentials redacted. */
+  options: RedactedOptions
+}
+
+/** The JSON-safe subset of options stored in a result. */
+export interface RedactedOptions {
+  url: string
+  method: HttpMethod
+  users: number
+  durationMs?: number
+  requests?: number
+  rampUpMs: number
+  timeoutMs: number
+  headers: Record<string, string>
+  rate?: number
+}

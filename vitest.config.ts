@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config'
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    // Load tests measure latency: one file at a time keeps the 2-core machine honest.
+    fileParallelism: false,
+  },
+})
