@@ -43,6 +43,7 @@ export class MetricsCollector {
   private intervalRequests = 0
   private intervalErrors = 0
   private users = 0
+  private intervalPeakUsers = 0
 
   constructor(options: MetricsCollectorOptions = {}) {
     this.now = options.now ?? performance.now.bind(performance)
@@ -106,9 +107,10 @@ export class MetricsCollector {
     this.bytes += count
   }
 
-  /** The number of users active now (a gauge sampled into the timeline). */
+  /** The number of users active now; each timeline point keeps the peak of its second. */
   setActiveUsers(count: number): void {
     this.users = count
+    if (count > this.intervalPeakUsers) this.intervalPeakUsers = count
   }
 
   private recordLatency(ms: number): void {
@@ -129,13 +131,14 @@ export class MetricsCollector {
         p50: percentileMs(this.interval, 50),
         p95: percentileMs(this.interval, 95),
         p99: percentileMs(this.interval, 99),
-        activeUsers: this.users,
+        activeUsers: this.intervalPeakUsers,
       })
     }
     this.total.add(this.interval)
     this.interval.reset()
     this.intervalRequests = 0
     this.intervalErrors = 0
+    this.intervalPeakUsers = this.users
   }
 
   /** The per-second timeline so far. */
