@@ -64,7 +64,12 @@ describe('native engine: counting', () => {
 
 describe('native engine: the request', () => {
   it('sends method, headers and a JSON body byte for byte', async () => {
-    const seen: { method?: string; header?: string; contentType?: string; body?: string }[] = []
+    const seen: {
+      method?: string | undefined
+      header?: string
+      contentType?: string | undefined
+      body?: string
+    }[] = []
     server = await startServer(async (request, response) => {
       seen.push({
         method: request.method,

@@ -5,7 +5,7 @@ import type { LoadTestOptions } from '../../src/types.ts'
 
 const url = 'http://127.0.0.1:9/'
 
-function rejection(options: unknown): { code: string; message: string; option?: string } {
+function rejection(options: unknown): { code: string; message: string; option?: string | undefined } {
   try {
     resolveLoadOptions(options as LoadTestOptions)
   } catch (error) {
