@@ -79,6 +79,7 @@ describe('native engine: the request', () => {
       })
       response.end()
     })
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a hostile value, sent literally
     const body = { text: 'quotes " \' ` ${x} \n newline', n: 1 }
     await loadTest({
       url: server.url,
