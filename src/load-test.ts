@@ -1,13 +1,28 @@
 import { chooseTool, createAdapter } from './adapters/index.ts'
+import { applyTestContext, getCurrentTestContext } from './context.ts'
 import { buildResult } from './metrics/build-result.ts'
-import { type LoadDefaults, resolveLoadOptions } from './options.ts'
+import { DEFAULTS, type LoadDefaults, resolveLoadOptions } from './options.ts'
 import type { LoadTestOptions, LoadTestResult } from './types.ts'
 
 /**
  * Runs one load test and returns its result. Options are validated before any request is sent; faults
  * during the run (refused, reset, timeout, 5xx) are counted in the result, never thrown.
+ *
+ * Inside a test with the perfspec setup file, the run also takes the test's defaults, thresholds and abort
+ * signal, and its result is attached to the test for the reporter.
  */
-export async function loadTest(options: LoadTestOptions, defaults?: LoadDefaults): Promise<LoadTestResult> {
+export function loadTest(
+  options: LoadTestOptions,
+  defaults?: Partial<LoadDefaults>,
+): Promise<LoadTestResult> {
+  const context = getCurrentTestContext()
+  const applied = applyTestContext(options, defaults, context)
+  const run = runLoadTest(applied.options, { ...DEFAULTS, ...applied.defaults })
+  context?.track?.(run)
+  return run
+}
+
+async function runLoadTest(options: LoadTestOptions, defaults: LoadDefaults): Promise<LoadTestResult> {
   const resolved = resolveLoadOptions(options, defaults)
   const tool = chooseTool(resolved.tool, resolved)
   const adapter = createAdapter(tool)

@@ -1,7 +1,7 @@
 import { parseDuration } from './duration.ts'
 import { InvalidOptionError } from './errors.ts'
 import { type ParsedThreshold, parseThresholds } from './metrics/thresholds.ts'
-import type { CheckResponse, HttpMethod, LoadTestOptions, ToolChoice } from './types.ts'
+import type { CheckResponse, HttpMethod, LoadProgress, LoadTestOptions, ToolChoice } from './types.ts'
 
 /** Defaults the seed's config file and the plugin can override. */
 export interface LoadDefaults {
@@ -47,6 +47,7 @@ const KNOWN_KEYS = new Set<string>([
   'masterBindHost',
   'masterPort',
   'monitor',
+  'onProgress',
 ])
 
 /** Options after validation: units resolved to ms, body encoded, defaults applied. */
@@ -78,6 +79,8 @@ export interface ResolvedLoadOptions {
   masterBindHost: string | undefined
   masterPort: number | undefined
   monitorPid: number | undefined
+  /** Progress callback, about once a second; engines that cannot report progress ignore it. */
+  onProgress?: (progress: LoadProgress) => void
 }
 
 function describe(value: unknown): string {
@@ -252,7 +255,9 @@ export function resolveLoadOptions(
   if (options.monitor !== undefined && (typeof options.monitor !== 'object' || options.monitor === null)) {
     fail('monitor', 'an object { pid }', options.monitor)
   }
-  return {
+  if (options.onProgress !== undefined && typeof options.onProgress !== 'function')
+    fail('onProgress', 'a function', options.onProgress)
+  const resolved: ResolvedLoadOptions = {
     url,
     name: options.name === undefined ? defaultName(url) : requireString('name', options.name),
     tool,
@@ -295,6 +300,8 @@ export function resolveLoadOptions(
         ? undefined
         : requireInteger('monitor.pid', options.monitor.pid, 1, 2 ** 31 - 1),
   }
+  if (options.onProgress !== undefined) resolved.onProgress = options.onProgress
+  return resolved
 }
 
 /** True when a status counts as success under the resolved options. */

@@ -119,6 +119,20 @@ export interface LoadTestOptions {
   masterPort?: number
   /** Sample a local process's CPU and memory into the timeline. */
   monitor?: { pid: number }
+  /** Called about once a second while the run goes on (native engine), never per request. */
+  onProgress?: (progress: LoadProgress) => void
+}
+
+/** A snapshot of a run in progress. */
+export interface LoadProgress {
+  name: string
+  elapsedMs: number
+  /** The planned duration; undefined when the run is bounded by `requests` alone. */
+  durationMs: number | undefined
+  requests: number
+  rps: number
+  p95: number
+  errorRatePercent: number
 }
 
 /** One stage of a ramping arrival rate. */

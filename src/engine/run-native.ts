@@ -1,6 +1,7 @@
 import type { AdapterRun } from '../adapters/adapter.ts'
 import { MetricsCollector } from '../metrics/collector.ts'
 import type { ResolvedLoadOptions } from '../options.ts'
+import { startProgress } from '../progress.ts'
 import { RequestTimeoutError } from './classify-error.ts'
 import { ClosedModelExecutor } from './closed-model.ts'
 import type { RunState } from './run-state.ts'
@@ -60,11 +61,13 @@ export async function runNativeEngine(options: ResolvedLoadOptions): Promise<Ada
     options.durationMs === undefined ? undefined : setTimeout(() => executor.stop(), options.durationMs)
 
   collector.start()
+  const stopProgress = startProgress(options, () => collector.getMetrics())
   try {
     executor.start()
     await executor.done
   } finally {
     collector.stop()
+    stopProgress()
     clearInterval(sweep)
     if (durationTimer !== undefined) clearTimeout(durationTimer)
     signal?.removeEventListener('abort', abort)

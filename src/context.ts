@@ -1,0 +1,76 @@
+import type { LoadDefaults } from './options.ts'
+import type { LoadProgress, LoadTestOptions, LoadTestResult, Thresholds, ToolChoice } from './types.ts'
+
+/** What a baseline matcher compares against and how it may update. */
+export type BaselineUpdateMode = 'all' | 'new' | 'none'
+
+/**
+ * What a test framework's setup file tells the core about the running test. `loadTest` reads it, so the
+ * user never passes the test context by hand. Framework-free on purpose: Vitest and Jest both install one.
+ */
+export interface PerfTestContext {
+  /** Aborted when the test times out; the run stops and keeps its partial result. */
+  signal?: AbortSignal
+  /** From config/qa.yaml and the plugin; below the defaults and options a call passes. */
+  defaults?: Partial<LoadDefaults>
+  tool?: ToolChoice
+  thresholds?: Thresholds
+  /** Where baselines go (absolute); default `__perf__` beside the test file. */
+  baselineDir?: string
+  /** The project root that `baselineDir` mirrors test paths from. */
+  root?: string
+  /** `-u` → 'all', default → 'new', CI → 'none'. */
+  update?: BaselineUpdateMode
+  /** Receives every run of the test as it starts, to record its result and wait for it. */
+  track?(run: Promise<LoadTestResult>): void
+  /** Called about once a second while a run goes on. */
+  onProgress?(progress: LoadProgress): void
+}
+
+// A global, not a module variable: the setup file and the user's `perfspec` import may be separate bundles.
+const CURRENT = Symbol.for('perfspec:current-test-context')
+type ContextHolder = { [CURRENT]?: PerfTestContext | undefined }
+
+/** Installs (or with `undefined`, removes) the context of the test that is running now. */
+export function setCurrentTestContext(context: PerfTestContext | undefined): void {
+  ;(globalThis as ContextHolder)[CURRENT] = context
+}
+
+/** The context of the test that is running now, if a setup file installed one. */
+export function getCurrentTestContext(): PerfTestContext | undefined {
+  return (globalThis as ContextHolder)[CURRENT]
+}
+
+/** Merges threshold layers key by key; a later layer's key replaces an earlier one's. */
+export function mergeThresholds(...layers: (Thresholds | undefined)[]): Thresholds | undefined {
+  const present = layers.filter((layer): layer is Thresholds => layer !== undefined)
+  if (present.length <= 1) return present[0]
+  return Object.assign({}, ...present) as Thresholds
+}
+
+/**
+ * Applies a test context beneath a call: the call's options win over the context's, explicit `defaults`
+ * win over the context's defaults, and the test's signal joins the call's.
+ */
+export function applyTestContext(
+  options: LoadTestOptions,
+  defaults: Partial<LoadDefaults> | undefined,
+  context: PerfTestContext | undefined,
+): { options: LoadTestOptions; defaults: Partial<LoadDefaults> | undefined } {
+  if (context === undefined || typeof options !== 'object' || options === null) return { options, defaults }
+  const merged: LoadTestOptions = { ...options }
+  if (merged.tool === undefined && context.tool !== undefined) merged.tool = context.tool
+  const thresholds = mergeThresholds(context.thresholds, options.thresholds)
+  if (thresholds !== undefined) merged.thresholds = thresholds
+  const signal = joinSignals(options.signal, context.signal)
+  if (signal !== undefined) merged.signal = signal
+  if (merged.onProgress === undefined && context.onProgress !== undefined) {
+    merged.onProgress = context.onProgress
+  }
+  return { options: merged, defaults: { ...context.defaults, ...defaults } }
+}
+
+function joinSignals(a: AbortSignal | undefined, b: AbortSignal | undefined): AbortSignal | undefined {
+  if (a === undefined || b === undefined || !(a instanceof AbortSignal)) return a ?? b
+  return AbortSignal.any([a, b])
+}

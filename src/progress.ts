@@ -1,0 +1,32 @@
+import type { ResolvedLoadOptions } from './options.ts'
+import type { LoadMetrics } from './types.ts'
+
+/** How often `onProgress` is called: often enough to watch, rare enough to stay off the hot path. */
+export const PROGRESS_INTERVAL_MS = 1000
+
+/**
+ * Calls `options.onProgress` once a second with a snapshot read by `readMetrics` (e.g. a collector's
+ * `getMetrics()`), until the returned function is called. Does nothing without a callback.
+ */
+export function startProgress(options: ResolvedLoadOptions, readMetrics: () => LoadMetrics): () => void {
+  const { onProgress } = options
+  if (onProgress === undefined) return () => {}
+  const timer = setInterval(() => {
+    const metrics = readMetrics()
+    try {
+      onProgress({
+        name: options.name,
+        elapsedMs: metrics.durationMs,
+        durationMs: options.durationMs,
+        requests: metrics.totalRequests,
+        rps: metrics.throughput,
+        p95: metrics.responseTimes.p95,
+        errorRatePercent: metrics.errorRate,
+      })
+    } catch {
+      // A broken progress display must not break the run it displays.
+    }
+  }, PROGRESS_INTERVAL_MS)
+  timer.unref()
+  return () => clearInterval(timer)
+}
