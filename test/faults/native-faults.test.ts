@@ -1,0 +1,231 @@
+import type { Socket } from 'node:net'
+import { afterEach, describe, expect, it } from 'vitest'
+import { loadTest } from '../../src/load-test.ts'
+import type { ErrorType, LoadTestOptions } from '../../src/types.ts'
+import { openNetworkHandles, type RawServer, startRawServer } from '../helpers/raw-server.ts'
+import { startServer, type TestServer, unusedPort } from '../helpers/servers.ts'
+
+// The fault matrix for the native engine: every case ends within its bound, classifies what happened,
+// keeps partial metrics, and leaves no socket behind.
+
+let closeServer: (() => Promise<void>) | undefined
+afterEach(async () => {
+  await closeServer?.()
+  closeServer = undefined
+  // undici closes sockets asynchronously; give it a moment, then nothing may remain.
+  for (let attempt = 0; attempt < 20 && openNetworkHandles().length > 0; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 25))
+  }
+  expect(openNetworkHandles()).toEqual([])
+})
+
+async function http(handler: Parameters<typeof startServer>[0]): Promise<TestServer> {
+  const server = await startServer(handler)
+  closeServer = () => server.close()
+  return server
+}
+
+async function raw(onRequest: (socket: Socket) => void): Promise<RawServer> {
+  const server = await startRawServer(onRequest)
+  closeServer = () => server.close()
+  return server
+}
+
+const MB = 1024 * 1024
+
+interface FaultCase {
+  name: string
+  target: () => Promise<string>
+  options?: Partial<LoadTestOptions>
+  /** Every request ends as this error type. */
+  expectType: ErrorType
+  /** The whole run ends within this many ms. */
+  boundMs: number
+}
+
+const cases: FaultCase[] = [
+  {
+    name: 'connection refused',
+    target: async () => `http://127.0.0.1:${await unusedPort()}/`,
+    expectType: 'connection_refused',
+    boundMs: 3000,
+  },
+  {
+    name: 'reset before headers',
+    target: async () => (await raw((socket) => socket.resetAndDestroy())).url,
+    expectType: 'connection_reset',
+    boundMs: 3000,
+  },
+  {
+    name: 'reset mid-body',
+    target: async () =>
+      (
+        await raw((socket) => {
+          socket.write('HTTP/1.1 200 OK\r\ncontent-length: 1000\r\n\r\n0123456789')
+          setTimeout(() => socket.resetAndDestroy(), 20)
+        })
+      ).url,
+    expectType: 'connection_reset',
+    boundMs: 3000,
+  },
+  {
+    name: 'a server that hangs past the timeout',
+    target: async () => (await http(() => {})).url,
+    options: { timeout: '300ms' },
+    expectType: 'timeout',
+    boundMs: 3000,
+  },
+  {
+    name: 'a body trickled one byte per 100 ms',
+    target: async () =>
+      (
+        await http((_request, response) => {
+          response.writeHead(200, { 'content-length': '1000' })
+          const timer = setInterval(() => response.write('x'), 100)
+          response.on('close', () => clearInterval(timer))
+        })
+      ).url,
+    options: { timeout: '500ms' },
+    expectType: 'timeout',
+    boundMs: 3000,
+  },
+  {
+    name: 'a response that never ends',
+    target: async () =>
+      (
+        await http((_request, response) => {
+          response.writeHead(200)
+          const chunk = Buffer.alloc(16 * 1024, 'y')
+          const timer = setInterval(() => response.write(chunk), 5)
+          response.on('close', () => clearInterval(timer))
+        })
+      ).url,
+    options: { timeout: '500ms' },
+    expectType: 'timeout',
+    boundMs: 3000,
+  },
+  {
+    name: 'a 5xx storm',
+    target: async () =>
+      (
+        await http((_request, response) => {
+          response.statusCode = 503
+          response.end('unavailable')
+        })
+      ).url,
+    expectType: 'http_5xx',
+    boundMs: 3000,
+  },
+  {
+    name: 'HTTP 429 with Retry-After',
+    target: async () =>
+      (
+        await http((_request, response) => {
+          response.writeHead(429, { 'retry-after': '1' })
+          response.end()
+        })
+      ).url,
+    expectType: 'http_4xx',
+    boundMs: 3000,
+  },
+  {
+    name: 'malformed HTTP',
+    target: async () => (await raw((socket) => socket.end('HTTP/1.1 abc nonsense\r\n\r\n'))).url,
+    expectType: 'invalid_response',
+    boundMs: 3000,
+  },
+  {
+    name: 'a body shorter than its Content-Length',
+    target: async () =>
+      (await raw((socket) => socket.end('HTTP/1.1 200 OK\r\ncontent-length: 50\r\n\r\nshort'))).url,
+    expectType: 'connection_reset',
+    boundMs: 3000,
+  },
+  {
+    name: 'a name that does not resolve (.invalid)',
+    target: async () => 'http://no-such-host.invalid/',
+    options: { timeout: '5s' },
+    expectType: 'dns',
+    boundMs: 6000,
+  },
+]
+
+describe('native engine fault matrix', () => {
+  it.each(cases)('$name: classified as $expectType, bounded, nothing leaked', async (fault) => {
+    const url = await fault.target()
+    const started = performance.now()
+    const result = await loadTest({ url, users: 2, requests: 6, duration: '2s', ...fault.options })
+    const elapsedMs = performance.now() - started
+    expect(elapsedMs).toBeLessThan(fault.boundMs)
+    expect(result.metrics.totalRequests).toBeGreaterThan(0)
+    expect(Object.keys(result.metrics.errorsByType)).toEqual([fault.expectType])
+    expect(result.metrics.errorsByType[fault.expectType]?.count).toBe(result.metrics.totalRequests)
+    expect(result.metrics.errorsByType[fault.expectType]?.sampleMessages.length).toBeGreaterThan(0)
+  })
+
+  it('reads 1 MB bodies to the end and counts their bytes', async () => {
+    const body = Buffer.alloc(MB, 'a')
+    const server = await http((_request, response) => response.end(body))
+    const result = await loadTest({ url: server.url, users: 2, requests: 10 })
+    expect(result.metrics.successfulRequests).toBe(10)
+    expect(result.metrics.bytesReceived).toBe(10 * MB)
+  })
+
+  it('streams 50 MB bodies through without buffering them', async () => {
+    const chunk = Buffer.alloc(MB, 'b')
+    const server = await http((_request, response) => {
+      response.writeHead(200, { 'content-length': String(50 * MB) })
+      let sent = 0
+      const pump = (): void => {
+        while (sent < 50 && response.write(chunk)) sent++
+        if (sent < 50) response.once('drain', pump)
+        else response.end()
+      }
+      pump()
+    })
+    const result = await loadTest({ url: server.url, users: 1, requests: 2, timeout: '20s' })
+    expect(result.metrics.successfulRequests).toBe(2)
+    expect(result.metrics.bytesReceived).toBe(100 * MB)
+  })
+})
+
+describe('native engine: abort at every phase', () => {
+  async function abortAfter(delayMs: number, options: Partial<LoadTestOptions>, handlerDelayMs = 5) {
+    const server = await http((_request, response) => {
+      setTimeout(() => response.end('ok'), handlerDelayMs)
+    })
+    const controller = new AbortController()
+    setTimeout(() => controller.abort(), delayMs)
+    const started = performance.now()
+    const result = await loadTest({
+      url: server.url,
+      users: 4,
+      duration: '5s',
+      ...options,
+      signal: controller.signal,
+    })
+    return { result, stoppedAfterMs: performance.now() - started - delayMs, server }
+  }
+
+  it('during ramp-up: returns what the started users measured', async () => {
+    const { result, stoppedAfterMs } = await abortAfter(300, { rampUp: '4s' })
+    expect(result.aborted).toBe(true)
+    expect(result.metrics.totalRequests).toBeGreaterThan(0)
+    expect(Math.max(...result.timeline.map((point) => point.activeUsers))).toBeLessThan(4)
+    expect(stoppedAfterMs).toBeLessThan(1000)
+  })
+
+  it('mid-run: partial metrics, no errors invented for the cut requests', async () => {
+    const { result, stoppedAfterMs } = await abortAfter(400, {}, 50)
+    expect(result.aborted).toBe(true)
+    expect(result.metrics.totalRequests).toBeGreaterThan(0)
+    expect(result.metrics.failedRequests).toBe(0)
+    expect(stoppedAfterMs).toBeLessThan(1000)
+  })
+
+  it('during teardown (requests draining after the duration): stops at once', async () => {
+    const { result, stoppedAfterMs } = await abortAfter(700, { duration: '500ms', timeout: '10s' }, 1000)
+    expect(result.aborted).toBe(true)
+    expect(stoppedAfterMs).toBeLessThan(1000)
+  })
+})

@@ -1,0 +1,52 @@
+import type { AddressInfo } from 'node:net'
+import net from 'node:net'
+
+/** A TCP server that speaks whatever (broken) HTTP the test wants. Counts connections and requests. */
+export interface RawServer {
+  url: string
+  /** Request heads seen (a head ends with CRLF CRLF). */
+  readonly requests: number
+  close(): Promise<void>
+}
+
+/** `onRequest` is called for each request head that arrives on a socket. */
+export async function startRawServer(onRequest: (socket: net.Socket) => void): Promise<RawServer> {
+  let requests = 0
+  const sockets = new Set<net.Socket>()
+  const server = net.createServer((socket) => {
+    sockets.add(socket)
+    socket.on('close', () => sockets.delete(socket))
+    socket.on('error', () => {})
+    let pending = ''
+    socket.on('data', (chunk) => {
+      pending += chunk.toString('latin1')
+      let end = pending.indexOf('\r\n\r\n')
+      while (end !== -1) {
+        pending = pending.slice(end + 4)
+        requests++
+        onRequest(socket)
+        end = pending.indexOf('\r\n\r\n')
+      }
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    get requests() {
+      return requests
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy()
+        server.close(() => resolve())
+      }),
+  }
+}
+
+/** Sockets, servers and child processes this process still holds (what must not outlive a test). */
+export function openNetworkHandles(): string[] {
+  return process
+    .getActiveResourcesInfo()
+    .filter((name) => name === 'TCPSocketWrap' || name === 'TCPServerWrap' || name === 'ProcessWrap')
+}
