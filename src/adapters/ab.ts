@@ -1,0 +1,172 @@
+import { readFile, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import { UnsupportedOptionError } from '../errors.ts'
+import type { ResolvedLoadOptions } from '../options.ts'
+import { type AbSummary, abToMetrics, parseAbPercentileCsv, parseAbText } from '../parsers/ab.ts'
+import type { AdapterRun, LoadAdapter } from './adapter.ts'
+import { deadlineFor, emptyAbortedRun, wholeSeconds, withRunDir } from './run-files.ts'
+import { findExecutable, locateTool, probeTool, resolveBinary, runTool, type ToolSpec } from './spawn.ts'
+import { rejectUnsupported, WHY } from './unsupported.ts'
+
+export const AB: ToolSpec = {
+  tool: 'ab',
+  command: 'ab',
+  envVar: 'PERFSPEC_AB',
+  installHint: 'apt-get install apache2-utils',
+}
+
+/** ab sizes its result array on -n; with -t alone it stops after this many requests. */
+const AB_TIME_LIMIT_REQUESTS = 50_000
+
+/** Files ab reads and writes in the run's directory. */
+export interface AbFiles {
+  csv: string
+  body: string
+}
+
+/** Throws UnsupportedOptionError for what ab cannot do. Runs before anything is spawned. */
+export function assertAbSupports(options: ResolvedLoadOptions): void {
+  rejectUnsupported('ab', options, {
+    rampUp: 'ab starts every user at once (no ramp-up)',
+    rate: 'ab has no open model: it runs a fixed number of concurrent users',
+    stages: 'ab has no open model: it runs a fixed number of concurrent users',
+    maxUsers: 'ab has no open model: use `users`',
+    workers: WHY.distributed,
+    masterBindHost: WHY.distributed,
+    masterPort: WHY.distributed,
+    script: WHY.script,
+    locustfile: WHY.locustfile,
+    check: WHY.check,
+    expectStatus: 'ab counts every non-2xx response (3xx included) as failed and cannot be told otherwise',
+  })
+  if (options.durationMs !== undefined && wholeSeconds(options.durationMs) === undefined) {
+    throw new UnsupportedOptionError(
+      'ab',
+      'duration',
+      `ab takes whole seconds (-t), got ${options.durationMs} ms`,
+    )
+  }
+  if (options.requests !== undefined && options.requests < options.users) {
+    throw new UnsupportedOptionError(
+      'ab',
+      'users',
+      `ab needs \`requests\` (${options.requests}) ≥ \`users\` (${options.users})`,
+    )
+  }
+  if (options.method === 'HEAD' && options.body !== undefined) {
+    throw new UnsupportedOptionError('ab', 'body', 'ab cannot send a body with HEAD')
+  }
+}
+
+function methodArgs(options: ResolvedLoadOptions, bodyFile: string): string[] {
+  if (options.body !== undefined) {
+    const args = ['-p', bodyFile, '-T', options.headers['content-type'] ?? 'application/octet-stream']
+    // -p means POST; a later -m keeps the body and changes the method.
+    return options.method === 'POST' ? args : [...args, '-m', options.method]
+  }
+  if (options.method === 'GET') return []
+  return options.method === 'HEAD' ? ['-i'] : ['-m', options.method]
+}
+
+/** ab's argument array for the options (validated with assertAbSupports). */
+export function buildAbArgs(options: ResolvedLoadOptions, files: AbFiles): string[] {
+  // -k keep-alive, -r count receive errors instead of exiting, -q no progress lines, -e the percentile curve.
+  const args = [
+    '-k',
+    '-r',
+    '-q',
+    '-c',
+    String(options.users),
+    '-s',
+    String(Math.ceil(options.timeoutMs / 1000)),
+  ]
+  if (options.durationMs !== undefined) args.push('-t', String(options.durationMs / 1000))
+  // -n after -t: -t resets the request count to 50,000.
+  if (options.requests !== undefined) args.push('-n', String(options.requests))
+  args.push(...methodArgs(options, files.body))
+  for (const [name, value] of Object.entries(options.headers)) {
+    if (options.body !== undefined && name === 'content-type') continue
+    args.push('-H', `${name}: ${value}`)
+  }
+  args.push('-e', files.csv, options.url.href)
+  return args
+}
+
+function warningsFor(summary: AbSummary, options: ResolvedLoadOptions): string[] {
+  const warnings = ['ab reports whole percentiles only: p99.9 is its slowest request']
+  if (summary.keepAliveRequests === 0 && summary.completeRequests > 0) {
+    warnings.push(
+      'ab speaks HTTP/1.0 and the server kept no connection alive: every request opened a connection',
+    )
+  }
+  if (summary.non2xxResponses > 0) {
+    warnings.push(
+      'ab does not report status codes: its non-2xx responses (3xx included) count as unexpected_status',
+    )
+  }
+  if (options.requests === undefined && summary.completeRequests >= AB_TIME_LIMIT_REQUESTS) {
+    warnings.push('ab stops after 50,000 requests with a time limit; set `requests` to raise the cap')
+  }
+  return warnings
+}
+
+async function readCurve(file: string, summary: AbSummary): Promise<number[] | undefined> {
+  // ab writes the curve only when more than one request completed.
+  if (summary.completeRequests < 2) return undefined
+  try {
+    return parseAbPercentileCsv(await readFile(file, 'utf8'))
+  } catch {
+    return undefined
+  }
+}
+
+/** Apache Bench: a fixed number of concurrent HTTP/1.0 users, optionally keep-alive. */
+export class ApacheBenchAdapter implements LoadAdapter {
+  readonly name = 'ab' as const
+  private readonly binary: string | undefined
+
+  /** @param binary path of `ab`; else `PERFSPEC_AB`, else `ab` on PATH. */
+  constructor(binary?: string) {
+    this.binary = binary
+  }
+
+  async isAvailable(): Promise<boolean> {
+    return (await findExecutable(resolveBinary(AB, this.binary))) !== undefined
+  }
+
+  async version(): Promise<string | undefined> {
+    const file = await findExecutable(resolveBinary(AB, this.binary))
+    const output = file === undefined ? undefined : await probeTool(file, ['-V'])
+    return output === undefined ? undefined : (/Version (\S+)/.exec(output)?.[1] ?? 'unknown')
+  }
+
+  async run(options: ResolvedLoadOptions): Promise<AdapterRun> {
+    assertAbSupports(options)
+    const file = await locateTool(AB, options.binary ?? this.binary)
+    return withRunDir('ab', async (dir) => {
+      const files: AbFiles = { csv: path.join(dir, 'percentiles.csv'), body: path.join(dir, 'body') }
+      if (options.body !== undefined) await writeFile(files.body, options.body)
+      const output = await runTool(
+        {
+          tool: 'ab',
+          file,
+          args: buildAbArgs(options, files),
+          cwd: dir,
+          signal: options.signal,
+          deadlineMs: deadlineFor(options),
+          stopSignal: 'SIGINT',
+        },
+        AB,
+      )
+      let summary: AbSummary
+      try {
+        summary = parseAbText(output.stdout)
+      } catch (error) {
+        if (output.aborted) return emptyAbortedRun(['ab was stopped before it printed results'])
+        throw error
+      }
+      const metrics = abToMetrics(summary, await readCurve(files.csv, summary))
+      return { metrics, timeline: [], aborted: output.aborted, warnings: warningsFor(summary, options) }
+    })
+  }
+}

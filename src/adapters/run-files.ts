@@ -1,0 +1,42 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { MetricsCollector } from '../metrics/collector.ts'
+import type { ResolvedLoadOptions } from '../options.ts'
+import type { AdapterRun } from './adapter.ts'
+import { DEADLINE_GRACE_MS } from './spawn.ts'
+
+const MAX_DEADLINE_MS = 24 * 3_600_000
+
+/** Runs `task` with a fresh private directory for a tool's input and output files, removed afterwards. */
+export async function withRunDir<T>(prefix: string, task: (dir: string) => Promise<T>): Promise<T> {
+  const dir = await mkdtemp(path.join(tmpdir(), `perfspec-${prefix}-`))
+  try {
+    return await task(dir)
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
+}
+
+/**
+ * When a tool must have finished: the run's duration (or, for a run bounded by `requests`, the worst case of
+ * every request timing out) plus ramp-up and a grace period for start-up and writing results.
+ */
+export function deadlineFor(options: ResolvedLoadOptions): number {
+  const rounds = Math.ceil((options.requests ?? 1) / options.users)
+  const runMs = options.durationMs ?? rounds * options.timeoutMs
+  return Math.min(MAX_DEADLINE_MS, runMs + options.rampUpMs + DEADLINE_GRACE_MS)
+}
+
+/** The result of a run that was aborted before the tool wrote anything readable. */
+export function emptyAbortedRun(warnings: string[]): AdapterRun {
+  const collector = new MetricsCollector({ timeline: false })
+  collector.start()
+  collector.stop()
+  return { metrics: collector.getMetrics(), timeline: [], aborted: true, warnings }
+}
+
+/** Whole seconds for tools whose CLI takes no fractions; undefined when `ms` is not a whole number of seconds. */
+export function wholeSeconds(ms: number): number | undefined {
+  return ms > 0 && Number.isInteger(ms / 1000) ? ms / 1000 : undefined
+}

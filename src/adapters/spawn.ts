@@ -1,0 +1,205 @@
+import { constants } from 'node:fs'
+import { access } from 'node:fs/promises'
+import path from 'node:path'
+import { execa } from 'execa'
+import { ToolFailedError, ToolNotFoundError } from '../errors.ts'
+
+/** How perfspec finds and names one external tool. */
+export interface ToolSpec {
+  /** The tool's name in messages, e.g. `ab`. */
+  tool: string
+  /** The command looked up on PATH when neither the `binary` option nor the env variable is set. */
+  command: string
+  /** Environment variable that overrides the binary path, e.g. `PERFSPEC_AB`. */
+  envVar: string
+  /** What to run to install the tool. */
+  installHint: string
+}
+
+/** How long a tool may take beyond the run's duration to start up and write its results. */
+export const DEADLINE_GRACE_MS = 30_000
+/** After the polite stop signal (abort), how long before the process group is killed. */
+const STOP_GRACE_MS = 5_000
+const STDERR_TAIL_LINES = 20
+const STDERR_TAIL_CHARS = 2_000
+
+/** The binary to run: the `binary` option, else the tool's env variable, else its command name. */
+export function resolveBinary(spec: ToolSpec, binary: string | undefined): string {
+  return binary ?? process.env[spec.envVar] ?? spec.command
+}
+
+async function isExecutable(file: string): Promise<boolean> {
+  try {
+    await access(file, constants.X_OK)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** The absolute path of an executable (a path, or a name looked up on PATH), or undefined. */
+export async function findExecutable(binary: string): Promise<string | undefined> {
+  if (binary.includes('/')) return (await isExecutable(binary)) ? path.resolve(binary) : undefined
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    if (dir === '') continue
+    const candidate = path.join(dir, binary)
+    if (await isExecutable(candidate)) return candidate
+  }
+  return undefined
+}
+
+/** Finds the tool's binary or throws ToolNotFoundError with its install hint. */
+export async function locateTool(spec: ToolSpec, binary: string | undefined): Promise<string> {
+  const wanted = resolveBinary(spec, binary)
+  const found = await findExecutable(wanted)
+  if (found === undefined) throw new ToolNotFoundError(spec.tool, wanted, spec.installHint)
+  return found
+}
+
+/** The last lines of a tool's stderr, for error messages. */
+export function tailOf(text: string): string {
+  const tail = text.trimEnd().split('\n').slice(-STDERR_TAIL_LINES).join('\n')
+  return tail.length > STDERR_TAIL_CHARS ? tail.slice(-STDERR_TAIL_CHARS) : tail
+}
+
+export interface SpawnToolOptions {
+  /** The tool's name in messages. */
+  tool: string
+  /** Absolute path of the executable (see locateTool). */
+  file: string
+  /** Passed as an argument array; no shell is involved. */
+  args: readonly string[]
+  cwd?: string
+  /** Added to this process's environment. */
+  env?: Record<string, string>
+  /** Aborting sends `stopSignal`, then kills the process group after a grace period. */
+  signal?: AbortSignal | undefined
+  /** The tool and its children are killed after this long and a ToolFailedError is thrown. */
+  deadlineMs: number
+  /** What asks the tool to stop early and still write its results (ab and k6: SIGINT, Locust: SIGTERM). */
+  stopSignal: NodeJS.Signals
+  /** Exit codes that are not failures, besides 0 (k6's 99: thresholds failed). */
+  okExitCodes?: readonly number[]
+}
+
+export interface ToolOutput {
+  stdout: string
+  stderr: string
+  exitCode: number | undefined
+  /** True when the run was stopped through the AbortSignal. */
+  aborted: boolean
+}
+
+/** A running tool. `done` settles once the process has exited and its group has been killed. */
+export interface ToolProcess {
+  readonly pid: number | undefined
+  readonly done: Promise<ToolOutput>
+  /** Asks the tool to stop (stopSignal), killing its process group if it has not exited after a grace period. */
+  stop(): void
+  /** Kills the tool and all its children at once. */
+  kill(): void
+}
+
+// Process groups still running, killed if this process exits first (detached tools are not cleaned up by execa).
+const liveGroups = new Set<number>()
+let exitHookInstalled = false
+
+function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
+  if (pid === undefined) return
+  try {
+    process.kill(-pid, signal)
+  } catch {
+    // ESRCH: the whole group is gone already.
+  }
+}
+
+function installExitHook(): void {
+  if (exitHookInstalled) return
+  exitHookInstalled = true
+  process.once('exit', () => {
+    for (const pid of liveGroups) killGroup(pid, 'SIGKILL')
+  })
+}
+
+/**
+ * Starts a tool in its own process group, so that a stop or kill reaches every process it started.
+ * Non-zero exits (other than `okExitCodes`) reject with ToolFailedError; a missing binary with
+ * ToolNotFoundError; passing the deadline kills the group and rejects with ToolFailedError.
+ */
+export function startTool(options: SpawnToolOptions, spec?: ToolSpec): ToolProcess {
+  installExitHook()
+  const subprocess = execa(options.file, [...options.args], {
+    ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+    ...(options.env === undefined ? {} : { env: options.env }),
+    detached: true,
+    cleanup: false,
+    reject: false,
+    stdin: 'ignore',
+    stripFinalNewline: false,
+  })
+  const pid = subprocess.pid
+  if (pid !== undefined) liveGroups.add(pid)
+  let aborted = false
+  let timedOut = false
+  let stopTimer: NodeJS.Timeout | undefined
+  const kill = (): void => killGroup(pid, 'SIGKILL')
+  const stop = (): void => {
+    killGroup(pid, options.stopSignal)
+    stopTimer ??= setTimeout(kill, STOP_GRACE_MS)
+  }
+  const onAbort = (): void => {
+    aborted = true
+    stop()
+  }
+  const deadline = setTimeout(() => {
+    timedOut = true
+    kill()
+  }, options.deadlineMs)
+  if (options.signal?.aborted) onAbort()
+  else options.signal?.addEventListener('abort', onAbort, { once: true })
+
+  const done = subprocess.then((result) => {
+    clearTimeout(deadline)
+    if (stopTimer !== undefined) clearTimeout(stopTimer)
+    options.signal?.removeEventListener('abort', onAbort)
+    // The tool has exited; anything it left in its group goes with it.
+    kill()
+    if (pid !== undefined) liveGroups.delete(pid)
+    const stdout = String(result.stdout ?? '')
+    const stderr = String(result.stderr ?? '')
+    if ((result as { code?: string }).code === 'ENOENT') {
+      throw new ToolNotFoundError(options.tool, options.file, spec?.installHint ?? `install ${options.tool}`)
+    }
+    const stderrTail = tailOf(stderr || stdout)
+    if (timedOut) {
+      throw new ToolFailedError(options.tool, {
+        exitCode: result.exitCode,
+        signal: result.signal,
+        stderrTail,
+        reason: `did not finish within ${options.deadlineMs} ms (duration + grace) and was killed`,
+      })
+    }
+    const ok = result.exitCode === 0 || (options.okExitCodes ?? []).includes(result.exitCode ?? -1)
+    if (!ok && !aborted) {
+      throw new ToolFailedError(options.tool, {
+        exitCode: result.exitCode,
+        signal: result.signal,
+        stderrTail,
+      })
+    }
+    return { stdout, stderr, exitCode: result.exitCode, aborted }
+  })
+  return { pid, done, stop, kill }
+}
+
+/** Runs a tool to its end; see startTool. */
+export function runTool(options: SpawnToolOptions, spec?: ToolSpec): Promise<ToolOutput> {
+  return startTool(options, spec).done
+}
+
+/** Runs `binary args` briefly (e.g. `--version`) and returns its stdout and stderr, or undefined on failure. */
+export async function probeTool(file: string, args: readonly string[]): Promise<string | undefined> {
+  const result = await execa(file, [...args], { reject: false, timeout: 10_000, stdin: 'ignore' })
+  if (result.failed) return undefined
+  return `${String(result.stdout ?? '')}\n${String(result.stderr ?? '')}`
+}
