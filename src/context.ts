@@ -74,3 +74,23 @@ function joinSignals(a: AbortSignal | undefined, b: AbortSignal | undefined): Ab
   if (a === undefined || b === undefined || !(a instanceof AbortSignal)) return a ?? b
   return AbortSignal.any([a, b])
 }
+
+// Results whose thresholds a matcher looked at: the setup file doesn't fail their test a second time.
+const CHECKED = Symbol.for('perfspec:thresholds-checked')
+type CheckedHolder = { [CHECKED]?: WeakSet<object> }
+
+function checkedResults(): WeakSet<object> {
+  const holder = globalThis as CheckedHolder
+  holder[CHECKED] ??= new WeakSet()
+  return holder[CHECKED]
+}
+
+/** Notes that a test asserted on this result's thresholds itself (`toPassThresholds`, either way). */
+export function markThresholdsChecked(result: object): void {
+  checkedResults().add(result)
+}
+
+/** True when `markThresholdsChecked` saw this result. */
+export function areThresholdsChecked(result: object): boolean {
+  return checkedResults().has(result)
+}

@@ -1,0 +1,125 @@
+import type { LoadTestResult } from '../types.ts'
+import type { MachineInfo } from './machine.ts'
+
+/** One run's numbers as stored in a baseline file. */
+export interface BaselineEntry {
+  p50: number
+  p95: number
+  p99: number
+  avg: number
+  /** Requests per second. */
+  throughput: number
+  errorRatePercent: number
+  requests: number
+  tool: string
+  /** The load shape: comparing runs of different shapes compares nothing. */
+  users: number
+  durationMs: number
+  recordedAt: string
+  machine: MachineInfo
+}
+
+export interface ComparisonLimits {
+  /** Fraction of the baseline: 0.2 = 20%. */
+  tolerance: number
+  floorMs: number
+  floorRps: number
+}
+
+export const DEFAULT_LIMITS: ComparisonLimits = { tolerance: 0.2, floorMs: 2, floorRps: 1 }
+
+/** How one metric moved against its baseline. */
+export interface MetricComparison {
+  metric: 'p95' | 'throughput'
+  baseline: number
+  actual: number
+  /** Positive is worse: slower p95 or lower throughput, in percent of the baseline. */
+  worsePercent: number
+  /** The worst value that still passes. */
+  limit: number
+  regressed: boolean
+}
+
+export interface BaselineComparison {
+  p95: MetricComparison
+  throughput: MetricComparison
+  regressed: boolean
+}
+
+/** The entry a result would store. */
+export function toBaselineEntry(
+  result: LoadTestResult,
+  machine: MachineInfo,
+  now = new Date(),
+): BaselineEntry {
+  const { metrics } = result
+  return {
+    p50: metrics.responseTimes.p50,
+    p95: metrics.responseTimes.p95,
+    p99: metrics.responseTimes.p99,
+    avg: metrics.responseTimes.avg,
+    throughput: metrics.throughput,
+    errorRatePercent: metrics.errorRate,
+    requests: metrics.totalRequests,
+    tool: result.tool,
+    users: result.options.users,
+    durationMs: result.durationMs,
+    recordedAt: now.toISOString(),
+    machine,
+  }
+}
+
+function percentOf(delta: number, base: number): number {
+  return base === 0 ? (delta === 0 ? 0 : Number.POSITIVE_INFINITY) : (delta / base) * 100
+}
+
+/**
+ * Compares a run with its baseline. A metric regresses only when it is worse by more than `tolerance`
+ * (relative) AND by more than its floor (absolute): relative noise on a 1 ms endpoint is large, absolute
+ * noise on a 500 ms one is large, and only a change beyond both is worth failing a build for.
+ */
+export function compareWithBaseline(
+  baseline: BaselineEntry,
+  result: LoadTestResult,
+  limits: ComparisonLimits = DEFAULT_LIMITS,
+): BaselineComparison {
+  const p95 = result.metrics.responseTimes.p95
+  const p95Limit = Math.max(baseline.p95 * (1 + limits.tolerance), baseline.p95 + limits.floorMs)
+  const rps = result.metrics.throughput
+  const rpsLimit = Math.min(
+    baseline.throughput * (1 - limits.tolerance),
+    baseline.throughput - limits.floorRps,
+  )
+  const p95Comparison: MetricComparison = {
+    metric: 'p95',
+    baseline: baseline.p95,
+    actual: p95,
+    worsePercent: percentOf(p95 - baseline.p95, baseline.p95),
+    limit: p95Limit,
+    regressed: p95 > p95Limit,
+  }
+  const throughputComparison: MetricComparison = {
+    metric: 'throughput',
+    baseline: baseline.throughput,
+    actual: rps,
+    worsePercent: percentOf(baseline.throughput - rps, baseline.throughput),
+    limit: rpsLimit,
+    regressed: rps < rpsLimit,
+  }
+  return {
+    p95: p95Comparison,
+    throughput: throughputComparison,
+    regressed: p95Comparison.regressed || throughputComparison.regressed,
+  }
+}
+
+/** Reasons the comparison may mislead even on the same machine. */
+export function describeShapeDifferences(baseline: BaselineEntry, result: LoadTestResult): string[] {
+  const differences: string[] = []
+  if (baseline.users !== result.options.users) {
+    differences.push(`baseline ran ${baseline.users} users, this run ${result.options.users}`)
+  }
+  if (baseline.tool !== result.tool)
+    differences.push(`baseline used ${baseline.tool}, this run ${result.tool}`)
+  return differences
+}

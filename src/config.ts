@@ -1,0 +1,301 @@
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import { parse } from 'yaml'
+import { mergeThresholds } from './context.ts'
+import { parseDuration } from './duration.ts'
+import { InvalidConfigError, InvalidOptionError, isPerfError } from './errors.ts'
+import { parseThresholds } from './metrics/thresholds.ts'
+import { type LoadDefaults, MAX_USERS_PER_PROCESS, requireInteger } from './options.ts'
+import type { Duration, Thresholds, ToolChoice } from './types.ts'
+
+/** Defaults for every run of the project; a call's own options win. */
+export interface PerfDefaultsOptions {
+  /** Virtual users. @default 10 */
+  users?: number
+  /** Seconds or `'30s'`. @default 10 */
+  duration?: Duration
+  /** Seconds or `'5s'`. @default 0 */
+  rampUp?: Duration
+}
+
+export interface PerfReportOptions {
+  /** Write the JSON report: `true` for `perfspec-report.json`, a file name, or `false`. @default true */
+  json?: boolean | string
+  /** Folder of the JSON report, relative to the project root. @default the project root */
+  dir?: string
+}
+
+/** Which columns the summary shows: the seed's `performance.metrics` switches. */
+export interface MetricsDisplay {
+  /** avg, p50, p95, p99. @default true */
+  responseTimes: boolean
+  /** rps. @default true */
+  throughput: boolean
+  /** error %. @default true */
+  errorRates: boolean
+}
+
+/** Options of the Vitest plugin `perf()`. They override config/qa.yaml; a call's options override both. */
+export interface PerfPluginOptions {
+  /** Load generator for runs that don't name one. @default 'auto' */
+  tool?: ToolChoice
+  defaults?: PerfDefaultsOptions
+  /** Applied to every run, merged key by key beneath a call's own thresholds. */
+  thresholds?: Thresholds
+  /** Keep baselines here (mirroring test paths) instead of `__perf__` beside each test file. */
+  baselineDir?: string
+  report?: PerfReportOptions
+  /** The seed's config file, relative to the project root; `false` reads none. @default 'config/qa.yaml' */
+  configFile?: string | false
+  /** Fail a test whose run breached a threshold that no `toPassThresholds` checked. @default true */
+  failOnThresholds?: boolean
+}
+
+/** The `performance:` section of config/qa.yaml, in perfspec's terms. */
+export interface QaPerformanceConfig {
+  tool?: ToolChoice
+  defaults: Partial<LoadDefaults>
+  thresholds?: Thresholds
+  metrics: MetricsDisplay
+}
+
+/** qa.yaml and plugin options merged into one. Paths are absolute. */
+export interface ResolvedPerfConfig extends QaPerformanceConfig {
+  root: string
+  /** The config file that was read, if any. */
+  configFile?: string
+  baselineDir?: string
+  /** Absolute path of the JSON report, or false. */
+  jsonReport: string | false
+  failOnThresholds: boolean
+}
+
+const TOOLS: readonly ToolChoice[] = ['auto', 'native', 'k6', 'ab', 'locust']
+const QA_KEYS = ['tool', 'default_users', 'default_duration', 'default_ramp_up', 'metrics', 'thresholds']
+const QA_METRICS = {
+  collect_response_times: 'responseTimes',
+  collect_throughput: 'throughput',
+  collect_error_rates: 'errorRates',
+} as const
+// The seed writes its threshold names in snake_case in YAML.
+const QA_THRESHOLDS: Record<string, string> = {
+  max_avg_response_time_ms: 'maxAvgResponseTimeMs',
+  max_error_rate_percent: 'maxErrorRatePercent',
+  min_throughput_rps: 'minThroughputRps',
+  max_p95_ms: 'maxP95Ms',
+  max_p99_ms: 'maxP99Ms',
+}
+const K6_METRICS = ['http_req_duration', 'http_req_failed', 'http_reqs', 'checks']
+const PLUGIN_KEYS = [
+  'tool',
+  'defaults',
+  'thresholds',
+  'baselineDir',
+  'report',
+  'configFile',
+  'failOnThresholds',
+]
+const DEFAULT_REPORT_FILE = 'perfspec-report.json'
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function rejectUnknownKeys(value: Record<string, unknown>, known: readonly string[], where: string): void {
+  const unknown = Object.keys(value).find((key) => !known.includes(key))
+  if (unknown !== undefined) {
+    throw new InvalidConfigError(`Unknown key \`${where}${unknown}\`. Known keys: ${known.join(', ')}`)
+  }
+}
+
+// Re-throws an option or threshold error with the file and key path in front.
+function withLocation<T>(where: string, read: () => T): T {
+  try {
+    return read()
+  } catch (error) {
+    if (!isPerfError(error)) throw error
+    throw new InvalidConfigError(`${where}: ${error.message}`, { cause: error })
+  }
+}
+
+function readTool(value: unknown, option: string): ToolChoice | undefined {
+  if (value === undefined) return undefined
+  if (!TOOLS.includes(value as ToolChoice)) {
+    throw new InvalidOptionError(
+      option,
+      `Expected \`${option}\` to be one of ${TOOLS.join(', ')}, got ${String(value)}`,
+    )
+  }
+  return value as ToolChoice
+}
+
+function readDefaults(
+  raw: { users?: unknown; duration?: unknown; rampUp?: unknown },
+  names: { users: string; duration: string; rampUp: string },
+): Partial<LoadDefaults> {
+  const defaults: Partial<LoadDefaults> = {}
+  if (raw.users !== undefined)
+    defaults.users = requireInteger(names.users, raw.users, 1, MAX_USERS_PER_PROCESS)
+  if (raw.duration !== undefined) {
+    defaults.durationMs = parseDuration(raw.duration as Duration, names.duration)
+    if (defaults.durationMs <= 0) {
+      throw new InvalidOptionError(names.duration, `Expected \`${names.duration}\` to be above 0`)
+    }
+  }
+  if (raw.rampUp !== undefined) defaults.rampUpMs = parseDuration(raw.rampUp as Duration, names.rampUp)
+  return defaults
+}
+
+function readThresholds(value: unknown, option: string): Thresholds | undefined {
+  if (value === undefined || value === null) return undefined
+  if (!isRecord(value)) throw new InvalidConfigError(`\`${option}\` must be a mapping of threshold names`)
+  const thresholds: Record<string, unknown> = {}
+  for (const [key, limit] of Object.entries(value)) {
+    const name = QA_THRESHOLDS[key] ?? key
+    if (!Object.values(QA_THRESHOLDS).includes(name) && !K6_METRICS.includes(name)) {
+      throw new InvalidConfigError(
+        `Unknown threshold \`${option}.${key}\`. Use ${Object.keys(QA_THRESHOLDS).join(', ')}, or k6's ${K6_METRICS.join(', ')}`,
+      )
+    }
+    thresholds[name] = limit
+  }
+  parseThresholds(thresholds as Thresholds) // throws on an unknown key or a malformed expression
+  return thresholds as Thresholds
+}
+
+function readMetrics(value: unknown): MetricsDisplay {
+  const display: MetricsDisplay = { responseTimes: true, throughput: true, errorRates: true }
+  if (value === undefined || value === null) return display
+  if (!isRecord(value)) throw new InvalidConfigError('`performance.metrics` must be a mapping')
+  rejectUnknownKeys(value, Object.keys(QA_METRICS), 'performance.metrics.')
+  for (const [key, field] of Object.entries(QA_METRICS)) {
+    const flag = value[key]
+    if (flag === undefined) continue
+    if (typeof flag !== 'boolean') {
+      throw new InvalidConfigError(
+        `\`performance.metrics.${key}\` must be true or false, got ${String(flag)}`,
+      )
+    }
+    display[field] = flag
+  }
+  return display
+}
+
+/**
+ * Reads the `performance:` section of the seed's config/qa.yaml (other sections belong to other modules and
+ * are ignored). Throws an InvalidConfigError naming the file and key on anything it doesn't understand.
+ */
+export function parseQaConfig(text: string, file = 'config/qa.yaml'): QaPerformanceConfig {
+  let document: unknown
+  try {
+    document = parse(text)
+  } catch (error) {
+    throw new InvalidConfigError(`${file} is not valid YAML: ${(error as Error).message}`, { cause: error })
+  }
+  const section = isRecord(document) ? document['performance'] : undefined
+  if (section === undefined || section === null) {
+    return { defaults: {}, metrics: readMetrics(undefined) }
+  }
+  return withLocation(file, () => {
+    if (!isRecord(section)) throw new InvalidConfigError('`performance` must be a mapping')
+    rejectUnknownKeys(section, QA_KEYS, 'performance.')
+    const config: QaPerformanceConfig = {
+      defaults: readDefaults(
+        {
+          users: section['default_users'],
+          duration: section['default_duration'],
+          rampUp: section['default_ramp_up'],
+        },
+        {
+          users: 'performance.default_users',
+          duration: 'performance.default_duration',
+          rampUp: 'performance.default_ramp_up',
+        },
+      ),
+      metrics: readMetrics(section['metrics']),
+    }
+    const tool = readTool(section['tool'], 'performance.tool')
+    if (tool !== undefined) config.tool = tool
+    const thresholds = readThresholds(section['thresholds'], 'performance.thresholds')
+    if (thresholds !== undefined) config.thresholds = thresholds
+    return config
+  })
+}
+
+/** Reads config/qa.yaml; undefined when the file does not exist. */
+export function readQaConfig(file: string): QaPerformanceConfig | undefined {
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw new InvalidConfigError(`Cannot read ${file}: ${(error as Error).message}`, { cause: error })
+  }
+  return parseQaConfig(text, file)
+}
+
+export function validatePluginOptions(options: PerfPluginOptions): void {
+  if (!isRecord(options)) throw new InvalidOptionError('perf', 'Expected the perf() options to be an object')
+  const unknown = Object.keys(options).find((key) => !PLUGIN_KEYS.includes(key))
+  if (unknown !== undefined) {
+    throw new InvalidOptionError(
+      unknown,
+      `Unknown perf() option \`${unknown}\`. Known: ${PLUGIN_KEYS.join(', ')}`,
+    )
+  }
+  if (options.defaults !== undefined && !isRecord(options.defaults)) {
+    throw new InvalidOptionError(
+      'defaults',
+      'Expected the `defaults` option to be { users, duration, rampUp }',
+    )
+  }
+  if (options.report !== undefined && !isRecord(options.report)) {
+    throw new InvalidOptionError('report', 'Expected the `report` option to be { json, dir }')
+  }
+}
+
+function resolveJsonReport(root: string, report: PerfReportOptions | undefined): string | false {
+  const json = report?.json ?? true
+  if (json === false) return false
+  if (json !== true && (typeof json !== 'string' || json.length === 0)) {
+    throw new InvalidOptionError('report.json', 'Expected `report.json` to be true, false or a file name')
+  }
+  return path.resolve(root, report?.dir ?? '.', json === true ? DEFAULT_REPORT_FILE : json)
+}
+
+/**
+ * One config from config/qa.yaml (under `root`) and the plugin's options, later overriding earlier:
+ * the file, then the plugin. Validates everything, so a typo fails before any test runs.
+ */
+export function resolvePerfConfig(root: string, options: PerfPluginOptions = {}): ResolvedPerfConfig {
+  validatePluginOptions(options)
+  const configFile =
+    options.configFile === false ? undefined : path.resolve(root, options.configFile ?? 'config/qa.yaml')
+  const file = configFile === undefined ? undefined : readQaConfig(configFile)
+  const pluginDefaults = readDefaults(options.defaults ?? {}, {
+    users: 'defaults.users',
+    duration: 'defaults.duration',
+    rampUp: 'defaults.rampUp',
+  })
+  const pluginThresholds = options.thresholds
+  parseThresholds(pluginThresholds)
+  const resolved: ResolvedPerfConfig = {
+    root,
+    defaults: { ...file?.defaults, ...pluginDefaults },
+    metrics: file?.metrics ?? readMetrics(undefined),
+    jsonReport: resolveJsonReport(root, options.report),
+    failOnThresholds: options.failOnThresholds ?? true,
+  }
+  if (file !== undefined && configFile !== undefined) resolved.configFile = configFile
+  const tool = readTool(options.tool, 'tool') ?? file?.tool
+  if (tool !== undefined) resolved.tool = tool
+  const thresholds = mergeThresholds(file?.thresholds, pluginThresholds)
+  if (thresholds !== undefined) resolved.thresholds = thresholds
+  if (options.baselineDir !== undefined) {
+    if (typeof options.baselineDir !== 'string' || options.baselineDir.length === 0) {
+      throw new InvalidOptionError('baselineDir', 'Expected the `baselineDir` option to be a folder path')
+    }
+    resolved.baselineDir = path.resolve(root, options.baselineDir)
+  }
+  return resolved
+}

@@ -1,0 +1,148 @@
+import {
+  type BaselineComparison,
+  compareWithBaseline,
+  DEFAULT_LIMITS,
+  describeShapeDifferences,
+  type MetricComparison,
+  toBaselineEntry,
+} from '../baseline/compare.ts'
+import { describeMachine, describeMachineDifferences } from '../baseline/machine.ts'
+import { baselinePath, readBaselineFile, saveBaselineEntry } from '../baseline/store.ts'
+import { type BaselineUpdateMode, getCurrentTestContext } from '../context.ts'
+import { BaselineError, InvalidOptionError } from '../errors.ts'
+import { formatMs, formatRps, summarizeRun } from '../report/format.ts'
+import type { LoadTestResult } from '../types.ts'
+import { requireResult } from './received.ts'
+import type { PerfBaselineOptions, PerfMatcherContext, PerfMatcherResult } from './types.ts'
+
+const MATCHER = 'toMatchPerfBaseline'
+
+type SnapshotStateLike = { snapshotUpdateState?: unknown; _updateSnapshot?: unknown } | undefined
+
+/** `-u` → 'all', CI → 'none', else 'new': from the plugin, else the framework's snapshot state, else CI. */
+export function readUpdateMode(context: PerfMatcherContext): BaselineUpdateMode {
+  const fromPlugin = getCurrentTestContext()?.update
+  if (fromPlugin !== undefined) return fromPlugin
+  // Vitest ≥4 has a public getter; Vitest 3 and Jest keep it in `_updateSnapshot`.
+  const state = (context as { snapshotState?: SnapshotStateLike }).snapshotState
+  const mode = state?.snapshotUpdateState ?? state?._updateSnapshot
+  if (mode === 'all' || mode === 'new' || mode === 'none') return mode
+  const ci = process.env['CI']
+  return ci !== undefined && ci !== '' && ci !== '0' && ci !== 'false' ? 'none' : 'new'
+}
+
+function resolveLimits(options: PerfBaselineOptions) {
+  const limits = { ...DEFAULT_LIMITS }
+  for (const name of ['tolerance', 'floorMs', 'floorRps'] as const) {
+    const value = options[name]
+    if (value === undefined) continue
+    const max = name === 'tolerance' ? 5 : Number.MAX_SAFE_INTEGER
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > max) {
+      const hint = name === 'tolerance' ? ' (a fraction: 0.2 means 20%)' : ''
+      throw new InvalidOptionError(
+        name,
+        `${MATCHER} expects \`${name}\` to be a number from 0 to ${max}${hint}, got ${String(value)}`,
+      )
+    }
+    limits[name] = value
+  }
+  return limits
+}
+
+function describeMetric({
+  metric,
+  baseline,
+  actual,
+  worsePercent,
+  limit,
+  regressed,
+}: MetricComparison): string {
+  const format = metric === 'p95' ? (n: number) => `${formatMs(n)} ms` : (n: number) => `${formatRps(n)} rps`
+  const change = `${worsePercent >= 0 ? 'worse' : 'better'} by ${Math.abs(worsePercent).toFixed(1)}%`
+  const bound = metric === 'p95' ? 'at most' : 'at least'
+  return (
+    `  ${regressed ? '✗' : '✓'} ${metric}: ${format(actual)} vs baseline ${format(baseline)} ` +
+    `(${change}; ${bound} ${format(limit)} allowed)`
+  )
+}
+
+function comparisonMessage(
+  context: PerfMatcherContext,
+  hint: string,
+  file: string,
+  key: string,
+  comparison: BaselineComparison,
+  warnings: string[],
+  result: LoadTestResult,
+): string {
+  const verdict = context.isNot
+    ? 'Expected a regression against the baseline, found none:'
+    : 'Performance regressed against the baseline:'
+  const notes = warnings.length === 0 ? '' : `\n${warnings.map((warning) => `  ⚠ ${warning}`).join('\n')}`
+  return (
+    `${hint}\n\n${verdict}\n${describeMetric(comparison.p95)}\n${describeMetric(comparison.throughput)}${notes}\n\n` +
+    `Baseline: ${file} › "${key}" (accept the new numbers with vitest -u)\nRun: ${summarizeRun(result)}`
+  )
+}
+
+/**
+ * Compares p95 and throughput with the baseline stored beside the test, recording it when there is none
+ * (rewriting it under `-u`). Under CI a missing baseline fails instead. Await it.
+ */
+export async function toMatchPerfBaseline(
+  this: PerfMatcherContext,
+  received: unknown,
+  options: PerfBaselineOptions = {},
+): Promise<PerfMatcherResult> {
+  const result = requireResult(this, MATCHER, 'options', received)
+  const limits = resolveLimits(options)
+  const hint = this.utils.matcherHint(MATCHER, 'result', 'options', {
+    isNot: this.isNot,
+    promise: this.promise,
+  })
+  if (this.testPath === undefined) {
+    throw new BaselineError(
+      `${MATCHER} needs the test file's path to find its baseline; call it inside a test`,
+    )
+  }
+  const test = getCurrentTestContext()
+  const file = baselinePath(this.testPath, { ...test })
+  const key = options.key ?? `${this.currentTestName ?? 'test'} > ${result.name}`
+  const mode = readUpdateMode(this)
+  const stored = (await readBaselineFile(file))?.entries[key]
+  const machine = describeMachine()
+
+  if (stored === undefined || mode === 'all') {
+    if (stored === undefined && mode === 'none') {
+      return {
+        pass: false,
+        message: () =>
+          `${hint}\n\nNo perf baseline for "${key}" in ${file}; run vitest -u to record it ` +
+          '(CI never records baselines).',
+      }
+    }
+    if (result.metrics.totalRequests === 0 || result.aborted) {
+      return {
+        pass: false,
+        message: () =>
+          `${hint}\n\nNot recording a baseline from a run that ${result.aborted ? 'was aborted' : 'completed no requests'}.\n\n` +
+          `Run: ${summarizeRun(result)}`,
+      }
+    }
+    await saveBaselineEntry(file, key, toBaselineEntry(result, machine))
+    return { pass: true, message: () => `${hint}\n\nRecorded a new baseline for "${key}" in ${file}` }
+  }
+
+  const comparison = compareWithBaseline(stored, result, limits)
+  const warnings = [
+    ...describeMachineDifferences(stored.machine, machine),
+    ...describeShapeDifferences(stored, result),
+  ]
+  for (const warning of warnings) {
+    if (!result.warnings.includes(warning)) result.warnings.push(warning)
+  }
+  return {
+    pass: !comparison.regressed,
+    message: () => comparisonMessage(this, hint, file, key, comparison, warnings, result),
+  }
+}

@@ -1,0 +1,84 @@
+import { summarizeRun } from '../report/format.ts'
+import type { LoadTestResult } from '../types.ts'
+import type { PerfMatcherContext } from './types.ts'
+
+/** True for what `loadTest()` returns (or its JSON round trip). */
+export function isLoadTestResult(value: unknown): value is LoadTestResult {
+  if (typeof value !== 'object' || value === null) return false
+  const candidate = value as Partial<LoadTestResult>
+  return (
+    candidate.kind === 'load' &&
+    typeof candidate.metrics === 'object' &&
+    candidate.metrics !== null &&
+    typeof candidate.metrics.responseTimes === 'object' &&
+    Array.isArray(candidate.thresholds)
+  )
+}
+
+function hint(context: PerfMatcherContext, matcher: string, expected: string): string {
+  return context.utils.matcherHint(matcher, 'result', expected, {
+    isNot: context.isNot,
+    promise: context.promise,
+  })
+}
+
+/** Throws a matcher error (not a failed expectation) when `received` is not a perfspec result. */
+export function requireResult(
+  context: PerfMatcherContext,
+  matcher: string,
+  expected: string,
+  received: unknown,
+): LoadTestResult {
+  if (isLoadTestResult(received)) return received
+  const why =
+    received instanceof Promise
+      ? 'received a Promise: did you forget to `await` loadTest()?'
+      : `received: ${context.utils.printReceived(received)}`
+  throw new TypeError(
+    `${hint(context, matcher, expected)}\n\n${matcher} expects a perfspec result (what loadTest() returns), ${why}`,
+  )
+}
+
+/** Throws a matcher error when a limit is not a finite, non-negative number. */
+export function requireLimit(
+  context: PerfMatcherContext,
+  matcher: string,
+  expected: string,
+  value: unknown,
+): number {
+  if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return value
+  throw new TypeError(
+    `${hint(context, matcher, expected)}\n\n${matcher} expects \`${expected}\` to be a non-negative number, ` +
+      `got ${context.utils.printReceived(value)}`,
+  )
+}
+
+/**
+ * The message of a threshold-like matcher: the metric, the limit, the actual value, and the run in one
+ * line. `relation` reads after "to be": 'below', 'above'.
+ */
+export function compareMessage(
+  context: PerfMatcherContext,
+  matcher: string,
+  expected: string,
+  parts: { metric: string; relation: string; limit: number; actual: number; unit: string },
+  result: LoadTestResult,
+): string {
+  const { metric, relation, limit, actual, unit } = parts
+  const not = context.isNot ? 'not ' : ''
+  const noRequests =
+    result.metrics.totalRequests === 0
+      ? '\nThe run completed no requests, so there is nothing to measure.'
+      : ''
+  return (
+    `${hint(context, matcher, expected)}\n\n` +
+    `Expected ${metric} ${not}to be ${relation} ${context.utils.printExpected(round(limit))}${unit}\n` +
+    `Received ${metric}: ${context.utils.printReceived(round(actual))}${unit}${noRequests}\n\n` +
+    `Run: ${summarizeRun(result)}`
+  )
+}
+
+/** Two decimals: enough to read, no float noise in messages. */
+export function round(value: number): number {
+  return Math.round(value * 100) / 100
+}

@@ -1,0 +1,50 @@
+import { markThresholdsChecked } from '../context.ts'
+import { evaluateThresholds, parseThresholds } from '../metrics/thresholds.ts'
+import { summarizeRun } from '../report/format.ts'
+import type { ThresholdResult, Thresholds } from '../types.ts'
+import { requireResult, round } from './received.ts'
+import type { PerfMatcherContext, PerfMatcherResult } from './types.ts'
+
+/** `✗ http_req_duration: p(95)<200  (actual 250.31)`, one line per threshold. */
+export function listThresholds(thresholds: readonly ThresholdResult[]): string {
+  return thresholds
+    .map(
+      ({ expression, actual, passed }) => `  ${passed ? '✓' : '✗'} ${expression}  (actual ${round(actual)})`,
+    )
+    .join('\n')
+}
+
+/**
+ * Passes when every threshold passed: the ones given here (k6 or seed spelling), else the ones the run was
+ * configured with (config/qa.yaml, plugin, call). Fails when there is no threshold to check.
+ */
+export function toPassThresholds(
+  this: PerfMatcherContext,
+  received: unknown,
+  thresholds?: Thresholds,
+): PerfMatcherResult {
+  const matcher = 'toPassThresholds'
+  const result = requireResult(this, matcher, thresholds === undefined ? '' : 'thresholds', received)
+  const evaluated =
+    thresholds === undefined
+      ? result.thresholds
+      : evaluateThresholds(parseThresholds(thresholds), result.metrics)
+  markThresholdsChecked(result)
+  const failed = evaluated.filter((threshold) => !threshold.passed)
+  const hint = this.utils.matcherHint(matcher, 'result', thresholds === undefined ? '' : 'thresholds', {
+    isNot: this.isNot,
+    promise: this.promise,
+  })
+  return {
+    pass: evaluated.length > 0 && failed.length === 0,
+    message: () => {
+      if (evaluated.length === 0) {
+        return `${hint}\n\nNo thresholds to check: pass some, or set them in perf({ thresholds }), config/qa.yaml or the loadTest options.\n\nRun: ${summarizeRun(result)}`
+      }
+      const verdict = this.isNot
+        ? `Expected some threshold to fail; all ${evaluated.length} passed:`
+        : `Expected every threshold to pass; ${failed.length} of ${evaluated.length} failed:`
+      return `${hint}\n\n${verdict}\n${listThresholds(evaluated)}\n\nRun: ${summarizeRun(result)}`
+    },
+  }
+}

@@ -1,0 +1,62 @@
+import type { Thresholds } from '../types.ts'
+
+/**
+ * The part of a matcher's `this` perfspec uses. Structural on purpose: Vitest's and Jest's matcher states
+ * both satisfy it, so one set of matcher functions serves both (`snapshotState` is read through a cast:
+ * both frameworks type it as a class with private members).
+ */
+export interface PerfMatcherContext {
+  isNot: boolean
+  promise?: string
+  /** Absolute path of the running test file. */
+  testPath?: string | undefined
+  /** `describe > test` in Vitest, `describe test` in Jest. */
+  currentTestName?: string | undefined
+  utils: {
+    // biome-ignore lint/suspicious/noExplicitAny: both frameworks type matcherHint's options differently
+    matcherHint(name: string, received?: string, expected?: string, options?: any): string
+    printReceived(value: unknown): string
+    printExpected(value: unknown): string
+  }
+}
+
+/** What a matcher returns to the framework. */
+export interface PerfMatcherResult {
+  pass: boolean
+  message: () => string
+}
+
+/** Options of `toMatchPerfBaseline`. */
+export interface PerfBaselineOptions {
+  /**
+   * How much worse p95 or throughput may get before it counts as a regression, as a fraction of the
+   * baseline: 0.2 = 20%. @default 0.2
+   */
+  tolerance?: number
+  /** p95 must also be worse by more than this many ms (guards very fast endpoints). @default 2 */
+  floorMs?: number
+  /** Throughput must also drop by more than this many requests per second. @default 1 */
+  floorRps?: number
+  /** The baseline's key in the file. @default '<test name> > <result name>' */
+  key?: string
+}
+
+/** The perfspec matchers, typed once for every framework's `Matchers` interface. */
+export interface PerfMatchers<R = void> {
+  /** Median response time below `ms`. */
+  toHaveP50Below(ms: number): R
+  toHaveP90Below(ms: number): R
+  toHaveP95Below(ms: number): R
+  toHaveP99Below(ms: number): R
+  /** Percentile `p` (50, 75, 90, 95, 99 or 99.9) below `ms`. */
+  toHavePercentileBelow(p: number, ms: number): R
+  toHaveAvgResponseTimeBelow(ms: number): R
+  toHaveMaxResponseTimeBelow(ms: number): R
+  /** Failed requests below `percent` (0..100) of all requests. */
+  toHaveErrorRateBelow(percent: number): R
+  toHaveThroughputAbove(rps: number): R
+  /** Every threshold passed: the given ones, or those the run was configured with. */
+  toPassThresholds(thresholds?: Thresholds): R
+  /** p95 and throughput no worse than the stored baseline. Await it. */
+  toMatchPerfBaseline(options?: PerfBaselineOptions): Promise<R>
+}

@@ -1,0 +1,36 @@
+import type { LoadTestResult } from '../types.ts'
+
+/** Milliseconds with the precision that matters at their size: 0.42, 12.3, 1234. */
+export function formatMs(ms: number): string {
+  if (!Number.isFinite(ms)) return String(ms)
+  return ms.toFixed(ms < 10 ? 2 : ms < 1000 ? 1 : 0)
+}
+
+/** Requests per second, one decimal. */
+export function formatRps(rps: number): string {
+  return rps.toFixed(rps < 1000 ? 1 : 0)
+}
+
+/** A percentage, two decimals: 0.00, 12.50. */
+export function formatPercent(percent: number): string {
+  return percent.toFixed(2)
+}
+
+/** A count with thousands separators: 12,345. */
+export function formatCount(count: number): string {
+  return count.toLocaleString('en-US')
+}
+
+/**
+ * One line that says what a run did, for failure messages and logs:
+ * `/api (native): 1,234 requests, 411.3 rps, p50 1.20 / p95 2.35 / p99 4.10 ms, 0.00% errors`.
+ */
+export function summarizeRun(result: LoadTestResult): string {
+  const { metrics } = result
+  const { p50, p95, p99 } = metrics.responseTimes
+  return (
+    `${result.name} (${result.tool}): ${formatCount(metrics.totalRequests)} requests, ` +
+    `${formatRps(metrics.throughput)} rps, p50 ${formatMs(p50)} / p95 ${formatMs(p95)} / p99 ${formatMs(p99)} ms, ` +
+    `${formatPercent(metrics.errorRate)}% errors${result.aborted ? ', aborted' : ''}`
+  )
+}

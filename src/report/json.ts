@@ -1,0 +1,43 @@
+import type { MachineInfo } from '../baseline/machine.ts'
+import type { LoadTestResult } from '../types.ts'
+import { type ReportRow, type TestState, type Verdict, verdictOf } from './rows.ts'
+import { writeFileAtomic } from './write-atomic.ts'
+
+/** The content of `perfspec-report.json`. */
+export interface JsonReport {
+  version: 1
+  generatedAt: string
+  machine: MachineInfo
+  /** The test runner and its version, e.g. `vitest 4.1.12`. */
+  runner: string
+  summary: { runs: number; passed: number; failed: number }
+  results: { file: string; test: string; state: TestState; verdict: Verdict; result: LoadTestResult }[]
+}
+
+/** Builds the JSON report of a run. Pure. */
+export function buildJsonReport(
+  rows: readonly ReportRow[],
+  context: { machine: MachineInfo; runner: string; now?: Date },
+): JsonReport {
+  const results = rows.map((row) => ({ ...row, verdict: verdictOf(row) }))
+  const failed = results.filter((row) => row.verdict !== 'pass').length
+  return {
+    version: 1,
+    generatedAt: (context.now ?? new Date()).toISOString(),
+    machine: context.machine,
+    runner: context.runner,
+    summary: { runs: rows.length, passed: rows.length - failed, failed },
+    results: results.map(({ file, test, state, verdict, result }) => ({
+      file,
+      test,
+      state,
+      verdict,
+      result,
+    })),
+  }
+}
+
+/** Writes the report atomically, pretty-printed. */
+export async function writeJsonReport(file: string, report: JsonReport): Promise<void> {
+  await writeFileAtomic(file, `${JSON.stringify(report, null, 2)}\n`)
+}

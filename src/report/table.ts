@@ -1,0 +1,140 @@
+import type { Colors } from 'picocolors/types.js'
+import type { MetricsDisplay } from '../config.ts'
+import { formatCount, formatMs, formatPercent, formatRps } from './format.ts'
+import { type ReportRow, type Verdict, verdictOf } from './rows.ts'
+
+export interface TableOptions {
+  colors: Colors
+  /** Terminal width to fit in. @default 100 */
+  width?: number
+  /** Which metric columns to show (config/qa.yaml `performance.metrics`). @default all */
+  metrics?: MetricsDisplay
+}
+
+interface Column {
+  header: string
+  align: 'left' | 'right'
+  cell(row: ReportRow): string
+  color?(row: ReportRow, text: string, colors: Colors): string
+}
+
+const VERDICT_TEXT: Record<Verdict, string> = { pass: '✓ pass', fail: '✗ fail', abort: '✗ abort' }
+const MIN_NAME_WIDTH = 16
+
+function latency(header: string, pick: (row: ReportRow) => number): Column {
+  return { header, align: 'right', cell: (row) => formatMs(pick(row)) }
+}
+
+function columns(metrics: MetricsDisplay): Column[] {
+  const list: Column[] = [
+    { header: 'tool', align: 'left', cell: (row) => row.result.tool },
+    { header: 'reqs', align: 'right', cell: (row) => formatCount(row.result.metrics.totalRequests) },
+  ]
+  if (metrics.throughput) {
+    list.push({ header: 'rps', align: 'right', cell: (row) => formatRps(row.result.metrics.throughput) })
+  }
+  if (metrics.responseTimes) {
+    list.push(
+      latency('avg', (row) => row.result.metrics.responseTimes.avg),
+      latency('p50', (row) => row.result.metrics.responseTimes.p50),
+      latency('p95', (row) => row.result.metrics.responseTimes.p95),
+      latency('p99', (row) => row.result.metrics.responseTimes.p99),
+    )
+  }
+  if (metrics.errorRates) {
+    list.push({
+      header: 'err%',
+      align: 'right',
+      cell: (row) => formatPercent(row.result.metrics.errorRate),
+      color: (row, text, c) => (row.result.metrics.errorRate > 0 ? c.red(text) : text),
+    })
+  }
+  list.push({
+    header: 'verdict',
+    align: 'left',
+    cell: (row) => VERDICT_TEXT[verdictOf(row)],
+    color: (row, text, c) => (verdictOf(row) === 'pass' ? c.green(text) : c.red(text)),
+  })
+  return list
+}
+
+/** `file › test`, plus the run's name when a test made several runs. */
+export function rowLabel(row: ReportRow, runsInTest: number): string {
+  const label = `${row.file} › ${row.test}`
+  return runsInTest > 1 ? `${label} [${row.result.name}]` : label
+}
+
+// Keeps the end of a label (the test name) and cuts the start (the folder).
+function truncateStart(text: string, width: number): string {
+  return text.length <= width ? text : `…${text.slice(text.length - width + 1)}`
+}
+
+function pad(text: string, width: number, align: 'left' | 'right'): string {
+  return align === 'left' ? text.padEnd(width) : text.padStart(width)
+}
+
+/**
+ * The end-of-run summary: one line per perf result, columns sized to their content, the name column
+ * taking what is left of `width`. Pure: colors are injected.
+ */
+export function renderSummaryTable(rows: readonly ReportRow[], options: TableOptions): string {
+  const { colors: c } = options
+  const width = options.width ?? 100
+  const metricColumns = columns(
+    options.metrics ?? { responseTimes: true, throughput: true, errorRates: true },
+  )
+  const runsPerTest = new Map<string, number>()
+  for (const row of rows)
+    runsPerTest.set(`${row.file}\0${row.test}`, (runsPerTest.get(`${row.file}\0${row.test}`) ?? 0) + 1)
+  const labels = rows.map((row) => rowLabel(row, runsPerTest.get(`${row.file}\0${row.test}`) ?? 1))
+  const cells = rows.map((row) => metricColumns.map((column) => column.cell(row)))
+  const widths = metricColumns.map((column, index) =>
+    Math.max(column.header.length, ...cells.map((line) => line[index]?.length ?? 0)),
+  )
+  const fixed = widths.reduce((sum, w) => sum + w + 2, 0)
+  const nameWidth = Math.max(
+    MIN_NAME_WIDTH,
+    Math.min(width - fixed, Math.max(4, ...labels.map((l) => l.length))),
+  )
+  const header = [
+    pad('test', nameWidth, 'left'),
+    ...metricColumns.map((col, i) => pad(col.header, widths[i] ?? 0, col.align)),
+  ]
+  const lines = [c.dim(header.join('  ').trimEnd())]
+  rows.forEach((row, rowIndex) => {
+    const name = pad(truncateStart(labels[rowIndex] ?? '', nameWidth), nameWidth, 'left')
+    const rest = metricColumns.map((column, index) => {
+      const text = pad(cells[rowIndex]?.[index] ?? '', widths[index] ?? 0, column.align)
+      return column.color === undefined ? text : column.color(row, text, c)
+    })
+    lines.push([name, ...rest].join('  ').trimEnd())
+  })
+  return lines.join('\n')
+}
+
+/** Failed thresholds and warnings under the table, one line each. */
+export function renderNotes(rows: readonly ReportRow[], colors: Colors): string[] {
+  const notes: string[] = []
+  for (const row of rows) {
+    const where = `${row.file} › ${row.test}`
+    for (const threshold of row.result.thresholds) {
+      if (!threshold.passed) {
+        notes.push(colors.red(`✗ ${where}: ${threshold.expression} (actual ${formatMs(threshold.actual)})`))
+      }
+    }
+    for (const warning of row.result.warnings) notes.push(colors.yellow(`⚠ ${where}: ${warning}`))
+  }
+  return notes
+}
+
+/** The heading: `perf  3 runs · 2 passed · 1 failed · latencies in ms`. */
+export function renderHeading(rows: readonly ReportRow[], colors: Colors): string {
+  const failed = rows.filter((row) => verdictOf(row) !== 'pass').length
+  const parts = [
+    `${rows.length} run${rows.length === 1 ? '' : 's'}`,
+    colors.green(`${rows.length - failed} passed`),
+  ]
+  if (failed > 0) parts.push(colors.red(`${failed} failed`))
+  parts.push(colors.dim('latencies in ms'))
+  return `${colors.bold(colors.cyan(' PERF '))} ${parts.join(colors.dim(' · '))}`
+}

@@ -1,0 +1,13 @@
+import './augment.ts'
+
+export type {
+  MetricsDisplay,
+  PerfDefaultsOptions,
+  PerfPluginOptions,
+  PerfReportOptions,
+} from '../config.ts'
+export type { PerfBaselineOptions, PerfMatchers } from '../matchers/types.ts'
+export { perf } from './plugin.ts'
+export type { PerfReporterOptions } from './reporter.ts'
+export { PerfReporter } from './reporter.ts'
+export type { PerfWorkerConfig } from './worker-config.ts'

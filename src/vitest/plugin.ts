@@ -1,0 +1,67 @@
+import { fileURLToPath } from 'node:url'
+import type { Plugin } from 'vitest/config'
+import type { Vitest } from 'vitest/node'
+import { type PerfPluginOptions, resolvePerfConfig, validatePluginOptions } from '../config.ts'
+import type { BaselineUpdateMode } from '../context.ts'
+import { isProgressLog } from './progress-channel.ts'
+import { PerfReporter } from './reporter.ts'
+import type { PerfWorkerConfig } from './worker-config.ts'
+
+// The setup file is built next to this file (dist/vitest/setup.mjs); from source it is setup.ts.
+const SETUP_FILE = fileURLToPath(
+  new URL(import.meta.url.endsWith('.ts') ? './setup.ts' : './setup.mjs', import.meta.url),
+)
+const HIDES_PROGRESS = Symbol.for('perfspec:hides-progress')
+
+function isCI(): boolean {
+  const ci = process.env['CI']
+  return ci !== undefined && ci !== '' && ci !== '0' && ci !== 'false'
+}
+
+type ConsoleLogFilter = (log: string, ...rest: unknown[]) => boolean | undefined
+
+// Built-in reporters drop a console line when onConsoleLog returns false; the perfspec reporter still gets it.
+function hideProgressLogs(vitest: Vitest): void {
+  const config = vitest.config as unknown as { onConsoleLog?: ConsoleLogFilter & { [HIDES_PROGRESS]?: true } }
+  if (config.onConsoleLog?.[HIDES_PROGRESS]) return
+  const user = config.onConsoleLog
+  const filter: ConsoleLogFilter & { [HIDES_PROGRESS]?: true } = (log, ...rest) =>
+    isProgressLog(log) ? false : user?.(log, ...rest)
+  filter[HIDES_PROGRESS] = true
+  config.onConsoleLog = filter
+}
+
+/**
+ * The perfspec Vitest plugin: `plugins: [perf()]`. Registers the matchers and the test-context hook (a setup
+ * file), adds the perfspec reporter beside whatever reporters are configured, and hands every test the
+ * config/qa.yaml + plugin defaults and thresholds.
+ */
+export function perf(options: PerfPluginOptions = {}): Plugin {
+  validatePluginOptions(options)
+  return {
+    name: 'perfspec',
+    config: () => ({ test: { setupFiles: [SETUP_FILE] } }),
+    configureVitest({ vitest, project }) {
+      const config = resolvePerfConfig(project.config.root, options)
+      const progress = Boolean(process.stdout.isTTY) && !isCI()
+      // Reporters are created after this hook, so an instance pushed here joins the CLI's or config's.
+      const reporters = vitest.config.reporters as unknown[]
+      if (!reporters.some((reporter) => reporter instanceof PerfReporter)) {
+        reporters.push(new PerfReporter({ jsonReport: config.jsonReport, metrics: config.metrics, progress }))
+      }
+      if (progress) hideProgressLogs(vitest)
+      const update: BaselineUpdateMode = vitest.config.snapshotOptions.updateSnapshot
+      const worker: PerfWorkerConfig = {
+        defaults: config.defaults,
+        root: config.root,
+        update,
+        progress,
+        failOnThresholds: config.failOnThresholds,
+      }
+      if (config.tool !== undefined) worker.tool = config.tool
+      if (config.thresholds !== undefined) worker.thresholds = config.thresholds
+      if (config.baselineDir !== undefined) worker.baselineDir = config.baselineDir
+      project.provide('perfspec', worker)
+    },
+  }
+}

@@ -1,0 +1,89 @@
+import pc from 'picocolors'
+import type { Colors } from 'picocolors/types.js'
+import type { Reporter, TestModule, Vitest } from 'vitest/node'
+import { describeMachine } from '../baseline/machine.ts'
+import type { MetricsDisplay } from '../config.ts'
+import { buildJsonReport, writeJsonReport } from '../report/json.ts'
+import { renderProgressLine } from '../report/progress-line.ts'
+import { renderHeading, renderNotes, renderSummaryTable } from '../report/table.ts'
+import { collectRows } from './collect-rows.ts'
+import { decodeProgress } from './progress-channel.ts'
+
+export interface PerfReporterOptions {
+  /** Absolute path of the JSON report, or false. @default '<root>/perfspec-report.json' */
+  jsonReport?: string | false
+  /** Which metric columns the table shows. @default all */
+  metrics?: MetricsDisplay
+  /** Render progress lines sent by long runs. @default false */
+  progress?: boolean
+  /** @default picocolors' own detection */
+  colors?: Colors
+  /** Width to fit the table in. @default min(terminal width, 100) */
+  width?: number
+}
+
+/**
+ * Prints a table of every perf result at the end of the run and writes the JSON report. Results arrive in
+ * each test's task meta; progress arrives as console lines the plugin hides from the other reporters.
+ */
+export class PerfReporter implements Reporter {
+  private vitest: Vitest | undefined
+  private readonly options: PerfReporterOptions
+  private readonly colors: Colors
+  private pending: (() => Promise<void>) | undefined
+
+  constructor(options: PerfReporterOptions = {}) {
+    this.options = options
+    this.colors = options.colors ?? pc.createColors(pc.isColorSupported)
+  }
+
+  onInit(vitest: Vitest): void {
+    this.vitest = vitest
+  }
+
+  onUserConsoleLog(log: { content: string; taskId?: string }): void {
+    if (this.options.progress !== true) return
+    const progress = decodeProgress(log.content)
+    if (progress !== undefined) this.vitest?.logger.log(renderProgressLine(progress, this.colors))
+  }
+
+  async onTestRunEnd(testModules: ReadonlyArray<TestModule>): Promise<void> {
+    const report = () => this.report(testModules)
+    // Vitest 3 prints its summary in onFinished, after onTestRunEnd: wait for it so the table comes last.
+    if (Number(this.vitest?.version.split('.')[0] ?? 4) < 4) this.pending = report
+    else await report()
+  }
+
+  async onFinished(): Promise<void> {
+    const report = this.pending
+    this.pending = undefined
+    await report?.()
+  }
+
+  private async report(testModules: ReadonlyArray<TestModule>): Promise<void> {
+    const vitest = this.vitest
+    if (vitest === undefined) return
+    const root = vitest.config.root
+    const rows = collectRows(testModules, root)
+    if (rows.length === 0) return
+    const c = this.colors
+    const width = this.options.width ?? Math.min(process.stdout.columns ?? 100, 100)
+    const table = renderSummaryTable(rows, {
+      colors: c,
+      width,
+      ...(this.options.metrics && { metrics: this.options.metrics }),
+    })
+    const lines = ['', renderHeading(rows, c), table, ...renderNotes(rows, c)]
+    const file = this.options.jsonReport ?? `${root}/perfspec-report.json`
+    if (file !== false) {
+      try {
+        const runner = `vitest ${vitest.version}`
+        await writeJsonReport(file, buildJsonReport(rows, { machine: describeMachine(), runner }))
+        lines.push(c.dim(`JSON report: ${file}`))
+      } catch (error) {
+        lines.push(c.red(`perfspec could not write the JSON report ${file}: ${(error as Error).message}`))
+      }
+    }
+    vitest.logger.log(`${lines.join('\n')}\n`)
+  }
+}

@@ -1,0 +1,93 @@
+// Loaded by the plugin through `setupFiles` in every test file: registers the matchers and tells
+// `loadTest` about the running test (signal, config, where its results go).
+import { afterEach, beforeEach, expect, inject } from 'vitest'
+import { areThresholdsChecked, type PerfTestContext, setCurrentTestContext } from '../context.ts'
+import { perfMatchers } from '../matchers/index.ts'
+import { listThresholds } from '../matchers/thresholds.ts'
+import { summarizeRun } from '../report/format.ts'
+import { isLongRun } from '../report/progress-line.ts'
+import type { LoadTestResult } from '../types.ts'
+import './augment.ts'
+import { META_KEY } from './collect-rows.ts'
+import { encodeProgress } from './progress-channel.ts'
+import type { PerfWorkerConfig } from './worker-config.ts'
+
+/** How long afterEach waits for runs still stopping (after a timeout) so their results are kept. */
+const SETTLE_MS = 5000
+
+expect.extend(perfMatchers)
+
+// Undefined when the setup file is listed by hand without the plugin: defaults then apply.
+const config = inject('perfspec') as PerfWorkerConfig | undefined
+
+interface TestRuns {
+  results: LoadTestResult[]
+  pending: Set<Promise<unknown>>
+}
+
+let current: TestRuns | undefined
+
+function createContext(runs: TestRuns, signal: AbortSignal, meta: Record<string, unknown>): PerfTestContext {
+  const context: PerfTestContext = {
+    signal,
+    track(run) {
+      const recorded = run.then(
+        (result) => {
+          runs.results.push(result)
+          meta[META_KEY] ??= []
+          ;(meta[META_KEY] as LoadTestResult[]).push(result)
+        },
+        () => {},
+      )
+      runs.pending.add(recorded)
+      void recorded.then(() => runs.pending.delete(recorded))
+    },
+  }
+  if (config === undefined) return context
+  context.defaults = config.defaults
+  context.root = config.root
+  context.update = config.update
+  if (config.tool !== undefined) context.tool = config.tool
+  if (config.thresholds !== undefined) context.thresholds = config.thresholds
+  if (config.baselineDir !== undefined) context.baselineDir = config.baselineDir
+  if (config.progress) {
+    context.onProgress = (progress) => {
+      if (isLongRun(progress)) console.log(encodeProgress(progress))
+    }
+  }
+  return context
+}
+
+function breachMessage(results: readonly LoadTestResult[]): string {
+  const runs = results.map((result) => `${summarizeRun(result)}\n${listThresholds(result.thresholds)}`)
+  return (
+    `perfspec: thresholds failed\n${runs.join('\n')}\n\n` +
+    'Assert them with expect(result).toPassThresholds(), or set perf({ failOnThresholds: false }) to only report them.'
+  )
+}
+
+beforeEach((testContext) => {
+  const runs: TestRuns = { results: [], pending: new Set() }
+  current = runs
+  setCurrentTestContext(
+    createContext(runs, testContext.signal, testContext.task.meta as Record<string, unknown>),
+  )
+})
+
+afterEach(async () => {
+  const runs = current
+  current = undefined
+  setCurrentTestContext(undefined)
+  if (runs === undefined) return
+  if (runs.pending.size > 0) {
+    let timer: NodeJS.Timeout | undefined
+    const settle = new Promise((resolve) => {
+      timer = setTimeout(resolve, SETTLE_MS)
+    })
+    await Promise.race([Promise.all(runs.pending), settle])
+    clearTimeout(timer)
+  }
+  if (config?.failOnThresholds === false) return
+  const breached = runs.results.filter((result) => !result.success && !areThresholdsChecked(result))
+  if (breached.length > 0) throw new Error(breachMessage(breached))
+})
