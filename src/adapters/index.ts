@@ -3,12 +3,14 @@ import type { ResolvedLoadOptions } from '../options.ts'
 import type { ToolChoice, ToolName } from '../types.ts'
 import { ApacheBenchAdapter } from './ab.ts'
 import type { LoadAdapter } from './adapter.ts'
+import { LocustAdapter } from './locust.ts'
 import { NativeAdapter } from './native.ts'
 
 /** Every adapter by tool name. */
 const ADAPTERS: Partial<Record<ToolName, () => LoadAdapter>> = {
   native: () => new NativeAdapter(),
   ab: () => new ApacheBenchAdapter(),
+  locust: () => new LocustAdapter(),
 }
 
 /** `'auto'` picks k6 when a `script` is given, Locust when a `locustfile` is given, else native. */

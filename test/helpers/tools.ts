@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs'
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import type { LoadAdapter } from '../../src/adapters/adapter.ts'
 
@@ -65,4 +65,32 @@ export function childProcesses(parentPid = process.pid): ChildProcessInfo[] {
 /** Resolves once `condition` holds, polling every 20 ms (bounded by the test's timeout). */
 export async function waitFor(condition: () => boolean): Promise<void> {
   while (!condition()) await new Promise((resolve) => setTimeout(resolve, 20))
+}
+
+/** Local ports of `pid`'s TCP connections to 127.0.0.1:`remotePort`, from /proc (IPv4 only). */
+export function connectionsTo(pid: number, remotePort: number): number[] {
+  const inodes = new Set<string>()
+  try {
+    for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+      try {
+        const target = readlinkSync(`/proc/${pid}/fd/${fd}`)
+        const inode = /^socket:\[(\d+)\]$/.exec(target)?.[1]
+        if (inode !== undefined) inodes.add(inode)
+      } catch {
+        // The descriptor closed while we looked.
+      }
+    }
+  } catch {
+    return []
+  }
+  const ports: number[] = []
+  for (const line of readFileSync('/proc/net/tcp', 'utf8').split('\n').slice(1)) {
+    const fields = line.trim().split(/\s+/)
+    const [local, remote, inode] = [fields[1], fields[2], fields[9]]
+    if (local === undefined || remote === undefined || inode === undefined || !inodes.has(inode)) continue
+    if (Number.parseInt(remote.split(':')[1] ?? '', 16) === remotePort) {
+      ports.push(Number.parseInt(local.split(':')[1] ?? '', 16))
+    }
+  }
+  return ports
 }

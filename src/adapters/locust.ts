@@ -1,0 +1,333 @@
+import { access, readFile, writeFile } from 'node:fs/promises'
+import net from 'node:net'
+import path from 'node:path'
+import { InvalidOptionError, UnsupportedOptionError } from '../errors.ts'
+import type { ResolvedLoadOptions } from '../options.ts'
+import {
+  locustToMetrics,
+  parseLocustFailures,
+  parseLocustHistory,
+  parseLocustStats,
+} from '../parsers/locust-csv.ts'
+import type { TimelinePoint } from '../types.ts'
+import type { AdapterRun, LoadAdapter } from './adapter.ts'
+import { inspectLocust, type LocustInstall } from './locust-install.ts'
+import { deadlineFor, emptyAbortedRun, wholeSeconds, withRunDir } from './run-files.ts'
+import {
+  GENERATED_LOCUSTFILE,
+  LOCUST_ENTRY,
+  LOCUST_SPEC_FILE,
+  locustRequestSpec,
+} from './scripts/locustfile.ts'
+import {
+  findExecutable,
+  locateTool,
+  resolveBinary,
+  startTool,
+  type ToolProcess,
+  type ToolSpec,
+} from './spawn.ts'
+import { rejectUnsupported, WHY } from './unsupported.ts'
+
+export const LOCUST: ToolSpec = {
+  tool: 'locust',
+  command: 'locust',
+  envVar: 'PERFSPEC_LOCUST',
+  installHint: 'apt-get install python3-locust',
+}
+
+/** After the master has exited, how long its workers get to follow before they are killed. */
+const WORKER_EXIT_GRACE_MS = 5_000
+const EXPECT_WORKERS_MAX_WAIT_S = 30
+const USER_FILE_DEFINES = 'a user `locustfile` defines its own requests'
+
+/** Throws for what Locust cannot do. Runs before anything is spawned. */
+export function assertLocustSupports(options: ResolvedLoadOptions): void {
+  rejectUnsupported('locust', options, {
+    rate: 'perfspec drives Locust as a closed model only: use `users`',
+    stages: 'perfspec drives Locust as a closed model only: use `users`',
+    maxUsers: 'perfspec drives Locust as a closed model only: use `users`',
+    requests: 'Locust 2.12 cannot stop after a number of requests: use `duration`',
+    script: WHY.script,
+    check: WHY.check,
+  })
+  if (options.locustfile !== undefined) {
+    rejectUnsupported('locust', options, {
+      method: USER_FILE_DEFINES,
+      headers: USER_FILE_DEFINES,
+      body: USER_FILE_DEFINES,
+      expectStatus: USER_FILE_DEFINES,
+    })
+  }
+  if (
+    options.workers === undefined &&
+    (options.masterBindHost !== undefined || options.masterPort !== undefined)
+  ) {
+    const option = options.masterBindHost === undefined ? 'masterPort' : 'masterBindHost'
+    throw new UnsupportedOptionError('locust', option, 'a master is only started with `workers`')
+  }
+  if (options.durationMs === undefined || wholeSeconds(options.durationMs) === undefined) {
+    throw new UnsupportedOptionError(
+      'locust',
+      'duration',
+      `Locust takes whole seconds (-t), got ${options.durationMs} ms`,
+    )
+  }
+}
+
+/** `--host`: the origin plus the URL's path, so a locustfile's relative paths resolve below it. */
+function hostOf(options: ResolvedLoadOptions): string {
+  if (options.locustfile === undefined) return options.url.origin
+  return `${options.url.origin}${options.url.pathname.replace(/\/+$/, '')}`
+}
+
+/** The arguments of a standalone run or of the master (validated with assertLocustSupports). */
+export function buildLocustArgs(
+  options: ResolvedLoadOptions,
+  files: { locustfile: string; csvPrefix: string },
+): string[] {
+  const rampUpSeconds = options.rampUpMs / 1000
+  const spawnRate = rampUpSeconds > 0 ? options.users / rampUpSeconds : options.users
+  return [
+    '-f',
+    files.locustfile,
+    '--headless',
+    '--host',
+    hostOf(options),
+    '-u',
+    String(options.users),
+    '-r',
+    String(spawnRate),
+    '-t',
+    `${wholeSeconds(options.durationMs ?? 0)}s`,
+    '--csv',
+    files.csvPrefix,
+    '--only-summary',
+    // Failed requests are results, not a failed run.
+    '--exit-code-on-error',
+    '0',
+  ]
+}
+
+function freePort(host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer()
+    server.once('error', reject)
+    server.listen(0, host, () => {
+      const { port } = server.address() as net.AddressInfo
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+async function readIfExists(file: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, 'utf8')
+  } catch {
+    return undefined
+  }
+}
+
+interface LocustCommand {
+  file: string
+  prefix: string[]
+  env: Record<string, string>
+}
+
+/** Locust runs through perfspec's entry point under the script's own interpreter (see LOCUST_ENTRY). */
+async function commandFor(file: string, install: LocustInstall, dir: string): Promise<LocustCommand> {
+  if (install.interpreter === undefined) return { file, prefix: [], env: {} }
+  const entry = path.join(dir, 'perfspec_locust.py')
+  await writeFile(entry, LOCUST_ENTRY)
+  const env: Record<string, string> = { PERFSPEC_LOCUST_FINAL: path.join(dir, 'final') }
+  if (install.reportedVersion === '') env.PERFSPEC_LOCUST_VERSION = install.version
+  const [interpreter, ...interpreterArgs] = install.interpreter as [string, ...string[]]
+  return { file: interpreter, prefix: [...interpreterArgs, entry], env }
+}
+
+async function prepareLocustfile(options: ResolvedLoadOptions, dir: string): Promise<string> {
+  if (options.locustfile !== undefined) {
+    const locustfile = path.resolve(options.locustfile)
+    await access(locustfile).catch(() => {
+      throw new InvalidOptionError(
+        'locustfile',
+        `The \`locustfile\` option names a file that does not exist: '${locustfile}'`,
+      )
+    })
+    return locustfile
+  }
+  const locustfile = path.join(dir, 'perfspec_locustfile.py')
+  await writeFile(path.join(dir, LOCUST_SPEC_FILE), JSON.stringify(locustRequestSpec(options)))
+  await writeFile(locustfile, GENERATED_LOCUSTFILE)
+  return locustfile
+}
+
+async function runDistributed(
+  options: ResolvedLoadOptions & { workers: number },
+  command: LocustCommand,
+  args: string[],
+  locustfile: string,
+): Promise<{ aborted: boolean }> {
+  const bindHost = options.masterBindHost ?? '127.0.0.1'
+  const port = options.masterPort ?? (await freePort(bindHost))
+  const connectHost = ['0.0.0.0', '*', '::'].includes(bindHost) ? '127.0.0.1' : bindHost
+  const deadlineMs = deadlineFor(options) + EXPECT_WORKERS_MAX_WAIT_S * 1000
+  const spawn = (extra: string[], signal?: AbortSignal): ToolProcess =>
+    startTool(
+      {
+        tool: 'locust',
+        file: command.file,
+        args: [...command.prefix, ...extra],
+        env: command.env,
+        signal,
+        deadlineMs,
+        stopSignal: 'SIGTERM',
+      },
+      LOCUST,
+    )
+  const master = spawn(
+    [
+      ...args,
+      '--master',
+      '--master-bind-host',
+      bindHost,
+      '--master-bind-port',
+      String(port),
+      '--expect-workers',
+      String(options.workers),
+      '--expect-workers-max-wait',
+      String(EXPECT_WORKERS_MAX_WAIT_S),
+    ],
+    options.signal,
+  )
+  const workers = Array.from({ length: options.workers }, () =>
+    spawn(['-f', locustfile, '--worker', '--master-host', connectHost, '--master-port', String(port)]),
+  )
+  let workerFailure: unknown
+  for (const worker of workers) {
+    worker.done.catch((error: unknown) => {
+      workerFailure ??= error
+      master.kill()
+    })
+  }
+  try {
+    const output = await master.done
+    return { aborted: output.aborted }
+  } catch (error) {
+    throw workerFailure ?? error
+  } finally {
+    // Workers leave on the master's quit message; whatever is left after the grace period is killed.
+    const settled = Promise.allSettled(workers.map((worker) => worker.done))
+    await Promise.race([settled, new Promise((resolve) => setTimeout(resolve, WORKER_EXIT_GRACE_MS).unref())])
+    for (const worker of workers) worker.kill()
+    await settled
+  }
+}
+
+function withFinalPoint(
+  timeline: TimelinePoint[],
+  total: { requests: number; failures: number; users: number },
+): TimelinePoint[] {
+  const counted = timeline.reduce((sum, point) => sum + point.requests, 0)
+  const errors = timeline.reduce((sum, point) => sum + point.errors, 0)
+  const last = timeline.at(-1)
+  if (last === undefined || total.requests <= counted) return timeline
+  // The history is written once a second; the requests after its last row go into one more point.
+  return [
+    ...timeline,
+    {
+      ...last,
+      second: last.second + 1,
+      requests: total.requests - counted,
+      errors: Math.max(0, total.failures - errors),
+      activeUsers: total.users,
+    },
+  ]
+}
+
+async function readResults(
+  dir: string,
+  options: ResolvedLoadOptions,
+  aborted: boolean,
+  warnings: string[],
+): Promise<AdapterRun> {
+  const finalStats = await readIfExists(path.join(dir, 'final_stats.csv'))
+  const statsText = finalStats ?? (await readIfExists(path.join(dir, 'run_stats.csv')))
+  if (statsText === undefined) return emptyAbortedRun(['Locust was stopped before it wrote results'])
+  if (finalStats === undefined)
+    warnings.push('Locust did not write its final stats: the numbers may miss the last second')
+  const stats = parseLocustStats(statsText)
+  const failuresText =
+    (await readIfExists(path.join(dir, 'final_failures.csv'))) ??
+    (await readIfExists(path.join(dir, 'run_failures.csv')))
+  const failures = failuresText === undefined ? [] : parseLocustFailures(failuresText)
+  const metrics = locustToMetrics(stats, failures, options.durationMs ?? 0)
+  const historyText = await readIfExists(path.join(dir, 'run_stats_history.csv'))
+  const history = historyText === undefined ? [] : parseLocustHistory(historyText)
+  const timeline = withFinalPoint(history, {
+    requests: metrics.totalRequests,
+    failures: metrics.failedRequests,
+    users: 0,
+  })
+  return { metrics, timeline, aborted, warnings }
+}
+
+/** Locust (headless, CSV stats), standalone or as one master with `workers` worker processes. */
+export class LocustAdapter implements LoadAdapter {
+  readonly name = 'locust' as const
+  private readonly binary: string | undefined
+
+  /** @param binary path of `locust`; else `PERFSPEC_LOCUST`, else `locust` on PATH. */
+  constructor(binary?: string) {
+    this.binary = binary
+  }
+
+  async isAvailable(): Promise<boolean> {
+    return (await findExecutable(resolveBinary(LOCUST, this.binary))) !== undefined
+  }
+
+  async version(): Promise<string | undefined> {
+    const file = await findExecutable(resolveBinary(LOCUST, this.binary))
+    return file === undefined ? undefined : (await inspectLocust(file)).version
+  }
+
+  async run(options: ResolvedLoadOptions): Promise<AdapterRun> {
+    assertLocustSupports(options)
+    const file = await locateTool(LOCUST, options.binary ?? this.binary)
+    const install = await inspectLocust(file)
+    return withRunDir('locust', async (dir) => {
+      const locustfile = await prepareLocustfile(options, dir)
+      const command = await commandFor(file, install, dir)
+      const args = buildLocustArgs(options, { locustfile, csvPrefix: path.join(dir, 'run') })
+      const warnings = [
+        'Locust percentiles are rounded to 2 significant digits, its response times to whole ms',
+        'Locust reports no status codes; its timeline percentiles are cumulative',
+      ]
+      if (command.env.PERFSPEC_LOCUST_VERSION !== undefined && options.workers !== undefined) {
+        warnings.push(
+          `Locust reports an empty version; master and workers announce ${install.version} instead`,
+        )
+      }
+      let aborted: boolean
+      if (options.workers === undefined) {
+        const standalone = startTool(
+          {
+            tool: 'locust',
+            file: command.file,
+            args: [...command.prefix, ...args],
+            env: command.env,
+            signal: options.signal,
+            deadlineMs: deadlineFor(options),
+            stopSignal: 'SIGTERM',
+          },
+          LOCUST,
+        )
+        aborted = (await standalone.done).aborted
+      } else {
+        aborted = (await runDistributed({ ...options, workers: options.workers }, command, args, locustfile))
+          .aborted
+      }
+      return readResults(dir, options, aborted, warnings)
+    })
+  }
+}

@@ -1,0 +1,185 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import type http from 'node:http'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { afterEach, beforeEach, expect, it } from 'vitest'
+import { LocustAdapter } from '../../../src/adapters/locust.ts'
+import { ToolFailedError, ToolNotFoundError } from '../../../src/errors.ts'
+import { loadTest } from '../../../src/load-test.ts'
+import type { LoadTestOptions } from '../../../src/types.ts'
+import { delayed, startServer, type TestServer } from '../../helpers/servers.ts'
+import { childProcesses, connectionsTo, describeWithTool, waitFor } from '../../helpers/tools.ts'
+
+let server: TestServer
+let dir: string
+
+beforeEach(async () => {
+  server = await startServer(delayed(20))
+  dir = await mkdtemp(path.join(tmpdir(), 'perfspec-locust-test-'))
+})
+
+afterEach(async () => {
+  await server.close()
+  await rm(dir, { recursive: true, force: true })
+})
+
+const locustChildren = () => childProcesses().filter((child) => /locust/.test(child.command))
+
+it('rejects what Locust cannot do before spawning anything', async () => {
+  const cases: [Partial<LoadTestOptions>, string][] = [
+    [{ rate: 10 }, 'rate'],
+    [{ requests: 100 }, 'requests'],
+    [{ check: () => true }, 'check'],
+    [{ duration: '1500ms' }, 'duration'],
+    [{ masterPort: 5557 }, 'masterPort'],
+    [{ locustfile: 'x.py', headers: { 'x-a': 'b' } }, 'headers'],
+  ]
+  for (const [options, option] of cases) {
+    const run = loadTest({ url: server.url, tool: 'locust', duration: 1, users: 1, ...options })
+    await expect(run).rejects.toMatchObject({ code: 'PERF_TOOL_UNSUPPORTED_OPTION', option, tool: 'locust' })
+  }
+  expect(server.count).toBe(0)
+})
+
+it('names the install command when Locust is missing', async () => {
+  const run = loadTest({ url: server.url, tool: 'locust', duration: 1, binary: '/nonexistent/locust' })
+  await expect(run).rejects.toBeInstanceOf(ToolNotFoundError)
+  await expect(run).rejects.toThrow('apt-get install python3-locust')
+})
+
+await describeWithTool(new LocustAdapter(), 'LocustAdapter against a loopback server', () => {
+  it('reports its version, even where the package leaves it empty', async () => {
+    expect(await new LocustAdapter().version()).toMatch(/^\d+\.\d+/)
+  })
+
+  it('counts what the server counts (less the requests in flight at the end) and reports p50 ≈ 20 ms', async () => {
+    const users = 3
+    const result = await loadTest({ url: `${server.url}/standalone`, tool: 'locust', users, duration: 2 })
+    const { metrics } = result
+    expect(result.tool).toBe('locust')
+    expect(metrics.totalRequests).toBeGreaterThan(0)
+    expect(server.count - metrics.totalRequests).toBeGreaterThanOrEqual(0)
+    expect(server.count - metrics.totalRequests).toBeLessThanOrEqual(users)
+    expect(metrics.failedRequests).toBe(0)
+    // Whole ms, rounded to 2 significant digits: 20 ms reads 19–21 on a quiet machine.
+    expect(metrics.responseTimes.p50).toBeGreaterThanOrEqual(19)
+    expect(metrics.responseTimes.p50).toBeLessThanOrEqual(30)
+    expect(result.timeline.reduce((sum, point) => sum + point.requests, 0)).toBe(metrics.totalRequests)
+    expect(result.warnings.join('\n')).toContain('rounded to 2 significant digits')
+  })
+
+  it('runs two real workers under one master, the server sees both, and no process is left', async () => {
+    const seenFromWorkers = new Map<number, number>()
+    const run = loadTest({ url: server.url, tool: 'locust', users: 4, duration: 3, workers: 2 })
+    await waitFor(() => server.count >= 40)
+    for (const worker of locustChildren().filter((child) => child.command.includes('--worker'))) {
+      const ports = connectionsTo(worker.pid, server.port).filter((port) => server.remotePorts.has(port))
+      seenFromWorkers.set(worker.pid, ports.length)
+    }
+    const result = await run
+    expect(seenFromWorkers.size).toBe(2)
+    for (const connections of seenFromWorkers.values()) expect(connections).toBeGreaterThan(0)
+    expect(server.count - result.metrics.totalRequests).toBeGreaterThanOrEqual(0)
+    expect(server.count - result.metrics.totalRequests).toBeLessThanOrEqual(4)
+    expect(locustChildren()).toEqual([])
+  })
+
+  it('counts 5xx responses as http_5xx failures', async () => {
+    server.setHandler(delayed(5, 503))
+    const result = await loadTest({ url: server.url, tool: 'locust', users: 2, duration: 1 })
+    expect(result.metrics.failedRequests).toBe(result.metrics.totalRequests)
+    expect(result.metrics.errorsByType.http_5xx?.count).toBe(result.metrics.totalRequests)
+    expect(result.metrics.errorsByType.http_5xx?.sampleMessages.join()).toContain('HTTP 503')
+  })
+
+  it('delivers hostile header, body and URL values byte for byte and executes nothing', async () => {
+    const hostile = `"""'; import os; os._exit(3) #\`\${process.exit(1)}\` \\ "x" '''`
+    const body = Buffer.from(`${hostile}\nline two\r\n"""\n\u00e9\u2603 \${7*7}`)
+    const seen: { url: string | undefined; header: string | undefined; body: Buffer }[] = []
+    server.setHandler((request: http.IncomingMessage, response: http.ServerResponse) => {
+      const chunks: Buffer[] = []
+      request.on('data', (chunk: Buffer) => chunks.push(chunk))
+      request.on('end', () => {
+        seen.push({
+          url: request.url,
+          header: request.headers['x-hostile'] as string,
+          body: Buffer.concat(chunks),
+        })
+        response.end('ok')
+      })
+    })
+    const url = `${server.url}/p"a\`th/\${x}?q="""&r='1'`
+    const result = await loadTest({
+      url,
+      tool: 'locust',
+      method: 'POST',
+      users: 1,
+      duration: 1,
+      headers: { 'x-hostile': hostile },
+      body,
+    })
+    expect(result.metrics.totalRequests).toBeGreaterThan(0)
+    expect(seen.length).toBeGreaterThan(0)
+    const target = new URL(url)
+    for (const request of seen) {
+      expect(request.url).toBe(`${target.pathname}${target.search}`)
+      expect(request.header).toBe(hostile)
+      expect(request.body.equals(body)).toBe(true)
+    }
+  })
+
+  it("runs the user's locustfile when `tool: 'auto'` is given one", async () => {
+    const locustfile = path.join(dir, 'user_locustfile.py')
+    await writeFile(
+      locustfile,
+      [
+        'from locust import FastHttpUser, constant, task',
+        'class Visitor(FastHttpUser):',
+        '    wait_time = constant(0.05)',
+        '    @task',
+        '    def visit(self):',
+        '        self.client.get("/from-user-file")',
+        '',
+      ].join('\n'),
+    )
+    const paths = new Set<string>()
+    server.setHandler((request, response) => {
+      paths.add(request.url ?? '')
+      response.end('ok')
+    })
+    const result = await loadTest({ url: server.url, locustfile, users: 1, duration: 1 })
+    expect(result.tool).toBe('locust')
+    expect(result.metrics.totalRequests).toBeGreaterThan(0)
+    expect([...paths]).toEqual(['/from-user-file'])
+  })
+
+  it('a broken locustfile fails with the tail of stderr and leaves no master or worker behind', async () => {
+    const locustfile = path.join(dir, 'broken.py')
+    await writeFile(locustfile, 'raise RuntimeError("this locustfile is broken")\n')
+    const run = loadTest({ url: server.url, locustfile, users: 2, duration: 1, workers: 2 })
+    await expect(run).rejects.toBeInstanceOf(ToolFailedError)
+    await expect(run).rejects.toThrow('this locustfile is broken')
+    expect(locustChildren()).toEqual([])
+  })
+
+  it('an abort mid-run stops master and workers, keeps what was measured and leaves no process', async () => {
+    const controller = new AbortController()
+    const run = loadTest({
+      url: server.url,
+      tool: 'locust',
+      users: 2,
+      duration: 3,
+      workers: 2,
+      signal: controller.signal,
+    })
+    await waitFor(() => server.count >= 20)
+    expect(locustChildren()).toHaveLength(3)
+    controller.abort()
+    const result = await run
+    expect(result.aborted).toBe(true)
+    expect(locustChildren()).toEqual([])
+    const countAfterAbort = server.count
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    expect(server.count).toBe(countAfterAbort)
+  })
+})
