@@ -190,6 +190,21 @@ export interface TimelinePoint {
   p95: number
   p99: number
   activeUsers: number
+  /** CPU of the `monitor`ed process in this second (100 = one core). */
+  targetCpuPercent?: number
+  /** Resident memory of the `monitor`ed process at the end of this second. */
+  targetRssBytes?: number
+}
+
+/** How busy the load generator itself was; when saturated, the numbers describe the tester, not the server. */
+export interface GeneratorHealth {
+  /** Event-loop utilization ≥ 0.9 or event-loop lag p99 ≥ 50 ms. */
+  saturated: boolean
+  eventLoopLagP99Ms: number
+  /** Share of the run the event loop was busy (0..1). */
+  eventLoopUtilization: number
+  /** Process CPU over the run (100 = one core). */
+  cpuPercent: number
 }
 
 /** The one result model every engine and adapter produces. Plain and JSON-safe. */
@@ -206,6 +221,15 @@ export interface LoadTestResult {
   thresholds: ThresholdResult[]
   /** Things the numbers alone don't say (e.g. the generator saturated). */
   warnings: string[]
+  /** Open model: requests that were due while all `maxUsers` users were busy, so never sent. */
+  droppedIterations?: number
+  /**
+   * Open model: response times from when each request was sent. `metrics.responseTimes` counts from when it
+   * was due (corrected for coordinated omission); the two differ when the generator fell behind.
+   */
+  serviceTimes?: ResponseTimeStats
+  /** Native engine: how busy the generator itself was. */
+  generator?: GeneratorHealth
   /** ISO timestamp. */
   startedAt: string
   durationMs: number
@@ -224,4 +248,6 @@ export interface RedactedOptions {
   timeoutMs: number
   headers: Record<string, string>
   rate?: number
+  stages?: { durationMs: number; target: number }[]
+  maxUsers?: number
 }

@@ -1,5 +1,5 @@
 import type { ResolvedLoadOptions } from '../options.ts'
-import type { LoadMetrics, TimelinePoint, ToolName } from '../types.ts'
+import type { GeneratorHealth, LoadMetrics, ResponseTimeStats, TimelinePoint, ToolName } from '../types.ts'
 
 /** What an engine or adapter hands back; `loadTest` turns it into a LoadTestResult. */
 export interface AdapterRun {
@@ -7,6 +7,12 @@ export interface AdapterRun {
   timeline: TimelinePoint[]
   aborted: boolean
   warnings: string[]
+  /** Open model: requests that were due but found every user busy. */
+  droppedIterations?: number
+  /** Open model: response times from when each request was sent (uncorrected). */
+  serviceTimes?: ResponseTimeStats
+  /** How busy the load generator itself was. */
+  generator?: GeneratorHealth
 }
 
 /** A load generator perfspec can drive. */

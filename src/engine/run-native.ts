@@ -1,9 +1,12 @@
 import type { AdapterRun } from '../adapters/adapter.ts'
 import { MetricsCollector } from '../metrics/collector.ts'
+import { coordinatedOmissionWarning } from '../metrics/coordinated-omission.ts'
+import { RunMonitors } from '../monitor/run-monitors.ts'
 import type { ResolvedLoadOptions } from '../options.ts'
 import { startProgress } from '../progress.ts'
 import { RequestTimeoutError } from './classify-error.ts'
 import { ClosedModelExecutor } from './closed-model.ts'
+import { isOpenModel, OpenModelExecutor } from './open-model.ts'
 import type { RunState } from './run-state.ts'
 
 function buildState(options: ResolvedLoadOptions, collector: MetricsCollector): RunState {
@@ -27,9 +30,11 @@ function buildState(options: ResolvedLoadOptions, collector: MetricsCollector): 
 
 /** Runs the native undici engine for one load test. */
 export async function runNativeEngine(options: ResolvedLoadOptions): Promise<AdapterRun> {
-  const collector = new MetricsCollector()
+  const openModel = isOpenModel(options)
+  const collector = new MetricsCollector({ serviceTimes: openModel })
   const state = buildState(options, collector)
-  const executor = new ClosedModelExecutor(state, options)
+  const executor = openModel ? new OpenModelExecutor(state, options) : new ClosedModelExecutor(state, options)
+  const monitors = new RunMonitors(options.monitorPid)
   const { signal } = options
   if (signal?.aborted) {
     collector.start()
@@ -61,6 +66,7 @@ export async function runNativeEngine(options: ResolvedLoadOptions): Promise<Ada
     options.durationMs === undefined ? undefined : setTimeout(() => executor.stop(), options.durationMs)
 
   collector.start()
+  monitors.start()
   const stopProgress = startProgress(options, () => collector.getMetrics())
   try {
     executor.start()
@@ -73,10 +79,29 @@ export async function runNativeEngine(options: ResolvedLoadOptions): Promise<Ada
     signal?.removeEventListener('abort', abort)
     await Promise.all(executor.users.map((user) => user.client.close().catch(() => {})))
   }
-  return {
+  const run: AdapterRun = {
     metrics: collector.getMetrics(),
     timeline: collector.getTimeline(),
     aborted: state.aborted,
     warnings: [],
   }
+  monitors.stop(run)
+  if (executor instanceof OpenModelExecutor) {
+    run.droppedIterations = executor.dropped
+    run.serviceTimes = collector.getServiceTimes()!
+    if (executor.dropped > 0) run.warnings.push(droppedWarning(executor.dropped, executor.scheduled, options))
+  } else {
+    const warning = coordinatedOmissionWarning(collector.getHistogram())
+    if (warning !== undefined) run.warnings.push(warning)
+  }
+  return run
+}
+
+function droppedWarning(dropped: number, scheduled: number, options: ResolvedLoadOptions): string {
+  const percent = Math.round((dropped / scheduled) * 1000) / 10
+  return (
+    `${dropped} of ${scheduled} requests (${percent}%) were dropped: they were due while all ` +
+    `${options.maxUsers} users (\`maxUsers\`) were busy. At this concurrency the server did not keep up with ` +
+    'the arrival rate: raise `maxUsers`, or lower the rate.'
+  )
 }

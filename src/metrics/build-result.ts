@@ -17,6 +17,8 @@ export function redactOptions(options: ResolvedLoadOptions): RedactedOptions {
   if (options.durationMs !== undefined) redacted.durationMs = options.durationMs
   if (options.requests !== undefined) redacted.requests = options.requests
   if (options.rate !== undefined) redacted.rate = options.rate
+  if (options.stages !== undefined) redacted.stages = options.stages.map((stage) => ({ ...stage }))
+  if (options.rate !== undefined || options.stages !== undefined) redacted.maxUsers = options.maxUsers
   return redacted
 }
 
@@ -28,7 +30,7 @@ export function buildResult(
   startedAt: Date,
 ): LoadTestResult {
   const thresholds = evaluateThresholds(options.thresholds, run.metrics)
-  return {
+  const result: LoadTestResult = {
     kind: 'load',
     success: thresholds.every((threshold) => threshold.passed),
     aborted: run.aborted,
@@ -42,4 +44,8 @@ export function buildResult(
     durationMs: run.metrics.durationMs,
     options: redactOptions(options),
   }
+  if (run.droppedIterations !== undefined) result.droppedIterations = run.droppedIterations
+  if (run.serviceTimes !== undefined) result.serviceTimes = run.serviceTimes
+  if (run.generator !== undefined) result.generator = run.generator
+  return result
 }

@@ -1,5 +1,6 @@
-import type { ErrorSummary, ErrorType, LoadMetrics, TimelinePoint } from '../types.ts'
+import type { ErrorSummary, ErrorType, LoadMetrics, ResponseTimeStats, TimelinePoint } from '../types.ts'
 import { createLatencyHistogram, type LatencyHistogram, percentileMs, toHistogramValue } from './histogram.ts'
+import { statsFromHistogram } from './histogram-stats.ts'
 
 const SAMPLE_MESSAGES_PER_TYPE = 5
 const TIMELINE_INTERVAL_MS = 1000
@@ -11,6 +12,8 @@ export interface MetricsCollectorOptions {
   timeline?: boolean
   /** Clock in ms; injectable for tests. @default performance.now */
   now?: () => number
+  /** Keep a second histogram of service times (open model: from sent, not from scheduled). @default false */
+  serviceTimes?: boolean
 }
 
 /**
@@ -29,6 +32,7 @@ export class MetricsCollector {
   private readonly errors = new Map<ErrorType, ErrorSummary>()
   private readonly statusCounts = new Map<number, number>()
   private readonly timelinePoints: TimelinePoint[] = []
+  private readonly serviceTimes: LatencyHistogram | undefined
   private timer: NodeJS.Timeout | undefined
   private startedAt = 0
   private stoppedAt: number | undefined
@@ -48,6 +52,7 @@ export class MetricsCollector {
   constructor(options: MetricsCollectorOptions = {}) {
     this.now = options.now ?? performance.now.bind(performance)
     this.keepTimeline = options.timeline ?? true
+    this.serviceTimes = options.serviceTimes === true ? createLatencyHistogram() : undefined
   }
 
   /** Starts the clock (and the per-second timeline). */
@@ -95,6 +100,16 @@ export class MetricsCollector {
     ) {
       summary.sampleMessages.push(message)
     }
+  }
+
+  /** A request's service time in ms (only recorded when the collector was built with `serviceTimes`). */
+  recordServiceTime(ms: number): void {
+    this.serviceTimes?.recordValue(toHistogramValue(ms))
+  }
+
+  /** Service-time statistics, or undefined when the collector keeps none. */
+  getServiceTimes(): ResponseTimeStats | undefined {
+    return this.serviceTimes === undefined ? undefined : statsFromHistogram(this.serviceTimes)
   }
 
   /** Tallies a response's status code. */

@@ -1,0 +1,141 @@
+import type { ResolvedLoadOptions } from '../options.ts'
+import { ArrivalSchedule } from './arrival-schedule.ts'
+import type { RunState, UserScheduler } from './run-state.ts'
+import { VirtualUser } from './virtual-user.ts'
+
+/** A user of the open model: also records the service time (from sent, not from scheduled). */
+class OpenModelUser extends VirtualUser {
+  private readonly run: RunState
+
+  constructor(state: RunState, scheduler: UserScheduler, onRetired: (user: VirtualUser) => void) {
+    super(state, scheduler, onRetired)
+    this.run = state
+  }
+
+  override onComplete(): void {
+    this.run.collector.recordServiceTime(this.run.now() - this.sentAt)
+    super.onComplete()
+  }
+}
+
+/** True when the options ask for the open model (an arrival rate rather than a number of users). */
+export function isOpenModel(options: Pick<ResolvedLoadOptions, 'rate' | 'stages'>): boolean {
+  return options.rate !== undefined || options.stages !== undefined
+}
+
+/**
+ * The open model: requests arrive at `rate` (or along `stages`) whatever the server does, each handed to an
+ * idle user (one keep-alive connection each, at most `maxUsers`). A request's latency counts from when it was
+ * due, so a stalled server shows in the percentiles instead of slowing the generator down (coordinated
+ * omission). A request that finds every user busy at the cap is dropped and counted, never queued.
+ *
+ * One timer loop dispatches whatever is due since the last tick, with each request's exact due time.
+ */
+export class OpenModelExecutor implements UserScheduler {
+  readonly users: VirtualUser[] = []
+  /** Requests that were due while all `maxUsers` users were busy. */
+  dropped = 0
+  /** Requests that were due (sent + dropped). */
+  scheduled = 0
+  readonly done: Promise<void>
+  private readonly idle: VirtualUser[] = []
+  private readonly state: RunState
+  private readonly maxUsers: number
+  private readonly requestLimit: number
+  /** No request is due at or after this (ms since the start): the run's duration. */
+  private readonly endMs: number
+  private readonly schedule: ArrivalSchedule
+  private timer: NodeJS.Timeout | undefined
+  private startedAt = 0
+  private busy = 0
+  private retired = 0
+  private stopping = false
+  private resolveDone: () => void = () => {}
+
+  constructor(state: RunState, options: ResolvedLoadOptions) {
+    this.state = state
+    this.maxUsers = options.maxUsers
+    this.requestLimit = options.requests ?? Number.POSITIVE_INFINITY
+    this.endMs = options.durationMs ?? Number.POSITIVE_INFINITY
+    this.schedule =
+      options.stages === undefined
+        ? ArrivalSchedule.constant(options.rate ?? 0, options.rampUpMs)
+        : new ArrivalSchedule(options.stages)
+    this.done = new Promise((resolve) => {
+      this.resolveDone = resolve
+    })
+  }
+
+  start(): void {
+    this.startedAt = this.state.now()
+    this.dispatchDue()
+  }
+
+  /** No new requests from here on; in-flight ones finish (or time out). */
+  stop(): void {
+    if (this.stopping) return
+    this.stopping = true
+    if (this.timer !== undefined) clearTimeout(this.timer)
+    for (let user = this.idle.pop(); user !== undefined; user = this.idle.pop()) user.retire()
+    this.checkDone()
+  }
+
+  onUserIdle(user: VirtualUser): void {
+    this.busy--
+    this.state.collector.setActiveUsers(this.busy)
+    if (this.stopping) user.retire()
+    else this.idle.push(user)
+  }
+
+  private readonly tick = (): void => {
+    this.timer = undefined
+    this.dispatchDue()
+  }
+
+  private dispatchDue(): void {
+    if (this.stopping) return
+    const elapsed = this.state.now() - this.startedAt
+    let dueIn = Number.POSITIVE_INFINITY
+    while (this.scheduled < this.requestLimit) {
+      const dueAt = this.schedule.timeOf(this.scheduled)
+      if (dueAt >= this.endMs) break
+      if (dueAt > elapsed) {
+        dueIn = dueAt - elapsed
+        break
+      }
+      this.scheduled++
+      const user = this.idle.pop() ?? this.addUser()
+      if (user === undefined) {
+        this.dropped++
+        continue
+      }
+      this.busy++
+      user.send(this.startedAt + dueAt)
+    }
+    this.state.collector.setActiveUsers(this.busy)
+    if (this.scheduled >= this.requestLimit) {
+      this.stop()
+      return
+    }
+    // Nothing more is due before the end (or ever, at rate 0): the duration timer ends the run.
+    if (dueIn === Number.POSITIVE_INFINITY) return
+    this.timer = setTimeout(this.tick, dueIn)
+  }
+
+  private addUser(): VirtualUser | undefined {
+    if (this.users.length >= this.maxUsers) return undefined
+    const user = new OpenModelUser(this.state, this, this.onRetired)
+    this.users.push(user)
+    return user
+  }
+
+  private readonly onRetired = (user: VirtualUser): void => {
+    this.retired++
+    void user.client.close().catch(() => {})
+    this.checkDone()
+  }
+
+  private checkDone(): void {
+    if (this.stopping && this.retired === this.users.length) this.resolveDone()
+  }
+}
