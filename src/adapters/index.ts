@@ -1,14 +1,15 @@
-import { UnsupportedOptionError } from '../errors.ts'
 import type { ResolvedLoadOptions } from '../options.ts'
 import type { ToolChoice, ToolName } from '../types.ts'
 import { ApacheBenchAdapter } from './ab.ts'
 import type { LoadAdapter } from './adapter.ts'
+import { K6Adapter } from './k6.ts'
 import { LocustAdapter } from './locust.ts'
 import { NativeAdapter } from './native.ts'
 
 /** Every adapter by tool name. */
-const ADAPTERS: Partial<Record<ToolName, () => LoadAdapter>> = {
+const ADAPTERS: Record<ToolName, () => LoadAdapter> = {
   native: () => new NativeAdapter(),
+  k6: () => new K6Adapter(),
   ab: () => new ApacheBenchAdapter(),
   locust: () => new LocustAdapter(),
 }
@@ -24,11 +25,9 @@ export function chooseTool(
   return 'native'
 }
 
+/** A new adapter for the tool (binary paths come from the `binary` option or the tool's env variable). */
 export function createAdapter(tool: ToolName): LoadAdapter {
-  const create = ADAPTERS[tool]
-  if (create === undefined)
-    throw new UnsupportedOptionError(tool, 'tool', 'this adapter is not available yet')
-  return create()
+  return ADAPTERS[tool]()
 }
 
 /** The tools that can run on this machine. */

@@ -1,0 +1,180 @@
+import { readFile, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import { formatDurationForTool } from '../duration.ts'
+import { InvalidOptionError, ParseError, UnsupportedOptionError } from '../errors.ts'
+import type { ResolvedLoadOptions } from '../options.ts'
+import { type K6Summary, k6ToMetrics, parseK6Summary } from '../parsers/k6-summary.ts'
+import type { AdapterRun, LoadAdapter } from './adapter.ts'
+import { deadlineFor, emptyAbortedRun, withRunDir } from './run-files.ts'
+import { GENERATED_K6_SCRIPT, K6_SPEC_ENV, K6_TREND_STATS, k6Spec } from './scripts/k6-script.ts'
+import { findExecutable, locateTool, probeTool, resolveBinary, runTool, type ToolSpec } from './spawn.ts'
+import { rejectUnsupported, WHY } from './unsupported.ts'
+
+export const K6: ToolSpec = {
+  tool: 'k6',
+  command: 'k6',
+  envVar: 'PERFSPEC_K6',
+  installHint: 'see https://grafana.com/docs/k6/latest/set-up/install-k6/',
+}
+
+/** k6's exit code when its own thresholds failed: the run itself completed. */
+export const K6_THRESHOLDS_FAILED = 99
+const USER_SCRIPT_DEFINES = 'a user `script` defines its own requests'
+
+/** Throws for what perfspec cannot ask of k6. Runs before anything is spawned. */
+export function assertK6Supports(options: ResolvedLoadOptions): void {
+  rejectUnsupported('k6', options, {
+    locustfile: WHY.locustfile,
+    check: WHY.check,
+    workers: WHY.distributed,
+    masterBindHost: WHY.distributed,
+    masterPort: WHY.distributed,
+  })
+  if (options.script !== undefined) {
+    rejectUnsupported('k6', options, {
+      method: USER_SCRIPT_DEFINES,
+      headers: USER_SCRIPT_DEFINES,
+      body: USER_SCRIPT_DEFINES,
+      expectStatus: USER_SCRIPT_DEFINES,
+      rate: 'declare an arrival-rate scenario in your script',
+      stages: 'declare an arrival-rate scenario in your script',
+    })
+  }
+  const open = options.rate !== undefined || options.stages !== undefined
+  if (open && options.rampUpMs > 0) {
+    throw new UnsupportedOptionError('k6', 'rampUp', 'an arrival rate has no ramp-up; use `stages`')
+  }
+  if (open && options.requests !== undefined) {
+    throw new UnsupportedOptionError('k6', 'requests', 'an arrival-rate scenario runs for a duration')
+  }
+  if (options.requests !== undefined && options.rampUpMs > 0) {
+    throw new UnsupportedOptionError('k6', 'rampUp', 'k6 cannot ramp up a run bounded by `requests`')
+  }
+}
+
+/** The load shape of a user script as k6 CLI flags (which override the script's own options). */
+function userScriptLoadArgs(options: ResolvedLoadOptions): string[] {
+  const args = ['--vus', String(options.users)]
+  if (options.requests !== undefined) args.push('--iterations', String(options.requests))
+  if (options.rampUpMs > 0 && options.durationMs !== undefined) {
+    const hold = options.durationMs - options.rampUpMs
+    args.push('--stage', `${formatDurationForTool(options.rampUpMs)}:${options.users}`)
+    if (hold > 0) args.push('--stage', `${formatDurationForTool(hold)}:${options.users}`)
+  } else if (options.durationMs !== undefined)
+    args.push('--duration', formatDurationForTool(options.durationMs))
+  return args
+}
+
+/** k6's argument array (validated with assertK6Supports). */
+export function buildK6Args(
+  options: ResolvedLoadOptions,
+  files: { script: string; spec: string; summary: string },
+): string[] {
+  const args = [
+    'run',
+    '--no-color',
+    '--quiet',
+    '--summary-export',
+    files.summary,
+    '--summary-trend-stats',
+    K6_TREND_STATS.join(','),
+  ]
+  if (options.script === undefined) args.push('--env', `${K6_SPEC_ENV}=${files.spec}`)
+  else args.push(...userScriptLoadArgs(options))
+  args.push(files.script)
+  return args
+}
+
+function warningsFor(summary: K6Summary, exitCode: number | undefined): string[] {
+  const warnings = ["k6's summary reports no status codes and no breakdown of failed requests"]
+  const failed = summary.thresholds.filter((threshold) => !threshold.passed)
+  if (exitCode === K6_THRESHOLDS_FAILED || failed.length > 0) {
+    const which = failed.map((threshold) => `${threshold.metric}: ${threshold.expression}`).join(', ')
+    warnings.push(
+      `k6's own thresholds failed (exit code ${K6_THRESHOLDS_FAILED})${which ? `: ${which}` : ''}`,
+    )
+  }
+  const duration = summary.metrics.get('http_req_duration')
+  if (duration !== undefined && duration['p(99)'] === undefined)
+    warnings.push("k6's summary has no p(99): it reads as 0")
+  const dropped = summary.metrics.get('dropped_iterations')?.count ?? 0
+  if (dropped > 0)
+    warnings.push(`k6 dropped ${dropped} iterations: too few VUs for the arrival rate (raise \`maxUsers\`)`)
+  return warnings
+}
+
+async function prepareScript(options: ResolvedLoadOptions, dir: string, specFile: string): Promise<string> {
+  if (options.script !== undefined) {
+    const script = path.resolve(options.script)
+    await readFile(script).catch(() => {
+      throw new InvalidOptionError(
+        'script',
+        `The \`script\` option names a file that cannot be read: '${script}'`,
+      )
+    })
+    return script
+  }
+  await writeFile(specFile, JSON.stringify(k6Spec(options)))
+  const script = path.join(dir, 'perfspec-script.js')
+  await writeFile(script, GENERATED_K6_SCRIPT)
+  return script
+}
+
+/** Grafana k6: a generated script (the request from the options) or the user's `script`. */
+export class K6Adapter implements LoadAdapter {
+  readonly name = 'k6' as const
+  private readonly binary: string | undefined
+
+  /** @param binary path of `k6`; else `PERFSPEC_K6`, else `k6` on PATH. */
+  constructor(binary?: string) {
+    this.binary = binary
+  }
+
+  async isAvailable(): Promise<boolean> {
+    return (await findExecutable(resolveBinary(K6, this.binary))) !== undefined
+  }
+
+  async version(): Promise<string | undefined> {
+    const file = await findExecutable(resolveBinary(K6, this.binary))
+    const output = file === undefined ? undefined : await probeTool(file, ['version'])
+    return output === undefined ? undefined : (/v(\d+\.\d+\.\d+\S*)/.exec(output)?.[1] ?? 'unknown')
+  }
+
+  async run(options: ResolvedLoadOptions): Promise<AdapterRun> {
+    assertK6Supports(options)
+    const file = await locateTool(K6, options.binary ?? this.binary)
+    return withRunDir('k6', async (dir) => {
+      const files = {
+        spec: path.join(dir, 'perfspec-spec.json'),
+        summary: path.join(dir, 'summary.json'),
+        script: '',
+      }
+      files.script = await prepareScript(options, dir, files.spec)
+      const output = await runTool(
+        {
+          tool: 'k6',
+          file,
+          args: buildK6Args(options, files),
+          cwd: dir,
+          signal: options.signal,
+          deadlineMs: deadlineFor(options),
+          stopSignal: 'SIGINT',
+          okExitCodes: [K6_THRESHOLDS_FAILED],
+        },
+        K6,
+      )
+      const text = await readFile(files.summary, 'utf8').catch(() => undefined)
+      if (text === undefined) {
+        if (output.aborted) return emptyAbortedRun(['k6 was stopped before it wrote its summary'])
+        throw new ParseError('k6 exited without writing its summary (is `--summary-mode=disabled` set?)')
+      }
+      const summary = parseK6Summary(text)
+      return {
+        metrics: k6ToMetrics(summary),
+        timeline: [],
+        aborted: output.aborted,
+        warnings: warningsFor(summary, output.exitCode),
+      }
+    })
+  }
+}

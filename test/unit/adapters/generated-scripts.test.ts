@@ -1,0 +1,104 @@
+import vm from 'node:vm'
+import { describe, expect, it } from 'vitest'
+import { buildK6Args } from '../../../src/adapters/k6.ts'
+import { GENERATED_K6_SCRIPT, K6_SPEC_ENV, k6Spec } from '../../../src/adapters/scripts/k6-script.ts'
+import { GENERATED_LOCUSTFILE, locustRequestSpec } from '../../../src/adapters/scripts/locustfile.ts'
+import { resolveLoadOptions } from '../../../src/options.ts'
+
+// Quotes, backticks, template and Python f-string syntax, docstring quotes, a newline in the body.
+const HOSTILE = `"'\`\${globalThis.pwned = 1}\`"""{__import__('os').system('false')}\\ </script>`
+const BODY = Buffer.from(`${HOSTILE}\n"""\nline\r\n\u00e9\u2603`)
+const URL_TEXT = `http://127.0.0.1:9/p"a\`th/\${globalThis.pwned = 2}?q="""&r='1'`
+
+const hostileOptions = () =>
+  resolveLoadOptions({
+    url: URL_TEXT,
+    method: 'PUT',
+    name: HOSTILE,
+    headers: { 'x-hostile': HOSTILE },
+    body: BODY,
+    duration: 1,
+    users: 1,
+  })
+
+/** Runs the generated k6 script in a sandbox that stands in for k6's modules, recording the request. */
+function evaluateK6Script(specJson: string) {
+  const calls: { method: string; url: string; body: ArrayBuffer | null; params: unknown }[] = []
+  const source = GENERATED_K6_SCRIPT.replace(/^import .*$/gm, '')
+    .replace('export const options', 'const options')
+    .replace('export default function', 'main = function')
+  const sandbox = {
+    __ENV: { [K6_SPEC_ENV]: '/tmp/spec.json' },
+    open: (file: string) => (file === '/tmp/spec.json' ? specJson : ''),
+    encoding: { b64decode: (text: string) => new Uint8Array(Buffer.from(text, 'base64')).buffer },
+    http: {
+      expectedStatuses: (...codes: unknown[]) => codes,
+      setResponseCallback: () => {},
+      request: (method: string, url: string, body: ArrayBuffer | null, params: unknown) => {
+        calls.push({ method, url, body, params })
+        return { status: 200 }
+      },
+    },
+    check: () => true,
+    main: undefined as undefined | (() => void),
+  }
+  const context = vm.createContext(sandbox)
+  vm.runInContext(`${source}\nthis.main = main`, context)
+  sandbox.main?.()
+  return { calls, context: context as Record<string, unknown> }
+}
+
+describe('generated k6 script', () => {
+  it('is the same code whatever the options: values never become source', () => {
+    const script = GENERATED_K6_SCRIPT
+    expect(script).not.toContain('pwned')
+    expect(script).not.toContain('x-hostile')
+    expect(script).toContain(`JSON.parse(open(__ENV.${K6_SPEC_ENV}))`)
+  })
+
+  it('carries the values only in the JSON spec, and evaluating it yields them exactly', () => {
+    const options = hostileOptions()
+    const spec = JSON.parse(JSON.stringify(k6Spec(options)))
+    expect(spec.request.url).toBe(new URL(URL_TEXT).href)
+    expect(spec.request.name).toBe(HOSTILE)
+    expect(spec.request.headers).toEqual({ 'x-hostile': HOSTILE })
+    expect(Buffer.from(spec.request.bodyBase64, 'base64').equals(BODY)).toBe(true)
+  })
+
+  it('sends exactly those values when the script runs, and runs none of them', () => {
+    const { calls, context } = evaluateK6Script(JSON.stringify(k6Spec(hostileOptions())))
+    expect(calls).toHaveLength(1)
+    const [call] = calls
+    expect(call?.method).toBe('PUT')
+    expect(call?.url).toBe(new URL(URL_TEXT).href)
+    expect(Buffer.from(call?.body as ArrayBuffer).equals(BODY)).toBe(true)
+    expect(call?.params).toMatchObject({
+      headers: { 'x-hostile': HOSTILE },
+      tags: { name: HOSTILE },
+      redirects: 0,
+    })
+    // The sandbox's globalThis is `context`: an executed `${…}` from the values would have set `pwned` there.
+    expect(context.pwned).toBeUndefined()
+  })
+
+  it('passes only file paths on the command line', () => {
+    const args = buildK6Args(hostileOptions(), {
+      script: '/run/s.js',
+      spec: '/run/spec.json',
+      summary: '/run/summary.json',
+    })
+    expect(args.join(' ')).not.toContain('pwned')
+    expect(args).toContain(`${K6_SPEC_ENV}=/run/spec.json`)
+  })
+})
+
+describe('generated locustfile', () => {
+  it('is fixed code that reads its request with json.load', () => {
+    expect(GENERATED_LOCUSTFILE).not.toContain('pwned')
+    expect(GENERATED_LOCUSTFILE).toContain('json.load(spec_file)')
+    const spec = JSON.parse(JSON.stringify(locustRequestSpec(hostileOptions())))
+    expect(spec.headers).toEqual({ 'x-hostile': HOSTILE })
+    expect(spec.path).toBe(`${new URL(URL_TEXT).pathname}${new URL(URL_TEXT).search}`)
+    expect(Buffer.from(spec.bodyBase64, 'base64').equals(BODY)).toBe(true)
+  })
+})
