@@ -7,5 +7,7 @@ export default defineConfig({
     hookTimeout: 30_000,
     // Load tests measure latency: one file at a time keeps the 2-core machine honest.
     fileParallelism: false,
+    // Matcher types: test/types/*.test-d.ts are checked by tsc, not run (Vitest 5 is checked by .ci/run).
+    typecheck: { enabled: true, include: ['test/types/**/*.test-d.ts'] },
   },
 })

@@ -1,11 +1,30 @@
-export { ApacheBenchAdapter } from './adapters/ab.ts'
 export type { AdapterRun, LoadAdapter } from './adapters/adapter.ts'
 export { availableTools, chooseTool } from './adapters/index.ts'
-export { K6Adapter } from './adapters/k6.ts'
-export { LocustAdapter } from './adapters/locust.ts'
 export { NativeAdapter } from './adapters/native.ts'
+export type {
+  BaselineComparison,
+  BaselineEntry,
+  ComparisonLimits,
+  MetricComparison,
+} from './baseline/compare.ts'
+export { compareWithBaseline, toBaselineEntry } from './baseline/compare.ts'
+export type { MachineInfo } from './baseline/machine.ts'
+export { describeMachine } from './baseline/machine.ts'
+export type { BaselineFile } from './baseline/store.ts'
+export { baselinePath, readBaselineFile } from './baseline/store.ts'
 export type { ClientLoadTestOptions, PerformanceClientOptions } from './client.ts'
 export { PerformanceClient } from './client.ts'
+export type {
+  MetricsDisplay,
+  PerfDefaultsOptions,
+  PerfPluginOptions,
+  PerfReportOptions,
+  QaPerformanceConfig,
+  ResolvedPerfConfig,
+} from './config.ts'
+export { parseQaConfig, readQaConfig, resolvePerfConfig } from './config.ts'
+export type { BaselineUpdateMode, PerfTestContext } from './context.ts'
+export { getCurrentTestContext, setCurrentTestContext } from './context.ts'
 export { formatDurationForTool, parseDuration } from './duration.ts'
 export type { PerfErrorCode } from './errors.ts'
 export {
@@ -22,12 +41,24 @@ export {
   UnsupportedOptionError,
 } from './errors.ts'
 export { loadTest } from './load-test.ts'
+export type {
+  PerfBaselineOptions,
+  PerfMatcherContext,
+  PerfMatcherResult,
+  PerfMatchers,
+} from './matchers/index.ts'
+export { isLoadTestResult, perfMatchers } from './matchers/index.ts'
 export type { MetricsCollectorOptions } from './metrics/collector.ts'
 export { MetricsCollector } from './metrics/collector.ts'
 export type { ParsedThreshold } from './metrics/thresholds.ts'
 export { evaluateThresholds, parseThresholds } from './metrics/thresholds.ts'
 export type { LoadDefaults, ResolvedLoadOptions } from './options.ts'
 export { DEFAULTS, resolveLoadOptions } from './options.ts'
+export { summarizeRun } from './report/format.ts'
+export type { JsonReport } from './report/json.ts'
+export { buildJsonReport } from './report/json.ts'
+export type { ReportRow, TestState, Verdict } from './report/rows.ts'
+export { renderSummaryTable } from './report/table.ts'
 export type {
   CheckResponse,
   Duration,
@@ -36,6 +67,7 @@ export type {
   HttpMethod,
   K6Thresholds,
   LoadMetrics,
+  LoadProgress,
   LoadTestOptions,
   LoadTestResult,
   RateStage,

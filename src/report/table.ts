@@ -64,18 +64,13 @@ export function rowLabel(row: ReportRow, runsInTest: number): string {
   return runsInTest > 1 ? `${label} [${row.result.name}]` : label
 }
 
-// Keeps the end of a label (the test name) and cuts the start (the folder).
-function truncateStart(text: string, width: number): string {
-  return text.length <= width ? text : `…${text.slice(text.length - width + 1)}`
-}
-
 function pad(text: string, width: number, align: 'left' | 'right'): string {
   return align === 'left' ? text.padEnd(width) : text.padStart(width)
 }
 
 /**
  * The end-of-run summary: one line per perf result, columns sized to their content, the name column
- * taking what is left of `width`. Pure: colors are injected.
+ * taking what is left of `width` (a longer name goes on a line above its numbers). Pure: colors injected.
  */
 export function renderSummaryTable(rows: readonly ReportRow[], options: TableOptions): string {
   const { colors: c } = options
@@ -102,9 +97,14 @@ export function renderSummaryTable(rows: readonly ReportRow[], options: TableOpt
   ]
   const lines = [c.dim(header.join('  ').trimEnd())]
   rows.forEach((row, rowIndex) => {
-    const name = pad(truncateStart(labels[rowIndex] ?? '', nameWidth), nameWidth, 'left')
+    const label = labels[rowIndex] ?? ''
+    // A label too long for its column gets a line of its own rather than losing its file or test name.
+    if (label.length > nameWidth) lines.push(label)
+    const name = pad(label.length > nameWidth ? '' : label, nameWidth, 'left')
     const rest = metricColumns.map((column, index) => {
-      const text = pad(cells[rowIndex]?.[index] ?? '', widths[index] ?? 0, column.align)
+      const cell = cells[rowIndex]?.[index] ?? ''
+      // The last column is not padded: no trailing blanks inside its color codes.
+      const text = index === metricColumns.length - 1 ? cell : pad(cell, widths[index] ?? 0, column.align)
       return column.color === undefined ? text : column.color(row, text, c)
     })
     lines.push([name, ...rest].join('  ').trimEnd())
@@ -112,17 +112,35 @@ export function renderSummaryTable(rows: readonly ReportRow[], options: TableOpt
   return lines.join('\n')
 }
 
-/** Failed thresholds and warnings under the table, one line each. */
-export function renderNotes(rows: readonly ReportRow[], colors: Colors): string[] {
+/** Wraps text at spaces to `width`, continuation lines indented by two. */
+export function wrapText(text: string, width: number): string[] {
+  const lines: string[] = []
+  let line = ''
+  for (const word of text.split(' ')) {
+    if (line.length > 0 && line.length + 1 + word.length > width) {
+      lines.push(line)
+      line = `  ${word}`
+    } else {
+      line = line.length === 0 ? word : `${line} ${word}`
+    }
+  }
+  if (line.length > 0) lines.push(line)
+  return lines
+}
+
+/** Failed thresholds and warnings under the table, wrapped to `width`. */
+export function renderNotes(rows: readonly ReportRow[], colors: Colors, width = 100): string[] {
   const notes: string[] = []
+  const add = (text: string, color: (text: string) => string) => {
+    for (const line of wrapText(text, width)) notes.push(color(line))
+  }
   for (const row of rows) {
     const where = `${row.file} › ${row.test}`
     for (const threshold of row.result.thresholds) {
-      if (!threshold.passed) {
-        notes.push(colors.red(`✗ ${where}: ${threshold.expression} (actual ${formatMs(threshold.actual)})`))
-      }
+      if (!threshold.passed)
+        add(`✗ ${where}: ${threshold.expression} (actual ${formatMs(threshold.actual)})`, colors.red)
     }
-    for (const warning of row.result.warnings) notes.push(colors.yellow(`⚠ ${where}: ${warning}`))
+    for (const warning of row.result.warnings) add(`⚠ ${where}: ${warning}`, colors.yellow)
   }
   return notes
 }

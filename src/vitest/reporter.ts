@@ -1,3 +1,4 @@
+import path from 'node:path'
 import pc from 'picocolors'
 import type { Colors } from 'picocolors/types.js'
 import type { Reporter, TestModule, Vitest } from 'vitest/node'
@@ -73,13 +74,13 @@ export class PerfReporter implements Reporter {
       width,
       ...(this.options.metrics && { metrics: this.options.metrics }),
     })
-    const lines = ['', renderHeading(rows, c), table, ...renderNotes(rows, c)]
+    const lines = ['', renderHeading(rows, c), table, ...renderNotes(rows, c, width)]
     const file = this.options.jsonReport ?? `${root}/perfspec-report.json`
     if (file !== false) {
       try {
         const runner = `vitest ${vitest.version}`
         await writeJsonReport(file, buildJsonReport(rows, { machine: describeMachine(), runner }))
-        lines.push(c.dim(`JSON report: ${file}`))
+        lines.push(c.dim(`JSON report: ${path.relative(process.cwd(), file) || file}`))
       } catch (error) {
         lines.push(c.red(`perfspec could not write the JSON report ${file}: ${(error as Error).message}`))
       }

@@ -1,0 +1,75 @@
+import { stripVTControlCharacters } from 'node:util'
+import type { LoadTestResult, ResponseTimeStats } from '../../src/types.ts'
+
+/** What a test wants to set on a made-up result; everything else gets plausible values. */
+export interface ResultShape {
+  name?: string
+  requests?: number
+  failed?: number
+  rps?: number
+  latency?: Partial<ResponseTimeStats>
+  users?: number
+  aborted?: boolean
+}
+
+/** A LoadTestResult built by hand, for matchers and renderers that only read one. */
+export function makeResult(shape: ResultShape = {}): LoadTestResult {
+  const requests = shape.requests ?? 1000
+  const failed = shape.failed ?? 0
+  const responseTimes: ResponseTimeStats = {
+    min: 1,
+    max: 40,
+    avg: 10,
+    stddev: 2,
+    p50: 9,
+    p75: 11,
+    p90: 14,
+    p95: 18,
+    p99: 30,
+    p999: 39,
+    ...shape.latency,
+  }
+  return {
+    kind: 'load',
+    success: true,
+    aborted: shape.aborted ?? false,
+    tool: 'native',
+    name: shape.name ?? '/api',
+    metrics: {
+      totalRequests: requests,
+      successfulRequests: requests - failed,
+      failedRequests: failed,
+      errorRate: requests === 0 ? 0 : (failed / requests) * 100,
+      throughput: shape.rps ?? 500,
+      responseTimes,
+      errorsByType: {},
+      statusCodes: { '200': requests - failed },
+      bytesReceived: requests * 2,
+      durationMs: 2000,
+    },
+    timeline: [],
+    thresholds: [],
+    warnings: [],
+    startedAt: '2026-01-01T00:00:00.000Z',
+    durationMs: 2000,
+    options: {
+      url: 'http://127.0.0.1:1/api',
+      method: 'GET',
+      users: shape.users ?? 4,
+      durationMs: 2000,
+      rampUpMs: 0,
+      timeoutMs: 30_000,
+      headers: {},
+    },
+  }
+}
+
+/** The message a failing assertion throws, without colors; fails the test when nothing is thrown. */
+export function failureOf(assertion: () => unknown): string {
+  try {
+    assertion()
+  } catch (error) {
+    return stripVTControlCharacters((error as Error).message)
+  }
+  throw new Error('expected the assertion to fail, it passed')
+}

@@ -1,0 +1,85 @@
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
+import { applyTestContext, mergeThresholds, setCurrentTestContext } from '../../src/context.ts'
+import { loadTest } from '../../src/load-test.ts'
+import type { LoadProgress, LoadTestResult } from '../../src/types.ts'
+import { startServer, type TestServer } from '../helpers/servers.ts'
+
+describe('applyTestContext', () => {
+  test('the call wins over the context; explicit defaults win over context defaults', () => {
+    const applied = applyTestContext(
+      { url: 'http://127.0.0.1:1/', tool: 'native', thresholds: { maxP95Ms: 10 } },
+      { users: 3 },
+      { tool: 'k6', defaults: { users: 5, durationMs: 1000 }, thresholds: { maxP95Ms: 50, maxP99Ms: 80 } },
+    )
+    expect(applied.options).toMatchObject({ tool: 'native', thresholds: { maxP95Ms: 10, maxP99Ms: 80 } })
+    expect(applied.defaults).toEqual({ users: 3, durationMs: 1000 })
+  })
+
+  test('joins the test signal with the call signal', () => {
+    const test = new AbortController()
+    const call = new AbortController()
+    const { options } = applyTestContext({ url: 'http://127.0.0.1:1/', signal: call.signal }, undefined, {
+      signal: test.signal,
+    })
+    expect(options.signal?.aborted).toBe(false)
+    test.abort()
+    expect(options.signal?.aborted).toBe(true)
+  })
+
+  test('without a context, changes nothing', () => {
+    const options = { url: 'http://127.0.0.1:1/' }
+    expect(applyTestContext(options, undefined, undefined)).toEqual({ options, defaults: undefined })
+  })
+
+  test('mergeThresholds replaces per key, later layers last', () => {
+    expect(mergeThresholds({ maxP95Ms: 1, http_reqs: ['rate>1'] }, undefined, { maxP95Ms: 2 })).toEqual({
+      maxP95Ms: 2,
+      http_reqs: ['rate>1'],
+    })
+    expect(mergeThresholds(undefined, undefined)).toBeUndefined()
+  })
+})
+
+describe('loadTest inside a test context', () => {
+  let server: TestServer
+  beforeAll(async () => {
+    server = await startServer()
+  })
+  afterAll(() => server.close())
+  afterEach(() => setCurrentTestContext(undefined))
+
+  test('takes defaults and thresholds from the context and hands its result to the tracker', async () => {
+    const tracked: Promise<LoadTestResult>[] = []
+    setCurrentTestContext({
+      defaults: { users: 2 },
+      thresholds: { http_reqs: ['count>0'] },
+      track: (run) => tracked.push(run),
+    })
+    const result = await loadTest({ url: `${server.url}/`, requests: 20 })
+    expect(result.options.users).toBe(2)
+    expect(result.thresholds).toEqual([{ expression: 'http_reqs: count>0', actual: 20, passed: true }])
+    expect(tracked).toHaveLength(1)
+    expect(await tracked[0]).toBe(result)
+  })
+
+  test('stops when the test signal aborts and keeps the partial result', async () => {
+    const controller = new AbortController()
+    setCurrentTestContext({ signal: controller.signal })
+    setTimeout(() => controller.abort(new Error('Test timed out')), 300)
+    const result = await loadTest({ url: `${server.url}/`, users: 2, duration: '3s' })
+    expect(result.aborted).toBe(true)
+    expect(result.metrics.totalRequests).toBeGreaterThan(0)
+  })
+
+  test('reports progress about once a second, and never for a run shorter than that', async () => {
+    const seen: LoadProgress[] = []
+    setCurrentTestContext({ onProgress: (progress) => seen.push(progress) })
+    await loadTest({ url: `${server.url}/`, users: 1, duration: '1.3s' })
+    expect(seen).toHaveLength(1)
+    expect(seen[0]).toMatchObject({ name: '/', durationMs: 1300, requests: expect.any(Number) })
+    expect(seen[0]?.requests).toBeGreaterThan(0)
+    seen.length = 0
+    await loadTest({ url: `${server.url}/`, users: 1, requests: 5 })
+    expect(seen).toEqual([])
+  })
+})

@@ -1,0 +1,43 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { describe, expect, test } from 'vitest'
+import { describeMachine } from '../../src/baseline/machine.ts'
+import { buildJsonReport, writeJsonReport } from '../../src/report/json.ts'
+import { makeResult } from '../helpers/results.ts'
+
+describe('the JSON report', () => {
+  const machine = describeMachine()
+  const rows = [
+    { file: 'a.test.ts', test: 'fast', state: 'passed' as const, result: makeResult() },
+    { file: 'a.test.ts', test: 'slow', state: 'failed' as const, result: makeResult({ name: '/slow' }) },
+  ]
+
+  test('carries machine info, runner, summary and every result with its verdict', () => {
+    const report = buildJsonReport(rows, { machine, runner: 'vitest 4.1.12', now: new Date(0) })
+    expect(report).toMatchObject({
+      version: 1,
+      generatedAt: '1970-01-01T00:00:00.000Z',
+      machine,
+      runner: 'vitest 4.1.12',
+      summary: { runs: 2, passed: 1, failed: 1 },
+    })
+    expect(report.results.map(({ test, verdict }) => [test, verdict])).toEqual([
+      ['fast', 'pass'],
+      ['slow', 'fail'],
+    ])
+    expect(JSON.parse(JSON.stringify(report))).toEqual(report)
+  })
+
+  test('is written atomically into a folder it creates', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'perfspec-report-'))
+    try {
+      const file = path.join(dir, 'reports/perfspec-report.json')
+      await writeJsonReport(file, buildJsonReport(rows, { machine, runner: 'vitest' }))
+      expect(JSON.parse(await readFile(file, 'utf8')).summary.runs).toBe(2)
+      expect(await readdir(path.dirname(file))).toEqual(['perfspec-report.json'])
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+})
