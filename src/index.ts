@@ -1,5 +1,8 @@
+export { ApacheBenchAdapter } from './adapters/ab.ts'
 export type { AdapterRun, LoadAdapter } from './adapters/adapter.ts'
 export { availableTools, chooseTool } from './adapters/index.ts'
+export { K6Adapter } from './adapters/k6.ts'
+export { LocustAdapter } from './adapters/locust.ts'
 export { NativeAdapter } from './adapters/native.ts'
 export type {
   BaselineComparison,
