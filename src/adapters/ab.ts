@@ -3,9 +3,10 @@ import path from 'node:path'
 import { UnsupportedOptionError } from '../errors.ts'
 import type { ResolvedLoadOptions } from '../options.ts'
 import { type AbSummary, abToMetrics, parseAbPercentileCsv, parseAbText } from '../parsers/ab.ts'
-import type { AdapterRun, LoadAdapter } from './adapter.ts'
+import type { AdapterRun } from './adapter.ts'
+import { ExternalToolAdapter } from './external.ts'
 import { deadlineFor, emptyAbortedRun, wholeSeconds, withRunDir } from './run-files.ts'
-import { findExecutable, locateTool, probeTool, resolveBinary, runTool, type ToolSpec } from './spawn.ts'
+import { probeTool, runTool, type ToolSpec } from './spawn.ts'
 import { rejectUnsupported, WHY } from './unsupported.ts'
 
 export const AB: ToolSpec = {
@@ -121,28 +122,18 @@ async function readCurve(file: string, summary: AbSummary): Promise<number[] | u
 }
 
 /** Apache Bench: a fixed number of concurrent HTTP/1.0 users, optionally keep-alive. */
-export class ApacheBenchAdapter implements LoadAdapter {
+export class ApacheBenchAdapter extends ExternalToolAdapter {
   readonly name = 'ab' as const
-  private readonly binary: string | undefined
+  protected readonly spec = AB
 
-  /** @param binary path of `ab`; else `PERFSPEC_AB`, else `ab` on PATH. */
-  constructor(binary?: string) {
-    this.binary = binary
-  }
-
-  async isAvailable(): Promise<boolean> {
-    return (await findExecutable(resolveBinary(AB, this.binary))) !== undefined
-  }
-
-  async version(): Promise<string | undefined> {
-    const file = await findExecutable(resolveBinary(AB, this.binary))
-    const output = file === undefined ? undefined : await probeTool(file, ['-V'])
-    return output === undefined ? undefined : (/Version (\S+)/.exec(output)?.[1] ?? 'unknown')
+  protected async readVersion(file: string): Promise<string> {
+    const output = await probeTool(file, ['-V'])
+    return /Version (\S+)/.exec(output ?? '')?.[1] ?? 'unknown'
   }
 
   async run(options: ResolvedLoadOptions): Promise<AdapterRun> {
     assertAbSupports(options)
-    const file = await locateTool(AB, options.binary ?? this.binary)
+    const file = await this.locate(options)
     return withRunDir('ab', async (dir) => {
       const files: AbFiles = { csv: path.join(dir, 'percentiles.csv'), body: path.join(dir, 'body') }
       if (options.body !== undefined) await writeFile(files.body, options.body)

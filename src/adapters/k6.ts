@@ -4,10 +4,11 @@ import { formatDurationForTool } from '../duration.ts'
 import { InvalidOptionError, ParseError, UnsupportedOptionError } from '../errors.ts'
 import type { ResolvedLoadOptions } from '../options.ts'
 import { type K6Summary, k6ToMetrics, parseK6Summary } from '../parsers/k6-summary.ts'
-import type { AdapterRun, LoadAdapter } from './adapter.ts'
+import type { AdapterRun } from './adapter.ts'
+import { ExternalToolAdapter } from './external.ts'
 import { deadlineFor, emptyAbortedRun, withRunDir } from './run-files.ts'
 import { GENERATED_K6_SCRIPT, K6_SPEC_ENV, K6_TREND_STATS, k6Spec } from './scripts/k6-script.ts'
-import { findExecutable, locateTool, probeTool, resolveBinary, runTool, type ToolSpec } from './spawn.ts'
+import { probeTool, runTool, type ToolSpec } from './spawn.ts'
 import { rejectUnsupported, WHY } from './unsupported.ts'
 
 export const K6: ToolSpec = {
@@ -121,28 +122,18 @@ async function prepareScript(options: ResolvedLoadOptions, dir: string, specFile
 }
 
 /** Grafana k6: a generated script (the request from the options) or the user's `script`. */
-export class K6Adapter implements LoadAdapter {
+export class K6Adapter extends ExternalToolAdapter {
   readonly name = 'k6' as const
-  private readonly binary: string | undefined
+  protected readonly spec = K6
 
-  /** @param binary path of `k6`; else `PERFSPEC_K6`, else `k6` on PATH. */
-  constructor(binary?: string) {
-    this.binary = binary
-  }
-
-  async isAvailable(): Promise<boolean> {
-    return (await findExecutable(resolveBinary(K6, this.binary))) !== undefined
-  }
-
-  async version(): Promise<string | undefined> {
-    const file = await findExecutable(resolveBinary(K6, this.binary))
-    const output = file === undefined ? undefined : await probeTool(file, ['version'])
-    return output === undefined ? undefined : (/v(\d+\.\d+\.\d+\S*)/.exec(output)?.[1] ?? 'unknown')
+  protected async readVersion(file: string): Promise<string> {
+    const output = await probeTool(file, ['version'])
+    return /v(\d+\.\d+\.\d+\S*)/.exec(output ?? '')?.[1] ?? 'unknown'
   }
 
   async run(options: ResolvedLoadOptions): Promise<AdapterRun> {
     assertK6Supports(options)
-    const file = await locateTool(K6, options.binary ?? this.binary)
+    const file = await this.locate(options)
     return withRunDir('k6', async (dir) => {
       const files = {
         spec: path.join(dir, 'perfspec-spec.json'),
@@ -169,12 +160,15 @@ export class K6Adapter implements LoadAdapter {
         throw new ParseError('k6 exited without writing its summary (is `--summary-mode=disabled` set?)')
       }
       const summary = parseK6Summary(text)
-      return {
+      const run: AdapterRun = {
         metrics: k6ToMetrics(summary),
         timeline: [],
         aborted: output.aborted,
         warnings: warningsFor(summary, output.exitCode),
       }
+      const dropped = summary.metrics.get('dropped_iterations')?.count
+      if (options.rate !== undefined || options.stages !== undefined) run.droppedIterations = dropped ?? 0
+      return run
     })
   }
 }

@@ -1,5 +1,4 @@
 import { access, readFile, writeFile } from 'node:fs/promises'
-import net from 'node:net'
 import path from 'node:path'
 import { InvalidOptionError, UnsupportedOptionError } from '../errors.ts'
 import type { ResolvedLoadOptions } from '../options.ts'
@@ -10,7 +9,9 @@ import {
   parseLocustStats,
 } from '../parsers/locust-csv.ts'
 import type { TimelinePoint } from '../types.ts'
-import type { AdapterRun, LoadAdapter } from './adapter.ts'
+import type { AdapterRun } from './adapter.ts'
+import { ExternalToolAdapter } from './external.ts'
+import { type LocustCommand, runDistributed } from './locust-distributed.ts'
 import { inspectLocust, type LocustInstall } from './locust-install.ts'
 import { deadlineFor, emptyAbortedRun, wholeSeconds, withRunDir } from './run-files.ts'
 import {
@@ -19,14 +20,7 @@ import {
   LOCUST_SPEC_FILE,
   locustRequestSpec,
 } from './scripts/locustfile.ts'
-import {
-  findExecutable,
-  locateTool,
-  resolveBinary,
-  startTool,
-  type ToolProcess,
-  type ToolSpec,
-} from './spawn.ts'
+import { startTool, type ToolSpec } from './spawn.ts'
 import { rejectUnsupported, WHY } from './unsupported.ts'
 
 export const LOCUST: ToolSpec = {
@@ -36,9 +30,6 @@ export const LOCUST: ToolSpec = {
   installHint: 'apt-get install python3-locust',
 }
 
-/** After the master has exited, how long its workers get to follow before they are killed. */
-const WORKER_EXIT_GRACE_MS = 5_000
-const EXPECT_WORKERS_MAX_WAIT_S = 30
 const USER_FILE_DEFINES = 'a user `locustfile` defines its own requests'
 
 /** Throws for what Locust cannot do. Runs before anything is spawned. */
@@ -109,29 +100,12 @@ export function buildLocustArgs(
   ]
 }
 
-function freePort(host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer()
-    server.once('error', reject)
-    server.listen(0, host, () => {
-      const { port } = server.address() as net.AddressInfo
-      server.close(() => resolve(port))
-    })
-  })
-}
-
 async function readIfExists(file: string): Promise<string | undefined> {
   try {
     return await readFile(file, 'utf8')
   } catch {
     return undefined
   }
-}
-
-interface LocustCommand {
-  file: string
-  prefix: string[]
-  env: Record<string, string>
 }
 
 /** Locust runs through perfspec's entry point under the script's own interpreter (see LOCUST_ENTRY). */
@@ -160,68 +134,6 @@ async function prepareLocustfile(options: ResolvedLoadOptions, dir: string): Pro
   await writeFile(path.join(dir, LOCUST_SPEC_FILE), JSON.stringify(locustRequestSpec(options)))
   await writeFile(locustfile, GENERATED_LOCUSTFILE)
   return locustfile
-}
-
-async function runDistributed(
-  options: ResolvedLoadOptions & { workers: number },
-  command: LocustCommand,
-  args: string[],
-  locustfile: string,
-): Promise<{ aborted: boolean }> {
-  const bindHost = options.masterBindHost ?? '127.0.0.1'
-  const port = options.masterPort ?? (await freePort(bindHost))
-  const connectHost = ['0.0.0.0', '*', '::'].includes(bindHost) ? '127.0.0.1' : bindHost
-  const deadlineMs = deadlineFor(options) + EXPECT_WORKERS_MAX_WAIT_S * 1000
-  const spawn = (extra: string[], signal?: AbortSignal): ToolProcess =>
-    startTool(
-      {
-        tool: 'locust',
-        file: command.file,
-        args: [...command.prefix, ...extra],
-        env: command.env,
-        signal,
-        deadlineMs,
-        stopSignal: 'SIGTERM',
-      },
-      LOCUST,
-    )
-  const master = spawn(
-    [
-      ...args,
-      '--master',
-      '--master-bind-host',
-      bindHost,
-      '--master-bind-port',
-      String(port),
-      '--expect-workers',
-      String(options.workers),
-      '--expect-workers-max-wait',
-      String(EXPECT_WORKERS_MAX_WAIT_S),
-    ],
-    options.signal,
-  )
-  const workers = Array.from({ length: options.workers }, () =>
-    spawn(['-f', locustfile, '--worker', '--master-host', connectHost, '--master-port', String(port)]),
-  )
-  let workerFailure: unknown
-  for (const worker of workers) {
-    worker.done.catch((error: unknown) => {
-      workerFailure ??= error
-      master.kill()
-    })
-  }
-  try {
-    const output = await master.done
-    return { aborted: output.aborted }
-  } catch (error) {
-    throw workerFailure ?? error
-  } finally {
-    // Workers leave on the master's quit message; whatever is left after the grace period is killed.
-    const settled = Promise.allSettled(workers.map((worker) => worker.done))
-    await Promise.race([settled, new Promise((resolve) => setTimeout(resolve, WORKER_EXIT_GRACE_MS).unref())])
-    for (const worker of workers) worker.kill()
-    await settled
-  }
 }
 
 function withFinalPoint(
@@ -273,27 +185,17 @@ async function readResults(
 }
 
 /** Locust (headless, CSV stats), standalone or as one master with `workers` worker processes. */
-export class LocustAdapter implements LoadAdapter {
+export class LocustAdapter extends ExternalToolAdapter {
   readonly name = 'locust' as const
-  private readonly binary: string | undefined
+  protected readonly spec = LOCUST
 
-  /** @param binary path of `locust`; else `PERFSPEC_LOCUST`, else `locust` on PATH. */
-  constructor(binary?: string) {
-    this.binary = binary
-  }
-
-  async isAvailable(): Promise<boolean> {
-    return (await findExecutable(resolveBinary(LOCUST, this.binary))) !== undefined
-  }
-
-  async version(): Promise<string | undefined> {
-    const file = await findExecutable(resolveBinary(LOCUST, this.binary))
-    return file === undefined ? undefined : (await inspectLocust(file)).version
+  protected async readVersion(file: string): Promise<string> {
+    return (await inspectLocust(file)).version
   }
 
   async run(options: ResolvedLoadOptions): Promise<AdapterRun> {
     assertLocustSupports(options)
-    const file = await locateTool(LOCUST, options.binary ?? this.binary)
+    const file = await this.locate(options)
     const install = await inspectLocust(file)
     return withRunDir('locust', async (dir) => {
       const locustfile = await prepareLocustfile(options, dir)
@@ -324,8 +226,9 @@ export class LocustAdapter implements LoadAdapter {
         )
         aborted = (await standalone.done).aborted
       } else {
-        aborted = (await runDistributed({ ...options, workers: options.workers }, command, args, locustfile))
-          .aborted
+        aborted = (
+          await runDistributed(LOCUST, { ...options, workers: options.workers }, command, args, locustfile)
+        ).aborted
       }
       return readResults(dir, options, aborted, warnings)
     })

@@ -125,32 +125,20 @@ export function parseAbPercentileCsv(csv: string): number[] {
 
 function responseTimes(summary: AbSummary, curve: number[] | undefined): ResponseTimeStats {
   const row = summary.total
-  const avg = row?.mean ?? 0
-  const stddev = row?.sd ?? 0
-  if (curve !== undefined) {
-    // ab's curve has whole percentiles only: p99.9 is reported as the slowest request.
-    const at = (percent: number): number => curve[percent] ?? 0
-    return {
-      min: at(0),
-      max: at(100),
-      avg,
-      stddev,
-      p50: at(50),
-      p75: at(75),
-      p90: at(90),
-      p95: at(95),
-      p99: at(99),
-      p999: at(100),
-    }
-  }
-  const table = summary.percentiles
-  const at = (percent: number): number => table.get(percent) ?? 0
-  const max = table.get(100) ?? row?.max ?? 0
+  // The float curve when there is one, else the integer table; both whole percentiles only, so p99.9 is
+  // reported as the slowest request.
+  const at =
+    curve === undefined
+      ? (percent: number): number =>
+          summary.percentiles.get(percent) ?? (percent === 100 ? (row?.max ?? 0) : 0)
+      : (percent: number): number => curve[percent] ?? 0
+  const min = curve === undefined ? (row?.min ?? 0) : at(0)
+  const max = at(100)
   return {
-    min: row?.min ?? 0,
+    min,
     max,
-    avg,
-    stddev,
+    avg: row?.mean ?? 0,
+    stddev: row?.sd ?? 0,
     p50: at(50),
     p75: at(75),
     p90: at(90),

@@ -49,37 +49,21 @@ function arrivalRate(rate: number): { rate: number; timeUnit: string } {
 export function k6LoadOptions(options: ResolvedLoadOptions): K6Options {
   const duration = options.durationMs === undefined ? undefined : formatDurationForTool(options.durationMs)
   const base: K6Options = { summaryTrendStats: K6_TREND_STATS, discardResponseBodies: true }
+  const arrival = (executor: string, fields: Record<string, unknown>): K6Options => ({
+    ...base,
+    scenarios: {
+      perfspec: { executor, ...fields, preAllocatedVUs: options.users, maxVUs: options.maxUsers },
+    },
+  })
   if (options.rate !== undefined) {
-    return {
-      ...base,
-      scenarios: {
-        perfspec: {
-          executor: 'constant-arrival-rate',
-          ...arrivalRate(options.rate),
-          duration,
-          preAllocatedVUs: options.users,
-          maxVUs: options.maxUsers,
-        },
-      },
-    }
+    return arrival('constant-arrival-rate', { ...arrivalRate(options.rate), duration })
   }
   if (options.stages !== undefined) {
-    return {
-      ...base,
-      scenarios: {
-        perfspec: {
-          executor: 'ramping-arrival-rate',
-          startRate: 0,
-          timeUnit: '1s',
-          preAllocatedVUs: options.users,
-          maxVUs: options.maxUsers,
-          stages: options.stages.map((stage) => ({
-            duration: formatDurationForTool(stage.durationMs),
-            target: Math.round(stage.target),
-          })),
-        },
-      },
-    }
+    const stages = options.stages.map((stage) => ({
+      duration: formatDurationForTool(stage.durationMs),
+      target: Math.round(stage.target),
+    }))
+    return arrival('ramping-arrival-rate', { startRate: 0, timeUnit: '1s', stages })
   }
   if (options.requests !== undefined) {
     // shared-iterations: the requests are shared by the VUs; a duration becomes the maximum.

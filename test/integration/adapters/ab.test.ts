@@ -1,10 +1,10 @@
-import type http from 'node:http'
 import { afterEach, beforeEach, expect, it } from 'vitest'
 import { ApacheBenchAdapter } from '../../../src/adapters/ab.ts'
 import { isPerfError, ToolFailedError, ToolNotFoundError } from '../../../src/errors.ts'
 import { loadTest } from '../../../src/load-test.ts'
 import { resolveLoadOptions } from '../../../src/options.ts'
 import type { LoadTestOptions } from '../../../src/types.ts'
+import { recordRequests } from '../../helpers/record-requests.ts'
 import { delayed, startServer, type TestServer, unusedPort } from '../../helpers/servers.ts'
 import { childProcesses, describeWithTool, waitFor } from '../../helpers/tools.ts'
 
@@ -68,20 +68,7 @@ await describeWithTool(new ApacheBenchAdapter(), 'ApacheBenchAdapter against a l
   })
 
   it('sends the method, headers and body as given', async () => {
-    const seen: { method: string | undefined; header: string; type: string | undefined; body: string }[] = []
-    server.setHandler((request: http.IncomingMessage, response: http.ServerResponse) => {
-      const chunks: Buffer[] = []
-      request.on('data', (chunk: Buffer) => chunks.push(chunk))
-      request.on('end', () => {
-        seen.push({
-          method: request.method,
-          header: request.headers['x-probe'] as string,
-          type: request.headers['content-type'],
-          body: Buffer.concat(chunks).toString(),
-        })
-        response.end('ok')
-      })
-    })
+    const seen = recordRequests(server)
     // A literal `${x}`, not a template: it must reach the server as written.
     const body = ['line one\n"quoted" `tick` $', '{x}'].join('')
     await loadTest({
@@ -93,10 +80,14 @@ await describeWithTool(new ApacheBenchAdapter(), 'ApacheBenchAdapter against a l
       headers: { 'x-probe': 'a "b" c', 'content-type': 'text/x-test' },
       body,
     })
-    expect(seen).toEqual([
-      { method: 'PATCH', header: 'a "b" c', type: 'text/x-test', body },
-      { method: 'PATCH', header: 'a "b" c', type: 'text/x-test', body },
-    ])
+    expect(seen).toHaveLength(2)
+    for (const request of seen) {
+      expect(request).toMatchObject({
+        method: 'PATCH',
+        headers: { 'x-probe': 'a "b" c', 'content-type': 'text/x-test' },
+      })
+      expect(request.body.toString()).toBe(body)
+    }
   })
 
   it('counts 5xx and resets as failures of their type', async () => {

@@ -1,5 +1,4 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import type http from 'node:http'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, expect, it } from 'vitest'
@@ -8,6 +7,7 @@ import { ToolNotFoundError } from '../../../src/errors.ts'
 import { loadTest } from '../../../src/load-test.ts'
 import { resolveLoadOptions } from '../../../src/options.ts'
 import type { LoadTestOptions } from '../../../src/types.ts'
+import { recordRequests } from '../../helpers/record-requests.ts'
 import { delayed, startServer, type TestServer } from '../../helpers/servers.ts'
 import { childProcesses, describeWithTool, waitFor } from '../../helpers/tools.ts'
 
@@ -66,19 +66,7 @@ await describeWithTool(new K6Adapter(), 'K6Adapter against a loopback server', (
   it('delivers hostile header, body and URL values byte for byte', async () => {
     const hostile = `"'\`\${__ENV.HOME}\` """ </script>`
     const body = Buffer.from(`${hostile}\nline two\r\n\u00e9`)
-    const seen: { url: string | undefined; header: string | undefined; body: Buffer }[] = []
-    server.setHandler((request: http.IncomingMessage, response: http.ServerResponse) => {
-      const chunks: Buffer[] = []
-      request.on('data', (chunk: Buffer) => chunks.push(chunk))
-      request.on('end', () => {
-        seen.push({
-          url: request.url,
-          header: request.headers['x-hostile'] as string,
-          body: Buffer.concat(chunks),
-        })
-        response.end('ok')
-      })
-    })
+    const seen = recordRequests(server)
     const url = `${server.url}/p"a\`th/\${x}?q="""`
     await loadTest({
       url,
@@ -93,7 +81,7 @@ await describeWithTool(new K6Adapter(), 'K6Adapter against a loopback server', (
     expect(seen).toHaveLength(2)
     for (const request of seen) {
       expect(request.url).toBe(`${target.pathname}${target.search}`)
-      expect(request.header).toBe(hostile)
+      expect(request.headers['x-hostile']).toBe(hostile)
       expect(request.body.equals(body)).toBe(true)
     }
   })

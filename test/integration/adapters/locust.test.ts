@@ -1,5 +1,4 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import type http from 'node:http'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, expect, it } from 'vitest'
@@ -7,6 +6,7 @@ import { LocustAdapter } from '../../../src/adapters/locust.ts'
 import { ToolFailedError, ToolNotFoundError } from '../../../src/errors.ts'
 import { loadTest } from '../../../src/load-test.ts'
 import type { LoadTestOptions } from '../../../src/types.ts'
+import { recordRequests } from '../../helpers/record-requests.ts'
 import { delayed, startServer, type TestServer } from '../../helpers/servers.ts'
 import { childProcesses, connectionsTo, describeWithTool, waitFor } from '../../helpers/tools.ts'
 
@@ -95,19 +95,7 @@ await describeWithTool(new LocustAdapter(), 'LocustAdapter against a loopback se
   it('delivers hostile header, body and URL values byte for byte and executes nothing', async () => {
     const hostile = `"""'; import os; os._exit(3) #\`\${process.exit(1)}\` \\ "x" '''`
     const body = Buffer.from(`${hostile}\nline two\r\n"""\n\u00e9\u2603 \${7*7}`)
-    const seen: { url: string | undefined; header: string | undefined; body: Buffer }[] = []
-    server.setHandler((request: http.IncomingMessage, response: http.ServerResponse) => {
-      const chunks: Buffer[] = []
-      request.on('data', (chunk: Buffer) => chunks.push(chunk))
-      request.on('end', () => {
-        seen.push({
-          url: request.url,
-          header: request.headers['x-hostile'] as string,
-          body: Buffer.concat(chunks),
-        })
-        response.end('ok')
-      })
-    })
+    const seen = recordRequests(server)
     const url = `${server.url}/p"a\`th/\${x}?q="""&r='1'`
     const result = await loadTest({
       url,
@@ -123,7 +111,7 @@ await describeWithTool(new LocustAdapter(), 'LocustAdapter against a loopback se
     const target = new URL(url)
     for (const request of seen) {
       expect(request.url).toBe(`${target.pathname}${target.search}`)
-      expect(request.header).toBe(hostile)
+      expect(request.headers['x-hostile']).toBe(hostile)
       expect(request.body.equals(body)).toBe(true)
     }
   })

@@ -1,7 +1,12 @@
 import vm from 'node:vm'
 import { describe, expect, it } from 'vitest'
 import { buildK6Args } from '../../../src/adapters/k6.ts'
-import { GENERATED_K6_SCRIPT, K6_SPEC_ENV, k6Spec } from '../../../src/adapters/scripts/k6-script.ts'
+import {
+  GENERATED_K6_SCRIPT,
+  K6_SPEC_ENV,
+  k6LoadOptions,
+  k6Spec,
+} from '../../../src/adapters/scripts/k6-script.ts'
 import { GENERATED_LOCUSTFILE, locustRequestSpec } from '../../../src/adapters/scripts/locustfile.ts'
 import { resolveLoadOptions } from '../../../src/options.ts'
 
@@ -100,5 +105,57 @@ describe('generated locustfile', () => {
     expect(spec.headers).toEqual({ 'x-hostile': HOSTILE })
     expect(spec.path).toBe(`${new URL(URL_TEXT).pathname}${new URL(URL_TEXT).search}`)
     expect(Buffer.from(spec.bodyBase64, 'base64').equals(BODY)).toBe(true)
+  })
+})
+
+describe('k6 load options', () => {
+  const shape = (options: Parameters<typeof resolveLoadOptions>[0]) => {
+    const { summaryTrendStats, discardResponseBodies, ...rest } = k6LoadOptions(resolveLoadOptions(options))
+    expect(summaryTrendStats).toContain('p(99)')
+    expect(discardResponseBodies).toBe(true)
+    return rest
+  }
+  const url = 'http://127.0.0.1:9/'
+
+  it('maps users and duration to vus and duration', () => {
+    expect(shape({ url, users: 3, duration: '1500ms' })).toEqual({ vus: 3, duration: '1500ms' })
+  })
+
+  it('maps a ramp-up to a ramp stage and a hold stage', () => {
+    expect(shape({ url, users: 4, duration: 10, rampUp: 2 })).toEqual({
+      stages: [
+        { duration: '2s', target: 4 },
+        { duration: '8s', target: 4 },
+      ],
+    })
+  })
+
+  it('maps requests to shared iterations', () => {
+    expect(shape({ url, users: 2, requests: 50 })).toEqual({ vus: 2, iterations: 50 })
+  })
+
+  it('maps rate to a constant-arrival-rate scenario in whole requests per time unit', () => {
+    expect(shape({ url, users: 2, maxUsers: 8, rate: 2.5, duration: 3 })).toEqual({
+      scenarios: {
+        perfspec: {
+          executor: 'constant-arrival-rate',
+          rate: 25,
+          timeUnit: '10s',
+          duration: '3s',
+          preAllocatedVUs: 2,
+          maxVUs: 8,
+        },
+      },
+    })
+  })
+
+  it('maps stages to a ramping-arrival-rate scenario', () => {
+    const { scenarios } = shape({ url, users: 1, stages: [{ duration: '1s', target: 10 }] }) as {
+      scenarios: { perfspec: Record<string, unknown> }
+    }
+    expect(scenarios.perfspec).toMatchObject({
+      executor: 'ramping-arrival-rate',
+      stages: [{ duration: '1s', target: 10 }],
+    })
   })
 })

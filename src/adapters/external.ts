@@ -1,0 +1,39 @@
+import type { ResolvedLoadOptions } from '../options.ts'
+import type { ToolName } from '../types.ts'
+import type { AdapterRun, LoadAdapter } from './adapter.ts'
+import { findExecutable, locateTool, resolveBinary, type ToolSpec } from './spawn.ts'
+
+/** What k6, ab and Locust adapters share: finding their binary and reading its version. */
+export abstract class ExternalToolAdapter implements LoadAdapter {
+  abstract readonly name: ToolName
+  protected abstract readonly spec: ToolSpec
+  private readonly binary: string | undefined
+
+  /** @param binary path of the tool; else its env variable (`PERFSPEC_K6`, …), else the command on PATH. */
+  constructor(binary?: string) {
+    this.binary = binary
+  }
+
+  async isAvailable(): Promise<boolean> {
+    return (await this.find()) !== undefined
+  }
+
+  async version(): Promise<string | undefined> {
+    const file = await this.find()
+    return file === undefined ? undefined : this.readVersion(file)
+  }
+
+  abstract run(options: ResolvedLoadOptions): Promise<AdapterRun>
+
+  /** The tool's version as its binary at `file` reports it. */
+  protected abstract readVersion(file: string): Promise<string>
+
+  /** The binary for a run (the `binary` option wins) or ToolNotFoundError. */
+  protected locate(options: ResolvedLoadOptions): Promise<string> {
+    return locateTool(this.spec, options.binary ?? this.binary)
+  }
+
+  private find(): Promise<string | undefined> {
+    return findExecutable(resolveBinary(this.spec, this.binary))
+  }
+}
