@@ -3,7 +3,8 @@ import type { LoadTestResult } from '../types.ts'
 /** Milliseconds with the precision that matters at their size: 0.42, 12.3, 1234. */
 export function formatMs(ms: number): string {
   if (!Number.isFinite(ms)) return String(ms)
-  return ms.toFixed(ms < 10 ? 2 : ms < 1000 ? 1 : 0)
+  // Decide on the rounded value, so 9.996 prints as 10.0, not 10.00.
+  return ms.toFixed(ms < 9.995 ? 2 : ms < 999.95 ? 1 : 0)
 }
 
 /** Requests per second, one decimal. */
