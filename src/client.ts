@@ -1,6 +1,16 @@
+import { benchmarkHttp } from './bench/http.ts'
+import type { HttpBenchmarkOptions, HttpBenchmarkResult } from './bench/types.ts'
+import {
+  type ComparisonConfigs,
+  type ComparisonResult,
+  mapComparisonConfigs,
+  runComparison,
+} from './compare.ts'
 import { ClientClosedError } from './errors.ts'
 import { loadTest } from './load-test.ts'
 import { DEFAULTS, type LoadDefaults, parseTargetUrl } from './options.ts'
+import type { StressTestOptions, StressTestResult } from './stress/types.ts'
+import { runStressTest } from './stress-test.ts'
 import type { LoadTestOptions, LoadTestResult, Thresholds, ToolChoice } from './types.ts'
 
 export interface PerformanceClientOptions {
@@ -11,6 +21,14 @@ export interface PerformanceClientOptions {
   /** Defaults for users, duration, ramp-up and timeout. */
   defaults?: Partial<LoadDefaults>
   /** Thresholds applied to every run unless the run gives its own. */
+  thresholds?: Thresholds
+}
+
+/** What the client fills in on every call's options. */
+interface ClientDefaultable {
+  url: string
+  tool?: ToolChoice
+  signal?: AbortSignal
   thresholds?: Thresholds
 }
 
@@ -43,6 +61,39 @@ export class PerformanceClient {
     )
   }
 
+  /** Runs a stress test (steps of growing users until something breaks) with this client's settings. */
+  async stressTest(options: StressTestOptions): Promise<StressTestResult> {
+    return this.track(options.signal, (signal) =>
+      runStressTest(
+        this.withClientDefaults(options, signal),
+        (step) => loadTest(step, this.defaults),
+        this.defaults,
+      ),
+    )
+  }
+
+  /** Benchmarks an endpoint: `client.benchmark('/path', { requests: 1000, concurrency: 1 })`. */
+  async benchmark(
+    target: string | HttpBenchmarkOptions,
+    options: Omit<HttpBenchmarkOptions, 'url'> = {},
+  ): Promise<HttpBenchmarkResult> {
+    const merged: HttpBenchmarkOptions = typeof target === 'string' ? { ...options, url: target } : target
+    // The client's thresholds judge load runs; a benchmark reports, so it takes none.
+    return this.track(merged.signal, (signal) =>
+      benchmarkHttp({ tool: this.tool, ...merged, url: this.resolveUrl(merged.url), signal }, this.defaults),
+    )
+  }
+
+  /** Runs load configurations one after another against the same target and tabulates their metrics. */
+  async runComparison(configs: ComparisonConfigs): Promise<ComparisonResult> {
+    return this.track(undefined, (signal) =>
+      runComparison(
+        mapComparisonConfigs(configs, (config) => this.withClientDefaults(config, signal)),
+        this.defaults,
+      ),
+    )
+  }
+
   /** Aborts running tests; later calls throw ClientClosedError. */
   async close(): Promise<void> {
     this.closed = true
@@ -55,8 +106,8 @@ export class PerformanceClient {
     return this.baseUrl === undefined ? url : new URL(url, this.baseUrl).href
   }
 
-  protected withClientDefaults(options: LoadTestOptions, signal: AbortSignal): LoadTestOptions {
-    const merged: LoadTestOptions = { tool: this.tool, ...options, url: this.resolveUrl(options.url), signal }
+  protected withClientDefaults<T extends ClientDefaultable>(options: T, signal: AbortSignal): T {
+    const merged: T = { tool: this.tool, ...options, url: this.resolveUrl(options.url), signal }
     if (options.thresholds === undefined && this.thresholds !== undefined) merged.thresholds = this.thresholds
     return merged
   }

@@ -15,8 +15,34 @@ export type { MachineInfo } from './baseline/machine.ts'
 export { describeMachine } from './baseline/machine.ts'
 export type { BaselineFile } from './baseline/store.ts'
 export { baselinePath, readBaselineFile } from './baseline/store.ts'
+export { compareBenchmarks } from './bench/compare.ts'
+export type { BenchmarkRunnerOptions } from './bench/runner.ts'
+export { BenchmarkRunner } from './bench/runner.ts'
+export type {
+  BenchmarkComparison,
+  BenchmarkRank,
+  BenchmarkResult,
+  BenchmarkStats,
+  CompareBenchmarksOptions,
+  CompareFunctionsOptions,
+  FunctionBenchmarkOptions,
+  FunctionBenchmarkResult,
+  FunctionComparison,
+  HttpBenchmarkOptions,
+  HttpBenchmarkResult,
+  PairComparison,
+  SignificanceTest,
+} from './bench/types.ts'
+export { benchmark } from './benchmark.ts'
 export type { ClientLoadTestOptions, PerformanceClientOptions } from './client.ts'
 export { PerformanceClient } from './client.ts'
+export type {
+  ComparisonConfigs,
+  ComparisonMetric,
+  ComparisonResult,
+  ComparisonRow,
+} from './compare.ts'
+export { compareLoadResults, runComparison } from './compare.ts'
 export type {
   MetricsDisplay,
   PerfDefaultsOptions,
@@ -51,6 +77,8 @@ export type {
   PerfMatchers,
 } from './matchers/index.ts'
 export { isLoadTestResult, perfMatchers } from './matchers/index.ts'
+export type { StressBenchMatcherContext } from './matchers/stress-bench.ts'
+export { toBeFasterThan, toHaveBreakPointAbove } from './matchers/stress-bench.ts'
 export type { MetricsCollectorOptions } from './metrics/collector.ts'
 export { MetricsCollector } from './metrics/collector.ts'
 export type { ParsedThreshold } from './metrics/thresholds.ts'
@@ -63,10 +91,20 @@ export { buildJsonReport } from './report/json.ts'
 export type { ReportRow, TestState, Verdict } from './report/rows.ts'
 export { renderSummaryTable } from './report/table.ts'
 export type {
+  BreakCriteria,
+  BreakCriterion,
+  BreakPoint,
+  StressStep,
+  StressTestOptions,
+  StressTestResult,
+} from './stress/types.ts'
+export { stressTest } from './stress-test.ts'
+export type {
   CheckResponse,
   Duration,
   ErrorSummary,
   ErrorType,
+  GeneratorHealth,
   HttpMethod,
   K6Thresholds,
   LoadMetrics,

@@ -1,0 +1,125 @@
+import { InvalidOptionError } from '../errors.ts'
+import { mannWhitney, type TestOutcome, welch } from './significance.ts'
+import type {
+  BenchmarkComparison,
+  BenchmarkResult,
+  CompareBenchmarksOptions,
+  PairComparison,
+  SignificanceTest,
+} from './types.ts'
+
+interface ResolvedCompareOptions {
+  confidence: number
+  minDifferencePercent: number
+  test: SignificanceTest | 'auto'
+}
+
+function resolveCompareOptions(options: CompareBenchmarksOptions): ResolvedCompareOptions {
+  const { confidence = 0.95, minDifferencePercent = 5, test = 'auto' } = options
+  if (typeof confidence !== 'number' || !(confidence > 0 && confidence < 1)) {
+    throw new InvalidOptionError(
+      'confidence',
+      `Expected the \`confidence\` option to be a number between 0 and 1 (e.g. 0.95), got ${String(confidence)}`,
+    )
+  }
+  if (typeof minDifferencePercent !== 'number' || !(minDifferencePercent >= 0)) {
+    throw new InvalidOptionError(
+      'minDifferencePercent',
+      `Expected the \`minDifferencePercent\` option to be a non-negative number, got ${String(minDifferencePercent)}`,
+    )
+  }
+  if (test !== 'auto' && test !== 'mann-whitney' && test !== 'welch') {
+    throw new InvalidOptionError(
+      'test',
+      `Expected the \`test\` option to be 'auto', 'mann-whitney' or 'welch', got ${String(test)}`,
+    )
+  }
+  return { confidence, minDifferencePercent, test }
+}
+
+function isResult(value: unknown): value is BenchmarkResult {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as BenchmarkResult).kind === 'benchmark' &&
+    typeof (value as BenchmarkResult).stats?.mean === 'number'
+  )
+}
+
+/** Runs the chosen test on two results: Mann-Whitney on samples when both have them, else Welch. */
+export function testDifference(
+  a: BenchmarkResult,
+  b: BenchmarkResult,
+  test: SignificanceTest | 'auto' = 'auto',
+): TestOutcome & { test: SignificanceTest } {
+  const haveSamples = (a.samplesMs?.length ?? 0) > 0 && (b.samplesMs?.length ?? 0) > 0
+  if (test === 'mann-whitney' && !haveSamples) {
+    throw new InvalidOptionError(
+      'test',
+      "The 'mann-whitney' test needs the samples of both results (function benchmarks keep them); use 'welch'",
+    )
+  }
+  if (test === 'mann-whitney' || (test === 'auto' && haveSamples)) {
+    return { ...mannWhitney(a.samplesMs!, b.samplesMs!), test: 'mann-whitney' }
+  }
+  const summary = (result: BenchmarkResult) => ({
+    mean: result.stats.mean,
+    sd: result.stats.sd,
+    count: result.stats.samples,
+  })
+  const { statistic, pValue } = welch(summary(a), summary(b))
+  return { statistic, pValue, test: 'welch' }
+}
+
+/** How many times slower `result` is than `fastest`, by median (a few GC pauses move a mean by half). */
+function ratioOf(result: BenchmarkResult, fastest: BenchmarkResult): number {
+  return fastest.stats.p50 > 0 ? result.stats.p50 / fastest.stats.p50 : 1
+}
+
+/**
+ * Ranks benchmark results by median time (fastest first) and tests the fastest against each other one. A
+ * difference is significant when its p-value is below `1 − confidence` and it is at least
+ * `minDifferencePercent` of the faster median.
+ */
+export function compareBenchmarks(
+  results: readonly BenchmarkResult[],
+  options: CompareBenchmarksOptions = {},
+): BenchmarkComparison {
+  if (!Array.isArray(results) || results.length < 2 || !results.every(isResult)) {
+    throw new InvalidOptionError('results', 'Expected at least two benchmark results to compare')
+  }
+  const { confidence, minDifferencePercent, test } = resolveCompareOptions(options)
+  const ordered = [...results].sort((a, b) => a.stats.p50 - b.stats.p50 || a.stats.mean - b.stats.mean)
+  const fastest = ordered[0]!
+  const ranking = ordered.map((result, index) => ({
+    rank: index + 1,
+    name: result.name,
+    mean: result.stats.mean,
+    p50: result.stats.p50,
+    relativeToFastest: ratioOf(result, fastest),
+  }))
+  const comparisons = ordered.slice(1).map((slower): PairComparison => {
+    const outcome = testDifference(fastest, slower, test)
+    const ratio = ratioOf(slower, fastest)
+    const differencePercent = (ratio - 1) * 100
+    return {
+      faster: fastest.name,
+      slower: slower.name,
+      ratio,
+      differencePercent,
+      test: outcome.test,
+      pValue: outcome.pValue,
+      // The statistic is faster − slower: a test can disagree with the medians on odd samples.
+      significant:
+        outcome.pValue < 1 - confidence && differencePercent >= minDifferencePercent && outcome.statistic < 0,
+    }
+  })
+  return {
+    kind: 'benchmark-comparison',
+    fastest: fastest.name,
+    ranking,
+    comparisons,
+    confidence,
+    minDifferencePercent,
+  }
+}

@@ -1,0 +1,81 @@
+import { InvalidOptionError } from '../errors.ts'
+import { loadTest } from '../load-test.ts'
+import { type LoadDefaults, requireInteger, resolveLoadOptions } from '../options.ts'
+import type { LoadTestOptions } from '../types.ts'
+import { statsFromLoadMetrics } from './stats.ts'
+import type { HttpBenchmarkOptions, HttpBenchmarkResult } from './types.ts'
+
+const KNOWN_KEYS = new Set([
+  'url',
+  'name',
+  'requests',
+  'concurrency',
+  'warmup',
+  'method',
+  'headers',
+  'body',
+  'timeout',
+  'expectStatus',
+  'tool',
+  'signal',
+])
+const MAX_REQUESTS = 100_000_000
+
+/** The load options of an HTTP benchmark's measured run, validated before any request is sent. */
+function toLoadOptions(options: HttpBenchmarkOptions): { load: LoadTestOptions; warmup: number } {
+  if (typeof options !== 'object' || options === null) {
+    throw new InvalidOptionError('options', 'Expected the benchmark options to be an object')
+  }
+  for (const key of Object.keys(options)) {
+    if (!KNOWN_KEYS.has(key)) {
+      throw new InvalidOptionError(
+        key,
+        `Unknown option \`${key}\`. Known options: ${[...KNOWN_KEYS].join(', ')}`,
+      )
+    }
+  }
+  const { requests = 1000, concurrency = 1, warmup = 10, ...rest } = options
+  requireInteger('requests', requests, 1, MAX_REQUESTS)
+  requireInteger('concurrency', concurrency, 1, 10_000)
+  requireInteger('warmup', warmup, 0, MAX_REQUESTS)
+  return { load: { ...rest, users: concurrency, requests }, warmup }
+}
+
+/**
+ * Sends `requests` requests over `concurrency` keep-alive connections after `warmup` discarded ones, and
+ * reports the seed's `avgTime` (ms) and `throughput` (req/s) with every load metric.
+ */
+export async function benchmarkHttp(
+  options: HttpBenchmarkOptions,
+  defaults?: LoadDefaults,
+): Promise<HttpBenchmarkResult> {
+  const { load, warmup } = toLoadOptions(options)
+  const resolved = resolveLoadOptions(load, defaults)
+  if (warmup > 0) {
+    await loadTest({ ...load, requests: warmup, users: Math.min(load.users!, warmup) }, defaults)
+  }
+  const result = await loadTest(load, defaults)
+  const stats = statsFromLoadMetrics(result.metrics)
+  const warnings = [...result.warnings]
+  if (result.metrics.failedRequests > 0) {
+    warnings.push(
+      `${result.metrics.failedRequests} of ${result.metrics.totalRequests} requests failed; their times are in the numbers.`,
+    )
+  }
+  return {
+    kind: 'benchmark',
+    target: 'http',
+    name: resolved.name,
+    url: result.options.url,
+    concurrency: resolved.users,
+    avgTime: result.metrics.responseTimes.avg,
+    throughput: result.metrics.throughput,
+    stats,
+    iterations: result.metrics.totalRequests,
+    aborted: result.aborted,
+    metrics: result.metrics,
+    startedAt: result.startedAt,
+    durationMs: result.durationMs,
+    warnings,
+  }
+}

@@ -1,0 +1,135 @@
+import { compareBenchmarks } from '../bench/compare.ts'
+import type { BenchmarkResult, CompareBenchmarksOptions } from '../bench/types.ts'
+import type { StressTestResult } from '../stress/types.ts'
+import type { PerfMatcherContext, PerfMatcherResult } from './types.ts'
+
+/** The part of `this` these matchers read; Vitest's and Jest's states (and PerfMatcherContext) satisfy it. */
+export interface StressBenchMatcherContext {
+  isNot: boolean
+  promise?: string
+  utils?: Partial<PerfMatcherContext['utils']>
+}
+
+function hint(context: StressBenchMatcherContext, matcher: string, expected: string): string {
+  const { matcherHint } = context.utils ?? {}
+  if (matcherHint === undefined) return `expect(result).${context.isNot ? 'not.' : ''}${matcher}(${expected})`
+  return matcherHint(matcher, 'result', expected, { isNot: context.isNot, promise: context.promise })
+}
+
+function print(context: StressBenchMatcherContext, value: unknown, as: 'received' | 'expected'): string {
+  const printer = as === 'received' ? context.utils?.printReceived : context.utils?.printExpected
+  return printer === undefined ? String(value) : printer(value)
+}
+
+function isStressResult(value: unknown): value is StressTestResult {
+  return typeof value === 'object' && value !== null && (value as StressTestResult).kind === 'stress'
+}
+
+function isBenchmarkResult(value: unknown): value is BenchmarkResult {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as BenchmarkResult).kind === 'benchmark' &&
+    typeof (value as BenchmarkResult).stats?.mean === 'number'
+  )
+}
+
+function usageError(
+  context: StressBenchMatcherContext,
+  matcher: string,
+  expected: string,
+  why: string,
+): TypeError {
+  return new TypeError(`${hint(context, matcher, expected)}\n\n${matcher} ${why}`)
+}
+
+function round(value: number): number {
+  return Math.round(value * 100) / 100
+}
+
+/**
+ * `expect(stress).toHaveBreakPointAbove(users)`: the target broke above `users`, or held at least up to
+ * `users` (a stress test that stopped below `users` without breaking proves nothing and fails).
+ */
+export function toHaveBreakPointAbove(
+  this: StressBenchMatcherContext,
+  received: unknown,
+  users: number,
+): PerfMatcherResult {
+  const matcher = 'toHaveBreakPointAbove'
+  if (!isStressResult(received)) {
+    throw usageError(
+      this,
+      matcher,
+      'users',
+      `expects what stressTest() returns, received: ${print(this, received, 'received')}`,
+    )
+  }
+  if (typeof users !== 'number' || !Number.isFinite(users) || users < 0) {
+    throw usageError(
+      this,
+      matcher,
+      'users',
+      `expects \`users\` to be a non-negative number, got ${print(this, users, 'received')}`,
+    )
+  }
+  const { breakPoint, maxUsersReached } = received
+  const pass = breakPoint === null ? maxUsersReached >= users : breakPoint.users > users
+  const seen =
+    breakPoint === null
+      ? `held up to ${maxUsersReached} users without breaking` +
+        (maxUsersReached < users ? ` (never got to ${users}: raise \`maxUsers\`)` : '')
+      : `broke at ${breakPoint.users} users: ${breakPoint.reason}`
+  return {
+    pass,
+    message: () =>
+      `${hint(this, matcher, 'users')}\n\n` +
+      `Expected the break point ${this.isNot ? 'not ' : ''}to be above ${print(this, users, 'expected')} users\n` +
+      `Received: ${print(this, seen, 'received')}\n` +
+      `Steps: ${received.steps.map((step) => step.users).join(', ')} users`,
+  }
+}
+
+/**
+ * `expect(a).toBeFasterThan(b, { confidence: 0.95 })`: `a`'s mean time is lower and the difference is
+ * significant (see compareBenchmarks: p < 1 − confidence and at least `minDifferencePercent`).
+ */
+export function toBeFasterThan(
+  this: StressBenchMatcherContext,
+  received: unknown,
+  other: unknown,
+  options: CompareBenchmarksOptions = {},
+): PerfMatcherResult {
+  const matcher = 'toBeFasterThan'
+  for (const [label, value] of [
+    ['received', received],
+    ['other', other],
+  ] as const) {
+    if (!isBenchmarkResult(value)) {
+      throw usageError(
+        this,
+        matcher,
+        'other',
+        `expects benchmark results (what benchmark() returns), ${label}: ${print(this, value, 'received')}`,
+      )
+    }
+  }
+  const mine = received as BenchmarkResult
+  const theirs = other as BenchmarkResult
+  const comparison = compareBenchmarks([mine, theirs], options)
+  const pair = comparison.comparisons[0]!
+  const faster = mine.stats.mean < theirs.stats.mean
+  const pass = faster && pair.significant
+  const ratio = faster ? theirs.stats.mean / mine.stats.mean : mine.stats.mean / theirs.stats.mean
+  const verdict = pair.significant ? 'significant' : 'not significant'
+  return {
+    pass,
+    message: () =>
+      `${hint(this, matcher, 'other')}\n\n` +
+      `Expected ${mine.name} ${this.isNot ? 'not ' : ''}to be faster than ${theirs.name} ` +
+      `(confidence ${comparison.confidence * 100}%, at least ${comparison.minDifferencePercent}% apart)\n` +
+      `Received: mean ${print(this, round(mine.stats.mean), 'received')} ms vs ${round(theirs.stats.mean)} ms: ` +
+      `${faster ? mine.name : theirs.name} is ${round(ratio)}x faster, ` +
+      `${pair.test} p = ${pair.pValue.toPrecision(3)} (${verdict})`,
+  }
+}

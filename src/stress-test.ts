@@ -1,0 +1,125 @@
+import { chooseTool } from './adapters/index.ts'
+import { parseDuration } from './duration.ts'
+import { InvalidOptionError } from './errors.ts'
+import { loadTest } from './load-test.ts'
+import { type LoadDefaults, MAX_USERS_PER_PROCESS, requireInteger, resolveLoadOptions } from './options.ts'
+import { findBreak, type MeasuredStep, resolveBreakCriteria } from './stress/break-criteria.ts'
+import type { BreakPoint, StressStep, StressTestOptions, StressTestResult } from './stress/types.ts'
+import type { Duration, LoadTestOptions, LoadTestResult } from './types.ts'
+
+/** Options a stress test sets per step itself. */
+const PER_STEP_KEYS: Record<string, string> = {
+  users: 'startUsers, stepUsers and maxUsers set the users of each step',
+  duration: 'stepDuration sets how long each step runs',
+  requests: 'each step runs for stepDuration',
+  rampUp: 'steps start all their users at once, back to back',
+  rate: 'a stress test steps users (closed model); run loadTest with `stages` for arrival-rate ramps',
+  stages: 'a stress test steps users (closed model); run loadTest with `stages` for arrival-rate ramps',
+}
+const STRESS_KEYS = new Set(['startUsers', 'maxUsers', 'stepUsers', 'stepDuration', 'breakOn'])
+
+interface StressPlan {
+  base: LoadTestOptions
+  levels: number[]
+  stepDuration: Duration
+  name: string
+  tool: LoadTestResult['tool']
+}
+
+/** Validates everything (the load options included) before any request, and lists the steps' users. */
+function planStress(options: StressTestOptions, defaults: LoadDefaults | undefined): StressPlan {
+  if (typeof options !== 'object' || options === null) {
+    throw new InvalidOptionError('options', 'Expected the stress test options to be an object')
+  }
+  for (const [key, why] of Object.entries(PER_STEP_KEYS)) {
+    if (key in options) throw new InvalidOptionError(key, `stressTest does not take \`${key}\`: ${why}`)
+  }
+  const maxUsers = requireInteger('maxUsers', options.maxUsers, 1, MAX_USERS_PER_PROCESS)
+  const stepUsers = requireInteger(
+    'stepUsers',
+    options.stepUsers ?? Math.max(1, Math.ceil(maxUsers / 10)),
+    1,
+    MAX_USERS_PER_PROCESS,
+  )
+  const startUsers = requireInteger(
+    'startUsers',
+    options.startUsers ?? Math.min(stepUsers, maxUsers),
+    1,
+    maxUsers,
+  )
+  const stepDuration = options.stepDuration ?? '10s'
+  if (!(parseDuration(stepDuration, 'stepDuration') > 0)) {
+    throw new InvalidOptionError(
+      'stepDuration',
+      'Expected the `stepDuration` option to be a duration above 0',
+    )
+  }
+  const base = Object.fromEntries(
+    Object.entries(options).filter(([key]) => !STRESS_KEYS.has(key)),
+  ) as unknown as LoadTestOptions
+  const resolved = resolveLoadOptions({ ...base, users: maxUsers, duration: stepDuration }, defaults)
+  const levels: number[] = []
+  for (let users = startUsers; users <= maxUsers; users += stepUsers) levels.push(users)
+  if (levels.at(-1) !== maxUsers) levels.push(maxUsers)
+  return { base, levels, stepDuration, name: resolved.name, tool: chooseTool(resolved.tool, resolved) }
+}
+
+/**
+ * Runs load steps of growing user counts back to back, `runStep` running each one (the client passes its
+ * own `loadTest`), and stops at the first step that breaks a `breakOn` criterion.
+ */
+export async function runStressTest(
+  options: StressTestOptions,
+  runStep: (options: LoadTestOptions) => Promise<LoadTestResult>,
+  defaults?: LoadDefaults,
+): Promise<StressTestResult> {
+  const criteria = resolveBreakCriteria(options?.breakOn)
+  const plan = planStress(options, defaults)
+  const startedAt = new Date()
+  const started = performance.now()
+  const measured: MeasuredStep[] = []
+  const steps: StressStep[] = []
+  const warnings = new Set<string>()
+  let breakPoint: BreakPoint | null = null
+  let aborted = false
+  let tool = plan.tool
+  for (const users of plan.levels) {
+    if (options.signal?.aborted) {
+      aborted = true
+      break
+    }
+    const result = await runStep({ ...plan.base, users, duration: plan.stepDuration })
+    tool = result.tool
+    steps.push({ users, metrics: result.metrics, warnings: result.warnings })
+    for (const warning of result.warnings) warnings.add(`${users} users: ${warning}`)
+    if (result.aborted) {
+      aborted = true
+      break
+    }
+    const step = { users, result }
+    const broken = findBreak(step, measured[0], measured.at(-1), criteria)
+    measured.push(step)
+    if (broken !== undefined) {
+      breakPoint = { users, ...broken, metrics: result.metrics }
+      break
+    }
+  }
+  return {
+    kind: 'stress',
+    success: breakPoint === null && !aborted,
+    aborted,
+    tool,
+    name: plan.name,
+    maxUsersReached: steps.at(-1)?.users ?? 0,
+    breakPoint,
+    steps,
+    warnings: [...warnings],
+    startedAt: startedAt.toISOString(),
+    durationMs: performance.now() - started,
+  }
+}
+
+/** Finds the load at which a target breaks: steps of growing users until error rate, p95 or throughput give. */
+export function stressTest(options: StressTestOptions, defaults?: LoadDefaults): Promise<StressTestResult> {
+  return runStressTest(options, (load) => loadTest(load, defaults), defaults)
+}
