@@ -6,7 +6,7 @@ import { type AbSummary, abToMetrics, parseAbPercentileCsv, parseAbText } from '
 import type { AdapterRun } from './adapter.ts'
 import { ExternalToolAdapter } from './external.ts'
 import { deadlineFor, emptyAbortedRun, wholeSeconds, withRunDir } from './run-files.ts'
-import { probeTool, runTool, type ToolSpec } from './spawn.ts'
+import { runTool, type ToolSpec } from './spawn.ts'
 import { rejectUnsupported, WHY } from './unsupported.ts'
 
 export const AB: ToolSpec = {
@@ -126,9 +126,8 @@ export class ApacheBenchAdapter extends ExternalToolAdapter {
   readonly name = 'ab' as const
   protected readonly spec = AB
 
-  protected async readVersion(file: string): Promise<string> {
-    const output = await probeTool(file, ['-V'])
-    return /Version (\S+)/.exec(output ?? '')?.[1] ?? 'unknown'
+  protected readVersion(file: string): Promise<string> {
+    return this.probeVersion(file, ['-V'], /Version (\S+)/)
   }
 
   async run(options: ResolvedLoadOptions): Promise<AdapterRun> {

@@ -1,7 +1,7 @@
 import type { ResolvedLoadOptions } from '../options.ts'
 import type { ToolName } from '../types.ts'
 import type { AdapterRun, LoadAdapter } from './adapter.ts'
-import { findExecutable, locateTool, resolveBinary, type ToolSpec } from './spawn.ts'
+import { findExecutable, locateTool, probeTool, resolveBinary, type ToolSpec } from './spawn.ts'
 
 /** What k6, ab and Locust adapters share: finding their binary and reading its version. */
 export abstract class ExternalToolAdapter implements LoadAdapter {
@@ -31,6 +31,12 @@ export abstract class ExternalToolAdapter implements LoadAdapter {
   /** The binary for a run (the `binary` option wins) or ToolNotFoundError. */
   protected locate(options: ResolvedLoadOptions): Promise<string> {
     return locateTool(this.spec, options.binary ?? this.binary)
+  }
+
+  /** Runs `file args` and returns the first capture of `pattern` in its output, or 'unknown'. */
+  protected async probeVersion(file: string, args: string[], pattern: RegExp): Promise<string> {
+    const output = await probeTool(file, args)
+    return pattern.exec(output ?? '')?.[1] ?? 'unknown'
   }
 
   private find(): Promise<string | undefined> {

@@ -1,14 +1,20 @@
-import { readFile, writeFile } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { formatDurationForTool } from '../duration.ts'
-import { InvalidOptionError, ParseError, UnsupportedOptionError } from '../errors.ts'
+import { ParseError, UnsupportedOptionError } from '../errors.ts'
 import type { ResolvedLoadOptions } from '../options.ts'
 import { type K6Summary, k6ToMetrics, parseK6Summary } from '../parsers/k6-summary.ts'
 import type { AdapterRun } from './adapter.ts'
 import { ExternalToolAdapter } from './external.ts'
-import { deadlineFor, emptyAbortedRun, withRunDir } from './run-files.ts'
+import {
+  deadlineFor,
+  emptyAbortedRun,
+  resolveUserFile,
+  withRunDir,
+  writeGeneratedScript,
+} from './run-files.ts'
 import { GENERATED_K6_SCRIPT, K6_SPEC_ENV, K6_TREND_STATS, k6Spec } from './scripts/k6-script.ts'
-import { probeTool, runTool, type ToolSpec } from './spawn.ts'
+import { runTool, type ToolSpec } from './spawn.ts'
 import { rejectUnsupported, WHY } from './unsupported.ts'
 
 export const K6: ToolSpec = {
@@ -104,21 +110,13 @@ function warningsFor(summary: K6Summary, exitCode: number | undefined): string[]
   return warnings
 }
 
-async function prepareScript(options: ResolvedLoadOptions, dir: string, specFile: string): Promise<string> {
-  if (options.script !== undefined) {
-    const script = path.resolve(options.script)
-    await readFile(script).catch(() => {
-      throw new InvalidOptionError(
-        'script',
-        `The \`script\` option names a file that cannot be read: '${script}'`,
-      )
-    })
-    return script
-  }
-  await writeFile(specFile, JSON.stringify(k6Spec(options)))
-  const script = path.join(dir, 'perfspec-script.js')
-  await writeFile(script, GENERATED_K6_SCRIPT)
-  return script
+function prepareScript(options: ResolvedLoadOptions, dir: string, specFile: string): Promise<string> {
+  if (options.script !== undefined) return resolveUserFile('script', options.script)
+  return writeGeneratedScript(
+    dir,
+    { name: 'perfspec-script.js', code: GENERATED_K6_SCRIPT },
+    { file: specFile, value: k6Spec(options) },
+  )
 }
 
 /** Grafana k6: a generated script (the request from the options) or the user's `script`. */
@@ -126,9 +124,8 @@ export class K6Adapter extends ExternalToolAdapter {
   readonly name = 'k6' as const
   protected readonly spec = K6
 
-  protected async readVersion(file: string): Promise<string> {
-    const output = await probeTool(file, ['version'])
-    return /v(\d+\.\d+\.\d+\S*)/.exec(output ?? '')?.[1] ?? 'unknown'
+  protected readVersion(file: string): Promise<string> {
+    return this.probeVersion(file, ['version'], /v(\d+\.\d+\.\d+\S*)/)
   }
 
   async run(options: ResolvedLoadOptions): Promise<AdapterRun> {

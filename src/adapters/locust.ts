@@ -1,6 +1,6 @@
-import { access, readFile, writeFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { InvalidOptionError, UnsupportedOptionError } from '../errors.ts'
+import { UnsupportedOptionError } from '../errors.ts'
 import type { ResolvedLoadOptions } from '../options.ts'
 import {
   locustToMetrics,
@@ -13,7 +13,14 @@ import type { AdapterRun } from './adapter.ts'
 import { ExternalToolAdapter } from './external.ts'
 import { type LocustCommand, runDistributed } from './locust-distributed.ts'
 import { inspectLocust, type LocustInstall } from './locust-install.ts'
-import { deadlineFor, emptyAbortedRun, wholeSeconds, withRunDir } from './run-files.ts'
+import {
+  deadlineFor,
+  emptyAbortedRun,
+  resolveUserFile,
+  wholeSeconds,
+  withRunDir,
+  writeGeneratedScript,
+} from './run-files.ts'
 import {
   GENERATED_LOCUSTFILE,
   LOCUST_ENTRY,
@@ -119,21 +126,13 @@ async function commandFor(file: string, install: LocustInstall, dir: string): Pr
   return { file: interpreter, prefix: [...interpreterArgs, entry], env }
 }
 
-async function prepareLocustfile(options: ResolvedLoadOptions, dir: string): Promise<string> {
-  if (options.locustfile !== undefined) {
-    const locustfile = path.resolve(options.locustfile)
-    await access(locustfile).catch(() => {
-      throw new InvalidOptionError(
-        'locustfile',
-        `The \`locustfile\` option names a file that does not exist: '${locustfile}'`,
-      )
-    })
-    return locustfile
-  }
-  const locustfile = path.join(dir, 'perfspec_locustfile.py')
-  await writeFile(path.join(dir, LOCUST_SPEC_FILE), JSON.stringify(locustRequestSpec(options)))
-  await writeFile(locustfile, GENERATED_LOCUSTFILE)
-  return locustfile
+function prepareLocustfile(options: ResolvedLoadOptions, dir: string): Promise<string> {
+  if (options.locustfile !== undefined) return resolveUserFile('locustfile', options.locustfile)
+  return writeGeneratedScript(
+    dir,
+    { name: 'perfspec_locustfile.py', code: GENERATED_LOCUSTFILE },
+    { file: path.join(dir, LOCUST_SPEC_FILE), value: locustRequestSpec(options) },
+  )
 }
 
 function withFinalPoint(

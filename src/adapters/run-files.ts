@@ -1,6 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises'
+import { constants } from 'node:fs'
+import { access, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { InvalidOptionError } from '../errors.ts'
 import { MetricsCollector } from '../metrics/collector.ts'
 import type { ResolvedLoadOptions } from '../options.ts'
 import type { AdapterRun } from './adapter.ts'
@@ -39,4 +41,30 @@ export function emptyAbortedRun(warnings: string[]): AdapterRun {
 /** Whole seconds for tools whose CLI takes no fractions; undefined when `ms` is not a whole number of seconds. */
 export function wholeSeconds(ms: number): number | undefined {
   return ms > 0 && Number.isInteger(ms / 1000) ? ms / 1000 : undefined
+}
+
+/** The absolute path of a user's `script` or `locustfile`, or InvalidOptionError naming the option. */
+export async function resolveUserFile(option: 'script' | 'locustfile', file: string): Promise<string> {
+  const resolved = path.resolve(file)
+  try {
+    await access(resolved, constants.R_OK)
+  } catch {
+    throw new InvalidOptionError(
+      option,
+      `The \`${option}\` option names a file that cannot be read: '${resolved}'`,
+    )
+  }
+  return resolved
+}
+
+/** Writes a generated script (fixed code) and the JSON data it reads; returns the script's path. */
+export async function writeGeneratedScript(
+  dir: string,
+  script: { name: string; code: string },
+  data: { file: string; value: unknown },
+): Promise<string> {
+  await writeFile(data.file, JSON.stringify(data.value))
+  const file = path.join(dir, script.name)
+  await writeFile(file, script.code)
+  return file
 }

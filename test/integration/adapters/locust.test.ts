@@ -141,6 +141,12 @@ await describeWithTool(new LocustAdapter(), 'LocustAdapter against a loopback se
     expect([...paths]).toEqual(['/from-user-file'])
   })
 
+  it('names the `locustfile` option when the file is missing', async () => {
+    const run = loadTest({ url: server.url, locustfile: path.join(dir, 'missing.py'), duration: 1 })
+    await expect(run).rejects.toMatchObject({ code: 'PERF_INVALID_OPTION', option: 'locustfile' })
+    expect(locustChildren()).toEqual([])
+  })
+
   it('a broken locustfile fails with the tail of stderr and leaves no master or worker behind', async () => {
     const locustfile = path.join(dir, 'broken.py')
     await writeFile(locustfile, 'raise RuntimeError("this locustfile is broken")\n')
