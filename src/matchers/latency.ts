@@ -1,47 +1,26 @@
 import { InvalidOptionError } from '../errors.ts'
+import { PERCENTILE_STATS } from '../metrics/thresholds.ts'
 import type { ResponseTimeStats } from '../types.ts'
-import { compareMessage, requireLimit, requireResult } from './received.ts'
+import { checkLimit, type LimitCheck } from './received.ts'
 import type { PerfMatcherContext, PerfMatcherResult } from './types.ts'
 
 type LatencyStat = keyof Omit<ResponseTimeStats, 'stddev' | 'min'>
 
-const PERCENTILES: Record<string, LatencyStat> = {
-  '50': 'p50',
-  '75': 'p75',
-  '90': 'p90',
-  '95': 'p95',
-  '99': 'p99',
-  '99.9': 'p999',
-}
-
-function checkBelow(
-  context: PerfMatcherContext,
-  matcher: string,
-  received: unknown,
-  stat: LatencyStat,
-  metric: string,
-  ms: unknown,
-): PerfMatcherResult {
-  const result = requireResult(context, matcher, 'ms', received)
-  const limit = requireLimit(context, matcher, 'ms', ms)
-  const actual = result.metrics.responseTimes[stat]
+function below(matcher: string, stat: LatencyStat, metric: string): LimitCheck {
   return {
-    // A run without requests has no latency to be below anything.
-    pass: result.metrics.totalRequests > 0 && actual < limit,
-    message: () =>
-      compareMessage(
-        context,
-        matcher,
-        'ms',
-        { metric, relation: 'below', limit, actual, unit: ' ms' },
-        result,
-      ),
+    matcher,
+    expected: 'ms',
+    metric,
+    relation: 'below',
+    unit: ' ms',
+    read: (result) => result.metrics.responseTimes[stat],
   }
 }
 
 function belowMatcher(matcher: string, stat: LatencyStat, metric: string) {
+  const check = below(matcher, stat, metric)
   return function (this: PerfMatcherContext, received: unknown, ms: number): PerfMatcherResult {
-    return checkBelow(this, matcher, received, stat, metric, ms)
+    return checkLimit(this, check, received, ms)
   }
 }
 
@@ -66,12 +45,12 @@ export function toHavePercentileBelow(
   p: number,
   ms: number,
 ): PerfMatcherResult {
-  const stat = PERCENTILES[String(p)]
+  const stat = PERCENTILE_STATS[String(p)]
   if (stat === undefined) {
     throw new InvalidOptionError(
       'p',
-      `toHavePercentileBelow expects \`p\` to be one of ${Object.keys(PERCENTILES).join(', ')}, got ${String(p)}`,
+      `toHavePercentileBelow expects \`p\` to be one of ${Object.keys(PERCENTILE_STATS).join(', ')}, got ${String(p)}`,
     )
   }
-  return checkBelow(this, 'toHavePercentileBelow', received, stat, `p${p}`, ms)
+  return checkLimit(this, below('toHavePercentileBelow', stat as LatencyStat, `p${p}`), received, ms)
 }

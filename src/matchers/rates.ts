@@ -1,26 +1,30 @@
-import { compareMessage, requireLimit, requireResult } from './received.ts'
+import { checkLimit, type LimitCheck } from './received.ts'
 import type { PerfMatcherContext, PerfMatcherResult } from './types.ts'
+
+const ERROR_RATE: LimitCheck = {
+  matcher: 'toHaveErrorRateBelow',
+  expected: 'percent',
+  metric: 'error rate',
+  relation: 'below',
+  unit: '%',
+  read: (result) => result.metrics.errorRate,
+}
+
+const THROUGHPUT: LimitCheck = {
+  matcher: 'toHaveThroughputAbove',
+  expected: 'rps',
+  metric: 'throughput',
+  relation: 'above',
+  unit: ' rps',
+  read: (result) => result.metrics.throughput,
+}
 
 export function toHaveErrorRateBelow(
   this: PerfMatcherContext,
   received: unknown,
   percent: number,
 ): PerfMatcherResult {
-  const matcher = 'toHaveErrorRateBelow'
-  const result = requireResult(this, matcher, 'percent', received)
-  const limit = requireLimit(this, matcher, 'percent', percent)
-  const actual = result.metrics.errorRate
-  return {
-    pass: result.metrics.totalRequests > 0 && actual < limit,
-    message: () =>
-      compareMessage(
-        this,
-        matcher,
-        'percent',
-        { metric: 'error rate', relation: 'below', limit, actual, unit: '%' },
-        result,
-      ),
-  }
+  return checkLimit(this, ERROR_RATE, received, percent)
 }
 
 export function toHaveThroughputAbove(
@@ -28,19 +32,5 @@ export function toHaveThroughputAbove(
   received: unknown,
   rps: number,
 ): PerfMatcherResult {
-  const matcher = 'toHaveThroughputAbove'
-  const result = requireResult(this, matcher, 'rps', received)
-  const limit = requireLimit(this, matcher, 'rps', rps)
-  const actual = result.metrics.throughput
-  return {
-    pass: actual > limit,
-    message: () =>
-      compareMessage(
-        this,
-        matcher,
-        'rps',
-        { metric: 'throughput', relation: 'above', limit, actual, unit: ' rps' },
-        result,
-      ),
-  }
+  return checkLimit(this, THROUGHPUT, received, rps)
 }

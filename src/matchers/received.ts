@@ -1,6 +1,6 @@
 import { summarizeRun } from '../report/format.ts'
 import type { LoadTestResult } from '../types.ts'
-import type { PerfMatcherContext } from './types.ts'
+import type { PerfMatcherContext, PerfMatcherResult } from './types.ts'
 
 /** True for what `loadTest()` returns (or its JSON round trip). */
 export function isLoadTestResult(value: unknown): value is LoadTestResult {
@@ -81,4 +81,37 @@ export function compareMessage(
 /** Two decimals: enough to read, no float noise in messages. */
 export function round(value: number): number {
   return Math.round(value * 100) / 100
+}
+
+/** What a limit matcher compares: one number read from the result against the limit argument. */
+export interface LimitCheck {
+  matcher: string
+  /** The limit argument's name in the hint: 'ms', 'percent', 'rps'. */
+  expected: string
+  metric: string
+  relation: 'below' | 'above'
+  unit: string
+  read(result: LoadTestResult): number
+}
+
+/**
+ * The body of every "metric below/above a limit" matcher. A run without requests has no latency or
+ * error rate to be below anything, so it never passes a 'below' check.
+ */
+export function checkLimit(
+  context: PerfMatcherContext,
+  check: LimitCheck,
+  received: unknown,
+  limitArgument: unknown,
+): PerfMatcherResult {
+  const { matcher, expected, metric, relation, unit } = check
+  const result = requireResult(context, matcher, expected, received)
+  const limit = requireLimit(context, matcher, expected, limitArgument)
+  const actual = check.read(result)
+  const measured = result.metrics.totalRequests > 0
+  return {
+    pass: relation === 'below' ? measured && actual < limit : actual > limit,
+    message: () =>
+      compareMessage(context, matcher, expected, { metric, relation, limit, actual, unit }, result),
+  }
 }

@@ -36,7 +36,8 @@ const SEED_KEYS = {
   maxP99Ms: { stat: 'p99', comparison: '<=' },
 } as const satisfies Record<string, { stat: ThresholdStat; comparison: Comparison }>
 
-const PERCENTILE_STATS: Record<string, ThresholdStat> = {
+/** The percentiles a result carries, by the number users write (`95`, `99.9`). */
+export const PERCENTILE_STATS: Record<string, ThresholdStat> = {
   '50': 'p50',
   '75': 'p75',
   '90': 'p90',
