@@ -37,7 +37,8 @@ function resolveCompareOptions(options: CompareBenchmarksOptions): ResolvedCompa
   return { confidence, minDifferencePercent, test }
 }
 
-function isResult(value: unknown): value is BenchmarkResult {
+/** True for what a benchmark returns (or its JSON round trip). */
+export function isBenchmarkResult(value: unknown): value is BenchmarkResult {
   return (
     typeof value === 'object' &&
     value !== null &&
@@ -85,7 +86,7 @@ export function compareBenchmarks(
   results: readonly BenchmarkResult[],
   options: CompareBenchmarksOptions = {},
 ): BenchmarkComparison {
-  if (!Array.isArray(results) || results.length < 2 || !results.every(isResult)) {
+  if (!Array.isArray(results) || results.length < 2 || !results.every(isBenchmarkResult)) {
     throw new InvalidOptionError('results', 'Expected at least two benchmark results to compare')
   }
   const { confidence, minDifferencePercent, test } = resolveCompareOptions(options)

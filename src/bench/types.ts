@@ -1,23 +1,16 @@
-import type { Duration, HttpMethod, LoadMetrics, ToolChoice } from '../types.ts'
+import type { LoadMetrics, LoadTestOptions, ResponseTimeStats } from '../types.ts'
 
 /**
- * Time per iteration (function benchmarks) or per request (HTTP benchmarks), in ms. The keys follow
- * tinybench and the load results' percentiles.
+ * Time per iteration (function benchmarks) or per request (HTTP benchmarks), in ms: tinybench's keys
+ * (`mean`, `sd`, `rme`, `samples`) with the load results' `min`, `max` and percentiles.
  */
-export interface BenchmarkStats {
+export interface BenchmarkStats
+  extends Pick<ResponseTimeStats, 'min' | 'max' | 'p50' | 'p75' | 'p90' | 'p95' | 'p99' | 'p999'> {
   mean: number
-  min: number
-  max: number
   /** Standard deviation of the samples. */
   sd: number
   /** Relative margin of error of the mean, in percent (95% confidence). */
   rme: number
-  p50: number
-  p75: number
-  p90: number
-  p95: number
-  p99: number
-  p999: number
   /** Number of samples. */
   samples: number
 }
@@ -89,27 +82,21 @@ export interface FunctionComparison {
   comparison: BenchmarkComparison
 }
 
-/** Options of an HTTP benchmark: `benchmark({ url, requests, concurrency, warmup })`. */
-export interface HttpBenchmarkOptions {
-  url: string
-  name?: string
+/**
+ * Options of an HTTP benchmark: `benchmark({ url, requests, concurrency, warmup })`. The request options
+ * (`method`, `headers`, `body`, `timeout`, `expectStatus`, `tool`) are `loadTest`'s.
+ */
+export interface HttpBenchmarkOptions
+  extends Pick<
+    LoadTestOptions,
+    'url' | 'name' | 'method' | 'headers' | 'body' | 'timeout' | 'expectStatus' | 'tool' | 'signal'
+  > {
   /** Measured requests. @default 1000 */
   requests?: number
   /** Requests in flight at once (one keep-alive connection each). @default 1 */
   concurrency?: number
   /** Requests sent first and discarded (connections, JIT, caches). @default 10 */
   warmup?: number
-  method?: HttpMethod
-  headers?: Record<string, string>
-  /** As in `loadTest`: a string or Buffer as is, anything else as JSON. */
-  body?: string | Uint8Array | Record<string, unknown> | unknown[]
-  /** Per-request timeout. @default '30s' */
-  timeout?: Duration
-  /** Status codes that count as success. @default every 2xx and 3xx */
-  expectStatus?: number | number[]
-  /** Load generator. @default 'auto' (the native engine) */
-  tool?: ToolChoice
-  signal?: AbortSignal
 }
 
 /** Which test decided significance. */

@@ -1,4 +1,4 @@
-import { compareBenchmarks } from '../bench/compare.ts'
+import { compareBenchmarks, isBenchmarkResult } from '../bench/compare.ts'
 import type { BenchmarkResult, CompareBenchmarksOptions } from '../bench/types.ts'
 import type { StressTestResult } from '../stress/types.ts'
 import type { PerfMatcherContext, PerfMatcherResult } from './types.ts'
@@ -23,15 +23,6 @@ function print(context: StressBenchMatcherContext, value: unknown, as: 'received
 
 function isStressResult(value: unknown): value is StressTestResult {
   return typeof value === 'object' && value !== null && (value as StressTestResult).kind === 'stress'
-}
-
-function isBenchmarkResult(value: unknown): value is BenchmarkResult {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    (value as BenchmarkResult).kind === 'benchmark' &&
-    typeof (value as BenchmarkResult).stats?.mean === 'number'
-  )
 }
 
 function usageError(

@@ -1,6 +1,6 @@
 import type { ErrorSummary, ErrorType, LoadMetrics, ResponseTimeStats, TimelinePoint } from '../types.ts'
 import { createLatencyHistogram, type LatencyHistogram, percentileMs, toHistogramValue } from './histogram.ts'
-import { statsFromHistogram } from './histogram-stats.ts'
+import { percentilesOf, statsFromHistogram } from './histogram-stats.ts'
 
 const SAMPLE_MESSAGES_PER_TYPE = 5
 const TIMELINE_INTERVAL_MS = 1000
@@ -195,12 +195,7 @@ export class MetricsCollector {
         max: this.latencyMax,
         avg,
         stddev: Math.sqrt(variance),
-        p50: percentileMs(histogram, 50),
-        p75: percentileMs(histogram, 75),
-        p90: percentileMs(histogram, 90),
-        p95: percentileMs(histogram, 95),
-        p99: percentileMs(histogram, 99),
-        p999: percentileMs(histogram, 99.9),
+        ...percentilesOf(histogram),
       },
       errorsByType,
       statusCodes,

@@ -48,16 +48,15 @@ function concurrencyRejecting(limit: number, serviceMs: number): http.RequestLis
   }
 }
 
+/** Steps of two users from two users on. */
+function byTwos(maxUsers: number, stepDuration: string) {
+  return { startUsers: 2, stepUsers: 2, maxUsers, stepDuration }
+}
+
 describe('stressTest', () => {
   it('finds the break point of a server that serves 8 requests at a time, within one step', async () => {
     server = await startServer(concurrencyLimited(8, 20))
-    const result = await stressTest({
-      url: server.url,
-      startUsers: 2,
-      stepUsers: 2,
-      maxUsers: 16,
-      stepDuration: '1s',
-    })
+    const result = await stressTest({ url: server.url, ...byTwos(16, '1s') })
     expect(result.kind).toBe('stress')
     expect(result.success).toBe(false)
     expect(result.breakPoint).not.toBeNull()
@@ -75,13 +74,7 @@ describe('stressTest', () => {
 
   it('breaks on the error rate when the server rejects what it cannot serve', async () => {
     server = await startServer(concurrencyRejecting(4, 10))
-    const result = await stressTest({
-      url: server.url,
-      startUsers: 2,
-      stepUsers: 2,
-      maxUsers: 8,
-      stepDuration: '500ms',
-    })
+    const result = await stressTest({ url: server.url, ...byTwos(8, '500ms') })
     expect(result.breakPoint?.criterion).toBe('errorRate')
     expect(result.breakPoint?.users).toBe(6)
     expect(result.breakPoint?.reason).toMatch(/^error rate \d+(\.\d)?% > 5%$/)
