@@ -75,7 +75,9 @@ describe('loadTest inside a test context', () => {
     const seen: LoadProgress[] = []
     setCurrentTestContext({ onProgress: (progress) => seen.push(progress) })
     await loadTest({ url: `${server.url}/`, users: 1, duration: '1.3s' })
-    expect(seen).toHaveLength(1)
+    // One tick at ~1 s; a second only if the machine stalls the end of the run by most of a second.
+    expect(seen.length).toBeGreaterThanOrEqual(1)
+    expect(seen.length).toBeLessThanOrEqual(2)
     expect(seen[0]).toMatchObject({ name: '/', durationMs: 1300, requests: expect.any(Number) })
     expect(seen[0]?.requests).toBeGreaterThan(0)
     seen.length = 0
