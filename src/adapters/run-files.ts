@@ -6,7 +6,7 @@ import { InvalidOptionError } from '../errors.ts'
 import { MetricsCollector } from '../metrics/collector.ts'
 import type { ResolvedLoadOptions } from '../options.ts'
 import type { AdapterRun } from './adapter.ts'
-import { DEADLINE_GRACE_MS } from './spawn.ts'
+import { deadlineGraceMs } from './spawn.ts'
 
 const MAX_DEADLINE_MS = 24 * 3_600_000
 
@@ -22,12 +22,13 @@ export async function withRunDir<T>(prefix: string, task: (dir: string) => Promi
 
 /**
  * When a tool must have finished: the run's duration (or, for a run bounded by `requests`, the worst case of
- * every request timing out) plus ramp-up and a grace period for start-up and writing results.
+ * every request timing out) plus ramp-up and a grace period for start-up and writing results
+ * (30 s, or `PERFSPEC_TOOL_GRACE`).
  */
 export function deadlineFor(options: ResolvedLoadOptions): number {
   const rounds = Math.ceil((options.requests ?? 1) / options.users)
   const runMs = options.durationMs ?? rounds * options.timeoutMs
-  return Math.min(MAX_DEADLINE_MS, runMs + options.rampUpMs + DEADLINE_GRACE_MS)
+  return Math.min(MAX_DEADLINE_MS, runMs + options.rampUpMs + deadlineGraceMs())
 }
 
 /** The result of a run that was aborted before the tool wrote anything readable. */

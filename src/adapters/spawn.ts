@@ -2,6 +2,7 @@ import { constants } from 'node:fs'
 import { access } from 'node:fs/promises'
 import path from 'node:path'
 import { execa } from 'execa'
+import { parseDuration } from '../duration.ts'
 import { ToolFailedError, ToolNotFoundError } from '../errors.ts'
 
 /** How perfspec finds and names one external tool. */
@@ -18,6 +19,12 @@ export interface ToolSpec {
 
 /** How long a tool may take beyond the run's duration to start up and write its results. */
 export const DEADLINE_GRACE_MS = 30_000
+
+/** The grace period: `PERFSPEC_TOOL_GRACE` (a duration such as '10s') when set, else DEADLINE_GRACE_MS. */
+export function deadlineGraceMs(env: NodeJS.ProcessEnv = process.env): number {
+  const value = env.PERFSPEC_TOOL_GRACE
+  return value === undefined || value === '' ? DEADLINE_GRACE_MS : parseDuration(value, 'PERFSPEC_TOOL_GRACE')
+}
 /** After the polite stop signal (abort), how long before the process group is killed. */
 const STOP_GRACE_MS = 5_000
 const STDERR_TAIL_LINES = 20

@@ -1,0 +1,115 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { ApacheBenchAdapter } from '../../src/adapters/ab.ts'
+import { LocustAdapter } from '../../src/adapters/locust.ts'
+import { isPerfError, type PerfError } from '../../src/errors.ts'
+import { loadTest } from '../../src/load-test.ts'
+import type { ToolName } from '../../src/types.ts'
+import { delayed, startServer, type TestServer } from '../helpers/servers.ts'
+import { childProcesses, describeWithTool, waitFor } from '../helpers/tools.ts'
+
+// The external tool missing, crashing, hanging or killed by a signal: a typed error within its bound, the
+// runner survives, and no process of the tool outlives the run. Crashing and hanging are provoked with
+// fault-injection stand-ins (test/fixtures/fake-tools) given as the `binary`; the kill uses the real tools.
+
+const fakeTools = fileURLToPath(new URL('../fixtures/fake-tools/', import.meta.url))
+let server: TestServer
+let scratch: string
+
+beforeAll(async () => {
+  server = await startServer(delayed(20))
+  scratch = mkdtempSync(path.join(tmpdir(), 'perfspec-tool-faults-'))
+})
+afterAll(async () => {
+  await server.close()
+  rmSync(scratch, { recursive: true, force: true })
+})
+afterEach(() => {
+  expect(childProcesses()).toEqual([])
+})
+
+/** True while `pid` runs (a zombie waiting to be reaped does not count). */
+function isAlive(pid: number): boolean {
+  if (!existsSync(`/proc/${pid}/stat`)) return false
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0] !== 'Z'
+}
+
+async function failure(tool: ToolName, binary: string, extra: Record<string, unknown> = {}) {
+  const started = performance.now()
+  const error = await loadTest({ url: server.url, tool, binary, users: 2, duration: '1s', ...extra }).then(
+    () => undefined,
+    (caught: unknown) => caught,
+  )
+  return { error: error as PerfError, elapsedMs: performance.now() - started }
+}
+
+describe.each<ToolName>(['ab', 'k6', 'locust'])('%s', (tool) => {
+  it('missing binary: PERF_TOOL_NOT_FOUND with the install hint, nothing sent', async () => {
+    const before = server.count
+    const { error } = await failure(tool, path.join(scratch, 'no-such-tool'))
+    expect(isPerfError(error, 'PERF_TOOL_NOT_FOUND')).toBe(true)
+    expect(error.message).toMatch(/apt-get install|k6\/latest\/set-up/)
+    expect(server.count).toBe(before)
+  })
+})
+
+describe.each<ToolName>(['ab', 'k6'])('%s stand-in', (tool) => {
+  it('crashing: PERF_TOOL_FAILED with the exit code and the tail of stderr', async () => {
+    const { error, elapsedMs } = await failure(tool, path.join(fakeTools, 'crash'))
+    expect(isPerfError(error, 'PERF_TOOL_FAILED')).toBe(true)
+    expect(error.message).toContain('exited with code 3')
+    expect(error.message).toContain('simulated crash')
+    expect(elapsedMs).toBeLessThan(5000)
+  })
+
+  it('hanging: killed with its children at duration + grace, PERF_TOOL_FAILED', async () => {
+    const pidFile = path.join(scratch, `${tool}-hang.pids`)
+    process.env.PERFSPEC_FAKE_PIDFILE = pidFile
+    process.env.PERFSPEC_TOOL_GRACE = '1s'
+    try {
+      const { error, elapsedMs } = await failure(tool, path.join(fakeTools, 'hang'))
+      expect(isPerfError(error, 'PERF_TOOL_FAILED')).toBe(true)
+      expect(error.message).toMatch(/did not finish within \d+ ms/)
+      expect(elapsedMs).toBeLessThan(8000)
+      const pids = readFileSync(pidFile, 'utf8').trim().split(' ').map(Number)
+      expect(pids).toHaveLength(2)
+      await waitFor(() => !pids.some(isAlive))
+    } finally {
+      delete process.env.PERFSPEC_FAKE_PIDFILE
+      delete process.env.PERFSPEC_TOOL_GRACE
+    }
+  })
+})
+
+/** Starts a real run, SIGKILLs the tool's process once it is up, and returns the error. `match` must pick
+ * the load run itself, not a `--version` probe. */
+async function killMidRun(tool: ToolName, match: RegExp): Promise<PerfError> {
+  const running = loadTest({ url: server.url, tool, users: 2, duration: '5s' }).then(
+    () => undefined,
+    (caught: unknown) => caught,
+  )
+  await waitFor(() => childProcesses().some((child) => match.test(child.command)))
+  await new Promise((resolve) => setTimeout(resolve, 1000))
+  for (const child of childProcesses()) if (match.test(child.command)) process.kill(child.pid, 'SIGKILL')
+  return (await running) as PerfError
+}
+
+await describeWithTool(new ApacheBenchAdapter(), 'ab killed by a signal', () => {
+  it('rejects with PERF_TOOL_FAILED naming the signal', async () => {
+    const error = await killMidRun('ab', /(^|\/)ab .*127\.0\.0\.1/)
+    expect(isPerfError(error, 'PERF_TOOL_FAILED')).toBe(true)
+    expect(error.message).toContain('SIGKILL')
+  })
+})
+
+await describeWithTool(new LocustAdapter(), 'Locust killed by a signal', () => {
+  it('rejects with PERF_TOOL_FAILED naming the signal', { timeout: 30_000 }, async () => {
+    const error = await killMidRun('locust', /locust.*--headless/)
+    expect(isPerfError(error, 'PERF_TOOL_FAILED')).toBe(true)
+    expect(error.message).toContain('SIGKILL')
+  })
+})
