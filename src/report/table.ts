@@ -70,7 +70,7 @@ function pad(text: string, width: number, align: 'left' | 'right'): string {
 
 /**
  * The end-of-run summary: one line per perf result, columns sized to their content, the name column
- * taking what is left of `width` (a longer name goes on a line above its numbers). Pure: colors injected.
+ * taking what is left of `width` (longer names go on lines above their numbers). Pure: colors injected.
  */
 export function renderSummaryTable(rows: readonly ReportRow[], options: TableOptions): string {
   const { colors: c } = options
@@ -78,36 +78,34 @@ export function renderSummaryTable(rows: readonly ReportRow[], options: TableOpt
   const metricColumns = columns(
     options.metrics ?? { responseTimes: true, throughput: true, errorRates: true },
   )
+  const testKey = (row: ReportRow) => `${row.file}\0${row.test}`
   const runsPerTest = new Map<string, number>()
-  for (const row of rows)
-    runsPerTest.set(`${row.file}\0${row.test}`, (runsPerTest.get(`${row.file}\0${row.test}`) ?? 0) + 1)
-  const labels = rows.map((row) => rowLabel(row, runsPerTest.get(`${row.file}\0${row.test}`) ?? 1))
+  for (const row of rows) runsPerTest.set(testKey(row), (runsPerTest.get(testKey(row)) ?? 0) + 1)
+  const labels = rows.map((row) => rowLabel(row, runsPerTest.get(testKey(row)) ?? 1))
   const cells = rows.map((row) => metricColumns.map((column) => column.cell(row)))
   const widths = metricColumns.map((column, index) =>
     Math.max(column.header.length, ...cells.map((line) => line[index]?.length ?? 0)),
   )
   const fixed = widths.reduce((sum, w) => sum + w + 2, 0)
-  const nameWidth = Math.max(
-    MIN_NAME_WIDTH,
-    Math.min(width - fixed, Math.max(4, ...labels.map((l) => l.length))),
-  )
-  const header = [
-    pad('test', nameWidth, 'left'),
-    ...metricColumns.map((col, i) => pad(col.header, widths[i] ?? 0, col.align)),
-  ]
-  const lines = [c.dim(header.join('  ').trimEnd())]
+  const longest = Math.max(4, ...labels.map((label) => label.length))
+  // Names that don't fit beside the numbers go on a line of their own, above them: every row alike,
+  // so the columns stay aligned and no file or test name is cut.
+  const stacked = longest > Math.max(MIN_NAME_WIDTH, width - fixed)
+  const nameWidth = stacked ? 0 : longest
+  const join = (name: string, rest: string[]) =>
+    stacked ? `  ${rest.join('  ')}` : [name, ...rest].join('  ')
+  const header = metricColumns.map((col, i) => pad(col.header, widths[i] ?? 0, col.align))
+  const lines = [c.dim(join(pad('test', nameWidth, 'left'), header).trimEnd())]
   rows.forEach((row, rowIndex) => {
     const label = labels[rowIndex] ?? ''
-    // A label too long for its column gets a line of its own rather than losing its file or test name.
-    if (label.length > nameWidth) lines.push(label)
-    const name = pad(label.length > nameWidth ? '' : label, nameWidth, 'left')
+    if (stacked) lines.push(label)
     const rest = metricColumns.map((column, index) => {
       const cell = cells[rowIndex]?.[index] ?? ''
       // The last column is not padded: no trailing blanks inside its color codes.
       const text = index === metricColumns.length - 1 ? cell : pad(cell, widths[index] ?? 0, column.align)
       return column.color === undefined ? text : column.color(row, text, c)
     })
-    lines.push([name, ...rest].join('  ').trimEnd())
+    lines.push(join(pad(label, nameWidth, 'left'), rest).trimEnd())
   })
   return lines.join('\n')
 }
