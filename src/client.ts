@@ -8,7 +8,7 @@ import {
 } from './compare.ts'
 import { ClientClosedError } from './errors.ts'
 import { loadTest } from './load-test.ts'
-import { DEFAULTS, type LoadDefaults, parseTargetUrl } from './options.ts'
+import { DEFAULTS, type LoadDefaults, parseTargetUrl, requireTool, validateDefaults } from './options.ts'
 import type { StressTestOptions, StressTestResult } from './stress/types.ts'
 import { runStressTest } from './stress-test.ts'
 import type { LoadTestOptions, LoadTestResult, Thresholds, ToolChoice } from './types.ts'
@@ -48,9 +48,9 @@ export class PerformanceClient {
   private closed = false
 
   constructor(options: PerformanceClientOptions = {}) {
-    this.tool = options.tool ?? 'auto'
+    this.tool = options.tool === undefined ? 'auto' : requireTool(options.tool)
     this.baseUrl = options.baseUrl === undefined ? undefined : parseTargetUrl(options.baseUrl, 'baseUrl')
-    this.defaults = { ...DEFAULTS, ...options.defaults }
+    this.defaults = { ...DEFAULTS, ...(options.defaults && validateDefaults(options.defaults)) }
     this.thresholds = options.thresholds
   }
 

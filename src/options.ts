@@ -1,6 +1,7 @@
 import { parseDuration } from './duration.ts'
 import { InvalidOptionError } from './errors.ts'
 import { type ParsedThreshold, parseThresholds } from './metrics/thresholds.ts'
+import { isSecretHeader, REDACTED, redactUrl } from './redact.ts'
 import type { CheckResponse, HttpMethod, LoadProgress, LoadTestOptions, ToolChoice } from './types.ts'
 
 /** Defaults the seed's config file and the plugin can override. */
@@ -108,6 +109,54 @@ export function requireInteger(option: string, value: unknown, min: number, max:
   return value
 }
 
+function requireOneOf<T extends string>(option: string, value: unknown, allowed: readonly T[]): T {
+  if (!allowed.includes(value as T)) fail(option, `one of ${allowed.join(', ')}`, value)
+  return value as T
+}
+
+/** Validates a `tool` option: 'auto' or a tool name. */
+export function requireTool(value: unknown, option = 'tool'): ToolChoice {
+  return requireOneOf(option, value, TOOLS)
+}
+
+/** Validates run defaults (e.g. a client's or the plugin's) the way the options they stand for are checked. */
+export function validateDefaults(
+  defaults: Partial<LoadDefaults>,
+  option = 'defaults',
+): Partial<LoadDefaults> {
+  if (typeof defaults !== 'object' || defaults === null) fail(option, 'an object', defaults)
+  const { users, durationMs, rampUpMs, timeoutMs, ...unknown } = defaults
+  const unknownKey = Object.keys(unknown)[0]
+  if (unknownKey !== undefined) {
+    throw new InvalidOptionError(`${option}.${unknownKey}`, `Unknown option \`${option}.${unknownKey}\``)
+  }
+  if (users !== undefined) requireUsers(`${option}.users`, users)
+  for (const [key, value, min] of [
+    ['durationMs', durationMs, 1],
+    ['rampUpMs', rampUpMs, 0],
+    ['timeoutMs', timeoutMs, 1],
+  ] as const) {
+    if (value !== undefined && (typeof value !== 'number' || !(value >= min && value <= MAX_DURATION_MS))) {
+      fail(`${option}.${key}`, `milliseconds from ${min} to ${MAX_DURATION_MS}`, value)
+    }
+  }
+  return defaults
+}
+
+/** Users in one process, capped: past the cap the numbers describe the generator, not the target. */
+export function requireUsers(option: string, value: unknown): number {
+  if (typeof value === 'number' && Number.isInteger(value) && value > MAX_USERS_PER_PROCESS) {
+    throw new InvalidOptionError(
+      option,
+      `\`${option}\` is ${value}, above the cap of ${MAX_USERS_PER_PROCESS} virtual users in one process, where ` +
+        'the numbers would describe the load generator, not the target. Spread the load: `workers: N` ' +
+        "(native engine), Locust's distributed mode (`tool: 'locust', workers: N`, workers on other machines " +
+        'joining through `masterBindHost`/`masterPort`), or several machines.',
+    )
+  }
+  return requireInteger(option, value, 1, MAX_USERS_PER_PROCESS)
+}
+
 function requireRate(option: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > MAX_RATE) {
     fail(option, `a number of requests per second above 0 and at most ${MAX_RATE}`, value)
@@ -137,7 +186,7 @@ export function parseTargetUrl(value: unknown, option = 'url'): URL {
   } catch {
     throw new InvalidOptionError(
       option,
-      `Expected the \`${option}\` option to be an absolute http(s) URL, got '${value}'`,
+      `Expected the \`${option}\` option to be an absolute http(s) URL, got '${redactUrl(value)}'`,
     )
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
@@ -158,7 +207,9 @@ function resolveHeaders(value: unknown): Record<string, string> {
   for (const [name, headerValue] of Object.entries(value)) {
     if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name)) fail(`headers`, 'valid header names', name)
     if (typeof headerValue !== 'string') fail(`headers.${name}`, 'a string', headerValue)
-    if (/[\r\n\0]/.test(headerValue)) fail(`headers.${name}`, 'a value without CR, LF or NUL', headerValue)
+    if (/[\r\n\0]/.test(headerValue)) {
+      fail(`headers.${name}`, 'a value without CR, LF or NUL', isSecretHeader(name) ? REDACTED : headerValue)
+    }
     headers[name.toLowerCase()] = headerValue
   }
   return headers
@@ -221,14 +272,9 @@ export function resolveLoadOptions(
     }
   }
   const url = parseTargetUrl(options.url)
-  const tool = options.tool ?? 'auto'
-  if (!TOOLS.includes(tool)) fail('tool', `one of ${TOOLS.join(', ')}`, tool)
-  const method = options.method ?? 'GET'
-  if (!METHODS.includes(method)) fail('method', `one of ${METHODS.join(', ')}`, method)
-  const users =
-    options.users === undefined
-      ? defaults.users
-      : requireInteger('users', options.users, 1, MAX_USERS_PER_PROCESS)
+  const tool = options.tool === undefined ? 'auto' : requireTool(options.tool)
+  const method = options.method === undefined ? 'GET' : requireOneOf('method', options.method, METHODS)
+  const users = options.users === undefined ? defaults.users : requireUsers('users', options.users)
   const requests =
     options.requests === undefined ? undefined : requireInteger('requests', options.requests, 1, MAX_REQUESTS)
   const rate = options.rate === undefined ? undefined : requireRate('rate', options.rate)
@@ -248,10 +294,7 @@ export function resolveLoadOptions(
   if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
     fail('signal', 'an AbortSignal', options.signal)
   }
-  const maxUsers =
-    options.maxUsers === undefined
-      ? users
-      : requireInteger('maxUsers', options.maxUsers, 1, MAX_USERS_PER_PROCESS)
+  const maxUsers = options.maxUsers === undefined ? users : requireUsers('maxUsers', options.maxUsers)
   if (options.monitor !== undefined && (typeof options.monitor !== 'object' || options.monitor === null)) {
     fail('monitor', 'an object { pid }', options.monitor)
   }

@@ -1,11 +1,16 @@
 const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-api-key'])
 export const REDACTED = '[redacted]'
 
+/** True for headers that carry credentials. */
+export function isSecretHeader(name: string): boolean {
+  return SECRET_HEADERS.has(name.toLowerCase())
+}
+
 /** Headers with credentials replaced, for results, reports and messages. */
 export function redactHeaders(headers: Record<string, string>): Record<string, string> {
   const redacted: Record<string, string> = {}
   for (const [name, value] of Object.entries(headers)) {
-    redacted[name] = SECRET_HEADERS.has(name.toLowerCase()) ? REDACTED : value
+    redacted[name] = isSecretHeader(name) ? REDACTED : value
   }
   return redacted
 }
