@@ -18,6 +18,9 @@ class OpenModelUser extends VirtualUser {
   }
 }
 
+/** How early the end of a run may come (ms) by the executor's clock: the timer that ends it started first. */
+const END_SLACK_MS = 5
+
 /** True when the options ask for the open model (an arrival rate rather than a number of users). */
 export function isOpenModel(options: Pick<ResolvedLoadOptions, 'rate' | 'stages'>): boolean {
   return options.rate !== undefined || options.stages !== undefined
@@ -74,6 +77,8 @@ export class OpenModelExecutor implements UserScheduler {
   /** No new requests from here on; in-flight ones finish (or time out). */
   stop(): void {
     if (this.stopping) return
+    // The duration timer started a moment before this executor: what is due by the end still goes out.
+    if (!this.state.aborted) this.sendDue(this.state.now() - this.startedAt + END_SLACK_MS)
     this.stopping = true
     if (this.timer !== undefined) clearTimeout(this.timer)
     for (let user = this.idle.pop(); user !== undefined; user = this.idle.pop()) user.retire()
@@ -95,6 +100,18 @@ export class OpenModelExecutor implements UserScheduler {
   private dispatchDue(): void {
     if (this.stopping) return
     const elapsed = this.state.now() - this.startedAt
+    const dueIn = this.sendDue(elapsed)
+    if (this.scheduled >= this.requestLimit) {
+      this.stop()
+      return
+    }
+    // Nothing more is due before the end (or ever, at rate 0): the duration timer ends the run.
+    if (dueIn === Number.POSITIVE_INFINITY) return
+    this.timer = setTimeout(this.tick, dueIn)
+  }
+
+  /** Sends every request due by `elapsed` (ms since the start); returns how long until the next one. */
+  private sendDue(elapsed: number): number {
     let dueIn = Number.POSITIVE_INFINITY
     while (this.scheduled < this.requestLimit) {
       const dueAt = this.schedule.timeOf(this.scheduled)
@@ -113,13 +130,7 @@ export class OpenModelExecutor implements UserScheduler {
       user.send(this.startedAt + dueAt)
     }
     this.state.collector.setActiveUsers(this.busy)
-    if (this.scheduled >= this.requestLimit) {
-      this.stop()
-      return
-    }
-    // Nothing more is due before the end (or ever, at rate 0): the duration timer ends the run.
-    if (dueIn === Number.POSITIVE_INFINITY) return
-    this.timer = setTimeout(this.tick, dueIn)
+    return dueIn
   }
 
   private addUser(): VirtualUser | undefined {

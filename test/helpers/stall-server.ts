@@ -3,6 +3,8 @@ import { Worker } from 'node:worker_threads'
 /** A loopback server in its own thread, so its timers keep time while the generator works. */
 export interface StallServer {
   url: string
+  /** How long the server held each request it answered so far (ms), as the server saw it. */
+  holdTimes(): Promise<number[]>
   close(): Promise<void>
 }
 
@@ -13,17 +15,28 @@ const { parentPort, workerData } = require('node:worker_threads')
 const { periodMs, stallMs } = workerData
 const epoch = performance.now()
 let held = []
+let arrivals = []
 let release
+const holdTimes = []
 const flush = () => {
   release = undefined
-  const responses = held
+  const now = performance.now()
+  for (let index = 0; index < held.length; index++) {
+    held[index].end('ok')
+    holdTimes.push(now - arrivals[index])
+  }
   held = []
-  for (const response of responses) response.end('ok')
+  arrivals = []
 }
 const server = http.createServer((request, response) => {
-  const phase = (performance.now() - epoch) % periodMs
-  if (phase >= stallMs) return response.end('ok')
+  const now = performance.now()
+  const phase = (now - epoch) % periodMs
+  if (phase >= stallMs) {
+    holdTimes.push(0)
+    return response.end('ok')
+  }
   held.push(response)
+  arrivals.push(now)
   release ??= setTimeout(flush, stallMs - phase)
 })
 server.keepAliveTimeout = 60000
@@ -33,7 +46,8 @@ server.on('connection', (socket) => {
   socket.on('close', () => sockets.delete(socket))
 })
 server.listen(0, '127.0.0.1', () => parentPort.postMessage(server.address().port))
-parentPort.on('message', () => {
+parentPort.on('message', (message) => {
+  if (message === 'holdTimes') return parentPort.postMessage(holdTimes.splice(0))
   for (const socket of sockets) socket.destroy()
   server.close(() => process.exit(0))
 })
@@ -51,6 +65,11 @@ export async function startStallServer({ periodMs = 1000, stallMs = 300 } = {}):
   })
   return {
     url: `http://127.0.0.1:${port}`,
+    holdTimes: async () => {
+      const reply = new Promise<number[]>((resolve) => worker.once('message', resolve))
+      worker.postMessage('holdTimes')
+      return reply
+    },
     close: async () => {
       const exited = new Promise((resolve) => worker.once('exit', resolve))
       worker.postMessage('close')
