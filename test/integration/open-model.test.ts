@@ -51,8 +51,9 @@ describe('open model: coordinated omission', () => {
   })
 
   it('gives no coordinated-omission warning for a server with steady latency', async () => {
-    server = await startServer(delayed(5))
-    const result = await loadTest({ url: server.url, users: 4, duration: '1s' })
+    // 30 ms per request: a scheduling hiccup of a busy machine stays well below the 2x a warning needs.
+    server = await startServer(delayed(30))
+    const result = await loadTest({ url: server.url, users: 3, duration: '1s' })
     expect(result.warnings.join('\n')).not.toMatch(/Coordinated omission/)
   })
 })
