@@ -2,6 +2,7 @@ import { chooseTool, createAdapter } from './adapters/index.ts'
 import { applyTestContext, getCurrentTestContext } from './context.ts'
 import { buildResult } from './metrics/build-result.ts'
 import { DEFAULTS, type LoadDefaults, resolveLoadOptions } from './options.ts'
+import { scrubError, secretsOf } from './redact.ts'
 import type { LoadTestOptions, LoadTestResult } from './types.ts'
 
 /**
@@ -27,6 +28,8 @@ async function runLoadTest(options: LoadTestOptions, defaults: LoadDefaults): Pr
   const tool = chooseTool(resolved.tool, resolved)
   const adapter = createAdapter(tool)
   const startedAt = new Date()
-  const run = await adapter.run(resolved)
+  const run = await adapter.run(resolved).catch((error: unknown) => {
+    throw scrubError(error, secretsOf(resolved))
+  })
   return buildResult(run, resolved, tool, startedAt)
 }

@@ -85,6 +85,24 @@ describe.each<ToolName>(['ab', 'k6'])('%s stand-in', (tool) => {
   })
 })
 
+describe('a failing tool that echoes its command line', () => {
+  it('has credentials scrubbed from the error message and stderr tail', async () => {
+    const url = server.url.replace('//', '//admin:pa55word@')
+    const { error } = await failure('ab', path.join(fakeTools, 'echo-args'), {
+      url,
+      requests: 10,
+      headers: { authorization: 'Bearer topsecret-token', cookie: 'session=abcdef123' },
+    })
+    expect(isPerfError(error, 'PERF_TOOL_FAILED')).toBe(true)
+    expect(error.message).toContain('called with')
+    expect(error.message).toContain('[redacted]')
+    for (const secret of ['topsecret-token', 'session=abcdef123', 'pa55word']) {
+      expect(error.message).not.toContain(secret)
+      expect((error as unknown as { stderrTail: string }).stderrTail).not.toContain(secret)
+    }
+  })
+})
+
 /** Starts a real run, SIGKILLs the tool's process once it is up, and returns the error. `match` must pick
  * the load run itself, not a `--version` probe. */
 async function killMidRun(tool: ToolName, match: RegExp): Promise<PerfError> {
