@@ -81,9 +81,12 @@ export interface LoadTestOptions {
   users?: number
   /** How long to run: seconds or `'30s'`. @default 10 (when `requests` is not given) */
   duration?: Duration
-  /** Stop after this many requests in total (whichever of duration/requests comes first). */
+  /**
+   * Stop after this many requests in total (whichever of duration/requests comes first). Open model:
+   * arrivals, sent or dropped.
+   */
   requests?: number
-  /** Users start spread linearly over this time. @default 0 */
+  /** Users start spread linearly over this time (open model: the `rate` ramps up from 0). @default 0 */
   rampUp?: Duration
   /** @default 'GET' */
   method?: HttpMethod
@@ -102,7 +105,7 @@ export interface LoadTestOptions {
   signal?: AbortSignal
   /** Open model: constant arrival rate in requests per second (native, k6). */
   rate?: number
-  /** Open model: ramping arrival rate stages (native, k6). */
+  /** Open model: ramping arrival rate stages, from 0 req/s (native, k6). */
   stages?: RateStage[]
   /** Open model: concurrency cap. @default users */
   maxUsers?: number
@@ -117,7 +120,7 @@ export interface LoadTestOptions {
   /** Locust distributed mode: where the master listens. */
   masterBindHost?: string
   masterPort?: number
-  /** Sample a local process's CPU and memory into the timeline. */
+  /** Sample a local process's CPU and memory into the timeline (native engine, Linux /proc). */
   monitor?: { pid: number }
   /** Called about once a second while the run goes on (native engine), never per request. */
   onProgress?: (progress: LoadProgress) => void
