@@ -15,10 +15,9 @@ export function quantileSorted(sorted: readonly number[], q: number): number {
   return low + (position - below) * (high - low)
 }
 
-/** Relative margin of error (percent) of a mean at 95% confidence. */
+/** Relative margin of error (percent) of a mean at 95% confidence; 0 (not Infinity, JSON-safe) for a zero mean. */
 export function relativeMarginOfError(mean: number, sd: number, count: number): number {
-  if (count < 2) return 0
-  if (mean === 0) return Number.POSITIVE_INFINITY
+  if (count < 2 || mean === 0) return 0
   return ((studentCritical(count - 1) * sd) / Math.sqrt(count) / Math.abs(mean)) * 100
 }
 
