@@ -1,5 +1,12 @@
 import type { ResolvedLoadOptions } from '../options.ts'
-import type { GeneratorHealth, LoadMetrics, ResponseTimeStats, TimelinePoint, ToolName } from '../types.ts'
+import type {
+  GeneratorHealth,
+  LoadMetrics,
+  ResponseTimeStats,
+  ThresholdResult,
+  TimelinePoint,
+  ToolName,
+} from '../types.ts'
 
 /** What an engine or adapter hands back; `loadTest` turns it into a LoadTestResult. */
 export interface AdapterRun {
@@ -13,6 +20,8 @@ export interface AdapterRun {
   serviceTimes?: ResponseTimeStats
   /** How busy the load generator itself was. */
   generator?: GeneratorHealth
+  /** Verdicts of the tool's own thresholds (k6 scripts): they decide `success` too. */
+  toolThresholds?: ThresholdResult[]
 }
 
 /** A load generator perfspec can drive. */

@@ -2,8 +2,10 @@ import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { formatDurationForTool } from '../duration.ts'
 import { ParseError, UnsupportedOptionError } from '../errors.ts'
+import { parseThresholds, readStat } from '../metrics/thresholds.ts'
 import type { ResolvedLoadOptions } from '../options.ts'
 import { type K6Summary, k6ToMetrics, parseK6Summary } from '../parsers/k6-summary.ts'
+import type { LoadMetrics, ThresholdResult, Thresholds } from '../types.ts'
 import type { AdapterRun } from './adapter.ts'
 import { ExternalToolAdapter } from './external.ts'
 import {
@@ -92,15 +94,47 @@ export function buildK6Args(
   return args
 }
 
-function warningsFor(summary: K6Summary, exitCode: number | undefined): string[] {
-  const warnings = ["k6's summary reports no status codes and no breakdown of failed requests"]
-  const failed = summary.thresholds.filter((threshold) => !threshold.passed)
-  if (exitCode === K6_THRESHOLDS_FAILED || failed.length > 0) {
-    const which = failed.map((threshold) => `${threshold.metric}: ${threshold.expression}`).join(', ')
-    warnings.push(
-      `k6's own thresholds failed (exit code ${K6_THRESHOLDS_FAILED})${which ? `: ${which}` : ''}`,
-    )
+/** The value a k6 threshold compared: perfspec's reading for HTTP metrics, else the metric's headline value. */
+function thresholdActual(
+  summary: K6Summary,
+  metrics: LoadMetrics,
+  metric: string,
+  expression: string,
+): number {
+  if (metric.startsWith('http_req')) {
+    try {
+      const [parsed] = parseThresholds({ [metric]: [expression] } as Thresholds)
+      if (parsed !== undefined) return readStat(metrics, parsed.stat)
+    } catch {
+      // An aggregation perfspec does not model: fall through to the headline value.
+    }
   }
+  const values = summary.metrics.get(metric) ?? {}
+  return values.value ?? values.rate ?? values.avg ?? values.count ?? 0
+}
+
+/** k6's own threshold verdicts as perfspec threshold results; exit code 99 fails the run even without them. */
+export function k6ThresholdResults(summary: K6Summary, exitCode: number | undefined): ThresholdResult[] {
+  const metrics = k6ToMetrics(summary)
+  const results = summary.thresholds.map(({ metric, expression, passed }) => {
+    return {
+      expression: `k6 ${metric}: ${expression}`,
+      actual: thresholdActual(summary, metrics, metric, expression),
+      passed,
+    }
+  })
+  if (exitCode === K6_THRESHOLDS_FAILED && !results.some((result) => !result.passed)) {
+    results.push({
+      expression: "k6's own thresholds (exit code 99)",
+      actual: K6_THRESHOLDS_FAILED,
+      passed: false,
+    })
+  }
+  return results
+}
+
+function warningsFor(summary: K6Summary): string[] {
+  const warnings = ["k6's summary reports no status codes and no breakdown of failed requests"]
   const duration = summary.metrics.get('http_req_duration')
   if (duration !== undefined && duration['p(99)'] === undefined)
     warnings.push("k6's summary has no p(99): it reads as 0")
@@ -161,7 +195,8 @@ export class K6Adapter extends ExternalToolAdapter {
         metrics: k6ToMetrics(summary),
         timeline: [],
         aborted: output.aborted,
-        warnings: warningsFor(summary, output.exitCode),
+        warnings: warningsFor(summary),
+        toolThresholds: k6ThresholdResults(summary, output.exitCode),
       }
       const dropped = summary.metrics.get('dropped_iterations')?.count
       if (options.rate !== undefined || options.stages !== undefined) run.droppedIterations = dropped ?? 0

@@ -29,7 +29,7 @@ export function buildResult(
   tool: ToolName,
   startedAt: Date,
 ): LoadTestResult {
-  const thresholds = evaluateThresholds(options.thresholds, run.metrics)
+  const thresholds = [...evaluateThresholds(options.thresholds, run.metrics), ...(run.toolThresholds ?? [])]
   const result: LoadTestResult = {
     kind: 'load',
     success: thresholds.every((threshold) => threshold.passed),

@@ -86,7 +86,7 @@ await describeWithTool(new K6Adapter(), 'K6Adapter against a loopback server', (
     }
   })
 
-  it("treats exit code 99 (k6's own thresholds failed) as a finished run with a warning", async () => {
+  it("treats exit code 99 (k6's own thresholds failed) as a finished, unsuccessful run", async () => {
     const script = path.join(dir, 'thresholds.js')
     await writeFile(
       script,
@@ -100,7 +100,10 @@ await describeWithTool(new K6Adapter(), 'K6Adapter against a loopback server', (
     const result = await loadTest({ url: server.url, script, users: 1, duration: 1 })
     expect(result.tool).toBe('k6')
     expect(result.metrics.totalRequests).toBeGreaterThan(0)
-    expect(result.warnings.join('\n')).toContain("k6's own thresholds failed")
+    expect(result.success).toBe(false)
+    expect(result.thresholds).toContainEqual(
+      expect.objectContaining({ expression: 'k6 http_req_duration: p(95)<1', passed: false }),
+    )
   })
 
   it('an abort mid-run stops k6 and leaves no process', async () => {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
+import { K6_THRESHOLDS_FAILED, k6ThresholdResults } from '../../../src/adapters/k6.ts'
 import { ParseError } from '../../../src/errors.ts'
 import { k6ToMetrics, parseK6Summary } from '../../../src/parsers/k6-summary.ts'
 
@@ -100,5 +101,25 @@ describe('k6ToMetrics', () => {
     const metrics = k6ToMetrics(parseK6Summary(fixture('machine-readable.json')))
     expect(metrics).toMatchObject({ totalRequests: 120, failedRequests: 2 })
     expect(metrics.throughput).toBeCloseTo(120 / 30.01)
+  })
+})
+
+describe('k6ThresholdResults', () => {
+  it("turns k6's verdicts into threshold results that decide success", () => {
+    const summary = parseK6Summary(fixture('summary-export-thresholds.json'))
+    expect(k6ThresholdResults(summary, K6_THRESHOLDS_FAILED)).toEqual([
+      { expression: 'k6 checks: rate>70', actual: 0.75, passed: true },
+      { expression: 'k6 http_reqs: rate<100', actual: 3, passed: false },
+      // A custom metric perfspec does not model: its headline value.
+      { expression: 'k6 my_trend: my_trend<1000', actual: 15, passed: false },
+    ])
+  })
+
+  it('fails the run on exit code 99 even when the summary carries no verdicts', () => {
+    const summary = parseK6Summary(fixture('machine-readable.json'))
+    expect(k6ThresholdResults(summary, K6_THRESHOLDS_FAILED)).toEqual([
+      { expression: "k6's own thresholds (exit code 99)", actual: 99, passed: false },
+    ])
+    expect(k6ThresholdResults(summary, 0)).toEqual([])
   })
 })
