@@ -1,6 +1,7 @@
 import { toMatchPerfBaseline } from './baseline.ts'
 import * as latency from './latency.ts'
 import * as rates from './rates.ts'
+import { toBeFasterThan, toHaveBreakPointAbove } from './stress-bench.ts'
 import { toPassThresholds } from './thresholds.ts'
 
 export { readUpdateMode } from './baseline.ts'
@@ -13,4 +14,6 @@ export const perfMatchers = {
   ...rates,
   toPassThresholds,
   toMatchPerfBaseline,
+  toHaveBreakPointAbove,
+  toBeFasterThan,
 }

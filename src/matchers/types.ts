@@ -1,3 +1,4 @@
+import type { CompareBenchmarksOptions } from '../bench/types.ts'
 import type { Thresholds } from '../types.ts'
 
 /**
@@ -59,4 +60,8 @@ export interface PerfMatchers<R = void> {
   toPassThresholds(thresholds?: Thresholds): R
   /** p95 and throughput no worse than the stored baseline. Await it. */
   toMatchPerfBaseline(options?: PerfBaselineOptions): Promise<R>
+  /** A stress result broke above `users` (or held at least up to `users`). */
+  toHaveBreakPointAbove(users: number): R
+  /** A benchmark result is faster than `other`, significantly at `confidence` (default 0.95). */
+  toBeFasterThan(other: unknown, options?: CompareBenchmarksOptions): R
 }

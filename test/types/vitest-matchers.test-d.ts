@@ -82,3 +82,13 @@ describe('the augmentation', () => {
     perf({ baseline: 'x' })
   })
 })
+
+describe('stress and benchmark matchers', () => {
+  test('take users, and another benchmark result with an optional confidence', () => {
+    expect(result).toHaveBreakPointAbove(50)
+    expect(result).toBeFasterThan(result, { confidence: 0.99 })
+    expect(result).not.toBeFasterThan(result)
+    // @ts-expect-error users is a number
+    expect(result).toHaveBreakPointAbove('50')
+  })
+})

@@ -5,13 +5,7 @@ import { toBeFasterThan, toHaveBreakPointAbove } from '../../src/matchers/stress
 import type { StressTestResult } from '../../src/stress/types.ts'
 import type { LoadMetrics } from '../../src/types.ts'
 
-/** The two matchers as `expect(x)` has them once registered (they are not in PerfMatchers yet). */
-interface StressBenchAssertions {
-  toHaveBreakPointAbove(users: number): void
-  toBeFasterThan(other: unknown, options?: { confidence?: number }): void
-  not: StressBenchAssertions
-}
-const expectResult = (value: unknown) => expect(value) as unknown as StressBenchAssertions
+const expectResult = (value: unknown) => expect(value)
 
 beforeAll(() => {
   expect.extend({ toHaveBreakPointAbove, toBeFasterThan })
