@@ -16,14 +16,14 @@ export function benchmark(
 /** Benchmarks an endpoint: `benchmark({ url, requests: 1000, concurrency: 1, warmup: 10 })`. */
 export function benchmark(
   options: HttpBenchmarkOptions,
-  defaults?: LoadDefaults,
+  defaults?: Partial<LoadDefaults>,
 ): Promise<HttpBenchmarkResult>
 export function benchmark(
   target: (() => unknown) | HttpBenchmarkOptions,
-  options?: FunctionBenchmarkOptions | LoadDefaults,
+  options?: FunctionBenchmarkOptions | Partial<LoadDefaults>,
 ): Promise<FunctionBenchmarkResult | HttpBenchmarkResult> {
   if (typeof target === 'function') {
     return new BenchmarkRunner().benchmarkAsync(target, options as FunctionBenchmarkOptions | undefined)
   }
-  return benchmarkHttp(target, options as LoadDefaults | undefined)
+  return benchmarkHttp(target, options as Partial<LoadDefaults> | undefined)
 }

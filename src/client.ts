@@ -8,7 +8,7 @@ import {
 } from './compare.ts'
 import { ClientClosedError } from './errors.ts'
 import { loadTest } from './load-test.ts'
-import { DEFAULTS, type LoadDefaults, parseTargetUrl, requireTool, validateDefaults } from './options.ts'
+import { type LoadDefaults, parseTargetUrl, requireTool, validateDefaults } from './options.ts'
 import type { StressTestOptions, StressTestResult } from './stress/types.ts'
 import { runStressTest } from './stress-test.ts'
 import type { LoadTestOptions, LoadTestResult, Thresholds, ToolChoice } from './types.ts'
@@ -42,15 +42,19 @@ export type ClientLoadTestOptions = LoadTestOptions
 export class PerformanceClient {
   readonly tool: ToolChoice
   private readonly baseUrl: URL | undefined
-  private readonly defaults: LoadDefaults
+  /** Only what the caller set: test-context (plugin, qa.yaml) defaults fill in the rest. */
+  private readonly defaults: Partial<LoadDefaults>
+  /** Only when the caller set one, for the same reason. */
+  private readonly toolOption: ToolChoice | undefined
   private readonly thresholds: Thresholds | undefined
   private readonly running = new Set<AbortController>()
   private closed = false
 
   constructor(options: PerformanceClientOptions = {}) {
-    this.tool = options.tool === undefined ? 'auto' : requireTool(options.tool)
+    this.toolOption = options.tool === undefined ? undefined : requireTool(options.tool)
+    this.tool = this.toolOption ?? 'auto'
     this.baseUrl = options.baseUrl === undefined ? undefined : parseTargetUrl(options.baseUrl, 'baseUrl')
-    this.defaults = { ...DEFAULTS, ...(options.defaults && validateDefaults(options.defaults)) }
+    this.defaults = options.defaults === undefined ? {} : { ...validateDefaults(options.defaults) }
     this.thresholds = options.thresholds
   }
 
@@ -80,7 +84,10 @@ export class PerformanceClient {
     const merged: HttpBenchmarkOptions = typeof target === 'string' ? { ...options, url: target } : target
     // The client's thresholds judge load runs; a benchmark reports, so it takes none.
     return this.track(merged.signal, (signal) =>
-      benchmarkHttp({ tool: this.tool, ...merged, url: this.resolveUrl(merged.url), signal }, this.defaults),
+      benchmarkHttp(
+        { ...merged, ...this.toolFor(merged), url: this.resolveUrl(merged.url), signal },
+        this.defaults,
+      ),
     )
   }
 
@@ -107,9 +114,14 @@ export class PerformanceClient {
   }
 
   protected withClientDefaults<T extends ClientDefaultable>(options: T, signal: AbortSignal): T {
-    const merged: T = { tool: this.tool, ...options, url: this.resolveUrl(options.url), signal }
+    const merged: T = { ...options, ...this.toolFor(options), url: this.resolveUrl(options.url), signal }
     if (options.thresholds === undefined && this.thresholds !== undefined) merged.thresholds = this.thresholds
     return merged
+  }
+
+  /** The client's tool for a call that names none (only when the client was given one). */
+  private toolFor(options: { tool?: ToolChoice }): { tool?: ToolChoice } {
+    return options.tool === undefined && this.toolOption !== undefined ? { tool: this.toolOption } : {}
   }
 
   /** Runs `task` with a signal that aborts on `close()` or on the caller's signal. */

@@ -97,7 +97,7 @@ export function compareLoadResults(
 /** Names the configurations and validates each one before any request is sent. */
 function nameConfigs(
   configs: ComparisonConfigs,
-  defaults: LoadDefaults | undefined,
+  defaults: Partial<LoadDefaults> | undefined,
 ): { name: string; options: LoadTestOptions }[] {
   if (typeof configs !== 'object' || configs === null) {
     throw new InvalidOptionError(
@@ -139,7 +139,7 @@ function nameConfigs(
  */
 export async function runComparison(
   configs: ComparisonConfigs,
-  defaults?: LoadDefaults,
+  defaults?: Partial<LoadDefaults>,
   runLoad: (options: LoadTestOptions) => Promise<LoadTestResult> = (options) => loadTest(options, defaults),
 ): Promise<ComparisonResult> {
   const named = nameConfigs(configs, defaults)

@@ -260,8 +260,9 @@ function defaultName(url: URL): string {
  */
 export function resolveLoadOptions(
   options: LoadTestOptions,
-  defaults: LoadDefaults = DEFAULTS,
+  partialDefaults: Partial<LoadDefaults> = {},
 ): ResolvedLoadOptions {
+  const defaults: LoadDefaults = { ...DEFAULTS, ...partialDefaults }
   if (typeof options !== 'object' || options === null) fail('options', 'an object', options)
   for (const key of Object.keys(options)) {
     if (!KNOWN_KEYS.has(key)) {

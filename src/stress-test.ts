@@ -27,7 +27,7 @@ interface StressPlan {
 }
 
 /** Validates everything (the load options included) before any request, and lists the steps' users. */
-function planStress(options: StressTestOptions, defaults: LoadDefaults | undefined): StressPlan {
+function planStress(options: StressTestOptions, defaults: Partial<LoadDefaults> | undefined): StressPlan {
   if (typeof options !== 'object' || options === null) {
     throw new InvalidOptionError('options', 'Expected the stress test options to be an object')
   }
@@ -71,7 +71,7 @@ function planStress(options: StressTestOptions, defaults: LoadDefaults | undefin
 export async function runStressTest(
   options: StressTestOptions,
   runStep: (options: LoadTestOptions) => Promise<LoadTestResult>,
-  defaults?: LoadDefaults,
+  defaults?: Partial<LoadDefaults>,
 ): Promise<StressTestResult> {
   const criteria = resolveBreakCriteria(options?.breakOn)
   const plan = planStress(options, defaults)
@@ -120,6 +120,9 @@ export async function runStressTest(
 }
 
 /** Finds the load at which a target breaks: steps of growing users until error rate, p95 or throughput give. */
-export function stressTest(options: StressTestOptions, defaults?: LoadDefaults): Promise<StressTestResult> {
+export function stressTest(
+  options: StressTestOptions,
+  defaults?: Partial<LoadDefaults>,
+): Promise<StressTestResult> {
   return runStressTest(options, (load) => loadTest(load, defaults), defaults)
 }

@@ -47,7 +47,7 @@ function toLoadOptions(options: HttpBenchmarkOptions): { load: LoadTestOptions; 
  */
 export async function benchmarkHttp(
   options: HttpBenchmarkOptions,
-  defaults?: LoadDefaults,
+  defaults?: Partial<LoadDefaults>,
 ): Promise<HttpBenchmarkResult> {
   const { load, warmup } = toLoadOptions(options)
   const resolved = resolveLoadOptions(load, defaults)

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { PerformanceClient } from '../../src/client.ts'
+import { setCurrentTestContext } from '../../src/context.ts'
 import { isPerfError } from '../../src/errors.ts'
 import { delayed, startServer, type TestServer } from '../helpers/servers.ts'
 
@@ -31,6 +32,21 @@ describe('PerformanceClient', () => {
     const result = await client.loadTest({ url: '/', requests: 30 })
     expect(result.options.users).toBe(3)
     expect(server.remotePorts.size).toBe(3)
+  })
+
+  it('leaves what it was not given to the test context (plugin and config/qa.yaml defaults)', async () => {
+    server = await startServer()
+    setCurrentTestContext({ defaults: { users: 4 }, tool: 'native' })
+    try {
+      const client = new PerformanceClient({ baseUrl: server.url })
+      const result = await client.loadTest({ url: '/', requests: 40 })
+      expect(result.options.users).toBe(4)
+      expect(result.tool).toBe('native')
+      const own = new PerformanceClient({ baseUrl: server.url, defaults: { users: 2 } })
+      expect((await own.loadTest({ url: '/', requests: 10 })).options.users).toBe(2)
+    } finally {
+      setCurrentTestContext(undefined)
+    }
   })
 
   it('close() aborts a running test, which returns partial results', async () => {
