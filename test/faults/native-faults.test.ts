@@ -2,7 +2,12 @@ import type { Socket } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { loadTest } from '../../src/load-test.ts'
 import type { ErrorType, LoadTestOptions } from '../../src/types.ts'
-import { openNetworkHandles, type RawServer, startRawServer } from '../helpers/raw-server.ts'
+import {
+  openNetworkHandles,
+  openTcpSocketFds,
+  type RawServer,
+  startRawServer,
+} from '../helpers/raw-server.ts'
 import { startServer, type TestServer, unusedPort } from '../helpers/servers.ts'
 
 // The fault matrix for the native engine: every case ends within its bound, classifies what happened,
@@ -13,10 +18,16 @@ afterEach(async () => {
   await closeServer?.()
   closeServer = undefined
   // undici closes sockets asynchronously; give it a moment, then nothing may remain.
-  for (let attempt = 0; attempt < 20 && openNetworkHandles().length > 0; attempt++) {
+  for (
+    let attempt = 0;
+    attempt < 20 && (openNetworkHandles().length > 0 || openTcpSocketFds() > 0);
+    attempt++
+  ) {
     await new Promise((resolve) => setTimeout(resolve, 25))
   }
   expect(openNetworkHandles()).toEqual([])
+  // Descriptors too, not only Node's handles: no TCP socket fd is left open.
+  expect(openTcpSocketFds()).toBe(0)
 })
 
 async function http(handler: Parameters<typeof startServer>[0]): Promise<TestServer> {

@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import net from 'node:net'
 
@@ -49,4 +50,31 @@ export function openNetworkHandles(): string[] {
   return process
     .getActiveResourcesInfo()
     .filter((name) => name === 'TCPSocketWrap' || name === 'TCPServerWrap' || name === 'ProcessWrap')
+}
+
+/** File descriptors of this process that are TCP sockets (IPv4 or IPv6), from /proc: none may outlive a run. */
+export function openTcpSocketFds(): number {
+  const tcpInodes = new Set<string>()
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let text = ''
+    try {
+      text = readFileSync(table, 'utf8')
+    } catch {
+      continue
+    }
+    for (const line of text.split('\n').slice(1)) {
+      const inode = line.trim().split(/\s+/)[9]
+      if (inode !== undefined && inode !== '0') tcpInodes.add(inode)
+    }
+  }
+  let count = 0
+  for (const fd of readdirSync('/proc/self/fd')) {
+    try {
+      const inode = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/self/fd/${fd}`))?.[1]
+      if (inode !== undefined && tcpInodes.has(inode)) count++
+    } catch {
+      // Closed while we looked.
+    }
+  }
+  return count
 }
