@@ -1,16 +1,32 @@
-import { defineConfig } from 'tsdown'
+import { defineConfig, type UserConfig } from 'tsdown'
 
-export default defineConfig({
+const shared: UserConfig = {
   entry: {
     index: 'src/index.ts',
     'vitest/index': 'src/vitest/index.ts',
     // Its own entry, so the plugin can point setupFiles at dist/vitest/setup.mjs beside itself.
     'vitest/setup': 'src/vitest/setup.ts',
+    // Jest loads setup files and reporters through its CommonJS module registry: both formats ship.
+    'jest/index': 'src/jest/index.ts',
+    'jest/reporter': 'src/jest/reporter.ts',
   },
-  format: ['esm', 'cjs'],
   dts: true,
   platform: 'node',
   target: 'node20',
   clean: true,
   sourcemap: false,
-})
+}
+
+// Jest's runtime hands out @jest/globals itself (it needn't be installed); never bundle it.
+const neverBundle = ['@jest/globals']
+
+export default defineConfig([
+  { ...shared, format: 'esm', deps: { neverBundle } },
+  {
+    ...shared,
+    format: 'cjs',
+    // Jest's CommonJS module registry cannot require ES-only packages (before Node 24.9), so the CJS build
+    // carries execa and tinybench (and what they import) inside it; the ESM build imports them as usual.
+    deps: { neverBundle, alwaysBundle: ['execa', 'tinybench'], onlyBundle: false },
+  },
+])

@@ -31,6 +31,11 @@ export function readUpdateMode(context: PerfMatcherContext): BaselineUpdateMode 
   return ci !== undefined && ci !== '' && ci !== '0' && ci !== 'false' ? 'none' : 'new'
 }
 
+// Jest sets JEST_WORKER_ID in every test process, in band too: name the command the user runs.
+function updateCommand(): string {
+  return process.env['JEST_WORKER_ID'] === undefined ? 'vitest -u' : 'jest -u'
+}
+
 function resolveLimits(options: PerfBaselineOptions) {
   const limits = { ...DEFAULT_LIMITS }
   for (const name of ['tolerance', 'floorMs', 'floorRps'] as const) {
@@ -81,7 +86,7 @@ function comparisonMessage(
   const notes = warnings.length === 0 ? '' : `\n${warnings.map((warning) => `  ⚠ ${warning}`).join('\n')}`
   return (
     `${hint}\n\n${verdict}\n${describeMetric(comparison.p95)}\n${describeMetric(comparison.throughput)}${notes}\n\n` +
-    `Baseline: ${file} › "${key}" (accept the new numbers with vitest -u)\nRun: ${summarizeRun(result)}`
+    `Baseline: ${file} › "${key}" (accept the new numbers with ${updateCommand()})\nRun: ${summarizeRun(result)}`
   )
 }
 
@@ -117,7 +122,7 @@ export async function toMatchPerfBaseline(
       return {
         pass: false,
         message: () =>
-          `${hint}\n\nNo perf baseline for "${key}" in ${file}; run vitest -u to record it ` +
+          `${hint}\n\nNo perf baseline for "${key}" in ${file}; run ${updateCommand()} to record it ` +
           '(CI never records baselines).',
       }
     }

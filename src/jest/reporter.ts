@@ -1,0 +1,135 @@
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import path from 'node:path'
+import pc from 'picocolors'
+import type { Colors } from 'picocolors/types.js'
+import { describeMachine } from '../baseline/machine.ts'
+import { type PerfPluginOptions, type ResolvedPerfConfig, resolvePerfConfig } from '../config.ts'
+import type { BaselineUpdateMode } from '../context.ts'
+import { InvalidConfigError, isPerfError } from '../errors.ts'
+import { buildJsonReport, writeJsonReport } from '../report/json.ts'
+import type { ReportRow } from '../report/rows.ts'
+import { renderHeading, renderNotes, renderSummaryTable } from '../report/table.ts'
+import type { PerfWorkerConfig } from '../vitest/worker-config.ts'
+import { collectRows, type JestFileResultLike } from './collect-rows.ts'
+import {
+  clearRecords,
+  createResultsDir,
+  RESULTS_DIR_ENV,
+  readRecords,
+  removeResultsDir,
+  writeWorkerConfig,
+} from './results-dir.ts'
+
+/**
+ * Options of `['perfspec/jest-reporter', { … }]`: the same as the Vitest plugin's `perf()` (defaults,
+ * thresholds, config/qa.yaml, baselineDir, report, failOnThresholds). Every test file gets them through
+ * `perfspec/jest`.
+ */
+export type PerfJestReporterOptions = PerfPluginOptions
+
+/** The part of Jest's global config the reporter reads (Jest 29 and 30 alike). */
+export interface JestGlobalConfigLike {
+  rootDir: string
+  updateSnapshot?: BaselineUpdateMode
+}
+
+/** The part of Jest's aggregated results the reporter reads. */
+export interface JestAggregatedResultLike {
+  testResults: readonly JestFileResultLike[]
+}
+
+function resolveConfig(rootDir: string, options: PerfJestReporterOptions): ResolvedPerfConfig {
+  try {
+    return resolvePerfConfig(rootDir, options ?? {})
+  } catch (error) {
+    if (!isPerfError(error)) throw error
+    throw new InvalidConfigError(`perfspec/jest-reporter options: ${error.message}`, { cause: error })
+  }
+}
+
+function toWorkerConfig(config: ResolvedPerfConfig, update: BaselineUpdateMode): PerfWorkerConfig {
+  const worker: PerfWorkerConfig = {
+    defaults: config.defaults,
+    root: config.root,
+    update,
+    progress: false,
+    failOnThresholds: config.failOnThresholds,
+  }
+  if (config.tool !== undefined) worker.tool = config.tool
+  if (config.thresholds !== undefined) worker.thresholds = config.thresholds
+  if (config.baselineDir !== undefined) worker.baselineDir = config.baselineDir
+  return worker
+}
+
+// The Jest that loaded this reporter: its @jest/core is in the module cache (versions move in lockstep).
+function describeRunner(): string {
+  const cache = createRequire(import.meta.url).cache
+  for (const file of Object.keys(cache)) {
+    const core = /^(.*[\\/]node_modules[\\/]@jest[\\/]core)[\\/]/.exec(file)?.[1]
+    if (core === undefined) continue
+    try {
+      return `jest ${JSON.parse(readFileSync(path.join(core, 'package.json'), 'utf8')).version}`
+    } catch {}
+  }
+  return 'jest'
+}
+
+/**
+ * `reporters: ['default', 'perfspec/jest-reporter']`: prints the perf summary table after Jest's own
+ * summary and writes the JSON report. Workers append their runs to a results folder this reporter makes
+ * (named to them in an environment variable); it joins them with the tests' outcomes at the end.
+ */
+export class PerfJestReporter {
+  private readonly config: ResolvedPerfConfig
+  private readonly dir: string
+  private readonly colors: Colors = pc.createColors(pc.isColorSupported)
+
+  constructor(globalConfig: JestGlobalConfigLike, options: PerfJestReporterOptions = {}) {
+    this.config = resolveConfig(globalConfig.rootDir, options)
+    // Jest makes reporters before it spawns workers, so the workers inherit this variable.
+    this.dir = createResultsDir()
+    process.env[RESULTS_DIR_ENV] = this.dir
+    writeWorkerConfig(this.dir, toWorkerConfig(this.config, globalConfig.updateSnapshot ?? 'new'))
+    process.once('exit', () => removeResultsDir(this.dir))
+  }
+
+  onRunStart(): void {
+    clearRecords(this.dir)
+  }
+
+  async onRunComplete(_contexts: unknown, results: JestAggregatedResultLike): Promise<void> {
+    const rows = collectRows(readRecords(this.dir), results.testResults, this.config.root)
+    clearRecords(this.dir)
+    if (rows.length === 0) return
+    const c = this.colors
+    const width = Math.min(process.stderr.columns ?? 100, 100)
+    const table = renderSummaryTable(rows, { colors: c, width, metrics: this.config.metrics })
+    const lines = ['', renderHeading(rows, c), table, ...renderNotes(rows, c, width)]
+    lines.push(...(await this.writeReports(rows)))
+    // stderr, as Jest's own reporters: stdout may carry `--json` output.
+    process.stderr.write(`${lines.join('\n')}\n`)
+  }
+
+  getLastError(): Error | undefined {
+    return undefined
+  }
+
+  /** Writes the JSON report (and the HTML report, once there is one); returns a line per file. */
+  private async writeReports(rows: readonly ReportRow[]): Promise<string[]> {
+    const file = this.config.jsonReport
+    if (file === false) return []
+    const c = this.colors
+    try {
+      await writeJsonReport(
+        file,
+        buildJsonReport(rows, { machine: describeMachine(), runner: describeRunner() }),
+      )
+      return [c.dim(`JSON report: ${path.relative(process.cwd(), file) || file}`)]
+    } catch (error) {
+      return [c.red(`perfspec could not write the JSON report ${file}: ${(error as Error).message}`)]
+    }
+  }
+}
+
+export default PerfJestReporter

@@ -1,0 +1,119 @@
+// Runs in every test file through `setupFilesAfterEnv: ['perfspec/jest']`: registers the matchers and tells
+// `loadTest` about the running test (its signal, the reporter's config, where its results go).
+import { afterEach, beforeEach, expect } from '@jest/globals'
+import { areThresholdsChecked, type PerfTestContext, setCurrentTestContext } from '../context.ts'
+import { perfMatchers } from '../matchers/index.ts'
+import { listThresholds } from '../matchers/thresholds.ts'
+import { summarizeRun } from '../report/format.ts'
+import type { LoadTestResult } from '../types.ts'
+import type { PerfWorkerConfig } from '../vitest/worker-config.ts'
+import { appendRecords, RESULTS_DIR_ENV, readWorkerConfig } from './results-dir.ts'
+
+/** How long afterEach waits for runs still stopping (after a timeout) so their results are kept. */
+const SETTLE_MS = 5000
+// A second import of this file in the same test file (a stray `import 'perfspec/jest'`) adds nothing.
+const INSTALLED = Symbol.for('perfspec:jest-setup-installed')
+
+interface TestRuns {
+  /** Jest has no per-test signal: this one aborts when the test ends, which a timeout makes happen. */
+  controller: AbortController
+  results: LoadTestResult[]
+  pending: Set<Promise<unknown>>
+  testPath: string | undefined
+  fullName: string
+  occurrence: number
+}
+
+function createContext(runs: TestRuns, config: PerfWorkerConfig | undefined): PerfTestContext {
+  // The reporter's config is JSON: no key holds undefined. Progress lines are Vitest-only.
+  const { progress: _progress, failOnThresholds: _fail, ...shared } = config ?? {}
+  return {
+    ...shared,
+    signal: runs.controller.signal,
+    track(run) {
+      const recorded = run.then(
+        (result) => {
+          runs.results.push(result)
+        },
+        () => {},
+      )
+      runs.pending.add(recorded)
+      void recorded.then(() => runs.pending.delete(recorded))
+    },
+  }
+}
+
+async function settle(pending: Set<Promise<unknown>>): Promise<void> {
+  if (pending.size === 0) return
+  let timer: NodeJS.Timeout | undefined
+  const giveUp = new Promise((resolve) => {
+    timer = setTimeout(resolve, SETTLE_MS)
+  })
+  await Promise.race([Promise.all(pending), giveUp])
+  clearTimeout(timer)
+}
+
+function describeBreaches(results: readonly LoadTestResult[]): string {
+  const runs = results.map((result) => `${summarizeRun(result)}\n${listThresholds(result.thresholds)}`)
+  return [
+    'perfspec: thresholds failed',
+    ...runs,
+    '',
+    'Assert them with expect(result).toPassThresholds(), or give the perfspec/jest-reporter ' +
+      '{ failOnThresholds: false } to only report them.',
+  ].join('\n')
+}
+
+function install(): void {
+  // Jest types `isNot` as optional; it always sets it. The matchers' structural `this` is the same otherwise.
+  expect.extend(perfMatchers as unknown as Parameters<typeof expect.extend>[0])
+  const resultsDir = process.env[RESULTS_DIR_ENV]
+  // Undefined without the perfspec reporter: built-in defaults apply and results go nowhere.
+  const config = resultsDir === undefined ? undefined : readWorkerConfig(resultsDir)
+  const seen = new Map<string, number>()
+  let current: TestRuns | undefined
+
+  beforeEach(() => {
+    const { testPath, currentTestName } = expect.getState()
+    const fullName = currentTestName ?? ''
+    const occurrence = seen.get(fullName) ?? 0
+    seen.set(fullName, occurrence + 1)
+    const runs: TestRuns = {
+      controller: new AbortController(),
+      results: [],
+      pending: new Set(),
+      testPath,
+      fullName,
+      occurrence,
+    }
+    current = runs
+    setCurrentTestContext(createContext(runs, config))
+  })
+
+  // Jest runs afterEach as soon as a test times out, while its run may still be going: stop the run there,
+  // keep the partial result. The hook's own timeout leaves room for that wait.
+  afterEach(async () => {
+    const runs = current
+    current = undefined
+    setCurrentTestContext(undefined)
+    if (runs === undefined) return
+    runs.controller.abort(new Error('perfspec: the test ended (timed out?) before its run did'))
+    await settle(runs.pending)
+    if (resultsDir !== undefined && runs.testPath !== undefined) {
+      const { testPath, fullName, occurrence } = runs
+      appendRecords(
+        resultsDir,
+        runs.results.map((result) => ({ testPath, fullName, occurrence, pid: process.pid, result })),
+      )
+    }
+    if (config?.failOnThresholds === false) return
+    const breached = runs.results.filter((result) => !result.success && !areThresholdsChecked(result))
+    if (breached.length > 0) throw new Error(describeBreaches(breached))
+  }, SETTLE_MS + 5000)
+}
+
+const holder = globalThis as { [INSTALLED]?: true }
+if (holder[INSTALLED] !== true) {
+  holder[INSTALLED] = true
+  install()
+}
