@@ -1,0 +1,48 @@
+// @types/jest style: the global `expect`, typed by `jest.Matchers` (tsconfig `"types": ["node", "jest"]`);
+// perfspec's matchers join through the type import of `perfspec/jest`. A CommonJS test file, as Jest runs
+// them by default.
+import type { BenchmarkResult, LoadTestResult, PerfBaselineOptions, StressTestResult } from 'perfspec'
+import type {} from 'perfspec/jest'
+
+declare const result: LoadTestResult
+
+describe('perfspec matchers on the global expect', () => {
+  test('latency, rates and thresholds', () => {
+    expect(result).toHaveP50Below(100)
+    expect(result).toHaveP95Below(100)
+    expect(result).toHavePercentileBelow(99.9, 100)
+    expect(result).toHaveErrorRateBelow(1)
+    expect(result).toHaveThroughputAbove(100)
+    expect(result).not.toHaveP99Below(1)
+    expect(result).toPassThresholds({ maxP95Ms: 200, http_req_failed: ['rate<0.01'] })
+    const synchronous = (): void => expect(result).toHaveAvgResponseTimeBelow(100)
+    synchronous()
+  })
+
+  test('toMatchPerfBaseline is async', async () => {
+    const matched: Promise<void> = expect(result).toMatchPerfBaseline({ tolerance: 0.3 })
+    await matched
+    const options: Parameters<jest.Matchers<void>['toMatchPerfBaseline']>[0] = {} as PerfBaselineOptions
+    void options
+  })
+
+  test('stress and benchmark matchers', () => {
+    expect({} as StressTestResult).toHaveBreakPointAbove(50)
+    expect({} as BenchmarkResult).toBeFasterThan({} as BenchmarkResult, { confidence: 0.99 })
+  })
+
+  test('mistakes are type errors', async () => {
+    // @ts-expect-error a string is not milliseconds
+    expect(result).toHaveP95Below('200')
+    // @ts-expect-error the limit is required
+    expect(result).toHaveP99Below()
+    // @ts-expect-error tolerance is a fraction, not a string
+    await expect(result).toMatchPerfBaseline({ tolerance: '20%' })
+    // @ts-expect-error no such matcher
+    expect(result).toHaveP96Below(1)
+  })
+
+  test("Jest's own matchers are untouched", () => {
+    expect(result.metrics.totalRequests).toBeGreaterThan(0)
+  })
+})
