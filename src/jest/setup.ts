@@ -68,7 +68,8 @@ function install(): void {
   // Jest types `isNot` as optional; it always sets it. The matchers' structural `this` is the same otherwise.
   expect.extend(perfMatchers as unknown as Parameters<typeof expect.extend>[0])
   const resultsDir = process.env[RESULTS_DIR_ENV]
-  // Undefined without the perfspec reporter: built-in defaults apply and results go nowhere.
+  // Undefined without the perfspec reporter (or with a stale variable whose folder is gone): built-in
+  // defaults apply and results go nowhere.
   const config = resultsDir === undefined ? undefined : readWorkerConfig(resultsDir)
   const seen = new Map<string, number>()
   let current: TestRuns | undefined
@@ -99,7 +100,7 @@ function install(): void {
     if (runs === undefined) return
     runs.controller.abort(new Error('perfspec: the test ended (timed out?) before its run did'))
     await settle(runs.pending)
-    if (resultsDir !== undefined && runs.testPath !== undefined) {
+    if (resultsDir !== undefined && config !== undefined && runs.testPath !== undefined) {
       const { testPath, fullName, occurrence } = runs
       appendRecords(
         resultsDir,

@@ -85,6 +85,23 @@ describe('two spec files on two Jest workers', () => {
   })
 })
 
+describe('the setup file without the perfspec reporter', () => {
+  let dir: string
+  beforeAll(async () => {
+    dir = await prepareJestFixture('no-reporter')
+  })
+  afterAll(() => removeJestFixture(dir))
+
+  // A results folder variable left over from elsewhere, whose folder is gone, changes nothing.
+  test('the matchers work, and no table or report appears', async () => {
+    const run = await runJest(dir, [], { PERFSPEC_JEST_RESULTS_DIR: path.join(dir, 'gone') })
+    expect(run.exitCode, run.output).toBe(0)
+    expect(run.output).toMatch(/Tests:\s+1 passed, 1 total/)
+    expect(run.output).not.toContain(' PERF ')
+    await expect(readFile(path.join(dir, 'perfspec-report.json'))).rejects.toThrow(/ENOENT/)
+  })
+})
+
 describe('failing perf specs', () => {
   let dir: string
   let run: FixtureRun
