@@ -44,6 +44,7 @@ const KNOWN_KEYS = new Set<string>([
   'script',
   'locustfile',
   'workers',
+  'pipelining',
   'binary',
   'masterBindHost',
   'masterPort',
@@ -76,6 +77,8 @@ export interface ResolvedLoadOptions {
   script: string | undefined
   locustfile: string | undefined
   workers: number | undefined
+  /** Requests each native user keeps in flight on its connection; 1 = no pipelining. */
+  pipelining: number
   binary: string | undefined
   masterBindHost: string | undefined
   masterPort: number | undefined
@@ -250,6 +253,19 @@ function resolveStages(value: unknown): { durationMs: number; target: number }[]
   })
 }
 
+function resolvePipelining(options: LoadTestOptions): number {
+  if (options.pipelining === undefined) return 1
+  const depth = requireInteger('pipelining', options.pipelining, 1, 256)
+  const external = options.script !== undefined || options.locustfile !== undefined
+  if (
+    depth > 1 &&
+    (external || (options.tool !== undefined && options.tool !== 'auto' && options.tool !== 'native'))
+  ) {
+    throw new InvalidOptionError('pipelining', 'Only the native engine pipelines requests (`pipelining`)')
+  }
+  return depth
+}
+
 function defaultName(url: URL): string {
   return `${url.pathname}${url.search}` || '/'
 }
@@ -330,6 +346,7 @@ export function resolveLoadOptions(
     locustfile:
       options.locustfile === undefined ? undefined : requireString('locustfile', options.locustfile),
     workers: options.workers === undefined ? undefined : requireInteger('workers', options.workers, 1, 256),
+    pipelining: resolvePipelining(options),
     binary: options.binary === undefined ? undefined : requireString('binary', options.binary),
     masterBindHost:
       options.masterBindHost === undefined

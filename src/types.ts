@@ -115,6 +115,11 @@ export interface LoadTestOptions {
   locustfile?: string
   /** Locust distributed mode / native worker threads. */
   workers?: number
+  /**
+   * Native engine, closed model: requests each user keeps in flight on its connection (HTTP/1.1 pipelining).
+   * Raises the load a connection can carry; the server must answer in order. @default 1
+   */
+  pipelining?: number
   /** Path of the external tool's binary. */
   binary?: string
   /** Locust distributed mode: where the master listens. */

@@ -10,38 +10,51 @@ export class RequestTimeoutError extends Error {
   }
 }
 
+/** The server sent something that is not HTTP/1.x, or broke its own framing. */
+export class InvalidResponseError extends Error {
+  readonly code = 'PERF_INVALID_RESPONSE'
+
+  constructor(message: string) {
+    super(`invalid response: ${message}`)
+    this.name = 'InvalidResponseError'
+  }
+}
+
+/** The server closed the connection before a response was complete. */
+export class SocketClosedError extends Error {
+  readonly code = 'PERF_SOCKET_CLOSED'
+
+  constructor(midResponse: boolean) {
+    super(`the server closed the connection ${midResponse ? 'mid-response' : 'before responding'}`)
+    this.name = 'SocketClosedError'
+  }
+}
+
 const BY_CODE: Record<string, ErrorType> = {
   PERF_REQUEST_TIMEOUT: 'timeout',
-  UND_ERR_CONNECT_TIMEOUT: 'timeout',
-  UND_ERR_HEADERS_TIMEOUT: 'timeout',
-  UND_ERR_BODY_TIMEOUT: 'timeout',
   ETIMEDOUT: 'timeout',
   ECONNREFUSED: 'connection_refused',
   ECONNRESET: 'connection_reset',
   EPIPE: 'connection_reset',
   ECONNABORTED: 'connection_reset',
-  UND_ERR_SOCKET: 'connection_reset',
+  PERF_SOCKET_CLOSED: 'connection_reset',
   ENOTFOUND: 'dns',
   EAI_AGAIN: 'dns',
   EAI_NONAME: 'dns',
   EAI_FAIL: 'dns',
-  UND_ERR_RES_CONTENT_LENGTH_MISMATCH: 'invalid_response',
-  UND_ERR_HEADERS_OVERFLOW: 'invalid_response',
-  UND_ERR_RES_EXCEEDED_MAX_SIZE: 'invalid_response',
+  PERF_INVALID_RESPONSE: 'invalid_response',
 }
 
-/** Maps a transport error (undici or node:net) to an ErrorType. */
+/** Maps a transport error (the engine's own, node:net, node:tls, DNS) to an ErrorType. */
 export function classifyError(error: unknown): ErrorType {
   let current: unknown = error
-  // Walk the cause chain: undici wraps socket errors, Node wraps DNS failures.
+  // Walk the cause chain: Node wraps some socket and DNS failures.
   for (let depth = 0; depth < 4 && current instanceof Error; depth++) {
     const code = (current as { code?: unknown }).code
     if (typeof code === 'string') {
       const type = BY_CODE[code]
       if (type !== undefined) return type
-      if (code.startsWith('HPE_')) return 'invalid_response'
     }
-    if (current.name === 'HTTPParserError') return 'invalid_response'
     current = current.cause
   }
   return 'other'

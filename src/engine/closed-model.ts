@@ -1,15 +1,17 @@
 import type { ResolvedLoadOptions } from '../options.ts'
-import type { RunState, UserScheduler } from './run-state.ts'
+import { countOfShare, type RunShare, type RunState, type UserScheduler, WHOLE_RUN } from './run-state.ts'
 import { VirtualUser } from './virtual-user.ts'
 
 /**
- * The closed model: `users` virtual users, each sending its next request as soon as the previous one ended,
- * started linearly over `rampUp`, until `duration` ends or `requests` have been sent.
+ * The closed model: `users` virtual users, each sending its next request as soon as the previous one ended
+ * (keeping `pipelining` in flight), started linearly over `rampUp`, until `duration` ends or `requests` have
+ * been sent. With a share of the run, `requests` is already this share's.
  */
 export class ClosedModelExecutor implements UserScheduler {
   readonly users: VirtualUser[] = []
   private readonly state: RunState
   private readonly options: ResolvedLoadOptions
+  private readonly share: RunShare
   private readonly startTimers: NodeJS.Timeout[] = []
   private stopping = false
   private issued = 0
@@ -18,10 +20,11 @@ export class ClosedModelExecutor implements UserScheduler {
   private resolveDone: () => void = () => {}
   readonly done: Promise<void>
 
-  constructor(state: RunState, options: ResolvedLoadOptions) {
+  constructor(state: RunState, options: ResolvedLoadOptions, share: RunShare = WHOLE_RUN) {
     this.state = state
     this.options = options
-    this.pendingStarts = options.users
+    this.share = share
+    this.pendingStarts = countOfShare(options.users, share)
     this.done = new Promise((resolve) => {
       this.resolveDone = resolve
     })
@@ -29,7 +32,7 @@ export class ClosedModelExecutor implements UserScheduler {
 
   start(): void {
     const { users, rampUpMs } = this.options
-    for (let index = 0; index < users; index++) {
+    for (let index = this.share.index; index < users; index += this.share.count) {
       const delayMs = users === 1 ? 0 : (rampUpMs * index) / users
       if (delayMs === 0) this.startUser()
       else this.startTimers.push(setTimeout(() => this.startUser(), delayMs))
@@ -51,7 +54,7 @@ export class ClosedModelExecutor implements UserScheduler {
       return
     }
     this.issued++
-    user.send(this.state.now())
+    user.send()
   }
 
   private startUser(): void {
@@ -61,13 +64,13 @@ export class ClosedModelExecutor implements UserScheduler {
     this.users.push(user)
     this.active++
     this.state.collector.setActiveUsers(this.active)
-    this.onUserIdle(user)
+    for (let slot = 0; slot < this.state.pipelining; slot++) this.onUserIdle(user)
   }
 
   private readonly onRetired = (user: VirtualUser): void => {
     this.active--
     this.state.collector.setActiveUsers(this.active)
-    void user.client.close().catch(() => {})
+    user.close()
     this.checkDone()
   }
 

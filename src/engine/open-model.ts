@@ -1,6 +1,6 @@
 import type { ResolvedLoadOptions } from '../options.ts'
 import { ArrivalSchedule } from './arrival-schedule.ts'
-import type { RunState, UserScheduler } from './run-state.ts'
+import { type RunShare, type RunState, type UserScheduler, WHOLE_RUN } from './run-state.ts'
 import { VirtualUser } from './virtual-user.ts'
 
 /** A user of the open model: also records the service time (from sent, not from scheduled). */
@@ -12,9 +12,9 @@ class OpenModelUser extends VirtualUser {
     this.run = state
   }
 
-  override onComplete(): void {
-    this.run.collector.recordServiceTime(this.run.now() - this.sentAt)
-    super.onComplete()
+  override onResponseEnd(keepAlive: boolean): void {
+    this.run.collector.recordServiceTime(this.receivedAt - this.oldestSentAt)
+    super.onResponseEnd(keepAlive)
   }
 }
 
@@ -38,7 +38,7 @@ export class OpenModelExecutor implements UserScheduler {
   readonly users: VirtualUser[] = []
   /** Requests that were due while all `maxUsers` users were busy. */
   dropped = 0
-  /** Requests that were due (sent + dropped). */
+  /** Requests that were due (sent + dropped), of this share. */
   scheduled = 0
   readonly done: Promise<void>
   private readonly idle: VirtualUser[] = []
@@ -48,6 +48,7 @@ export class OpenModelExecutor implements UserScheduler {
   /** No request is due at or after this (ms since the start): the run's duration. */
   private readonly endMs: number
   private readonly schedule: ArrivalSchedule
+  private readonly share: RunShare
   private timer: NodeJS.Timeout | undefined
   private startedAt = 0
   private busy = 0
@@ -55,8 +56,9 @@ export class OpenModelExecutor implements UserScheduler {
   private stopping = false
   private resolveDone: () => void = () => {}
 
-  constructor(state: RunState, options: ResolvedLoadOptions) {
+  constructor(state: RunState, options: ResolvedLoadOptions, share: RunShare = WHOLE_RUN) {
     this.state = state
+    this.share = share
     this.maxUsers = options.maxUsers
     this.requestLimit = options.requests ?? Number.POSITIVE_INFINITY
     this.endMs = options.durationMs ?? Number.POSITIVE_INFINITY
@@ -101,7 +103,7 @@ export class OpenModelExecutor implements UserScheduler {
     if (this.stopping) return
     const elapsed = this.state.now() - this.startedAt
     const dueIn = this.sendDue(elapsed)
-    if (this.scheduled >= this.requestLimit) {
+    if (this.arrival(this.scheduled) >= this.requestLimit) {
       this.stop()
       return
     }
@@ -113,8 +115,8 @@ export class OpenModelExecutor implements UserScheduler {
   /** Sends every request due by `elapsed` (ms since the start); returns how long until the next one. */
   private sendDue(elapsed: number): number {
     let dueIn = Number.POSITIVE_INFINITY
-    while (this.scheduled < this.requestLimit) {
-      const dueAt = this.schedule.timeOf(this.scheduled)
+    while (this.arrival(this.scheduled) < this.requestLimit) {
+      const dueAt = this.schedule.timeOf(this.arrival(this.scheduled))
       if (dueAt >= this.endMs) break
       if (dueAt > elapsed) {
         dueIn = dueAt - elapsed
@@ -133,6 +135,11 @@ export class OpenModelExecutor implements UserScheduler {
     return dueIn
   }
 
+  /** The run-wide number of this share's arrival `k`. */
+  private arrival(k: number): number {
+    return k * this.share.count + this.share.index
+  }
+
   private addUser(): VirtualUser | undefined {
     if (this.users.length >= this.maxUsers) return undefined
     const user = new OpenModelUser(this.state, this, this.onRetired)
@@ -142,7 +149,7 @@ export class OpenModelExecutor implements UserScheduler {
 
   private readonly onRetired = (user: VirtualUser): void => {
     this.retired++
-    void user.client.close().catch(() => {})
+    user.close()
     this.checkDone()
   }
 

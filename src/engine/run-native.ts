@@ -1,95 +1,90 @@
 import type { AdapterRun } from '../adapters/adapter.ts'
+import { InvalidOptionError } from '../errors.ts'
 import { MetricsCollector } from '../metrics/collector.ts'
 import { coordinatedOmissionWarning } from '../metrics/coordinated-omission.ts'
 import { RunMonitors } from '../monitor/run-monitors.ts'
 import type { ResolvedLoadOptions } from '../options.ts'
 import { startProgress } from '../progress.ts'
-import { RequestTimeoutError } from './classify-error.ts'
-import { ClosedModelExecutor } from './closed-model.ts'
+import type { TimelinePoint } from '../types.ts'
+import { EngineRun } from './engine-run.ts'
 import { isOpenModel, OpenModelExecutor } from './open-model.ts'
-import type { RunState } from './run-state.ts'
 
-function buildState(options: ResolvedLoadOptions, collector: MetricsCollector): RunState {
-  const { url } = options
-  return {
-    collector,
-    origin: url.origin,
-    request: {
-      path: `${url.pathname}${url.search}`,
-      method: options.method,
-      headers: options.headers,
-      body: options.body ?? null,
-    },
-    timeoutMs: options.timeoutMs,
-    expectStatus: options.expectStatus,
-    check: options.check,
-    now: performance.now.bind(performance),
-    aborted: false,
+/** A finished run of the native engine. */
+interface FinishedRun {
+  collector: MetricsCollector
+  timeline: TimelinePoint[]
+  aborted: boolean
+  /** Open model: requests dropped at the `maxUsers` cap, and requests due. */
+  open: { dropped: number; scheduled: number } | undefined
+}
+
+/** Options the native engine can't honour as given: thrown before any request is sent. */
+function checkNativeOptions(options: ResolvedLoadOptions): void {
+  const openModel = isOpenModel(options)
+  if (options.pipelining > 1 && openModel) {
+    throw new InvalidOptionError(
+      'pipelining',
+      'Expected no `pipelining` with an arrival rate (`rate`, `stages`): the open model sends each request ' +
+        'when it is due, on an idle connection',
+    )
   }
 }
 
-/** Runs the native undici engine for one load test. */
+/** Runs the native engine for one load test. */
 export async function runNativeEngine(options: ResolvedLoadOptions): Promise<AdapterRun> {
-  const openModel = isOpenModel(options)
-  const collector = new MetricsCollector({ serviceTimes: openModel })
-  const state = buildState(options, collector)
-  const executor = openModel ? new OpenModelExecutor(state, options) : new ClosedModelExecutor(state, options)
+  checkNativeOptions(options)
   const monitors = new RunMonitors(options.monitorPid)
-  const { signal } = options
-  if (signal?.aborted) {
+  if (options.signal?.aborted) {
+    const collector = new MetricsCollector()
     collector.start()
     collector.stop()
     return { metrics: collector.getMetrics(), timeline: collector.getTimeline(), aborted: true, warnings: [] }
   }
+  return toAdapterRun(await runInThisThread(options, monitors), monitors, options)
+}
 
-  const abort = (): void => {
-    state.aborted = true
-    executor.stop()
-    const reason = new Error('load test aborted')
-    for (const user of executor.users) {
-      user.abort(reason)
-      void user.client.destroy(reason).catch(() => {})
-    }
-  }
+async function runInThisThread(options: ResolvedLoadOptions, monitors: RunMonitors): Promise<FinishedRun> {
+  const engine = new EngineRun(options)
+  const { signal } = options
+  const abort = (): void => engine.abort()
   signal?.addEventListener('abort', abort, { once: true })
-
-  // One sweep for all users instead of a timer per request.
-  const sweepEveryMs = Math.min(250, Math.max(10, options.timeoutMs / 10))
-  const sweep = setInterval(() => {
-    const now = state.now()
-    for (const user of executor.users) {
-      if (user.inFlight && now - user.sentAt > options.timeoutMs)
-        user.abort(new RequestTimeoutError(options.timeoutMs))
-    }
-  }, sweepEveryMs)
-  const durationTimer =
-    options.durationMs === undefined ? undefined : setTimeout(() => executor.stop(), options.durationMs)
-
-  collector.start()
   monitors.start()
-  const stopProgress = startProgress(options, () => collector.getMetrics())
+  const stopProgress = startProgress(options, () => engine.collector.getMetrics())
   try {
-    executor.start()
-    await executor.done
+    await engine.run()
   } finally {
-    collector.stop()
     stopProgress()
-    clearInterval(sweep)
-    if (durationTimer !== undefined) clearTimeout(durationTimer)
     signal?.removeEventListener('abort', abort)
-    await Promise.all(executor.users.map((user) => user.client.close().catch(() => {})))
   }
+  const { executor, collector } = engine
+  return {
+    collector,
+    timeline: collector.getTimeline(),
+    aborted: engine.aborted,
+    open:
+      executor instanceof OpenModelExecutor
+        ? { dropped: executor.dropped, scheduled: executor.scheduled }
+        : undefined,
+  }
+}
+
+function toAdapterRun(
+  finished: FinishedRun,
+  monitors: RunMonitors,
+  options: ResolvedLoadOptions,
+): AdapterRun {
+  const { collector, open } = finished
   const run: AdapterRun = {
     metrics: collector.getMetrics(),
-    timeline: collector.getTimeline(),
-    aborted: state.aborted,
+    timeline: finished.timeline,
+    aborted: finished.aborted,
     warnings: [],
   }
   monitors.stop(run)
-  if (executor instanceof OpenModelExecutor) {
-    run.droppedIterations = executor.dropped
+  if (open !== undefined) {
+    run.droppedIterations = open.dropped
     run.serviceTimes = collector.getServiceTimes()!
-    if (executor.dropped > 0) run.warnings.push(droppedWarning(executor.dropped, executor.scheduled, options))
+    if (open.dropped > 0) run.warnings.push(droppedWarning(open.dropped, open.scheduled, options))
   } else {
     const warning = coordinatedOmissionWarning(collector.getHistogram())
     if (warning !== undefined) run.warnings.push(warning)

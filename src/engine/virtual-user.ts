@@ -1,6 +1,16 @@
-import { Client } from 'undici'
-import { classifyError, classifyStatus, describeError } from './classify-error.ts'
+import net from 'node:net'
+import tls from 'node:tls'
+import { classifyError, classifyStatus, describeError, SocketClosedError } from './classify-error.ts'
+import { type ResponseHandler, ResponseParser } from './response-parser.ts'
 import type { RunState, UserScheduler } from './run-state.ts'
+
+/** One read buffer for every connection of the thread: each read is parsed before the next one lands. */
+const READ_BUFFER = Buffer.allocUnsafe(64 * 1024)
+/**
+ * A connection idle longer than this is replaced before it is used again: servers close idle connections
+ * (Node's after 5 s), and a request sent into that race would fail. undici's default keep-alive timeout.
+ */
+const MAX_IDLE_MS = 4000
 
 const STATUS_MESSAGES: string[] = []
 function statusMessage(status: number): string {
@@ -8,12 +18,12 @@ function statusMessage(status: number): string {
   return STATUS_MESSAGES[status]
 }
 
-function headersToObject(raw: Buffer[] | string[] | null): Record<string, string | string[] | undefined> {
+function headersToObject(raw: string[] | null): Record<string, string | string[] | undefined> {
   const headers: Record<string, string | string[] | undefined> = {}
   if (raw === null) return headers
   for (let i = 0; i + 1 < raw.length; i += 2) {
-    const name = raw[i]!.toString().toLowerCase()
-    const value = raw[i + 1]!.toString()
+    const name = raw[i]!.toLowerCase()
+    const value = raw[i + 1]!
     const existing = headers[name]
     headers[name] =
       existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value]
@@ -22,120 +32,264 @@ function headersToObject(raw: Buffer[] | string[] | null): Record<string, string
 }
 
 /**
- * One virtual user: its own keep-alive connection, one request at a time. The user *is* the undici dispatch
- * handler, so a request costs no closures or handler objects of ours.
+ * One virtual user: its own keep-alive connection, up to `pipelining` requests in flight on it (one by
+ * default). The request is the run's prebuilt buffer; responses are parsed straight out of a shared read
+ * buffer, so a request costs one write, one read and no objects of ours. Requests that complete in one read
+ * and are sent again go out together in one write when that read has been parsed.
  */
-export class VirtualUser {
-  readonly client: Client
-  inFlight = false
+export class VirtualUser implements ResponseHandler {
+  /** Requests written and not yet answered. */
+  inFlight = 0
   retired = false
-  /** When the request was due: equals `sentAt` in the closed model, earlier when an open model ran late. */
-  scheduledAt = 0
-  sentAt = 0
-  private abortRequest: ((reason?: Error) => void) | null = null
-  private status = 0
-  private rawHeaders: Buffer[] | string[] | null = null
-  private bodyChunks: Buffer[] | null = null
+  private socket: net.Socket | null = null
+  private readonly parser: ResponseParser
   private readonly state: RunState
   private readonly scheduler: UserScheduler
-  private readonly continueAfterError: () => void
   private readonly onRetired: (user: VirtualUser) => void
+  private readonly capacity: number
+  // A ring of the requests' due and send times: `inFlight` written ones from `head`, then `unwritten` ones.
+  private readonly dueAt: Float64Array
+  private readonly sentAt: Float64Array
+  private head = 0
+  private unwritten = 0
+  /** True while a read is parsed: sends wait for its end, to go out in one write. */
+  private reading = false
+  /** When the bytes being parsed arrived: the end time of every response they complete. */
+  protected receivedAt = 0
+  private lastActiveAt = 0
+  private status = 0
+  private rawHeaders: string[] | null = null
+  private bodyChunks: Buffer[] | null = null
+  private failedSlots = 0
+  private continuing = false
 
   constructor(state: RunState, scheduler: UserScheduler, onRetired: (user: VirtualUser) => void) {
     this.state = state
     this.scheduler = scheduler
     this.onRetired = onRetired
-    this.client = new Client(state.origin, {
-      pipelining: 1,
-      keepAliveTimeout: 60_000,
-      headersTimeout: state.timeoutMs,
-      bodyTimeout: state.timeoutMs,
-      connect: { timeout: state.timeoutMs },
+    this.capacity = state.pipelining
+    this.dueAt = new Float64Array(state.pipelining)
+    this.sentAt = new Float64Array(state.pipelining)
+    this.parser = new ResponseParser(this, {
+      keepHeaders: state.check !== undefined,
+      noBody: state.headRequests,
     })
-    // Errors (refused, reset) can come back synchronously; deferring the retry keeps the stack flat.
-    this.continueAfterError = () => this.scheduler.onUserIdle(this)
   }
 
-  send(scheduledAt: number): void {
-    this.inFlight = true
-    this.scheduledAt = scheduledAt
-    this.sentAt = this.state.now()
-    this.status = 0
-    if (this.state.check !== undefined) this.bodyChunks = []
-    this.client.dispatch(this.state.request, this)
+  /** When the oldest request in flight was written. */
+  get oldestSentAt(): number {
+    return this.sentAt[this.head]!
   }
 
-  /** Cuts the in-flight request (timeout or abort). */
+  /**
+   * Sends a request, due at `dueAt` (open model: latency counts from then) or now. Inside a read it goes
+   * out when the read has been parsed.
+   */
+  send(dueAt?: number): void {
+    let slot = this.head + this.inFlight + this.unwritten
+    if (slot >= this.capacity) slot -= this.capacity
+    this.dueAt[slot] = dueAt ?? Number.NaN
+    this.unwritten++
+    if (!this.reading) this.flush()
+  }
+
+  /** Cuts the requests in flight (timeout or abort). */
   abort(reason: Error): void {
-    if (this.inFlight && this.abortRequest !== null) this.abortRequest(reason)
+    if (this.inFlight > 0) this.fail(reason)
   }
 
+  /** Leaves the run once nothing is in flight; the scheduler asks again as each request ends. */
   retire(): void {
-    if (this.retired) return
+    if (this.retired || this.inFlight > 0 || this.unwritten > 0) return
     this.retired = true
     this.onRetired(this)
   }
 
-  // --- undici handler -------------------------------------------------------------------------------------
-  onConnect(abort: (reason?: Error) => void): void {
-    this.abortRequest = abort
+  /** Closes the connection; the user sends nothing more. */
+  close(): void {
+    this.unwritten = 0
+    this.dropSocket()
   }
 
-  onHeaders(status: number, rawHeaders: Buffer[] | string[]): boolean {
-    this.status = status
-    if (this.state.check !== undefined) this.rawHeaders = rawHeaders
-    return true
-  }
-
-  onData(chunk: Buffer): boolean {
-    this.state.collector.recordBytes(chunk.length)
-    if (this.bodyChunks !== null) this.bodyChunks.push(chunk)
-    return true
-  }
-
-  onComplete(): void {
-    const latencyMs = this.state.now() - this.scheduledAt
-    const state = this.state
-    const status = this.status
-    state.collector.recordStatus(status)
-    const expected =
-      state.expectStatus === null ? status >= 200 && status < 400 : state.expectStatus.has(status)
-    if (!expected) {
-      state.collector.recordError(classifyStatus(status), statusMessage(status), latencyMs)
-    } else if (state.check !== undefined && !this.runCheck(status)) {
-      state.collector.recordError('check_failed', `check failed (HTTP ${status})`, latencyMs)
-    } else {
-      state.collector.recordResponseTime(latencyMs)
+  // --- ResponseHandler: called by the parser ----------------------------------------------------------
+  onResponseHead(status: number, rawHeaders: string[] | null): void {
+    if (this.inFlight === 0) {
+      this.dropSocket() // a response to nothing: the connection can't be trusted
+      return
     }
-    this.finish()
+    this.status = status
+    if (this.state.check !== undefined) {
+      this.rawHeaders = rawHeaders
+      this.bodyChunks = []
+    }
+  }
+
+  onResponseBody(chunk: Buffer, start: number, end: number): void {
+    this.state.collector.recordBytes(end - start)
+    if (this.bodyChunks !== null) this.bodyChunks.push(Buffer.from(chunk.subarray(start, end)))
+  }
+
+  onResponseEnd(keepAlive: boolean): void {
+    const slot = this.head
+    if (++this.head === this.capacity) this.head = 0
+    this.inFlight--
+    this.record(this.receivedAt - this.dueAt[slot]!)
+    if (!keepAlive) {
+      // The server answers nothing after a `connection: close`: requests pipelined behind it go out again.
+      this.unwritten += this.inFlight
+      this.inFlight = 0
+      this.dropSocket()
+      if (this.unwritten > 0 && !this.reading) this.flush()
+    }
     this.scheduler.onUserIdle(this)
   }
+  // -------------------------------------------------------------------------------------------------------
 
-  onError(error: Error): void {
-    if (!this.state.aborted) {
-      const hadResponse = this.status !== 0
-      const latencyMs = this.state.now() - this.scheduledAt
-      if (hadResponse) this.state.collector.recordStatus(this.status)
-      this.state.collector.recordError(
-        classifyError(error),
-        describeError(error),
-        hadResponse ? latencyMs : undefined,
-      )
+  private record(latencyMs: number): void {
+    const { collector, expectStatus, check } = this.state
+    const status = this.status
+    collector.recordStatus(status)
+    const expected = expectStatus === null ? status >= 200 && status < 400 : expectStatus.has(status)
+    if (!expected) {
+      collector.recordError(classifyStatus(status), statusMessage(status), latencyMs)
+    } else if (check !== undefined && !this.runCheck(status)) {
+      collector.recordError('check_failed', `check failed (HTTP ${status})`, latencyMs)
+    } else {
+      collector.recordResponseTime(latencyMs)
     }
-    this.finish()
-    setImmediate(this.continueAfterError)
-  }
-
-  onUpgrade(): void {}
-
-  onBodySent(): void {}
-  // ---------------------------------------------------------------------------------------------------------
-
-  private finish(): void {
-    this.inFlight = false
-    this.abortRequest = null
+    this.status = 0
     this.rawHeaders = null
     this.bodyChunks = null
+  }
+
+  /** Writes the unwritten requests, in one write when they fit a prebuilt batch. */
+  private flush(): void {
+    const now = this.state.now()
+    if (this.inFlight === 0 && now - this.lastActiveAt > MAX_IDLE_MS) this.dropSocket()
+    const socket = this.socket ?? this.connect()
+    let slot = this.head + this.inFlight
+    if (slot >= this.capacity) slot -= this.capacity
+    for (let i = 0; i < this.unwritten; i++) {
+      this.sentAt[slot] = now
+      if (Number.isNaN(this.dueAt[slot])) this.dueAt[slot] = now
+      if (++slot === this.capacity) slot = 0
+    }
+    const batch = this.state.requestBatches[this.unwritten]
+    if (batch !== undefined) socket.write(batch)
+    else for (let i = 0; i < this.unwritten; i++) socket.write(this.state.requestBatches[1]!)
+    this.inFlight += this.unwritten
+    this.unwritten = 0
+    this.lastActiveAt = now
+  }
+
+  private connect(): net.Socket {
+    const { host, port, tls: secure, servername } = this.state.target
+    let socket: net.Socket
+    if (secure) {
+      const options: tls.ConnectionOptions = { host, port, ALPNProtocols: ['http/1.1'] }
+      if (servername !== undefined) options.servername = servername
+      socket = tls.connect(options)
+      socket.setNoDelay(true)
+      socket.on('data', (chunk: Buffer) => this.receive(chunk, chunk.length))
+    } else {
+      socket = net.connect({
+        host,
+        port,
+        noDelay: true,
+        onread: { buffer: READ_BUFFER, callback: this.onRead },
+      })
+    }
+    // Events of a connection this user already dropped don't concern it any more.
+    socket.on('error', (error) => {
+      if (socket === this.socket) this.fail(error)
+    })
+    socket.on('close', () => {
+      if (socket === this.socket) this.onConnectionClosed()
+    })
+    this.socket = socket
+    return socket
+  }
+
+  private readonly onRead = (length: number, buffer: Uint8Array): boolean => {
+    this.receive(buffer as Buffer, length)
+    return true
+  }
+
+  private receive(chunk: Buffer, length: number): void {
+    if (this.inFlight === 0) {
+      this.dropSocket() // bytes nobody asked for
+      return
+    }
+    const now = this.state.now()
+    this.receivedAt = now
+    this.lastActiveAt = now
+    this.reading = true
+    try {
+      this.parser.execute(chunk, 0, length)
+    } catch (error) {
+      this.fail(error as Error)
+    }
+    this.reading = false
+    if (this.unwritten > 0 && !this.continuing) this.flush()
+  }
+
+  private onConnectionClosed(): void {
+    this.socket = null
+    if (this.inFlight === 0) {
+      this.parser.reset()
+      return
+    }
+    this.receivedAt = this.state.now()
+    // Completes a body that runs to the end of the connection; its user may connect again at once.
+    const cut = this.parser.finish()
+    if (this.socket === null && this.inFlight > 0) this.fail(new SocketClosedError(cut))
+  }
+
+  /** Ends every request in flight with `error` (recorded unless the run was aborted) and drops the connection. */
+  private fail(error: Error): void {
+    const failed = this.inFlight
+    if (failed > 0 && !this.state.aborted) {
+      const { collector } = this.state
+      const type = classifyError(error)
+      const message = describeError(error)
+      const hadResponse = this.status !== 0
+      if (hadResponse) collector.recordStatus(this.status)
+      collector.recordError(
+        type,
+        message,
+        hadResponse ? this.state.now() - this.dueAt[this.head]! : undefined,
+      )
+      for (let i = 1; i < failed; i++) collector.recordError(type, message)
+    }
+    this.head = (this.head + failed) % this.capacity
+    this.inFlight = 0
+    this.status = 0
+    this.rawHeaders = null
+    this.bodyChunks = null
+    this.dropSocket()
+    this.failedSlots += failed
+    // Errors (refused, reset) can come back synchronously; deferring the retry keeps the stack flat.
+    if (!this.continuing && (failed > 0 || this.unwritten > 0)) {
+      this.continuing = true
+      setImmediate(this.continueAfterError)
+    }
+  }
+
+  private readonly continueAfterError = (): void => {
+    this.continuing = false
+    if (this.retired) return
+    if (this.unwritten > 0) this.flush()
+    let freed = this.failedSlots
+    this.failedSlots = 0
+    for (; freed > 0; freed--) this.scheduler.onUserIdle(this)
+  }
+
+  private dropSocket(): void {
+    const socket = this.socket
+    if (socket === null) return
+    this.socket = null
+    this.parser.reset()
+    socket.destroy()
   }
 
   private runCheck(status: number): boolean {

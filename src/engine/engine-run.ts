@@ -1,0 +1,85 @@
+import { MetricsCollector } from '../metrics/collector.ts'
+import type { ResolvedLoadOptions } from '../options.ts'
+import { RequestTimeoutError } from './classify-error.ts'
+import { ClosedModelExecutor } from './closed-model.ts'
+import { isOpenModel, OpenModelExecutor } from './open-model.ts'
+import { encodeRequest, requestBatches, targetOf } from './request.ts'
+import { type RunShare, type RunState, WHOLE_RUN } from './run-state.ts'
+
+function buildState(options: ResolvedLoadOptions, collector: MetricsCollector): RunState {
+  return {
+    collector,
+    target: targetOf(options.url),
+    requestBatches: requestBatches(encodeRequest(options), options.pipelining),
+    pipelining: options.pipelining,
+    headRequests: options.method === 'HEAD',
+    timeoutMs: options.timeoutMs,
+    expectStatus: options.expectStatus,
+    check: options.check,
+    now: performance.now.bind(performance),
+    aborted: false,
+  }
+}
+
+/**
+ * The engine in one thread: the users of a run (or of a worker's share of it), their collector, one timeout
+ * sweep for all of them and the duration timer.
+ */
+export class EngineRun {
+  readonly collector: MetricsCollector
+  readonly executor: ClosedModelExecutor | OpenModelExecutor
+  private readonly state: RunState
+  private readonly options: ResolvedLoadOptions
+
+  constructor(options: ResolvedLoadOptions, share: RunShare = WHOLE_RUN) {
+    const openModel = isOpenModel(options)
+    this.options = options
+    this.collector = new MetricsCollector({ serviceTimes: openModel })
+    this.state = buildState(options, this.collector)
+    this.executor = openModel
+      ? new OpenModelExecutor(this.state, options, share)
+      : new ClosedModelExecutor(this.state, options, share)
+  }
+
+  get aborted(): boolean {
+    return this.state.aborted
+  }
+
+  /** Runs until the duration ends, the requests have been sent, or abort(); then closes every connection. */
+  async run(): Promise<void> {
+    const { timeoutMs, durationMs } = this.options
+    const { executor, state } = this
+    // One sweep for all users instead of a timer per request.
+    const sweep = setInterval(
+      () => {
+        const now = state.now()
+        for (const user of executor.users) {
+          if (user.inFlight > 0 && now - user.oldestSentAt > timeoutMs) {
+            user.abort(new RequestTimeoutError(timeoutMs))
+          }
+        }
+      },
+      Math.min(250, Math.max(10, timeoutMs / 10)),
+    )
+    const durationTimer = durationMs === undefined ? undefined : setTimeout(() => executor.stop(), durationMs)
+    this.collector.start()
+    try {
+      executor.start()
+      await executor.done
+    } finally {
+      this.collector.stop()
+      clearInterval(sweep)
+      if (durationTimer !== undefined) clearTimeout(durationTimer)
+      for (const user of executor.users) user.close()
+    }
+  }
+
+  /** Stops at once: requests in flight are cut and not recorded. Before run(), run() then sends nothing. */
+  abort(): void {
+    if (this.state.aborted) return
+    this.state.aborted = true
+    this.executor.stop()
+    const reason = new Error('load test aborted')
+    for (const user of this.executor.users) user.abort(reason)
+  }
+}

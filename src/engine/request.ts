@@ -1,0 +1,57 @@
+import type { ResolvedLoadOptions } from '../options.ts'
+
+/** Where a run's connections go. */
+export interface Target {
+  host: string
+  port: number
+  tls: boolean
+  /** TLS server name (SNI); undefined for an IP address. */
+  servername: string | undefined
+}
+
+/** Methods whose requests have a body by definition: they say `content-length: 0` when it is empty. */
+const PAYLOAD_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH'])
+/** Up to this size, pipelined copies of a request are prebuilt so that k requests go out in one write. */
+const MAX_BATCH_BYTES = 256 * 1024
+
+export function targetOf(url: URL): Target {
+  const tls = url.protocol === 'https:'
+  // WHATWG URLs keep an IPv6 literal in brackets; sockets want it bare.
+  const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname
+  const isIp = host.includes(':') || /^\d+\.\d+\.\d+\.\d+$/.test(host)
+  return {
+    host,
+    port: url.port === '' ? (tls ? 443 : 80) : Number(url.port),
+    tls,
+    servername: tls && !isIp ? host : undefined,
+  }
+}
+
+/**
+ * The bytes of the run's request, built once: every request of a run is the same, so the hot path writes
+ * this buffer as it is. Framing headers come from the body, never from `headers`.
+ */
+export function encodeRequest(
+  options: Pick<ResolvedLoadOptions, 'url' | 'method' | 'headers' | 'body'>,
+): Buffer {
+  const { url, method, headers, body } = options
+  let head = `${method} ${url.pathname}${url.search} HTTP/1.1\r\n`
+  if (headers['host'] === undefined) head += `host: ${url.host}\r\n`
+  for (const [name, value] of Object.entries(headers)) {
+    if (name !== 'content-length' && name !== 'transfer-encoding') head += `${name}: ${value}\r\n`
+  }
+  if (body !== undefined || PAYLOAD_METHODS.has(method)) head += `content-length: ${body?.length ?? 0}\r\n`
+  const encoded = Buffer.from(`${head}\r\n`, 'latin1')
+  return body === undefined ? encoded : Buffer.concat([encoded, body])
+}
+
+/**
+ * `batches[k]` is `k` copies of the request back to back (k = 1 … depth), so a user refilling k pipeline
+ * slots writes once. Larger requests get only `batches[1]`: copying them would cost more than the writes.
+ */
+export function requestBatches(request: Buffer, depth: number): Buffer[] {
+  if (depth === 1 || request.length * depth > MAX_BATCH_BYTES) return [Buffer.alloc(0), request]
+  const all = Buffer.allocUnsafe(request.length * depth)
+  for (let copy = 0; copy < depth; copy++) request.copy(all, copy * request.length)
+  return Array.from({ length: depth + 1 }, (_, count) => all.subarray(0, count * request.length))
+}

@@ -1,0 +1,341 @@
+import { InvalidResponseError } from './classify-error.ts'
+
+/** What a ResponseParser reports, in order for each response: its head, its body bytes, its end. */
+export interface ResponseHandler {
+  /** `rawHeaders` is `[name, value, …]` when the parser keeps headers, else null. */
+  onResponseHead(status: number, rawHeaders: string[] | null): void
+  /** Body bytes (de-chunked) in `chunk[start, end)`; the chunk is reused after the call returns. */
+  onResponseBody(chunk: Buffer, start: number, end: number): void
+  onResponseEnd(keepAlive: boolean): void
+}
+
+export interface ResponseParserOptions {
+  /** Collect header names and values as strings (for a `check`). @default false */
+  keepHeaders?: boolean
+  /** The requests are HEAD: responses have no body whatever their headers say. @default false */
+  noBody?: boolean
+}
+
+/** As undici's and Node's default `maxHeaderSize`. */
+export const MAX_HEAD_BYTES = 16 * 1024
+const MAX_CHUNK_SIZE = 2 ** 40
+
+const CR = 13
+const LF = 10
+const END_OF_HEAD = Buffer.from('\r\n\r\n')
+
+// Parser states (numbers rather than an enum: the tsconfig allows only erasable syntax).
+const HEAD = 0
+const BODY_LENGTH = 1
+const BODY_UNTIL_CLOSE = 2
+const CHUNK_SIZE = 3
+const CHUNK_EXTENSION = 4
+const CHUNK_SIZE_LF = 5
+const CHUNK_DATA = 6
+const CHUNK_DATA_CR = 7
+const CHUNK_DATA_LF = 8
+const TRAILER_START = 9
+const TRAILER_LINE = 10
+const TRAILER_END_LF = 11
+
+/** True when `buf[start, start + name.length)` is `name` (lower case letters, digits and '-'), any case. */
+function isName(buf: Buffer, start: number, end: number, name: string): boolean {
+  if (end - start !== name.length) return false
+  for (let i = 0; i < name.length; i++) if ((buf[start + i]! | 0x20) !== name.charCodeAt(i)) return false
+  return true
+}
+
+/** True when the comma-separated list in `buf[start, end)` has `token`, any case. */
+function hasToken(buf: Buffer, start: number, end: number, token: string): boolean {
+  let from = start
+  while (from < end) {
+    let to = buf.indexOf(0x2c, from)
+    if (to === -1 || to > end) to = end
+    let first = from
+    let last = to
+    while (first < last && (buf[first] === 0x20 || buf[first] === 0x09)) first++
+    while (last > first && (buf[last - 1] === 0x20 || buf[last - 1] === 0x09)) last--
+    if (isName(buf, first, last, token)) return true
+    from = to + 1
+  }
+  return false
+}
+
+/**
+ * An incremental HTTP/1.x response parser for one connection: status line, headers, and the body framed
+ * by Content-Length, chunked encoding or the end of the connection. Responses follow each other on the
+ * connection (keep-alive, pipelining); 1xx responses are skipped. Works on byte ranges of a reused buffer,
+ * so a response whose head arrives in one read allocates nothing (headers are read only when kept).
+ * Malformed input throws an InvalidResponseError; the connection is then unusable.
+ */
+export class ResponseParser {
+  private readonly handler: ResponseHandler
+  private readonly keepHeaders: boolean
+  private readonly noBody: boolean
+  private state = HEAD
+  /** The start of a head that did not arrive in one read (copied: the read buffer is reused). */
+  private partialHead: Buffer | null = null
+  private remaining = 0
+  private keepAlive = true
+  private sawSizeDigit = false
+  private stopped = false
+
+  constructor(handler: ResponseHandler, options: ResponseParserOptions = {}) {
+    this.handler = handler
+    this.keepHeaders = options.keepHeaders ?? false
+    this.noBody = options.noBody ?? false
+  }
+
+  /** True between the first byte of a response and its end. */
+  get inResponse(): boolean {
+    return this.state !== HEAD || this.partialHead !== null
+  }
+
+  /** Parses `buf[start, end)`. Stops early when the handler calls `reset()` from a callback. */
+  execute(buf: Buffer, start: number, end: number): void {
+    this.stopped = false
+    let at = start
+    while (at < end && !this.stopped) {
+      switch (this.state) {
+        case HEAD:
+          at = this.readHead(buf, at, end)
+          break
+        case BODY_LENGTH: {
+          const to = Math.min(end, at + this.remaining)
+          this.remaining -= to - at
+          this.handler.onResponseBody(buf, at, to)
+          at = to
+          if (this.remaining === 0) this.complete()
+          break
+        }
+        case BODY_UNTIL_CLOSE:
+          this.handler.onResponseBody(buf, at, end)
+          at = end
+          break
+        case CHUNK_DATA: {
+          const to = Math.min(end, at + this.remaining)
+          this.remaining -= to - at
+          this.handler.onResponseBody(buf, at, to)
+          at = to
+          if (this.remaining === 0) this.state = CHUNK_DATA_CR
+          break
+        }
+        default:
+          this.readChunkFraming(buf[at]!)
+          at++
+      }
+    }
+  }
+
+  /**
+   * The connection ended. Completes a body that runs to the end of the connection; true when a response
+   * was cut short (its head or body incomplete).
+   */
+  finish(): boolean {
+    if (this.state === BODY_UNTIL_CLOSE) {
+      this.complete()
+      return false
+    }
+    const cut = this.inResponse
+    this.reset()
+    return cut
+  }
+
+  /** Forgets any response in progress (the connection was dropped); also stops a running `execute`. */
+  reset(): void {
+    this.state = HEAD
+    this.partialHead = null
+    this.stopped = true
+  }
+
+  private complete(): void {
+    this.state = HEAD
+    this.handler.onResponseEnd(this.keepAlive)
+  }
+
+  /** Reads a head when it is complete; returns where parsing goes on. */
+  private readHead(buf: Buffer, start: number, end: number): number {
+    if (this.partialHead === null) {
+      const at = buf.indexOf(END_OF_HEAD, start)
+      // The buffer may hold stale bytes past `end`: a match there does not count.
+      if (at !== -1 && at + 4 <= end) {
+        if (at - start > MAX_HEAD_BYTES) throw headTooLarge()
+        this.parseHead(buf, start, at)
+        return at + 4
+      }
+      if (end - start > MAX_HEAD_BYTES) throw headTooLarge()
+      this.partialHead = Buffer.from(buf.subarray(start, end))
+      return end
+    }
+    const before = this.partialHead.length
+    const head = Buffer.concat([this.partialHead, buf.subarray(start, end)])
+    const at = head.indexOf(END_OF_HEAD, Math.max(0, before - 3))
+    if (at === -1) {
+      if (head.length > MAX_HEAD_BYTES) throw headTooLarge()
+      this.partialHead = head
+      return end
+    }
+    if (at > MAX_HEAD_BYTES) throw headTooLarge()
+    this.partialHead = null
+    this.parseHead(head, 0, at)
+    return start + at + 4 - before
+  }
+
+  /** Parses a head in `buf[start, end)` (without its final CRLF CRLF) and sets up its body. */
+  private parseHead(buf: Buffer, start: number, end: number): void {
+    // "HTTP/1.x SSS" then a space (and a reason) or the end of the line.
+    if (
+      end - start < 12 ||
+      buf[start] !== 0x48 ||
+      buf[start + 1] !== 0x54 ||
+      buf[start + 2] !== 0x54 ||
+      buf[start + 3] !== 0x50 ||
+      buf[start + 4] !== 0x2f ||
+      buf[start + 5] !== 0x31 ||
+      buf[start + 6] !== 0x2e ||
+      buf[start + 8] !== 0x20 ||
+      (buf[start + 12] !== 0x20 && buf[start + 12] !== CR && start + 12 !== end)
+    ) {
+      throw new InvalidResponseError('invalid status line')
+    }
+    const status = digit(buf, start + 9) * 100 + digit(buf, start + 10) * 10 + digit(buf, start + 11)
+    if (status < 100) throw new InvalidResponseError('invalid status line')
+    let keepAlive = buf[start + 7] === 0x31
+    let contentLength = -1
+    let chunked = false
+    const rawHeaders = this.keepHeaders ? ([] as string[]) : null
+
+    let lineEnd = buf.indexOf(0x0d, start)
+    while (lineEnd < end) {
+      if (buf[lineEnd + 1] !== LF) throw new InvalidResponseError('invalid line ending')
+      const lineStart = lineEnd + 2
+      lineEnd = buf.indexOf(0x0d, lineStart)
+      if (lineEnd === -1 || lineEnd > end) lineEnd = end
+      const colon = buf.indexOf(0x3a, lineStart)
+      if (colon <= lineStart || colon > lineEnd || buf[colon - 1] === 0x20 || buf[lineStart] === 0x20) {
+        throw new InvalidResponseError('invalid header line')
+      }
+      let valueStart = colon + 1
+      let valueEnd = lineEnd
+      while (valueStart < valueEnd && (buf[valueStart] === 0x20 || buf[valueStart] === 0x09)) valueStart++
+      while (valueEnd > valueStart && (buf[valueEnd - 1] === 0x20 || buf[valueEnd - 1] === 0x09)) valueEnd--
+      if (rawHeaders !== null) {
+        rawHeaders.push(buf.toString('latin1', lineStart, colon), buf.toString('utf8', valueStart, valueEnd))
+      }
+      const nameLength = colon - lineStart
+      if (nameLength === 14 && isName(buf, lineStart, colon, 'content-length')) {
+        const length = parseLength(buf, valueStart, valueEnd)
+        if (contentLength !== -1 && contentLength !== length) {
+          throw new InvalidResponseError('conflicting content-length headers')
+        }
+        contentLength = length
+      } else if (nameLength === 17 && isName(buf, lineStart, colon, 'transfer-encoding')) {
+        chunked = valueEnd - valueStart >= 7 && hasToken(buf, valueEnd - 7, valueEnd, 'chunked')
+        // A transfer coding other than chunked last: the body runs to the end of the connection.
+        if (!chunked) contentLength = -2
+      } else if (nameLength === 10 && isName(buf, lineStart, colon, 'connection')) {
+        if (hasToken(buf, valueStart, valueEnd, 'close')) keepAlive = false
+        else if (hasToken(buf, valueStart, valueEnd, 'keep-alive')) keepAlive = true
+      }
+    }
+
+    if (status < 200) {
+      if (status === 101) throw new InvalidResponseError('unexpected 101 Switching Protocols')
+      return // an interim response: the real one follows
+    }
+    this.keepAlive = keepAlive
+    this.handler.onResponseHead(status, rawHeaders)
+    if (this.noBody || status === 204 || status === 304) {
+      this.complete()
+    } else if (chunked) {
+      // With Content-Length too the message is suspect (request smuggling): use chunked, then close.
+      if (contentLength !== -1) this.keepAlive = false
+      this.startChunk()
+    } else if (contentLength >= 0) {
+      this.remaining = contentLength
+      if (contentLength === 0) this.complete()
+      else this.state = BODY_LENGTH
+    } else {
+      this.keepAlive = false
+      this.state = BODY_UNTIL_CLOSE
+    }
+  }
+
+  private startChunk(): void {
+    this.state = CHUNK_SIZE
+    this.remaining = 0
+    this.sawSizeDigit = false
+  }
+
+  /** One byte of chunked framing: sizes, extensions, CRLFs and trailers (the data goes in bulk). */
+  private readChunkFraming(byte: number): void {
+    switch (this.state) {
+      case CHUNK_SIZE: {
+        const value = hexValue(byte)
+        if (value !== -1) {
+          this.remaining = this.remaining * 16 + value
+          this.sawSizeDigit = true
+          if (this.remaining > MAX_CHUNK_SIZE) throw new InvalidResponseError('chunk size too large')
+          return
+        }
+        if (!this.sawSizeDigit) throw new InvalidResponseError('invalid chunk size')
+        if (byte === CR) this.state = CHUNK_SIZE_LF
+        else if (byte === 0x3b || byte === 0x20 || byte === 0x09) this.state = CHUNK_EXTENSION
+        else throw new InvalidResponseError('invalid chunk size')
+        return
+      }
+      case CHUNK_EXTENSION:
+        if (byte === CR) this.state = CHUNK_SIZE_LF
+        return
+      case CHUNK_SIZE_LF:
+        if (byte !== LF) throw new InvalidResponseError('invalid chunk size line')
+        this.state = this.remaining === 0 ? TRAILER_START : CHUNK_DATA
+        return
+      case CHUNK_DATA_CR:
+        if (byte !== CR) throw new InvalidResponseError('chunk data longer than its size')
+        this.state = CHUNK_DATA_LF
+        return
+      case CHUNK_DATA_LF:
+        if (byte !== LF) throw new InvalidResponseError('chunk data longer than its size')
+        this.startChunk()
+        return
+      case TRAILER_START:
+        this.state = byte === CR ? TRAILER_END_LF : TRAILER_LINE
+        return
+      case TRAILER_LINE:
+        if (byte === LF) this.state = TRAILER_START
+        return
+      case TRAILER_END_LF:
+        if (byte !== LF) throw new InvalidResponseError('invalid chunked trailer')
+        this.complete()
+        return
+    }
+  }
+}
+
+function digit(buf: Buffer, at: number): number {
+  const value = buf[at]! - 0x30
+  if (value < 0 || value > 9) throw new InvalidResponseError('invalid status line')
+  return value
+}
+
+function hexValue(byte: number): number {
+  if (byte >= 0x30 && byte <= 0x39) return byte - 0x30
+  const lower = byte | 0x20
+  return lower >= 0x61 && lower <= 0x66 ? lower - 0x61 + 10 : -1
+}
+
+function parseLength(buf: Buffer, start: number, end: number): number {
+  if (start === end || end - start > 15) throw new InvalidResponseError('invalid content-length')
+  let length = 0
+  for (let at = start; at < end; at++) {
+    const value = buf[at]! - 0x30
+    if (value < 0 || value > 9) throw new InvalidResponseError('invalid content-length')
+    length = length * 10 + value
+  }
+  return length
+}
+
+function headTooLarge(): InvalidResponseError {
+  return new InvalidResponseError(`response head larger than ${MAX_HEAD_BYTES} bytes`)
+}
