@@ -6,6 +6,8 @@ const shared: UserConfig = {
     'vitest/index': 'src/vitest/index.ts',
     // Its own entry, so the plugin can point setupFiles at dist/vitest/setup.mjs beside itself.
     'vitest/setup': 'src/vitest/setup.ts',
+    // The native engine's worker thread, loaded by path from beside the module that starts it.
+    'engine-worker': 'src/engine/engine-worker.ts',
     // Jest loads setup files and reporters through its CommonJS module registry: both formats ship.
     'jest/index': 'src/jest/index.ts',
     'jest/reporter': 'src/jest/reporter.ts',

@@ -113,7 +113,11 @@ export interface LoadTestOptions {
   script?: string
   /** Locust: a user locustfile to run instead of a generated one. */
   locustfile?: string
-  /** Locust distributed mode / native worker threads. */
+  /**
+   * Locust: distributed mode with this many worker processes. Native engine: this many worker threads, each
+   * running a share of the users (and of `requests` / `rate`); results merge exactly. No `check` with more
+   * than one. @default 1 (native: the calling thread)
+   */
   workers?: number
   /**
    * Native engine, closed model: requests each user keeps in flight on its connection (HTTP/1.1 pipelining).

@@ -1,4 +1,4 @@
-import { MetricsCollector } from '../metrics/collector.ts'
+import { MetricsCollector, type MetricsCollectorOptions } from '../metrics/collector.ts'
 import type { ResolvedLoadOptions } from '../options.ts'
 import { RequestTimeoutError } from './classify-error.ts'
 import { ClosedModelExecutor } from './closed-model.ts'
@@ -31,10 +31,14 @@ export class EngineRun {
   private readonly state: RunState
   private readonly options: ResolvedLoadOptions
 
-  constructor(options: ResolvedLoadOptions, share: RunShare = WHOLE_RUN) {
+  constructor(
+    options: ResolvedLoadOptions,
+    share: RunShare = WHOLE_RUN,
+    collectorOptions: Pick<MetricsCollectorOptions, 'onInterval'> = {},
+  ) {
     const openModel = isOpenModel(options)
     this.options = options
-    this.collector = new MetricsCollector({ serviceTimes: openModel })
+    this.collector = new MetricsCollector({ ...collectorOptions, serviceTimes: openModel })
     this.state = buildState(options, this.collector)
     this.executor = openModel
       ? new OpenModelExecutor(this.state, options, share)

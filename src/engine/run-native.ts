@@ -2,21 +2,14 @@ import type { AdapterRun } from '../adapters/adapter.ts'
 import { InvalidOptionError } from '../errors.ts'
 import { MetricsCollector } from '../metrics/collector.ts'
 import { coordinatedOmissionWarning } from '../metrics/coordinated-omission.ts'
+import { saturationWarning } from '../monitor/generator.ts'
 import { RunMonitors } from '../monitor/run-monitors.ts'
 import type { ResolvedLoadOptions } from '../options.ts'
 import { startProgress } from '../progress.ts'
-import type { TimelinePoint } from '../types.ts'
+import type { GeneratorHealth } from '../types.ts'
 import { EngineRun } from './engine-run.ts'
 import { isOpenModel, OpenModelExecutor } from './open-model.ts'
-
-/** A finished run of the native engine. */
-interface FinishedRun {
-  collector: MetricsCollector
-  timeline: TimelinePoint[]
-  aborted: boolean
-  /** Open model: requests dropped at the `maxUsers` cap, and requests due. */
-  open: { dropped: number; scheduled: number } | undefined
-}
+import { type FinishedRun, runInWorkers } from './run-workers.ts'
 
 /** Options the native engine can't honour as given: thrown before any request is sent. */
 function checkNativeOptions(options: ResolvedLoadOptions): void {
@@ -28,9 +21,24 @@ function checkNativeOptions(options: ResolvedLoadOptions): void {
         'when it is due, on an idle connection',
     )
   }
+  const workers = options.workers ?? 1
+  if (workers === 1) return
+  if (options.check !== undefined) {
+    throw new InvalidOptionError(
+      'check',
+      'A `check` function cannot run in worker threads: use `workers: 1` (the default) to check responses',
+    )
+  }
+  const users = openModel ? options.maxUsers : options.users
+  if (workers > users) {
+    throw new InvalidOptionError(
+      'workers',
+      `Expected the \`workers\` option to be at most the number of users (${users}): each worker thread runs at least one`,
+    )
+  }
 }
 
-/** Runs the native engine for one load test. */
+/** Runs the native engine for one load test: in this thread, or in `workers` worker threads. */
 export async function runNativeEngine(options: ResolvedLoadOptions): Promise<AdapterRun> {
   checkNativeOptions(options)
   const monitors = new RunMonitors(options.monitorPid)
@@ -40,7 +48,11 @@ export async function runNativeEngine(options: ResolvedLoadOptions): Promise<Ada
     collector.stop()
     return { metrics: collector.getMetrics(), timeline: collector.getTimeline(), aborted: true, warnings: [] }
   }
-  return toAdapterRun(await runInThisThread(options, monitors), monitors, options)
+  const finished =
+    (options.workers ?? 1) > 1
+      ? await runInWorkers(options, monitors)
+      : await runInThisThread(options, monitors)
+  return toAdapterRun(finished, monitors, options)
 }
 
 async function runInThisThread(options: ResolvedLoadOptions, monitors: RunMonitors): Promise<FinishedRun> {
@@ -81,6 +93,11 @@ function toAdapterRun(
     warnings: [],
   }
   monitors.stop(run)
+  if (finished.workerHealth !== undefined && run.generator !== undefined) {
+    const health = withWorkers(run.generator, finished.workerHealth)
+    if (health.saturated && !run.generator.saturated) run.warnings.push(saturationWarning(health))
+    run.generator = health
+  }
   if (open !== undefined) {
     run.droppedIterations = open.dropped
     run.serviceTimes = collector.getServiceTimes()!
@@ -90,6 +107,19 @@ function toAdapterRun(
     if (warning !== undefined) run.warnings.push(warning)
   }
   return run
+}
+
+/** The generator's health with worker threads: the busiest thread's event loop, the whole process's CPU. */
+function withWorkers(main: GeneratorHealth, workers: GeneratorHealth[]): GeneratorHealth {
+  return {
+    saturated: main.saturated || workers.some((health) => health.saturated),
+    eventLoopLagP99Ms: Math.max(main.eventLoopLagP99Ms, ...workers.map((health) => health.eventLoopLagP99Ms)),
+    eventLoopUtilization: Math.max(
+      main.eventLoopUtilization,
+      ...workers.map((health) => health.eventLoopUtilization),
+    ),
+    cpuPercent: main.cpuPercent,
+  }
 }
 
 function droppedWarning(dropped: number, scheduled: number, options: ResolvedLoadOptions): string {

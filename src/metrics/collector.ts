@@ -1,11 +1,18 @@
 import type { ErrorSummary, ErrorType, LoadMetrics, ResponseTimeStats, TimelinePoint } from '../types.ts'
-import { createLatencyHistogram, type LatencyHistogram, percentileMs, toHistogramValue } from './histogram.ts'
+import {
+  createLatencyHistogram,
+  decodeHistogram,
+  encodeHistogram,
+  type LatencyHistogram,
+  percentileMs,
+  toHistogramValue,
+} from './histogram.ts'
 import { percentilesOf, statsFromHistogram } from './histogram-stats.ts'
 
 const SAMPLE_MESSAGES_PER_TYPE = 5
 const TIMELINE_INTERVAL_MS = 1000
 /** Timeline points kept; a longer run keeps the first ones (24 h at one point per second). */
-const MAX_TIMELINE_POINTS = 86_400
+export const MAX_TIMELINE_POINTS = 86_400
 
 export interface MetricsCollectorOptions {
   /** Keep a per-second timeline. @default true */
@@ -14,6 +21,39 @@ export interface MetricsCollectorOptions {
   now?: () => number
   /** Keep a second histogram of service times (open model: from sent, not from scheduled). @default false */
   serviceTimes?: boolean
+  /** Called at the end of each timeline interval (with `timeline`), before the interval is folded away. */
+  onInterval?: (interval: IntervalSummary) => void
+}
+
+/** One timeline interval as it ends; `histogram` is valid only during the call. */
+export interface IntervalSummary {
+  requests: number
+  errors: number
+  /** The peak number of active users in the interval. */
+  activeUsers: number
+  histogram: LatencyHistogram
+}
+
+/**
+ * All a stopped collector measured, in a form that crosses threads (structured clone) and merges exactly:
+ * counts add up, histograms are encoded whole, never reduced to percentiles.
+ */
+export interface CollectorSnapshot {
+  durationMs: number
+  successCount: number
+  failureCount: number
+  latencyCount: number
+  latencySum: number
+  latencySumOfSquares: number
+  latencyMin: number
+  latencyMax: number
+  bytes: number
+  errors: [ErrorType, ErrorSummary][]
+  statusCounts: [number, number][]
+  /** encodeHistogram() of the latency histogram. */
+  histogram: string
+  /** encodeHistogram() of the service-time histogram, when kept. */
+  serviceTimes: string | undefined
 }
 
 /**
@@ -33,6 +73,7 @@ export class MetricsCollector {
   private readonly statusCounts = new Map<number, number>()
   private readonly timelinePoints: TimelinePoint[] = []
   private readonly serviceTimes: LatencyHistogram | undefined
+  private readonly onInterval: ((interval: IntervalSummary) => void) | undefined
   private timer: NodeJS.Timeout | undefined
   private startedAt = 0
   private stoppedAt: number | undefined
@@ -53,6 +94,7 @@ export class MetricsCollector {
     this.now = options.now ?? performance.now.bind(performance)
     this.keepTimeline = options.timeline ?? true
     this.serviceTimes = options.serviceTimes === true ? createLatencyHistogram() : undefined
+    this.onInterval = options.onInterval
   }
 
   /** Starts the clock (and the per-second timeline). */
@@ -88,13 +130,19 @@ export class MetricsCollector {
     this.intervalRequests++
     this.intervalErrors++
     if (ms !== undefined) this.recordLatency(ms)
+    this.addError(type, 1, message)
+  }
+
+  /** Adds `count` errors of a type and keeps `message` as a sample while there is room. */
+  private addError(type: ErrorType, count: number, message: string | undefined): void {
     let summary = this.errors.get(type)
     if (summary === undefined) {
       summary = { count: 0, sampleMessages: [] }
       this.errors.set(type, summary)
     }
-    summary.count++
+    summary.count += count
     if (
+      message !== undefined &&
       summary.sampleMessages.length < SAMPLE_MESSAGES_PER_TYPE &&
       !summary.sampleMessages.includes(message)
     ) {
@@ -138,6 +186,12 @@ export class MetricsCollector {
   }
 
   private tick(): void {
+    this.onInterval?.({
+      requests: this.intervalRequests,
+      errors: this.intervalErrors,
+      activeUsers: this.intervalPeakUsers,
+      histogram: this.interval,
+    })
     if (this.keepTimeline && this.timelinePoints.length < MAX_TIMELINE_POINTS) {
       this.timelinePoints.push({
         second: this.timelinePoints.length,
@@ -167,6 +221,51 @@ export class MetricsCollector {
     merged.add(this.total)
     if (this.stoppedAt === undefined) merged.add(this.interval)
     return merged
+  }
+
+  /** What this stopped collector measured, to merge into another thread's collector. */
+  snapshot(): CollectorSnapshot {
+    return {
+      durationMs: (this.stoppedAt ?? this.now()) - this.startedAt,
+      successCount: this.successCount,
+      failureCount: this.failureCount,
+      latencyCount: this.latencyCount,
+      latencySum: this.latencySum,
+      latencySumOfSquares: this.latencySumOfSquares,
+      latencyMin: this.latencyMin,
+      latencyMax: this.latencyMax,
+      bytes: this.bytes,
+      errors: [...this.errors].map(([type, summary]) => [type, { ...summary }]),
+      statusCounts: [...this.statusCounts],
+      histogram: encodeHistogram(this.getHistogram()),
+      serviceTimes: this.serviceTimes === undefined ? undefined : encodeHistogram(this.serviceTimes),
+    }
+  }
+
+  /**
+   * Adds another collector's snapshot (a worker thread's) to this one, which records nothing itself: counts
+   * and histograms add up exactly; the duration is the longest one's.
+   */
+  merge(snapshot: CollectorSnapshot): void {
+    this.startedAt = 0
+    this.stoppedAt = Math.max(this.stoppedAt ?? 0, snapshot.durationMs)
+    this.successCount += snapshot.successCount
+    this.failureCount += snapshot.failureCount
+    this.latencyCount += snapshot.latencyCount
+    this.latencySum += snapshot.latencySum
+    this.latencySumOfSquares += snapshot.latencySumOfSquares
+    this.latencyMin = Math.min(this.latencyMin, snapshot.latencyMin)
+    this.latencyMax = Math.max(this.latencyMax, snapshot.latencyMax)
+    this.bytes += snapshot.bytes
+    for (const [type, summary] of snapshot.errors) {
+      this.addError(type, summary.count, summary.sampleMessages[0])
+      for (const message of summary.sampleMessages.slice(1)) this.addError(type, 0, message)
+    }
+    for (const [code, count] of snapshot.statusCounts) {
+      this.statusCounts.set(code, (this.statusCounts.get(code) ?? 0) + count)
+    }
+    this.total.add(decodeHistogram(snapshot.histogram))
+    if (snapshot.serviceTimes !== undefined) this.serviceTimes?.add(decodeHistogram(snapshot.serviceTimes))
   }
 
   /** A snapshot of every metric; callable during and after a run. */

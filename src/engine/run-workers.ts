@@ -1,0 +1,131 @@
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { Worker } from 'node:worker_threads'
+import { MetricsCollector } from '../metrics/collector.ts'
+import type { RunMonitors } from '../monitor/run-monitors.ts'
+import type { ResolvedLoadOptions } from '../options.ts'
+import { startProgress } from '../progress.ts'
+import type { GeneratorHealth, TimelinePoint } from '../types.ts'
+import { isOpenModel } from './open-model.ts'
+import { countOfShare, type RunShare } from './run-state.ts'
+import { TimelineMerger } from './timeline-merger.ts'
+import { type ParentMessage, toWorkerJob, type WorkerMessage, type WorkerResult } from './worker-protocol.ts'
+
+/** A finished run of the native engine, in this thread or merged from worker threads. */
+export interface FinishedRun {
+  collector: MetricsCollector
+  timeline: TimelinePoint[]
+  aborted: boolean
+  /** Open model: requests dropped at the `maxUsers` cap, and requests due. */
+  open: { dropped: number; scheduled: number } | undefined
+  /** Worker threads: how busy each one's event loop was. */
+  workerHealth?: GeneratorHealth[]
+}
+
+/**
+ * The worker thread's entry, built next to this module. Running from sources (Vitest runs the TypeScript),
+ * plain Node can't load a TypeScript worker: then it is the build at the package root, which `npm test`
+ * makes first.
+ */
+function workerEntry(): URL {
+  const here = import.meta.url
+  const entry = here.endsWith('.ts')
+    ? new URL('../../dist/engine-worker.mjs', here)
+    : new URL(here.endsWith('.cjs') ? './engine-worker.cjs' : './engine-worker.mjs', here)
+  if (!existsSync(entry)) {
+    throw new Error(`The engine worker ${fileURLToPath(entry)} is missing: build the package (npm run build)`)
+  }
+  return entry
+}
+
+/** `requests` split over the shares in proportion to their users, summing exactly to `requests`. */
+function splitRequests(requests: number, users: number, shares: RunShare[]): number[] {
+  let usersBefore = 0
+  return shares.map((share) => {
+    const from = Math.floor((requests * usersBefore) / users)
+    usersBefore += countOfShare(users, share)
+    return Math.floor((requests * usersBefore) / users) - from
+  })
+}
+
+/**
+ * Runs the native engine in `options.workers` worker threads, each with its share of the users (and of
+ * `requests`, or of the arrivals of the open model), and merges what they measured exactly: counts add up,
+ * latency histograms merge bucket by bucket, each second of the timeline from every worker's same second.
+ * The threads start together once all are ready; an abort is forwarded to each; none outlives the run.
+ */
+export async function runInWorkers(
+  options: ResolvedLoadOptions,
+  monitors: RunMonitors,
+): Promise<FinishedRun> {
+  const count = options.workers!
+  const entry = workerEntry()
+  const openModel = isOpenModel(options)
+  const shares = Array.from({ length: count }, (_, index) => ({ index, count }))
+  // The closed model splits `requests` by users; the open model numbers arrivals across the shares.
+  const requests =
+    options.requests === undefined || openModel
+      ? shares.map(() => options.requests)
+      : splitRequests(options.requests, options.users, shares)
+  const workers = shares.map(
+    (share, index) =>
+      new Worker(entry, {
+        workerData: toWorkerJob(options, share, requests[index], countOfShare(options.maxUsers, share)),
+      }),
+  )
+  const merger = new TimelineMerger(count)
+  const post = (message: ParentMessage): void => {
+    for (const worker of workers) worker.postMessage(message)
+  }
+  let startedAt = 0
+  let stopProgress = (): void => {}
+  let ready = 0
+  const start = (): void => {
+    startedAt = performance.now()
+    monitors.start()
+    stopProgress = startProgress(options, () => merger.progress(performance.now() - startedAt))
+    post({ type: 'start' })
+  }
+  const abort = (): void => post({ type: 'abort' })
+  options.signal?.addEventListener('abort', abort, { once: true })
+
+  const results = workers.map(
+    (worker, index) =>
+      new Promise<WorkerResult>((resolve, reject) => {
+        worker.on('message', (message: WorkerMessage) => {
+          if (message.type === 'ready' && ++ready === count) start()
+          else if (message.type === 'interval') merger.add(index, message)
+          else if (message.type === 'done') resolve(message.result)
+          else if (message.type === 'failed')
+            reject(new Error(`engine worker ${index} failed: ${message.message}`))
+        })
+        worker.once('error', reject)
+        worker.once('exit', (code) =>
+          reject(new Error(`engine worker ${index} exited (code ${code}) before its result`)),
+        )
+      }),
+  )
+  let finished: WorkerResult[]
+  try {
+    finished = await Promise.all(results)
+  } finally {
+    stopProgress()
+    options.signal?.removeEventListener('abort', abort)
+    await Promise.all(workers.map((worker) => worker.terminate()))
+  }
+
+  const collector = new MetricsCollector({ timeline: false, serviceTimes: openModel })
+  for (const result of finished) collector.merge(result.snapshot)
+  return {
+    collector,
+    timeline: merger.timeline(),
+    aborted: finished.some((result) => result.aborted),
+    open: openModel
+      ? {
+          dropped: finished.reduce((sum, result) => sum + (result.dropped ?? 0), 0),
+          scheduled: finished.reduce((sum, result) => sum + (result.scheduled ?? 0), 0),
+        }
+      : undefined,
+    workerHealth: finished.map((result) => result.health),
+  }
+}

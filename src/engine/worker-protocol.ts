@@ -1,0 +1,73 @@
+import type { CollectorSnapshot } from '../metrics/collector.ts'
+import type { ResolvedLoadOptions } from '../options.ts'
+import type { GeneratorHealth } from '../types.ts'
+import type { RunShare } from './run-state.ts'
+
+/** The resolved options minus what can't cross to another thread (functions, the signal, a URL object). */
+export type WorkerOptions = Omit<
+  ResolvedLoadOptions,
+  'url' | 'body' | 'check' | 'signal' | 'onProgress' | 'thresholds'
+> & { url: string; body: Uint8Array | undefined }
+
+/** What a worker thread is started with (its workerData). */
+export interface WorkerJob {
+  options: WorkerOptions
+  share: RunShare
+}
+
+/** One second of a worker's timeline, with its latency histogram encoded for an exact merge. */
+export interface WorkerInterval {
+  requests: number
+  errors: number
+  activeUsers: number
+  histogram: string
+}
+
+export interface WorkerResult {
+  snapshot: CollectorSnapshot
+  aborted: boolean
+  /** Open model: this share's dropped and due requests. */
+  dropped: number | undefined
+  scheduled: number | undefined
+  health: GeneratorHealth
+}
+
+/** Worker → parent, in this order: ready, intervals, done (or failed). */
+export type WorkerMessage =
+  | { type: 'ready' }
+  | ({ type: 'interval' } & WorkerInterval)
+  | { type: 'done'; result: WorkerResult }
+  | { type: 'failed'; message: string }
+
+/** Parent → worker. An abort before start ends the worker without a request. */
+export type ParentMessage = { type: 'start' } | { type: 'abort' }
+
+export function toWorkerJob(
+  options: ResolvedLoadOptions,
+  share: RunShare,
+  requests: number | undefined,
+  maxUsers: number,
+): WorkerJob {
+  const {
+    url,
+    body,
+    check: _check,
+    signal: _signal,
+    onProgress: _onProgress,
+    thresholds: _thresholds,
+    ...rest
+  } = options
+  return { options: { ...rest, url: url.href, body, requests, maxUsers }, share }
+}
+
+export function fromWorkerJob(job: WorkerJob): ResolvedLoadOptions {
+  const { url, body, ...rest } = job.options
+  return {
+    ...rest,
+    url: new URL(url),
+    body: body === undefined ? undefined : Buffer.from(body.buffer, body.byteOffset, body.byteLength),
+    check: undefined,
+    signal: undefined,
+    thresholds: [],
+  }
+}
