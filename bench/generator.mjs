@@ -1,21 +1,34 @@
 // One load generator run in its own process, so its CPU time is its own.
-// Usage: node bench/generator.mjs <native|autocannon> <url> <connections> <durationSec|0> [requests]
-// Prints one JSON line: { tool, requests, errors, wallMs, cpuMs, maxRssMb }.
+// Usage: node bench/generator.mjs <native|autocannon|wrk|timing> <url> <connections> <durationSec|0> [requests]
+//          [--workers N] [--pipelining N] [--module path/to/a/built/index.mjs]
+// Prints one JSON line: { tool, requests, errors, wallMs, cpuMs, maxRssMb } (timing: { nsPerRequest }).
+import { spawnSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { parseArgs } from 'node:util'
 import autocannon from 'autocannon'
-import { loadTest } from '../dist/index.mjs'
 
-const [tool, url, connectionsText, durationText, requestsText] = process.argv.slice(2)
+const { positionals, values } = parseArgs({
+  allowPositionals: true,
+  options: { workers: { type: 'string' }, pipelining: { type: 'string' }, module: { type: 'string' } },
+})
+const [tool, url, connectionsText, durationText, requestsText] = positionals
 const connections = Number(connectionsText)
 const durationSec = Number(durationText)
 const requests = requestsText === undefined ? undefined : Number(requestsText)
+const workers = Number(values.workers ?? 1)
+const pipelining = Number(values.pipelining ?? 1)
+// The engine under test: this build, or another one (`--module`) to compare before with after.
+const perfspec = await import(values.module ?? '../dist/index.mjs')
 
 async function runNative() {
-  const result = await loadTest({
+  const result = await perfspec.loadTest({
     url,
     tool: 'native',
     users: connections,
     ...(durationSec > 0 ? { duration: durationSec } : {}),
     ...(requests !== undefined ? { requests } : {}),
+    ...(workers > 1 ? { workers } : {}),
+    ...(pipelining > 1 ? { pipelining } : {}),
   })
   return { requests: result.metrics.totalRequests, errors: result.metrics.failedRequests }
 }
@@ -24,23 +37,75 @@ async function runAutocannon() {
   const result = await autocannon({
     url,
     connections,
+    pipelining,
     ...(durationSec > 0 ? { duration: durationSec } : {}),
     ...(requests !== undefined ? { amount: requests } : {}),
   })
   return { requests: result.requests.total, errors: result.errors + result.timeouts + result.non2xx }
 }
 
-const cpuBefore = process.cpuUsage()
-const started = performance.now()
-const counts = tool === 'native' ? await runNative() : await runAutocannon()
-const wallMs = performance.now() - started
-const cpu = process.cpuUsage(cpuBefore)
-process.stdout.write(
-  `${JSON.stringify({
-    tool,
-    ...counts,
-    wallMs,
-    cpuMs: (cpu.user + cpu.system) / 1000,
-    maxRssMb: process.resourceUsage().maxRSS / 1024,
-  })}\n`,
-)
+/** CPU time of this process's waited-for children (ms), from /proc: wrk runs as a child. */
+function childrenCpuMs() {
+  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ')
+  // cutime and cstime are fields 16 and 17 of stat(5), in clock ticks (USER_HZ, 100 on Linux).
+  return (Number(fields[13]) + Number(fields[14])) * 10
+}
+
+function runWrk() {
+  const before = childrenCpuMs()
+  const output = spawnSync('wrk', ['-t1', `-c${connections}`, `-d${durationSec}s`, url], { encoding: 'utf8' })
+  const cpuMs = childrenCpuMs() - before
+  const count = (pattern) => Number(output.stdout.match(pattern)?.[1] ?? 0)
+  const socketErrors = output.stdout.match(
+    /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/,
+  )
+  return {
+    requests: count(/(\d+) requests in/),
+    errors:
+      count(/Non-2xx or 3xx responses: (\d+)/) +
+      (socketErrors ?? [0]).slice(1).reduce((a, b) => a + Number(b), 0),
+    cpuMs,
+  }
+}
+
+// What the engine's measurement costs per request: a clock read when the request is written, one when its
+// response is read, and the histogram write. Hot-cache micro-benchmark, so a lower bound.
+function measureTiming() {
+  const collector = new perfspec.MetricsCollector({ timeline: false })
+  collector.start()
+  const run = (count) => {
+    let sink = 0
+    for (let i = 0; i < count; i++) {
+      const sentAt = performance.now()
+      const receivedAt = performance.now()
+      collector.recordResponseTime(receivedAt - sentAt + (i & 1023) / 100)
+      sink += receivedAt
+    }
+    return sink
+  }
+  run(200_000)
+  const count = 5_000_000
+  const cpu = process.cpuUsage()
+  run(count)
+  const used = process.cpuUsage(cpu)
+  return { nsPerRequest: ((used.user + used.system) * 1000) / count }
+}
+
+if (tool === 'timing') {
+  process.stdout.write(`${JSON.stringify({ tool, ...measureTiming() })}\n`)
+} else {
+  const cpuBefore = process.cpuUsage()
+  const started = performance.now()
+  const counts = tool === 'native' ? await runNative() : tool === 'wrk' ? runWrk() : await runAutocannon()
+  const wallMs = performance.now() - started
+  const cpu = process.cpuUsage(cpuBefore)
+  process.stdout.write(
+    `${JSON.stringify({
+      tool,
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      ...counts,
+      wallMs,
+      maxRssMb: process.resourceUsage().maxRSS / 1024,
+    })}\n`,
+  )
+}

@@ -1,19 +1,28 @@
-// `npm run bench`: the native engine against autocannon on one loopback target, interleaved rounds,
-// plus a memory check (10x the requests must not grow RSS by more than 10 MB). Ratios are measured in
-// one run, on one machine, so they compare; absolute numbers don't travel.
-import { execFileSync, spawn } from 'node:child_process'
+// `npm run bench`: the native engine against autocannon and wrk (when installed) on one loopback target, in
+// interleaved rounds; then pipelining, worker threads, the cost of the engine's own timing, and a memory
+// check (10x the requests must not grow RSS by more than 10 MB). Every run is checked against the count the
+// server kept. Ratios are measured in one run, on one machine, so they compare; absolute numbers don't travel.
+//
+// BENCH_ROUNDS (3), BENCH_SECONDS (5), BENCH_CONNECTIONS (50), BENCH_PIPELINING (10; 1 skips that part),
+// BENCH_WORKERS (2; 1 skips that part), BENCH_MEMORY_REQUESTS (50000), BENCH_BEFORE (the built index.mjs of
+// another perfspec, compared as "native (before)").
+import { execFileSync, spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { availableParallelism, tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50)
+const PIPELINING = Number(process.env.BENCH_PIPELINING ?? 10)
+const WORKERS = Number(process.env.BENCH_WORKERS ?? 2)
 const MEMORY_BASE_REQUESTS = Number(process.env.BENCH_MEMORY_REQUESTS ?? 50_000)
+const BEFORE = process.env.BENCH_BEFORE
 const twoCores = availableParallelism() >= 2 && existsSync('/usr/bin/taskset')
+const hasWrk = spawnSync('wrk', ['--version']).error === undefined
 // Target on core 0, generator on core 1: each tool gets one whole core, as in the issue's measurements.
 const pin = (core, command, args) =>
-  twoCores ? ['taskset', ['-c', String(core), command, ...args]] : [command, args]
+  twoCores && typeof core === 'number' ? ['taskset', ['-c', String(core), command, ...args]] : [command, args]
 
 function findNginx() {
   for (const path of ['/usr/sbin/nginx', '/usr/local/sbin/nginx', '/usr/bin/nginx'])
@@ -30,12 +39,23 @@ async function startNginx(binary) {
 events { worker_connections 4096; }
 http { access_log off; keepalive_requests 1000000; keepalive_timeout 120s;
   client_body_temp_path ${dir}; proxy_temp_path ${dir}; fastcgi_temp_path ${dir}; uwsgi_temp_path ${dir}; scgi_temp_path ${dir};
-  server { listen 127.0.0.1:${port}; location / { return 200 'ok'; } } }\n`,
+  server { listen 127.0.0.1:${port}; location / { return 200 'ok'; } location = /nginx_status { stub_status; } } }\n`,
   )
   const [command, args] = pin(0, binary, ['-c', join(dir, 'nginx.conf'), '-p', dir])
   const child = spawn(command, args, { stdio: 'ignore' })
   await new Promise((resolve) => setTimeout(resolve, 500))
-  return { name: 'nginx (1 worker)', url: `http://127.0.0.1:${port}/`, stop: () => child.kill('SIGTERM') }
+  let statusReads = 0
+  return {
+    name: 'nginx (1 worker)',
+    url: `http://127.0.0.1:${port}/`,
+    // stub_status counts every request, itself included.
+    served: async () => {
+      const text = await (await fetch(`http://127.0.0.1:${port}/nginx_status`)).text()
+      statusReads++
+      return Number(text.split('\n')[2].trim().split(/\s+/)[2]) - statusReads
+    },
+    stop: () => child.kill('SIGTERM'),
+  }
 }
 
 async function startNodeTarget() {
@@ -44,24 +64,74 @@ async function startNodeTarget() {
   const port = await new Promise((resolve) =>
     child.stdout.once('data', (data) => resolve(Number(String(data).trim()))),
   )
-  return { name: 'node:http', url: `http://127.0.0.1:${port}/`, stop: () => child.kill('SIGTERM') }
+  return {
+    name: 'node:http',
+    url: `http://127.0.0.1:${port}/`,
+    served: async () => Number(await (await fetch(`http://127.0.0.1:${port}/__count`)).text()),
+    stop: () => child.kill('SIGTERM'),
+  }
 }
 
-function runGenerator(tool, url, durationSec, requests) {
+/** One generator run in its own process (pinned to core 1 unless `core` says otherwise). */
+function runGenerator(peer, url, durationSec, requests, core = 1) {
   const extra = requests === undefined ? [] : [String(requests)]
-  const [command, args] = pin(1, process.execPath, [
+  const [command, args] = pin(core, process.execPath, [
     'bench/generator.mjs',
-    tool,
+    peer.tool,
     url,
     String(CONNECTIONS),
     String(durationSec),
     ...extra,
+    ...(peer.args ?? []),
   ])
   return JSON.parse(execFileSync(command, args, { encoding: 'utf8' }).trim().split('\n').at(-1))
 }
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
 const fixed = (value, digits = 3) => value.toFixed(digits)
+const rpsOf = (run) => run.requests / (run.wallMs / 1000)
+const cpuPer10kOf = (run) => (run.cpuMs / 1000 / run.requests) * 10_000
+
+/** Interleaved rounds of `peers`; prints each run and its count check; returns the median per peer. */
+async function measure(title, peers, target, core = 1) {
+  console.log(`\n${title}`)
+  const runs = new Map(peers.map((peer) => [peer.name, []]))
+  for (let round = 0; round < ROUNDS; round++) {
+    const order = round % 2 === 0 ? peers : [...peers].reverse()
+    for (const peer of order) {
+      const servedBefore = await target.served()
+      const run = runGenerator(peer, target.url, SECONDS, undefined, core)
+      const served = (await target.served()) - servedBefore
+      runs.get(peer.name).push(run)
+      // The native engine counts every request it sent; the others drop the ones in flight at the end.
+      const exact = run.requests === served
+      if (peer.tool === 'native' && !exact) process.exitCode = 1
+      console.log(
+        `  round ${round + 1} ${peer.name.padEnd(22)} ${fixed(rpsOf(run), 0).padStart(7)} req/s  ` +
+          `${fixed(cpuPer10kOf(run))} CPU-s/10k  errors ${run.errors}  ` +
+          `server counted ${served}${exact ? ' (same)' : ` (tool says ${run.requests - served >= 0 ? '+' : ''}${run.requests - served})`}`,
+      )
+    }
+  }
+  return new Map(
+    [...runs].map(([name, list]) => [
+      name,
+      { rps: median(list.map(rpsOf)), cpuPer10k: median(list.map(cpuPer10kOf)) },
+    ]),
+  )
+}
+
+function printTable(summary, references) {
+  const header = references.map((name) => ` CPU vs ${name} |`).join('')
+  console.log(`\n| generator | req/s (median) | CPU-s per 10k requests |${header}`)
+  console.log(`|---|---:|---:|${references.map(() => '---:|').join('')}`)
+  for (const [name, { rps, cpuPer10k }] of summary) {
+    const ratios = references
+      .map((reference) => ` ${fixed(cpuPer10k / summary.get(reference).cpuPer10k, 2)}x |`)
+      .join('')
+    console.log(`| ${name} | ${fixed(rps, 0)} | ${fixed(cpuPer10k)} |${ratios}`)
+  }
+}
 
 const nginx = findNginx()
 const target = nginx ? await startNginx(nginx) : await startNodeTarget()
@@ -72,39 +142,66 @@ try {
   console.log(
     twoCores ? 'pinning: target on core 0, generator on core 1' : 'pinning: off (needs 2 cores and taskset)',
   )
-  runGenerator('native', target.url, 1) // warm the target and the page cache
-  const runs = { native: [], autocannon: [] }
-  for (let round = 0; round < ROUNDS; round++) {
-    const order = round % 2 === 0 ? ['native', 'autocannon'] : ['autocannon', 'native']
-    for (const tool of order) {
-      const run = runGenerator(tool, target.url, SECONDS)
-      runs[tool].push(run)
-      const rps = run.requests / (run.wallMs / 1000)
-      console.log(
-        `  round ${round + 1} ${tool.padEnd(10)} ${fixed(rps, 0).padStart(7)} req/s  ` +
-          `${fixed((run.cpuMs / 1000 / run.requests) * 10_000)} CPU-s/10k  errors ${run.errors}`,
-      )
-    }
-  }
-  const summary = Object.fromEntries(
-    Object.entries(runs).map(([tool, list]) => [
-      tool,
-      {
-        rps: median(list.map((run) => run.requests / (run.wallMs / 1000))),
-        cpuPer10k: median(list.map((run) => (run.cpuMs / 1000 / run.requests) * 10_000)),
-      },
-    ]),
+  runGenerator({ tool: 'native' }, target.url, 1) // warm the target and the page cache
+
+  const peers = [
+    { name: 'native', tool: 'native' },
+    { name: 'autocannon', tool: 'autocannon' },
+    ...(hasWrk ? [{ name: 'wrk', tool: 'wrk' }] : []),
+    ...(BEFORE ? [{ name: 'native (before)', tool: 'native', args: ['--module', resolve(BEFORE)] }] : []),
+  ]
+  const main = await measure('one connection per user, no pipelining', peers, target)
+  printTable(main, ['autocannon', ...(hasWrk ? ['wrk'] : [])])
+  if (!hasWrk) console.log('(wrk not installed: apt-get install -y wrk adds it as a third peer)')
+
+  const timing = runGenerator({ tool: 'timing' }, target.url, 0)
+  const nativeNs = (main.get('native').cpuPer10k / 10_000) * 1e9
+  console.log(
+    `\ntiming overhead: ${fixed(timing.nsPerRequest, 0)} ns per request (two clock reads and a histogram write), ` +
+      `${fixed((timing.nsPerRequest / nativeNs) * 100, 1)}% of the native engine's CPU per request`,
   )
-  console.log('\n| generator | req/s (median) | CPU-s per 10k requests | ratio vs autocannon (CPU) |')
-  console.log('|---|---:|---:|---:|')
-  for (const [tool, { rps, cpuPer10k }] of Object.entries(summary)) {
-    console.log(
-      `| ${tool} | ${fixed(rps, 0)} | ${fixed(cpuPer10k)} | ${fixed(cpuPer10k / summary.autocannon.cpuPer10k, 2)}x |`,
+
+  if (PIPELINING > 1) {
+    const pipelined = await measure(
+      `pipelining ${PIPELINING}`,
+      [
+        { name: `native -p ${PIPELINING}`, tool: 'native', args: ['--pipelining', String(PIPELINING)] },
+        {
+          name: `autocannon -p ${PIPELINING}`,
+          tool: 'autocannon',
+          args: ['--pipelining', String(PIPELINING)],
+        },
+      ],
+      target,
     )
+    printTable(pipelined, [`autocannon -p ${PIPELINING}`])
   }
 
-  const small = runGenerator('native', target.url, 0, MEMORY_BASE_REQUESTS)
-  const large = runGenerator('native', target.url, 0, MEMORY_BASE_REQUESTS * 10)
+  if (WORKERS > 1) {
+    const threads = [
+      { name: 'native, 1 thread', tool: 'native' },
+      { name: `native, ${WORKERS} workers`, tool: 'native', args: ['--workers', String(WORKERS)] },
+    ]
+    const scaling = [
+      ['generator on core 1', await measure('worker threads, generator on core 1', threads, target)],
+    ]
+    if (twoCores) {
+      // Unpinned, the workers can use core 0 too: shared with the target.
+      scaling.push([
+        'generator on any core',
+        await measure('worker threads, generator unpinned', threads, target, null),
+      ])
+    }
+    console.log(`\n| worker threads | req/s, 1 thread | req/s, ${WORKERS} workers | scaling |`)
+    console.log('|---|---:|---:|---:|')
+    for (const [where, summary] of scaling) {
+      const [one, many] = threads.map((peer) => summary.get(peer.name).rps)
+      console.log(`| ${where} | ${fixed(one, 0)} | ${fixed(many, 0)} | ${fixed(many / one, 2)}x |`)
+    }
+  }
+
+  const small = runGenerator({ tool: 'native' }, target.url, 0, MEMORY_BASE_REQUESTS)
+  const large = runGenerator({ tool: 'native' }, target.url, 0, MEMORY_BASE_REQUESTS * 10)
   const growthMb = large.maxRssMb - small.maxRssMb
   console.log(
     `\nmemory: ${MEMORY_BASE_REQUESTS} requests -> max RSS ${fixed(small.maxRssMb, 1)} MB; ` +
@@ -112,6 +209,8 @@ try {
       `(${growthMb <= 10 ? 'OK' : 'FAIL'}: budget 10 MB)`,
   )
   if (growthMb > 10) process.exitCode = 1
+  if (process.exitCode === 1)
+    console.log('FAIL: see above (a native count differs from the server, or memory)')
 } finally {
   target.stop()
 }
