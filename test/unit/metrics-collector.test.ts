@@ -1,21 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { MetricsCollector } from '../../src/metrics/collector.ts'
+import { seededRandom } from '../helpers/seeded-random.ts'
 
 /** Exact percentile by the nearest-rank method on sorted samples. */
 function exactPercentile(sorted: number[], percentile: number): number {
   const rank = Math.max(1, Math.ceil((percentile / 100) * sorted.length))
   return sorted[rank - 1]!
-}
-
-/** A deterministic pseudo-random generator (mulberry32), so failures reproduce. */
-function seededRandom(seed: number): () => number {
-  let state = seed
-  return () => {
-    state = (state + 0x6d2b79f5) | 0
-    let t = Math.imul(state ^ (state >>> 15), 1 | state)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-  }
 }
 
 function collect(samples: number[]): MetricsCollector {

@@ -7,17 +7,7 @@ import {
   percentileMs,
   toHistogramValue,
 } from '../../../src/metrics/histogram.ts'
-
-/** A deterministic pseudo-random generator (mulberry32), so failures reproduce. */
-function seededRandom(seed: number): () => number {
-  let state = seed
-  return () => {
-    state = (state + 0x6d2b79f5) | 0
-    let t = Math.imul(state ^ (state >>> 15), 1 | state)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-  }
-}
+import { seededRandom } from '../../helpers/seeded-random.ts'
 
 type Event = { ms: number; status: number; error?: 'http_5xx' | 'timeout' }
 
