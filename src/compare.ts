@@ -1,3 +1,4 @@
+import { getCurrentTestContext, markNestedRun } from './context.ts'
 import { InvalidOptionError } from './errors.ts'
 import { loadTest } from './load-test.ts'
 import { type LoadDefaults, resolveLoadOptions } from './options.ts'
@@ -135,19 +136,32 @@ function nameConfigs(
 
 /**
  * Runs several load configurations one after another (never at once, so they do not compete) and tabulates
- * their metrics: values, differences from the first configuration, and the winner per metric.
+ * their metrics: values, differences from the first configuration, and the winner per metric. Inside a
+ * test, the result is attached to the test for the reporter, as `loadTest`'s are.
  */
-export async function runComparison(
+export function runComparison(
   configs: ComparisonConfigs,
   defaults?: Partial<LoadDefaults>,
   runLoad: (options: LoadTestOptions) => Promise<LoadTestResult> = (options) => loadTest(options, defaults),
+): Promise<ComparisonResult> {
+  const run = runConfigs(configs, defaults, runLoad)
+  getCurrentTestContext()?.trackGroup?.(run)
+  return run
+}
+
+async function runConfigs(
+  configs: ComparisonConfigs,
+  defaults: Partial<LoadDefaults> | undefined,
+  runLoad: (options: LoadTestOptions) => Promise<LoadTestResult>,
 ): Promise<ComparisonResult> {
   const named = nameConfigs(configs, defaults)
   const startedAt = new Date()
   const started = performance.now()
   const runs: { name: string; result: LoadTestResult }[] = []
   for (const { name, options } of named) {
-    runs.push({ name, result: await runLoad(options) })
+    const result = await runLoad(options)
+    markNestedRun(result)
+    runs.push({ name, result })
     if (runs.at(-1)!.result.aborted) break
   }
   const warnings = runs.flatMap(({ name, result }) => result.warnings.map((warning) => `${name}: ${warning}`))

@@ -21,7 +21,16 @@ export interface PerfDefaultsOptions {
 export interface PerfReportOptions {
   /** Write the JSON report: `true` for `perfspec-report.json`, a file name, or `false`. @default true */
   json?: boolean | string
-  /** Folder of the JSON report, relative to the project root. @default the project root */
+  /**
+   * Write the HTML report (one self-contained file with charts): `true` for `perfspec-report.html`, a file
+   * name, or `false`. @default false
+   */
+  html?: boolean | string
+  /** Write JUnit XML, a test case per result: `true` for `perfspec-report.junit.xml`, a file name, or `false`. @default false */
+  junit?: boolean | string
+  /** Append a Markdown summary to `$GITHUB_STEP_SUMMARY` when that variable is set. @default true */
+  githubSummary?: boolean
+  /** Folder of the report files, relative to the project root. @default the project root */
   dir?: string
 }
 
@@ -67,6 +76,12 @@ export interface ResolvedPerfConfig extends QaPerformanceConfig {
   baselineDir?: string
   /** Absolute path of the JSON report, or false. */
   jsonReport: string | false
+  /** Absolute path of the HTML report, or false. */
+  htmlReport: string | false
+  /** Absolute path of the JUnit XML report, or false. */
+  junitReport: string | false
+  /** Append the Markdown summary to `$GITHUB_STEP_SUMMARY` when it is set. */
+  githubSummary: boolean
   failOnThresholds: boolean
 }
 
@@ -95,7 +110,12 @@ const PLUGIN_KEYS = [
   'configFile',
   'failOnThresholds',
 ]
-const DEFAULT_REPORT_FILE = 'perfspec-report.json'
+const REPORT_KEYS = ['json', 'html', 'junit', 'githubSummary', 'dir']
+const DEFAULT_REPORT_FILES = {
+  json: 'perfspec-report.json',
+  html: 'perfspec-report.html',
+  junit: 'perfspec-report.junit.xml',
+} as const
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
@@ -249,18 +269,49 @@ export function validatePluginOptions(options: PerfPluginOptions): void {
       'Expected the `defaults` option to be { users, duration, rampUp }',
     )
   }
-  if (options.report !== undefined && !isRecord(options.report)) {
-    throw new InvalidOptionError('report', 'Expected the `report` option to be { json, dir }')
+  if (options.report !== undefined) {
+    if (!isRecord(options.report)) {
+      throw new InvalidOptionError(
+        'report',
+        'Expected the `report` option to be { json, html, junit, githubSummary, dir }',
+      )
+    }
+    const unknownReport = Object.keys(options.report).find((key) => !REPORT_KEYS.includes(key))
+    if (unknownReport !== undefined) {
+      throw new InvalidOptionError(
+        `report.${unknownReport}`,
+        `Unknown perf() option \`report.${unknownReport}\`. Known: ${REPORT_KEYS.join(', ')}`,
+      )
+    }
+    const { githubSummary, dir } = options.report
+    if (githubSummary !== undefined && typeof githubSummary !== 'boolean') {
+      throw new InvalidOptionError(
+        'report.githubSummary',
+        'Expected `report.githubSummary` to be true or false',
+      )
+    }
+    if (dir !== undefined && (typeof dir !== 'string' || dir.length === 0)) {
+      throw new InvalidOptionError('report.dir', 'Expected `report.dir` to be a folder path')
+    }
   }
 }
 
-function resolveJsonReport(root: string, report: PerfReportOptions | undefined): string | false {
-  const json = report?.json ?? true
-  if (json === false) return false
-  if (json !== true && (typeof json !== 'string' || json.length === 0)) {
-    throw new InvalidOptionError('report.json', 'Expected `report.json` to be true, false or a file name')
+/** Where one report file goes: `true` → its default name in the report folder, a name → that, else false. */
+function resolveReportFile(
+  root: string,
+  report: PerfReportOptions | undefined,
+  format: keyof typeof DEFAULT_REPORT_FILES,
+  enabled: boolean,
+): string | false {
+  const value = report?.[format] ?? enabled
+  if (value === false) return false
+  if (value !== true && (typeof value !== 'string' || value.length === 0)) {
+    throw new InvalidOptionError(
+      `report.${format}`,
+      `Expected \`report.${format}\` to be true, false or a file name`,
+    )
   }
-  return path.resolve(root, report?.dir ?? '.', json === true ? DEFAULT_REPORT_FILE : json)
+  return path.resolve(root, report?.dir ?? '.', value === true ? DEFAULT_REPORT_FILES[format] : value)
 }
 
 /**
@@ -283,7 +334,10 @@ export function resolvePerfConfig(root: string, options: PerfPluginOptions = {})
     root,
     defaults: { ...file?.defaults, ...pluginDefaults },
     metrics: file?.metrics ?? readMetrics(undefined),
-    jsonReport: resolveJsonReport(root, options.report),
+    jsonReport: resolveReportFile(root, options.report, 'json', true),
+    htmlReport: resolveReportFile(root, options.report, 'html', false),
+    junitReport: resolveReportFile(root, options.report, 'junit', false),
+    githubSummary: options.report?.githubSummary ?? true,
     failOnThresholds: options.failOnThresholds ?? true,
   }
   if (file !== undefined && configFile !== undefined) resolved.configFile = configFile

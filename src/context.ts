@@ -1,4 +1,7 @@
+import type { ComparisonResult } from './compare.ts'
 import type { LoadDefaults } from './options.ts'
+import type { BaselineCheck } from './report/rows.ts'
+import type { StressTestResult } from './stress/types.ts'
 import type { LoadProgress, LoadTestOptions, LoadTestResult, Thresholds, ToolChoice } from './types.ts'
 
 /** What a baseline matcher compares against and how it may update. */
@@ -23,6 +26,13 @@ export interface PerfTestContext {
   update?: BaselineUpdateMode
   /** Receives every run of the test as it starts, to record its result and wait for it. */
   track?(run: Promise<LoadTestResult>): void
+  /**
+   * Receives every stress test and comparison of the test as it starts. Their own load runs reach `track`
+   * too, marked so that reports can leave them out (`isNestedRun`).
+   */
+  trackGroup?(run: Promise<StressTestResult | ComparisonResult>): void
+  /** Told when `toMatchPerfBaseline` recorded or compared a result, for the reports. */
+  recordBaseline?(result: LoadTestResult, check: BaselineCheck): void
   /** Called about once a second while a run goes on. */
   onProgress?(progress: LoadProgress): void
 }
@@ -93,4 +103,24 @@ export function markThresholdsChecked(result: object): void {
 /** True when `markThresholdsChecked` saw this result. */
 export function areThresholdsChecked(result: object): boolean {
   return checkedResults().has(result)
+}
+
+// Load runs that are one step of a stress test or one run of a comparison: reports show them in their group.
+const NESTED = Symbol.for('perfspec:nested-runs')
+type NestedHolder = { [NESTED]?: WeakSet<object> }
+
+function nestedRuns(): WeakSet<object> {
+  const holder = globalThis as NestedHolder
+  holder[NESTED] ??= new WeakSet()
+  return holder[NESTED]
+}
+
+/** Notes that a load result belongs to a stress test or comparison (which reports show as one). */
+export function markNestedRun(result: object): void {
+  nestedRuns().add(result)
+}
+
+/** True when `markNestedRun` saw this result. */
+export function isNestedRun(result: object): boolean {
+  return nestedRuns().has(result)
 }

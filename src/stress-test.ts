@@ -1,4 +1,5 @@
 import { chooseTool } from './adapters/index.ts'
+import { getCurrentTestContext, markNestedRun } from './context.ts'
 import { parseDuration } from './duration.ts'
 import { InvalidOptionError } from './errors.ts'
 import { loadTest } from './load-test.ts'
@@ -66,12 +67,23 @@ function planStress(options: StressTestOptions, defaults: Partial<LoadDefaults> 
 
 /**
  * Runs load steps of growing user counts back to back, `runStep` running each one (the client passes its
- * own `loadTest`), and stops at the first step that breaks a `breakOn` criterion.
+ * own `loadTest`), and stops at the first step that breaks a `breakOn` criterion. Inside a test, the
+ * result is attached to the test for the reporter, as `loadTest`'s are.
  */
-export async function runStressTest(
+export function runStressTest(
   options: StressTestOptions,
   runStep: (options: LoadTestOptions) => Promise<LoadTestResult>,
   defaults?: Partial<LoadDefaults>,
+): Promise<StressTestResult> {
+  const run = stepUntilBreak(options, runStep, defaults)
+  getCurrentTestContext()?.trackGroup?.(run)
+  return run
+}
+
+async function stepUntilBreak(
+  options: StressTestOptions,
+  runStep: (options: LoadTestOptions) => Promise<LoadTestResult>,
+  defaults: Partial<LoadDefaults> | undefined,
 ): Promise<StressTestResult> {
   const criteria = resolveBreakCriteria(options?.breakOn)
   const plan = planStress(options, defaults)
@@ -89,6 +101,7 @@ export async function runStressTest(
       break
     }
     const result = await runStep({ ...plan.base, users, duration: plan.stepDuration })
+    markNestedRun(result)
     tool = result.tool
     steps.push({ users, metrics: result.metrics, warnings: result.warnings })
     for (const warning of result.warnings) warnings.add(`${users} users: ${warning}`)

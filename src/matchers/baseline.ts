@@ -1,3 +1,4 @@
+import path from 'node:path'
 import {
   type BaselineComparison,
   compareWithBaseline,
@@ -29,6 +30,12 @@ export function readUpdateMode(context: PerfMatcherContext): BaselineUpdateMode 
   if (mode === 'all' || mode === 'new' || mode === 'none') return mode
   const ci = process.env['CI']
   return ci !== undefined && ci !== '' && ci !== '0' && ci !== 'false' ? 'none' : 'new'
+}
+
+// Reports show where the baseline lives without the machine's absolute paths.
+function relativeToRoot(file: string, root: string | undefined): string {
+  const relative = root === undefined ? file : path.relative(root, file)
+  return relative.startsWith('..') || path.isAbsolute(relative) ? path.basename(file) : relative
 }
 
 // Jest sets JEST_WORKER_ID in every test process, in band too: name the command the user runs.
@@ -135,10 +142,12 @@ export async function toMatchPerfBaseline(
       }
     }
     await saveBaselineEntry(file, key, toBaselineEntry(result, machine))
+    test?.recordBaseline?.(result, { key, file: relativeToRoot(file, test.root), comparison: null })
     return { pass: true, message: () => `${hint}\n\nRecorded a new baseline for "${key}" in ${file}` }
   }
 
   const comparison = compareWithBaseline(stored, result, limits)
+  test?.recordBaseline?.(result, { key, file: relativeToRoot(file, test.root), comparison })
   const warnings = [
     ...describeMachineDifferences(stored.machine, machine),
     ...describeShapeDifferences(stored, result),

@@ -1,6 +1,13 @@
 import type { MachineInfo } from '../baseline/machine.ts'
-import type { LoadTestResult } from '../types.ts'
-import { type ReportRow, type TestState, type Verdict, verdictOf } from './rows.ts'
+import type { ReportMeta } from './meta.ts'
+import {
+  type BaselineCheck,
+  type PerfResult,
+  type ReportRow,
+  type TestState,
+  type Verdict,
+  verdictOf,
+} from './rows.ts'
 import { writeFileAtomic } from './write-atomic.ts'
 
 /** The content of `perfspec-report.json`. */
@@ -11,14 +18,22 @@ export interface JsonReport {
   /** The test runner and its version, e.g. `vitest 4.1.12`. */
   runner: string
   summary: { runs: number; passed: number; failed: number }
-  results: { file: string; test: string; state: TestState; verdict: Verdict; result: LoadTestResult }[]
+  results: JsonReportEntry[]
+}
+
+/** One result of the run: a load run, a stress test or a comparison (told apart by `result.kind`). */
+export interface JsonReportEntry {
+  file: string
+  test: string
+  state: TestState
+  verdict: Verdict
+  result: PerfResult
+  /** Present when the test compared the result with its baseline (or recorded it). */
+  baseline?: BaselineCheck
 }
 
 /** Builds the JSON report of a run. Pure. */
-export function buildJsonReport(
-  rows: readonly ReportRow[],
-  context: { machine: MachineInfo; runner: string; now?: Date },
-): JsonReport {
+export function buildJsonReport(rows: readonly ReportRow[], context: ReportMeta): JsonReport {
   const results = rows.map((row) => ({ ...row, verdict: verdictOf(row) }))
   const failed = results.filter((row) => row.verdict !== 'pass').length
   return {
@@ -27,13 +42,11 @@ export function buildJsonReport(
     machine: context.machine,
     runner: context.runner,
     summary: { runs: rows.length, passed: rows.length - failed, failed },
-    results: results.map(({ file, test, state, verdict, result }) => ({
-      file,
-      test,
-      state,
-      verdict,
-      result,
-    })),
+    results: results.map(({ file, test, state, verdict, result, baseline }) =>
+      baseline === undefined
+        ? { file, test, state, verdict, result }
+        : { file, test, state, verdict, result, baseline },
+    ),
   }
 }
 

@@ -1,7 +1,10 @@
 import type { Colors } from 'picocolors/types.js'
 import type { MetricsDisplay } from '../config.ts'
 import { formatCount, formatMs, formatPercent, formatRps } from './format.ts'
+import { type ResultLine, toResultLines, whereOf } from './lines.ts'
+import { describeRow, type RowNote } from './notes.ts'
 import { type ReportRow, type Verdict, verdictOf } from './rows.ts'
+import { renderSparkline } from './sparkline.ts'
 
 export interface TableOptions {
   colors: Colors
@@ -14,54 +17,58 @@ export interface TableOptions {
 interface Column {
   header: string
   align: 'left' | 'right'
-  cell(row: ReportRow): string
-  color?(row: ReportRow, text: string, colors: Colors): string
+  cell(line: ResultLine): string
+  color?(line: ResultLine, text: string, colors: Colors): string
 }
 
 const VERDICT_TEXT: Record<Verdict, string> = { pass: '✓ pass', fail: '✗ fail', abort: '✗ abort' }
 const MIN_NAME_WIDTH = 16
+/** Characters of the p95 sparkline: one per second (or stress step), squeezed beyond this. */
+export const TREND_WIDTH = 10
 
-function latency(header: string, pick: (row: ReportRow) => number): Column {
-  return { header, align: 'right', cell: (row) => formatMs(pick(row)) }
+function latency(header: string, pick: (line: ResultLine) => number): Column {
+  return { header, align: 'right', cell: (line) => formatMs(pick(line)) }
 }
 
 function columns(metrics: MetricsDisplay): Column[] {
   const list: Column[] = [
-    { header: 'tool', align: 'left', cell: (row) => row.result.tool },
-    { header: 'reqs', align: 'right', cell: (row) => formatCount(row.result.metrics.totalRequests) },
+    { header: 'tool', align: 'left', cell: (line) => line.tool },
+    { header: 'reqs', align: 'right', cell: (line) => formatCount(line.metrics.totalRequests) },
   ]
   if (metrics.throughput) {
-    list.push({ header: 'rps', align: 'right', cell: (row) => formatRps(row.result.metrics.throughput) })
+    list.push({ header: 'rps', align: 'right', cell: (line) => formatRps(line.metrics.throughput) })
   }
   if (metrics.responseTimes) {
     list.push(
-      latency('avg', (row) => row.result.metrics.responseTimes.avg),
-      latency('p50', (row) => row.result.metrics.responseTimes.p50),
-      latency('p95', (row) => row.result.metrics.responseTimes.p95),
-      latency('p99', (row) => row.result.metrics.responseTimes.p99),
+      latency('avg', (line) => line.metrics.responseTimes.avg),
+      latency('p50', (line) => line.metrics.responseTimes.p50),
+      latency('p95', (line) => line.metrics.responseTimes.p95),
+      latency('p99', (line) => line.metrics.responseTimes.p99),
     )
   }
   if (metrics.errorRates) {
     list.push({
       header: 'err%',
       align: 'right',
-      cell: (row) => formatPercent(row.result.metrics.errorRate),
-      color: (row, text, c) => (row.result.metrics.errorRate > 0 ? c.red(text) : text),
+      cell: (line) => formatPercent(line.metrics.errorRate),
+      color: (line, text, c) => (line.metrics.errorRate > 0 ? c.red(text) : text),
+    })
+  }
+  if (metrics.responseTimes) {
+    list.push({
+      header: 'p95 trend',
+      align: 'left',
+      cell: (line) => renderSparkline(line.p95Trend, TREND_WIDTH),
+      color: (_line, text, c) => c.cyan(text),
     })
   }
   list.push({
     header: 'verdict',
     align: 'left',
-    cell: (row) => VERDICT_TEXT[verdictOf(row)],
-    color: (row, text, c) => (verdictOf(row) === 'pass' ? c.green(text) : c.red(text)),
+    cell: (line) => VERDICT_TEXT[line.verdict],
+    color: (line, text, c) => (line.verdict === 'pass' ? c.green(text) : c.red(text)),
   })
   return list
-}
-
-/** `file › test`, plus the run's name when a test made several runs. */
-export function rowLabel(row: ReportRow, runsInTest: number): string {
-  const label = `${row.file} › ${row.test}`
-  return runsInTest > 1 ? `${label} [${row.result.name}]` : label
 }
 
 function pad(text: string, width: number, align: 'left' | 'right'): string {
@@ -69,8 +76,9 @@ function pad(text: string, width: number, align: 'left' | 'right'): string {
 }
 
 /**
- * The end-of-run summary: one line per perf result, columns sized to their content, the name column
- * taking what is left of `width` (longer names go on lines above their numbers). Pure: colors injected.
+ * The end-of-run summary: one line per perf result (per configuration of a comparison), columns sized to
+ * their content, the name column taking what is left of `width` (longer names go on lines above their
+ * numbers). Pure: colors injected.
  */
 export function renderSummaryTable(rows: readonly ReportRow[], options: TableOptions): string {
   const { colors: c } = options
@@ -78,43 +86,48 @@ export function renderSummaryTable(rows: readonly ReportRow[], options: TableOpt
   const metricColumns = columns(
     options.metrics ?? { responseTimes: true, throughput: true, errorRates: true },
   )
-  const testKey = (row: ReportRow) => `${row.file}\0${row.test}`
-  const runsPerTest = new Map<string, number>()
-  for (const row of rows) runsPerTest.set(testKey(row), (runsPerTest.get(testKey(row)) ?? 0) + 1)
-  const labels = rows.map((row) => rowLabel(row, runsPerTest.get(testKey(row)) ?? 1))
-  const cells = rows.map((row) => metricColumns.map((column) => column.cell(row)))
+  const lines = toResultLines(rows)
+  const labels = lines.map((line) => line.label)
+  const cells = lines.map((line) => metricColumns.map((column) => column.cell(line)))
   const widths = metricColumns.map((column, index) =>
     Math.max(column.header.length, ...cells.map((line) => line[index]?.length ?? 0)),
   )
   const fixed = widths.reduce((sum, w) => sum + w + 2, 0)
   const longest = Math.max(4, ...labels.map((label) => label.length))
-  // Names that don't fit beside the numbers go on a line of their own, above them: every row alike,
-  // so the columns stay aligned and no file or test name is cut.
+  // Names that don't fit beside the numbers go on a line of their own (wrapped), above them: every row
+  // alike, so the columns stay aligned and no file or test name is cut.
   const stacked = longest > Math.max(MIN_NAME_WIDTH, width - fixed)
   const nameWidth = stacked ? 0 : longest
   const join = (name: string, rest: string[]) =>
     stacked ? `  ${rest.join('  ')}` : [name, ...rest].join('  ')
   const header = metricColumns.map((col, i) => pad(col.header, widths[i] ?? 0, col.align))
-  const lines = [c.dim(join(pad('test', nameWidth, 'left'), header).trimEnd())]
-  rows.forEach((row, rowIndex) => {
-    const label = labels[rowIndex] ?? ''
-    if (stacked) lines.push(label)
+  const out = [c.dim(join(pad('test', nameWidth, 'left'), header).trimEnd())]
+  lines.forEach((line, lineIndex) => {
+    const label = labels[lineIndex] ?? ''
+    if (stacked) out.push(...wrapText(label, width))
     const rest = metricColumns.map((column, index) => {
-      const cell = cells[rowIndex]?.[index] ?? ''
+      const cell = cells[lineIndex]?.[index] ?? ''
       // The last column is not padded: no trailing blanks inside its color codes.
       const text = index === metricColumns.length - 1 ? cell : pad(cell, widths[index] ?? 0, column.align)
-      return column.color === undefined ? text : column.color(row, text, c)
+      return column.color === undefined ? text : column.color(line, text, c)
     })
-    lines.push(join(pad(label, nameWidth, 'left'), rest).trimEnd())
+    out.push(join(pad(label, nameWidth, 'left'), rest).trimEnd())
   })
-  return lines.join('\n')
+  return out.join('\n')
 }
 
-/** Wraps text at spaces to `width`, continuation lines indented by two. */
+/** Wraps text at spaces to `width`, continuation lines indented by two; a word longer than a line is split. */
 export function wrapText(text: string, width: number): string[] {
   const lines: string[] = []
   let line = ''
-  for (const word of text.split(' ')) {
+  const words = text.split(' ').flatMap((word) => {
+    const room = Math.max(1, width - 2)
+    if (word.length <= room) return [word]
+    return Array.from({ length: Math.ceil(word.length / room) }, (_, index) =>
+      word.slice(index * room, (index + 1) * room),
+    )
+  })
+  for (const word of words) {
     if (line.length > 0 && line.length + 1 + word.length > width) {
       lines.push(line)
       line = `  ${word}`
@@ -126,19 +139,21 @@ export function wrapText(text: string, width: number): string[] {
   return lines
 }
 
-/** Failed thresholds and warnings under the table, wrapped to `width`. */
+const NOTE_MARK: Record<RowNote['level'], string> = { failure: '✗', info: '⚑', warning: '⚠' }
+
+/** Failed thresholds, regressions, break points and warnings under the table, wrapped to `width`. */
 export function renderNotes(rows: readonly ReportRow[], colors: Colors, width = 100): string[] {
-  const notes: string[] = []
-  const add = (text: string, color: (text: string) => string) => {
-    for (const line of wrapText(text, width)) notes.push(color(line))
+  const paint: Record<RowNote['level'], (text: string) => string> = {
+    failure: colors.red,
+    info: colors.cyan,
+    warning: colors.yellow,
   }
+  const notes: string[] = []
   for (const row of rows) {
-    const where = `${row.file} › ${row.test}`
-    for (const threshold of row.result.thresholds) {
-      if (!threshold.passed)
-        add(`✗ ${where}: ${threshold.expression} (actual ${formatMs(threshold.actual)})`, colors.red)
+    for (const note of describeRow(row)) {
+      const text = `${NOTE_MARK[note.level]} ${whereOf(row)}: ${note.text}`
+      for (const line of wrapText(text, width)) notes.push(paint[note.level](line))
     }
-    for (const warning of row.result.warnings) add(`⚠ ${where}: ${warning}`, colors.yellow)
   }
   return notes
 }

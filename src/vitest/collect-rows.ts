@@ -1,7 +1,6 @@
 import path from 'node:path'
 import type { TestModule } from 'vitest/node'
-import { isLoadTestResult } from '../matchers/received.ts'
-import type { ReportRow, TestState } from '../report/rows.ts'
+import { isRecordedResult, type ReportRow, type TestState } from '../report/rows.ts'
 
 /** The task meta key that carries a test's results from the worker to the reporter. */
 export const META_KEY = 'perfspec'
@@ -12,11 +11,11 @@ export function collectRows(modules: readonly TestModule[], root: string): Repor
   for (const module of modules) {
     const file = path.relative(root, module.moduleId).split(path.sep).join('/')
     for (const testCase of module.children.allTests()) {
-      const results = (testCase.meta() as Record<string, unknown>)[META_KEY]
-      if (!Array.isArray(results)) continue
+      const recorded = (testCase.meta() as Record<string, unknown>)[META_KEY]
+      if (!Array.isArray(recorded)) continue
       const state = (testCase.result()?.state ?? 'pending') as TestState
-      for (const result of results) {
-        if (isLoadTestResult(result)) rows.push({ file, test: testCase.fullName, state, result })
+      for (const entry of recorded) {
+        if (isRecordedResult(entry)) rows.push({ file, test: testCase.fullName, state, ...entry })
       }
     }
   }

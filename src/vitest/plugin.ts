@@ -47,7 +47,10 @@ export function perf(options: PerfPluginOptions = {}): Plugin {
       // Reporters are created after this hook, so an instance pushed here joins the CLI's or config's.
       const reporters = vitest.config.reporters as unknown[]
       if (!reporters.some((reporter) => reporter instanceof PerfReporter)) {
-        reporters.push(new PerfReporter({ jsonReport: config.jsonReport, metrics: config.metrics, progress }))
+        const { jsonReport, htmlReport, junitReport, githubSummary, metrics } = config
+        reporters.push(
+          new PerfReporter({ jsonReport, htmlReport, junitReport, githubSummary, metrics, progress }),
+        )
       }
       if (progress) hideProgressLogs(vitest)
       const update: BaselineUpdateMode = vitest.config.snapshotOptions.updateSnapshot

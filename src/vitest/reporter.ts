@@ -1,31 +1,37 @@
-import path from 'node:path'
-import pc from 'picocolors'
 import type { Colors } from 'picocolors/types.js'
 import type { Reporter, TestModule, Vitest } from 'vitest/node'
 import { describeMachine } from '../baseline/machine.ts'
 import type { MetricsDisplay } from '../config.ts'
-import { buildJsonReport, writeJsonReport } from '../report/json.ts'
+import { createReportColors } from '../report/colors.ts'
 import { renderProgressLine } from '../report/progress-line.ts'
 import { renderHeading, renderNotes, renderSummaryTable } from '../report/table.ts'
+import { describeReportOutcomes, reportTargetsOf, writeReports } from '../report/write-reports.ts'
 import { collectRows } from './collect-rows.ts'
 import { decodeProgress } from './progress-channel.ts'
 
 export interface PerfReporterOptions {
   /** Absolute path of the JSON report, or false. @default '<root>/perfspec-report.json' */
   jsonReport?: string | false
+  /** Absolute path of the HTML report, or false. @default false */
+  htmlReport?: string | false
+  /** Absolute path of the JUnit XML report, or false. @default false */
+  junitReport?: string | false
+  /** Append a Markdown summary to `$GITHUB_STEP_SUMMARY` when it is set. @default true */
+  githubSummary?: boolean
   /** Which metric columns the table shows. @default all */
   metrics?: MetricsDisplay
   /** Render progress lines sent by long runs. @default false */
   progress?: boolean
-  /** @default picocolors' own detection */
+  /** @default on for a terminal; off with NO_COLOR or when the output is not a TTY (FORCE_COLOR forces) */
   colors?: Colors
   /** Width to fit the table in. @default min(terminal width, 100) */
   width?: number
 }
 
 /**
- * Prints a table of every perf result at the end of the run and writes the JSON report. Results arrive in
- * each test's task meta; progress arrives as console lines the plugin hides from the other reporters.
+ * Prints a table of every perf result at the end of the run and writes the reports (JSON, and HTML, JUnit
+ * and the GitHub step summary when asked). Results arrive in each test's task meta; progress arrives as
+ * console lines the plugin hides from the other reporters.
  */
 export class PerfReporter implements Reporter {
   private vitest: Vitest | undefined
@@ -35,7 +41,7 @@ export class PerfReporter implements Reporter {
 
   constructor(options: PerfReporterOptions = {}) {
     this.options = options
-    this.colors = options.colors ?? pc.createColors(pc.isColorSupported)
+    this.colors = options.colors ?? createReportColors()
   }
 
   onInit(vitest: Vitest): void {
@@ -75,16 +81,15 @@ export class PerfReporter implements Reporter {
       ...(this.options.metrics && { metrics: this.options.metrics }),
     })
     const lines = ['', renderHeading(rows, c), table, ...renderNotes(rows, c, width)]
-    const file = this.options.jsonReport ?? `${root}/perfspec-report.json`
-    if (file !== false) {
-      try {
-        const runner = `vitest ${vitest.version}`
-        await writeJsonReport(file, buildJsonReport(rows, { machine: describeMachine(), runner }))
-        lines.push(c.dim(`JSON report: ${path.relative(process.cwd(), file) || file}`))
-      } catch (error) {
-        lines.push(c.red(`perfspec could not write the JSON report ${file}: ${(error as Error).message}`))
-      }
-    }
+    const targets = reportTargetsOf({
+      jsonReport: this.options.jsonReport ?? `${root}/perfspec-report.json`,
+      htmlReport: this.options.htmlReport ?? false,
+      junitReport: this.options.junitReport ?? false,
+      githubSummary: this.options.githubSummary ?? true,
+    })
+    const meta = { machine: describeMachine(), runner: `vitest ${vitest.version}` }
+    const outcomes = await writeReports(rows, meta, targets)
+    lines.push(...describeReportOutcomes(outcomes, c))
     vitest.logger.log(`${lines.join('\n')}\n`)
   }
 }

@@ -6,6 +6,7 @@ import { perfMatchers } from '../matchers/index.ts'
 import { listThresholds } from '../matchers/thresholds.ts'
 import { summarizeRun } from '../report/format.ts'
 import { isLongRun } from '../report/progress-line.ts'
+import { type BaselineCheck, type PerfResult, toRecordedResults } from '../report/rows.ts'
 import type { LoadTestResult } from '../types.ts'
 import './augment.ts'
 import { META_KEY } from './collect-rows.ts'
@@ -23,24 +24,40 @@ const config = inject('perfspec') as PerfWorkerConfig | undefined
 interface TestRuns {
   results: LoadTestResult[]
   pending: Set<Promise<unknown>>
+  /** Load results, stress tests and comparisons, in the order they ended: what the reporter gets. */
+  reported: PerfResult[]
+  baselines: Map<object, BaselineCheck>
 }
 
 let current: TestRuns | undefined
 
 function createContext(runs: TestRuns, signal: AbortSignal, meta: Record<string, unknown>): PerfTestContext {
+  const report = () => {
+    meta[META_KEY] = toRecordedResults(runs.reported, runs.baselines)
+  }
+  const wait = <T>(run: Promise<T>, onResult: (result: T) => void) => {
+    const recorded = run.then(onResult, () => {})
+    runs.pending.add(recorded)
+    void recorded.then(() => runs.pending.delete(recorded))
+  }
   const context: PerfTestContext = {
     signal,
     track(run) {
-      const recorded = run.then(
-        (result) => {
-          runs.results.push(result)
-          meta[META_KEY] ??= []
-          ;(meta[META_KEY] as LoadTestResult[]).push(result)
-        },
-        () => {},
-      )
-      runs.pending.add(recorded)
-      void recorded.then(() => runs.pending.delete(recorded))
+      wait(run, (result) => {
+        runs.results.push(result)
+        runs.reported.push(result)
+        report()
+      })
+    },
+    trackGroup(run) {
+      wait(run, (result) => {
+        runs.reported.push(result)
+        report()
+      })
+    },
+    recordBaseline(result, check) {
+      runs.baselines.set(result, check)
+      report()
     },
   }
   if (config === undefined) return context
@@ -67,7 +84,7 @@ function breachMessage(results: readonly LoadTestResult[]): string {
 }
 
 beforeEach((testContext) => {
-  const runs: TestRuns = { results: [], pending: new Set() }
+  const runs: TestRuns = { results: [], pending: new Set(), reported: [], baselines: new Map() }
   current = runs
   setCurrentTestContext(
     createContext(runs, testContext.signal, testContext.task.meta as Record<string, unknown>),

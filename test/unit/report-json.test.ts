@@ -4,6 +4,7 @@ import path from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { describeMachine } from '../../src/baseline/machine.ts'
 import { buildJsonReport, writeJsonReport } from '../../src/report/json.ts'
+import { makeComparison, makeStress } from '../helpers/report-results.ts'
 import { makeResult } from '../helpers/results.ts'
 
 describe('the JSON report', () => {
@@ -39,5 +40,24 @@ describe('the JSON report', () => {
     } finally {
       await rm(dir, { recursive: true, force: true })
     }
+  })
+
+  test('holds stress tests and comparisons beside load runs, and a baseline check where there was one', () => {
+    const baseline = { key: 'fast > /api', file: '__perf__/a.test.ts.perf.json', comparison: null }
+    const report = buildJsonReport(
+      [
+        { ...rows[0]!, baseline },
+        { file: 'b.test.ts', test: 'stress', state: 'passed', result: makeStress() },
+        { file: 'b.test.ts', test: 'compare', state: 'passed', result: makeComparison({ a: [1], b: [2] }) },
+      ],
+      { machine, runner: 'vitest' },
+    )
+    expect(report.results.map((entry) => [entry.result.kind, entry.verdict, entry.baseline])).toEqual([
+      ['load', 'pass', baseline],
+      ['stress', 'pass', undefined],
+      ['comparison', 'pass', undefined],
+    ])
+    expect('baseline' in report.results[1]!).toBe(false)
+    expect(JSON.parse(JSON.stringify(report))).toEqual(report)
   })
 })

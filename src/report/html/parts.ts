@@ -1,0 +1,114 @@
+import type { ThresholdResult } from '../../types.ts'
+import { htmlText } from '../escape.ts'
+import { formatMs, formatPercent, formatRps } from '../format.ts'
+import type { BaselineCheck, Verdict } from '../rows.ts'
+
+/** A cell of an HTML table: already-escaped HTML, and whether it holds a number (right-aligned). */
+export interface Cell {
+  html: string
+  numeric?: boolean
+  className?: string
+}
+
+/** A table from escaped header texts and cells. */
+export function renderTable(
+  headers: readonly string[],
+  rows: readonly (readonly Cell[])[],
+  className = '',
+): string {
+  const head = headers.map((header, index) => {
+    const numeric = rows[0]?.[index]?.numeric === true ? ' class="num"' : ''
+    return `<th${numeric}>${header}</th>`
+  })
+  const body = rows.map((row) => {
+    const cells = row.map((cell) => {
+      const classes = [cell.numeric === true ? 'num' : '', cell.className ?? ''].filter(Boolean).join(' ')
+      return `<td${classes ? ` class="${classes}"` : ''}>${cell.html}</td>`
+    })
+    return `<tr>${cells.join('')}</tr>`
+  })
+  return `<table class="${className}"><thead><tr>${head.join('')}</tr></thead><tbody>${body.join('')}</tbody></table>`
+}
+
+/** A number cell. */
+export function num(text: string, className?: string): Cell {
+  return className === undefined
+    ? { html: htmlText(text), numeric: true }
+    : { html: htmlText(text), numeric: true, className }
+}
+
+/** A text cell from user data. */
+export function txt(text: string): Cell {
+  return { html: htmlText(text) }
+}
+
+const VERDICT_LABEL: Record<Verdict, string> = { pass: '✓ pass', fail: '✗ fail', abort: '✗ abort' }
+
+export function renderVerdict(verdict: Verdict): string {
+  return `<span class="verdict ${verdict}">${VERDICT_LABEL[verdict]}</span>`
+}
+
+/** A pass/fail mark for one check. */
+export function renderCheck(passed: boolean): Cell {
+  return { html: renderVerdict(passed ? 'pass' : 'fail') }
+}
+
+/** The key numbers of a result, large. */
+export function renderTiles(
+  tiles: readonly { label: string; value: string; tone?: 'bad' | 'good' }[],
+): string {
+  const items = tiles.map(
+    ({ label, value, tone }) =>
+      `<div class="tile${tone === undefined ? '' : ` ${tone}`}"><span>${htmlText(label)}</span><b>${htmlText(value)}</b></div>`,
+  )
+  return `<div class="tiles">${items.join('')}</div>`
+}
+
+export function renderHeading(title: string, count?: number): string {
+  return `<h3>${htmlText(title)}${count === undefined ? '' : ` <small>${count}</small>`}</h3>`
+}
+
+export function renderThresholds(thresholds: readonly ThresholdResult[]): string {
+  if (thresholds.length === 0) return ''
+  const rows = thresholds.map((threshold) => [
+    { html: `<code>${htmlText(threshold.expression)}</code>` },
+    num(formatMs(threshold.actual)),
+    renderCheck(threshold.passed),
+  ])
+  return (
+    renderHeading('Thresholds', thresholds.length) + renderTable(['threshold', 'actual', 'verdict'], rows)
+  )
+}
+
+export function renderBaseline(check: BaselineCheck | undefined): string {
+  if (check === undefined) return ''
+  const where = `<p class="note">${htmlText(`${check.file} › "${check.key}"`)}</p>`
+  if (check.comparison === null) {
+    return `${renderHeading('Baseline')}${where}<p>No baseline was stored: this run was recorded as the baseline.</p>`
+  }
+  const rows = [check.comparison.p95, check.comparison.throughput].map((metric) => {
+    const format =
+      metric.metric === 'p95' ? (n: number) => `${formatMs(n)} ms` : (n: number) => `${formatRps(n)} req/s`
+    const change = `${metric.worsePercent > 0 ? 'worse' : 'better'} by ${Math.abs(metric.worsePercent).toFixed(1)}%`
+    return [
+      txt(metric.metric),
+      num(format(metric.baseline)),
+      num(format(metric.actual)),
+      num(change, metric.regressed ? 'bad' : ''),
+      num(format(metric.limit)),
+      renderCheck(!metric.regressed),
+    ]
+  })
+  return `${renderHeading('Baseline')}${where}${renderTable(['metric', 'baseline', 'this run', 'change', 'limit', 'verdict'], rows)}`
+}
+
+export function renderWarnings(warnings: readonly string[]): string {
+  if (warnings.length === 0) return ''
+  return `${renderHeading('Warnings', warnings.length)}<ul class="warnings">${warnings.map((w) => `<li>${htmlText(w)}</li>`).join('')}</ul>`
+}
+
+/** `12.5 %` for a rate, with a tone when it is above 0. */
+export function errorTile(errorRate: number, failed: number): { label: string; value: string; tone?: 'bad' } {
+  const value = `${formatPercent(errorRate)} % (${failed})`
+  return errorRate > 0 ? { label: 'errors', value, tone: 'bad' } : { label: 'errors', value }
+}

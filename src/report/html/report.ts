@@ -1,0 +1,75 @@
+import { htmlText } from '../escape.ts'
+import { describeRunContext, type ReportMeta } from '../meta.ts'
+import { type ReportRow, verdictOf } from '../rows.ts'
+import { renderComparisonBody } from './comparison.ts'
+import { renderLoadBody } from './load.ts'
+import { renderVerdict } from './parts.ts'
+import { SCRIPT } from './script.ts'
+import { renderStressBody } from './stress.ts'
+import { STYLES } from './styles.ts'
+import { renderSummary } from './summary.ts'
+
+// Nothing may leave the file: no fonts, images, scripts or styles from anywhere (the report works offline,
+// and a stray reference shows up as a blocked request instead of a silent fetch).
+const CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:"
+
+function renderSection(row: ReportRow, id: string): string {
+  const { result } = row
+  const body =
+    result.kind === 'load'
+      ? renderLoadBody(result, row.baseline)
+      : result.kind === 'stress'
+        ? renderStressBody(result)
+        : renderComparisonBody(result)
+  const name = result.kind === 'comparison' ? '' : ` <span class="file">[${htmlText(result.name)}]</span>`
+  const verdict = verdictOf(row)
+  return (
+    `<section class="result" id="${id}" data-kind="${result.kind}" data-verdict="${verdict}">` +
+    `<header>${renderVerdict(verdict)}<h2>${htmlText(row.test)}</h2>${name}` +
+    `<span class="kind">${result.kind}</span><span class="file">${htmlText(row.file)}</span></header>` +
+    `${body}</section>`
+  )
+}
+
+/**
+ * The HTML report of a run: one self-contained file (inline CSS, inline SVG charts, a small inline script
+ * for tooltips; nothing fetched), a summary table, then a section per result. Pure.
+ */
+export function renderHtmlReport(rows: readonly ReportRow[], meta: ReportMeta): string {
+  const ids = new Map(rows.map((row, index) => [row, `r${index + 1}`]))
+  const anchorOf = (row: ReportRow) => ids.get(row) ?? ''
+  const failed = rows.filter((row) => verdictOf(row) !== 'pass').length
+  const title = `perfspec report · ${rows.length} result${rows.length === 1 ? '' : 's'}${failed > 0 ? ` · ${failed} failed` : ''}`
+  const generated = (meta.now ?? new Date()).toISOString()
+  const counts =
+    `<div class="counts"><span class="count">${rows.length} results</span>` +
+    `<span class="count pass">${rows.length - failed} passed</span>` +
+    (failed > 0 ? `<span class="count fail">${failed} failed</span>` : '') +
+    '</div>'
+  const content =
+    rows.length === 0
+      ? '<p class="empty">No perf results in this run.</p>'
+      : renderSummary(rows, anchorOf) + rows.map((row) => renderSection(row, anchorOf(row))).join('\n')
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="${CSP}">
+<meta name="color-scheme" content="light dark">
+<title>${htmlText(title)}</title>
+<style>${STYLES}</style>
+</head>
+<body>
+<header><h1>perfspec report</h1>
+<p class="meta">${htmlText(`${generated} · ${describeRunContext(meta)} · latencies in ms`)}</p>${counts}</header>
+<main>
+${content}
+</main>
+<footer>Made by perfspec. Numbers describe this machine and this run.</footer>
+<div id="tip" role="tooltip" hidden></div>
+<script>${SCRIPT}</script>
+</body>
+</html>
+`
+}

@@ -1,0 +1,74 @@
+import type { StressTestResult } from '../../stress/types.ts'
+import { htmlText } from '../escape.ts'
+import { formatCount, formatMs, formatPercent, formatRps } from '../format.ts'
+import { renderLineChart } from '../svg/line-chart.ts'
+import { num, renderHeading, renderTable, renderTiles, renderWarnings } from './parts.ts'
+
+/** A stress test: latency and throughput against users, the break point marked, and every step. */
+export function renderStressBody(result: StressTestResult): string {
+  const { steps, breakPoint } = result
+  const users = steps.map((step) => step.users)
+  const markers =
+    breakPoint === null ? [] : [{ x: breakPoint.users, label: `break: ${breakPoint.users} users` }]
+  const tiles = [
+    { label: 'steps', value: String(steps.length) },
+    { label: 'most users', value: String(result.maxUsersReached) },
+    breakPoint === null
+      ? { label: 'break point', value: result.aborted ? 'aborted' : 'none' }
+      : { label: 'break point', value: `${breakPoint.users} users`, tone: 'bad' as const },
+  ]
+  if (breakPoint !== null) tiles.push({ label: 'broken by', value: breakPoint.criterion })
+  const verdict =
+    breakPoint === null
+      ? result.aborted
+        ? 'Aborted before the last step.'
+        : `Held up to ${result.maxUsersReached} users without breaking.`
+      : `Broke at ${breakPoint.users} users: ${breakPoint.reason}.`
+  const charts =
+    steps.length === 0
+      ? '<p class="empty">No step completed.</p>'
+      : renderLineChart({
+          title: 'Latency by users',
+          x: users,
+          xUnit: 'users',
+          yUnit: 'ms',
+          dots: true,
+          markers,
+          series: (['p50', 'p95', 'p99'] as const).map((key, index) => ({
+            name: key,
+            values: steps.map((step) => step.metrics.responseTimes[key]),
+            color: index + 1,
+          })),
+        }) +
+        renderLineChart({
+          title: 'Throughput by users',
+          x: users,
+          xUnit: 'users',
+          yUnit: 'req/s',
+          dots: true,
+          markers,
+          series: [{ name: 'requests/s', values: steps.map((step) => step.metrics.throughput), color: 4 }],
+        })
+  const rows = steps.map((step) => {
+    const broken = breakPoint?.users === step.users ? 'bad' : undefined
+    const m = step.metrics
+    return [
+      num(String(step.users), broken),
+      num(formatCount(m.totalRequests)),
+      num(formatRps(m.throughput)),
+      num(formatMs(m.responseTimes.p50)),
+      num(formatMs(m.responseTimes.p95)),
+      num(formatMs(m.responseTimes.p99)),
+      num(formatPercent(m.errorRate), m.errorRate > 0 ? 'bad' : undefined),
+    ]
+  })
+  return (
+    `<p class="run">${htmlText(`${result.name} · ${result.tool} · started ${result.startedAt}`)}</p>` +
+    renderTiles(tiles) +
+    `<p class="${breakPoint === null ? 'note' : 'note bad'}">${htmlText(verdict)}</p>` +
+    `<div class="charts">${charts}</div>` +
+    renderHeading('Steps', steps.length) +
+    renderTable(['users', 'requests', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'errors %'], rows) +
+    renderWarnings(result.warnings)
+  )
+}

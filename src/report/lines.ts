@@ -1,0 +1,69 @@
+import type { LoadMetrics, LoadTestResult, ToolName } from '../types.ts'
+import { type ReportRow, type Verdict, verdictOf } from './rows.ts'
+
+/** One line of the summary: a load run, a stress test (its last step), or one configuration of a comparison. */
+export interface ResultLine {
+  row: ReportRow
+  /** `file › test`, plus what tells it apart from the test's other lines. */
+  label: string
+  tool: ToolName
+  metrics: LoadMetrics
+  verdict: Verdict
+  /** p95 per second (a load run) or per step (a stress test), for sparklines. */
+  p95Trend: number[]
+}
+
+const NO_METRICS: LoadMetrics = {
+  totalRequests: 0,
+  successfulRequests: 0,
+  failedRequests: 0,
+  errorRate: 0,
+  throughput: 0,
+  responseTimes: { min: 0, max: 0, avg: 0, stddev: 0, p50: 0, p75: 0, p90: 0, p95: 0, p99: 0, p999: 0 },
+  errorsByType: {},
+  statusCodes: {},
+  bytesReceived: 0,
+  durationMs: 0,
+}
+
+/** `file › test` */
+export function whereOf(row: ReportRow): string {
+  return `${row.file} › ${row.test}`
+}
+
+function loadLine(row: ReportRow, result: LoadTestResult, label: string): ResultLine {
+  return {
+    row,
+    label,
+    tool: result.tool,
+    metrics: result.metrics,
+    verdict: verdictOf({ ...row, result }),
+    p95Trend: result.timeline.map((point) => point.p95),
+  }
+}
+
+/** The lines of the summary, in row order: comparisons give one line per configuration. */
+export function toResultLines(rows: readonly ReportRow[]): ResultLine[] {
+  const testKey = (row: ReportRow) => `${row.file}\0${row.test}`
+  const rowsPerTest = new Map<string, number>()
+  for (const row of rows) rowsPerTest.set(testKey(row), (rowsPerTest.get(testKey(row)) ?? 0) + 1)
+  return rows.flatMap((row): ResultLine[] => {
+    const where = whereOf(row)
+    const several = (rowsPerTest.get(testKey(row)) ?? 1) > 1
+    const { result } = row
+    if (result.kind === 'load') return [loadLine(row, result, several ? `${where} [${result.name}]` : where)]
+    if (result.kind === 'comparison') {
+      return result.runs.map((run) => loadLine(row, run.result, `${where} [${run.name}]`))
+    }
+    return [
+      {
+        row,
+        label: `${where} [stress${several ? `: ${result.name}` : ''}]`,
+        tool: result.tool,
+        metrics: result.steps.at(-1)?.metrics ?? NO_METRICS,
+        verdict: verdictOf(row),
+        p95Trend: result.steps.map((step) => step.metrics.responseTimes.p95),
+      },
+    ]
+  })
+}

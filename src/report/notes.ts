@@ -1,0 +1,62 @@
+import type { MetricComparison } from '../baseline/compare.ts'
+import type { LoadTestResult } from '../types.ts'
+import { formatMs, formatRps } from './format.ts'
+import type { ReportRow } from './rows.ts'
+
+/** What went wrong or is worth knowing about one row, as a plain sentence. */
+export interface RowNote {
+  level: 'failure' | 'info' | 'warning'
+  text: string
+}
+
+function loadRuns(row: ReportRow): { prefix: string; run: LoadTestResult }[] {
+  const { result } = row
+  if (result.kind === 'load') return [{ prefix: '', run: result }]
+  if (result.kind === 'comparison')
+    return result.runs.map(({ name, result: run }) => ({ prefix: `[${name}] `, run }))
+  return []
+}
+
+function describeRegression(metric: MetricComparison): string {
+  const format =
+    metric.metric === 'p95' ? (n: number) => `${formatMs(n)} ms` : (n: number) => `${formatRps(n)} rps`
+  return (
+    `baseline: ${metric.metric} ${format(metric.actual)} vs ${format(metric.baseline)} ` +
+    `(worse by ${metric.worsePercent.toFixed(1)}%, limit ${format(metric.limit)})`
+  )
+}
+
+/**
+ * Failed thresholds (with the value they saw), baseline regressions, a run cut short, a stress test's break
+ * point, and warnings. Shared by the terminal, Markdown and JUnit reports. Pure.
+ */
+export function describeRow(row: ReportRow): RowNote[] {
+  const notes: RowNote[] = []
+  const { result } = row
+  for (const { prefix, run } of loadRuns(row)) {
+    for (const threshold of run.thresholds) {
+      if (threshold.passed) continue
+      notes.push({
+        level: 'failure',
+        text: `${prefix}${threshold.expression} (actual ${formatMs(threshold.actual)})`,
+      })
+    }
+    if (run.aborted) notes.push({ level: 'failure', text: `${prefix}run aborted before its end` })
+  }
+  const comparison = row.baseline?.comparison
+  for (const metric of comparison ? [comparison.p95, comparison.throughput] : []) {
+    if (metric.regressed) notes.push({ level: 'failure', text: describeRegression(metric) })
+  }
+  if (result.kind === 'stress') {
+    const { breakPoint } = result
+    if (breakPoint !== null) {
+      notes.push({ level: 'info', text: `broke at ${breakPoint.users} users: ${breakPoint.reason}` })
+    } else if (result.aborted) {
+      notes.push({ level: 'failure', text: `aborted at ${result.maxUsersReached} users` })
+    } else {
+      notes.push({ level: 'info', text: `held up to ${result.maxUsersReached} users without breaking` })
+    }
+  }
+  for (const warning of result.warnings) notes.push({ level: 'warning', text: warning })
+  return notes
+}
