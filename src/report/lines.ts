@@ -1,5 +1,6 @@
 import type { LoadMetrics, LoadTestResult, ToolName } from '../types.ts'
 import { type ReportRow, type Verdict, verdictOf } from './rows.ts'
+import { bucketTimeline } from './timeline.ts'
 
 /** One line of the summary: a load run, a stress test (its last step), or one configuration of a comparison. */
 export interface ResultLine {
@@ -38,7 +39,7 @@ function loadLine(row: ReportRow, result: LoadTestResult, label: string): Result
     tool: result.tool,
     metrics: result.metrics,
     verdict: verdictOf({ ...row, result }),
-    p95Trend: result.timeline.map((point) => point.p95),
+    p95Trend: bucketTimeline(result.timeline, { durationMs: result.durationMs }).p95.map((p95) => p95 ?? 0),
   }
 }
 
