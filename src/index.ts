@@ -86,10 +86,23 @@ export { evaluateThresholds, parseThresholds } from './metrics/thresholds.ts'
 export type { LoadDefaults, ResolvedLoadOptions } from './options.ts'
 export { DEFAULTS, resolveLoadOptions } from './options.ts'
 export { summarizeRun } from './report/format.ts'
-export type { JsonReport } from './report/json.ts'
+export { renderHtmlReport } from './report/html/report.ts'
+export type { JsonReport, JsonReportEntry } from './report/json.ts'
 export { buildJsonReport } from './report/json.ts'
-export type { ReportRow, TestState, Verdict } from './report/rows.ts'
+export { renderJunit } from './report/junit.ts'
+export { renderMarkdownSummary } from './report/markdown.ts'
+export type { ReportMeta } from './report/meta.ts'
+export type {
+  BaselineCheck,
+  PerfResult,
+  RecordedResult,
+  ReportRow,
+  TestState,
+  Verdict,
+} from './report/rows.ts'
 export { renderSummaryTable } from './report/table.ts'
+export type { ReportFormat, ReportOutcome, ReportTargets } from './report/write-reports.ts'
+export { reportTargetsOf, writeReports } from './report/write-reports.ts'
 export type {
   BreakCriteria,
   BreakCriterion,
