@@ -9,8 +9,9 @@ export default defineConfig({
       // In your project keep the default, __perf__/ beside each test file, and commit it. The demo keeps
       // its baselines out of git because they belong to the machine that ran it.
       baselineDir: '.perfspec/baselines',
-      // The summary table prints either way; the JSON report lands in examples/reports/.
-      report: { dir: 'reports' },
+      // The summary table prints either way; the JSON report and the HTML report (charts of every run, one
+      // file, opens offline) land in examples/reports/.
+      report: { dir: 'reports', html: true },
     }),
   ],
   test: {

@@ -21,7 +21,7 @@ describe('renderHtmlReport', () => {
     expect(html).toContain("default-src 'none'")
     expect(html).not.toMatch(/\s(src|href)="(?!#)/)
     expect(html).not.toMatch(/@import|url\(/)
-    expect(html.match(/<svg /g)).toHaveLength(3)
+    expect(html.match(/<svg class="(plot|bars)"/g)).toHaveLength(3)
   })
 
   test('a section per result, charts by kind, linked from the summary table', () => {

@@ -27,7 +27,7 @@ th,td{padding:4px 8px;border-bottom:1px solid var(--line);text-align:left;vertic
 th{color:var(--muted);font-weight:600;font-size:12px}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 td.bad{color:var(--bad)}td.good{color:var(--good);font-weight:600}td small{color:var(--muted)}
-.spark{font-family:ui-monospace,Menlo,Consolas,monospace;color:var(--s2);letter-spacing:-1px}
+svg.spark{display:inline-block;width:80px;height:18px;vertical-align:middle}svg.spark .line{stroke-width:1.5}
 .summary td:nth-child(2){max-width:420px;overflow-wrap:anywhere}
 .tiles{display:flex;flex-wrap:wrap;gap:8px;margin:10px 0}
 .tile{border:1px solid var(--line);border-radius:6px;padding:6px 10px;min-width:96px}

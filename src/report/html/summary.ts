@@ -2,7 +2,7 @@ import { htmlText } from '../escape.ts'
 import { formatCount, formatMs, formatPercent, formatRps } from '../format.ts'
 import { toResultLines } from '../lines.ts'
 import type { ReportRow } from '../rows.ts'
-import { renderSparkline } from '../sparkline.ts'
+import { renderSparkSvg } from '../svg/spark.ts'
 import { num, renderTable, renderVerdict } from './parts.ts'
 
 /** The table at the top: a line per result (per configuration of a comparison), linked to its section. */
@@ -21,7 +21,7 @@ export function renderSummary(rows: readonly ReportRow[], anchorOf: (row: Report
       num(formatMs(m.responseTimes.p95)),
       num(formatMs(m.responseTimes.p99)),
       num(formatPercent(m.errorRate), m.errorRate > 0 ? 'bad' : undefined),
-      { html: `<span class="spark">${renderSparkline(line.p95Trend, 16)}</span>` },
+      { html: renderSparkSvg(line.p95Trend) },
     ]
   })
   const headers = [
