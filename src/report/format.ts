@@ -1,4 +1,4 @@
-import type { LoadTestResult } from '../types.ts'
+import type { LoadMetrics, LoadTestResult } from '../types.ts'
 
 /** Milliseconds with the precision that matters at their size: 0.42, 12.3, 1234. */
 export function formatMs(ms: number): string {
@@ -34,4 +34,17 @@ export function summarizeRun(result: LoadTestResult): string {
     `${formatRps(metrics.throughput)} rps, p50 ${formatMs(p50)} / p95 ${formatMs(p95)} / p99 ${formatMs(p99)} ms, ` +
     `${formatPercent(metrics.errorRate)}% errors${result.aborted ? ', aborted' : ''}`
   )
+}
+
+/** The numbers every report lists for a run, in order: requests, req/s, p50, p95, p99 (ms), errors (%). */
+export function formatMetricColumns(metrics: LoadMetrics): string[] {
+  const { p50, p95, p99 } = metrics.responseTimes
+  return [
+    formatCount(metrics.totalRequests),
+    formatRps(metrics.throughput),
+    formatMs(p50),
+    formatMs(p95),
+    formatMs(p99),
+    formatPercent(metrics.errorRate),
+  ]
 }

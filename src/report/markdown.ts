@@ -1,5 +1,5 @@
 import { escapeMarkdown, scrubReportText } from './escape.ts'
-import { formatCount, formatMs, formatPercent, formatRps } from './format.ts'
+import { formatMetricColumns } from './format.ts'
 import { toResultLines, whereOf } from './lines.ts'
 import { describeRunContext, type ReportMeta } from './meta.ts'
 import { describeRow, type RowNote } from './notes.ts'
@@ -28,17 +28,11 @@ export function renderMarkdownSummary(rows: readonly ReportRow[], meta: ReportMe
       '|---|---|---|--:|--:|--:|--:|--:|--:|---|',
     )
     for (const line of toResultLines(rows)) {
-      const m = line.metrics
       const cells = [
         ICON[line.verdict],
         text(line.label),
         line.tool,
-        formatCount(m.totalRequests),
-        formatRps(m.throughput),
-        formatMs(m.responseTimes.p50),
-        formatMs(m.responseTimes.p95),
-        formatMs(m.responseTimes.p99),
-        formatPercent(m.errorRate),
+        ...formatMetricColumns(line.metrics),
         renderSparkline(line.p95Trend, 12),
       ]
       out.push(`| ${cells.join(' | ')} |`)

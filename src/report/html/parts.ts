@@ -1,6 +1,6 @@
-import type { ThresholdResult } from '../../types.ts'
+import type { LoadMetrics, ThresholdResult } from '../../types.ts'
 import { htmlText } from '../escape.ts'
-import { formatMs, formatPercent, formatRps } from '../format.ts'
+import { formatMetricColumns, formatMs, formatPercent, formatRps } from '../format.ts'
 import type { BaselineCheck, Verdict } from '../rows.ts'
 
 /** A cell of an HTML table: already-escaped HTML, and whether it holds a number (right-aligned). */
@@ -111,4 +111,14 @@ export function renderWarnings(warnings: readonly string[]): string {
 export function errorTile(errorRate: number, failed: number): { label: string; value: string; tone?: 'bad' } {
   const value = `${formatPercent(errorRate)} % (${failed})`
   return errorRate > 0 ? { label: 'errors', value, tone: 'bad' } : { label: 'errors', value }
+}
+
+/** Headers of the cells `metricCells` makes. */
+export const METRIC_HEADERS = ['requests', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'errors %'] as const
+
+/** A run's requests, req/s, p50, p95, p99 and error rate as number cells, errors marked when above 0. */
+export function metricCells(metrics: LoadMetrics): Cell[] {
+  return formatMetricColumns(metrics).map((text, index, all) =>
+    num(text, index === all.length - 1 && metrics.errorRate > 0 ? 'bad' : undefined),
+  )
 }

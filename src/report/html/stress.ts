@@ -1,8 +1,15 @@
 import type { StressTestResult } from '../../stress/types.ts'
 import { htmlText } from '../escape.ts'
-import { formatCount, formatMs, formatPercent, formatRps } from '../format.ts'
 import { renderLineChart } from '../svg/line-chart.ts'
-import { num, renderHeading, renderTable, renderTiles, renderWarnings } from './parts.ts'
+import {
+  METRIC_HEADERS,
+  metricCells,
+  num,
+  renderHeading,
+  renderTable,
+  renderTiles,
+  renderWarnings,
+} from './parts.ts'
 
 /** A stress test: latency and throughput against users, the break point marked, and every step. */
 export function renderStressBody(result: StressTestResult): string {
@@ -49,26 +56,17 @@ export function renderStressBody(result: StressTestResult): string {
           markers,
           series: [{ name: 'requests/s', values: steps.map((step) => step.metrics.throughput), color: 4 }],
         })
-  const rows = steps.map((step) => {
-    const broken = breakPoint?.users === step.users ? 'bad' : undefined
-    const m = step.metrics
-    return [
-      num(String(step.users), broken),
-      num(formatCount(m.totalRequests)),
-      num(formatRps(m.throughput)),
-      num(formatMs(m.responseTimes.p50)),
-      num(formatMs(m.responseTimes.p95)),
-      num(formatMs(m.responseTimes.p99)),
-      num(formatPercent(m.errorRate), m.errorRate > 0 ? 'bad' : undefined),
-    ]
-  })
+  const rows = steps.map((step) => [
+    num(String(step.users), breakPoint?.users === step.users ? 'bad' : undefined),
+    ...metricCells(step.metrics),
+  ])
   return (
     `<p class="run">${htmlText(`${result.name} · ${result.tool} · started ${result.startedAt}`)}</p>` +
     renderTiles(tiles) +
     `<p class="${breakPoint === null ? 'note' : 'note bad'}">${htmlText(verdict)}</p>` +
     `<div class="charts">${charts}</div>` +
     renderHeading('Steps', steps.length) +
-    renderTable(['users', 'requests', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'errors %'], rows) +
+    renderTable(['users', ...METRIC_HEADERS], rows) +
     renderWarnings(result.warnings)
   )
 }
