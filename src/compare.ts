@@ -1,4 +1,4 @@
-import { getCurrentTestContext, markNestedRun } from './context.ts'
+import { markNestedRun, trackGroupRun } from './context.ts'
 import { InvalidOptionError } from './errors.ts'
 import { loadTest } from './load-test.ts'
 import { type LoadDefaults, resolveLoadOptions } from './options.ts'
@@ -144,9 +144,7 @@ export function runComparison(
   defaults?: Partial<LoadDefaults>,
   runLoad: (options: LoadTestOptions) => Promise<LoadTestResult> = (options) => loadTest(options, defaults),
 ): Promise<ComparisonResult> {
-  const run = runConfigs(configs, defaults, runLoad)
-  getCurrentTestContext()?.trackGroup?.(run)
-  return run
+  return trackGroupRun(runConfigs(configs, defaults, runLoad))
 }
 
 async function runConfigs(

@@ -85,42 +85,41 @@ function joinSignals(a: AbortSignal | undefined, b: AbortSignal | undefined): Ab
   return AbortSignal.any([a, b])
 }
 
+// A global, not a module variable, for the same reason as the current test context.
+function globalWeakSet(key: symbol): WeakSet<object> {
+  const holder = globalThis as { [key: symbol]: WeakSet<object> | undefined }
+  holder[key] ??= new WeakSet()
+  return holder[key]
+}
+
 // Results whose thresholds a matcher looked at: the setup file doesn't fail their test a second time.
 const CHECKED = Symbol.for('perfspec:thresholds-checked')
-type CheckedHolder = { [CHECKED]?: WeakSet<object> }
-
-function checkedResults(): WeakSet<object> {
-  const holder = globalThis as CheckedHolder
-  holder[CHECKED] ??= new WeakSet()
-  return holder[CHECKED]
-}
 
 /** Notes that a test asserted on this result's thresholds itself (`toPassThresholds`, either way). */
 export function markThresholdsChecked(result: object): void {
-  checkedResults().add(result)
+  globalWeakSet(CHECKED).add(result)
 }
 
 /** True when `markThresholdsChecked` saw this result. */
 export function areThresholdsChecked(result: object): boolean {
-  return checkedResults().has(result)
+  return globalWeakSet(CHECKED).has(result)
 }
 
 // Load runs that are one step of a stress test or one run of a comparison: reports show them in their group.
 const NESTED = Symbol.for('perfspec:nested-runs')
-type NestedHolder = { [NESTED]?: WeakSet<object> }
-
-function nestedRuns(): WeakSet<object> {
-  const holder = globalThis as NestedHolder
-  holder[NESTED] ??= new WeakSet()
-  return holder[NESTED]
-}
 
 /** Notes that a load result belongs to a stress test or comparison (which reports show as one). */
 export function markNestedRun(result: object): void {
-  nestedRuns().add(result)
+  globalWeakSet(NESTED).add(result)
 }
 
 /** True when `markNestedRun` saw this result. */
 export function isNestedRun(result: object): boolean {
-  return nestedRuns().has(result)
+  return globalWeakSet(NESTED).has(result)
+}
+
+/** Hands a stress test or comparison to the running test (if a setup file installed one); returns it. */
+export function trackGroupRun<T extends StressTestResult | ComparisonResult>(run: Promise<T>): Promise<T> {
+  getCurrentTestContext()?.trackGroup?.(run)
+  return run
 }

@@ -1,5 +1,5 @@
 import { chooseTool } from './adapters/index.ts'
-import { getCurrentTestContext, markNestedRun } from './context.ts'
+import { markNestedRun, trackGroupRun } from './context.ts'
 import { parseDuration } from './duration.ts'
 import { InvalidOptionError } from './errors.ts'
 import { loadTest } from './load-test.ts'
@@ -75,9 +75,7 @@ export function runStressTest(
   runStep: (options: LoadTestOptions) => Promise<LoadTestResult>,
   defaults?: Partial<LoadDefaults>,
 ): Promise<StressTestResult> {
-  const run = stepUntilBreak(options, runStep, defaults)
-  getCurrentTestContext()?.trackGroup?.(run)
-  return run
+  return trackGroupRun(stepUntilBreak(options, runStep, defaults))
 }
 
 async function stepUntilBreak(
