@@ -6,7 +6,7 @@ import { renderLineChart } from '../svg/line-chart.ts'
 import { bucketTimeline, MAX_POINTS } from '../timeline.ts'
 import {
   type Cell,
-  renderHeading,
+  renderSubheading,
   renderTable,
   renderThresholds,
   renderTiles,
@@ -113,7 +113,7 @@ export function renderComparisonBody(result: ComparisonResult): string {
     `<p class="run">${htmlText(`${names.join(' vs ')} · started ${result.startedAt}`)}</p>` +
     renderTiles(tiles) +
     `<div class="charts">${bars.join('')}${renderP95OverTime(result)}</div>` +
-    renderHeading('Side by side') +
+    renderSubheading('Side by side') +
     renderTableOfMetrics(result) +
     thresholds.join('') +
     renderWarnings(result.warnings)

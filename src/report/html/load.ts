@@ -1,15 +1,14 @@
 import type { LoadTestResult } from '../../types.ts'
 import { htmlText } from '../escape.ts'
-import { formatCount, formatMs, formatRps } from '../format.ts'
+import { formatCount, formatMs, formatPercent, formatRps } from '../format.ts'
 import type { BaselineCheck } from '../rows.ts'
 import { renderBarChart } from '../svg/bar-chart.ts'
 import { renderLineChart } from '../svg/line-chart.ts'
 import { bucketTimeline } from '../timeline.ts'
 import {
-  errorTile,
   num,
   renderBaseline,
-  renderHeading,
+  renderSubheading,
   renderTable,
   renderThresholds,
   renderTiles,
@@ -29,7 +28,7 @@ const PERCENTILES = [
 ] as const
 
 /** `GET http://127.0.0.1:3000/api · 10 users · 30.0 s · native` */
-export function describeLoad(result: LoadTestResult): string {
+function describeLoad(result: LoadTestResult): string {
   const { options } = result
   const load =
     options.rate !== undefined
@@ -41,6 +40,12 @@ export function describeLoad(result: LoadTestResult): string {
   return [`${options.method} ${options.url}`, load, time, result.tool, `started ${result.startedAt}`].join(
     ' · ',
   )
+}
+
+/** The error rate and count, marked when there were any. */
+function errorTile(errorRate: number, failed: number): { label: string; value: string; tone?: 'bad' } {
+  const value = `${formatPercent(errorRate)} % (${failed})`
+  return errorRate > 0 ? { label: 'errors', value, tone: 'bad' } : { label: 'errors', value }
 }
 
 function renderTimeCharts(result: LoadTestResult): string {
@@ -113,7 +118,9 @@ function renderErrors(result: LoadTestResult): string {
     num(formatCount(summary?.count ?? 0)),
     txt(summary?.sampleMessages[0] ?? ''),
   ])
-  return renderHeading('Errors', entries.length) + renderTable(['type', 'count', 'example'], rows) + statuses
+  return (
+    renderSubheading('Errors', entries.length) + renderTable(['type', 'count', 'example'], rows) + statuses
+  )
 }
 
 function renderGenerator(result: LoadTestResult): string {

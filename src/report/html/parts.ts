@@ -1,6 +1,6 @@
 import type { LoadMetrics, ThresholdResult } from '../../types.ts'
 import { htmlText } from '../escape.ts'
-import { formatMetricColumns, formatMs, formatPercent, formatRps } from '../format.ts'
+import { formatMetricColumns, formatMs, formatRps } from '../format.ts'
 import type { BaselineCheck, Verdict } from '../rows.ts'
 
 /** A cell of an HTML table: already-escaped HTML, and whether it holds a number (right-aligned). */
@@ -49,7 +49,7 @@ export function renderVerdict(verdict: Verdict): string {
 }
 
 /** A pass/fail mark for one check. */
-export function renderCheck(passed: boolean): Cell {
+function renderCheck(passed: boolean): Cell {
   return { html: renderVerdict(passed ? 'pass' : 'fail') }
 }
 
@@ -64,7 +64,7 @@ export function renderTiles(
   return `<div class="tiles">${items.join('')}</div>`
 }
 
-export function renderHeading(title: string, count?: number): string {
+export function renderSubheading(title: string, count?: number): string {
   return `<h3>${htmlText(title)}${count === undefined ? '' : ` <small>${count}</small>`}</h3>`
 }
 
@@ -76,7 +76,7 @@ export function renderThresholds(thresholds: readonly ThresholdResult[]): string
     renderCheck(threshold.passed),
   ])
   return (
-    renderHeading('Thresholds', thresholds.length) + renderTable(['threshold', 'actual', 'verdict'], rows)
+    renderSubheading('Thresholds', thresholds.length) + renderTable(['threshold', 'actual', 'verdict'], rows)
   )
 }
 
@@ -84,7 +84,7 @@ export function renderBaseline(check: BaselineCheck | undefined): string {
   if (check === undefined) return ''
   const where = `<p class="note">${htmlText(`${check.file} › "${check.key}"`)}</p>`
   if (check.comparison === null) {
-    return `${renderHeading('Baseline')}${where}<p>No baseline was stored: this run was recorded as the baseline.</p>`
+    return `${renderSubheading('Baseline')}${where}<p>No baseline was stored: this run was recorded as the baseline.</p>`
   }
   const rows = [check.comparison.p95, check.comparison.throughput].map((metric) => {
     const format =
@@ -99,18 +99,12 @@ export function renderBaseline(check: BaselineCheck | undefined): string {
       renderCheck(!metric.regressed),
     ]
   })
-  return `${renderHeading('Baseline')}${where}${renderTable(['metric', 'baseline', 'this run', 'change', 'limit', 'verdict'], rows)}`
+  return `${renderSubheading('Baseline')}${where}${renderTable(['metric', 'baseline', 'this run', 'change', 'limit', 'verdict'], rows)}`
 }
 
 export function renderWarnings(warnings: readonly string[]): string {
   if (warnings.length === 0) return ''
-  return `${renderHeading('Warnings', warnings.length)}<ul class="warnings">${warnings.map((w) => `<li>${htmlText(w)}</li>`).join('')}</ul>`
-}
-
-/** `12.5 %` for a rate, with a tone when it is above 0. */
-export function errorTile(errorRate: number, failed: number): { label: string; value: string; tone?: 'bad' } {
-  const value = `${formatPercent(errorRate)} % (${failed})`
-  return errorRate > 0 ? { label: 'errors', value, tone: 'bad' } : { label: 'errors', value }
+  return `${renderSubheading('Warnings', warnings.length)}<ul class="warnings">${warnings.map((w) => `<li>${htmlText(w)}</li>`).join('')}</ul>`
 }
 
 /** Headers of the cells `metricCells` makes. */

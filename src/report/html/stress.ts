@@ -5,7 +5,7 @@ import {
   METRIC_HEADERS,
   metricCells,
   num,
-  renderHeading,
+  renderSubheading,
   renderTable,
   renderTiles,
   renderWarnings,
@@ -65,7 +65,7 @@ export function renderStressBody(result: StressTestResult): string {
     renderTiles(tiles) +
     `<p class="${breakPoint === null ? 'note' : 'note bad'}">${htmlText(verdict)}</p>` +
     `<div class="charts">${charts}</div>` +
-    renderHeading('Steps', steps.length) +
+    renderSubheading('Steps', steps.length) +
     renderTable(['users', ...METRIC_HEADERS], rows) +
     renderWarnings(result.warnings)
   )
