@@ -1,6 +1,5 @@
 import path from 'node:path'
-import { isLoadTestResult } from '../matchers/received.ts'
-import type { ReportRow, TestState } from '../report/rows.ts'
+import { isRecordedResult, type ReportRow, type TestState } from '../report/rows.ts'
 import type { JestRunRecord } from './results-dir.ts'
 
 /** The part of a Jest assertion result the reporter reads (Jest 29 and 30 alike). */
@@ -33,7 +32,7 @@ function joinKey(testPath: string, fullName: string): string {
 }
 
 /**
- * Joins the runs workers recorded with the tests' outcomes by `${testPath}::${fullName}` (the n-th
+ * Joins the results workers recorded with the tests' outcomes by `${testPath}::${fullName}` (the n-th
  * same-named test of a file with the n-th such result), in file order, then run order. A run whose test
  * has no result is `failed` when its file crashed, else `pending`.
  */
@@ -51,24 +50,23 @@ export function collectRows(
       assertions.set(key, [...(assertions.get(key) ?? []), assertion])
     }
   }
-  const rows = records
-    .filter((record) => isLoadTestResult(record.result))
-    .map((record) => {
-      const same = assertions.get(joinKey(record.testPath, record.fullName)) ?? []
-      // A retried test runs again under the same name but has one result: the last one stands for all.
-      const assertion = same[Math.min(record.occurrence, same.length - 1)]
-      const missing: TestState = crashed.has(record.testPath) ? 'failed' : 'pending'
-      const row: ReportRow = {
-        file: path.relative(root, record.testPath).split(path.sep).join('/'),
-        test:
-          assertion === undefined
-            ? record.fullName
-            : [...assertion.ancestorTitles, assertion.title].join(' > '),
-        state: assertion === undefined ? missing : (STATES[assertion.status] ?? 'pending'),
-        result: record.result,
-      }
-      return row
-    })
+  const rows = records.filter(isRecordedResult).map((record) => {
+    const same = assertions.get(joinKey(record.testPath, record.fullName)) ?? []
+    // A retried test runs again under the same name but has one result: the last one stands for all.
+    const assertion = same[Math.min(record.occurrence, same.length - 1)]
+    const missing: TestState = crashed.has(record.testPath) ? 'failed' : 'pending'
+    const row: ReportRow = {
+      file: path.relative(root, record.testPath).split(path.sep).join('/'),
+      test:
+        assertion === undefined
+          ? record.fullName
+          : [...assertion.ancestorTitles, assertion.title].join(' > '),
+      state: assertion === undefined ? missing : (STATES[assertion.status] ?? 'pending'),
+      result: record.result,
+    }
+    if (record.baseline !== undefined) row.baseline = record.baseline
+    return row
+  })
   // Workers finish files in any order; the table should not. (sort is stable: runs keep their order.)
   return rows.sort((a, b) => a.file.localeCompare(b.file))
 }

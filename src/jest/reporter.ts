@@ -1,15 +1,14 @@
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
-import pc from 'picocolors'
 import type { Colors } from 'picocolors/types.js'
 import { describeMachine } from '../baseline/machine.ts'
 import { type PerfPluginOptions, type ResolvedPerfConfig, resolvePerfConfig } from '../config.ts'
 import type { BaselineUpdateMode } from '../context.ts'
 import { InvalidConfigError, isPerfError } from '../errors.ts'
-import { buildJsonReport, writeJsonReport } from '../report/json.ts'
-import type { ReportRow } from '../report/rows.ts'
+import { createReportColors } from '../report/colors.ts'
 import { renderHeading, renderNotes, renderSummaryTable } from '../report/table.ts'
+import { describeReportOutcomes, reportTargetsOf, writeReports } from '../report/write-reports.ts'
 import type { PerfWorkerConfig } from '../vitest/worker-config.ts'
 import { collectRows, type JestFileResultLike } from './collect-rows.ts'
 import {
@@ -83,7 +82,8 @@ function describeRunner(): string {
 export class PerfJestReporter {
   private readonly config: ResolvedPerfConfig
   private readonly dir: string
-  private readonly colors: Colors = pc.createColors(pc.isColorSupported)
+  // The table goes to stderr, so that is the stream whose terminal decides.
+  private readonly colors: Colors = createReportColors(process.env, process.stderr)
 
   constructor(globalConfig: JestGlobalConfigLike, options: PerfJestReporterOptions = {}) {
     this.config = resolveConfig(globalConfig.rootDir, options)
@@ -106,29 +106,14 @@ export class PerfJestReporter {
     const width = Math.min(process.stderr.columns ?? 100, 100)
     const table = renderSummaryTable(rows, { colors: c, width, metrics: this.config.metrics })
     const lines = ['', renderHeading(rows, c), table, ...renderNotes(rows, c, width)]
-    lines.push(...(await this.writeReports(rows)))
+    const meta = { machine: describeMachine(), runner: describeRunner() }
+    lines.push(...describeReportOutcomes(await writeReports(rows, meta, reportTargetsOf(this.config)), c))
     // stderr, as Jest's own reporters: stdout may carry `--json` output.
     process.stderr.write(`${lines.join('\n')}\n`)
   }
 
   getLastError(): Error | undefined {
     return undefined
-  }
-
-  /** Writes the JSON report (and the HTML report, once there is one); returns a line per file. */
-  private async writeReports(rows: readonly ReportRow[]): Promise<string[]> {
-    const file = this.config.jsonReport
-    if (file === false) return []
-    const c = this.colors
-    try {
-      await writeJsonReport(
-        file,
-        buildJsonReport(rows, { machine: describeMachine(), runner: describeRunner() }),
-      )
-      return [c.dim(`JSON report: ${path.relative(process.cwd(), file) || file}`)]
-    } catch (error) {
-      return [c.red(`perfspec could not write the JSON report ${file}: ${(error as Error).message}`)]
-    }
   }
 }
 

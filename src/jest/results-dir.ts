@@ -1,7 +1,7 @@
 import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import type { LoadTestResult } from '../types.ts'
+import type { RecordedResult } from '../report/rows.ts'
 import type { PerfWorkerConfig } from '../vitest/worker-config.ts'
 
 // Jest runs test files in worker processes and gives a reporter no per-test data slot. The reporter makes
@@ -12,8 +12,8 @@ export const RESULTS_DIR_ENV = 'PERFSPEC_JEST_RESULTS_DIR'
 const CONFIG_FILE = 'config.json'
 const RESULTS_FILE = /^results-\d+\.jsonl$/
 
-/** One run as a worker records it: joined to its test's status by `${testPath}::${fullName}`. */
-export interface JestRunRecord {
+/** One result as a worker records it: joined to its test's status by `${testPath}::${fullName}`. */
+export interface JestRunRecord extends RecordedResult {
   /** Absolute path of the test file. */
   testPath: string
   /** Jest's full test name (`describe test`), the same as its assertion result's `fullName`. */
@@ -22,7 +22,6 @@ export interface JestRunRecord {
   occurrence: number
   /** The worker process that ran it. */
   pid: number
-  result: LoadTestResult
 }
 
 /** A fresh results folder under the OS temp folder. */
@@ -48,14 +47,14 @@ export function readWorkerConfig(dir: string): PerfWorkerConfig | undefined {
   }
 }
 
-/** Appends runs to this process's own file: no two processes write one file. */
+/** Appends results to this process's own file: no two processes write one file. */
 export function appendRecords(dir: string, records: readonly JestRunRecord[]): void {
   if (records.length === 0) return
   const lines = records.map((record) => `${JSON.stringify(record)}\n`).join('')
   appendFileSync(path.join(dir, `results-${process.pid}.jsonl`), lines)
 }
 
-/** Every run the workers recorded, file by file; a line cut short (a killed worker) is skipped. */
+/** Every result the workers recorded, file by file; a line cut short (a killed worker) is skipped. */
 export function readRecords(dir: string): JestRunRecord[] {
   const records: JestRunRecord[] = []
   for (const name of listResultFiles(dir)) {

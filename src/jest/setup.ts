@@ -5,6 +5,7 @@ import { areThresholdsChecked, type PerfTestContext, setCurrentTestContext } fro
 import { perfMatchers } from '../matchers/index.ts'
 import { listThresholds } from '../matchers/thresholds.ts'
 import { summarizeRun } from '../report/format.ts'
+import { type BaselineCheck, type PerfResult, toRecordedResults } from '../report/rows.ts'
 import type { LoadTestResult } from '../types.ts'
 import type { PerfWorkerConfig } from '../vitest/worker-config.ts'
 import { appendRecords, RESULTS_DIR_ENV, readWorkerConfig } from './results-dir.ts'
@@ -17,11 +18,27 @@ const INSTALLED = Symbol.for('perfspec:jest-setup-installed')
 interface TestRuns {
   /** Jest has no per-test signal: this one aborts when the test ends, which a timeout makes happen. */
   controller: AbortController
-  results: LoadTestResult[]
+  /** Every load run, stress steps and comparison runs too: their thresholds are checked. */
+  loads: LoadTestResult[]
+  /** Load runs, stress tests and comparisons, in the order they ended: what the reporter gets. */
+  reported: PerfResult[]
+  baselines: Map<object, BaselineCheck>
   pending: Set<Promise<unknown>>
   testPath: string | undefined
   fullName: string
   occurrence: number
+}
+
+function follow(runs: TestRuns, run: Promise<PerfResult>): void {
+  const settled = run.then(
+    (result) => {
+      if (result.kind === 'load') runs.loads.push(result)
+      runs.reported.push(result)
+    },
+    () => {},
+  )
+  runs.pending.add(settled)
+  void settled.then(() => runs.pending.delete(settled))
 }
 
 function createContext(runs: TestRuns, config: PerfWorkerConfig | undefined): PerfTestContext {
@@ -30,15 +47,10 @@ function createContext(runs: TestRuns, config: PerfWorkerConfig | undefined): Pe
   return {
     ...shared,
     signal: runs.controller.signal,
-    track(run) {
-      const recorded = run.then(
-        (result) => {
-          runs.results.push(result)
-        },
-        () => {},
-      )
-      runs.pending.add(recorded)
-      void recorded.then(() => runs.pending.delete(recorded))
+    track: (run) => follow(runs, run),
+    trackGroup: (run) => follow(runs, run),
+    recordBaseline: (result, check) => {
+      runs.baselines.set(result, check)
     },
   }
 }
@@ -81,7 +93,9 @@ function install(): void {
     seen.set(fullName, occurrence + 1)
     const runs: TestRuns = {
       controller: new AbortController(),
-      results: [],
+      loads: [],
+      reported: [],
+      baselines: new Map(),
       pending: new Set(),
       testPath,
       fullName,
@@ -102,13 +116,14 @@ function install(): void {
     await settle(runs.pending)
     if (resultsDir !== undefined && config !== undefined && runs.testPath !== undefined) {
       const { testPath, fullName, occurrence } = runs
+      const recorded = toRecordedResults(runs.reported, runs.baselines)
       appendRecords(
         resultsDir,
-        runs.results.map((result) => ({ testPath, fullName, occurrence, pid: process.pid, result })),
+        recorded.map((entry) => ({ testPath, fullName, occurrence, pid: process.pid, ...entry })),
       )
     }
     if (config?.failOnThresholds === false) return
-    const breached = runs.results.filter((result) => !result.success && !areThresholdsChecked(result))
+    const breached = runs.loads.filter((result) => !result.success && !areThresholdsChecked(result))
     if (breached.length > 0) throw new Error(describeBreaches(breached))
   }, SETTLE_MS + 5000)
 }

@@ -9,6 +9,18 @@ import type { FixtureRun } from './run-fixture.ts'
 
 const readJson = async (file: string) => JSON.parse(await readFile(file, 'utf8'))
 
+interface ReportEntry {
+  file: string
+  test: string
+  result: { kind: string; name?: string }
+}
+
+/** The worker pids in the names of a report's load runs (the fixtures name them `pid <n>`). */
+async function reportedPids(dir: string): Promise<Set<string | undefined>> {
+  const { results } = (await readJson(path.join(dir, 'perfspec-report.json'))) as { results: ReportEntry[] }
+  return new Set(results.filter((entry) => entry.result.kind === 'load').map((entry) => entry.result.name))
+}
+
 describe('two spec files on two Jest workers', () => {
   let dir: string
   let run: FixtureRun
@@ -20,19 +32,18 @@ describe('two spec files on two Jest workers', () => {
 
   test('exits 0 with the default reporter kept', () => {
     expect(run.exitCode, run.output).toBe(0)
-    expect(run.output).toMatch(/Tests:\s+2 passed, 2 total/)
+    expect(run.output).toMatch(/Tests:\s+3 passed, 3 total/)
     expect(run.output).toContain('PASS ./catalog.spec.cjs')
   })
 
   test('the results of both worker processes reach the reporter', async () => {
-    const report = await readJson(path.join(dir, 'perfspec-report.json'))
-    const pids = new Set(report.results.map((entry: { result: { name: string } }) => entry.result.name))
+    const pids = await reportedPids(dir)
     expect(pids.size, run.output).toBe(2)
     for (const pid of pids) expect(pid).toMatch(/^pid \d+$/)
   })
 
   test('prints one table of every file, joined with each test status', () => {
-    expect(run.output).toMatch(/PERF\s+2 runs · 2 passed/)
+    expect(run.output).toMatch(/PERF\s+3 runs · 3 passed/)
     expect(run.output).toMatch(/tool\s+reqs\s+rps\s+avg\s+p50\s+p95\s+p99\s+err%[^\n]*verdict/)
     expect(run.output).toMatch(
       /catalog\.spec\.cjs › catalog > GET \/products is fast\s+native\s+[\d,]+\s+[\d.]+(\s+[\d.]+){4}\s+0\.00\b[^\n]*✓ pass/,
@@ -44,11 +55,13 @@ describe('two spec files on two Jest workers', () => {
 
   test('writes the JSON report with the reporter options applied', async () => {
     const report = await readJson(path.join(dir, 'perfspec-report.json'))
-    expect(report.summary).toEqual({ runs: 2, passed: 2, failed: 0 })
+    expect(report.summary).toEqual({ runs: 3, passed: 3, failed: 0 })
     expect(report.runner).toMatch(new RegExp(`^jest ${process.env['PERFSPEC_E2E_JEST_MAJOR'] ?? '\\d+'}\\.`))
-    expect(report.results.map((entry: { file: string }) => entry.file)).toEqual([
-      'catalog.spec.cjs',
-      'search.spec.cjs',
+    // The comparison's own load runs stay inside it.
+    expect(report.results.map((entry: ReportEntry) => `${entry.file} ${entry.result.kind}`)).toEqual([
+      'catalog.spec.cjs load',
+      'search.spec.cjs load',
+      'search.spec.cjs comparison',
     ])
     expect(report.results[0]).toMatchObject({
       test: 'catalog > GET /products is fast',
@@ -58,14 +71,18 @@ describe('two spec files on two Jest workers', () => {
     })
   })
 
+  test('writes the HTML report the options ask for', async () => {
+    const html = await readFile(path.join(dir, 'perfspec-report.html'), 'utf8')
+    expect(html).toMatch(/^<!doctype html>/i)
+    expect(html).toContain('catalog &gt; GET /products is fast')
+    expect(run.output).toContain('HTML report: perfspec-report.html')
+  })
+
   test('--runInBand: one process, the same table', async () => {
     const inBand = await runJest(dir, ['--runInBand'])
     expect(inBand.exitCode, inBand.output).toBe(0)
-    expect(inBand.output).toMatch(/PERF\s+2 runs · 2 passed/)
-    const report = await readJson(path.join(dir, 'perfspec-report.json'))
-    expect(new Set(report.results.map((entry: { result: { name: string } }) => entry.result.name)).size).toBe(
-      1,
-    )
+    expect(inBand.output).toMatch(/PERF\s+3 runs · 3 passed/)
+    expect((await reportedPids(dir)).size).toBe(1)
   })
 
   test('the built CommonJS entries load with plain node', async () => {
@@ -186,6 +203,9 @@ describe('toMatchPerfBaseline across Jest runs', () => {
       users: 2,
       machine: { node: process.version },
     })
+    // The worker tells the reporter what the matcher did.
+    const [entry] = (await readJson(path.join(dir, 'perfspec-report.json'))).results
+    expect(entry.baseline).toEqual({ key: KEY, file: '__perf__/search.spec.cjs.perf.json', comparison: null })
   })
 
   test('a server made 40 ms slower is a regression, and the file is left alone', async () => {
@@ -195,6 +215,8 @@ describe('toMatchPerfBaseline across Jest runs', () => {
     expect(run.output).toContain('Performance regressed against the baseline:')
     expect(run.output).toMatch(/✗ p95: [\d.]+ ms vs baseline [\d.]+ ms/)
     expect(run.output).toContain('accept the new numbers with jest -u')
+    const [entry] = (await readJson(path.join(dir, 'perfspec-report.json'))).results
+    expect(entry.baseline.comparison).toMatchObject({ regressed: true, p95: { regressed: true } })
     expect(await readFile(file, 'utf8')).toBe(before)
   })
 

@@ -39,6 +39,16 @@ describe('collectRows (Jest)', () => {
     expect(rows).toMatchObject([{ file: 'a.spec.js', test: 'api > GET is fast', state: 'failed' }])
   })
 
+  test('a run carries the baseline check the worker recorded with it', () => {
+    const baseline = { key: 'api > /api', file: '__perf__/a.spec.js.perf.json', comparison: null }
+    const rows = collectRows(
+      [{ ...record('/project/a.spec.js', 'api'), baseline }],
+      [file('/project/a.spec.js', [[[], 'api', 'passed']])],
+      ROOT,
+    )
+    expect(rows[0]?.baseline).toEqual(baseline)
+  })
+
   test('same-named tests of a file join in order', () => {
     const rows = collectRows(
       [record('/project/a.spec.js', 'twice', 0, '/one'), record('/project/a.spec.js', 'twice', 1, '/two')],
