@@ -78,7 +78,11 @@ export type {
 } from './matchers/index.ts'
 export { isLoadTestResult, perfMatchers } from './matchers/index.ts'
 export type { StressBenchMatcherContext } from './matchers/stress-bench.ts'
-export { toBeFasterThan, toHaveBreakPointAbove } from './matchers/stress-bench.ts'
+export {
+  toBeFasterThan,
+  toBeSignificantlyFasterThan,
+  toHaveBreakPointAbove,
+} from './matchers/stress-bench.ts'
 export type { MetricsCollectorOptions } from './metrics/collector.ts'
 export { MetricsCollector } from './metrics/collector.ts'
 export type { ParsedThreshold } from './metrics/thresholds.ts'

@@ -1,7 +1,7 @@
 import { toMatchPerfBaseline } from './baseline.ts'
 import * as latency from './latency.ts'
 import * as rates from './rates.ts'
-import { toBeFasterThan, toHaveBreakPointAbove } from './stress-bench.ts'
+import { toBeFasterThan, toBeSignificantlyFasterThan, toHaveBreakPointAbove } from './stress-bench.ts'
 import { toPassThresholds } from './thresholds.ts'
 
 export { readUpdateMode } from './baseline.ts'
@@ -15,5 +15,6 @@ export const perfMatchers = {
   toPassThresholds,
   toMatchPerfBaseline,
   toHaveBreakPointAbove,
+  toBeSignificantlyFasterThan,
   toBeFasterThan,
 }

@@ -82,26 +82,47 @@ export function toHaveBreakPointAbove(
 }
 
 /**
- * `expect(a).toBeFasterThan(b, { confidence: 0.95 })`: `a`'s mean time is lower and the difference is
- * significant (see compareBenchmarks: p < 1 − confidence and at least `minDifferencePercent`).
+ * `expect(a).toBeSignificantlyFasterThan(b, { confidence: 0.95 })`: `a`'s mean time is lower and the
+ * difference is significant (see compareBenchmarks: p < 1 − confidence and at least `minDifferencePercent`).
+ * Also registered as `toBeFasterThan`, except on Vitest 5, whose own `toBeFasterThan` (for its `bench`
+ * results) keeps the name.
  */
+export function toBeSignificantlyFasterThan(
+  this: StressBenchMatcherContext,
+  received: unknown,
+  other: unknown,
+  options: CompareBenchmarksOptions = {},
+): PerfMatcherResult {
+  return compareSpeed(this, 'toBeSignificantlyFasterThan', received, other, options)
+}
+
+/** `toBeSignificantlyFasterThan` under the name the seed's users know. */
 export function toBeFasterThan(
   this: StressBenchMatcherContext,
   received: unknown,
   other: unknown,
   options: CompareBenchmarksOptions = {},
 ): PerfMatcherResult {
-  const matcher = 'toBeFasterThan'
+  return compareSpeed(this, 'toBeFasterThan', received, other, options)
+}
+
+function compareSpeed(
+  context: StressBenchMatcherContext,
+  matcher: string,
+  received: unknown,
+  other: unknown,
+  options: CompareBenchmarksOptions,
+): PerfMatcherResult {
   for (const [label, value] of [
     ['received', received],
     ['other', other],
   ] as const) {
     if (!isBenchmarkResult(value)) {
       throw usageError(
-        this,
+        context,
         matcher,
         'other',
-        `expects benchmark results (what benchmark() returns), ${label}: ${print(this, value, 'received')}`,
+        `expects benchmark results (what benchmark() returns), ${label}: ${print(context, value, 'received')}`,
       )
     }
   }
@@ -116,10 +137,10 @@ export function toBeFasterThan(
   return {
     pass,
     message: () =>
-      `${hint(this, matcher, 'other')}\n\n` +
-      `Expected ${mine.name} ${this.isNot ? 'not ' : ''}to be faster than ${theirs.name} ` +
+      `${hint(context, matcher, 'other')}\n\n` +
+      `Expected ${mine.name} ${context.isNot ? 'not ' : ''}to be faster than ${theirs.name} ` +
       `(confidence ${comparison.confidence * 100}%, at least ${comparison.minDifferencePercent}% apart)\n` +
-      `Received: mean ${print(this, round(mine.stats.mean), 'received')} ms vs ${round(theirs.stats.mean)} ms: ` +
+      `Received: mean ${print(context, round(mine.stats.mean), 'received')} ms vs ${round(theirs.stats.mean)} ms: ` +
       `${faster ? mine.name : theirs.name} is ${round(ratio)}x faster, ` +
       `${pair.test} p = ${pair.pValue.toPrecision(3)} (${verdict})`,
   }

@@ -16,7 +16,12 @@ import type { PerfWorkerConfig } from './worker-config.ts'
 /** How long afterEach waits for runs still stopping (after a timeout) so their results are kept. */
 const SETTLE_MS = 5000
 
-expect.extend(perfMatchers)
+// Vitest 5 has its own toBeFasterThan for its `bench` results: leave it theirs (ours is also
+// toBeSignificantlyFasterThan).
+const { toBeFasterThan, ...otherMatchers } = perfMatchers
+const vitestHasToBeFasterThan =
+  typeof (expect(0) as unknown as Record<string, unknown>).toBeFasterThan === 'function'
+expect.extend(vitestHasToBeFasterThan ? otherMatchers : perfMatchers)
 
 // Undefined when the setup file is listed by hand without the plugin: defaults then apply.
 const config = inject('perfspec') as PerfWorkerConfig | undefined

@@ -86,8 +86,8 @@ describe('the augmentation', () => {
 describe('stress and benchmark matchers', () => {
   test('take users, and another benchmark result with an optional confidence', () => {
     expect(result).toHaveBreakPointAbove(50)
-    expect(result).toBeFasterThan(result, { confidence: 0.99 })
-    expect(result).not.toBeFasterThan(result)
+    expect(result).toBeSignificantlyFasterThan(result, { confidence: 0.99 })
+    expect(result).not.toBeSignificantlyFasterThan(result)
     // @ts-expect-error users is a number
     expect(result).toHaveBreakPointAbove('50')
   })

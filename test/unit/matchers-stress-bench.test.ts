@@ -1,14 +1,18 @@
 import { stripVTControlCharacters } from 'node:util'
 import { beforeAll, describe, expect, test } from 'vitest'
 import type { FunctionBenchmarkResult } from '../../src/bench/types.ts'
-import { toBeFasterThan, toHaveBreakPointAbove } from '../../src/matchers/stress-bench.ts'
+import {
+  toBeFasterThan,
+  toBeSignificantlyFasterThan,
+  toHaveBreakPointAbove,
+} from '../../src/matchers/stress-bench.ts'
 import type { StressTestResult } from '../../src/stress/types.ts'
 import type { LoadMetrics } from '../../src/types.ts'
 
 const expectResult = (value: unknown) => expect(value)
 
 beforeAll(() => {
-  expect.extend({ toHaveBreakPointAbove, toBeFasterThan })
+  expect.extend({ toHaveBreakPointAbove, toBeFasterThan, toBeSignificantlyFasterThan })
 })
 
 function stress(breakAt: number | null, steps: number[]): StressTestResult {
@@ -116,6 +120,13 @@ describe('toBeFasterThan', () => {
     )
     expect(message).toContain('Expected slow to be faster than fast (confidence 99%, at least 5% apart)')
     expect(message).toMatch(/fast is 1\.9\dx faster, mann-whitney p = [\d.e-]+ \(significant\)/)
+  })
+
+  test('is also registered as toBeSignificantlyFasterThan, the name Vitest 5 leaves free', () => {
+    expectResult(bench('fast', 1)).toBeSignificantlyFasterThan(bench('slow', 2))
+    const outcome = toBeSignificantlyFasterThan.call({ isNot: false }, bench('slow', 2), bench('fast', 1))
+    expect(outcome.pass).toBe(false)
+    expect(outcome.message()).toContain('expect(result).toBeSignificantlyFasterThan(other)')
   })
 
   test('works without the framework utils (plain call)', () => {
