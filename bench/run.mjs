@@ -7,7 +7,7 @@
 // BENCH_WORKERS (2; 1 skips that part), BENCH_MEMORY_REQUESTS (50000), BENCH_BEFORE (the built index.mjs of
 // another perfspec, compared as "native (before)").
 import { execFileSync, spawn, spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { availableParallelism, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 
@@ -17,12 +17,24 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50)
 const PIPELINING = Number(process.env.BENCH_PIPELINING ?? 10)
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 2)
 const MEMORY_BASE_REQUESTS = Number(process.env.BENCH_MEMORY_REQUESTS ?? 50_000)
-const BEFORE = process.env.BENCH_BEFORE
+const BEFORE = process.env.BENCH_BEFORE && resolve(process.env.BENCH_BEFORE)
 const twoCores = availableParallelism() >= 2 && existsSync('/usr/bin/taskset')
 const hasWrk = spawnSync('wrk', ['--version']).error === undefined
 // Target on core 0, generator on core 1: each tool gets one whole core, as in the issue's measurements.
 const pin = (core, command, args) =>
   twoCores && typeof core === 'number' ? ['taskset', ['-c', String(core), command, ...args]] : [command, args]
+
+// The generators load a copy of dist/: a rebuild meanwhile (another `npm test` in this tree) can't pull the
+// build from under a run, and every run measures the same build.
+function snapshotBuild() {
+  const dir = mkdtempSync(join(tmpdir(), 'perfspec-bench-build-'))
+  cpSync('dist', join(dir, 'dist'), { recursive: true })
+  symlinkSync(resolve('node_modules'), join(dir, 'node_modules'))
+  return {
+    module: join(dir, 'dist', 'index.mjs'),
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  }
+}
 
 function findNginx() {
   for (const path of ['/usr/sbin/nginx', '/usr/local/sbin/nginx', '/usr/bin/nginx'])
@@ -83,6 +95,7 @@ function runGenerator(peer, url, durationSec, requests, core = 1) {
     String(durationSec),
     ...extra,
     ...(peer.args ?? []),
+    ...['--module', peer.module ?? build.module],
   ])
   return JSON.parse(execFileSync(command, args, { encoding: 'utf8' }).trim().split('\n').at(-1))
 }
@@ -133,6 +146,7 @@ function printTable(summary, references) {
   }
 }
 
+const build = snapshotBuild()
 const nginx = findNginx()
 const target = nginx ? await startNginx(nginx) : await startNodeTarget()
 try {
@@ -148,7 +162,7 @@ try {
     { name: 'native', tool: 'native' },
     { name: 'autocannon', tool: 'autocannon' },
     ...(hasWrk ? [{ name: 'wrk', tool: 'wrk' }] : []),
-    ...(BEFORE ? [{ name: 'native (before)', tool: 'native', args: ['--module', resolve(BEFORE)] }] : []),
+    ...(BEFORE ? [{ name: 'native (before)', tool: 'native', module: BEFORE }] : []),
   ]
   const main = await measure('one connection per user, no pipelining', peers, target)
   printTable(main, ['autocannon', ...(hasWrk ? ['wrk'] : [])])
@@ -213,4 +227,5 @@ try {
     console.log('FAIL: see above (a native count differs from the server, or memory)')
 } finally {
   target.stop()
+  build.remove()
 }
