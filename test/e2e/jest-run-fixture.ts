@@ -35,7 +35,7 @@ export async function removeJestFixture(dir: string): Promise<void> {
 // Variables that make Jest (ci-info) or picocolors think they run in CI or on a color terminal, and the
 // outer test runner's own.
 const AMBIENT =
-  /^(CI|CONTINUOUS_INTEGRATION|GITHUB_ACTIONS|BUILD_NUMBER|RUN_ID|FORCE_COLOR|VITEST.*|JEST_.*|PERFSPEC_JEST_.*)$/
+  /^(CI|CONTINUOUS_INTEGRATION|GITHUB_ACTIONS|GITHUB_STEP_SUMMARY|BUILD_NUMBER|RUN_ID|FORCE_COLOR|VITEST.*|JEST_.*|PERFSPEC_JEST_.*)$/
 
 /** Runs the Jest CLI in a fixture project; never throws on a failing run. */
 export async function runJest(

@@ -42,7 +42,16 @@ export async function removeFixture(dir: string): Promise<void> {
 }
 
 // Variables that make Vitest (std-env) or picocolors think they run in CI or on a color terminal.
-const AMBIENT = ['CI', 'CONTINUOUS_INTEGRATION', 'GITHUB_ACTIONS', 'BUILD_NUMBER', 'RUN_ID', 'FORCE_COLOR']
+// GITHUB_STEP_SUMMARY too: a fixture run must not append to the real job's summary.
+const AMBIENT = [
+  'CI',
+  'CONTINUOUS_INTEGRATION',
+  'GITHUB_ACTIONS',
+  'GITHUB_STEP_SUMMARY',
+  'BUILD_NUMBER',
+  'RUN_ID',
+  'FORCE_COLOR',
+]
 
 /** Runs `vitest run` in a fixture project; never throws on a failing run. */
 export async function runVitest(
