@@ -9,6 +9,7 @@ import {
 } from '../../../src/adapters/scripts/k6-script.ts'
 import { GENERATED_LOCUSTFILE, locustRequestSpec } from '../../../src/adapters/scripts/locustfile.ts'
 import { resolveLoadOptions } from '../../../src/options.ts'
+import { seededRandom } from '../../helpers/seeded-random.ts'
 
 // Quotes, backticks, template and Python f-string syntax, docstring quotes, a newline in the body.
 const HOSTILE = `"'\`\${globalThis.pwned = 1}\`"""{__import__('os').system('false')}\\ </script>`
@@ -94,6 +95,64 @@ describe('generated k6 script', () => {
     })
     expect(args.join(' ')).not.toContain('pwned')
     expect(args).toContain(`${K6_SPEC_ENV}=/run/spec.json`)
+  })
+})
+
+// Fuzz: random strings over the characters that break JavaScript, Python and JSON quoting must reach the
+// request exactly, through the JSON spec, with nothing executed.
+describe('generated scripts under fuzzed hostile values', () => {
+  const PIECES = [
+    '"',
+    "'",
+    '`',
+    '${',
+    '}',
+    '"""',
+    "'''",
+    '\\',
+    '\n',
+    '\r',
+    '\u2028',
+    '</script>',
+    '#{',
+    '%s',
+    '{0}',
+    '\u0000',
+    'é',
+    '☃',
+    ' ',
+    'x',
+  ]
+  const random = seededRandom(20261125)
+  const hostileString = (length: number) =>
+    Array.from({ length }, () => PIECES[Math.floor(random() * PIECES.length)]).join('')
+
+  it('200 random values arrive byte for byte in the k6 request and the Locust spec', () => {
+    for (let round = 0; round < 200; round++) {
+      const headerValue = hostileString(12).replace(/[\r\n\0]/g, '?')
+      const name = hostileString(10)
+      const body = Buffer.from(hostileString(30))
+      const path = `/p/${encodeURIComponent(hostileString(8))}`
+      const options = resolveLoadOptions({
+        url: `http://127.0.0.1:9${path}`,
+        method: 'POST',
+        name,
+        headers: { 'x-fuzz': headerValue },
+        body,
+        duration: 1,
+        users: 1,
+      })
+      const { calls, context } = evaluateK6Script(JSON.stringify(k6Spec(options)))
+      expect(calls).toHaveLength(1)
+      expect(calls[0]?.url).toBe(`http://127.0.0.1:9${path}`)
+      expect(Buffer.from(calls[0]?.body as ArrayBuffer).equals(body)).toBe(true)
+      expect(calls[0]?.params).toMatchObject({ headers: { 'x-fuzz': headerValue }, tags: { name } })
+      expect(context.pwned).toBeUndefined()
+      const locust = JSON.parse(JSON.stringify(locustRequestSpec(options)))
+      expect(locust.headers).toEqual({ 'x-fuzz': headerValue })
+      expect(locust.path).toBe(path)
+      expect(Buffer.from(locust.bodyBase64, 'base64').equals(body)).toBe(true)
+    }
   })
 })
 
