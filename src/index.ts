@@ -128,6 +128,7 @@ export type {
   LoadProgress,
   LoadTestOptions,
   LoadTestResult,
+  NativeTransport,
   RateStage,
   RedactedOptions,
   ResponseTimeStats,

@@ -2,7 +2,14 @@ import { parseDuration } from './duration.ts'
 import { InvalidOptionError } from './errors.ts'
 import { type ParsedThreshold, parseThresholds } from './metrics/thresholds.ts'
 import { isSecretHeader, REDACTED, redactUrl } from './redact.ts'
-import type { CheckResponse, HttpMethod, LoadProgress, LoadTestOptions, ToolChoice } from './types.ts'
+import type {
+  CheckResponse,
+  HttpMethod,
+  LoadProgress,
+  LoadTestOptions,
+  NativeTransport,
+  ToolChoice,
+} from './types.ts'
 
 /** Defaults the seed's config file and the plugin can override. */
 export interface LoadDefaults {
@@ -21,6 +28,7 @@ const MAX_REQUESTS = 1_000_000_000
 const MAX_RATE = 1_000_000
 const METHODS: readonly HttpMethod[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']
 const TOOLS: readonly ToolChoice[] = ['auto', 'native', 'k6', 'ab', 'locust']
+const TRANSPORTS: readonly NativeTransport[] = ['undici', 'fast']
 
 const KNOWN_KEYS = new Set<string>([
   'url',
@@ -45,6 +53,7 @@ const KNOWN_KEYS = new Set<string>([
   'locustfile',
   'workers',
   'pipelining',
+  'transport',
   'binary',
   'masterBindHost',
   'masterPort',
@@ -79,6 +88,8 @@ export interface ResolvedLoadOptions {
   workers: number | undefined
   /** Requests each native user keeps in flight on its connection; 1 = no pipelining. */
   pipelining: number
+  /** The native engine's HTTP transport. */
+  transport: NativeTransport
   binary: string | undefined
   masterBindHost: string | undefined
   masterPort: number | undefined
@@ -253,17 +264,32 @@ function resolveStages(value: unknown): { durationMs: number; target: number }[]
   })
 }
 
+/** True when the options name an external tool, or give it a script or locustfile. */
+function runsExternalTool(options: LoadTestOptions): boolean {
+  const { tool } = options
+  const named = tool !== undefined && tool !== 'auto' && tool !== 'native'
+  return named || options.script !== undefined || options.locustfile !== undefined
+}
+
 function resolvePipelining(options: LoadTestOptions): number {
   if (options.pipelining === undefined) return 1
   const depth = requireInteger('pipelining', options.pipelining, 1, 256)
-  const external = options.script !== undefined || options.locustfile !== undefined
-  if (
-    depth > 1 &&
-    (external || (options.tool !== undefined && options.tool !== 'auto' && options.tool !== 'native'))
-  ) {
+  if (depth > 1 && runsExternalTool(options)) {
     throw new InvalidOptionError('pipelining', 'Only the native engine pipelines requests (`pipelining`)')
   }
   return depth
+}
+
+function resolveTransport(options: LoadTestOptions): NativeTransport {
+  if (options.transport === undefined) return 'undici'
+  const transport = requireOneOf('transport', options.transport, TRANSPORTS)
+  if (runsExternalTool(options)) {
+    throw new InvalidOptionError(
+      'transport',
+      'Only the native engine has a `transport`: an external tool speaks HTTP its own way',
+    )
+  }
+  return transport
 }
 
 function defaultName(url: URL): string {
@@ -347,6 +373,7 @@ export function resolveLoadOptions(
       options.locustfile === undefined ? undefined : requireString('locustfile', options.locustfile),
     workers: options.workers === undefined ? undefined : requireInteger('workers', options.workers, 1, 256),
     pipelining: resolvePipelining(options),
+    transport: resolveTransport(options),
     binary: options.binary === undefined ? undefined : requireString('binary', options.binary),
     masterBindHost:
       options.masterBindHost === undefined

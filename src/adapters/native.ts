@@ -2,7 +2,10 @@ import { runNativeEngine } from '../engine/run-native.ts'
 import type { ResolvedLoadOptions } from '../options.ts'
 import type { AdapterRun, LoadAdapter } from './adapter.ts'
 
-/** The embedded undici engine: always available, no external tool needed. */
+/**
+ * The embedded native engine: always available, no external tool needed. Its users speak HTTP through undici
+ * (the default) or, with `transport: 'fast'`, through the engine's own HTTP/1.1 connection.
+ */
 export class NativeAdapter implements LoadAdapter {
   readonly name = 'native' as const
 

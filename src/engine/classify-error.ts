@@ -30,31 +30,44 @@ export class SocketClosedError extends Error {
   }
 }
 
+// Both transports map to the same types: the engine's own errors (fast transport), undici's (default
+// transport), and what node:net, node:tls and DNS raise under either.
 const BY_CODE: Record<string, ErrorType> = {
   PERF_REQUEST_TIMEOUT: 'timeout',
+  UND_ERR_CONNECT_TIMEOUT: 'timeout',
+  UND_ERR_HEADERS_TIMEOUT: 'timeout',
+  UND_ERR_BODY_TIMEOUT: 'timeout',
   ETIMEDOUT: 'timeout',
   ECONNREFUSED: 'connection_refused',
   ECONNRESET: 'connection_reset',
   EPIPE: 'connection_reset',
   ECONNABORTED: 'connection_reset',
   PERF_SOCKET_CLOSED: 'connection_reset',
+  // undici: the server closed the connection before the response was complete.
+  UND_ERR_SOCKET: 'connection_reset',
   ENOTFOUND: 'dns',
   EAI_AGAIN: 'dns',
   EAI_NONAME: 'dns',
   EAI_FAIL: 'dns',
   PERF_INVALID_RESPONSE: 'invalid_response',
+  UND_ERR_RES_CONTENT_LENGTH_MISMATCH: 'invalid_response',
+  UND_ERR_HEADERS_OVERFLOW: 'invalid_response',
+  UND_ERR_RES_EXCEEDED_MAX_SIZE: 'invalid_response',
 }
 
-/** Maps a transport error (the engine's own, node:net, node:tls, DNS) to an ErrorType. */
+/** Maps a transport error (the engine's own, undici's, node:net, node:tls, DNS) to an ErrorType. */
 export function classifyError(error: unknown): ErrorType {
   let current: unknown = error
-  // Walk the cause chain: Node wraps some socket and DNS failures.
+  // Walk the cause chain: undici wraps socket errors, Node wraps DNS failures.
   for (let depth = 0; depth < 4 && current instanceof Error; depth++) {
     const code = (current as { code?: unknown }).code
     if (typeof code === 'string') {
       const type = BY_CODE[code]
       if (type !== undefined) return type
+      if (code.startsWith('HPE_')) return 'invalid_response'
     }
+    // undici's HTTP parser (llhttp): a response that is not HTTP/1.x (its code is often unset).
+    if (current.name === 'HTTPParserError') return 'invalid_response'
     current = current.cause
   }
   return 'other'

@@ -1,6 +1,12 @@
 import type { ResolvedLoadOptions } from '../options.ts'
-import { countOfShare, type RunShare, type RunState, type UserScheduler, WHOLE_RUN } from './run-state.ts'
-import { VirtualUser } from './virtual-user.ts'
+import {
+  countOfShare,
+  type EngineUser,
+  type RunShare,
+  type RunState,
+  type UserScheduler,
+  WHOLE_RUN,
+} from './run-state.ts'
 
 /**
  * The closed model: `users` virtual users, each sending its next request as soon as the previous one ended
@@ -8,7 +14,7 @@ import { VirtualUser } from './virtual-user.ts'
  * been sent. With a share of the run, `requests` is already this share's.
  */
 export class ClosedModelExecutor implements UserScheduler {
-  readonly users: VirtualUser[] = []
+  readonly users: EngineUser[] = []
   private readonly state: RunState
   private readonly options: ResolvedLoadOptions
   private readonly share: RunShare
@@ -48,7 +54,7 @@ export class ClosedModelExecutor implements UserScheduler {
     this.checkDone()
   }
 
-  onUserIdle(user: VirtualUser): void {
+  onUserIdle(user: EngineUser): void {
     if (this.stopping || (this.options.requests !== undefined && this.issued >= this.options.requests)) {
       user.retire()
       return
@@ -60,14 +66,14 @@ export class ClosedModelExecutor implements UserScheduler {
   private startUser(): void {
     if (this.stopping) return
     this.pendingStarts--
-    const user = new VirtualUser(this.state, this, this.onRetired)
+    const user = this.state.createUser(this.state, this, this.onRetired)
     this.users.push(user)
     this.active++
     this.state.collector.setActiveUsers(this.active)
     for (let slot = 0; slot < this.state.pipelining; slot++) this.onUserIdle(user)
   }
 
-  private readonly onRetired = (user: VirtualUser): void => {
+  private readonly onRetired = (user: EngineUser): void => {
     this.active--
     this.state.collector.setActiveUsers(this.active)
     user.close()

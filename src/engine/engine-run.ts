@@ -5,6 +5,8 @@ import { ClosedModelExecutor } from './closed-model.ts'
 import { isOpenModel, OpenModelExecutor } from './open-model.ts'
 import { encodeRequest, requestBatches, targetOf } from './request.ts'
 import { type RunShare, type RunState, WHOLE_RUN } from './run-state.ts'
+import { SocketUser } from './socket-user.ts'
+import { UndiciUser } from './undici-user.ts'
 
 function buildState(options: ResolvedLoadOptions, collector: MetricsCollector): RunState {
   return {
@@ -17,6 +19,7 @@ function buildState(options: ResolvedLoadOptions, collector: MetricsCollector): 
     expectStatus: options.expectStatus,
     check: options.check,
     now: performance.now.bind(performance),
+    createUser: options.transport === 'fast' ? SocketUser.create : UndiciUser.factory(options),
     aborted: false,
   }
 }

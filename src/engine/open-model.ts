@@ -1,22 +1,6 @@
 import type { ResolvedLoadOptions } from '../options.ts'
 import { ArrivalSchedule } from './arrival-schedule.ts'
-import { type RunShare, type RunState, type UserScheduler, WHOLE_RUN } from './run-state.ts'
-import { VirtualUser } from './virtual-user.ts'
-
-/** A user of the open model: also records the service time (from sent, not from scheduled). */
-class OpenModelUser extends VirtualUser {
-  private readonly run: RunState
-
-  constructor(state: RunState, scheduler: UserScheduler, onRetired: (user: VirtualUser) => void) {
-    super(state, scheduler, onRetired)
-    this.run = state
-  }
-
-  override onResponseEnd(keepAlive: boolean): void {
-    this.run.collector.recordServiceTime(this.receivedAt - this.oldestSentAt)
-    super.onResponseEnd(keepAlive)
-  }
-}
+import { type EngineUser, type RunShare, type RunState, type UserScheduler, WHOLE_RUN } from './run-state.ts'
 
 /** How early the end of a run may come (ms) by the executor's clock: the timer that ends it started first. */
 const END_SLACK_MS = 5
@@ -35,13 +19,13 @@ export function isOpenModel(options: Pick<ResolvedLoadOptions, 'rate' | 'stages'
  * One timer loop dispatches whatever is due since the last tick, with each request's exact due time.
  */
 export class OpenModelExecutor implements UserScheduler {
-  readonly users: VirtualUser[] = []
+  readonly users: EngineUser[] = []
   /** Requests that were due while all `maxUsers` users were busy. */
   dropped = 0
   /** Requests that were due (sent + dropped), of this share. */
   scheduled = 0
   readonly done: Promise<void>
-  private readonly idle: VirtualUser[] = []
+  private readonly idle: EngineUser[] = []
   private readonly state: RunState
   private readonly maxUsers: number
   private readonly requestLimit: number
@@ -87,7 +71,7 @@ export class OpenModelExecutor implements UserScheduler {
     this.checkDone()
   }
 
-  onUserIdle(user: VirtualUser): void {
+  onUserIdle(user: EngineUser): void {
     this.busy--
     this.state.collector.setActiveUsers(this.busy)
     if (this.stopping) user.retire()
@@ -140,14 +124,14 @@ export class OpenModelExecutor implements UserScheduler {
     return k * this.share.count + this.share.index
   }
 
-  private addUser(): VirtualUser | undefined {
+  private addUser(): EngineUser | undefined {
     if (this.users.length >= this.maxUsers) return undefined
-    const user = new OpenModelUser(this.state, this, this.onRetired)
+    const user = this.state.createUser(this.state, this, this.onRetired)
     this.users.push(user)
     return user
   }
 
-  private readonly onRetired = (user: VirtualUser): void => {
+  private readonly onRetired = (user: EngineUser): void => {
     this.retired++
     user.close()
     this.checkDone()

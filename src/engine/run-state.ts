@@ -16,13 +16,42 @@ export interface RunState {
   readonly expectStatus: ReadonlySet<number> | null
   readonly check: ((response: CheckResponse) => boolean) | undefined
   readonly now: () => number
+  /** Makes a virtual user on the run's transport (`transport`): chosen once per run, not per request. */
+  readonly createUser: UserFactory
   /** Set when the run is aborted: in-flight requests are cut and not recorded. */
   aborted: boolean
 }
 
+/**
+ * One virtual user, whatever its transport (undici's `Client`, or the engine's own HTTP/1.1 connection):
+ * a keep-alive connection with up to `pipelining` requests in flight. This is all the executors and the
+ * timeout sweep use.
+ */
+export interface EngineUser {
+  /** Requests sent and not yet answered. */
+  readonly inFlight: number
+  /** When the oldest request in flight was sent (the timeout sweep reads it while `inFlight` > 0). */
+  readonly oldestSentAt: number
+  /** Sends a request, due at `scheduledAt` (open model: latency counts from then) or now. */
+  send(scheduledAt?: number): void
+  /** Cuts the requests in flight (timeout or abort), each recorded as `reason` unless the run was aborted. */
+  abort(reason: Error): void
+  /** Leaves the run once nothing is in flight; the scheduler asks again as each request ends. */
+  retire(): void
+  /** Closes the connection; the user sends nothing more. */
+  close(): void
+}
+
+/** Makes one virtual user of a run; it calls `onRetired` once, when it has retired. */
+export type UserFactory = (
+  state: RunState,
+  scheduler: UserScheduler,
+  onRetired: (user: EngineUser) => void,
+) => EngineUser
+
 /** Decides what a user with a free slot does next: send again, wait, or retire. */
 export interface UserScheduler {
-  onUserIdle(user: { send(scheduledAt?: number): void; retire(): void }): void
+  onUserIdle(user: EngineUser): void
 }
 
 /**

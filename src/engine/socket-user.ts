@@ -1,8 +1,9 @@
 import net from 'node:net'
 import tls from 'node:tls'
-import { classifyError, classifyStatus, describeError, SocketClosedError } from './classify-error.ts'
+import { SocketClosedError } from './classify-error.ts'
+import { recordFailure, recordResponse } from './record.ts'
 import { type ResponseHandler, ResponseParser } from './response-parser.ts'
-import type { RunState, UserScheduler } from './run-state.ts'
+import type { EngineUser, RunState, UserFactory, UserScheduler } from './run-state.ts'
 
 /** One read buffer for every connection of the thread: each read is parsed before the next one lands. */
 const READ_BUFFER = Buffer.allocUnsafe(64 * 1024)
@@ -12,32 +13,16 @@ const READ_BUFFER = Buffer.allocUnsafe(64 * 1024)
  */
 const MAX_IDLE_MS = 4000
 
-const STATUS_MESSAGES: string[] = []
-function statusMessage(status: number): string {
-  STATUS_MESSAGES[status] ??= `HTTP ${status}`
-  return STATUS_MESSAGES[status]
-}
-
-function headersToObject(raw: string[] | null): Record<string, string | string[] | undefined> {
-  const headers: Record<string, string | string[] | undefined> = {}
-  if (raw === null) return headers
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    const name = raw[i]!.toLowerCase()
-    const value = raw[i + 1]!
-    const existing = headers[name]
-    headers[name] =
-      existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value]
-  }
-  return headers
-}
-
 /**
- * One virtual user: its own keep-alive connection, up to `pipelining` requests in flight on it (one by
+ * The fast transport (`transport: 'fast'`): one virtual user on its own keep-alive connection, up to `pipelining` requests in flight on it (one by
  * default). The request is the run's prebuilt buffer; responses are parsed straight out of a shared read
  * buffer, so a request costs one write, one read and no objects of ours. Requests that complete in one read
  * and are sent again go out together in one write when that read has been parsed.
  */
-export class VirtualUser implements ResponseHandler {
+export class SocketUser implements EngineUser, ResponseHandler {
+  static readonly create: UserFactory = (state, scheduler, onRetired) =>
+    new SocketUser(state, scheduler, onRetired)
+
   /** Requests written and not yet answered. */
   inFlight = 0
   retired = false
@@ -45,7 +30,7 @@ export class VirtualUser implements ResponseHandler {
   private readonly parser: ResponseParser
   private readonly state: RunState
   private readonly scheduler: UserScheduler
-  private readonly onRetired: (user: VirtualUser) => void
+  private readonly onRetired: (user: EngineUser) => void
   private readonly capacity: number
   // A ring of the requests' due and send times: `inFlight` written ones from `head`, then `unwritten` ones.
   private readonly dueAt: Float64Array
@@ -55,7 +40,7 @@ export class VirtualUser implements ResponseHandler {
   /** True while a read is parsed: sends wait for its end, to go out in one write. */
   private reading = false
   /** When the bytes being parsed arrived: the end time of every response they complete. */
-  protected receivedAt = 0
+  private receivedAt = 0
   private lastActiveAt = 0
   private status = 0
   private rawHeaders: string[] | null = null
@@ -63,7 +48,7 @@ export class VirtualUser implements ResponseHandler {
   private failedSlots = 0
   private continuing = false
 
-  constructor(state: RunState, scheduler: UserScheduler, onRetired: (user: VirtualUser) => void) {
+  constructor(state: RunState, scheduler: UserScheduler, onRetired: (user: EngineUser) => void) {
     this.state = state
     this.scheduler = scheduler
     this.onRetired = onRetired
@@ -133,7 +118,18 @@ export class VirtualUser implements ResponseHandler {
     const slot = this.head
     if (++this.head === this.capacity) this.head = 0
     this.inFlight--
-    this.record(this.receivedAt - this.dueAt[slot]!)
+    const { receivedAt } = this
+    recordResponse(
+      this.state,
+      this.status,
+      receivedAt - this.dueAt[slot]!,
+      receivedAt - this.sentAt[slot]!,
+      this.rawHeaders,
+      this.bodyChunks,
+    )
+    this.status = 0
+    this.rawHeaders = null
+    this.bodyChunks = null
     if (!keepAlive) {
       // The server answers nothing after a `connection: close`: requests pipelined behind it go out again.
       this.unwritten += this.inFlight
@@ -144,23 +140,6 @@ export class VirtualUser implements ResponseHandler {
     this.scheduler.onUserIdle(this)
   }
   // -------------------------------------------------------------------------------------------------------
-
-  private record(latencyMs: number): void {
-    const { collector, expectStatus, check } = this.state
-    const status = this.status
-    collector.recordStatus(status)
-    const expected = expectStatus === null ? status >= 200 && status < 400 : expectStatus.has(status)
-    if (!expected) {
-      collector.recordError(classifyStatus(status), statusMessage(status), latencyMs)
-    } else if (check !== undefined && !this.runCheck(status)) {
-      collector.recordError('check_failed', `check failed (HTTP ${status})`, latencyMs)
-    } else {
-      collector.recordResponseTime(latencyMs)
-    }
-    this.status = 0
-    this.rawHeaders = null
-    this.bodyChunks = null
-  }
 
   /** Writes the unwritten requests, in one write when they fit a prebuilt batch. */
   private flush(): void {
@@ -248,19 +227,7 @@ export class VirtualUser implements ResponseHandler {
   /** Ends every request in flight with `error` (recorded unless the run was aborted) and drops the connection. */
   private fail(error: Error): void {
     const failed = this.inFlight
-    if (failed > 0 && !this.state.aborted) {
-      const { collector } = this.state
-      const type = classifyError(error)
-      const message = describeError(error)
-      const hadResponse = this.status !== 0
-      if (hadResponse) collector.recordStatus(this.status)
-      collector.recordError(
-        type,
-        message,
-        hadResponse ? this.state.now() - this.dueAt[this.head]! : undefined,
-      )
-      for (let i = 1; i < failed; i++) collector.recordError(type, message)
-    }
+    recordFailure(this.state, error, this.status, this.state.now() - this.dueAt[this.head]!, failed)
     this.head = (this.head + failed) % this.capacity
     this.inFlight = 0
     this.status = 0
@@ -290,14 +257,5 @@ export class VirtualUser implements ResponseHandler {
     this.socket = null
     this.parser.reset()
     socket.destroy()
-  }
-
-  private runCheck(status: number): boolean {
-    const body = this.bodyChunks === null ? '' : Buffer.concat(this.bodyChunks).toString()
-    try {
-      return this.state.check!({ status, headers: headersToObject(this.rawHeaders), body }) !== false
-    } catch {
-      return false
-    }
   }
 }

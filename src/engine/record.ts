@@ -1,0 +1,83 @@
+import type { CheckResponse } from '../types.ts'
+import { classifyError, classifyStatus, describeError } from './classify-error.ts'
+import type { RunState } from './run-state.ts'
+
+const STATUS_MESSAGES: string[] = []
+function statusMessage(status: number): string {
+  STATUS_MESSAGES[status] ??= `HTTP ${status}`
+  return STATUS_MESSAGES[status]
+}
+
+/** Raw header pairs (names and values alternating, as strings or as undici's Buffers) as an object. */
+function headersToObject(raw: readonly (string | Buffer)[] | null): CheckResponse['headers'] {
+  const headers: Record<string, string | string[] | undefined> = {}
+  if (raw === null) return headers
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i]!.toString().toLowerCase()
+    const value = raw[i + 1]!.toString()
+    const existing = headers[name]
+    headers[name] =
+      existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value]
+  }
+  return headers
+}
+
+function runCheck(
+  state: RunState,
+  status: number,
+  rawHeaders: readonly (string | Buffer)[] | null,
+  bodyChunks: readonly Buffer[] | null,
+): boolean {
+  const body = bodyChunks === null ? '' : Buffer.concat(bodyChunks).toString()
+  try {
+    return state.check!({ status, headers: headersToObject(rawHeaders), body }) !== false
+  } catch {
+    return false
+  }
+}
+
+/**
+ * Records a complete response, whatever transport read it: its status, then success, an unexpected status
+ * or a failed check. `latencyMs` counts from when the request was due, `serviceMs` from when it was sent
+ * (kept only by the open model's collector). Headers and body are read only when the run has a `check`.
+ */
+export function recordResponse(
+  state: RunState,
+  status: number,
+  latencyMs: number,
+  serviceMs: number,
+  rawHeaders: readonly (string | Buffer)[] | null,
+  bodyChunks: readonly Buffer[] | null,
+): void {
+  const { collector, expectStatus, check } = state
+  collector.recordServiceTime(serviceMs)
+  collector.recordStatus(status)
+  const expected = expectStatus === null ? status >= 200 && status < 400 : expectStatus.has(status)
+  if (!expected) {
+    collector.recordError(classifyStatus(status), statusMessage(status), latencyMs)
+  } else if (check !== undefined && !runCheck(state, status, rawHeaders, bodyChunks)) {
+    collector.recordError('check_failed', `check failed (HTTP ${status})`, latencyMs)
+  } else {
+    collector.recordResponseTime(latencyMs)
+  }
+}
+
+/**
+ * Records `count` requests ended by a transport error (not when the run was aborted). When the first of them
+ * had its response head (`status` > 0), its status and latency are recorded too.
+ */
+export function recordFailure(
+  state: RunState,
+  error: Error,
+  status: number,
+  latencyMs: number,
+  count = 1,
+): void {
+  if (count === 0 || state.aborted) return
+  const { collector } = state
+  const type = classifyError(error)
+  const message = describeError(error)
+  if (status !== 0) collector.recordStatus(status)
+  collector.recordError(type, message, status !== 0 ? latencyMs : undefined)
+  for (let i = 1; i < count; i++) collector.recordError(type, message)
+}
