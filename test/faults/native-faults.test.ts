@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { loadTest } from '../../src/load-test.ts'
-import type { ErrorType, LoadTestOptions } from '../../src/types.ts'
+import type { ErrorType, LoadTestOptions, NativeTransport } from '../../src/types.ts'
 import {
   openNetworkHandles,
   openTcpSocketFds,
@@ -43,6 +43,7 @@ async function raw(onRequest: (socket: Socket) => void): Promise<RawServer> {
 }
 
 const MB = 1024 * 1024
+const TRANSPORTS: NativeTransport[] = ['undici', 'fast']
 
 interface FaultCase {
   name: string
@@ -161,82 +162,88 @@ const cases: FaultCase[] = [
   },
 ]
 
-describe('native engine fault matrix', () => {
-  it.each(cases)('$name: classified as $expectType, bounded, nothing leaked', async (fault) => {
-    const url = await fault.target()
-    const started = performance.now()
-    const result = await loadTest({ url, users: 2, requests: 6, duration: '2s', ...fault.options })
-    const elapsedMs = performance.now() - started
-    expect(elapsedMs).toBeLessThan(fault.boundMs)
-    expect(result.metrics.totalRequests).toBeGreaterThan(0)
-    expect(Object.keys(result.metrics.errorsByType)).toEqual([fault.expectType])
-    expect(result.metrics.errorsByType[fault.expectType]?.count).toBe(result.metrics.totalRequests)
-    expect(result.metrics.errorsByType[fault.expectType]?.sampleMessages.length).toBeGreaterThan(0)
-  })
+// Both transports, undici's Client (the default) and the engine's own HTTP/1.1 connection, classify every
+// fault the same way.
+describe.each(TRANSPORTS)('transport %s', (transport) => {
+  const load = (options: LoadTestOptions) => loadTest({ ...options, transport })
 
-  it('reads 1 MB bodies to the end and counts their bytes', async () => {
-    const body = Buffer.alloc(MB, 'a')
-    const server = await http((_request, response) => response.end(body))
-    const result = await loadTest({ url: server.url, users: 2, requests: 10 })
-    expect(result.metrics.successfulRequests).toBe(10)
-    expect(result.metrics.bytesReceived).toBe(10 * MB)
-  })
-
-  it('streams 50 MB bodies through without buffering them', async () => {
-    const chunk = Buffer.alloc(MB, 'b')
-    const server = await http((_request, response) => {
-      response.writeHead(200, { 'content-length': String(50 * MB) })
-      let sent = 0
-      const pump = (): void => {
-        while (sent < 50 && response.write(chunk)) sent++
-        if (sent < 50) response.once('drain', pump)
-        else response.end()
-      }
-      pump()
+  describe('native engine fault matrix', () => {
+    it.each(cases)('$name: classified as $expectType, bounded, nothing leaked', async (fault) => {
+      const url = await fault.target()
+      const started = performance.now()
+      const result = await load({ url, users: 2, requests: 6, duration: '2s', ...fault.options })
+      const elapsedMs = performance.now() - started
+      expect(elapsedMs).toBeLessThan(fault.boundMs)
+      expect(result.metrics.totalRequests).toBeGreaterThan(0)
+      expect(Object.keys(result.metrics.errorsByType)).toEqual([fault.expectType])
+      expect(result.metrics.errorsByType[fault.expectType]?.count).toBe(result.metrics.totalRequests)
+      expect(result.metrics.errorsByType[fault.expectType]?.sampleMessages.length).toBeGreaterThan(0)
     })
-    const result = await loadTest({ url: server.url, users: 1, requests: 2, timeout: '20s' })
-    expect(result.metrics.successfulRequests).toBe(2)
-    expect(result.metrics.bytesReceived).toBe(100 * MB)
-  })
-})
 
-describe('native engine: abort at every phase', () => {
-  async function abortAfter(delayMs: number, options: Partial<LoadTestOptions>, handlerDelayMs = 5) {
-    const server = await http((_request, response) => {
-      setTimeout(() => response.end('ok'), handlerDelayMs)
+    it('reads 1 MB bodies to the end and counts their bytes', async () => {
+      const body = Buffer.alloc(MB, 'a')
+      const server = await http((_request, response) => response.end(body))
+      const result = await load({ url: server.url, users: 2, requests: 10 })
+      expect(result.metrics.successfulRequests).toBe(10)
+      expect(result.metrics.bytesReceived).toBe(10 * MB)
     })
-    const controller = new AbortController()
-    setTimeout(() => controller.abort(), delayMs)
-    const started = performance.now()
-    const result = await loadTest({
-      url: server.url,
-      users: 4,
-      duration: '5s',
-      ...options,
-      signal: controller.signal,
+
+    it('streams 50 MB bodies through without buffering them', async () => {
+      const chunk = Buffer.alloc(MB, 'b')
+      const server = await http((_request, response) => {
+        response.writeHead(200, { 'content-length': String(50 * MB) })
+        let sent = 0
+        const pump = (): void => {
+          while (sent < 50 && response.write(chunk)) sent++
+          if (sent < 50) response.once('drain', pump)
+          else response.end()
+        }
+        pump()
+      })
+      const result = await load({ url: server.url, users: 1, requests: 2, timeout: '20s' })
+      expect(result.metrics.successfulRequests).toBe(2)
+      expect(result.metrics.bytesReceived).toBe(100 * MB)
     })
-    return { result, stoppedAfterMs: performance.now() - started - delayMs, server }
-  }
-
-  it('during ramp-up: returns what the started users measured', async () => {
-    const { result, stoppedAfterMs } = await abortAfter(300, { rampUp: '4s' })
-    expect(result.aborted).toBe(true)
-    expect(result.metrics.totalRequests).toBeGreaterThan(0)
-    expect(Math.max(...result.timeline.map((point) => point.activeUsers))).toBeLessThan(4)
-    expect(stoppedAfterMs).toBeLessThan(1000)
   })
 
-  it('mid-run: partial metrics, no errors invented for the cut requests', async () => {
-    const { result, stoppedAfterMs } = await abortAfter(400, {}, 50)
-    expect(result.aborted).toBe(true)
-    expect(result.metrics.totalRequests).toBeGreaterThan(0)
-    expect(result.metrics.failedRequests).toBe(0)
-    expect(stoppedAfterMs).toBeLessThan(1000)
-  })
+  describe('native engine: abort at every phase', () => {
+    async function abortAfter(delayMs: number, options: Partial<LoadTestOptions>, handlerDelayMs = 5) {
+      const server = await http((_request, response) => {
+        setTimeout(() => response.end('ok'), handlerDelayMs)
+      })
+      const controller = new AbortController()
+      setTimeout(() => controller.abort(), delayMs)
+      const started = performance.now()
+      const result = await load({
+        url: server.url,
+        users: 4,
+        duration: '5s',
+        ...options,
+        signal: controller.signal,
+      })
+      return { result, stoppedAfterMs: performance.now() - started - delayMs, server }
+    }
 
-  it('during teardown (requests draining after the duration): stops at once', async () => {
-    const { result, stoppedAfterMs } = await abortAfter(700, { duration: '500ms', timeout: '10s' }, 1000)
-    expect(result.aborted).toBe(true)
-    expect(stoppedAfterMs).toBeLessThan(1000)
+    it('during ramp-up: returns what the started users measured', async () => {
+      const { result, stoppedAfterMs } = await abortAfter(300, { rampUp: '4s' })
+      expect(result.aborted).toBe(true)
+      expect(result.metrics.totalRequests).toBeGreaterThan(0)
+      expect(Math.max(...result.timeline.map((point) => point.activeUsers))).toBeLessThan(4)
+      expect(stoppedAfterMs).toBeLessThan(1000)
+    })
+
+    it('mid-run: partial metrics, no errors invented for the cut requests', async () => {
+      const { result, stoppedAfterMs } = await abortAfter(400, {}, 50)
+      expect(result.aborted).toBe(true)
+      expect(result.metrics.totalRequests).toBeGreaterThan(0)
+      expect(result.metrics.failedRequests).toBe(0)
+      expect(stoppedAfterMs).toBeLessThan(1000)
+    })
+
+    it('during teardown (requests draining after the duration): stops at once', async () => {
+      const { result, stoppedAfterMs } = await abortAfter(700, { duration: '500ms', timeout: '10s' }, 1000)
+      expect(result.aborted).toBe(true)
+      expect(stoppedAfterMs).toBeLessThan(1000)
+    })
   })
 })

@@ -54,6 +54,20 @@ describe('native engine with worker threads', () => {
     expect(server.count).toBe(1001)
   })
 
+  it.each(['undici', 'fast'] as const)('passes `transport: %s` to every thread', async (transport) => {
+    const connectionHeaders = new Set<string | undefined>()
+    server = await startServer((request, response) => {
+      connectionHeaders.add(request.headers.connection)
+      response.end('ok')
+    })
+    const result = await loadTest({ url: server.url, users: 4, requests: 400, workers: 2, transport })
+    expect(result.metrics.successfulRequests).toBe(400)
+    expect(server.count).toBe(400)
+    expect(server.remotePorts.size).toBe(4)
+    // undici says keep-alive out loud; the fast transport leaves it to HTTP/1.1's default.
+    expect([...connectionHeaders]).toEqual([transport === 'undici' ? 'keep-alive' : undefined])
+  })
+
   it('open model: the threads together schedule exactly rate × duration arrivals', async () => {
     server = await startServer(delayed(2))
     const result = await loadTest({ url: server.url, rate: 400, duration: '1s', maxUsers: 40, workers: 2 })
