@@ -1,6 +1,6 @@
 // One load generator run in its own process, so its CPU time is its own.
 // Usage: node bench/generator.mjs <native|autocannon|wrk|timing> <url> <connections> <durationSec|0> [requests]
-//          [--workers N] [--pipelining N] [--module path/to/a/built/index.mjs]
+//          [--workers N] [--pipelining N] [--transport undici|fast] [--module path/to/a/built/index.mjs]
 // Prints one JSON line: { tool, requests, errors, wallMs, cpuMs, maxRssMb } (timing: { nsPerRequest }).
 import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
@@ -9,7 +9,12 @@ import autocannon from 'autocannon'
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
-  options: { workers: { type: 'string' }, pipelining: { type: 'string' }, module: { type: 'string' } },
+  options: {
+    workers: { type: 'string' },
+    pipelining: { type: 'string' },
+    transport: { type: 'string' },
+    module: { type: 'string' },
+  },
 })
 const [tool, url, connectionsText, durationText, requestsText] = positionals
 const connections = Number(connectionsText)
@@ -29,6 +34,8 @@ async function runNative() {
     ...(requests !== undefined ? { requests } : {}),
     ...(workers > 1 ? { workers } : {}),
     ...(pipelining > 1 ? { pipelining } : {}),
+    // Only when asked: a build from before the option (`--module`) would reject it.
+    ...(values.transport !== undefined ? { transport: values.transport } : {}),
   })
   return { requests: result.metrics.totalRequests, errors: result.metrics.failedRequests }
 }

@@ -1,6 +1,7 @@
-// `npm run bench`: the native engine against autocannon and wrk (when installed) on one loopback target, in
-// interleaved rounds; then pipelining, worker threads, the cost of the engine's own timing, and a memory
-// check (10x the requests must not grow RSS by more than 10 MB). Every run is checked against the count the
+// `npm run bench`: the native engine, on both its transports (undici, the default, and the fast one), against
+// autocannon and wrk (when installed) on one loopback target, in interleaved rounds; then pipelining, worker
+// threads, the cost of the engine's own timing, and a memory check per transport (10x the requests must not
+// grow RSS by more than 10 MB). Every run is checked against the count the
 // server kept. Ratios are measured in one run, on one machine, so they compare; absolute numbers don't travel.
 //
 // BENCH_ROUNDS (3), BENCH_SECONDS (5), BENCH_CONNECTIONS (50), BENCH_PIPELINING (10; 1 skips that part),
@@ -120,7 +121,7 @@ async function measure(title, peers, target, core = 1) {
       const exact = run.requests === served
       if (peer.tool === 'native' && !exact) process.exitCode = 1
       console.log(
-        `  round ${round + 1} ${peer.name.padEnd(22)} ${fixed(rpsOf(run), 0).padStart(7)} req/s  ` +
+        `  round ${round + 1} ${peer.name.padEnd(26)} ${fixed(rpsOf(run), 0).padStart(7)} req/s  ` +
           `${fixed(cpuPer10kOf(run))} CPU-s/10k  errors ${run.errors}  ` +
           `server counted ${served}${exact ? ' (same)' : ` (tool says ${run.requests - served >= 0 ? '+' : ''}${run.requests - served})`}`,
       )
@@ -158,8 +159,11 @@ try {
   )
   runGenerator({ tool: 'native' }, target.url, 1) // warm the target and the page cache
 
+  const undici = ['--transport', 'undici']
+  const fast = ['--transport', 'fast']
   const peers = [
-    { name: 'native', tool: 'native' },
+    { name: 'native (undici)', tool: 'native', args: undici },
+    { name: 'native (fast transport)', tool: 'native', args: fast },
     { name: 'autocannon', tool: 'autocannon' },
     ...(hasWrk ? [{ name: 'wrk', tool: 'wrk' }] : []),
     ...(BEFORE ? [{ name: 'native (before)', tool: 'native', module: BEFORE }] : []),
@@ -169,17 +173,27 @@ try {
   if (!hasWrk) console.log('(wrk not installed: apt-get install -y wrk adds it as a third peer)')
 
   const timing = runGenerator({ tool: 'timing' }, target.url, 0)
-  const nativeNs = (main.get('native').cpuPer10k / 10_000) * 1e9
+  const nsPerRequest = (name) => (main.get(name).cpuPer10k / 10_000) * 1e9
   console.log(
     `\ntiming overhead: ${fixed(timing.nsPerRequest, 0)} ns per request (two clock reads and a histogram write), ` +
-      `${fixed((timing.nsPerRequest / nativeNs) * 100, 1)}% of the native engine's CPU per request`,
+      `${fixed((timing.nsPerRequest / nsPerRequest('native (undici)')) * 100, 1)}% of the undici transport's ` +
+      `CPU per request, ${fixed((timing.nsPerRequest / nsPerRequest('native (fast transport)')) * 100, 1)}% of the fast one's`,
   )
 
   if (PIPELINING > 1) {
     const pipelined = await measure(
       `pipelining ${PIPELINING}`,
       [
-        { name: `native -p ${PIPELINING}`, tool: 'native', args: ['--pipelining', String(PIPELINING)] },
+        {
+          name: `native (undici) -p ${PIPELINING}`,
+          tool: 'native',
+          args: [...undici, '--pipelining', String(PIPELINING)],
+        },
+        {
+          name: `native (fast) -p ${PIPELINING}`,
+          tool: 'native',
+          args: [...fast, '--pipelining', String(PIPELINING)],
+        },
         {
           name: `autocannon -p ${PIPELINING}`,
           tool: 'autocannon',
@@ -192,9 +206,14 @@ try {
   }
 
   if (WORKERS > 1) {
+    // On the fast transport: the one that can load a core fully.
     const threads = [
-      { name: 'native, 1 thread', tool: 'native' },
-      { name: `native, ${WORKERS} workers`, tool: 'native', args: ['--workers', String(WORKERS)] },
+      { name: 'native (fast), 1 thread', tool: 'native', args: fast },
+      {
+        name: `native (fast), ${WORKERS} workers`,
+        tool: 'native',
+        args: [...fast, '--workers', String(WORKERS)],
+      },
     ]
     const scaling = [
       ['generator on core 1', await measure('worker threads, generator on core 1', threads, target)],
@@ -214,15 +233,21 @@ try {
     }
   }
 
-  const small = runGenerator({ tool: 'native' }, target.url, 0, MEMORY_BASE_REQUESTS)
-  const large = runGenerator({ tool: 'native' }, target.url, 0, MEMORY_BASE_REQUESTS * 10)
-  const growthMb = large.maxRssMb - small.maxRssMb
-  console.log(
-    `\nmemory: ${MEMORY_BASE_REQUESTS} requests -> max RSS ${fixed(small.maxRssMb, 1)} MB; ` +
-      `${MEMORY_BASE_REQUESTS * 10} requests -> ${fixed(large.maxRssMb, 1)} MB; growth ${fixed(growthMb, 1)} MB ` +
-      `(${growthMb <= 10 ? 'OK' : 'FAIL'}: budget 10 MB)`,
-  )
-  if (growthMb > 10) process.exitCode = 1
+  for (const [name, args] of [
+    ['undici', undici],
+    ['fast transport', fast],
+  ]) {
+    const peer = { tool: 'native', args }
+    const small = runGenerator(peer, target.url, 0, MEMORY_BASE_REQUESTS)
+    const large = runGenerator(peer, target.url, 0, MEMORY_BASE_REQUESTS * 10)
+    const growthMb = large.maxRssMb - small.maxRssMb
+    console.log(
+      `${name === 'undici' ? '\n' : ''}memory (${name}): ${MEMORY_BASE_REQUESTS} requests -> max RSS ` +
+        `${fixed(small.maxRssMb, 1)} MB; ${MEMORY_BASE_REQUESTS * 10} requests -> ${fixed(large.maxRssMb, 1)} MB; ` +
+        `growth ${fixed(growthMb, 1)} MB (${growthMb <= 10 ? 'OK' : 'FAIL'}: budget 10 MB)`,
+    )
+    if (growthMb > 10) process.exitCode = 1
+  }
   if (process.exitCode === 1)
     console.log('FAIL: see above (a native count differs from the server, or memory)')
 } finally {
