@@ -1,34 +1,20 @@
-import type { Socket } from 'node:net'
 import { afterEach, expect, it } from 'vitest'
 import { ApacheBenchAdapter } from '../../src/adapters/ab.ts'
 import { LocustAdapter } from '../../src/adapters/locust.ts'
 import { loadTest } from '../../src/load-test.ts'
 import type { ErrorType, LoadTestOptions, ToolName } from '../../src/types.ts'
-import { type RawServer, startRawServer } from '../helpers/raw-server.ts'
-import { startServer, type TestServer, unusedPort } from '../helpers/servers.ts'
+import { faultServers } from '../helpers/fault-servers.ts'
+import { unusedPort } from '../helpers/servers.ts'
 import { childProcesses, describeWithTool } from '../helpers/tools.ts'
 
 // The servers of the native fault matrix, against the external tools: each run ends in its bound, the
 // result classifies the fault with the tool's vocabulary mapped onto ours, and no process survives.
 
-let closeServer: (() => Promise<void>) | undefined
+const { http, raw, close: closeServer } = faultServers()
 afterEach(async () => {
-  await closeServer?.()
-  closeServer = undefined
+  await closeServer()
   expect(childProcesses()).toEqual([])
 })
-
-async function http(handler: Parameters<typeof startServer>[0]): Promise<TestServer> {
-  const server = await startServer(handler)
-  closeServer = () => server.close()
-  return server
-}
-
-async function raw(onRequest: (socket: Socket) => void): Promise<RawServer> {
-  const server = await startRawServer(onRequest)
-  closeServer = () => server.close()
-  return server
-}
 
 interface ToolFault {
   name: string

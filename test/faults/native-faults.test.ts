@@ -1,22 +1,16 @@
-import type { Socket } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { loadTest } from '../../src/load-test.ts'
 import type { ErrorType, LoadTestOptions, NativeTransport } from '../../src/types.ts'
-import {
-  openNetworkHandles,
-  openTcpSocketFds,
-  type RawServer,
-  startRawServer,
-} from '../helpers/raw-server.ts'
-import { startServer, type TestServer, unusedPort } from '../helpers/servers.ts'
+import { faultServers } from '../helpers/fault-servers.ts'
+import { openNetworkHandles, openTcpSocketFds } from '../helpers/raw-server.ts'
+import { unusedPort } from '../helpers/servers.ts'
 
 // The fault matrix for the native engine: every case ends within its bound, classifies what happened,
 // keeps partial metrics, and leaves no socket behind.
 
-let closeServer: (() => Promise<void>) | undefined
+const { http, raw, close: closeServer } = faultServers()
 afterEach(async () => {
-  await closeServer?.()
-  closeServer = undefined
+  await closeServer()
   // undici closes sockets asynchronously; give it a moment, then nothing may remain.
   for (
     let attempt = 0;
@@ -29,18 +23,6 @@ afterEach(async () => {
   // Descriptors too, not only Node's handles: no TCP socket fd is left open.
   expect(openTcpSocketFds()).toBe(0)
 })
-
-async function http(handler: Parameters<typeof startServer>[0]): Promise<TestServer> {
-  const server = await startServer(handler)
-  closeServer = () => server.close()
-  return server
-}
-
-async function raw(onRequest: (socket: Socket) => void): Promise<RawServer> {
-  const server = await startRawServer(onRequest)
-  closeServer = () => server.close()
-  return server
-}
 
 const MB = 1024 * 1024
 const TRANSPORTS: NativeTransport[] = ['undici', 'fast']

@@ -4,17 +4,9 @@ import { BenchmarkRunner } from '../../../src/bench/runner.ts'
 import { benchmark } from '../../../src/benchmark.ts'
 import { isPerfError } from '../../../src/errors.ts'
 import { toBeFasterThan } from '../../../src/matchers/stress-bench.ts'
+import { seededRandom } from '../../helpers/seeded-random.ts'
 
-/** A deterministic uniform generator in [0, 1) (mulberry32). */
-function random(seed: number): () => number {
-  let state = seed
-  return () => {
-    state = (state + 0x6d2b79f5) | 0
-    let t = Math.imul(state ^ (state >>> 15), 1 | state)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+const random = seededRandom
 
 /** Normal deviates by Box-Muller. */
 function normal(seed: number, mean: number, sd: number): () => number {
