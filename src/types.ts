@@ -275,4 +275,8 @@ export interface RedactedOptions {
   rate?: number
   stages?: { durationMs: number; target: number }[]
   maxUsers?: number
+  /** Native engine: its transport, pipelining depth and worker threads. */
+  transport?: NativeTransport
+  pipelining?: number
+  workers?: number
 }

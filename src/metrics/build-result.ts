@@ -5,7 +5,7 @@ import type { LoadTestResult, RedactedOptions, ToolName } from '../types.ts'
 import { evaluateThresholds } from './thresholds.ts'
 
 /** The JSON-safe, credential-free subset of the options a result records. */
-export function redactOptions(options: ResolvedLoadOptions): RedactedOptions {
+export function redactOptions(options: ResolvedLoadOptions, tool?: ToolName): RedactedOptions {
   const redacted: RedactedOptions = {
     url: redactUrl(options.url),
     method: options.method,
@@ -19,6 +19,12 @@ export function redactOptions(options: ResolvedLoadOptions): RedactedOptions {
   if (options.rate !== undefined) redacted.rate = options.rate
   if (options.stages !== undefined) redacted.stages = options.stages.map((stage) => ({ ...stage }))
   if (options.rate !== undefined || options.stages !== undefined) redacted.maxUsers = options.maxUsers
+  if (options.workers !== undefined) redacted.workers = options.workers
+  // What shaped the native engine's numbers; an external tool has no transport or pipelining of ours.
+  if (tool === 'native') {
+    redacted.transport = options.transport
+    redacted.pipelining = options.pipelining
+  }
   return redacted
 }
 
@@ -42,7 +48,7 @@ export function buildResult(
     warnings: run.warnings,
     startedAt: startedAt.toISOString(),
     durationMs: run.metrics.durationMs,
-    options: redactOptions(options),
+    options: redactOptions(options, tool),
   }
   if (run.droppedIterations !== undefined) result.droppedIterations = run.droppedIterations
   if (run.serviceTimes !== undefined) result.serviceTimes = run.serviceTimes

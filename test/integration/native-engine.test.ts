@@ -262,6 +262,20 @@ describe('the result', () => {
     expect(JSON.stringify(result)).not.toContain('secret')
   })
 
+  it("records the native engine's transport and pipelining depth", async () => {
+    server = await startServer()
+    const result = await loadTest({
+      url: server.url,
+      users: 2,
+      requests: 20,
+      transport: 'fast',
+      pipelining: 2,
+    })
+    expect(result.options).toMatchObject({ transport: 'fast', pipelining: 2 })
+    const byDefault = await loadTest({ url: server.url, users: 1, requests: 1 })
+    expect(byDefault.options).toMatchObject({ transport: 'undici', pipelining: 1 })
+  })
+
   it('is unsuccessful when a threshold fails', async () => {
     server = await startServer(delayed(15))
     const result = await loadTest({ url: server.url, users: 2, requests: 20, thresholds: { maxP95Ms: 5 } })
