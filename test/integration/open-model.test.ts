@@ -58,10 +58,10 @@ describe('open model: coordinated omission', () => {
   })
 })
 
-describe('open model: arrivals', () => {
+describe.each(['undici', 'fast'] as const)('open model: arrivals (transport: %s)', (transport) => {
   it('schedules exactly rate × duration requests over at most maxUsers connections', async () => {
     server = await startServer(delayed(1))
-    const result = await loadTest({ url: server.url, rate: 200, duration: '1s', maxUsers: 20 })
+    const result = await loadTest({ url: server.url, rate: 200, duration: '1s', maxUsers: 20, transport })
     // A generator starved of CPU by a neighbour may find every user busy for a moment: those are dropped.
     expect(result.metrics.totalRequests + result.droppedIterations!).toBe(200)
     expect(result.metrics.totalRequests).toBeGreaterThanOrEqual(190)
@@ -74,7 +74,7 @@ describe('open model: arrivals', () => {
   it('counts dropped iterations when the server is slower than the cap allows', async () => {
     // 5 users × 10 req/s each (100 ms per request) carry at most 50 of the 200 requests due.
     server = await startServer(delayed(100))
-    const result = await loadTest({ url: server.url, rate: 200, duration: '1s', maxUsers: 5 })
+    const result = await loadTest({ url: server.url, rate: 200, duration: '1s', maxUsers: 5, transport })
     const dropped = result.droppedIterations!
     expect(dropped + result.metrics.totalRequests).toBe(200)
     expect(result.metrics.totalRequests).toBe(server.count)
@@ -95,6 +95,7 @@ describe('open model: arrivals', () => {
       url: server.url,
       stages: [{ duration: '1s', target: 200 }],
       maxUsers: 20,
+      transport,
     })
     expect(result.metrics.totalRequests + result.droppedIterations!).toBe(100)
     const first = arrivals[0]!
@@ -106,7 +107,7 @@ describe('open model: arrivals', () => {
 
   it('stops after `requests` arrivals', async () => {
     server = await startServer()
-    const result = await loadTest({ url: server.url, rate: 500, requests: 100, maxUsers: 20 })
+    const result = await loadTest({ url: server.url, rate: 500, requests: 100, maxUsers: 20, transport })
     expect(result.metrics.totalRequests + result.droppedIterations!).toBe(100)
     expect(server.count).toBe(result.metrics.totalRequests)
     expect(result.durationMs).toBeLessThan(1000)
