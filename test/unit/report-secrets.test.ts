@@ -14,7 +14,7 @@ const TOKEN = 'tok_live_9f8e7d6c'
 describe('reports never show credentials', () => {
   // Results reach reports with their options redacted. These carry secrets anyway, everywhere a string
   // goes, as a future bug or a user's own text might: the reports must still not show them.
-  const result = makeResult({ name: `https://admin:${PASSWORD}@api.example/login` })
+  const result = makeResult({ name: `https://admin:${PASSWORD}@api.example.invalid/login` })
   result.options.url = `http://admin:${PASSWORD}@127.0.0.1:8080/api`
   result.options.headers = { authorization: `Bearer ${TOKEN}`, accept: 'application/json' }
   result.warnings = [`retrying http://user:${PASSWORD}@127.0.0.1/ with Authorization: Bearer ${TOKEN}`]
@@ -47,8 +47,8 @@ describe('reports never show credentials', () => {
   })
 
   test('scrubbing keeps the rest of the text', () => {
-    expect(scrubReportText(`GET https://me:${PASSWORD}@api.example/path?q=1 failed`)).toBe(
-      'GET https://[redacted]@api.example/path?q=1 failed',
+    expect(scrubReportText(`GET https://me:${PASSWORD}@api.example.invalid/path?q=1 failed`)).toBe(
+      'GET https://[redacted]@api.example.invalid/path?q=1 failed',
     )
     expect(scrubReportText(`x-api-key: ${TOKEN}\nnext line`)).toBe('x-api-key: [redacted]\nnext line')
     expect(scrubReportText('mail me at a@b.example, see http://127.0.0.1:3000/a@b')).toBe(

@@ -28,8 +28,8 @@ describe('encodeRequest', () => {
   })
 
   it('says content-length: 0 for an empty POST, and keeps a host header it was given', () => {
-    expect(encode({ url: 'http://localhost/', method: 'POST', headers: { Host: 'example.test' } })).toBe(
-      'POST / HTTP/1.1\r\nhost: example.test\r\ncontent-length: 0\r\n\r\n',
+    expect(encode({ url: 'http://localhost/', method: 'POST', headers: { Host: 'example.invalid' } })).toBe(
+      'POST / HTTP/1.1\r\nhost: example.invalid\r\ncontent-length: 0\r\n\r\n',
     )
   })
 })
@@ -50,11 +50,11 @@ describe('requestBatches', () => {
 
 describe('targetOf', () => {
   it('finds host, port, TLS and the server name', () => {
-    expect(targetOf(new URL('https://example.test/'))).toEqual({
-      host: 'example.test',
+    expect(targetOf(new URL('https://example.invalid/'))).toEqual({
+      host: 'example.invalid',
       port: 443,
       tls: true,
-      servername: 'example.test',
+      servername: 'example.invalid',
     })
     expect(targetOf(new URL('http://[::1]:81/'))).toEqual({
       host: '::1',
