@@ -1,11 +1,7 @@
 import { benchmarkHttp } from './bench/http.ts'
 import { BenchmarkRunner } from './bench/runner.ts'
-import type {
-  FunctionBenchmarkOptions,
-  FunctionBenchmarkResult,
-  HttpBenchmarkOptions,
-  HttpBenchmarkResult,
-} from './bench/types.ts'
+import type { FunctionBenchmarkOptions, HttpBenchmarkOptions } from './bench/types.ts'
+import type { FunctionBenchmarkResult, HttpBenchmarkResult } from './model/index.ts'
 import type { LoadDefaults } from './options.ts'
 
 /** Times a function: `benchmark(fn, { iterations, warmupIterations })`. */

@@ -1,17 +1,18 @@
 import { benchmarkHttp } from './bench/http.ts'
-import type { HttpBenchmarkOptions, HttpBenchmarkResult } from './bench/types.ts'
-import {
-  type ComparisonConfigs,
-  type ComparisonResult,
-  mapComparisonConfigs,
-  runComparison,
-} from './compare.ts'
+import type { HttpBenchmarkOptions } from './bench/types.ts'
+import { type ComparisonConfigs, mapComparisonConfigs, runComparison } from './compare.ts'
 import { ClientClosedError } from './errors.ts'
 import { loadTest } from './load-test.ts'
+import type {
+  ComparisonResult,
+  HttpBenchmarkResult,
+  LoadTestResult,
+  StressTestResult,
+} from './model/index.ts'
 import { type LoadDefaults, parseTargetUrl, requireTool, validateDefaults } from './options.ts'
-import type { StressTestOptions, StressTestResult } from './stress/types.ts'
+import type { StressTestOptions } from './stress/types.ts'
 import { runStressTest } from './stress-test.ts'
-import type { LoadTestOptions, LoadTestResult, Thresholds, ToolChoice } from './types.ts'
+import type { LoadTestOptions, Thresholds, ToolChoice } from './types.ts'
 
 export interface PerformanceClientOptions {
   /** Load generator for every run of this client. @default 'auto' */

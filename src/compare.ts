@@ -1,43 +1,18 @@
 import { markNestedRun, trackGroupRun } from './context.ts'
 import { InvalidOptionError } from './errors.ts'
 import { loadTest } from './load-test.ts'
+import type {
+  ComparisonMetric,
+  ComparisonResult,
+  ComparisonRow,
+  LoadMetrics,
+  LoadTestResult,
+} from './model/index.ts'
 import { type LoadDefaults, resolveLoadOptions } from './options.ts'
-import type { LoadMetrics, LoadTestOptions, LoadTestResult } from './types.ts'
+import type { LoadTestOptions } from './types.ts'
 
 /** The configurations to compare: by name, or a list whose `name`s (default: the URL's path) tell them apart. */
 export type ComparisonConfigs = Record<string, LoadTestOptions> | LoadTestOptions[]
-
-/** A metric of the comparison table. */
-export type ComparisonMetric = 'throughput' | 'avg' | 'p50' | 'p95' | 'p99' | 'errorRate'
-
-/** One metric across the configurations. */
-export interface ComparisonRow {
-  metric: ComparisonMetric
-  unit: 'req/s' | 'ms' | '%'
-  better: 'higher' | 'lower'
-  values: Record<string, number>
-  /** Difference from the baseline (the first configuration), in percent; null where the baseline is 0. */
-  relativePercent: Record<string, number | null>
-  /** The best configuration for this metric; null when all are equal. */
-  winner: string | null
-}
-
-/** What `runComparison` returns. */
-export interface ComparisonResult {
-  kind: 'comparison'
-  /** The first configuration: relative differences are against it. */
-  baseline: string
-  /** Every run, in the order they ran. */
-  runs: { name: string; result: LoadTestResult }[]
-  table: ComparisonRow[]
-  /** True when every run passed its thresholds. */
-  success: boolean
-  /** Distinct warnings of the runs, each prefixed with its configuration's name. */
-  warnings: string[]
-  /** ISO timestamp. */
-  startedAt: string
-  durationMs: number
-}
 
 const METRICS: { metric: ComparisonMetric; unit: ComparisonRow['unit']; better: ComparisonRow['better'] }[] =
   [

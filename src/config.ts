@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { parse } from 'yaml'
-import { mergeThresholds } from './context.ts'
 import { parseDuration } from './duration.ts'
 import { InvalidConfigError, InvalidOptionError, isPerfError } from './errors.ts'
-import { parseThresholds } from './metrics/thresholds.ts'
+import { mergeThresholds, parseThresholds } from './metrics/thresholds.ts'
 import { type LoadDefaults, MAX_USERS_PER_PROCESS, requireInteger } from './options.ts'
 import type { Duration, Thresholds, ToolChoice } from './types.ts'
 

@@ -1,8 +1,7 @@
-import type { ComparisonResult } from './compare.ts'
+import { mergeThresholds } from './metrics/thresholds.ts'
+import type { BaselineCheck, ComparisonResult, LoadTestResult, StressTestResult } from './model/index.ts'
 import type { LoadDefaults } from './options.ts'
-import type { BaselineCheck } from './report/rows.ts'
-import type { StressTestResult } from './stress/types.ts'
-import type { LoadProgress, LoadTestOptions, LoadTestResult, Thresholds, ToolChoice } from './types.ts'
+import type { LoadProgress, LoadTestOptions, Thresholds, ToolChoice } from './types.ts'
 
 /** What a baseline matcher compares against and how it may update. */
 export type BaselineUpdateMode = 'all' | 'new' | 'none'
@@ -38,7 +37,9 @@ export interface PerfTestContext {
 }
 
 // A global, not a module variable: the setup file and the user's `perfspec` import may be separate bundles.
+
 const CURRENT = Symbol.for('perfspec:current-test-context')
+
 type ContextHolder = { [CURRENT]?: PerfTestContext | undefined }
 
 /** Installs (or with `undefined`, removes) the context of the test that is running now. */
@@ -49,13 +50,6 @@ export function setCurrentTestContext(context: PerfTestContext | undefined): voi
 /** The context of the test that is running now, if a setup file installed one. */
 export function getCurrentTestContext(): PerfTestContext | undefined {
   return (globalThis as ContextHolder)[CURRENT]
-}
-
-/** Merges threshold layers key by key; a later layer's key replaces an earlier one's. */
-export function mergeThresholds(...layers: (Thresholds | undefined)[]): Thresholds | undefined {
-  const present = layers.filter((layer): layer is Thresholds => layer !== undefined)
-  if (present.length <= 1) return present[0]
-  return Object.assign({}, ...present) as Thresholds
 }
 
 /**
@@ -86,6 +80,7 @@ function joinSignals(a: AbortSignal | undefined, b: AbortSignal | undefined): Ab
 }
 
 // A global, not a module variable, for the same reason as the current test context.
+
 function globalWeakSet(key: symbol): WeakSet<object> {
   const holder = globalThis as { [key: symbol]: WeakSet<object> | undefined }
   holder[key] ??= new WeakSet()
@@ -93,6 +88,7 @@ function globalWeakSet(key: symbol): WeakSet<object> {
 }
 
 // Results whose thresholds a matcher looked at: the setup file doesn't fail their test a second time.
+
 const CHECKED = Symbol.for('perfspec:thresholds-checked')
 
 /** Notes that a test asserted on this result's thresholds itself (`toPassThresholds`, either way). */
@@ -106,6 +102,7 @@ export function areThresholdsChecked(result: object): boolean {
 }
 
 // Load runs that are one step of a stress test or one run of a comparison: reports show them in their group.
+
 const NESTED = Symbol.for('perfspec:nested-runs')
 
 /** Notes that a load result belongs to a stress test or comparison (which reports show as one). */

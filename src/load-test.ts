@@ -1,9 +1,10 @@
 import { chooseTool, createAdapter } from './adapters/index.ts'
 import { applyTestContext, getCurrentTestContext } from './context.ts'
 import { buildResult } from './metrics/build-result.ts'
+import type { LoadTestResult } from './model/index.ts'
 import { DEFAULTS, type LoadDefaults, resolveLoadOptions } from './options.ts'
 import { scrubError, secretsOf } from './redact.ts'
-import type { LoadTestOptions, LoadTestResult } from './types.ts'
+import type { LoadTestOptions } from './types.ts'
 
 /**
  * Runs one load test and returns its result. Options are validated before any request is sent; faults

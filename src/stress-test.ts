@@ -3,10 +3,11 @@ import { markNestedRun, trackGroupRun } from './context.ts'
 import { parseDuration } from './duration.ts'
 import { InvalidOptionError } from './errors.ts'
 import { loadTest } from './load-test.ts'
+import type { BreakPoint, LoadTestResult, StressStep, StressTestResult } from './model/index.ts'
 import { type LoadDefaults, MAX_USERS_PER_PROCESS, requireInteger, resolveLoadOptions } from './options.ts'
 import { findBreak, type MeasuredStep, resolveBreakCriteria } from './stress/break-criteria.ts'
-import type { BreakPoint, StressStep, StressTestOptions, StressTestResult } from './stress/types.ts'
-import type { Duration, LoadTestOptions, LoadTestResult } from './types.ts'
+import type { StressTestOptions } from './stress/types.ts'
+import type { Duration, LoadTestOptions } from './types.ts'
 
 /** Options a stress test sets per step itself. */
 const PER_STEP_KEYS: Record<string, string> = {

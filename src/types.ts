@@ -23,21 +23,6 @@ export interface CheckResponse {
   body: string
 }
 
-/** Error classes a run is broken down into. */
-export type ErrorType =
-  | 'timeout'
-  | 'connection_refused'
-  | 'connection_reset'
-  | 'dns'
-  | 'http_4xx'
-  | 'http_5xx'
-  /** A status outside `expectStatus` that is neither 4xx nor 5xx. */
-  | 'unexpected_status'
-  | 'check_failed'
-  /** Malformed HTTP, a body shorter than its Content-Length, and the like. */
-  | 'invalid_response'
-  | 'other'
-
 /** The seed's threshold names. Every limit is optional. */
 export interface SeedThresholds {
   /** Fail when the mean response time exceeds this (ms). */
@@ -65,15 +50,6 @@ export interface K6Thresholds {
 
 /** Either spelling, or both at once. */
 export type Thresholds = SeedThresholds & K6Thresholds
-
-/** One threshold, evaluated against a result. */
-export interface ThresholdResult {
-  /** The threshold as written, e.g. `'p(95)<200'` or `'maxAvgResponseTimeMs: 500'`. */
-  expression: string
-  /** The measured value it was compared with (same unit as the limit). */
-  actual: number
-  passed: boolean
-}
 
 /** Options shared by every load run. */
 export interface LoadTestOptions {
@@ -166,117 +142,4 @@ export interface RateStage {
   duration: Duration
   /** Target rate (req/s) reached at the end of the stage. */
   target: number
-}
-
-/** Response time statistics, all in milliseconds. */
-export interface ResponseTimeStats {
-  min: number
-  max: number
-  avg: number
-  stddev: number
-  p50: number
-  p75: number
-  p90: number
-  p95: number
-  p99: number
-  p999: number
-}
-
-/** How often one kind of error happened, with a few messages to look at. */
-export interface ErrorSummary {
-  count: number
-  sampleMessages: string[]
-}
-
-/** What a MetricsCollector (or a tool's parsed output) reports. */
-export interface LoadMetrics {
-  totalRequests: number
-  successfulRequests: number
-  failedRequests: number
-  /** Failed requests in percent of all requests (0..100). */
-  errorRate: number
-  /** Completed requests per second over the run. */
-  throughput: number
-  responseTimes: ResponseTimeStats
-  errorsByType: Partial<Record<ErrorType, ErrorSummary>>
-  /** Count per HTTP status code (as a string key, JSON-safe). */
-  statusCodes: Record<string, number>
-  bytesReceived: number
-  durationMs: number
-}
-
-/** One second of a run. */
-export interface TimelinePoint {
-  /** Seconds since the start of the run (0-based). */
-  second: number
-  requests: number
-  errors: number
-  p50: number
-  p95: number
-  p99: number
-  activeUsers: number
-  /** CPU of the `monitor`ed process in this second (100 = one core). */
-  targetCpuPercent?: number
-  /** Resident memory of the `monitor`ed process at the end of this second. */
-  targetRssBytes?: number
-}
-
-/** How busy the load generator itself was; when saturated, the numbers describe the tester, not the server. */
-export interface GeneratorHealth {
-  /** Event-loop utilization ≥ 0.9 or event-loop lag p99 ≥ 50 ms. */
-  saturated: boolean
-  eventLoopLagP99Ms: number
-  /** Share of the run the event loop was busy (0..1). */
-  eventLoopUtilization: number
-  /** Process CPU over the run (100 = one core). */
-  cpuPercent: number
-}
-
-/** The one result model every engine and adapter produces. Plain and JSON-safe. */
-export interface LoadTestResult {
-  kind: 'load'
-  /** False when any threshold failed. */
-  success: boolean
-  /** True when the run was stopped by an AbortSignal before its end. */
-  aborted: boolean
-  tool: ToolName
-  name: string
-  metrics: LoadMetrics
-  timeline: TimelinePoint[]
-  thresholds: ThresholdResult[]
-  /** Things the numbers alone don't say (e.g. the generator saturated). */
-  warnings: string[]
-  /** Open model: requests that were due while all `maxUsers` users were busy, so never sent. */
-  droppedIterations?: number
-  /**
-   * Open model: response times from when each request was sent. `metrics.responseTimes` counts from when it
-   * was due (corrected for coordinated omission); the two differ when the generator fell behind.
-   */
-  serviceTimes?: ResponseTimeStats
-  /** Native engine: how busy the generator itself was. */
-  generator?: GeneratorHealth
-  /** ISO timestamp. */
-  startedAt: string
-  durationMs: number
-  /** The options the run used, with credentials redacted. */
-  options: RedactedOptions
-}
-
-/** The JSON-safe subset of options stored in a result. */
-export interface RedactedOptions {
-  url: string
-  method: HttpMethod
-  users: number
-  durationMs?: number
-  requests?: number
-  rampUpMs: number
-  timeoutMs: number
-  headers: Record<string, string>
-  rate?: number
-  stages?: { durationMs: number; target: number }[]
-  maxUsers?: number
-  /** Native engine: its transport, pipelining depth and worker threads. */
-  transport?: NativeTransport
-  pipelining?: number
-  workers?: number
 }

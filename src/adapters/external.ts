@@ -1,6 +1,7 @@
+import type { AdapterRun } from '../metrics/adapter-run.ts'
 import type { ResolvedLoadOptions } from '../options.ts'
 import type { ToolName } from '../types.ts'
-import type { AdapterRun, LoadAdapter } from './adapter.ts'
+import type { LoadAdapter } from './adapter.ts'
 import { findExecutable, locateTool, probeTool, resolveBinary, type ToolSpec } from './spawn.ts'
 
 /** What k6, ab and Locust adapters share: finding their binary and reading its version. */

@@ -1,6 +1,8 @@
 import { readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { UnsupportedOptionError } from '../errors.ts'
+import type { AdapterRun } from '../metrics/adapter-run.ts'
+import type { TimelinePoint } from '../model/index.ts'
 import type { ResolvedLoadOptions } from '../options.ts'
 import {
   locustToMetrics,
@@ -8,8 +10,6 @@ import {
   parseLocustHistory,
   parseLocustStats,
 } from '../parsers/locust-csv.ts'
-import type { TimelinePoint } from '../types.ts'
-import type { AdapterRun } from './adapter.ts'
 import { ExternalToolAdapter } from './external.ts'
 import { type LocustCommand, runDistributed } from './locust-distributed.ts'
 import { inspectLocust, type LocustInstall } from './locust-install.ts'

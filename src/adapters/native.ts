@@ -1,6 +1,7 @@
 import { runNativeEngine } from '../engine/run-native.ts'
+import type { AdapterRun } from '../metrics/adapter-run.ts'
 import type { ResolvedLoadOptions } from '../options.ts'
-import type { AdapterRun, LoadAdapter } from './adapter.ts'
+import type { LoadAdapter } from './adapter.ts'
 
 /**
  * The embedded native engine: always available, no external tool needed. Its users speak HTTP through undici

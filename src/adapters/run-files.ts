@@ -3,9 +3,9 @@ import { access, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { InvalidOptionError } from '../errors.ts'
+import type { AdapterRun } from '../metrics/adapter-run.ts'
 import { MetricsCollector } from '../metrics/collector.ts'
 import type { ResolvedLoadOptions } from '../options.ts'
-import type { AdapterRun } from './adapter.ts'
 import { deadlineGraceMs } from './spawn.ts'
 
 const MAX_DEADLINE_MS = 24 * 3_600_000

@@ -1,23 +1,10 @@
-import type { LoadTestResult } from '../types.ts'
-import type { MachineInfo } from './machine.ts'
-
-/** One run's numbers as stored in a baseline file. */
-export interface BaselineEntry {
-  p50: number
-  p95: number
-  p99: number
-  avg: number
-  /** Requests per second. */
-  throughput: number
-  errorRatePercent: number
-  requests: number
-  tool: string
-  /** The load shape: comparing runs of different shapes compares nothing. */
-  users: number
-  durationMs: number
-  recordedAt: string
-  machine: MachineInfo
-}
+import type {
+  BaselineComparison,
+  BaselineEntry,
+  LoadTestResult,
+  MachineInfo,
+  MetricComparison,
+} from '../model/index.ts'
 
 export interface ComparisonLimits {
   /** Fraction of the baseline: 0.2 = 20%. */
@@ -27,24 +14,6 @@ export interface ComparisonLimits {
 }
 
 export const DEFAULT_LIMITS: ComparisonLimits = { tolerance: 0.2, floorMs: 2, floorRps: 1 }
-
-/** How one metric moved against its baseline. */
-export interface MetricComparison {
-  metric: 'p95' | 'throughput'
-  baseline: number
-  actual: number
-  /** Positive is worse: slower p95 or lower throughput, in percent of the baseline. */
-  worsePercent: number
-  /** The worst value that still passes. */
-  limit: number
-  regressed: boolean
-}
-
-export interface BaselineComparison {
-  p95: MetricComparison
-  throughput: MetricComparison
-  regressed: boolean
-}
 
 /** The entry a result would store. */
 export function toBaselineEntry(

@@ -1,14 +1,5 @@
 import os from 'node:os'
-
-/** What a measurement depends on besides the code: recorded with baselines and reports. */
-export interface MachineInfo {
-  cpuModel: string
-  cores: number
-  /** `process.version`, e.g. `v22.12.0`. */
-  node: string
-  platform: string
-  arch: string
-}
+import type { MachineInfo } from '../model/index.ts'
 
 export function describeMachine(): MachineInfo {
   const cpus = os.cpus()

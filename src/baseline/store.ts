@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { BaselineError } from '../errors.ts'
-import { writeFileAtomic } from '../report/write-atomic.ts'
-import type { BaselineEntry } from './compare.ts'
+import type { BaselineEntry } from '../model/index.ts'
+import { writeFileAtomic } from '../util/write-atomic.ts'
 
 /** A `__perf__/<test file>.perf.json` file: one entry per test (and result) name. */
 export interface BaselineFile {

@@ -1,12 +1,13 @@
 import { InvalidOptionError } from '../errors.ts'
-import { mannWhitney, type TestOutcome, welch } from './significance.ts'
 import type {
   BenchmarkComparison,
   BenchmarkResult,
-  CompareBenchmarksOptions,
   PairComparison,
   SignificanceTest,
-} from './types.ts'
+} from '../model/index.ts'
+import { isBenchmarkResult } from '../model/index.ts'
+import { mannWhitney, type TestOutcome, welch } from './significance.ts'
+import type { CompareBenchmarksOptions } from './types.ts'
 
 interface ResolvedCompareOptions {
   confidence: number
@@ -35,16 +36,6 @@ function resolveCompareOptions(options: CompareBenchmarksOptions): ResolvedCompa
     )
   }
   return { confidence, minDifferencePercent, test }
-}
-
-/** True for what a benchmark returns (or its JSON round trip). */
-export function isBenchmarkResult(value: unknown): value is BenchmarkResult {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    (value as BenchmarkResult).kind === 'benchmark' &&
-    typeof (value as BenchmarkResult).stats?.mean === 'number'
-  )
 }
 
 /** Runs the chosen test on two results: Mann-Whitney on samples when both have them, else Welch. */

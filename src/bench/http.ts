@@ -1,9 +1,10 @@
 import { InvalidOptionError } from '../errors.ts'
 import { loadTest } from '../load-test.ts'
+import type { HttpBenchmarkResult } from '../model/index.ts'
 import { type LoadDefaults, requireInteger, resolveLoadOptions } from '../options.ts'
 import type { LoadTestOptions } from '../types.ts'
 import { statsFromLoadMetrics } from './stats.ts'
-import type { HttpBenchmarkOptions, HttpBenchmarkResult } from './types.ts'
+import type { HttpBenchmarkOptions } from './types.ts'
 
 const KNOWN_KEYS = new Set([
   'url',

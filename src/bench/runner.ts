@@ -1,17 +1,15 @@
 import { Bench } from 'tinybench'
 import { InvalidOptionError } from '../errors.ts'
-import { requireInteger } from '../options.ts'
-import { compareBenchmarks } from './compare.ts'
-import { statsFromSorted, thinSorted } from './stats.ts'
 import type {
   BenchmarkComparison,
   BenchmarkResult,
-  CompareBenchmarksOptions,
-  CompareFunctionsOptions,
-  FunctionBenchmarkOptions,
   FunctionBenchmarkResult,
   FunctionComparison,
-} from './types.ts'
+} from '../model/index.ts'
+import { requireInteger } from '../options.ts'
+import { compareBenchmarks } from './compare.ts'
+import { statsFromSorted, thinSorted } from './stats.ts'
+import type { CompareBenchmarksOptions, CompareFunctionsOptions, FunctionBenchmarkOptions } from './types.ts'
 
 export interface BenchmarkRunnerOptions {
   /** Clock in ms; injectable for tests. @default performance.now */

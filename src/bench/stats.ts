@@ -1,6 +1,5 @@
-import type { LoadMetrics } from '../types.ts'
+import type { BenchmarkStats, LoadMetrics } from '../model/index.ts'
 import { studentCritical } from './significance.ts'
-import type { BenchmarkStats } from './types.ts'
 
 /** More samples than this are thinned (evenly, quantiles kept) before they go into a result. */
 export const MAX_KEPT_SAMPLES = 10_000

@@ -1,4 +1,4 @@
-import type { ErrorType } from '../types.ts'
+import type { ErrorType } from '../model/index.ts'
 
 /** Thrown into an in-flight request when it runs past the per-request `timeout`. */
 export class RequestTimeoutError extends Error {

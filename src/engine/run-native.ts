@@ -1,14 +1,14 @@
-import type { AdapterRun } from '../adapters/adapter.ts'
 import { InvalidOptionError } from '../errors.ts'
+import type { AdapterRun } from '../metrics/adapter-run.ts'
 import { MetricsCollector } from '../metrics/collector.ts'
 import { coordinatedOmissionWarning } from '../metrics/coordinated-omission.ts'
+import type { GeneratorHealth } from '../model/index.ts'
 import { saturationWarning } from '../monitor/generator.ts'
 import { RunMonitors } from '../monitor/run-monitors.ts'
 import type { ResolvedLoadOptions } from '../options.ts'
-import { startProgress } from '../progress.ts'
-import type { GeneratorHealth } from '../types.ts'
 import { EngineRun } from './engine-run.ts'
 import { isOpenModel, OpenModelExecutor } from './open-model.ts'
+import { startProgress } from './progress.ts'
 import { type FinishedRun, runInWorkers } from './run-workers.ts'
 
 /** Options the native engine can't honour as given: thrown before any request is sent. */

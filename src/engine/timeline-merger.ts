@@ -6,7 +6,8 @@ import {
   percentileMs,
 } from '../metrics/histogram.ts'
 import { statsFromHistogram } from '../metrics/histogram-stats.ts'
-import type { LoadMetrics, TimelinePoint } from '../types.ts'
+import { deriveRequestCounts } from '../metrics/request-counts.ts'
+import type { LoadMetrics, TimelinePoint } from '../model/index.ts'
 import type { WorkerInterval } from './worker-protocol.ts'
 
 interface PendingSecond {
@@ -64,13 +65,8 @@ export class TimelineMerger {
 
   /** What progress reports show while the run goes on: requests, errors and latency so far. */
   progress(durationMs: number): LoadMetrics {
-    const total = this.requests
     return {
-      totalRequests: total,
-      successfulRequests: total - this.errors,
-      failedRequests: this.errors,
-      errorRate: total === 0 ? 0 : (this.errors / total) * 100,
-      throughput: durationMs > 0 ? total / (durationMs / 1000) : 0,
+      ...deriveRequestCounts({ total: this.requests, failed: this.errors, durationMs }),
       responseTimes: statsFromHistogram(this.total),
       errorsByType: {},
       statusCodes: {},

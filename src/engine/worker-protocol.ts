@@ -1,6 +1,6 @@
 import type { CollectorSnapshot } from '../metrics/collector.ts'
+import type { GeneratorHealth } from '../model/index.ts'
 import type { ResolvedLoadOptions } from '../options.ts'
-import type { GeneratorHealth } from '../types.ts'
 import type { RunShare } from './run-state.ts'
 
 /** The resolved options minus what can't cross to another thread (functions, the signal, a URL object). */

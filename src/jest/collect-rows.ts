@@ -1,5 +1,6 @@
 import path from 'node:path'
-import { isRecordedResult, type ReportRow, type TestState } from '../report/rows.ts'
+import { isRecordedResult } from '../model/index.ts'
+import type { ReportRow, TestState } from '../report/rows.ts'
 import type { JestRunRecord } from './results-dir.ts'
 
 /** The part of a Jest assertion result the reporter reads (Jest 29 and 30 alike). */

@@ -9,7 +9,7 @@ import { InvalidConfigError, isPerfError } from '../errors.ts'
 import { createReportColors } from '../report/colors.ts'
 import { renderHeading, renderNotes, renderSummaryTable } from '../report/table.ts'
 import { describeReportOutcomes, reportTargetsOf, writeReports } from '../report/write-reports.ts'
-import type { PerfWorkerConfig } from '../vitest/worker-config.ts'
+import type { PerfWorkerConfig } from '../session/worker-config.ts'
 import { collectRows, type JestFileResultLike } from './collect-rows.ts'
 import {
   clearRecords,

@@ -1,8 +1,8 @@
 import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import type { RecordedResult } from '../report/rows.ts'
-import type { PerfWorkerConfig } from '../vitest/worker-config.ts'
+import type { RecordedResult } from '../model/index.ts'
+import type { PerfWorkerConfig } from '../session/worker-config.ts'
 
 // Jest runs test files in worker processes and gives a reporter no per-test data slot. The reporter makes
 // a folder and names it in this variable before the workers are spawned (they inherit it); each worker

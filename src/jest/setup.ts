@@ -3,11 +3,10 @@
 import { afterEach, beforeEach, expect } from '@jest/globals'
 import { areThresholdsChecked, type PerfTestContext, setCurrentTestContext } from '../context.ts'
 import { perfMatchers } from '../matchers/index.ts'
-import { listThresholds } from '../matchers/thresholds.ts'
-import { summarizeRun } from '../report/format.ts'
-import { type BaselineCheck, type PerfResult, toRecordedResults } from '../report/rows.ts'
-import type { LoadTestResult } from '../types.ts'
-import type { PerfWorkerConfig } from '../vitest/worker-config.ts'
+import type { LoadTestResult } from '../model/index.ts'
+import { type BaselineCheck, listThresholds, type PerfResult, summarizeRun } from '../model/index.ts'
+import { toRecordedResults } from '../session/recorded-results.ts'
+import type { PerfWorkerConfig } from '../session/worker-config.ts'
 import { appendRecords, RESULTS_DIR_ENV, readWorkerConfig } from './results-dir.ts'
 
 /** How long afterEach waits for runs still stopping (after a timeout) so their results are kept. */

@@ -1,18 +1,17 @@
 import path from 'node:path'
 import {
-  type BaselineComparison,
   compareWithBaseline,
   DEFAULT_LIMITS,
   describeShapeDifferences,
-  type MetricComparison,
   toBaselineEntry,
 } from '../baseline/compare.ts'
 import { describeMachine, describeMachineDifferences } from '../baseline/machine.ts'
 import { baselinePath, readBaselineFile, saveBaselineEntry } from '../baseline/store.ts'
 import { type BaselineUpdateMode, getCurrentTestContext } from '../context.ts'
 import { BaselineError, InvalidOptionError } from '../errors.ts'
-import { formatMs, formatRps, summarizeRun } from '../report/format.ts'
-import type { LoadTestResult } from '../types.ts'
+import type { LoadTestResult } from '../model/index.ts'
+import { type BaselineComparison, type MetricComparison, summarizeRun } from '../model/index.ts'
+import { formatMs, formatRps } from '../util/format.ts'
 import { requireResult } from './received.ts'
 import type { PerfBaselineOptions, PerfMatcherContext, PerfMatcherResult } from './types.ts'
 

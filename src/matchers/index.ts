@@ -4,8 +4,8 @@ import * as rates from './rates.ts'
 import { toBeFasterThan, toBeSignificantlyFasterThan, toHaveBreakPointAbove } from './stress-bench.ts'
 import { toPassThresholds } from './thresholds.ts'
 
+export { isLoadTestResult } from '../model/index.ts'
 export { readUpdateMode } from './baseline.ts'
-export { isLoadTestResult } from './received.ts'
 export type { PerfBaselineOptions, PerfMatcherContext, PerfMatcherResult, PerfMatchers } from './types.ts'
 
 /** Every perfspec matcher, for `expect.extend(perfMatchers)` in Vitest or Jest. */

@@ -1,6 +1,6 @@
 import { InvalidOptionError } from '../errors.ts'
 import { PERCENTILE_STATS } from '../metrics/thresholds.ts'
-import type { ResponseTimeStats } from '../types.ts'
+import type { ResponseTimeStats } from '../model/index.ts'
 import { checkLimit, type LimitCheck } from './received.ts'
 import type { PerfMatcherContext, PerfMatcherResult } from './types.ts'
 

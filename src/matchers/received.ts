@@ -1,19 +1,7 @@
-import { summarizeRun } from '../report/format.ts'
-import type { LoadTestResult } from '../types.ts'
+import type { LoadTestResult } from '../model/index.ts'
+import { isLoadTestResult, summarizeRun } from '../model/index.ts'
+import { round } from '../util/format.ts'
 import type { PerfMatcherContext, PerfMatcherResult } from './types.ts'
-
-/** True for what `loadTest()` returns (or its JSON round trip). */
-export function isLoadTestResult(value: unknown): value is LoadTestResult {
-  if (typeof value !== 'object' || value === null) return false
-  const candidate = value as Partial<LoadTestResult>
-  return (
-    candidate.kind === 'load' &&
-    typeof candidate.metrics === 'object' &&
-    candidate.metrics !== null &&
-    typeof candidate.metrics.responseTimes === 'object' &&
-    Array.isArray(candidate.thresholds)
-  )
-}
 
 function hint(context: PerfMatcherContext, matcher: string, expected: string): string {
   return context.utils.matcherHint(matcher, 'result', expected, {
@@ -76,11 +64,6 @@ export function compareMessage(
     `Received ${metric}: ${context.utils.printReceived(round(actual))}${unit}${noRequests}\n\n` +
     `Run: ${summarizeRun(result)}`
   )
-}
-
-/** Two decimals: enough to read, no float noise in messages. */
-export function round(value: number): number {
-  return Math.round(value * 100) / 100
 }
 
 /** What a limit matcher compares: one number read from the result against the limit argument. */

@@ -1,6 +1,7 @@
-import { compareBenchmarks, isBenchmarkResult } from '../bench/compare.ts'
-import type { BenchmarkResult, CompareBenchmarksOptions } from '../bench/types.ts'
-import type { StressTestResult } from '../stress/types.ts'
+import { compareBenchmarks } from '../bench/compare.ts'
+import type { CompareBenchmarksOptions } from '../bench/types.ts'
+import type { BenchmarkResult, StressTestResult } from '../model/index.ts'
+import { isBenchmarkResult } from '../model/index.ts'
 import type { PerfMatcherContext, PerfMatcherResult } from './types.ts'
 
 /** The part of `this` these matchers read; Vitest's and Jest's states (and PerfMatcherContext) satisfy it. */

@@ -1,18 +1,9 @@
 import { markThresholdsChecked } from '../context.ts'
 import { evaluateThresholds, parseThresholds } from '../metrics/thresholds.ts'
-import { summarizeRun } from '../report/format.ts'
-import type { ThresholdResult, Thresholds } from '../types.ts'
-import { requireResult, round } from './received.ts'
+import { listThresholds, summarizeRun } from '../model/index.ts'
+import type { Thresholds } from '../types.ts'
+import { requireResult } from './received.ts'
 import type { PerfMatcherContext, PerfMatcherResult } from './types.ts'
-
-/** `✗ http_req_duration: p(95)<200  (actual 250.31)`, one line per threshold. */
-export function listThresholds(thresholds: readonly ThresholdResult[]): string {
-  return thresholds
-    .map(
-      ({ expression, actual, passed }) => `  ${passed ? '✓' : '✗'} ${expression}  (actual ${round(actual)})`,
-    )
-    .join('\n')
-}
 
 /**
  * Passes when every threshold passed: the ones given here (k6 or seed spelling), else the ones the run was

@@ -1,7 +1,8 @@
-import type { AdapterRun } from '../adapters/adapter.ts'
+import type { LoadTestResult, RedactedOptions } from '../model/index.ts'
 import type { ResolvedLoadOptions } from '../options.ts'
 import { redactHeaders, redactUrl } from '../redact.ts'
-import type { LoadTestResult, RedactedOptions, ToolName } from '../types.ts'
+import type { ToolName } from '../types.ts'
+import type { AdapterRun } from './adapter-run.ts'
 import { evaluateThresholds } from './thresholds.ts'
 
 /** The JSON-safe, credential-free subset of the options a result records. */

@@ -1,4 +1,10 @@
-import type { ErrorSummary, ErrorType, LoadMetrics, ResponseTimeStats, TimelinePoint } from '../types.ts'
+import type {
+  ErrorSummary,
+  ErrorType,
+  LoadMetrics,
+  ResponseTimeStats,
+  TimelinePoint,
+} from '../model/index.ts'
 import {
   createLatencyHistogram,
   decodeHistogram,
@@ -8,6 +14,7 @@ import {
   toHistogramValue,
 } from './histogram.ts'
 import { percentilesOf, statsFromHistogram } from './histogram-stats.ts'
+import { deriveRequestCounts } from './request-counts.ts'
 
 const SAMPLE_MESSAGES_PER_TYPE = 5
 const TIMELINE_INTERVAL_MS = 1000
@@ -284,11 +291,7 @@ export class MetricsCollector {
     for (const [code, seen] of [...this.statusCounts].sort((a, b) => a[0] - b[0]))
       statusCodes[String(code)] = seen
     return {
-      totalRequests,
-      successfulRequests: this.successCount,
-      failedRequests: this.failureCount,
-      errorRate: totalRequests === 0 ? 0 : (this.failureCount / totalRequests) * 100,
-      throughput: durationMs > 0 ? totalRequests / (durationMs / 1000) : 0,
+      ...deriveRequestCounts({ total: totalRequests, failed: this.failureCount, durationMs }),
       responseTimes: {
         min: count === 0 ? 0 : this.latencyMin,
         max: this.latencyMax,

@@ -1,5 +1,6 @@
 import { InvalidThresholdError } from '../errors.ts'
-import type { LoadMetrics, ThresholdResult, Thresholds } from '../types.ts'
+import type { LoadMetrics, ThresholdResult } from '../model/index.ts'
+import type { Thresholds } from '../types.ts'
 
 type Comparison = '<' | '<=' | '>' | '>=' | '=='
 
@@ -158,4 +159,11 @@ export function evaluateThresholds(
     const actual = readStat(metrics, stat)
     return { expression, actual, passed: metrics.totalRequests > 0 && compare(actual, comparison, limit) }
   })
+}
+
+/** Merges threshold layers key by key; a later layer's key replaces an earlier one's. */
+export function mergeThresholds(...layers: (Thresholds | undefined)[]): Thresholds | undefined {
+  const present = layers.filter((layer): layer is Thresholds => layer !== undefined)
+  if (present.length <= 1) return present[0]
+  return Object.assign({}, ...present) as Thresholds
 }

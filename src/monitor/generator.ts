@@ -1,5 +1,5 @@
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks'
-import type { GeneratorHealth } from '../types.ts'
+import type { GeneratorHealth } from '../model/index.ts'
 
 const LAG_RESOLUTION_MS = 10
 /** Above this share of busy time the event loop queues responses before it reads them (Locust warns at 90% CPU). */

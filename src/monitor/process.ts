@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { InvalidOptionError } from '../errors.ts'
-import type { TimelinePoint } from '../types.ts'
+import type { TimelinePoint } from '../model/index.ts'
 
 /** Clock ticks per second in /proc/<pid>/stat (USER_HZ: 100 on every Linux architecture Node runs on). */
 const CLOCK_TICKS_PER_SECOND = 100

@@ -1,4 +1,4 @@
-import type { AdapterRun } from '../adapters/adapter.ts'
+import type { AdapterRun } from '../metrics/adapter-run.ts'
 import { GeneratorMonitor, saturationWarning } from './generator.ts'
 import { mergeIntoTimeline, ProcessMonitor } from './process.ts'
 

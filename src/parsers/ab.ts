@@ -1,5 +1,6 @@
 import { ParseError } from '../errors.ts'
-import type { ErrorType, LoadMetrics, ResponseTimeStats } from '../types.ts'
+import { deriveRequestCounts, perSecond } from '../metrics/request-counts.ts'
+import type { ErrorType, LoadMetrics, ResponseTimeStats } from '../model/index.ts'
 
 /** One row of ab's "Connection Times (ms)" table (integer ms). */
 export interface AbTimeRow {
@@ -181,12 +182,13 @@ export function abToMetrics(summary: AbSummary, curve?: number[]): LoadMetrics {
   const failedRequests = Math.min(totalRequests, failed)
   const durationMs = summary.timeTakenMs
   return {
-    totalRequests,
-    successfulRequests: totalRequests - failedRequests,
-    failedRequests,
-    errorRate: totalRequests === 0 ? 0 : (failedRequests / totalRequests) * 100,
-    throughput:
-      summary.requestsPerSecond ?? (durationMs > 0 ? summary.completeRequests / (durationMs / 1000) : 0),
+    // ab's own rate counts completed requests only: so does the fallback.
+    ...deriveRequestCounts({
+      total: totalRequests,
+      failed: failedRequests,
+      durationMs,
+      throughput: summary.requestsPerSecond ?? perSecond(summary.completeRequests, durationMs),
+    }),
     responseTimes: responseTimes(summary, curve),
     errorsByType,
     statusCodes: {},

@@ -1,5 +1,6 @@
 import { ParseError } from '../errors.ts'
-import type { LoadMetrics } from '../types.ts'
+import { deriveRequestCounts } from '../metrics/request-counts.ts'
+import type { LoadMetrics } from '../model/index.ts'
 
 /** One k6 threshold verdict. */
 export interface K6ThresholdVerdict {
@@ -111,11 +112,12 @@ export function k6ToMetrics(summary: K6Summary): LoadMetrics {
     }
   }
   return {
-    totalRequests,
-    successfulRequests: totalRequests - failedRequests,
-    failedRequests,
-    errorRate: totalRequests === 0 ? 0 : (failedRequests / totalRequests) * 100,
-    throughput: reqs.rate ?? (durationMs > 0 ? totalRequests / (durationMs / 1000) : 0),
+    ...deriveRequestCounts({
+      total: totalRequests,
+      failed: failedRequests,
+      durationMs,
+      throughput: reqs.rate,
+    }),
     responseTimes: {
       min: duration.min ?? 0,
       max: duration.max ?? 0,

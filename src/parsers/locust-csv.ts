@@ -1,5 +1,6 @@
 import { ParseError } from '../errors.ts'
-import type { ErrorType, LoadMetrics, TimelinePoint } from '../types.ts'
+import { deriveRequestCounts } from '../metrics/request-counts.ts'
+import type { ErrorType, LoadMetrics, TimelinePoint } from '../model/index.ts'
 
 /** One row of Locust's `_stats.csv` (times in ms; percentiles rounded by Locust to 2 significant digits). */
 export interface LocustStatsRow {
@@ -158,11 +159,12 @@ export function locustToMetrics(
   const durationMs =
     row.requestsPerSecond > 0 ? (row.requestCount / row.requestsPerSecond) * 1000 : fallbackDurationMs
   return {
-    totalRequests: row.requestCount,
-    successfulRequests: row.requestCount - row.failureCount,
-    failedRequests: row.failureCount,
-    errorRate: row.requestCount === 0 ? 0 : (row.failureCount / row.requestCount) * 100,
-    throughput: row.requestsPerSecond,
+    ...deriveRequestCounts({
+      total: row.requestCount,
+      failed: row.failureCount,
+      durationMs,
+      throughput: row.requestsPerSecond,
+    }),
     responseTimes: {
       min: row.minMs,
       max: row.maxMs,

@@ -1,14 +1,7 @@
-import type { MachineInfo } from '../baseline/machine.ts'
+import type { BaselineCheck, MachineInfo, PerfResult } from '../model/index.ts'
+import { writeFileAtomic } from '../util/write-atomic.ts'
 import type { ReportMeta } from './meta.ts'
-import {
-  type BaselineCheck,
-  type PerfResult,
-  type ReportRow,
-  type TestState,
-  type Verdict,
-  verdictOf,
-} from './rows.ts'
-import { writeFileAtomic } from './write-atomic.ts'
+import { type ReportRow, type TestState, type Verdict, verdictOf } from './rows.ts'
 
 /** The content of `perfspec-report.json`. */
 export interface JsonReport {

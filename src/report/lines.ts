@@ -1,4 +1,5 @@
-import type { LoadMetrics, LoadTestResult, ToolName } from '../types.ts'
+import type { LoadMetrics, LoadTestResult } from '../model/index.ts'
+import type { ToolName } from '../types.ts'
 import { type ReportRow, type Verdict, verdictOf } from './rows.ts'
 import { bucketTimeline } from './timeline.ts'
 

@@ -1,5 +1,5 @@
+import { formatMetricColumns } from '../util/format.ts'
 import { escapeMarkdown, scrubReportText } from './escape.ts'
-import { formatMetricColumns } from './format.ts'
 import { toResultLines, whereOf } from './lines.ts'
 import { describeRunContext, type ReportMeta } from './meta.ts'
 import { describeRow, type RowNote } from './notes.ts'

@@ -1,4 +1,4 @@
-import type { MachineInfo } from '../baseline/machine.ts'
+import type { MachineInfo } from '../model/index.ts'
 
 /** What every report says about the run besides its results. */
 export interface ReportMeta {

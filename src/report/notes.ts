@@ -1,6 +1,5 @@
-import type { MetricComparison } from '../baseline/compare.ts'
-import type { LoadTestResult } from '../types.ts'
-import { formatMs, formatRps } from './format.ts'
+import type { LoadTestResult, MetricComparison } from '../model/index.ts'
+import { formatMs, formatRps } from '../util/format.ts'
 import type { ReportRow } from './rows.ts'
 
 /** What went wrong or is worth knowing about one row, as a plain sentence. */

@@ -1,6 +1,6 @@
 import type { Colors } from 'picocolors/types.js'
 import type { LoadProgress } from '../types.ts'
-import { formatMs, formatPercent, formatRps } from './format.ts'
+import { formatMs, formatPercent, formatRps } from '../util/format.ts'
 
 /** Runs at least this long get live progress; shorter ones are over before a line would help. */
 export const PROGRESS_MIN_MS = 2000

@@ -1,6 +1,6 @@
 import type { Colors } from 'picocolors/types.js'
 import type { MetricsDisplay } from '../config.ts'
-import { formatCount, formatMs, formatPercent, formatRps } from './format.ts'
+import { formatCount, formatMs, formatPercent, formatRps } from '../util/format.ts'
 import { type ResultLine, toResultLines, whereOf } from './lines.ts'
 import { describeRow, type RowNote } from './notes.ts'
 import { type ReportRow, type Verdict, verdictOf } from './rows.ts'

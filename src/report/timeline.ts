@@ -1,4 +1,4 @@
-import type { TimelinePoint } from '../types.ts'
+import type { TimelinePoint } from '../model/index.ts'
 
 /** Points per time chart: enough to see a spike, few enough that 50 results stay well under 1 MB. */
 export const MAX_POINTS = 100

@@ -1,13 +1,13 @@
 import { appendFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { Colors } from 'picocolors/types.js'
+import { writeFileAtomic } from '../util/write-atomic.ts'
 import { renderHtmlReport } from './html/report.ts'
 import { buildJsonReport, writeJsonReport } from './json.ts'
 import { renderJunit } from './junit.ts'
 import { renderMarkdownSummary } from './markdown.ts'
 import type { ReportMeta } from './meta.ts'
 import type { ReportRow } from './rows.ts'
-import { writeFileAtomic } from './write-atomic.ts'
 
 /** Where each report goes; `false` (or no Markdown file) skips it. Paths are absolute. */
 export interface ReportTargets {

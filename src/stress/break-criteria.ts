@@ -1,6 +1,6 @@
 import { InvalidOptionError } from '../errors.ts'
-import type { LoadTestResult } from '../types.ts'
-import type { BreakCriteria, BreakCriterion } from './types.ts'
+import type { BreakCriterion, LoadTestResult } from '../model/index.ts'
+import type { BreakCriteria } from './types.ts'
 
 /** Break criteria with defaults applied; `false` is off. */
 export interface ResolvedBreakCriteria {

@@ -1,4 +1,4 @@
-import type { Duration, LoadMetrics, LoadTestOptions, ToolName } from '../types.ts'
+import type { Duration, LoadTestOptions } from '../types.ts'
 
 /** When a step counts as broken. `false` turns a criterion off. */
 export interface BreakCriteria {
@@ -13,9 +13,6 @@ export interface BreakCriteria {
    */
   minThroughputScaling?: number | false
 }
-
-/** Which criterion broke a step. `thresholds`: the step failed the run's own thresholds. */
-export type BreakCriterion = 'errorRate' | 'p95' | 'throughput' | 'thresholds'
 
 /** Options of `stressTest`: a load test run in steps of growing user counts until something breaks. */
 export interface StressTestOptions
@@ -33,39 +30,4 @@ export interface StressTestOptions
   stepDuration?: Duration
   /** When a step counts as broken. Any one criterion breaks it. */
   breakOn?: BreakCriteria
-}
-
-/** One step: its user count and what it measured. */
-export interface StressStep {
-  users: number
-  metrics: LoadMetrics
-  warnings: string[]
-}
-
-/** The first step that broke, and why. */
-export interface BreakPoint {
-  users: number
-  criterion: BreakCriterion
-  /** E.g. `'p95 48.2 ms > 2 × first step's 20.9 ms'`. */
-  reason: string
-  metrics: LoadMetrics
-}
-
-/** What `stressTest` returns. Steps run back to back and stop at the first break. */
-export interface StressTestResult {
-  kind: 'stress'
-  /** True when every step ran and none broke. */
-  success: boolean
-  aborted: boolean
-  tool: ToolName
-  name: string
-  /** The most users a step ran with (the break point's, when one broke). */
-  maxUsersReached: number
-  breakPoint: BreakPoint | null
-  steps: StressStep[]
-  /** Distinct warnings of the steps, each prefixed with its step's users. */
-  warnings: string[]
-  /** ISO timestamp. */
-  startedAt: string
-  durationMs: number
 }

@@ -1,5 +1,5 @@
 import type { PerfMatchers } from '../matchers/types.ts'
-import type { PerfWorkerConfig } from './worker-config.ts'
+import type { PerfWorkerConfig } from '../session/worker-config.ts'
 
 declare module 'vitest' {
   // No type parameters on purpose: Vitest 3.2/4 declare Matchers<T>, Vitest 5 Matchers<R, T>; every one

@@ -1,6 +1,7 @@
 import path from 'node:path'
 import type { TestModule } from 'vitest/node'
-import { isRecordedResult, type ReportRow, type TestState } from '../report/rows.ts'
+import { isRecordedResult } from '../model/index.ts'
+import type { ReportRow, TestState } from '../report/rows.ts'
 
 /** The task meta key that carries a test's results from the worker to the reporter. */
 export const META_KEY = 'perfspec'

@@ -3,9 +3,9 @@ import type { Plugin } from 'vitest/config'
 import type { Vitest } from 'vitest/node'
 import { type PerfPluginOptions, resolvePerfConfig, validatePluginOptions } from '../config.ts'
 import type { BaselineUpdateMode } from '../context.ts'
+import type { PerfWorkerConfig } from '../session/worker-config.ts'
 import { isProgressLog } from './progress-channel.ts'
 import { PerfReporter } from './reporter.ts'
-import type { PerfWorkerConfig } from './worker-config.ts'
 
 // The setup file is built next to this file (dist/vitest/setup.mjs); from source it is setup.ts.
 const SETUP_FILE = fileURLToPath(

@@ -3,15 +3,14 @@
 import { afterEach, beforeEach, expect, inject } from 'vitest'
 import { areThresholdsChecked, type PerfTestContext, setCurrentTestContext } from '../context.ts'
 import { perfMatchers } from '../matchers/index.ts'
-import { listThresholds } from '../matchers/thresholds.ts'
-import { summarizeRun } from '../report/format.ts'
+import type { LoadTestResult } from '../model/index.ts'
+import { type BaselineCheck, listThresholds, type PerfResult, summarizeRun } from '../model/index.ts'
 import { isLongRun } from '../report/progress-line.ts'
-import { type BaselineCheck, type PerfResult, toRecordedResults } from '../report/rows.ts'
-import type { LoadTestResult } from '../types.ts'
+import { toRecordedResults } from '../session/recorded-results.ts'
 import './augment.ts'
+import type { PerfWorkerConfig } from '../session/worker-config.ts'
 import { META_KEY } from './collect-rows.ts'
 import { encodeProgress } from './progress-channel.ts'
-import type { PerfWorkerConfig } from './worker-config.ts'
 
 /** How long afterEach waits for runs still stopping (after a timeout) so their results are kept. */
 const SETTLE_MS = 5000

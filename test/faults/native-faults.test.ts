@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { loadTest } from '../../src/load-test.ts'
-import type { ErrorType, LoadTestOptions, NativeTransport } from '../../src/types.ts'
+import type { ErrorType } from '../../src/model/index.ts'
+import type { LoadTestOptions, NativeTransport } from '../../src/types.ts'
 import { faultServers } from '../helpers/fault-servers.ts'
 import { openNetworkHandles, openTcpSocketFds } from '../helpers/raw-server.ts'
 import { unusedPort } from '../helpers/servers.ts'

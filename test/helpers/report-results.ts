@@ -1,6 +1,10 @@
-import { type ComparisonResult, compareLoadResults } from '../../src/compare.ts'
-import type { StressTestResult } from '../../src/stress/types.ts'
-import type { LoadTestResult, TimelinePoint } from '../../src/types.ts'
+import { compareLoadResults } from '../../src/compare.ts'
+import type {
+  ComparisonResult,
+  LoadTestResult,
+  StressTestResult,
+  TimelinePoint,
+} from '../../src/model/index.ts'
 import { makeResult } from './results.ts'
 
 /** A per-second timeline: one point per p95 value, `rps` requests and `errors` failures each second. */

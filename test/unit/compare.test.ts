@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { compareLoadResults, mapComparisonConfigs } from '../../src/compare.ts'
-import type { LoadTestResult } from '../../src/types.ts'
+import type { LoadTestResult } from '../../src/model/index.ts'
 
 function run(name: string, { throughput = 100, p50 = 10, errorRate = 0 } = {}) {
   const result = {

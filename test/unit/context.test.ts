@@ -1,7 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
-import { applyTestContext, mergeThresholds, setCurrentTestContext } from '../../src/context.ts'
+import { applyTestContext, setCurrentTestContext } from '../../src/context.ts'
 import { loadTest } from '../../src/load-test.ts'
-import type { LoadProgress, LoadTestResult } from '../../src/types.ts'
+import { mergeThresholds } from '../../src/metrics/thresholds.ts'
+import type { LoadTestResult } from '../../src/model/index.ts'
+import type { LoadProgress } from '../../src/types.ts'
 import { startServer, type TestServer } from '../helpers/servers.ts'
 
 describe('applyTestContext', () => {

@@ -1,13 +1,11 @@
 import { stripVTControlCharacters } from 'node:util'
 import { beforeAll, describe, expect, test } from 'vitest'
-import type { FunctionBenchmarkResult } from '../../src/bench/types.ts'
 import {
   toBeFasterThan,
   toBeSignificantlyFasterThan,
   toHaveBreakPointAbove,
 } from '../../src/matchers/stress-bench.ts'
-import type { StressTestResult } from '../../src/stress/types.ts'
-import type { LoadMetrics } from '../../src/types.ts'
+import type { FunctionBenchmarkResult, LoadMetrics, StressTestResult } from '../../src/model/index.ts'
 
 const expectResult = (value: unknown) => expect(value)
 

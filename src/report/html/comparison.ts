@@ -1,6 +1,6 @@
-import type { ComparisonResult, ComparisonRow } from '../../compare.ts'
+import type { ComparisonResult, ComparisonRow } from '../../model/index.ts'
+import { formatMs, formatPercent, formatRps } from '../../util/format.ts'
 import { htmlText } from '../escape.ts'
-import { formatMs, formatPercent, formatRps } from '../format.ts'
 import { renderBarChart } from '../svg/bar-chart.ts'
 import { renderLineChart } from '../svg/line-chart.ts'
 import { bucketTimeline, MAX_POINTS } from '../timeline.ts'

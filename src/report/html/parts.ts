@@ -1,7 +1,7 @@
-import type { LoadMetrics, ThresholdResult } from '../../types.ts'
+import type { BaselineCheck, LoadMetrics, ThresholdResult } from '../../model/index.ts'
+import { formatMetricColumns, formatMs, formatRps } from '../../util/format.ts'
 import { htmlText } from '../escape.ts'
-import { formatMetricColumns, formatMs, formatRps } from '../format.ts'
-import type { BaselineCheck, Verdict } from '../rows.ts'
+import type { Verdict } from '../rows.ts'
 
 /** A cell of an HTML table: already-escaped HTML, and whether it holds a number (right-aligned). */
 export interface Cell {

@@ -1,4 +1,4 @@
-import type { StressTestResult } from '../../stress/types.ts'
+import type { StressTestResult } from '../../model/index.ts'
 import { htmlText } from '../escape.ts'
 import { renderLineChart } from '../svg/line-chart.ts'
 import {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
+import type { TimelinePoint } from '../../../src/model/index.ts'
 import { mergeIntoTimeline, parseProcFiles } from '../../../src/monitor/process.ts'
-import type { TimelinePoint } from '../../../src/types.ts'
 
 const STAT =
   '4242 (node (worker) x) S 1 4242 4242 0 -1 4194560 5000 0 0 0 250 50 0 0 20 0 11 0 100 1000000 2500 ' +

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { isPerfError } from '../../../src/errors.ts'
+import type { LoadMetrics } from '../../../src/model/index.ts'
 import { findBreak, type MeasuredStep, resolveBreakCriteria } from '../../../src/stress/break-criteria.ts'
-import type { LoadMetrics } from '../../../src/types.ts'
 
 function step(
   users: number,

@@ -1,4 +1,4 @@
-import type { LoadMetrics, LoadTestResult } from '../types.ts'
+import type { LoadMetrics } from '../model/load.ts'
 
 /** Milliseconds with the precision that matters at their size: 0.42, 12.3, 1234. */
 export function formatMs(ms: number): string {
@@ -22,20 +22,6 @@ export function formatCount(count: number): string {
   return count.toLocaleString('en-US')
 }
 
-/**
- * One line that says what a run did, for failure messages and logs:
- * `/api (native): 1,234 requests, 411.3 rps, p50 1.20 / p95 2.35 / p99 4.10 ms, 0.00% errors`.
- */
-export function summarizeRun(result: LoadTestResult): string {
-  const { metrics } = result
-  const { p50, p95, p99 } = metrics.responseTimes
-  return (
-    `${result.name} (${result.tool}): ${formatCount(metrics.totalRequests)} requests, ` +
-    `${formatRps(metrics.throughput)} rps, p50 ${formatMs(p50)} / p95 ${formatMs(p95)} / p99 ${formatMs(p99)} ms, ` +
-    `${formatPercent(metrics.errorRate)}% errors${result.aborted ? ', aborted' : ''}`
-  )
-}
-
 /** The numbers every report lists for a run, in order: requests, req/s, p50, p95, p99 (ms), errors (%). */
 export function formatMetricColumns(metrics: LoadMetrics): string[] {
   const { p50, p95, p99 } = metrics.responseTimes
@@ -47,4 +33,9 @@ export function formatMetricColumns(metrics: LoadMetrics): string[] {
     formatMs(p99),
     formatPercent(metrics.errorRate),
   ]
+}
+
+/** Two decimals: enough to read, no float noise in messages. */
+export function round(value: number): number {
+  return Math.round(value * 100) / 100
 }

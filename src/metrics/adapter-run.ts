@@ -1,0 +1,23 @@
+import type {
+  GeneratorHealth,
+  LoadMetrics,
+  ResponseTimeStats,
+  ThresholdResult,
+  TimelinePoint,
+} from '../model/load.ts'
+
+/** What an engine or adapter hands back; `loadTest` turns it into a LoadTestResult. */
+export interface AdapterRun {
+  metrics: LoadMetrics
+  timeline: TimelinePoint[]
+  aborted: boolean
+  warnings: string[]
+  /** Open model: requests that were due but found every user busy. */
+  droppedIterations?: number
+  /** Open model: response times from when each request was sent (uncorrected). */
+  serviceTimes?: ResponseTimeStats
+  /** How busy the load generator itself was. */
+  generator?: GeneratorHealth
+  /** Verdicts of the tool's own thresholds (k6 scripts): they decide `success` too. */
+  toolThresholds?: ThresholdResult[]
+}

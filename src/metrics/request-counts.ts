@@ -1,0 +1,32 @@
+import type { LoadMetrics } from '../model/index.ts'
+
+/** The counts and rates of a run that follow from how many requests it made, how many failed, and how long. */
+export type RequestCounts = Pick<
+  LoadMetrics,
+  'totalRequests' | 'successfulRequests' | 'failedRequests' | 'errorRate' | 'throughput'
+>
+
+/** `count` over `durationMs`, per second; 0 for a run without duration. */
+export function perSecond(count: number, durationMs: number): number {
+  return durationMs > 0 ? count / (durationMs / 1000) : 0
+}
+
+/**
+ * The one derivation of successes, error rate (percent) and throughput (req/s) every collector, merger and
+ * parser uses. A tool that measures its own rate passes it as `throughput`; else it is `total` over the run.
+ */
+export function deriveRequestCounts(counts: {
+  total: number
+  failed: number
+  durationMs: number
+  throughput?: number | undefined
+}): RequestCounts {
+  const { total, failed, durationMs } = counts
+  return {
+    totalRequests: total,
+    successfulRequests: total - failed,
+    failedRequests: failed,
+    errorRate: total === 0 ? 0 : (failed / total) * 100,
+    throughput: counts.throughput ?? perSecond(total, durationMs),
+  }
+}

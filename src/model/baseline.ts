@@ -1,0 +1,55 @@
+/** What a measurement depends on besides the code: recorded with baselines and reports. */
+export interface MachineInfo {
+  cpuModel: string
+  cores: number
+  /** `process.version`, e.g. `v22.12.0`. */
+  node: string
+  platform: string
+  arch: string
+}
+
+/** One run's numbers as stored in a baseline file. */
+export interface BaselineEntry {
+  p50: number
+  p95: number
+  p99: number
+  avg: number
+  /** Requests per second. */
+  throughput: number
+  errorRatePercent: number
+  requests: number
+  tool: string
+  /** The load shape: comparing runs of different shapes compares nothing. */
+  users: number
+  durationMs: number
+  recordedAt: string
+  machine: MachineInfo
+}
+
+/** How one metric moved against its baseline. */
+export interface MetricComparison {
+  metric: 'p95' | 'throughput'
+  baseline: number
+  actual: number
+  /** Positive is worse: slower p95 or lower throughput, in percent of the baseline. */
+  worsePercent: number
+  /** The worst value that still passes. */
+  limit: number
+  regressed: boolean
+}
+
+export interface BaselineComparison {
+  p95: MetricComparison
+  throughput: MetricComparison
+  regressed: boolean
+}
+
+/** What `toMatchPerfBaseline` did with a result: recorded it, or compared it with the stored entry. */
+export interface BaselineCheck {
+  /** The entry's key in the baseline file, `test > run name` unless given. */
+  key: string
+  /** The baseline file, relative to the project root when it lies below it. */
+  file: string
+  /** Null when there was no entry (or `-u`) and this run was recorded as the new baseline. */
+  comparison: BaselineComparison | null
+}

@@ -1,0 +1,40 @@
+// The result model: every result perfspec hands back, the parts they are made of, and their guards. Plain
+// and JSON-safe, so a result that went through a reporter's JSON is still one.
+export type {
+  BaselineCheck,
+  BaselineComparison,
+  BaselineEntry,
+  MachineInfo,
+  MetricComparison,
+} from './baseline.ts'
+export type {
+  BenchmarkComparison,
+  BenchmarkRank,
+  BenchmarkResult,
+  BenchmarkStats,
+  FunctionBenchmarkResult,
+  FunctionComparison,
+  HttpBenchmarkResult,
+  PairComparison,
+  SignificanceTest,
+} from './benchmark.ts'
+export { isBenchmarkResult } from './benchmark.ts'
+export type { ComparisonMetric, ComparisonResult, ComparisonRow } from './comparison.ts'
+export { isComparisonResult } from './comparison.ts'
+export { listThresholds, summarizeRun } from './describe.ts'
+export type {
+  ErrorSummary,
+  ErrorType,
+  GeneratorHealth,
+  LoadMetrics,
+  LoadTestResult,
+  RedactedOptions,
+  ResponseTimeStats,
+  ThresholdResult,
+  TimelinePoint,
+} from './load.ts'
+export { isLoadTestResult } from './load.ts'
+export type { PerfResult, RecordedResult } from './perf-result.ts'
+export { isPerfResult, isRecordedResult } from './perf-result.ts'
+export type { BreakCriterion, BreakPoint, StressStep, StressTestResult } from './stress.ts'
+export { isStressTestResult } from './stress.ts'
