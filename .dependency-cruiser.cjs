@@ -68,6 +68,13 @@ module.exports = {
       from: { path: '^src/', pathNot: anyOf(LAYERS.map((layer) => layer.path)) },
       to: {},
     },
+    {
+      name: 'no-framework-crossing',
+      comment: 'Vitest and Jest glue share only what lies below them (session/, matchers/, report/)',
+      severity: 'error',
+      from: { path: '^src/(vitest|jest)/' },
+      to: { path: '^src/(vitest|jest)/', pathNot: '^src/$1/' },
+    },
     ...upwardRules,
   ],
   options: {

@@ -9,7 +9,7 @@ import { InvalidConfigError, isPerfError } from '../errors.ts'
 import { createReportColors } from '../report/colors.ts'
 import { renderHeading, renderNotes, renderSummaryTable } from '../report/table.ts'
 import { describeReportOutcomes, reportTargetsOf, writeReports } from '../report/write-reports.ts'
-import type { PerfWorkerConfig } from '../session/worker-config.ts'
+import { toWorkerConfig } from '../session/worker-config.ts'
 import { collectRows, type JestFileResultLike } from './collect-rows.ts'
 import {
   clearRecords,
@@ -47,20 +47,6 @@ function resolveConfig(rootDir: string, options: PerfJestReporterOptions): Resol
   }
 }
 
-function toWorkerConfig(config: ResolvedPerfConfig, update: BaselineUpdateMode): PerfWorkerConfig {
-  const worker: PerfWorkerConfig = {
-    defaults: config.defaults,
-    root: config.root,
-    update,
-    progress: false,
-    failOnThresholds: config.failOnThresholds,
-  }
-  if (config.tool !== undefined) worker.tool = config.tool
-  if (config.thresholds !== undefined) worker.thresholds = config.thresholds
-  if (config.baselineDir !== undefined) worker.baselineDir = config.baselineDir
-  return worker
-}
-
 // The Jest that loaded this reporter: its @jest/core is in the module cache (versions move in lockstep).
 function describeRunner(): string {
   const cache = createRequire(import.meta.url).cache
@@ -90,7 +76,10 @@ export class PerfJestReporter {
     // Jest makes reporters before it spawns workers, so the workers inherit this variable.
     this.dir = createResultsDir()
     process.env[RESULTS_DIR_ENV] = this.dir
-    writeWorkerConfig(this.dir, toWorkerConfig(this.config, globalConfig.updateSnapshot ?? 'new'))
+    writeWorkerConfig(
+      this.dir,
+      toWorkerConfig(this.config, { update: globalConfig.updateSnapshot ?? 'new', progress: false }),
+    )
     process.once('exit', () => removeResultsDir(this.dir))
   }
 

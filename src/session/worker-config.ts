@@ -1,3 +1,4 @@
+import type { ResolvedPerfConfig } from '../config.ts'
 import type { BaselineUpdateMode } from '../context.ts'
 import type { LoadDefaults } from '../options.ts'
 import type { Thresholds, ToolChoice } from '../types.ts'
@@ -13,4 +14,25 @@ export interface PerfWorkerConfig {
   /** Send progress of long runs to the reporter (a TTY, not CI). */
   progress: boolean
   failOnThresholds: boolean
+}
+
+/**
+ * The worker config of a resolved plugin or reporter config: what every test file's session gets. `update`
+ * is the framework's snapshot mode (`-u`), `progress` whether the reporter shows progress of long runs.
+ */
+export function toWorkerConfig(
+  config: ResolvedPerfConfig,
+  run: { update: BaselineUpdateMode; progress: boolean },
+): PerfWorkerConfig {
+  const worker: PerfWorkerConfig = {
+    defaults: config.defaults,
+    root: config.root,
+    update: run.update,
+    progress: run.progress,
+    failOnThresholds: config.failOnThresholds,
+  }
+  if (config.tool !== undefined) worker.tool = config.tool
+  if (config.thresholds !== undefined) worker.thresholds = config.thresholds
+  if (config.baselineDir !== undefined) worker.baselineDir = config.baselineDir
+  return worker
 }

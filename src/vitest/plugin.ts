@@ -3,7 +3,7 @@ import type { Plugin } from 'vitest/config'
 import type { Vitest } from 'vitest/node'
 import { type PerfPluginOptions, resolvePerfConfig, validatePluginOptions } from '../config.ts'
 import type { BaselineUpdateMode } from '../context.ts'
-import type { PerfWorkerConfig } from '../session/worker-config.ts'
+import { toWorkerConfig } from '../session/worker-config.ts'
 import { isProgressLog } from './progress-channel.ts'
 import { PerfReporter } from './reporter.ts'
 
@@ -54,16 +54,7 @@ export function perf(options: PerfPluginOptions = {}): Plugin {
       }
       if (progress) hideProgressLogs(vitest)
       const update: BaselineUpdateMode = vitest.config.snapshotOptions.updateSnapshot
-      const worker: PerfWorkerConfig = {
-        defaults: config.defaults,
-        root: config.root,
-        update,
-        progress,
-        failOnThresholds: config.failOnThresholds,
-      }
-      if (config.tool !== undefined) worker.tool = config.tool
-      if (config.thresholds !== undefined) worker.thresholds = config.thresholds
-      if (config.baselineDir !== undefined) worker.baselineDir = config.baselineDir
+      const worker = toWorkerConfig(config, { update, progress })
       project.provide('perfspec', worker)
     },
   }
