@@ -1,8 +1,13 @@
 import { defineConfig, type UserConfig } from 'tsdown'
 
+// package.json's `sideEffects` lists the setup entries twice: as dist/ files for a user's bundler, and as
+// src/ files for this build, whose bundler reads the same field (without them it drops `import './setup.ts'`).
 const shared: UserConfig = {
   entry: {
     index: 'src/index.ts',
+    // `perfspec/report`: renderers and writers; `perfspec/advanced`: adapters, collector, engine parts.
+    'report/index': 'src/report/index.ts',
+    advanced: 'src/advanced.ts',
     'vitest/index': 'src/vitest/index.ts',
     // Its own entry, so the plugin can point setupFiles at dist/vitest/setup.mjs beside itself.
     'vitest/setup': 'src/vitest/setup.ts',

@@ -4,7 +4,6 @@ import * as rates from './rates.ts'
 import { toBeFasterThan, toBeSignificantlyFasterThan, toHaveBreakPointAbove } from './stress-bench.ts'
 import { toPassThresholds } from './thresholds.ts'
 
-export { isLoadTestResult } from '../model/index.ts'
 export { readUpdateMode } from './baseline.ts'
 export type { PerfBaselineOptions, PerfMatcherContext, PerfMatcherResult, PerfMatchers } from './types.ts'
 
