@@ -63,6 +63,7 @@ export {
   InvalidOptionError,
   InvalidThresholdError,
   isPerfError,
+  MatcherUsageError,
   ParseError,
   PerfError,
   ToolFailedError,

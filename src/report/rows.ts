@@ -19,6 +19,8 @@ export interface BaselineCheck {
   file: string
   /** Null when there was no entry (or `-u`) and this run was recorded as the new baseline. */
   comparison: BaselineComparison | null
+  /** What makes the comparison less telling (another machine, another run shape). */
+  warnings?: string[]
 }
 
 /** One perf result of a run, with the test it came from. */
@@ -79,7 +81,13 @@ export function toRecordedResults(
     .filter((result) => !isNestedRun(result))
     .map((result) => {
       const baseline = baselines.get(result)
-      return baseline === undefined ? { result } : { result, baseline }
+      if (baseline === undefined) return { result }
+      // The matcher leaves the result alone: its warnings join a copy, for every report to show.
+      const added = (baseline.warnings ?? []).filter((warning) => !result.warnings.includes(warning))
+      return {
+        result: added.length === 0 ? result : { ...result, warnings: [...result.warnings, ...added] },
+        baseline,
+      }
     })
 }
 
