@@ -13,6 +13,7 @@ import { type LoadDefaults, parseTargetUrl, requireTool, validateDefaults } from
 import type { StressTestOptions } from './stress/types.ts'
 import { runStressTest } from './stress-test.ts'
 import type { LoadTestOptions, Thresholds, ToolChoice } from './types.ts'
+import { argument, type KnownKeys, rejectUnknownKeys, requireObject } from './validation.ts'
 
 export interface PerformanceClientOptions {
   /** Load generator for every run of this client. @default 'auto' */
@@ -24,6 +25,13 @@ export interface PerformanceClientOptions {
   /** Thresholds applied to every run unless the run gives its own. */
   thresholds?: Thresholds
 }
+
+const CLIENT_KEYS = {
+  tool: true,
+  baseUrl: true,
+  defaults: true,
+  thresholds: true,
+} as const satisfies KnownKeys<PerformanceClientOptions>
 
 /** What the client fills in on every call's options. */
 interface ClientDefaultable {
@@ -52,6 +60,7 @@ export class PerformanceClient {
   private closed = false
 
   constructor(options: PerformanceClientOptions = {}) {
+    rejectUnknownKeys(requireObject(argument('options'), options), CLIENT_KEYS)
     this.toolOption = options.tool === undefined ? undefined : requireTool(options.tool)
     this.tool = this.toolOption ?? 'auto'
     this.baseUrl = options.baseUrl === undefined ? undefined : parseTargetUrl(options.baseUrl, 'baseUrl')

@@ -10,6 +10,7 @@ import type {
 } from './model/index.ts'
 import { type LoadDefaults, resolveLoadOptions } from './options.ts'
 import type { LoadTestOptions } from './types.ts'
+import { argument, fail } from './validation.ts'
 
 /** The configurations to compare: by name, or a list whose `name`s (default: the URL's path) tell them apart. */
 export type ComparisonConfigs = Record<string, LoadTestOptions> | LoadTestOptions[]
@@ -76,16 +77,16 @@ function nameConfigs(
   defaults: Partial<LoadDefaults> | undefined,
 ): { name: string; options: LoadTestOptions }[] {
   if (typeof configs !== 'object' || configs === null) {
-    throw new InvalidOptionError(
-      'configs',
-      'Expected the configurations as an object of name → options, or a list',
-    )
+    fail(argument('configs'), 'an object of name → options, or a list of options', configs)
   }
   const entries = Array.isArray(configs)
     ? configs.map((options, index) => ({ key: `configs[${index}]`, name: undefined, options }))
     : Object.entries(configs).map(([name, options]) => ({ key: name, name, options }))
   if (entries.length < 2)
-    throw new InvalidOptionError('configs', 'Expected at least two configurations to compare')
+    throw new InvalidOptionError(
+      'configs',
+      'Expected the `configs` argument to hold at least two configurations',
+    )
   const named = entries.map(({ key, name, options }) => {
     try {
       const resolved = resolveLoadOptions(options, defaults)

@@ -1,11 +1,21 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { parse } from 'yaml'
-import { parseDuration } from './duration.ts'
-import { InvalidConfigError, InvalidOptionError, isPerfError } from './errors.ts'
+import { requireDurationMs } from './duration.ts'
+import { InvalidConfigError, isPerfError } from './errors.ts'
 import { mergeThresholds, parseThresholds } from './metrics/thresholds.ts'
-import { type LoadDefaults, MAX_USERS_PER_PROCESS, requireInteger } from './options.ts'
+import { type LoadDefaults, requireTool, requireUsers } from './options.ts'
 import type { Duration, Thresholds, ToolChoice } from './types.ts'
+import {
+  argument,
+  fail,
+  isRecord,
+  type KnownKeys,
+  rejectUnknownKeys,
+  requireBoolean,
+  requireObject,
+  requireString,
+} from './validation.ts'
 
 /** Defaults for every run of the project; a call's own options win. */
 export interface PerfDefaultsOptions {
@@ -84,13 +94,25 @@ export interface ResolvedPerfConfig extends QaPerformanceConfig {
   failOnThresholds: boolean
 }
 
-const TOOLS: readonly ToolChoice[] = ['auto', 'native', 'k6', 'ab', 'locust']
-const QA_KEYS = ['tool', 'default_users', 'default_duration', 'default_ramp_up', 'metrics', 'thresholds']
+// The seed's YAML keys: they have no TypeScript type to tie to, only the seed's schema.
+const QA_KEYS = {
+  tool: true,
+  default_users: true,
+  default_duration: true,
+  default_ramp_up: true,
+  metrics: true,
+  thresholds: true,
+} as const
 const QA_METRICS = {
   collect_response_times: 'responseTimes',
   collect_throughput: 'throughput',
   collect_error_rates: 'errorRates',
-} as const
+} as const satisfies Record<string, keyof MetricsDisplay>
+const QA_METRICS_KEYS = {
+  collect_response_times: true,
+  collect_throughput: true,
+  collect_error_rates: true,
+} as const satisfies KnownKeys<typeof QA_METRICS>
 // The seed writes its threshold names in snake_case in YAML.
 const QA_THRESHOLDS: Record<string, string> = {
   max_avg_response_time_ms: 'maxAvgResponseTimeMs',
@@ -100,32 +122,32 @@ const QA_THRESHOLDS: Record<string, string> = {
   max_p99_ms: 'maxP99Ms',
 }
 const K6_METRICS = ['http_req_duration', 'http_req_failed', 'http_reqs', 'checks']
-const PLUGIN_KEYS = [
-  'tool',
-  'defaults',
-  'thresholds',
-  'baselineDir',
-  'report',
-  'configFile',
-  'failOnThresholds',
-]
-const REPORT_KEYS = ['json', 'html', 'junit', 'githubSummary', 'dir']
+const PLUGIN_KEYS = {
+  tool: true,
+  defaults: true,
+  thresholds: true,
+  baselineDir: true,
+  report: true,
+  configFile: true,
+  failOnThresholds: true,
+} as const satisfies KnownKeys<PerfPluginOptions>
+const PLUGIN_DEFAULTS_KEYS = {
+  users: true,
+  duration: true,
+  rampUp: true,
+} as const satisfies KnownKeys<PerfDefaultsOptions>
+const REPORT_KEYS = {
+  json: true,
+  html: true,
+  junit: true,
+  githubSummary: true,
+  dir: true,
+} as const satisfies KnownKeys<PerfReportOptions>
 const DEFAULT_REPORT_FILES = {
   json: 'perfspec-report.json',
   html: 'perfspec-report.html',
   junit: 'perfspec-report.junit.xml',
 } as const
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
-function rejectUnknownKeys(value: Record<string, unknown>, known: readonly string[], where: string): void {
-  const unknown = Object.keys(value).find((key) => !known.includes(key))
-  if (unknown !== undefined) {
-    throw new InvalidConfigError(`Unknown key \`${where}${unknown}\`. Known keys: ${known.join(', ')}`)
-  }
-}
 
 // Re-throws an option or threshold error with the file and key path in front.
 function withLocation<T>(where: string, read: () => T): T {
@@ -138,14 +160,7 @@ function withLocation<T>(where: string, read: () => T): T {
 }
 
 function readTool(value: unknown, option: string): ToolChoice | undefined {
-  if (value === undefined) return undefined
-  if (!TOOLS.includes(value as ToolChoice)) {
-    throw new InvalidOptionError(
-      option,
-      `Expected \`${option}\` to be one of ${TOOLS.join(', ')}, got ${String(value)}`,
-    )
-  }
-  return value as ToolChoice
+  return value === undefined ? undefined : requireTool(value, option)
 }
 
 function readDefaults(
@@ -153,23 +168,19 @@ function readDefaults(
   names: { users: string; duration: string; rampUp: string },
 ): Partial<LoadDefaults> {
   const defaults: Partial<LoadDefaults> = {}
-  if (raw.users !== undefined)
-    defaults.users = requireInteger(names.users, raw.users, 1, MAX_USERS_PER_PROCESS)
-  if (raw.duration !== undefined) {
-    defaults.durationMs = parseDuration(raw.duration as Duration, names.duration)
-    if (defaults.durationMs <= 0) {
-      throw new InvalidOptionError(names.duration, `Expected \`${names.duration}\` to be above 0`)
-    }
+  if (raw.users !== undefined) defaults.users = requireUsers(names.users, raw.users)
+  if (raw.duration !== undefined) defaults.durationMs = requireDurationMs(names.duration, raw.duration)
+  if (raw.rampUp !== undefined) {
+    defaults.rampUpMs = requireDurationMs(names.rampUp, raw.rampUp, { allowZero: true })
   }
-  if (raw.rampUp !== undefined) defaults.rampUpMs = parseDuration(raw.rampUp as Duration, names.rampUp)
   return defaults
 }
 
 function readThresholds(value: unknown, option: string): Thresholds | undefined {
   if (value === undefined || value === null) return undefined
-  if (!isRecord(value)) throw new InvalidConfigError(`\`${option}\` must be a mapping of threshold names`)
+  const given = requireObject(option, value, 'a mapping of threshold names')
   const thresholds: Record<string, unknown> = {}
-  for (const [key, limit] of Object.entries(value)) {
+  for (const [key, limit] of Object.entries(given)) {
     const name = QA_THRESHOLDS[key] ?? key
     if (!Object.values(QA_THRESHOLDS).includes(name) && !K6_METRICS.includes(name)) {
       throw new InvalidConfigError(
@@ -185,17 +196,11 @@ function readThresholds(value: unknown, option: string): Thresholds | undefined 
 function readMetrics(value: unknown): MetricsDisplay {
   const display: MetricsDisplay = { responseTimes: true, throughput: true, errorRates: true }
   if (value === undefined || value === null) return display
-  if (!isRecord(value)) throw new InvalidConfigError('`performance.metrics` must be a mapping')
-  rejectUnknownKeys(value, Object.keys(QA_METRICS), 'performance.metrics.')
+  const given = requireObject('performance.metrics', value, 'a mapping')
+  rejectUnknownKeys(given, QA_METRICS_KEYS, 'performance.metrics.')
   for (const [key, field] of Object.entries(QA_METRICS)) {
-    const flag = value[key]
-    if (flag === undefined) continue
-    if (typeof flag !== 'boolean') {
-      throw new InvalidConfigError(
-        `\`performance.metrics.${key}\` must be true or false, got ${String(flag)}`,
-      )
-    }
-    display[field] = flag
+    const flag = given[key]
+    if (flag !== undefined) display[field] = requireBoolean(`performance.metrics.${key}`, flag)
   }
   return display
 }
@@ -216,14 +221,14 @@ export function parseQaConfig(text: string, file = 'config/qa.yaml'): QaPerforma
     return { defaults: {}, metrics: readMetrics(undefined) }
   }
   return withLocation(file, () => {
-    if (!isRecord(section)) throw new InvalidConfigError('`performance` must be a mapping')
-    rejectUnknownKeys(section, QA_KEYS, 'performance.')
+    const performance = requireObject('performance', section, 'a mapping')
+    rejectUnknownKeys(performance, QA_KEYS, 'performance.')
     const config: QaPerformanceConfig = {
       defaults: readDefaults(
         {
-          users: section['default_users'],
-          duration: section['default_duration'],
-          rampUp: section['default_ramp_up'],
+          users: performance['default_users'],
+          duration: performance['default_duration'],
+          rampUp: performance['default_ramp_up'],
         },
         {
           users: 'performance.default_users',
@@ -231,11 +236,11 @@ export function parseQaConfig(text: string, file = 'config/qa.yaml'): QaPerforma
           rampUp: 'performance.default_ramp_up',
         },
       ),
-      metrics: readMetrics(section['metrics']),
+      metrics: readMetrics(performance['metrics']),
     }
-    const tool = readTool(section['tool'], 'performance.tool')
+    const tool = readTool(performance['tool'], 'performance.tool')
     if (tool !== undefined) config.tool = tool
-    const thresholds = readThresholds(section['thresholds'], 'performance.thresholds')
+    const thresholds = readThresholds(performance['thresholds'], 'performance.thresholds')
     if (thresholds !== undefined) config.thresholds = thresholds
     return config
   })
@@ -253,46 +258,29 @@ export function readQaConfig(file: string): QaPerformanceConfig | undefined {
   return parseQaConfig(text, file)
 }
 
+/** Validates the options of `perf()` (and of the Jest reporter) before any test runs. */
 export function validatePluginOptions(options: PerfPluginOptions): void {
-  if (!isRecord(options)) throw new InvalidOptionError('perf', 'Expected the perf() options to be an object')
-  const unknown = Object.keys(options).find((key) => !PLUGIN_KEYS.includes(key))
-  if (unknown !== undefined) {
-    throw new InvalidOptionError(
-      unknown,
-      `Unknown perf() option \`${unknown}\`. Known: ${PLUGIN_KEYS.join(', ')}`,
-    )
-  }
-  if (options.defaults !== undefined && !isRecord(options.defaults)) {
-    throw new InvalidOptionError(
-      'defaults',
-      'Expected the `defaults` option to be { users, duration, rampUp }',
-    )
+  rejectUnknownKeys(requireObject(argument('options'), options), PLUGIN_KEYS)
+  if (options.defaults !== undefined) {
+    const defaults = requireObject('defaults', options.defaults, 'an object { users, duration, rampUp }')
+    rejectUnknownKeys(defaults, PLUGIN_DEFAULTS_KEYS, 'defaults.')
   }
   if (options.report !== undefined) {
-    if (!isRecord(options.report)) {
-      throw new InvalidOptionError(
-        'report',
-        'Expected the `report` option to be { json, html, junit, githubSummary, dir }',
-      )
-    }
-    const unknownReport = Object.keys(options.report).find((key) => !REPORT_KEYS.includes(key))
-    if (unknownReport !== undefined) {
-      throw new InvalidOptionError(
-        `report.${unknownReport}`,
-        `Unknown perf() option \`report.${unknownReport}\`. Known: ${REPORT_KEYS.join(', ')}`,
-      )
-    }
+    const report = requireObject(
+      'report',
+      options.report,
+      'an object { json, html, junit, githubSummary, dir }',
+    )
+    rejectUnknownKeys(report, REPORT_KEYS, 'report.')
     const { githubSummary, dir } = options.report
-    if (githubSummary !== undefined && typeof githubSummary !== 'boolean') {
-      throw new InvalidOptionError(
-        'report.githubSummary',
-        'Expected `report.githubSummary` to be true or false',
-      )
-    }
-    if (dir !== undefined && (typeof dir !== 'string' || dir.length === 0)) {
-      throw new InvalidOptionError('report.dir', 'Expected `report.dir` to be a folder path')
-    }
+    if (githubSummary !== undefined) requireBoolean('report.githubSummary', githubSummary)
+    if (dir !== undefined) requireString('report.dir', dir, 'a folder path')
   }
+  if (options.configFile !== undefined && options.configFile !== false) {
+    requireString('configFile', options.configFile, 'a file path or false')
+  }
+  if (options.failOnThresholds !== undefined) requireBoolean('failOnThresholds', options.failOnThresholds)
+  if (options.baselineDir !== undefined) requireString('baselineDir', options.baselineDir, 'a folder path')
 }
 
 /** Where one report file goes: `true` → its default name in the report folder, a name → that, else false. */
@@ -305,10 +293,7 @@ function resolveReportFile(
   const value = report?.[format] ?? enabled
   if (value === false) return false
   if (value !== true && (typeof value !== 'string' || value.length === 0)) {
-    throw new InvalidOptionError(
-      `report.${format}`,
-      `Expected \`report.${format}\` to be true, false or a file name`,
-    )
+    fail(`report.${format}`, 'true, false or a file name', value)
   }
   return path.resolve(root, report?.dir ?? '.', value === true ? DEFAULT_REPORT_FILES[format] : value)
 }
@@ -345,9 +330,6 @@ export function resolvePerfConfig(root: string, options: PerfPluginOptions = {})
   const thresholds = mergeThresholds(file?.thresholds, pluginThresholds)
   if (thresholds !== undefined) resolved.thresholds = thresholds
   if (options.baselineDir !== undefined) {
-    if (typeof options.baselineDir !== 'string' || options.baselineDir.length === 0) {
-      throw new InvalidOptionError('baselineDir', 'Expected the `baselineDir` option to be a folder path')
-    }
     resolved.baselineDir = path.resolve(root, options.baselineDir)
   }
   return resolved

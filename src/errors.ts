@@ -9,6 +9,7 @@ export type PerfErrorCode =
   | 'PERF_PARSE_ERROR'
   | 'PERF_BASELINE_ERROR'
   | 'PERF_CLIENT_CLOSED'
+  | 'PERF_MATCHER_USAGE'
 
 /** Base of every error perfspec throws. */
 export class PerfError extends Error {
@@ -138,6 +139,22 @@ export class ClientClosedError extends PerfError {
   constructor() {
     super('PERF_CLIENT_CLOSED', 'This PerformanceClient is closed; create a new one.')
     this.name = 'ClientClosedError'
+  }
+}
+
+/**
+ * A matcher was used wrongly: a received value that is no perfspec result (a forgotten `await`), or a
+ * bad argument or option. Not a failed expectation: `.not` does not turn it into a pass.
+ */
+export class MatcherUsageError extends PerfError {
+  override readonly code = 'PERF_MATCHER_USAGE' as const
+  /** The matcher's name, e.g. `toHaveP95Below`. */
+  readonly matcher: string
+
+  constructor(matcher: string, message: string, options?: { cause?: unknown }) {
+    super('PERF_MATCHER_USAGE', message, options)
+    this.name = 'MatcherUsageError'
+    this.matcher = matcher
   }
 }
 

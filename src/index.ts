@@ -32,6 +32,7 @@ export {
   InvalidOptionError,
   InvalidThresholdError,
   isPerfError,
+  MatcherUsageError,
   ParseError,
   PerfError,
   ToolFailedError,

@@ -1,4 +1,4 @@
-import { parseDuration } from './duration.ts'
+import { MAX_DURATION_MS, requireDurationMs } from './duration.ts'
 import { InvalidOptionError } from './errors.ts'
 import { type ParsedThreshold, parseThresholds } from './metrics/thresholds.ts'
 import { isSecretHeader, REDACTED, redactUrl } from './redact.ts'
@@ -10,6 +10,18 @@ import type {
   NativeTransport,
   ToolChoice,
 } from './types.ts'
+import {
+  argument,
+  fail,
+  type KnownKeys,
+  rejectUnknownKeys,
+  requireFunction,
+  requireInteger,
+  requireNumber,
+  requireObject,
+  requireOneOf,
+  requireString,
+} from './validation.ts'
 
 /** Defaults the seed's config file and the plugin can override. */
 export interface LoadDefaults {
@@ -23,43 +35,50 @@ export const DEFAULTS: LoadDefaults = { users: 10, durationMs: 10_000, rampUpMs:
 
 /** More virtual users than this in one process measure the generator, not the target. */
 export const MAX_USERS_PER_PROCESS = 10_000
-const MAX_DURATION_MS = 24 * 3_600_000
 const MAX_REQUESTS = 1_000_000_000
 const MAX_RATE = 1_000_000
 const METHODS: readonly HttpMethod[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']
 const TOOLS: readonly ToolChoice[] = ['auto', 'native', 'k6', 'ab', 'locust']
 const TRANSPORTS: readonly NativeTransport[] = ['undici', 'fast']
 
-const KNOWN_KEYS = new Set<string>([
-  'url',
-  'name',
-  'tool',
-  'users',
-  'duration',
-  'requests',
-  'rampUp',
-  'method',
-  'headers',
-  'body',
-  'timeout',
-  'expectStatus',
-  'check',
-  'thresholds',
-  'signal',
-  'rate',
-  'stages',
-  'maxUsers',
-  'script',
-  'locustfile',
-  'workers',
-  'pipelining',
-  'transport',
-  'binary',
-  'masterBindHost',
-  'masterPort',
-  'monitor',
-  'onProgress',
-])
+// `satisfies` ties the list to the type: an option added to LoadTestOptions but not here fails tsc.
+const LOAD_TEST_KEYS = {
+  url: true,
+  name: true,
+  tool: true,
+  users: true,
+  duration: true,
+  requests: true,
+  rampUp: true,
+  method: true,
+  headers: true,
+  body: true,
+  timeout: true,
+  expectStatus: true,
+  check: true,
+  thresholds: true,
+  signal: true,
+  rate: true,
+  stages: true,
+  maxUsers: true,
+  script: true,
+  locustfile: true,
+  workers: true,
+  pipelining: true,
+  transport: true,
+  binary: true,
+  masterBindHost: true,
+  masterPort: true,
+  monitor: true,
+  onProgress: true,
+} as const satisfies KnownKeys<LoadTestOptions>
+const DEFAULTS_KEYS = {
+  users: true,
+  durationMs: true,
+  rampUpMs: true,
+  timeoutMs: true,
+} as const satisfies KnownKeys<LoadDefaults>
+const MONITOR_KEYS = { pid: true } as const satisfies KnownKeys<NonNullable<LoadTestOptions['monitor']>>
 
 /** Options after validation: units resolved to ms, body encoded, defaults applied. */
 export interface ResolvedLoadOptions {
@@ -98,36 +117,6 @@ export interface ResolvedLoadOptions {
   onProgress?: (progress: LoadProgress) => void
 }
 
-function describe(value: unknown): string {
-  if (typeof value === 'string') return `'${value}' (string)`
-  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') {
-    return `\`${String(value)}\` (${typeof value})`
-  }
-  if (value === null) return '`null`'
-  if (Array.isArray(value)) return 'an array'
-  return typeof value
-}
-
-function fail(option: string, expected: string, value: unknown): never {
-  throw new InvalidOptionError(
-    option,
-    `Expected the \`${option}\` option to be ${expected}, got ${describe(value)}`,
-  )
-}
-
-/** Validates a positive integer option within [min, max]. */
-export function requireInteger(option: string, value: unknown, min: number, max: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    fail(option, `an integer from ${min} to ${max}`, value)
-  }
-  return value
-}
-
-function requireOneOf<T extends string>(option: string, value: unknown, allowed: readonly T[]): T {
-  if (!allowed.includes(value as T)) fail(option, `one of ${allowed.join(', ')}`, value)
-  return value as T
-}
-
 /** Validates a `tool` option: 'auto' or a tool name. */
 export function requireTool(value: unknown, option = 'tool'): ToolChoice {
   return requireOneOf(option, value, TOOLS)
@@ -138,21 +127,16 @@ export function validateDefaults(
   defaults: Partial<LoadDefaults>,
   option = 'defaults',
 ): Partial<LoadDefaults> {
-  if (typeof defaults !== 'object' || defaults === null) fail(option, 'an object', defaults)
-  const { users, durationMs, rampUpMs, timeoutMs, ...unknown } = defaults
-  const unknownKey = Object.keys(unknown)[0]
-  if (unknownKey !== undefined) {
-    throw new InvalidOptionError(`${option}.${unknownKey}`, `Unknown option \`${option}.${unknownKey}\``)
-  }
+  requireObject(option, defaults)
+  rejectUnknownKeys(defaults, DEFAULTS_KEYS, `${option}.`)
+  const { users, durationMs, rampUpMs, timeoutMs } = defaults
   if (users !== undefined) requireUsers(`${option}.users`, users)
   for (const [key, value, min] of [
     ['durationMs', durationMs, 1],
     ['rampUpMs', rampUpMs, 0],
     ['timeoutMs', timeoutMs, 1],
   ] as const) {
-    if (value !== undefined && (typeof value !== 'number' || !(value >= min && value <= MAX_DURATION_MS))) {
-      fail(`${option}.${key}`, `milliseconds from ${min} to ${MAX_DURATION_MS}`, value)
-    }
+    if (value !== undefined) requireNumber(`${option}.${key}`, value, { min, max: MAX_DURATION_MS })
   }
   return defaults
 }
@@ -162,8 +146,9 @@ export function requireUsers(option: string, value: unknown): number {
   if (typeof value === 'number' && Number.isInteger(value) && value > MAX_USERS_PER_PROCESS) {
     throw new InvalidOptionError(
       option,
-      `\`${option}\` is ${value}, above the cap of ${MAX_USERS_PER_PROCESS} virtual users in one process, where ` +
-        'the numbers would describe the load generator, not the target. Spread the load: `workers: N` ' +
+      `Expected the \`${option}\` option to be at most ${MAX_USERS_PER_PROCESS} virtual users in one process, ` +
+        `got \`${value}\` (number): past the cap the numbers would describe the load generator, not the ` +
+        'target. Spread the load: `workers: N` ' +
         "(native engine), Locust's distributed mode (`tool: 'locust', workers: N`, workers on other machines " +
         'joining through `masterBindHost`/`masterPort`), or several machines.',
     )
@@ -172,54 +157,31 @@ export function requireUsers(option: string, value: unknown): number {
 }
 
 function requireRate(option: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > MAX_RATE) {
-    fail(option, `a number of requests per second above 0 and at most ${MAX_RATE}`, value)
-  }
-  return value
-}
-
-function requireDurationMs(option: string, value: unknown, { allowZero }: { allowZero: boolean }): number {
-  const ms = parseDuration(value as never, option)
-  if ((!allowZero && ms <= 0) || ms > MAX_DURATION_MS) {
-    fail(option, `a duration ${allowZero ? 'from 0' : 'above 0'} up to 24h`, value)
-  }
-  return ms
-}
-
-function requireString(option: string, value: unknown): string {
-  if (typeof value !== 'string' || value.length === 0) fail(option, 'a non-empty string', value)
-  return value
+  return requireNumber(option, value, { above: 0, max: MAX_RATE })
 }
 
 /** Parses and checks the target URL: http(s) only, with a host. */
 export function parseTargetUrl(value: unknown, option = 'url'): URL {
-  if (typeof value !== 'string' || value.length === 0) fail(option, 'an http(s) URL string', value)
+  const text = requireString(option, value, 'an http(s) URL string')
   let url: URL
   try {
-    url = new URL(value)
+    url = new URL(text)
   } catch {
-    throw new InvalidOptionError(
-      option,
-      `Expected the \`${option}\` option to be an absolute http(s) URL, got '${redactUrl(value)}'`,
-    )
+    fail(option, 'an absolute http(s) URL', redactUrl(text))
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new InvalidOptionError(
-      option,
-      `Expected the \`${option}\` option to use http: or https:, got '${url.protocol}'`,
-    )
+    fail(option, 'an http: or https: URL', url.protocol)
   }
   return url
 }
 
 function resolveHeaders(value: unknown): Record<string, string> {
   if (value === undefined) return {}
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    fail('headers', 'an object of header names to string values', value)
-  }
+  const given = requireObject('headers', value, 'an object of header names to string values')
   const headers: Record<string, string> = {}
-  for (const [name, headerValue] of Object.entries(value)) {
-    if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name)) fail(`headers`, 'valid header names', name)
+  for (const [name, headerValue] of Object.entries(given)) {
+    if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name))
+      fail('headers', 'an object with valid header names', name)
     if (typeof headerValue !== 'string') fail(`headers.${name}`, 'a string', headerValue)
     if (/[\r\n\0]/.test(headerValue)) {
       fail(`headers.${name}`, 'a value without CR, LF or NUL', isSecretHeader(name) ? REDACTED : headerValue)
@@ -250,17 +212,13 @@ function resolveExpectStatus(value: unknown): ReadonlySet<number> | null {
 
 function resolveStages(value: unknown): { durationMs: number; target: number }[] | undefined {
   if (value === undefined) return undefined
-  if (!Array.isArray(value) || value.length === 0)
+  if (!Array.isArray(value) || value.length === 0) {
     fail('stages', 'a non-empty array of { duration, target }', value)
+  }
   return value.map((stage: unknown, index) => {
-    if (typeof stage !== 'object' || stage === null)
-      fail(`stages[${index}]`, 'an object { duration, target }', stage)
-    const { duration, target } = stage as { duration?: unknown; target?: unknown }
-    const durationMs = requireDurationMs(`stages[${index}].duration`, duration, { allowZero: false })
-    if (typeof target !== 'number' || !Number.isFinite(target) || target < 0 || target > MAX_RATE) {
-      fail(`stages[${index}].target`, `a rate from 0 to ${MAX_RATE}`, target)
-    }
-    return { durationMs, target }
+    const { duration, target } = requireObject(`stages[${index}]`, stage, 'an object { duration, target }')
+    const durationMs = requireDurationMs(`stages[${index}].duration`, duration)
+    return { durationMs, target: requireNumber(`stages[${index}].target`, target, { min: 0, max: MAX_RATE }) }
   })
 }
 
@@ -305,15 +263,8 @@ export function resolveLoadOptions(
   partialDefaults: Partial<LoadDefaults> = {},
 ): ResolvedLoadOptions {
   const defaults: LoadDefaults = { ...DEFAULTS, ...partialDefaults }
-  if (typeof options !== 'object' || options === null) fail('options', 'an object', options)
-  for (const key of Object.keys(options)) {
-    if (!KNOWN_KEYS.has(key)) {
-      throw new InvalidOptionError(
-        key,
-        `Unknown option \`${key}\`. Known options: ${[...KNOWN_KEYS].join(', ')}`,
-      )
-    }
-  }
+  requireObject(argument('options'), options)
+  rejectUnknownKeys(options, LOAD_TEST_KEYS)
   const url = parseTargetUrl(options.url)
   const tool = options.tool === undefined ? 'auto' : requireTool(options.tool)
   const method = options.method === undefined ? 'GET' : requireOneOf('method', options.method, METHODS)
@@ -328,21 +279,23 @@ export function resolveLoadOptions(
   const stagesMs = stages?.reduce((sum, stage) => sum + stage.durationMs, 0)
   const durationMs =
     options.duration !== undefined
-      ? requireDurationMs('duration', options.duration, { allowZero: false })
+      ? requireDurationMs('duration', options.duration)
       : (stagesMs ?? (requests === undefined ? defaults.durationMs : undefined))
   const headers = resolveHeaders(options.headers)
   const body = resolveBody(options.body, headers)
-  if (options.check !== undefined && typeof options.check !== 'function')
-    fail('check', 'a function', options.check)
+  if (options.check !== undefined) requireFunction('check', options.check)
   if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
     fail('signal', 'an AbortSignal', options.signal)
   }
   const maxUsers = options.maxUsers === undefined ? users : requireUsers('maxUsers', options.maxUsers)
-  if (options.monitor !== undefined && (typeof options.monitor !== 'object' || options.monitor === null)) {
-    fail('monitor', 'an object { pid }', options.monitor)
+  if (options.monitor !== undefined) {
+    rejectUnknownKeys(
+      requireObject('monitor', options.monitor, 'an object { pid }'),
+      MONITOR_KEYS,
+      'monitor.',
+    )
   }
-  if (options.onProgress !== undefined && typeof options.onProgress !== 'function')
-    fail('onProgress', 'a function', options.onProgress)
+  if (options.onProgress !== undefined) requireFunction('onProgress', options.onProgress)
   const resolved: ResolvedLoadOptions = {
     url,
     name: options.name === undefined ? defaultName(url) : requireString('name', options.name),
@@ -358,9 +311,7 @@ export function resolveLoadOptions(
     headers,
     body,
     timeoutMs:
-      options.timeout === undefined
-        ? defaults.timeoutMs
-        : requireDurationMs('timeout', options.timeout, { allowZero: false }),
+      options.timeout === undefined ? defaults.timeoutMs : requireDurationMs('timeout', options.timeout),
     expectStatus: resolveExpectStatus(options.expectStatus),
     check: options.check,
     thresholds: parseThresholds(options.thresholds),

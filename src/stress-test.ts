@@ -1,24 +1,32 @@
 import { chooseTool } from './adapters/index.ts'
 import { markNestedRun, trackGroupRun } from './context.ts'
-import { parseDuration } from './duration.ts'
+import { requireDurationMs } from './duration.ts'
 import { InvalidOptionError } from './errors.ts'
 import { loadTest } from './load-test.ts'
 import type { BreakPoint, LoadTestResult, StressStep, StressTestResult } from './model/index.ts'
-import { type LoadDefaults, MAX_USERS_PER_PROCESS, requireInteger, resolveLoadOptions } from './options.ts'
+import { type LoadDefaults, MAX_USERS_PER_PROCESS, resolveLoadOptions } from './options.ts'
 import { findBreak, type MeasuredStep, resolveBreakCriteria } from './stress/break-criteria.ts'
 import type { StressTestOptions } from './stress/types.ts'
 import type { Duration, LoadTestOptions } from './types.ts'
+import { argument, type KnownKeys, requireInteger, requireObject } from './validation.ts'
 
-/** Options a stress test sets per step itself. */
-const PER_STEP_KEYS: Record<string, string> = {
+/** Options a stress test sets per step itself: the load options StressTestOptions leaves out. */
+const PER_STEP_KEYS = {
   users: 'startUsers, stepUsers and maxUsers set the users of each step',
   duration: 'stepDuration sets how long each step runs',
   requests: 'each step runs for stepDuration',
   rampUp: 'steps start all their users at once, back to back',
   rate: 'a stress test steps users (closed model); run loadTest with `stages` for arrival-rate ramps',
   stages: 'a stress test steps users (closed model); run loadTest with `stages` for arrival-rate ramps',
-}
-const STRESS_KEYS = new Set(['startUsers', 'maxUsers', 'stepUsers', 'stepDuration', 'breakOn'])
+} as const satisfies Record<Exclude<keyof LoadTestOptions, keyof StressTestOptions>, string>
+// The stress test's own options; `maxUsers` is the last step's users here, not a load option.
+const STRESS_KEYS = {
+  startUsers: true,
+  maxUsers: true,
+  stepUsers: true,
+  stepDuration: true,
+  breakOn: true,
+} as const satisfies KnownKeys<Omit<StressTestOptions, Exclude<keyof LoadTestOptions, 'maxUsers'>>>
 
 interface StressPlan {
   base: LoadTestOptions
@@ -30,11 +38,11 @@ interface StressPlan {
 
 /** Validates everything (the load options included) before any request, and lists the steps' users. */
 function planStress(options: StressTestOptions, defaults: Partial<LoadDefaults> | undefined): StressPlan {
-  if (typeof options !== 'object' || options === null) {
-    throw new InvalidOptionError('options', 'Expected the stress test options to be an object')
-  }
+  requireObject(argument('options'), options)
   for (const [key, why] of Object.entries(PER_STEP_KEYS)) {
-    if (key in options) throw new InvalidOptionError(key, `stressTest does not take \`${key}\`: ${why}`)
+    if (key in options) {
+      throw new InvalidOptionError(key, `Expected no \`${key}\` option in a stress test: ${why}`)
+    }
   }
   const maxUsers = requireInteger('maxUsers', options.maxUsers, 1, MAX_USERS_PER_PROCESS)
   const stepUsers = requireInteger(
@@ -50,14 +58,10 @@ function planStress(options: StressTestOptions, defaults: Partial<LoadDefaults> 
     maxUsers,
   )
   const stepDuration = options.stepDuration ?? '10s'
-  if (!(parseDuration(stepDuration, 'stepDuration') > 0)) {
-    throw new InvalidOptionError(
-      'stepDuration',
-      'Expected the `stepDuration` option to be a duration above 0',
-    )
-  }
+  requireDurationMs('stepDuration', stepDuration)
+  // The rest are load options: resolveLoadOptions rejects what it does not know.
   const base = Object.fromEntries(
-    Object.entries(options).filter(([key]) => !STRESS_KEYS.has(key)),
+    Object.entries(options).filter(([key]) => !Object.hasOwn(STRESS_KEYS, key)),
   ) as unknown as LoadTestOptions
   const resolved = resolveLoadOptions({ ...base, users: maxUsers, duration: stepDuration }, defaults)
   const levels: number[] = []

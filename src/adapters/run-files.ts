@@ -2,10 +2,10 @@ import { constants } from 'node:fs'
 import { access, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { InvalidOptionError } from '../errors.ts'
 import type { AdapterRun } from '../metrics/adapter-run.ts'
 import { MetricsCollector } from '../metrics/collector.ts'
 import type { ResolvedLoadOptions } from '../options.ts'
+import { fail } from '../validation.ts'
 import { deadlineGraceMs } from './spawn.ts'
 
 const MAX_DEADLINE_MS = 24 * 3_600_000
@@ -50,10 +50,7 @@ export async function resolveUserFile(option: 'script' | 'locustfile', file: str
   try {
     await access(resolved, constants.R_OK)
   } catch {
-    throw new InvalidOptionError(
-      option,
-      `The \`${option}\` option names a file that cannot be read: '${resolved}'`,
-    )
+    fail(option, 'a file that can be read', resolved)
   }
   return resolved
 }

@@ -6,6 +6,14 @@ import type {
   SignificanceTest,
 } from '../model/index.ts'
 import { isBenchmarkResult } from '../model/index.ts'
+import {
+  argument,
+  type KnownKeys,
+  rejectUnknownKeys,
+  requireNumber,
+  requireObject,
+  requireOneOf,
+} from '../validation.ts'
 import { mannWhitney, type TestOutcome, welch } from './significance.ts'
 import type { CompareBenchmarksOptions } from './types.ts'
 
@@ -15,27 +23,21 @@ interface ResolvedCompareOptions {
   test: SignificanceTest | 'auto'
 }
 
+const COMPARE_KEYS = {
+  confidence: true,
+  minDifferencePercent: true,
+  test: true,
+} as const satisfies KnownKeys<CompareBenchmarksOptions>
+const TESTS: readonly (SignificanceTest | 'auto')[] = ['auto', 'mann-whitney', 'welch']
+
 function resolveCompareOptions(options: CompareBenchmarksOptions): ResolvedCompareOptions {
+  rejectUnknownKeys(requireObject(argument('options'), options), COMPARE_KEYS)
   const { confidence = 0.95, minDifferencePercent = 5, test = 'auto' } = options
-  if (typeof confidence !== 'number' || !(confidence > 0 && confidence < 1)) {
-    throw new InvalidOptionError(
-      'confidence',
-      `Expected the \`confidence\` option to be a number between 0 and 1 (e.g. 0.95), got ${String(confidence)}`,
-    )
+  return {
+    confidence: requireNumber('confidence', confidence, { above: 0, below: 1, hint: '(e.g. 0.95)' }),
+    minDifferencePercent: requireNumber('minDifferencePercent', minDifferencePercent, { min: 0 }),
+    test: requireOneOf('test', test, TESTS),
   }
-  if (typeof minDifferencePercent !== 'number' || !(minDifferencePercent >= 0)) {
-    throw new InvalidOptionError(
-      'minDifferencePercent',
-      `Expected the \`minDifferencePercent\` option to be a non-negative number, got ${String(minDifferencePercent)}`,
-    )
-  }
-  if (test !== 'auto' && test !== 'mann-whitney' && test !== 'welch') {
-    throw new InvalidOptionError(
-      'test',
-      `Expected the \`test\` option to be 'auto', 'mann-whitney' or 'welch', got ${String(test)}`,
-    )
-  }
-  return { confidence, minDifferencePercent, test }
 }
 
 /** Runs the chosen test on two results: Mann-Whitney on samples when both have them, else Welch. */

@@ -1,40 +1,30 @@
-import { InvalidOptionError } from '../errors.ts'
 import { loadTest } from '../load-test.ts'
 import type { HttpBenchmarkResult } from '../model/index.ts'
-import { type LoadDefaults, requireInteger, resolveLoadOptions } from '../options.ts'
+import { type LoadDefaults, resolveLoadOptions } from '../options.ts'
 import type { LoadTestOptions } from '../types.ts'
+import { argument, type KnownKeys, rejectUnknownKeys, requireInteger, requireObject } from '../validation.ts'
 import { statsFromLoadMetrics } from './stats.ts'
 import type { HttpBenchmarkOptions } from './types.ts'
 
-const KNOWN_KEYS = new Set([
-  'url',
-  'name',
-  'requests',
-  'concurrency',
-  'warmup',
-  'method',
-  'headers',
-  'body',
-  'timeout',
-  'expectStatus',
-  'tool',
-  'signal',
-])
+const HTTP_BENCHMARK_KEYS = {
+  url: true,
+  name: true,
+  requests: true,
+  concurrency: true,
+  warmup: true,
+  method: true,
+  headers: true,
+  body: true,
+  timeout: true,
+  expectStatus: true,
+  tool: true,
+  signal: true,
+} as const satisfies KnownKeys<HttpBenchmarkOptions>
 const MAX_REQUESTS = 100_000_000
 
 /** The load options of an HTTP benchmark's measured run, validated before any request is sent. */
 function toLoadOptions(options: HttpBenchmarkOptions): { load: LoadTestOptions; warmup: number } {
-  if (typeof options !== 'object' || options === null) {
-    throw new InvalidOptionError('options', 'Expected the benchmark options to be an object')
-  }
-  for (const key of Object.keys(options)) {
-    if (!KNOWN_KEYS.has(key)) {
-      throw new InvalidOptionError(
-        key,
-        `Unknown option \`${key}\`. Known options: ${[...KNOWN_KEYS].join(', ')}`,
-      )
-    }
-  }
+  rejectUnknownKeys(requireObject(argument('options'), options), HTTP_BENCHMARK_KEYS)
   const { requests = 1000, concurrency = 1, warmup = 10, ...rest } = options
   requireInteger('requests', requests, 1, MAX_REQUESTS)
   requireInteger('concurrency', concurrency, 1, 10_000)

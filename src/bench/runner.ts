@@ -6,7 +6,17 @@ import type {
   FunctionBenchmarkResult,
   FunctionComparison,
 } from '../model/index.ts'
-import { requireInteger } from '../options.ts'
+import {
+  argument,
+  fail,
+  type KnownKeys,
+  rejectUnknownKeys,
+  requireFunction,
+  requireInteger,
+  requireNumber,
+  requireObject,
+  requireString,
+} from '../validation.ts'
 import { compareBenchmarks } from './compare.ts'
 import { statsFromSorted, thinSorted } from './stats.ts'
 import type { CompareBenchmarksOptions, CompareFunctionsOptions, FunctionBenchmarkOptions } from './types.ts'
@@ -32,32 +42,35 @@ interface Plan {
   signal: AbortSignal | undefined
 }
 
-function requireFunction(option: string, fn: unknown): void {
-  if (typeof fn !== 'function') {
-    throw new InvalidOptionError(
-      option,
-      `Expected \`${option}\` to be a function to benchmark, got ${typeof fn}`,
-    )
-  }
-}
+const RUNNER_KEYS = { now: true } as const satisfies KnownKeys<BenchmarkRunnerOptions>
+const FUNCTION_BENCHMARK_KEYS = {
+  name: true,
+  iterations: true,
+  warmupIterations: true,
+  minTimeMs: true,
+  signal: true,
+} as const satisfies KnownKeys<FunctionBenchmarkOptions>
+// compareFunctions takes a benchmark's options (but `name`: each function has its key) and the comparison's.
+const COMPARE_FUNCTIONS_KEYS = {
+  iterations: true,
+  warmupIterations: true,
+  minTimeMs: true,
+  signal: true,
+  rounds: true,
+  confidence: true,
+  minDifferencePercent: true,
+  test: true,
+} as const satisfies KnownKeys<CompareFunctionsOptions>
 
-function requireOptionsObject(options: unknown): void {
-  if (typeof options !== 'object' || options === null) {
-    throw new InvalidOptionError('options', 'Expected the benchmark options to be an object')
-  }
+function requireBenchmarked(option: string, fn: unknown): void {
+  requireFunction(option, fn, 'a function to benchmark')
 }
 
 function resolvePlan(options: FunctionBenchmarkOptions): Plan {
-  requireOptionsObject(options)
-  const minTimeMs = options.minTimeMs ?? 0
-  if (typeof minTimeMs !== 'number' || !Number.isFinite(minTimeMs) || minTimeMs < 0) {
-    throw new InvalidOptionError(
-      'minTimeMs',
-      `Expected the \`minTimeMs\` option to be a non-negative number, got ${String(minTimeMs)}`,
-    )
-  }
-  if (options.name !== undefined && (typeof options.name !== 'string' || options.name === '')) {
-    throw new InvalidOptionError('name', 'Expected the `name` option to be a non-empty string')
+  const minTimeMs = requireNumber('minTimeMs', options.minTimeMs ?? 0, { min: 0 })
+  if (options.name !== undefined) requireString('name', options.name)
+  if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
+    fail('signal', 'an AbortSignal', options.signal)
   }
   return {
     iterations: requireInteger('iterations', options.iterations ?? 1000, 1, MAX_ITERATIONS),
@@ -108,9 +121,8 @@ export class BenchmarkRunner {
   private readonly now: (() => number) | undefined
 
   constructor(options: BenchmarkRunnerOptions = {}) {
-    if (options.now !== undefined && typeof options.now !== 'function') {
-      throw new InvalidOptionError('now', 'Expected the `now` option to be a function returning milliseconds')
-    }
+    rejectUnknownKeys(requireObject(argument('options'), options), RUNNER_KEYS)
+    if (options.now !== undefined) requireFunction('now', options.now, 'a function returning milliseconds')
     this.now = options.now
   }
 
@@ -119,7 +131,8 @@ export class BenchmarkRunner {
     fn: () => unknown,
     options: FunctionBenchmarkOptions = {},
   ): Promise<FunctionBenchmarkResult> {
-    requireFunction('fn', fn)
+    requireBenchmarked('fn', fn)
+    rejectUnknownKeys(requireObject(argument('options'), options), FUNCTION_BENCHMARK_KEYS)
     const plan = resolvePlan(options)
     const startedAt = new Date()
     const { samples, durationMs, aborted } = await this.measure(fn, plan)
@@ -131,7 +144,8 @@ export class BenchmarkRunner {
     fn: () => unknown,
     options: Omit<FunctionBenchmarkOptions, 'signal'> = {},
   ): FunctionBenchmarkResult {
-    requireFunction('fn', fn)
+    requireBenchmarked('fn', fn)
+    rejectUnknownKeys(requireObject(argument('options'), options), FUNCTION_BENCHMARK_KEYS)
     const plan = resolvePlan(options)
     const startedAt = new Date()
     const { samples, durationMs, aborted } = this.measureSync(fn, plan)
@@ -155,11 +169,12 @@ export class BenchmarkRunner {
     functions: Record<string, () => unknown>,
     options: CompareFunctionsOptions = {},
   ): Promise<FunctionComparison> {
-    requireOptionsObject(functions)
+    requireObject(argument('functions'), functions, 'an object of name → function')
     const entries = Object.entries(functions)
     if (entries.length < 2)
       throw new InvalidOptionError('functions', 'Expected at least two functions to compare')
-    for (const [name, fn] of entries) requireFunction(`functions.${name}`, fn)
+    for (const [name, fn] of entries) requireBenchmarked(`functions.${name}`, fn)
+    rejectUnknownKeys(requireObject(argument('options'), options), COMPARE_FUNCTIONS_KEYS)
     const { rounds: roundsOption = 5, confidence, minDifferencePercent, test, ...benchmarkOptions } = options
     const plan = resolvePlan(benchmarkOptions)
     const rounds = requireInteger('rounds', roundsOption, 1, plan.iterations)

@@ -8,14 +8,29 @@ import {
 import { describeMachine, describeMachineDifferences } from '../baseline/machine.ts'
 import { baselinePath, readBaselineFile, saveBaselineEntry } from '../baseline/store.ts'
 import { type BaselineUpdateMode, getCurrentTestContext } from '../context.ts'
-import { BaselineError, InvalidOptionError } from '../errors.ts'
+import { BaselineError } from '../errors.ts'
 import type { LoadTestResult } from '../model/index.ts'
 import { type BaselineComparison, type MetricComparison, summarizeRun } from '../model/index.ts'
 import { formatMs, formatRps } from '../util/format.ts'
+import {
+  argument,
+  type KnownKeys,
+  rejectUnknownKeys,
+  requireNumber,
+  requireObject,
+  requireString,
+} from '../validation.ts'
 import { requireResult } from './received.ts'
 import type { PerfBaselineOptions, PerfMatcherContext, PerfMatcherResult } from './types.ts'
+import { checkMatcherUsage } from './usage.ts'
 
 const MATCHER = 'toMatchPerfBaseline'
+const BASELINE_KEYS = {
+  tolerance: true,
+  floorMs: true,
+  floorRps: true,
+  key: true,
+} as const satisfies KnownKeys<PerfBaselineOptions>
 
 type SnapshotStateLike = { snapshotUpdateState?: unknown; _updateSnapshot?: unknown } | undefined
 
@@ -43,19 +58,16 @@ function updateCommand(): string {
 }
 
 function resolveLimits(options: PerfBaselineOptions) {
+  rejectUnknownKeys(requireObject(argument('options'), options), BASELINE_KEYS)
+  if (options.key !== undefined) requireString('key', options.key)
   const limits = { ...DEFAULT_LIMITS }
   for (const name of ['tolerance', 'floorMs', 'floorRps'] as const) {
     const value = options[name]
     if (value === undefined) continue
-    const max = name === 'tolerance' ? 5 : Number.MAX_SAFE_INTEGER
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > max) {
-      const hint = name === 'tolerance' ? ' (a fraction: 0.2 means 20%)' : ''
-      throw new InvalidOptionError(
-        name,
-        `${MATCHER} expects \`${name}\` to be a number from 0 to ${max}${hint}, got ${String(value)}`,
-      )
-    }
-    limits[name] = value
+    limits[name] =
+      name === 'tolerance'
+        ? requireNumber(name, value, { min: 0, max: 5, hint: '(a fraction: 0.2 means 20%)' })
+        : requireNumber(name, value, { min: 0 })
   }
   return limits
 }
@@ -106,11 +118,11 @@ export async function toMatchPerfBaseline(
   options: PerfBaselineOptions = {},
 ): Promise<PerfMatcherResult> {
   const result = requireResult(this, MATCHER, 'options', received)
-  const limits = resolveLimits(options)
   const hint = this.utils.matcherHint(MATCHER, 'result', 'options', {
     isNot: this.isNot,
     promise: this.promise,
   })
+  const limits = checkMatcherUsage(MATCHER, hint, () => resolveLimits(options))
   if (this.testPath === undefined) {
     throw new BaselineError(
       `${MATCHER} needs the test file's path to find its baseline; call it inside a test`,
@@ -146,14 +158,13 @@ export async function toMatchPerfBaseline(
   }
 
   const comparison = compareWithBaseline(stored, result, limits)
-  test?.recordBaseline?.(result, { key, file: relativeToRoot(file, test.root), comparison })
   const warnings = [
     ...describeMachineDifferences(stored.machine, machine),
     ...describeShapeDifferences(stored, result),
   ]
-  for (const warning of warnings) {
-    if (!result.warnings.includes(warning)) result.warnings.push(warning)
-  }
+  // The warnings travel with the check to the reports; the result the test holds stays as it was.
+  const check = { key, file: relativeToRoot(file, test?.root), comparison }
+  test?.recordBaseline?.(result, warnings.length === 0 ? check : { ...check, warnings })
   return {
     pass: !comparison.regressed,
     message: () => comparisonMessage(this, hint, file, key, comparison, warnings, result),

@@ -1,8 +1,9 @@
-import { InvalidOptionError } from '../errors.ts'
 import { PERCENTILE_STATS } from '../metrics/thresholds.ts'
 import type { ResponseTimeStats } from '../model/index.ts'
-import { checkLimit, type LimitCheck } from './received.ts'
+import { argument, fail } from '../validation.ts'
+import { checkLimit, hint, type LimitCheck } from './received.ts'
 import type { PerfMatcherContext, PerfMatcherResult } from './types.ts'
+import { checkMatcherUsage } from './usage.ts'
 
 type LatencyStat = keyof Omit<ResponseTimeStats, 'stddev' | 'min'>
 
@@ -45,12 +46,10 @@ export function toHavePercentileBelow(
   p: number,
   ms: number,
 ): PerfMatcherResult {
-  const stat = PERCENTILE_STATS[String(p)]
-  if (stat === undefined) {
-    throw new InvalidOptionError(
-      'p',
-      `toHavePercentileBelow expects \`p\` to be one of ${Object.keys(PERCENTILE_STATS).join(', ')}, got ${String(p)}`,
-    )
-  }
-  return checkLimit(this, below('toHavePercentileBelow', stat as LatencyStat, `p${p}`), received, ms)
+  const matcher = 'toHavePercentileBelow'
+  const stat = checkMatcherUsage(matcher, hint(this, matcher, 'p, ms'), () => {
+    const known = typeof p === 'number' ? PERCENTILE_STATS[String(p)] : undefined
+    return known ?? fail(argument('p'), `one of ${Object.keys(PERCENTILE_STATS).join(', ')}`, p)
+  })
+  return checkLimit(this, below(matcher, stat as LatencyStat, `p${p}`), received, ms)
 }

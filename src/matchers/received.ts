@@ -1,16 +1,18 @@
 import type { LoadTestResult } from '../model/index.ts'
 import { isLoadTestResult, summarizeRun } from '../model/index.ts'
 import { round } from '../util/format.ts'
+import { argument, requireNumber } from '../validation.ts'
 import type { PerfMatcherContext, PerfMatcherResult } from './types.ts'
+import { checkMatcherUsage, matcherUsageError } from './usage.ts'
 
-function hint(context: PerfMatcherContext, matcher: string, expected: string): string {
+export function hint(context: PerfMatcherContext, matcher: string, expected: string): string {
   return context.utils.matcherHint(matcher, 'result', expected, {
     isNot: context.isNot,
     promise: context.promise,
   })
 }
 
-/** Throws a matcher error (not a failed expectation) when `received` is not a perfspec result. */
+/** Throws a MatcherUsageError (not a failed expectation) when `received` is not a perfspec result. */
 export function requireResult(
   context: PerfMatcherContext,
   matcher: string,
@@ -22,22 +24,22 @@ export function requireResult(
     received instanceof Promise
       ? 'received a Promise: did you forget to `await` loadTest()?'
       : `received: ${context.utils.printReceived(received)}`
-  throw new TypeError(
-    `${hint(context, matcher, expected)}\n\n${matcher} expects a perfspec result (what loadTest() returns), ${why}`,
+  throw matcherUsageError(
+    matcher,
+    hint(context, matcher, expected),
+    `expects a perfspec result (what loadTest() returns), ${why}`,
   )
 }
 
-/** Throws a matcher error when a limit is not a finite, non-negative number. */
+/** Throws a MatcherUsageError when a limit is not a finite, non-negative number. */
 export function requireLimit(
   context: PerfMatcherContext,
   matcher: string,
   expected: string,
   value: unknown,
 ): number {
-  if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return value
-  throw new TypeError(
-    `${hint(context, matcher, expected)}\n\n${matcher} expects \`${expected}\` to be a non-negative number, ` +
-      `got ${context.utils.printReceived(value)}`,
+  return checkMatcherUsage(matcher, hint(context, matcher, expected), () =>
+    requireNumber(argument(expected), value, { min: 0 }),
   )
 }
 

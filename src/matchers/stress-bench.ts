@@ -2,7 +2,9 @@ import { compareBenchmarks } from '../bench/compare.ts'
 import type { CompareBenchmarksOptions } from '../bench/types.ts'
 import type { BenchmarkResult, StressTestResult } from '../model/index.ts'
 import { isBenchmarkResult } from '../model/index.ts'
+import { argument, requireNumber } from '../validation.ts'
 import type { PerfMatcherContext, PerfMatcherResult } from './types.ts'
+import { checkMatcherUsage, matcherUsageError } from './usage.ts'
 
 /** The part of `this` these matchers read; Vitest's and Jest's states (and PerfMatcherContext) satisfy it. */
 export interface StressBenchMatcherContext {
@@ -26,15 +28,6 @@ function isStressResult(value: unknown): value is StressTestResult {
   return typeof value === 'object' && value !== null && (value as StressTestResult).kind === 'stress'
 }
 
-function usageError(
-  context: StressBenchMatcherContext,
-  matcher: string,
-  expected: string,
-  why: string,
-): TypeError {
-  return new TypeError(`${hint(context, matcher, expected)}\n\n${matcher} ${why}`)
-}
-
 function round(value: number): number {
   return Math.round(value * 100) / 100
 }
@@ -50,21 +43,15 @@ export function toHaveBreakPointAbove(
 ): PerfMatcherResult {
   const matcher = 'toHaveBreakPointAbove'
   if (!isStressResult(received)) {
-    throw usageError(
-      this,
+    throw matcherUsageError(
       matcher,
-      'users',
+      hint(this, matcher, 'users'),
       `expects what stressTest() returns, received: ${print(this, received, 'received')}`,
     )
   }
-  if (typeof users !== 'number' || !Number.isFinite(users) || users < 0) {
-    throw usageError(
-      this,
-      matcher,
-      'users',
-      `expects \`users\` to be a non-negative number, got ${print(this, users, 'received')}`,
-    )
-  }
+  checkMatcherUsage(matcher, hint(this, matcher, 'users'), () =>
+    requireNumber(argument('users'), users, { min: 0 }),
+  )
   const { breakPoint, maxUsersReached } = received
   const pass = breakPoint === null ? maxUsersReached >= users : breakPoint.users > users
   const seen =
@@ -119,17 +106,18 @@ function compareSpeed(
     ['other', other],
   ] as const) {
     if (!isBenchmarkResult(value)) {
-      throw usageError(
-        context,
+      throw matcherUsageError(
         matcher,
-        'other',
+        hint(context, matcher, 'other'),
         `expects benchmark results (what benchmark() returns), ${label}: ${print(context, value, 'received')}`,
       )
     }
   }
   const mine = received as BenchmarkResult
   const theirs = other as BenchmarkResult
-  const comparison = compareBenchmarks([mine, theirs], options)
+  const comparison = checkMatcherUsage(matcher, hint(context, matcher, 'other'), () =>
+    compareBenchmarks([mine, theirs], options),
+  )
   const pair = comparison.comparisons[0]!
   const faster = mine.stats.mean < theirs.stats.mean
   const pass = faster && pair.significant

@@ -2,8 +2,9 @@ import { markThresholdsChecked } from '../context.ts'
 import { evaluateThresholds, parseThresholds } from '../metrics/thresholds.ts'
 import { listThresholds, summarizeRun } from '../model/index.ts'
 import type { Thresholds } from '../types.ts'
-import { requireResult } from './received.ts'
+import { hint as matcherHint, requireResult } from './received.ts'
 import type { PerfMatcherContext, PerfMatcherResult } from './types.ts'
+import { checkMatcherUsage } from './usage.ts'
 
 /**
  * Passes when every threshold passed: the ones given here (k6 or seed spelling), else the ones the run was
@@ -15,17 +16,18 @@ export function toPassThresholds(
   thresholds?: Thresholds,
 ): PerfMatcherResult {
   const matcher = 'toPassThresholds'
-  const result = requireResult(this, matcher, thresholds === undefined ? '' : 'thresholds', received)
+  const expected = thresholds === undefined ? '' : 'thresholds'
+  const result = requireResult(this, matcher, expected, received)
+  const hint = matcherHint(this, matcher, expected)
   const evaluated =
     thresholds === undefined
       ? result.thresholds
-      : evaluateThresholds(parseThresholds(thresholds), result.metrics)
+      : evaluateThresholds(
+          checkMatcherUsage(matcher, hint, () => parseThresholds(thresholds)),
+          result.metrics,
+        )
   markThresholdsChecked(result)
   const failed = evaluated.filter((threshold) => !threshold.passed)
-  const hint = this.utils.matcherHint(matcher, 'result', thresholds === undefined ? '' : 'thresholds', {
-    isNot: this.isNot,
-    promise: this.promise,
-  })
   return {
     pass: evaluated.length > 0 && failed.length === 0,
     message: () => {

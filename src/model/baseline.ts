@@ -52,4 +52,6 @@ export interface BaselineCheck {
   file: string
   /** Null when there was no entry (or `-u`) and this run was recorded as the new baseline. */
   comparison: BaselineComparison | null
+  /** What makes the comparison less telling (another machine, another run shape). */
+  warnings?: string[]
 }

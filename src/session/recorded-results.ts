@@ -13,6 +13,12 @@ export function toRecordedResults(
     .filter((result) => !isNestedRun(result))
     .map((result) => {
       const baseline = baselines.get(result)
-      return baseline === undefined ? { result } : { result, baseline }
+      if (baseline === undefined) return { result }
+      // The matcher leaves the result alone: its warnings join a copy, for every report to show.
+      const added = (baseline.warnings ?? []).filter((warning) => !result.warnings.includes(warning))
+      return {
+        result: added.length === 0 ? result : { ...result, warnings: [...result.warnings, ...added] },
+        baseline,
+      }
     })
 }

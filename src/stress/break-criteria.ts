@@ -1,5 +1,5 @@
-import { InvalidOptionError } from '../errors.ts'
 import type { BreakCriterion, LoadTestResult } from '../model/index.ts'
+import { type KnownKeys, rejectUnknownKeys, requireNumber, requireObject } from '../validation.ts'
 import type { BreakCriteria } from './types.ts'
 
 /** Break criteria with defaults applied; `false` is off. */
@@ -14,29 +14,22 @@ const DEFAULT_CRITERIA: ResolvedBreakCriteria = {
   maxP95Ratio: 2,
   minThroughputScaling: 0.25,
 }
+const BREAK_KEYS = {
+  maxErrorRatePercent: true,
+  maxP95Ratio: true,
+  minThroughputScaling: true,
+} as const satisfies KnownKeys<BreakCriteria>
 
 /** Validates `breakOn` and fills in the defaults. */
 export function resolveBreakCriteria(breakOn: BreakCriteria | undefined): ResolvedBreakCriteria {
   if (breakOn === undefined) return { ...DEFAULT_CRITERIA }
-  if (typeof breakOn !== 'object' || breakOn === null) {
-    throw new InvalidOptionError('breakOn', 'Expected the `breakOn` option to be an object')
-  }
+  rejectUnknownKeys(requireObject('breakOn', breakOn), BREAK_KEYS, 'breakOn.')
   const resolved = { ...DEFAULT_CRITERIA }
-  for (const [key, value] of Object.entries(breakOn)) {
-    if (!(key in DEFAULT_CRITERIA)) {
-      throw new InvalidOptionError(
-        `breakOn.${key}`,
-        `Unknown option \`breakOn.${key}\`. Known: ${Object.keys(DEFAULT_CRITERIA).join(', ')}`,
-      )
-    }
+  for (const key of Object.keys(BREAK_KEYS) as (keyof typeof BREAK_KEYS)[]) {
+    const value = breakOn[key]
     if (value === undefined) continue
-    if (value !== false && (typeof value !== 'number' || !Number.isFinite(value) || value < 0)) {
-      throw new InvalidOptionError(
-        `breakOn.${key}`,
-        `Expected the \`breakOn.${key}\` option to be a non-negative number or false, got ${String(value)}`,
-      )
-    }
-    resolved[key as keyof ResolvedBreakCriteria] = value as number | false
+    resolved[key] =
+      value === false ? false : requireNumber(`breakOn.${key}`, value, { min: 0, hint: 'or false' })
   }
   return resolved
 }

@@ -128,6 +128,32 @@ const otherCases: Case[] = [
     (url) => benchmark({ url, concurrency: Number.POSITIVE_INFINITY }),
   ],
   ['benchmark warmup -1', 'PERF_INVALID_OPTION', (url) => benchmark({ url, warmup: -1 })],
+  [
+    'stressTest breakOn unknown key',
+    'PERF_INVALID_OPTION',
+    (url) => stressTest({ url, maxUsers: 10, breakOn: { maxP99Ratio: 2 } as never }),
+  ],
+  ['stressTest unknown key', 'PERF_INVALID_OPTION', (url) => stressTest({ url, maxUser: 10 } as never)],
+  [
+    'benchmark of a function, unknown key',
+    'PERF_INVALID_OPTION',
+    () => benchmark(() => {}, { iteration: 5 } as never),
+  ],
+  [
+    'compareFunctions unknown key',
+    'PERF_INVALID_OPTION',
+    () => new BenchmarkRunner().compareFunctions({ a() {}, b() {} }, { confidance: 0.9 } as never),
+  ],
+  [
+    'compareFunctions confidence 1',
+    'PERF_INVALID_OPTION',
+    () => new BenchmarkRunner().compareFunctions({ a() {}, b() {} }, { confidence: 1 }),
+  ],
+  [
+    'PerformanceClient unknown key',
+    'PERF_INVALID_OPTION',
+    () => Promise.resolve().then(() => new PerformanceClient({ baseURL: 'http://x.invalid' } as never)),
+  ],
   ['benchmark unknown key', 'PERF_INVALID_OPTION', (url) => benchmark({ url, iterations: 5 } as never)],
   [
     'benchmark of a function, iterations 0',

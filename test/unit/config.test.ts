@@ -72,10 +72,13 @@ performance:
 
   test.each([
     ['performance:\n  thresholds:\n    max_p95: 200\n', 'Unknown threshold `performance.thresholds.max_p95`'],
-    ['performance:\n  default_user: 10\n', 'Unknown key `performance.default_user`'],
+    [
+      'performance:\n  default_user: 10\n',
+      'Unknown option `performance.default_user` (did you mean `performance.default_users`?)',
+    ],
     [
       'performance:\n  metrics:\n    collect_latency: true\n',
-      'Unknown key `performance.metrics.collect_latency`',
+      'Unknown option `performance.metrics.collect_latency`',
     ],
     [
       'performance:\n  thresholds:\n    http_req_duration: ["p(95)<<200"]\n',
@@ -87,9 +90,15 @@ performance:
     ],
     ['performance:\n  default_users: 0\n', '`performance.default_users`'],
     ['performance:\n  default_duration: soon\n', '`performance.default_duration`'],
-    ['performance:\n  tool: jmeter\n', '`performance.tool` to be one of auto, native, k6, ab, locust'],
-    ['performance:\n  metrics:\n    collect_throughput: yes please\n', 'must be true or false'],
-    ['performance: [1, 2]\n', '`performance` must be a mapping'],
+    [
+      'performance:\n  tool: jmeter\n',
+      "Expected the `performance.tool` option to be one of 'auto', 'native', 'k6', 'ab', 'locust', got 'jmeter' (string)",
+    ],
+    [
+      'performance:\n  metrics:\n    collect_throughput: yes please\n',
+      "Expected the `performance.metrics.collect_throughput` option to be true or false, got 'yes please' (string)",
+    ],
+    ['performance: [1, 2]\n', 'Expected the `performance` option to be a mapping, got an array'],
     ['performance:\n  tool: [\n', 'is not valid YAML'],
   ])('rejects %j naming the problem', (text, message) => {
     let error: unknown
@@ -151,7 +160,7 @@ describe('resolvePerfConfig', () => {
 
   test('bad plugin options are PerfErrors naming the option', () => {
     expect(() => resolvePerfConfig(root, { baseline: 'x' } as never)).toThrow(
-      'Unknown perf() option `baseline`',
+      'Unknown option `baseline` (did you mean `baselineDir`?)',
     )
     expect(() => resolvePerfConfig(root, { defaults: { users: -1 } })).toThrow(InvalidOptionError)
     expect(() => resolvePerfConfig(root, { defaults: { users: -1 } })).toThrow('`defaults.users`')

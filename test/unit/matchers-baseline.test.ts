@@ -5,8 +5,10 @@ import { afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest
 import { describeMachine } from '../../src/baseline/machine.ts'
 import { baselinePath } from '../../src/baseline/store.ts'
 import { type BaselineUpdateMode, setCurrentTestContext } from '../../src/context.ts'
-import { BaselineError, InvalidOptionError } from '../../src/errors.ts'
+import { BaselineError, MatcherUsageError } from '../../src/errors.ts'
 import { perfMatchers } from '../../src/matchers/index.ts'
+import type { BaselineCheck } from '../../src/model/index.ts'
+import { toRecordedResults } from '../../src/session/recorded-results.ts'
 import '../../src/vitest/augment.ts'
 import { makeResult } from '../helpers/results.ts'
 
@@ -115,7 +117,7 @@ describe('toMatchPerfBaseline', () => {
     await expect(makeResult({ latency: { p95: 10 }, rps: 400 })).toMatchPerfBaseline({ key: KEY })
   })
 
-  test('warns on the result when the baseline came from another machine', async () => {
+  test('warns in the recorded check, not on the result, when the baseline came from another machine', async () => {
     await record({ latency: { p95: 10 }, rps: 400 })
     const stored = JSON.parse(await readFile(file, 'utf8'))
     stored.entries[KEY].machine = {
@@ -126,12 +128,26 @@ describe('toMatchPerfBaseline', () => {
       arch: 'arm64',
     }
     await writeFile(file, JSON.stringify(stored))
+    const checks = new Map<object, BaselineCheck>()
+    setCurrentTestContext({
+      baselineDir: dir,
+      root: process.cwd(),
+      update: 'new',
+      recordBaseline: (result, check) => checks.set(result, check),
+    })
     const result = makeResult({ latency: { p95: 10 }, rps: 400 })
+    const before = structuredClone(result)
     await expect(result).toMatchPerfBaseline({ key: KEY })
-    expect(result.warnings).toEqual([
+    const machineWarnings = [
       expect.stringContaining('baseline recorded on another machine (Other CPU, 64 cores, linux-arm64'),
       expect.stringContaining('baseline recorded on Node v18.0.0'),
-    ])
+    ]
+    expect(result).toEqual(before)
+    expect(checks.get(result)?.warnings).toEqual(machineWarnings)
+    // The reports get them on a copy of the result.
+    const [recorded] = toRecordedResults([result], checks)
+    expect(recorded?.result.warnings).toEqual(machineWarnings)
+    expect(recorded?.result).not.toBe(result)
   })
 
   test('a corrupt file is a BaselineError and is never overwritten', async () => {
@@ -152,10 +168,10 @@ describe('toMatchPerfBaseline', () => {
     )
   })
 
-  test('a tolerance given in percent is an InvalidOptionError that says it is a fraction', async () => {
+  test('a tolerance given in percent is a MatcherUsageError that says it is a fraction', async () => {
     useMode('new')
     await expect(expect(makeResult()).toMatchPerfBaseline({ tolerance: 20 })).rejects.toThrow(
-      InvalidOptionError,
+      MatcherUsageError,
     )
     await expect(expect(makeResult()).toMatchPerfBaseline({ tolerance: 20 })).rejects.toThrow('0.2 means 20%')
   })

@@ -1,5 +1,6 @@
 import { stripVTControlCharacters } from 'node:util'
 import { beforeAll, describe, expect, test } from 'vitest'
+import { MatcherUsageError } from '../../src/errors.ts'
 import {
   toBeFasterThan,
   toBeSignificantlyFasterThan,
@@ -99,6 +100,21 @@ describe('toHaveBreakPointAbove', () => {
       /expects what stressTest\(\) returns/,
     )
     expect(() => toHaveBreakPointAbove.call({ isNot: false }, stress(null, [1]), -1)).toThrow(/non-negative/)
+    expect(() => expectResult({ kind: 'load' }).toHaveBreakPointAbove(5)).toThrow(MatcherUsageError)
+  })
+
+  test('bad comparison options are a MatcherUsageError under the matcher hint', () => {
+    let error: unknown
+    try {
+      expectResult(bench('fast', 1)).toBeFasterThan(bench('slow', 2), { confidence: 95 })
+    } catch (caught) {
+      error = caught
+    }
+    expect(error).toBeInstanceOf(MatcherUsageError)
+    expect((error as MatcherUsageError).code).toBe('PERF_MATCHER_USAGE')
+    expect((error as Error).message).toContain(
+      'toBeFasterThan: Expected the `confidence` option to be a number above 0 and below 1 (e.g. 0.95), got `95` (number)',
+    )
   })
 })
 

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, test } from 'vitest'
 import { areThresholdsChecked } from '../../src/context.ts'
-import { InvalidThresholdError } from '../../src/errors.ts'
+import { MatcherUsageError } from '../../src/errors.ts'
 import { perfMatchers } from '../../src/matchers/index.ts'
 import '../../src/vitest/augment.ts'
 import { failureOf, makeResult } from '../helpers/results.ts'
@@ -62,8 +62,8 @@ describe('toPassThresholds(thresholds)', () => {
     )
   })
 
-  test('an unknown key or malformed expression is an InvalidThresholdError naming it', () => {
-    expect(() => expect(result).toPassThresholds({ maxP96Ms: 1 } as never)).toThrow(InvalidThresholdError)
+  test('an unknown key or malformed expression is a MatcherUsageError naming it', () => {
+    expect(() => expect(result).toPassThresholds({ maxP96Ms: 1 } as never)).toThrow(MatcherUsageError)
     expect(() => expect(result).toPassThresholds({ maxP96Ms: 1 } as never)).toThrow('`maxP96Ms`')
     expect(() => expect(result).toPassThresholds({ http_req_duration: ['p(95)<<200'] })).toThrow(
       "'p(95)<<200'",
