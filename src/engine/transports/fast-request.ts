@@ -1,4 +1,5 @@
-import type { ResolvedLoadOptions } from '../options.ts'
+import type { ResolvedLoadOptions } from '../../options.ts'
+import { headersToSend, requestTarget } from './framing.ts'
 
 /** Where a run's connections go. */
 export interface Target {
@@ -35,11 +36,9 @@ export function encodeRequest(
   options: Pick<ResolvedLoadOptions, 'url' | 'method' | 'headers' | 'body'>,
 ): Buffer {
   const { url, method, headers, body } = options
-  let head = `${method} ${url.pathname}${url.search} HTTP/1.1\r\n`
+  let head = `${method} ${requestTarget(url)} HTTP/1.1\r\n`
   if (headers['host'] === undefined) head += `host: ${url.host}\r\n`
-  for (const [name, value] of Object.entries(headers)) {
-    if (name !== 'content-length' && name !== 'transfer-encoding') head += `${name}: ${value}\r\n`
-  }
+  for (const [name, value] of headersToSend(headers)) head += `${name}: ${value}\r\n`
   if (body !== undefined || PAYLOAD_METHODS.has(method)) head += `content-length: ${body?.length ?? 0}\r\n`
   const encoded = Buffer.from(`${head}\r\n`, 'latin1')
   return body === undefined ? encoded : Buffer.concat([encoded, body])
