@@ -1,5 +1,12 @@
 import { parseDuration } from './duration.ts'
 import { InvalidOptionError } from './errors.ts'
+import {
+  escapeForMessage,
+  headerNameProblem,
+  headerValueProblem,
+  parsedUrlProblem,
+  rawUrlProblem,
+} from './http-fields.ts'
 import { type ParsedThreshold, parseThresholds } from './metrics/thresholds.ts'
 import { isSecretHeader, REDACTED, redactUrl } from './redact.ts'
 import type {
@@ -194,6 +201,9 @@ function requireString(option: string, value: unknown): string {
 /** Parses and checks the target URL: http(s) only, with a host. */
 export function parseTargetUrl(value: unknown, option = 'url'): URL {
   if (typeof value !== 'string' || value.length === 0) fail(option, 'an http(s) URL string', value)
+  const rawProblem = rawUrlProblem(value)
+  if (rawProblem !== undefined)
+    fail(option, rawProblem, escapeForMessage(value.replace(/\/\/[^/@]*@/, '//[redacted]@')))
   let url: URL
   try {
     url = new URL(value)
@@ -209,6 +219,8 @@ export function parseTargetUrl(value: unknown, option = 'url'): URL {
       `Expected the \`${option}\` option to use http: or https:, got '${url.protocol}'`,
     )
   }
+  const parsedProblem = parsedUrlProblem(url)
+  if (parsedProblem !== undefined) fail(option, parsedProblem, redactUrl(value))
   return url
 }
 
@@ -219,10 +231,12 @@ function resolveHeaders(value: unknown): Record<string, string> {
   }
   const headers: Record<string, string> = {}
   for (const [name, headerValue] of Object.entries(value)) {
-    if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name)) fail(`headers`, 'valid header names', name)
+    const nameProblem = headerNameProblem(name)
+    if (nameProblem !== undefined) fail('headers', nameProblem, escapeForMessage(name))
     if (typeof headerValue !== 'string') fail(`headers.${name}`, 'a string', headerValue)
-    if (/[\r\n\0]/.test(headerValue)) {
-      fail(`headers.${name}`, 'a value without CR, LF or NUL', isSecretHeader(name) ? REDACTED : headerValue)
+    const valueProblem = headerValueProblem(headerValue)
+    if (valueProblem !== undefined) {
+      fail(`headers.${name}`, valueProblem, isSecretHeader(name) ? REDACTED : escapeForMessage(headerValue))
     }
     headers[name.toLowerCase()] = headerValue
   }
