@@ -92,9 +92,10 @@ export function parsedUrlProblem(url: URL): string | undefined {
 }
 
 /**
- * For tools that send header text as UTF-8 (k6, ab): the first header whose value has obs-text
- * (U+0080–U+00FF) and why it cannot go out as given, or undefined. Such a character is one Latin-1 byte
- * from the native engine and Locust, but two bytes from these tools: refused rather than sent differently.
+ * For the external tools, which all send header text as UTF-8 (k6, ab, Locust's geventhttpclient): the
+ * first header whose value has obs-text (U+0080–U+00FF) and why it cannot go out as given, or undefined.
+ * Such a character is one Latin-1 byte from the native engine but two from these tools: refused rather
+ * than sent as other bytes.
  */
 export function utf8HeaderProblem(
   headers: Readonly<Record<string, string>>,
@@ -106,7 +107,7 @@ export function utf8HeaderProblem(
       option: `headers.${name}`,
       why:
         `it sends header text as UTF-8, so ${describeChar(match[0])} would go out as two bytes, not the one ` +
-        'Latin-1 byte the native engine and Locust send; send ASCII, e.g. encodeURIComponent(value)',
+        'Latin-1 byte the native engine sends; send ASCII, e.g. encodeURIComponent(value)',
     }
   }
   return undefined
