@@ -5,8 +5,9 @@
 //   0 foundation     types.ts (options and primitive types), errors.ts, model/ (the result model and its
 //                    guards, one-line descriptions of a result), util/ (atomic file writing, number
 //                    formatting), redact.ts
-//   1 options        options.ts, validation.ts (and validation/), duration.ts: defaults, parsing and validation
-//                    of options (a duration's parser fails through validation.ts's messages);
+//   1 options        options.ts, validation.ts (and validation/), duration.ts, http-fields.ts: defaults,
+//                    parsing and validation of options (a duration's parser fails through validation.ts's
+//                    messages; http-fields.ts checks what may go on the wire, for options and engines);
 //                    also metrics/thresholds.ts: the threshold language (parse, merge, evaluate against a
 //                    result's metrics) reads only types, and resolving options parses thresholds
 //   2 metrics        metrics/ (collector, histograms, derivation, the raw run type), parsers/
@@ -25,7 +26,7 @@ const LAYERS = [
   },
   {
     name: 'options',
-    path: '^src/(options|duration|validat[a-z-]*)\\.ts$|^src/validation/|^src/metrics/thresholds\\.ts$',
+    path: '^src/(options|duration|http-fields|validat[a-z-]*)\\.ts$|^src/validation/|^src/metrics/thresholds\\.ts$',
   },
   { name: 'metrics', path: '^src/(metrics|parsers)/', pathNot: '^src/metrics/thresholds\\.ts$' },
   { name: 'engine', path: '^src/(engine|adapters|monitor)/' },

@@ -1,5 +1,12 @@
 import { MAX_DURATION_MS, requireDurationMs } from './duration.ts'
 import { InvalidOptionError } from './errors.ts'
+import {
+  escapeForMessage,
+  headerNameProblem,
+  headerValueProblem,
+  parsedUrlProblem,
+  rawUrlProblem,
+} from './http-fields.ts'
 import { type ParsedThreshold, parseThresholds } from './metrics/thresholds.ts'
 import { isSecretHeader, REDACTED, redactUrl } from './redact.ts'
 import type {
@@ -163,6 +170,9 @@ function requireRate(option: string, value: unknown): number {
 /** Parses and checks the target URL: http(s) only, with a host. */
 export function parseTargetUrl(value: unknown, option = 'url'): URL {
   const text = requireString(option, value, 'an http(s) URL string')
+  const rawProblem = rawUrlProblem(text)
+  if (rawProblem !== undefined)
+    fail(option, rawProblem, escapeForMessage(text.replace(/\/\/[^/@]*@/, '//[redacted]@')))
   let url: URL
   try {
     url = new URL(text)
@@ -172,6 +182,8 @@ export function parseTargetUrl(value: unknown, option = 'url'): URL {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     fail(option, 'an http: or https: URL', url.protocol)
   }
+  const parsedProblem = parsedUrlProblem(url)
+  if (parsedProblem !== undefined) fail(option, parsedProblem, redactUrl(text))
   return url
 }
 
@@ -180,11 +192,12 @@ function resolveHeaders(value: unknown): Record<string, string> {
   const given = requireObject('headers', value, 'an object of header names to string values')
   const headers: Record<string, string> = {}
   for (const [name, headerValue] of Object.entries(given)) {
-    if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name))
-      fail('headers', 'an object with valid header names', name)
+    const nameProblem = headerNameProblem(name)
+    if (nameProblem !== undefined) fail('headers', nameProblem, escapeForMessage(name))
     if (typeof headerValue !== 'string') fail(`headers.${name}`, 'a string', headerValue)
-    if (/[\r\n\0]/.test(headerValue)) {
-      fail(`headers.${name}`, 'a value without CR, LF or NUL', isSecretHeader(name) ? REDACTED : headerValue)
+    const valueProblem = headerValueProblem(headerValue)
+    if (valueProblem !== undefined) {
+      fail(`headers.${name}`, valueProblem, isSecretHeader(name) ? REDACTED : escapeForMessage(headerValue))
     }
     headers[name.toLowerCase()] = headerValue
   }

@@ -1,6 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { UnsupportedOptionError } from '../errors.ts'
+import { utf8HeaderProblem } from '../http-fields.ts'
 import type { AdapterRun } from '../metrics/adapter-run.ts'
 import type { ResolvedLoadOptions } from '../options.ts'
 import { type AbSummary, abToMetrics, parseAbPercentileCsv, parseAbText } from '../parsers/ab.ts'
@@ -40,6 +41,8 @@ export function assertAbSupports(options: ResolvedLoadOptions): void {
     check: WHY.check,
     expectStatus: 'ab counts every non-2xx response (3xx included) as failed and cannot be told otherwise',
   })
+  const utf8Problem = utf8HeaderProblem(options.headers)
+  if (utf8Problem !== undefined) throw new UnsupportedOptionError('ab', utf8Problem.option, utf8Problem.why)
   if (options.durationMs !== undefined && wholeSeconds(options.durationMs) === undefined) {
     throw new UnsupportedOptionError(
       'ab',

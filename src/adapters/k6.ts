@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { formatDurationForTool } from '../duration.ts'
 import { ParseError, UnsupportedOptionError } from '../errors.ts'
+import { utf8HeaderProblem } from '../http-fields.ts'
 import type { AdapterRun } from '../metrics/adapter-run.ts'
 import { parseThresholds, readStat } from '../metrics/thresholds.ts'
 import type { LoadMetrics, ThresholdResult } from '../model/index.ts'
@@ -40,6 +41,8 @@ export function assertK6Supports(options: ResolvedLoadOptions): void {
     masterBindHost: WHY.distributed,
     masterPort: WHY.distributed,
   })
+  const utf8Problem = utf8HeaderProblem(options.headers)
+  if (utf8Problem !== undefined) throw new UnsupportedOptionError('k6', utf8Problem.option, utf8Problem.why)
   if (options.script !== undefined) {
     rejectUnsupported('k6', options, {
       method: USER_SCRIPT_DEFINES,

@@ -1,6 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { UnsupportedOptionError } from '../errors.ts'
+import { utf8HeaderProblem } from '../http-fields.ts'
 import type { AdapterRun } from '../metrics/adapter-run.ts'
 import type { TimelinePoint } from '../model/index.ts'
 import type { ResolvedLoadOptions } from '../options.ts'
@@ -49,6 +50,9 @@ export function assertLocustSupports(options: ResolvedLoadOptions): void {
     script: WHY.script,
     check: WHY.check,
   })
+  const utf8Problem = utf8HeaderProblem(options.headers)
+  if (utf8Problem !== undefined)
+    throw new UnsupportedOptionError('locust', utf8Problem.option, utf8Problem.why)
   if (options.locustfile !== undefined) {
     rejectUnsupported('locust', options, {
       method: USER_FILE_DEFINES,

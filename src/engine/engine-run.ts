@@ -3,23 +3,19 @@ import type { ResolvedLoadOptions } from '../options.ts'
 import { RequestTimeoutError } from './classify-error.ts'
 import { ClosedModelExecutor } from './closed-model.ts'
 import { isOpenModel, OpenModelExecutor } from './open-model.ts'
-import { encodeRequest, requestBatches, targetOf } from './request.ts'
 import { type RunShare, type RunState, WHOLE_RUN } from './run-state.ts'
-import { SocketUser } from './socket-user.ts'
-import { UndiciUser } from './undici-user.ts'
+import { userFactoryFor } from './transports/index.ts'
 
 function buildState(options: ResolvedLoadOptions, collector: MetricsCollector): RunState {
   return {
     collector,
-    target: targetOf(options.url),
-    requestBatches: requestBatches(encodeRequest(options), options.pipelining),
     pipelining: options.pipelining,
     headRequests: options.method === 'HEAD',
     timeoutMs: options.timeoutMs,
     expectStatus: options.expectStatus,
     check: options.check,
     now: performance.now.bind(performance),
-    createUser: options.transport === 'fast' ? SocketUser.create : UndiciUser.factory(options),
+    createUser: userFactoryFor(options),
     aborted: false,
   }
 }

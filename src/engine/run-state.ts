@@ -1,13 +1,9 @@
 import type { MetricsCollector } from '../metrics/collector.ts'
 import type { CheckResponse } from '../types.ts'
-import type { Target } from './request.ts'
 
 /** What every virtual user of one run shares. Built once per run; read on the hot path. */
 export interface RunState {
   readonly collector: MetricsCollector
-  readonly target: Target
-  /** `requestBatches[k]`: k copies of the run's request, written as they are (see requestBatches). */
-  readonly requestBatches: readonly Buffer[]
   /** Requests a user keeps in flight on its connection. */
   readonly pipelining: number
   /** HEAD requests: responses carry no body. */
@@ -23,9 +19,9 @@ export interface RunState {
 }
 
 /**
- * One virtual user, whatever its transport (undici's `Client`, or the engine's own HTTP/1.1 connection):
- * a keep-alive connection with up to `pipelining` requests in flight. This is all the executors and the
- * timeout sweep use.
+ * One virtual user, whatever its transport (see transports/: undici's `Client`, or the engine's own HTTP/1.1
+ * connection): a keep-alive connection with up to `pipelining` requests in flight. This is all the executors
+ * and the timeout sweep use.
  */
 export interface EngineUser {
   /** Requests sent and not yet answered. */

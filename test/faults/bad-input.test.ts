@@ -93,6 +93,57 @@ function loadCases(): Case[] {
   return cases
 }
 
+// Injection: CR, LF, NUL and other controls, and characters above Latin-1 whose low byte is one of them
+// (the fast transport encodes Latin-1), in header names and values, the method, the URL's path and query.
+// Every tool refuses them before it starts: the same rule for all.
+const INJECTION_TARGETS = [
+  ['native (undici)', { tool: 'native', transport: 'undici' }],
+  ['native (fast)', { tool: 'native', transport: 'fast' }],
+  ['k6', { tool: 'k6' }],
+  ['ab', { tool: 'ab' }],
+  ['locust', { tool: 'locust' }],
+] as const
+
+function injectionCases(): Case[] {
+  const smuggle = 'GET /smuggled HTTP/1.1\r\nhost: victim\r\n\r\n'
+  const variants: [label: string, options: (url: string) => Record<string, unknown>][] = []
+  for (const value of [
+    `v\r\n${smuggle}`,
+    'v\r',
+    'v\nx-b: 1',
+    'v\0',
+    'v\x01',
+    'v\x0b',
+    'v\x1b',
+    'v\x7f',
+    '\u010d\u010aGET /smuggled HTTP/1.1\u010d\u010ahost: victim',
+    'v\u0100',
+    '\u20ac5 \u{1f600}',
+  ]) {
+    variants.push([`header value ${JSON.stringify(value)}`, (url) => ({ url, headers: { 'x-a': value } })])
+  }
+  for (const name of ['x-a\r\nx-b', 'x-a\n', 'x\0', 'x-\u010d\u010a', 'x a']) {
+    variants.push([`header name ${JSON.stringify(name)}`, (url) => ({ url, headers: { [name]: 'v' } })])
+  }
+  for (const method of ['GET\r\n', 'GET / HTTP/1.1\r\nhost: victim\r\n\r\nGET', 'GET\u010d\u010a']) {
+    variants.push([`method ${JSON.stringify(method)}`, (url) => ({ url, method })])
+  }
+  for (const suffix of ['a\r\nx-b: 1', 'a\nb', 'a\0b', 'a\tb', '?q=1\r\nx-b: 1', '?q=\x7f', '?q=\x01']) {
+    variants.push([`URL ending ${JSON.stringify(suffix)}`, (url) => ({ url: `${url}${suffix}` })])
+  }
+  const cases: Case[] = []
+  for (const [tool, toolOptions] of INJECTION_TARGETS) {
+    for (const [label, options] of variants) {
+      cases.push([
+        `${tool}: ${label}`,
+        'PERF_INVALID_OPTION',
+        (url) => loadTest({ duration: '1s', users: 1, ...toolOptions, ...options(url) } as never),
+      ])
+    }
+  }
+  return cases
+}
+
 const otherCases: Case[] = [
   ['stressTest without maxUsers', 'PERF_INVALID_OPTION', (url) => stressTest({ url } as never)],
   [
@@ -194,7 +245,7 @@ const otherCases: Case[] = [
 ]
 
 describe('bad input is rejected before any traffic', () => {
-  it.each([...loadCases(), ...otherCases])('%s → %s', async (_label, code, run) => {
+  it.each([...loadCases(), ...injectionCases(), ...otherCases])('%s → %s', async (_label, code, run) => {
     const before = server.count
     const error = await Promise.resolve()
       .then(() => run(`${server.url}/`))

@@ -7,19 +7,27 @@ export interface RawServer {
   url: string
   /** Request heads seen (a head ends with CRLF CRLF). */
   readonly requests: number
+  /** Connections accepted. */
+  readonly connections: number
+  /** Every byte received, on every connection, in arrival order. */
+  readonly bytes: Buffer
   close(): Promise<void>
 }
 
 /** `onRequest` is called for each request head that arrives on a socket. */
 export async function startRawServer(onRequest: (socket: net.Socket) => void): Promise<RawServer> {
   let requests = 0
+  let connections = 0
+  const received: Buffer[] = []
   const sockets = new Set<net.Socket>()
   const server = net.createServer((socket) => {
+    connections++
     sockets.add(socket)
     socket.on('close', () => sockets.delete(socket))
     socket.on('error', () => {})
     let pending = ''
-    socket.on('data', (chunk) => {
+    socket.on('data', (chunk: Buffer) => {
+      received.push(chunk)
       pending += chunk.toString('latin1')
       let end = pending.indexOf('\r\n\r\n')
       while (end !== -1) {
@@ -36,6 +44,12 @@ export async function startRawServer(onRequest: (socket: net.Socket) => void): P
     url: `http://127.0.0.1:${port}/`,
     get requests() {
       return requests
+    },
+    get connections() {
+      return connections
+    },
+    get bytes() {
+      return Buffer.concat(received)
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -129,7 +129,8 @@ describe('generated scripts under fuzzed hostile values', () => {
 
   it('200 random values arrive byte for byte in the k6 request and the Locust spec', () => {
     for (let round = 0; round < 200; round++) {
-      const headerValue = hostileString(12).replace(/[\r\n\0]/g, '?')
+      // A legal header value (http-fields.ts): Latin-1 text without controls, no space at either end.
+      const headerValue = `<${hostileString(12).replace(/[^\t\x20-\x7e\x80-\xff]/g, '?')}>`
       const name = hostileString(10)
       const body = Buffer.from(hostileString(30))
       const path = `/p/${encodeURIComponent(hostileString(8))}`
@@ -152,6 +153,64 @@ describe('generated scripts under fuzzed hostile values', () => {
       expect(locust.headers).toEqual({ 'x-fuzz': headerValue })
       expect(locust.path).toBe(path)
       expect(Buffer.from(locust.bodyBase64, 'base64').equals(body)).toBe(true)
+    }
+  })
+})
+
+// Fuzz: a control character (or, in a header, a character above Latin-1, whose low byte may be CR or LF)
+// anywhere in a header name or value, the method, the URL's path or query is refused before any script
+// or spec is built, whichever tool runs.
+describe('generated scripts under fuzzed injection attempts', () => {
+  const FORBIDDEN_IN_HEADERS = [
+    '\r',
+    '\n',
+    '\r\n',
+    '\0',
+    '\x01',
+    '\x0b',
+    '\x1b',
+    '\x7f',
+    '\u010d',
+    '\u010a',
+    '\u0100',
+    '\u2028',
+    '☃',
+    '😀',
+  ]
+  const FORBIDDEN_IN_URL = ['\r', '\n', '\r\n', '\0', '\t', '\x01', '\x1b', '\x7f']
+  const random = seededRandom(20261126)
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!
+  const insert = (text: string, piece: string) => {
+    const at = Math.floor(random() * (text.length + 1))
+    return `${text.slice(0, at)}${piece}${text.slice(at)}`
+  }
+  const WHERE = ['header value', 'header name', 'path', 'query', 'method'] as const
+
+  it('200 random values with a forbidden character throw a PerfError for k6 and Locust alike', () => {
+    for (let round = 0; round < 200; round++) {
+      const where = pick(WHERE)
+      const piece = pick(where === 'path' || where === 'query' ? FORBIDDEN_IN_URL : FORBIDDEN_IN_HEADERS)
+      const options = {
+        url: `http://127.0.0.1:9${where === 'path' ? insert('/p/a', piece) : '/p/a'}?q=${where === 'query' ? insert('1x', piece) : '1'}`,
+        method: where === 'method' ? insert('GET', piece) : 'GET',
+        headers: {
+          [where === 'header name' ? insert('x-fuzz', piece) : 'x-fuzz']:
+            where === 'header value' ? insert('v1 v2', piece) : 'v',
+        },
+        duration: 1,
+        users: 1,
+      }
+      for (const tool of ['k6', 'locust', 'ab', 'native'] as const) {
+        let thrown: unknown
+        try {
+          resolveLoadOptions({ ...options, tool } as never)
+        } catch (error) {
+          thrown = error
+        }
+        expect(thrown, `${where} with ${JSON.stringify(piece)} (${tool})`).toMatchObject({
+          code: 'PERF_INVALID_OPTION',
+        })
+      }
     }
   })
 })

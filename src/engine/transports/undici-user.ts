@@ -1,13 +1,9 @@
 import { Client, type Dispatcher } from 'undici'
-import type { ResolvedLoadOptions } from '../options.ts'
-import { recordFailure, recordResponse } from './record.ts'
-import type { EngineUser, RunState, UserFactory, UserScheduler } from './run-state.ts'
-
-/**
- * Keep-alive timeout (ms) when the server sends no `keep-alive: timeout=…` hint: undici's default, and the
- * fast transport's idle limit.
- */
-const KEEP_ALIVE_MS = 4000
+import type { ResolvedLoadOptions } from '../../options.ts'
+import { recordFailure, recordResponse } from '../record.ts'
+import type { EngineUser, RunState, UserFactory, UserScheduler } from '../run-state.ts'
+import { headersToSend, KEEP_ALIVE_MS, requestTarget } from './framing.ts'
+import { TransportUser } from './transport-user.ts'
 
 /**
  * One request slot of a user: the undici dispatch handler (legacy callback API) for the requests that go
@@ -61,22 +57,17 @@ class Slot implements Dispatcher.DispatchHandler {
  * connection with up to `pipelining` requests in flight. Requests are dispatched with the run's options,
  * built once; each slot is its own dispatch handler.
  */
-export class UndiciUser implements EngineUser {
+export class UndiciUser extends TransportUser {
   /**
    * The factory of a run's undici users: the dispatch options are built here, once. `headersTimeout` and
    * `bodyTimeout` are only a backstop: the run's sweep cuts a request at `timeout` of total time.
    */
   static factory(options: ResolvedLoadOptions): UserFactory {
     const { url } = options
-    const headers: Record<string, string> = {}
-    // Framing comes from the body, as in the fast transport.
-    for (const [name, value] of Object.entries(options.headers)) {
-      if (name !== 'content-length' && name !== 'transfer-encoding') headers[name] = value
-    }
     const request: Dispatcher.DispatchOptions = {
-      path: `${url.pathname}${url.search}`,
+      path: requestTarget(url),
       method: options.method,
-      headers,
+      headers: Object.fromEntries(headersToSend(options.headers)),
       body: options.body ?? null,
       // Pipeline behind a request before its response head has come (undici waits by default), and keep
       // the connection after a HEAD (undici closes it by default, against servers that send a body anyway).
@@ -94,19 +85,12 @@ export class UndiciUser implements EngineUser {
       new UndiciUser(state, scheduler, onRetired, url.origin, request, clientOptions)
   }
 
-  inFlight = 0
-  retired = false
-  readonly state: RunState
   private client: Client | null = null
-  private readonly scheduler: UserScheduler
-  private readonly onRetired: (user: EngineUser) => void
   private readonly origin: string
   private readonly request: Dispatcher.DispatchOptions
   private readonly clientOptions: Client.Options
   private readonly slots: Slot[]
   private readonly free: Slot[]
-  private failedSlots = 0
-  private continuing = false
 
   private constructor(
     state: RunState,
@@ -116,9 +100,7 @@ export class UndiciUser implements EngineUser {
     request: Dispatcher.DispatchOptions,
     clientOptions: Client.Options,
   ) {
-    this.state = state
-    this.scheduler = scheduler
-    this.onRetired = onRetired
+    super(state, scheduler, onRetired)
     this.origin = origin
     this.request = request
     this.clientOptions = clientOptions
@@ -160,12 +142,6 @@ export class UndiciUser implements EngineUser {
     client.destroy(reason).catch(() => {})
   }
 
-  retire(): void {
-    if (this.retired || this.inFlight > 0) return
-    this.retired = true
-    this.onRetired(this)
-  }
-
   close(): void {
     const client = this.client
     this.client = null
@@ -191,12 +167,7 @@ export class UndiciUser implements EngineUser {
   failed(slot: Slot, error: Error): void {
     recordFailure(this.state, error, slot.status, this.state.now() - slot.dueAt)
     this.release(slot)
-    this.failedSlots++
-    // Errors (refused, reset) can come back synchronously; deferring the retry keeps the stack flat.
-    if (!this.continuing) {
-      this.continuing = true
-      setImmediate(this.continueAfterError)
-    }
+    this.retryAfterError(1)
   }
 
   private release(slot: Slot): void {
@@ -206,13 +177,5 @@ export class UndiciUser implements EngineUser {
     slot.bodyChunks = null
     this.free.push(slot)
     this.inFlight--
-  }
-
-  private readonly continueAfterError = (): void => {
-    this.continuing = false
-    if (this.retired) return
-    let freed = this.failedSlots
-    this.failedSlots = 0
-    for (; freed > 0; freed--) this.scheduler.onUserIdle(this)
   }
 }

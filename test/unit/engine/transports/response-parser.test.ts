@@ -4,7 +4,7 @@ import {
   type ResponseHandler,
   ResponseParser,
   type ResponseParserOptions,
-} from '../../../src/engine/response-parser.ts'
+} from '../../../../src/engine/transports/response-parser.ts'
 
 interface Seen {
   status: number

@@ -1,36 +1,37 @@
 import net from 'node:net'
 import tls from 'node:tls'
-import { SocketClosedError } from './classify-error.ts'
-import { recordFailure, recordResponse } from './record.ts'
+import type { ResolvedLoadOptions } from '../../options.ts'
+import { SocketClosedError } from '../classify-error.ts'
+import { recordFailure, recordResponse } from '../record.ts'
+import type { EngineUser, RunState, UserFactory, UserScheduler } from '../run-state.ts'
+import { encodeRequest, requestBatches, type Target, targetOf } from './fast-request.ts'
+import { KEEP_ALIVE_MS } from './framing.ts'
 import { type ResponseHandler, ResponseParser } from './response-parser.ts'
-import type { EngineUser, RunState, UserFactory, UserScheduler } from './run-state.ts'
+import { TransportUser } from './transport-user.ts'
 
 /** One read buffer for every connection of the thread: each read is parsed before the next one lands. */
 const READ_BUFFER = Buffer.allocUnsafe(64 * 1024)
-/**
- * A connection idle longer than this is replaced before it is used again: servers close idle connections
- * (Node's after 5 s), and a request sent into that race would fail. undici's default keep-alive timeout.
- */
-const MAX_IDLE_MS = 4000
 
 /**
- * The fast transport (`transport: 'fast'`): one virtual user on its own keep-alive connection, up to `pipelining` requests in flight on it (one by
- * default). The request is the run's prebuilt buffer; responses are parsed straight out of a shared read
- * buffer, so a request costs one write, one read and no objects of ours. Requests that complete in one read
- * and are sent again go out together in one write when that read has been parsed.
+ * The fast transport (`transport: 'fast'`): one virtual user on its own keep-alive connection, up to
+ * `pipelining` requests in flight on it (one by default). The request is the run's prebuilt buffer;
+ * responses are parsed straight out of a shared read buffer, so a request costs one write, one read and no
+ * objects of ours. Requests that complete in one read and are sent again go out together in one write when
+ * that read has been parsed.
  */
-export class SocketUser implements EngineUser, ResponseHandler {
-  static readonly create: UserFactory = (state, scheduler, onRetired) =>
-    new SocketUser(state, scheduler, onRetired)
+export class FastUser extends TransportUser implements ResponseHandler {
+  /** The factory of a run's fast users: the request's bytes and its target are built here, once. */
+  static factory(options: ResolvedLoadOptions): UserFactory {
+    const target = targetOf(options.url)
+    const batches = requestBatches(encodeRequest(options), options.pipelining)
+    return (state, scheduler, onRetired) => new FastUser(state, scheduler, onRetired, target, batches)
+  }
 
-  /** Requests written and not yet answered. */
-  inFlight = 0
-  retired = false
   private socket: net.Socket | null = null
   private readonly parser: ResponseParser
-  private readonly state: RunState
-  private readonly scheduler: UserScheduler
-  private readonly onRetired: (user: EngineUser) => void
+  private readonly target: Target
+  /** `batches[k]`: k copies of the run's request, written as they are (see requestBatches). */
+  private readonly batches: readonly Buffer[]
   private readonly capacity: number
   // A ring of the requests' due and send times: `inFlight` written ones from `head`, then `unwritten` ones.
   private readonly dueAt: Float64Array
@@ -45,13 +46,17 @@ export class SocketUser implements EngineUser, ResponseHandler {
   private status = 0
   private rawHeaders: string[] | null = null
   private bodyChunks: Buffer[] | null = null
-  private failedSlots = 0
-  private continuing = false
 
-  constructor(state: RunState, scheduler: UserScheduler, onRetired: (user: EngineUser) => void) {
-    this.state = state
-    this.scheduler = scheduler
-    this.onRetired = onRetired
+  private constructor(
+    state: RunState,
+    scheduler: UserScheduler,
+    onRetired: (user: EngineUser) => void,
+    target: Target,
+    batches: readonly Buffer[],
+  ) {
+    super(state, scheduler, onRetired)
+    this.target = target
+    this.batches = batches
     this.capacity = state.pipelining
     this.dueAt = new Float64Array(state.pipelining)
     this.sentAt = new Float64Array(state.pipelining)
@@ -83,11 +88,8 @@ export class SocketUser implements EngineUser, ResponseHandler {
     if (this.inFlight > 0) this.fail(reason)
   }
 
-  /** Leaves the run once nothing is in flight; the scheduler asks again as each request ends. */
-  retire(): void {
-    if (this.retired || this.inFlight > 0 || this.unwritten > 0) return
-    this.retired = true
-    this.onRetired(this)
+  protected override hasUnsent(): boolean {
+    return this.unwritten > 0
   }
 
   /** Closes the connection; the user sends nothing more. */
@@ -144,7 +146,7 @@ export class SocketUser implements EngineUser, ResponseHandler {
   /** Writes the unwritten requests, in one write when they fit a prebuilt batch. */
   private flush(): void {
     const now = this.state.now()
-    if (this.inFlight === 0 && now - this.lastActiveAt > MAX_IDLE_MS) this.dropSocket()
+    if (this.inFlight === 0 && now - this.lastActiveAt > KEEP_ALIVE_MS) this.dropSocket()
     const socket = this.socket ?? this.connect()
     let slot = this.head + this.inFlight
     if (slot >= this.capacity) slot -= this.capacity
@@ -153,16 +155,16 @@ export class SocketUser implements EngineUser, ResponseHandler {
       if (Number.isNaN(this.dueAt[slot])) this.dueAt[slot] = now
       if (++slot === this.capacity) slot = 0
     }
-    const batch = this.state.requestBatches[this.unwritten]
+    const batch = this.batches[this.unwritten]
     if (batch !== undefined) socket.write(batch)
-    else for (let i = 0; i < this.unwritten; i++) socket.write(this.state.requestBatches[1]!)
+    else for (let i = 0; i < this.unwritten; i++) socket.write(this.batches[1]!)
     this.inFlight += this.unwritten
     this.unwritten = 0
     this.lastActiveAt = now
   }
 
   private connect(): net.Socket {
-    const { host, port, tls: secure, servername } = this.state.target
+    const { host, port, tls: secure, servername } = this.target
     let socket: net.Socket
     if (secure) {
       const options: tls.ConnectionOptions = { host, port, ALPNProtocols: ['http/1.1'] }
@@ -209,7 +211,7 @@ export class SocketUser implements EngineUser, ResponseHandler {
       this.fail(error as Error)
     }
     this.reading = false
-    if (this.unwritten > 0 && !this.continuing) this.flush()
+    if (this.unwritten > 0 && !this.retrying) this.flush()
   }
 
   private onConnectionClosed(): void {
@@ -234,21 +236,12 @@ export class SocketUser implements EngineUser, ResponseHandler {
     this.rawHeaders = null
     this.bodyChunks = null
     this.dropSocket()
-    this.failedSlots += failed
-    // Errors (refused, reset) can come back synchronously; deferring the retry keeps the stack flat.
-    if (!this.continuing && (failed > 0 || this.unwritten > 0)) {
-      this.continuing = true
-      setImmediate(this.continueAfterError)
-    }
+    if (failed > 0 || this.unwritten > 0) this.retryAfterError(failed)
   }
 
-  private readonly continueAfterError = (): void => {
-    this.continuing = false
-    if (this.retired) return
+  /** What was sent while the error was handled goes out on a new connection. */
+  protected override resumeAfterError(): void {
     if (this.unwritten > 0) this.flush()
-    let freed = this.failedSlots
-    this.failedSlots = 0
-    for (; freed > 0; freed--) this.scheduler.onUserIdle(this)
   }
 
   private dropSocket(): void {

@@ -1,4 +1,4 @@
-import { InvalidResponseError } from './classify-error.ts'
+import { InvalidResponseError } from '../classify-error.ts'
 
 /** What a ResponseParser reports, in order for each response: its head, its body bytes, its end. */
 export interface ResponseHandler {

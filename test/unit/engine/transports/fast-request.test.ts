@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { encodeRequest, requestBatches, targetOf } from '../../../src/engine/request.ts'
-import { resolveLoadOptions } from '../../../src/options.ts'
-import type { LoadTestOptions } from '../../../src/types.ts'
+import { encodeRequest, requestBatches, targetOf } from '../../../../src/engine/transports/fast-request.ts'
+import { resolveLoadOptions } from '../../../../src/options.ts'
+import type { LoadTestOptions } from '../../../../src/types.ts'
 
 function encode(options: Partial<LoadTestOptions> & { url: string }): string {
   return encodeRequest(resolveLoadOptions(options)).toString('latin1')
@@ -63,5 +63,23 @@ describe('targetOf', () => {
       servername: undefined,
     })
     expect(targetOf(new URL('https://127.0.0.1:8443/')).servername).toBeUndefined()
+  })
+})
+
+describe('encodeRequest refuses what Latin-1 would turn into other bytes', () => {
+  it.each(['\u010d\u010aGET /smuggled', '\r\nx: 1', '\u20ac'])(
+    'a header value %j, whoever built the options',
+    (value) => {
+      const url = new URL('http://127.0.0.1/')
+      expect(() => encodeRequest({ url, method: 'GET', headers: { 'x-a': value }, body: undefined })).toThrow(
+        /refusing to send/,
+      )
+    },
+  )
+
+  it('sends obs-text as its one Latin-1 byte', () => {
+    const url = new URL('http://127.0.0.1/')
+    const bytes = encodeRequest({ url, method: 'GET', headers: { 'x-a': 'caf\u00e9' }, body: undefined })
+    expect(bytes.includes(Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x0d, 0x0a]))).toBe(true)
   })
 })

@@ -1,4 +1,6 @@
-import type { ResolvedLoadOptions } from '../options.ts'
+import { describeChar } from '../../http-fields.ts'
+import type { ResolvedLoadOptions } from '../../options.ts'
+import { headersToSend, requestTarget } from './framing.ts'
 
 /** Where a run's connections go. */
 export interface Target {
@@ -11,6 +13,8 @@ export interface Target {
 
 /** Methods whose requests have a body by definition: they say `content-length: 0` when it is empty. */
 const PAYLOAD_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH'])
+/** What a request head's line may hold: Latin-1 text without controls but HTAB. */
+const NOT_WIRE_TEXT = /[^\t\x20-\x7e\x80-\xff]/
 /** Up to this size, pipelined copies of a request are prebuilt so that k requests go out in one write. */
 const MAX_BATCH_BYTES = 256 * 1024
 
@@ -35,13 +39,17 @@ export function encodeRequest(
   options: Pick<ResolvedLoadOptions, 'url' | 'method' | 'headers' | 'body'>,
 ): Buffer {
   const { url, method, headers, body } = options
-  let head = `${method} ${url.pathname}${url.search} HTTP/1.1\r\n`
-  if (headers['host'] === undefined) head += `host: ${url.host}\r\n`
-  for (const [name, value] of Object.entries(headers)) {
-    if (name !== 'content-length' && name !== 'transfer-encoding') head += `${name}: ${value}\r\n`
+  const lines = [`${method} ${requestTarget(url)} HTTP/1.1`]
+  if (headers['host'] === undefined) lines.push(`host: ${url.host}`)
+  for (const [name, value] of headersToSend(headers)) lines.push(`${name}: ${value}`)
+  if (body !== undefined || PAYLOAD_METHODS.has(method)) lines.push(`content-length: ${body?.length ?? 0}`)
+  // Latin-1 keeps only a character's low byte (U+010D would be CR): the options were checked for this
+  // (http-fields.ts); the encoder refuses anything else too, whoever built its options.
+  for (const line of lines) {
+    const bad = NOT_WIRE_TEXT.exec(line)
+    if (bad !== null) throw new Error(`refusing to send ${describeChar(bad[0])} in a request head`)
   }
-  if (body !== undefined || PAYLOAD_METHODS.has(method)) head += `content-length: ${body?.length ?? 0}\r\n`
-  const encoded = Buffer.from(`${head}\r\n`, 'latin1')
+  const encoded = Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1')
   return body === undefined ? encoded : Buffer.concat([encoded, body])
 }
 

@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest'
+import { TRANSPORTS, userFactoryFor } from '../../../../src/engine/transports/index.ts'
+import { resolveLoadOptions } from '../../../../src/options.ts'
+
+describe('the transport registry', () => {
+  it('has a factory for every transport the options accept', () => {
+    expect(Object.keys(TRANSPORTS).sort()).toEqual(['fast', 'undici'])
+    for (const transport of ['undici', 'fast'] as const) {
+      const options = resolveLoadOptions({ url: 'http://127.0.0.1:1/', transport })
+      expect(typeof userFactoryFor(options)).toBe('function')
+    }
+  })
+
+  it('rejects a transport name it does not know before any run', () => {
+    expect(() => resolveLoadOptions({ url: 'http://127.0.0.1:1/', transport: 'h2' as never })).toThrow(
+      /`transport` option to be one of undici, fast/,
+    )
+  })
+})
