@@ -13,7 +13,7 @@ describe('the transport registry', () => {
 
   it('rejects a transport name it does not know before any run', () => {
     expect(() => resolveLoadOptions({ url: 'http://127.0.0.1:1/', transport: 'h2' as never })).toThrow(
-      /`transport` option to be one of undici, fast/,
+      /`transport` option to be one of 'undici', 'fast', got 'h2' \(string\)/,
     )
   })
 })
