@@ -46,13 +46,17 @@ export interface K6Thresholds {
   http_req_failed?: string[]
   http_reqs?: string[]
   checks?: string[]
+  /** One endpoint or scenario of a journey: `'http_req_duration{name:order}'`, `'http_reqs{scenario:buy}'`. */
+  [tagged: `${'http_req_duration' | 'http_req_failed' | 'http_reqs' | 'checks'}{${string}}`]:
+    | string[]
+    | undefined
 }
 
 /** Either spelling, or both at once. */
 export type Thresholds = SeedThresholds & K6Thresholds
 
-/** Options shared by every load run. */
-export interface LoadTestOptions {
+/** Options shared by every load run; journeys (`steps`, `scenarios`, …) come from `JourneyOptions`. */
+export interface LoadTestOptions extends JourneyOptions {
   /** Target URL (http or https). */
   url: string
   /** A label for reports. @default the URL's path */
@@ -142,4 +146,77 @@ export interface RateStage {
   duration: Duration
   /** Target rate (req/s) reached at the end of the stage. */
   target: number
+}
+
+/** What a step's functions and `{{var}}` templates see. */
+export interface JourneyContext<Setup = unknown> {
+  /** The virtual user's 0-based index (across worker threads too). */
+  user: number
+  /** This user's 0-based iteration of the journey (`onStart` steps run before iteration 0). */
+  iteration: number
+  /** Captures, then the current `data` row's fields (a row's field replaces a capture of the same name). */
+  vars: Record<string, unknown>
+  /** What `setup` returned (undefined without `setup`). */
+  setup: Setup
+}
+
+/** A pause: ms as a number, a duration string, or a `[min, max]` range drawn uniformly. */
+export type ThinkTime = Duration | readonly [Duration, Duration]
+
+/**
+ * Declarative captures: var name → `'json:path.to[0].field'` (the decoded JSON body) or `'header:name'`; or a
+ * function that reads the response and writes `ctx.vars`. A capture that finds nothing fails the step
+ * (`capture_failed`).
+ */
+export type StepCapture = Record<string, string> | ((response: CheckResponse, ctx: JourneyContext) => void)
+
+/** A request body: a string or bytes as is, anything else as JSON. */
+export type StepBody = string | Uint8Array | Record<string, unknown> | unknown[]
+
+/** One request of a journey. The run's own options are the defaults of every step. */
+export interface JourneyStep {
+  /** Endpoint name in results and thresholds (`{name:login}`). @default `${method} ${path template}` */
+  name?: string
+  /** @default the run's `method` */
+  method?: HttpMethod
+  /** Resolved against the run's `url`; a string may hold `{{var}}` templates. @default '' (the url itself) */
+  path?: string | ((ctx: JourneyContext) => string)
+  /** Merged over the run's headers; values may hold `{{var}}` templates. */
+  headers?: Record<string, string>
+  /** String fields (and a string body) may hold `{{var}}` templates. */
+  body?: StepBody | ((ctx: JourneyContext) => StepBody)
+  expectStatus?: number | number[]
+  check?: (response: CheckResponse) => boolean
+  timeout?: Duration
+  capture?: StepCapture
+}
+
+/** One weighted journey of a mix. */
+export interface JourneyScenario {
+  name: string
+  /** Relative share of the users (an integer ≥ 1). @default 1 */
+  weight?: number
+  /** Steps each of this scenario's users runs once before its first iteration. */
+  onStart?: JourneyStep[]
+  steps: JourneyStep[]
+  /** Overrides the run's `think`. */
+  think?: ThinkTime
+}
+
+/** The journey part of `LoadTestOptions`. */
+export interface JourneyOptions {
+  /** Runs once before any load; its value is `ctx.setup`. */
+  setup?: () => unknown
+  /** Runs once after the load (also after an abort), with setup's value. */
+  teardown?: (setup: unknown) => unknown
+  /** Rows; each iteration takes the next row (round robin across all users); its fields become vars. */
+  data?: readonly Record<string, unknown>[]
+  /** One journey every user runs in order, again and again. Exclusive with `scenarios`. */
+  steps?: JourneyStep[]
+  /** Steps run once per user before its first iteration; their captures stay in the user's vars. */
+  onStart?: JourneyStep[]
+  /** A weighted mix of journeys; users are split by weight. Exclusive with `steps`. */
+  scenarios?: JourneyScenario[]
+  /** Pause after each step. @default 0 */
+  think?: ThinkTime
 }

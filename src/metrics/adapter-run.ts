@@ -1,7 +1,9 @@
 import type {
+  EndpointMetrics,
   GeneratorHealth,
   LoadMetrics,
   ResponseTimeStats,
+  ScenarioMetrics,
   ThresholdResult,
   TimelinePoint,
 } from '../model/load.ts'
@@ -20,4 +22,8 @@ export interface AdapterRun {
   generator?: GeneratorHealth
   /** Verdicts of the tool's own thresholds (k6 scripts): they decide `success` too. */
   toolThresholds?: ThresholdResult[]
+  /** Journey runs: metrics per endpoint (step name). */
+  endpoints?: Record<string, EndpointMetrics>
+  /** Journey runs: metrics per scenario. */
+  scenarios?: Record<string, ScenarioMetrics>
 }

@@ -22,7 +22,9 @@ export { isBenchmarkResult } from './benchmark.ts'
 export type { ComparisonMetric, ComparisonResult, ComparisonRow } from './comparison.ts'
 export { isComparisonResult } from './comparison.ts'
 export { listThresholds, summarizeRun } from './describe.ts'
+
 export type {
+  EndpointMetrics,
   ErrorSummary,
   ErrorType,
   GeneratorHealth,
@@ -30,6 +32,7 @@ export type {
   LoadTestResult,
   RedactedOptions,
   ResponseTimeStats,
+  ScenarioMetrics,
   ThresholdResult,
   TimelinePoint,
 } from './load.ts'

@@ -23,6 +23,10 @@ export interface LoadTestResult {
   serviceTimes?: ResponseTimeStats
   /** Native engine: how busy the generator itself was. */
   generator?: GeneratorHealth
+  /** Journey runs: the metrics of each endpoint (step name). `metrics` stays the whole run. */
+  endpoints?: Record<string, EndpointMetrics>
+  /** Journey runs: iterations and journey durations per scenario (`'default'` for a single journey). */
+  scenarios?: Record<string, ScenarioMetrics>
   /** ISO timestamp. */
   startedAt: string
   durationMs: number
@@ -74,6 +78,12 @@ export type ErrorType =
   | 'check_failed'
   /** Malformed HTTP, a body shorter than its Content-Length, and the like. */
   | 'invalid_response'
+  /** Journeys: a `{{var}}` template named a var that does not exist. */
+  | 'template'
+  /** Journeys: a capture found nothing to capture. */
+  | 'capture_failed'
+  /** Journeys: a step's function (path, body, capture) threw. */
+  | 'step_function'
   | 'other'
 
 /** How often one kind of error happened, with a few messages to look at. */
@@ -148,4 +158,26 @@ export function isLoadTestResult(value: unknown): value is LoadTestResult {
     typeof candidate.metrics.responseTimes === 'object' &&
     Array.isArray(candidate.thresholds)
   )
+}
+
+/** One endpoint (step name) of a journey run. */
+export interface EndpointMetrics extends LoadMetrics {
+  method: HttpMethod
+  /** The path template as written (`'(function)'` for a function). */
+  path: string
+  timeline: TimelinePoint[]
+}
+
+/** One scenario (journey) of a run. The single-journey form (`steps`) reports as scenario `'default'`. */
+export interface ScenarioMetrics {
+  /** Iterations that ran every step successfully. */
+  iterations: number
+  /** Iterations that ended at a failed step. */
+  failedIterations: number
+  /** Journey duration of completed iterations, think time included (like k6's `iteration_duration`). */
+  iterationDuration: ResponseTimeStats
+  /** `onStart` attempts that failed (the user retries before its first iteration). */
+  onStartFailures: number
+  /** Request metrics of this scenario's requests. */
+  metrics: LoadMetrics
 }
