@@ -1,9 +1,9 @@
 import pc from 'picocolors'
 import { describe, expect, test } from 'vitest'
-import { summarizeRun } from '../../src/model/index.ts'
-import { isLongRun, renderProgressLine } from '../../src/report/progress-line.ts'
-import { decodeProgress, encodeProgress, isProgressLog } from '../../src/vitest/progress-channel.ts'
-import { makeResult } from '../helpers/results.ts'
+import { summarizeRun } from '../../../src/model/index.ts'
+import { isLongRun, renderProgressLine } from '../../../src/report/progress-line.ts'
+import { decodeProgress, encodeProgress, isProgressLog } from '../../../src/vitest/progress-channel.ts'
+import { makeResult } from '../../helpers/results.ts'
 
 const progress = {
   name: '/api',

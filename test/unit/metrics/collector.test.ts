@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { MetricsCollector } from '../../src/metrics/collector.ts'
-import { seededRandom } from '../helpers/seeded-random.ts'
+import { MetricsCollector } from '../../../src/metrics/collector.ts'
+import { seededRandom } from '../../helpers/seeded-random.ts'
 
 /** Exact percentile by the nearest-rank method on sorted samples. */
 function exactPercentile(sorted: number[], percentile: number): number {

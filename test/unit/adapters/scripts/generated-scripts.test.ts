@@ -1,15 +1,15 @@
 import vm from 'node:vm'
 import { describe, expect, it } from 'vitest'
-import { buildK6Args } from '../../../src/adapters/k6.ts'
+import { buildK6Args } from '../../../../src/adapters/k6.ts'
 import {
   GENERATED_K6_SCRIPT,
   K6_SPEC_ENV,
   k6LoadOptions,
   k6Spec,
-} from '../../../src/adapters/scripts/k6-script.ts'
-import { GENERATED_LOCUSTFILE, locustRequestSpec } from '../../../src/adapters/scripts/locustfile.ts'
-import { resolveLoadOptions } from '../../../src/options.ts'
-import { seededRandom } from '../../helpers/seeded-random.ts'
+} from '../../../../src/adapters/scripts/k6-script.ts'
+import { GENERATED_LOCUSTFILE, locustRequestSpec } from '../../../../src/adapters/scripts/locustfile.ts'
+import { resolveLoadOptions } from '../../../../src/options.ts'
+import { seededRandom } from '../../../helpers/seeded-random.ts'
 
 // Quotes, backticks, template and Python f-string syntax, docstring quotes, a newline in the body.
 const HOSTILE = `"'\`\${globalThis.pwned = 1}\`"""{__import__('os').system('false')}\\ </script>`

@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, test } from 'vitest'
-import { areThresholdsChecked } from '../../src/context.ts'
-import { MatcherUsageError } from '../../src/errors.ts'
-import { perfMatchers } from '../../src/matchers/index.ts'
-import '../../src/vitest/augment.ts'
-import { failureOf, makeResult } from '../helpers/results.ts'
+import { areThresholdsChecked } from '../../../src/context.ts'
+import { MatcherUsageError } from '../../../src/errors.ts'
+import { perfMatchers } from '../../../src/matchers/index.ts'
+import '../../../src/vitest/augment.ts'
+import { failureOf, makeResult } from '../../helpers/results.ts'
 
 beforeAll(() => {
   expect.extend(perfMatchers)

@@ -2,10 +2,10 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { describe, expect, test } from 'vitest'
-import { describeMachine } from '../../src/baseline/machine.ts'
-import { buildJsonReport, writeJsonReport } from '../../src/report/json.ts'
-import { makeComparison, makeStress } from '../helpers/report-results.ts'
-import { makeResult } from '../helpers/results.ts'
+import { describeMachine } from '../../../src/baseline/machine.ts'
+import { buildJsonReport, writeJsonReport } from '../../../src/report/json.ts'
+import { makeComparison, makeStress } from '../../helpers/report-results.ts'
+import { makeResult } from '../../helpers/results.ts'
 
 describe('the JSON report', () => {
   const machine = describeMachine()

@@ -1,10 +1,10 @@
 import { describe, expect, test } from 'vitest'
-import { markNestedRun } from '../../src/context.ts'
-import { type BaselineCheck, isPerfResult, isRecordedResult } from '../../src/model/index.ts'
-import { type ReportRow, verdictOf } from '../../src/report/rows.ts'
-import { toRecordedResults } from '../../src/session/recorded-results.ts'
-import { makeComparison, makeStress } from '../helpers/report-results.ts'
-import { makeResult } from '../helpers/results.ts'
+import { markNestedRun } from '../../../src/context.ts'
+import { type BaselineCheck, isPerfResult, isRecordedResult } from '../../../src/model/index.ts'
+import { type ReportRow, verdictOf } from '../../../src/report/rows.ts'
+import { toRecordedResults } from '../../../src/session/recorded-results.ts'
+import { makeComparison, makeStress } from '../../helpers/report-results.ts'
+import { makeResult } from '../../helpers/results.ts'
 
 const check: BaselineCheck = { key: 'GET / > /api', file: '__perf__/a.test.ts.perf.json', comparison: null }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { isPerfError } from '../../src/errors.ts'
-import { evaluateThresholds, parseThresholds } from '../../src/metrics/thresholds.ts'
-import type { LoadMetrics } from '../../src/model/index.ts'
+import { isPerfError } from '../../../src/errors.ts'
+import { evaluateThresholds, parseThresholds } from '../../../src/metrics/thresholds.ts'
+import type { LoadMetrics } from '../../../src/model/index.ts'
 
 const metrics: LoadMetrics = {
   totalRequests: 1000,

@@ -2,16 +2,16 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
-import { toBaselineEntry } from '../../src/baseline/compare.ts'
-import { describeMachine } from '../../src/baseline/machine.ts'
+import { toBaselineEntry } from '../../../src/baseline/compare.ts'
+import { describeMachine } from '../../../src/baseline/machine.ts'
 import {
   baselinePath,
   parseBaselineFile,
   readBaselineFile,
   saveBaselineEntry,
-} from '../../src/baseline/store.ts'
-import { BaselineError } from '../../src/errors.ts'
-import { makeResult } from '../helpers/results.ts'
+} from '../../../src/baseline/store.ts'
+import { BaselineError } from '../../../src/errors.ts'
+import { makeResult } from '../../helpers/results.ts'
 
 describe('baselinePath', () => {
   test('is __perf__/<file>.perf.json beside the test file', () => {

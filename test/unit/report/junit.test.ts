@@ -1,10 +1,10 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser'
 import { describe, expect, test } from 'vitest'
-import { describeMachine } from '../../src/baseline/machine.ts'
-import { renderJunit } from '../../src/report/junit.ts'
-import type { ReportRow } from '../../src/report/rows.ts'
-import { makeComparison, makeStress } from '../helpers/report-results.ts'
-import { makeResult } from '../helpers/results.ts'
+import { describeMachine } from '../../../src/baseline/machine.ts'
+import { renderJunit } from '../../../src/report/junit.ts'
+import type { ReportRow } from '../../../src/report/rows.ts'
+import { makeComparison, makeStress } from '../../helpers/report-results.ts'
+import { makeResult } from '../../helpers/results.ts'
 
 const meta = { machine: describeMachine(), runner: 'vitest 4.1.12', now: new Date(0) }
 

@@ -1,9 +1,9 @@
 import { describe, expect, test } from 'vitest'
-import { describeMachine } from '../../src/baseline/machine.ts'
-import { renderMarkdownSummary } from '../../src/report/markdown.ts'
-import type { ReportRow } from '../../src/report/rows.ts'
-import { makeComparison, makeStress, makeTimedResult } from '../helpers/report-results.ts'
-import { makeResult } from '../helpers/results.ts'
+import { describeMachine } from '../../../src/baseline/machine.ts'
+import { renderMarkdownSummary } from '../../../src/report/markdown.ts'
+import type { ReportRow } from '../../../src/report/rows.ts'
+import { makeComparison, makeStress, makeTimedResult } from '../../helpers/report-results.ts'
+import { makeResult } from '../../helpers/results.ts'
 
 const meta = { machine: describeMachine(), runner: 'vitest 4.1.12' }
 

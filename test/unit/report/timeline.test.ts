@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
-import { bucketTimeline } from '../../src/report/timeline.ts'
-import { makeTimeline } from '../helpers/report-results.ts'
+import { bucketTimeline } from '../../../src/report/timeline.ts'
+import { makeTimeline } from '../../helpers/report-results.ts'
 
 describe('bucketTimeline', () => {
   test('keeps a short run second by second', () => {

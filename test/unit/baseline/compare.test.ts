@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest'
-import { compareWithBaseline, toBaselineEntry } from '../../src/baseline/compare.ts'
-import { describeMachine, describeMachineDifferences } from '../../src/baseline/machine.ts'
-import { makeResult } from '../helpers/results.ts'
+import { compareWithBaseline, toBaselineEntry } from '../../../src/baseline/compare.ts'
+import { describeMachine, describeMachineDifferences } from '../../../src/baseline/machine.ts'
+import { makeResult } from '../../helpers/results.ts'
 
 const machine = describeMachine()
 const baseline = toBaselineEntry(makeResult({ latency: { p95: 100 }, rps: 200 }), machine)

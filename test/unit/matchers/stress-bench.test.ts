@@ -1,12 +1,12 @@
 import { stripVTControlCharacters } from 'node:util'
 import { beforeAll, describe, expect, test } from 'vitest'
-import { MatcherUsageError } from '../../src/errors.ts'
+import { MatcherUsageError } from '../../../src/errors.ts'
 import {
   toBeFasterThan,
   toBeSignificantlyFasterThan,
   toHaveBreakPointAbove,
-} from '../../src/matchers/stress-bench.ts'
-import type { FunctionBenchmarkResult, LoadMetrics, StressTestResult } from '../../src/model/index.ts'
+} from '../../../src/matchers/stress-bench.ts'
+import type { FunctionBenchmarkResult, LoadMetrics, StressTestResult } from '../../../src/model/index.ts'
 
 const expectResult = (value: unknown) => expect(value)
 

@@ -1,12 +1,12 @@
 import { stripVTControlCharacters } from 'node:util'
 import pc from 'picocolors'
 import { describe, expect, test } from 'vitest'
-import { createReportColors, shouldUseColors } from '../../src/report/colors.ts'
-import type { ReportRow } from '../../src/report/rows.ts'
-import { renderSparkline } from '../../src/report/sparkline.ts'
-import { renderHeading, renderNotes, renderSummaryTable, wrapText } from '../../src/report/table.ts'
-import { makeComparison, makeStress, makeTimedResult } from '../helpers/report-results.ts'
-import { makeResult } from '../helpers/results.ts'
+import { createReportColors, shouldUseColors } from '../../../src/report/colors.ts'
+import type { ReportRow } from '../../../src/report/rows.ts'
+import { renderSparkline } from '../../../src/report/sparkline.ts'
+import { renderHeading, renderNotes, renderSummaryTable, wrapText } from '../../../src/report/table.ts'
+import { makeComparison, makeStress, makeTimedResult } from '../../helpers/report-results.ts'
+import { makeResult } from '../../helpers/results.ts'
 
 const plain = pc.createColors(false)
 const colored = pc.createColors(true)

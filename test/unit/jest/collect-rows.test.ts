@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest'
-import { collectRows, type JestFileResultLike } from '../../src/jest/collect-rows.ts'
-import type { JestRunRecord } from '../../src/jest/results-dir.ts'
-import type { ReportRow } from '../../src/report/rows.ts'
-import { makeResult } from '../helpers/results.ts'
+import { collectRows, type JestFileResultLike } from '../../../src/jest/collect-rows.ts'
+import type { JestRunRecord } from '../../../src/jest/results-dir.ts'
+import type { ReportRow } from '../../../src/report/rows.ts'
+import { makeResult } from '../../helpers/results.ts'
 
 const ROOT = '/project'
 

@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest'
-import { describeMachine } from '../../src/baseline/machine.ts'
-import { renderHtmlReport } from '../../src/report/html/report.ts'
-import type { ReportRow } from '../../src/report/rows.ts'
-import { makeComparison, makeStress, makeTimedResult } from '../helpers/report-results.ts'
+import { describeMachine } from '../../../../src/baseline/machine.ts'
+import { renderHtmlReport } from '../../../../src/report/html/report.ts'
+import type { ReportRow } from '../../../../src/report/rows.ts'
+import { makeComparison, makeStress, makeTimedResult } from '../../../helpers/report-results.ts'
 
 const meta = { machine: describeMachine(), runner: 'vitest 4.1.12', now: new Date(0) }
 

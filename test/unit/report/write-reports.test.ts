@@ -3,10 +3,10 @@ import os from 'node:os'
 import path from 'node:path'
 import pc from 'picocolors'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
-import { describeMachine } from '../../src/baseline/machine.ts'
-import type { ReportRow } from '../../src/report/rows.ts'
-import { describeReportOutcomes, reportTargetsOf, writeReports } from '../../src/report/write-reports.ts'
-import { makeResult } from '../helpers/results.ts'
+import { describeMachine } from '../../../src/baseline/machine.ts'
+import type { ReportRow } from '../../../src/report/rows.ts'
+import { describeReportOutcomes, reportTargetsOf, writeReports } from '../../../src/report/write-reports.ts'
+import { makeResult } from '../../helpers/results.ts'
 
 const meta = { machine: describeMachine(), runner: 'vitest 4.1.12' }
 const rows: ReportRow[] = [{ file: 'a.test.ts', test: 'GET /', state: 'passed', result: makeResult() }]
