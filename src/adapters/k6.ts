@@ -2,10 +2,9 @@ import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { formatDurationForTool } from '../duration.ts'
 import { ParseError, UnsupportedOptionError } from '../errors.ts'
-import { parseThresholds, readStat } from '../metrics/thresholds.ts'
 import type { ResolvedLoadOptions } from '../options.ts'
 import { type K6Summary, k6ToMetrics, parseK6Summary } from '../parsers/k6-summary.ts'
-import type { LoadMetrics, ThresholdResult, Thresholds } from '../types.ts'
+import type { ThresholdResult } from '../types.ts'
 import type { AdapterRun } from './adapter.ts'
 import { ExternalToolAdapter } from './external.ts'
 import {
@@ -28,6 +27,10 @@ export const K6: ToolSpec = {
 
 /** k6's exit code when its own thresholds failed: the run itself completed. */
 export const K6_THRESHOLDS_FAILED = 99
+/** k6 lets iterations in flight at the end of a run finish for up to `gracefulStop`, 30 s by default. */
+const K6_GRACEFUL_STOP_MS = 30_000
+/** Keeps k6 ≥ 1.5 writing the legacy summary perfspec parses (older versions ignore the variable). */
+const K6_ENV = { K6_NEW_MACHINE_READABLE_SUMMARY: 'false' }
 const USER_SCRIPT_DEFINES = 'a user `script` defines its own requests'
 
 /** Throws for what perfspec cannot ask of k6. Runs before anything is spawned. */
@@ -94,35 +97,27 @@ export function buildK6Args(
   return args
 }
 
-/** The value a k6 threshold compared: perfspec's reading for HTTP metrics, else the metric's headline value. */
-function thresholdActual(
-  summary: K6Summary,
-  metrics: LoadMetrics,
-  metric: string,
-  expression: string,
-): number {
-  if (metric.startsWith('http_req')) {
-    try {
-      const [parsed] = parseThresholds({ [metric]: [expression] } as Thresholds)
-      if (parsed !== undefined) return readStat(metrics, parsed.stat)
-    } catch {
-      // An aggregation perfspec does not model: fall through to the headline value.
-    }
-  }
+// `p(95)<200` → `p(95)`, `rate<0.1` → `rate`, `count>=10` → `count`: the aggregation k6 compared.
+const AGGREGATION = /^\s*([a-z]+(?:\(\d+(?:\.\d+)?\))?)\s*(?:<|>|=|!)/
+
+/**
+ * The value a k6 threshold compared, as k6 reported it: the metric's value for the aggregation the expression
+ * names (the summary carries every trend stat perfspec asks for), else the metric's headline value.
+ */
+function thresholdActual(summary: K6Summary, metric: string, expression: string): number {
   const values = summary.metrics.get(metric) ?? {}
-  return values.value ?? values.rate ?? values.avg ?? values.count ?? 0
+  const aggregation = AGGREGATION.exec(expression)?.[1]
+  const named = aggregation === undefined ? undefined : values[aggregation === 'p(50)' ? 'med' : aggregation]
+  return named ?? values.value ?? values.rate ?? values.avg ?? values.count ?? 0
 }
 
 /** k6's own threshold verdicts as perfspec threshold results; exit code 99 fails the run even without them. */
 export function k6ThresholdResults(summary: K6Summary, exitCode: number | undefined): ThresholdResult[] {
-  const metrics = k6ToMetrics(summary)
-  const results = summary.thresholds.map(({ metric, expression, passed }) => {
-    return {
-      expression: `k6 ${metric}: ${expression}`,
-      actual: thresholdActual(summary, metrics, metric, expression),
-      passed,
-    }
-  })
+  const results = summary.thresholds.map(({ metric, expression, passed }) => ({
+    expression: `k6 ${metric}: ${expression}`,
+    actual: thresholdActual(summary, metric, expression),
+    passed,
+  }))
   if (exitCode === K6_THRESHOLDS_FAILED && !results.some((result) => !result.passed)) {
     results.push({
       expression: "k6's own thresholds (exit code 99)",
@@ -142,6 +137,16 @@ function warningsFor(summary: K6Summary): string[] {
   if (dropped > 0)
     warnings.push(`k6 dropped ${dropped} iterations: too few VUs for the arrival rate (raise \`maxUsers\`)`)
   return warnings
+}
+
+/**
+ * The kill deadline: perfspec's (duration + grace), plus the time k6 gives the requests in flight at the end
+ * (`gracefulStop`; the generated script's requests end within `timeout`).
+ */
+export function k6DeadlineMs(options: ResolvedLoadOptions): number {
+  const inFlight =
+    options.script === undefined ? Math.min(options.timeoutMs, K6_GRACEFUL_STOP_MS) : K6_GRACEFUL_STOP_MS
+  return deadlineFor(options) + inFlight
 }
 
 function prepareScript(options: ResolvedLoadOptions, dir: string, specFile: string): Promise<string> {
@@ -179,7 +184,8 @@ export class K6Adapter extends ExternalToolAdapter {
           args: buildK6Args(options, files),
           cwd: dir,
           signal: options.signal,
-          deadlineMs: deadlineFor(options),
+          env: K6_ENV,
+          deadlineMs: k6DeadlineMs(options),
           stopSignal: 'SIGINT',
           okExitCodes: [K6_THRESHOLDS_FAILED],
         },
@@ -188,7 +194,9 @@ export class K6Adapter extends ExternalToolAdapter {
       const text = await readFile(files.summary, 'utf8').catch(() => undefined)
       if (text === undefined) {
         if (output.aborted) return emptyAbortedRun(['k6 was stopped before it wrote its summary'])
-        throw new ParseError('k6 exited without writing its summary (is `--summary-mode=disabled` set?)')
+        throw new ParseError(
+          'k6 exited without writing its summary (is K6_NO_SUMMARY, `--no-summary` or `--summary-mode=disabled` set?)',
+        )
       }
       const summary = parseK6Summary(text)
       const run: AdapterRun = {

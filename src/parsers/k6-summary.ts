@@ -8,13 +8,14 @@ export interface K6ThresholdVerdict {
   passed: boolean
 }
 
-/** A k6 summary in any of its three shapes, reduced to what perfspec reads. */
+/** A k6 summary in either legacy shape (k6 v0.x and v1.x), reduced to what perfspec reads. */
 export interface K6Summary {
-  format: 'summary-export' | 'handle-summary' | 'machine-readable'
+  /** `--summary-export` (flat values, inverted verdicts) or the `handleSummary(data)` argument. */
+  format: 'summary-export' | 'handle-summary'
   /** Metric name → its values (`count`, `rate`, `avg`, `p(95)`, `passes`, …). */
   metrics: Map<string, Record<string, number>>
   thresholds: K6ThresholdVerdict[]
-  /** The run's length when the summary says it (handleSummary, machine-readable). */
+  /** The run's length when the summary says it (handleSummary's `state.testRunDurationMs`). */
   durationMs: number | undefined
 }
 
@@ -30,30 +31,12 @@ function numbers(values: unknown): Record<string, number> {
   return result
 }
 
-function parseMachineReadable(data: Json): K6Summary {
-  const results = isObject(data.results) ? data.results : {}
-  const metrics = new Map<string, Record<string, number>>()
-  for (const metric of Array.isArray(results.metrics) ? results.metrics : []) {
-    if (!isObject(metric) || typeof metric.name !== 'string') continue
-    const values = numbers(metric.values)
-    // Rate metrics count `matches` of `total` here; elsewhere they are `passes` and `fails`.
-    if (values.matches !== undefined && values.total !== undefined) {
-      values.passes = values.matches
-      values.fails = values.total - values.matches
-    }
-    metrics.set(metric.name, values)
-  }
-  const config = isObject(data.config) ? data.config : {}
-  const durationMs = typeof config.duration === 'number' ? config.duration * 1000 : undefined
-  return { format: 'machine-readable', metrics, thresholds: [], durationMs }
-}
-
-function parseLegacy(data: Json): K6Summary {
+function parseLegacy(data: Json, metricsData: Json): K6Summary {
   const handleSummary =
-    isObject(data.state) || Object.values(data.metrics as Json).some((m) => isObject(m) && 'values' in m)
+    isObject(data.state) || Object.values(metricsData).some((m) => isObject(m) && 'values' in m)
   const metrics = new Map<string, Record<string, number>>()
   const thresholds: K6ThresholdVerdict[] = []
-  for (const [name, metric] of Object.entries(data.metrics as Json)) {
+  for (const [name, metric] of Object.entries(metricsData)) {
     if (!isObject(metric)) continue
     const values = numbers(handleSummary ? metric.values : metric)
     // The export renames a Rate metric's `rate` to `value`.
@@ -73,7 +56,10 @@ function parseLegacy(data: Json): K6Summary {
   return { format: handleSummary ? 'handle-summary' : 'summary-export', metrics, thresholds, durationMs }
 }
 
-/** Parses k6's `--summary-export` file, a `handleSummary` JSON dump, or the new machine-readable summary. */
+/**
+ * Parses k6's `--summary-export` file or a `handleSummary` JSON dump; both shapes are the same in k6 v0.48
+ * and v1.x. The machine-readable summary of k6 ≥ 1.5 (opt-in) is refused: the adapter turns it off.
+ */
 export function parseK6Summary(text: string): K6Summary {
   let data: unknown
   try {
@@ -82,9 +68,14 @@ export function parseK6Summary(text: string): K6Summary {
     throw new ParseError('k6 summary is not JSON', { cause: error })
   }
   if (!isObject(data)) throw new ParseError('k6 summary: expected a JSON object')
-  if (typeof data.version === 'string' && isObject(data.results)) return parseMachineReadable(data)
+  if (typeof data.version === 'string' && isObject(data.results)) {
+    throw new ParseError(
+      'k6 wrote its new machine-readable summary (no threshold verdicts, no p(99)) although perfspec asked ' +
+        'for the legacy one with K6_NEW_MACHINE_READABLE_SUMMARY=false: this k6 version is not supported',
+    )
+  }
   if (!isObject(data.metrics)) throw new ParseError('k6 summary has no `metrics` object')
-  return parseLegacy(data)
+  return parseLegacy(data, data.metrics)
 }
 
 /**
