@@ -128,8 +128,13 @@ export function k6ThresholdResults(summary: K6Summary, exitCode: number | undefi
   return results
 }
 
-function warningsFor(summary: K6Summary): string[] {
-  const warnings = ["k6's summary reports no status codes and no breakdown of failed requests"]
+function warningsFor(summary: K6Summary, options: ResolvedLoadOptions): string[] {
+  // The generated script counts failures by type; a user script's failures are only counted.
+  const warnings = [
+    options.script === undefined
+      ? "k6's summary reports no status codes"
+      : "k6's summary reports no status codes and no breakdown of failed requests",
+  ]
   const duration = summary.metrics.get('http_req_duration')
   if (duration !== undefined && duration['p(99)'] === undefined)
     warnings.push("k6's summary has no p(99): it reads as 0")
@@ -203,7 +208,7 @@ export class K6Adapter extends ExternalToolAdapter {
         metrics: k6ToMetrics(summary),
         timeline: [],
         aborted: output.aborted,
-        warnings: warningsFor(summary),
+        warnings: warningsFor(summary, options),
         toolThresholds: k6ThresholdResults(summary, output.exitCode),
       }
       const dropped = summary.metrics.get('dropped_iterations')?.count

@@ -1,5 +1,6 @@
 import { ParseError } from '../errors.ts'
 import type { LoadMetrics } from '../types.ts'
+import { describeK6Failures, K6_FAILURE_TYPES, k6FailureMetric } from './k6-error-codes.ts'
 
 /** One k6 threshold verdict. */
 export interface K6ThresholdVerdict {
@@ -79,9 +80,31 @@ export function parseK6Summary(text: string): K6Summary {
 }
 
 /**
- * Maps a k6 summary onto LoadMetrics. k6 reports how many requests failed (`http_req_failed`) but not why,
- * nor their status codes: the failures are counted as `other`.
+ * Failed requests by type: the generated script's per-type Counters (k6's error codes mapped), and what they
+ * do not cover (a user script, which has none) as `other` — k6 reports how many failed, not why.
  */
+function k6ErrorsByType(summary: K6Summary, failedRequests: number): LoadMetrics['errorsByType'] {
+  const errorsByType: LoadMetrics['errorsByType'] = {}
+  let classified = 0
+  for (const type of K6_FAILURE_TYPES) {
+    const count = summary.metrics.get(k6FailureMetric(type))?.count ?? 0
+    if (count <= 0) continue
+    errorsByType[type] = { count, sampleMessages: [describeK6Failures(type, count)] }
+    classified += count
+  }
+  const unclassified = failedRequests - classified
+  if (unclassified > 0) {
+    const message = `k6 counted ${unclassified} failed requests (http_req_failed); its summary does not say why`
+    const other = errorsByType.other
+    errorsByType.other = {
+      count: (other?.count ?? 0) + unclassified,
+      sampleMessages: [...(other?.sampleMessages ?? []), message],
+    }
+  }
+  return errorsByType
+}
+
+/** Maps a k6 summary onto LoadMetrics. k6 reports no status codes. */
 export function k6ToMetrics(summary: K6Summary): LoadMetrics {
   const metric = (name: string): Record<string, number> => summary.metrics.get(name) ?? {}
   const reqs = metric('http_reqs')
@@ -92,15 +115,7 @@ export function k6ToMetrics(summary: K6Summary): LoadMetrics {
   const failedRequests = Math.min(totalRequests, failedRate.passes ?? 0)
   const durationMs =
     summary.durationMs ?? (reqs.rate !== undefined && reqs.rate > 0 ? (totalRequests / reqs.rate) * 1000 : 0)
-  const errorsByType: LoadMetrics['errorsByType'] = {}
-  if (failedRequests > 0) {
-    errorsByType.other = {
-      count: failedRequests,
-      sampleMessages: [
-        `k6 counted ${failedRequests} failed requests (http_req_failed); its summary does not say why`,
-      ],
-    }
-  }
+  const errorsByType = k6ErrorsByType(summary, failedRequests)
   return {
     totalRequests,
     successfulRequests: totalRequests - failedRequests,

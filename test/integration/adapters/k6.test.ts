@@ -160,6 +160,10 @@ await describeWithTool(new K6Adapter(), 'K6Adapter against a loopback server', (
     expect(result.metrics.failedRequests).toBe(result.metrics.totalRequests)
     expect(result.metrics.responseTimes.p50).toBeGreaterThanOrEqual(299)
     expect(result.metrics.responseTimes.max).toBeLessThan(1000)
+    // k6's error_code 1050, filed as perfspec's timeout.
+    expect(result.metrics.errorsByType).toEqual({
+      timeout: { count: result.metrics.totalRequests, sampleMessages: [expect.stringContaining('1050')] },
+    })
     expect(result.success).toBe(false)
   })
 
@@ -177,11 +181,33 @@ await describeWithTool(new K6Adapter(), 'K6Adapter against a loopback server', (
     }
   })
 
-  it('counts refused connections as failed requests', async () => {
+  it('files refused connections as connection_refused (error_code 1212)', async () => {
     const url = `http://127.0.0.1:${await unusedPort()}/`
     const result = await loadTest({ url, tool: 'k6', requests: 5, users: 1 })
     expect(result.metrics.totalRequests).toBe(5)
     expect(result.metrics.failedRequests).toBe(5)
+    expect(Object.keys(result.metrics.errorsByType)).toEqual(['connection_refused'])
+    expect(result.metrics.errorsByType.connection_refused?.count).toBe(5)
+  })
+
+  it('files resets as connection_reset (error_code 1220) and statuses as http_4xx / http_5xx', async () => {
+    server.setHandler((request) => request.socket.resetAndDestroy())
+    const reset = await loadTest({ url: server.url, tool: 'k6', requests: 4, users: 1 })
+    expect(reset.metrics.totalRequests).toBe(4)
+    expect(server.count).toBe(4)
+    expect(reset.metrics.errorsByType).toEqual({
+      connection_reset: { count: 4, sampleMessages: [expect.stringContaining('1220')] },
+    })
+    let answered = 0
+    server.setHandler((_request, response) => {
+      response.statusCode = [404, 503, 200][answered++ % 3] ?? 200
+      response.end('x')
+    })
+    const statuses = await loadTest({ url: server.url, tool: 'k6', requests: 9, users: 1 })
+    expect(statuses.metrics).toMatchObject({ totalRequests: 9, failedRequests: 6, successfulRequests: 3 })
+    expect(statuses.metrics.errorsByType.http_4xx?.count).toBe(3)
+    expect(statuses.metrics.errorsByType.http_5xx?.count).toBe(3)
+    expect(statuses.warnings).toContain("k6's summary reports no status codes")
   })
 
   it('an abort mid-run stops k6, keeps what it measured, and leaves no process and no folder', async () => {

@@ -16,10 +16,10 @@ describe('parseK6Summary', () => {
   it('reads a real k6 v0.48 --summary-export of the generated script', () => {
     const summary = parseK6Summary(fixture('summary-export-v0.48.json'))
     expect(summary.format).toBe('summary-export')
-    expect(summary.metrics.get('http_reqs')).toEqual({ count: 379, rate: 187.95405450144582 })
+    expect(summary.metrics.get('http_reqs')).toEqual({ count: 380, rate: 188.5994663041089 })
     // The export calls a Rate metric's rate `value`; it is read as `rate` too.
-    expect(summary.metrics.get('http_req_failed')).toEqual({ passes: 0, fails: 379, value: 0, rate: 0 })
-    expect(summary.metrics.get('http_req_duration')).toMatchObject({ 'p(99)': 24.973137799999968 })
+    expect(summary.metrics.get('http_req_failed')).toEqual({ passes: 0, fails: 380, value: 0, rate: 0 })
+    expect(summary.metrics.get('http_req_duration')).toMatchObject({ 'p(99)': 22.996947409999976 })
     expect(summary.thresholds).toEqual([])
     expect(summary.durationMs).toBeUndefined()
   })
@@ -78,28 +78,28 @@ describe('k6ToMetrics', () => {
   it('maps the v0.48 export with every percentile perfspec asks for', () => {
     const metrics = k6ToMetrics(parseK6Summary(fixture('summary-export-v0.48.json')))
     expect(metrics).toMatchObject({
-      totalRequests: 379,
-      successfulRequests: 379,
+      totalRequests: 380,
+      successfulRequests: 380,
       failedRequests: 0,
       errorRate: 0,
-      throughput: 187.95405450144582,
-      bytesReceived: 47375,
+      throughput: 188.5994663041089,
+      bytesReceived: 47500,
       errorsByType: {},
       statusCodes: {},
     })
     expect(metrics.responseTimes).toEqual({
-      min: 19.404204,
-      max: 26.950479,
-      avg: 21.105285802110824,
+      min: 19.290101,
+      max: 25.495288,
+      avg: 21.052290892105255,
       stddev: 0,
-      p50: 20.815444,
-      p75: 21.4580055,
-      p90: 22.3118342,
-      p95: 23.2709698,
-      p99: 24.973137799999968,
-      p999: 26.829631266000007,
+      p50: 21.0183395,
+      p75: 21.44873225,
+      p90: 21.8014477,
+      p95: 22.11675505,
+      p99: 22.996947409999976,
+      p999: 25.420783801000006,
     })
-    expect(metrics.durationMs).toBeCloseTo((379 / 187.95405450144582) * 1000)
+    expect(metrics.durationMs).toBeCloseTo((380 / 188.5994663041089) * 1000)
   })
 
   it('maps the real v1.3 export (no p(99) asked for there)', () => {
@@ -107,6 +107,30 @@ describe('k6ToMetrics', () => {
     expect(metrics).toMatchObject({ totalRequests: 145, failedRequests: 0, throughput: 47.9417 })
     expect(metrics.responseTimes).toMatchObject({ p50: 1.8148, p95: 8.4896, p99: 0 })
     expect(metrics.durationMs).toBeCloseTo((145 / 47.9417) * 1000)
+  })
+
+  it("files the generated script's failures by type: 4xx, 5xx and the reset k6 saw", () => {
+    const metrics = k6ToMetrics(parseK6Summary(fixture('summary-export-v0.48-failures.json')))
+    expect(metrics).toMatchObject({ totalRequests: 387, failedRequests: 195, successfulRequests: 192 })
+    expect(metrics.errorsByType).toEqual({
+      http_4xx: { count: 97, sampleMessages: [expect.stringContaining('4xx')] },
+      http_5xx: { count: 97, sampleMessages: [expect.stringContaining('5xx')] },
+      connection_reset: { count: 1, sampleMessages: [expect.stringContaining('1220 (reset by peer)')] },
+    })
+  })
+
+  it("files k6's error_code 1050 as a timeout", () => {
+    const metrics = k6ToMetrics(parseK6Summary(fixture('summary-export-v0.48-timeout.json')))
+    expect(metrics).toMatchObject({ totalRequests: 8, failedRequests: 8 })
+    expect(metrics.errorsByType).toEqual({
+      timeout: {
+        count: 8,
+        sampleMessages: [
+          'k6 counted 8 failed requests with k6 error_code 1050 (request timeout) or 1211 (TCP dial timeout)',
+        ],
+      },
+    })
+    expect(metrics.responseTimes.p50).toBeCloseTo(300, 0)
   })
 
   it('maps failed requests, and the handleSummary run duration', () => {
