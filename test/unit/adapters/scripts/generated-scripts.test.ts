@@ -27,9 +27,23 @@ const hostileOptions = () =>
     users: 1,
   })
 
-/** Runs the generated k6 script in a sandbox that stands in for k6's modules, recording the request. */
-function evaluateK6Script(specJson: string) {
+/** A response as k6's `http.request` returns it (the fields the generated script reads). */
+interface K6Response {
+  status: number
+  error_code: number
+  error: string
+}
+
+/**
+ * Runs the generated k6 script in a sandbox that stands in for k6's modules, recording the request and the
+ * Counter additions. `response` is what the stand-in `http.request` returns.
+ */
+function evaluateK6Script(
+  specJson: string,
+  response: K6Response = { status: 200, error_code: 0, error: '' },
+) {
   const calls: { method: string; url: string; body: ArrayBuffer | null; params: unknown }[] = []
+  const added: Record<string, number> = {}
   const source = GENERATED_K6_SCRIPT.replace(/^import .*$/gm, '')
     .replace('export const options', 'const options')
     .replace('export default function', 'main = function')
@@ -42,16 +56,25 @@ function evaluateK6Script(specJson: string) {
       setResponseCallback: () => {},
       request: (method: string, url: string, body: ArrayBuffer | null, params: unknown) => {
         calls.push({ method, url, body, params })
-        return { status: 200 }
+        return response
       },
     },
     check: () => true,
+    Counter: class {
+      readonly name: string
+      constructor(name: string) {
+        this.name = name
+      }
+      add(value: number) {
+        added[this.name] = (added[this.name] ?? 0) + value
+      }
+    },
     main: undefined as undefined | (() => void),
   }
   const context = vm.createContext(sandbox)
   vm.runInContext(`${source}\nthis.main = main`, context)
   sandbox.main?.()
-  return { calls, context: context as Record<string, unknown> }
+  return { calls, added, context: context as Record<string, unknown> }
 }
 
 describe('generated k6 script', () => {
@@ -85,6 +108,50 @@ describe('generated k6 script', () => {
     })
     // The sandbox's globalThis is `context`: an executed `${…}` from the values would have set `pwned` there.
     expect(context.pwned).toBeUndefined()
+  })
+
+  it("files each failed request under one perfspec error type by k6's status and error_code", () => {
+    const spec = (expectStatus?: number[]) =>
+      JSON.stringify(
+        k6Spec(
+          resolveLoadOptions({
+            url: 'http://127.0.0.1:9/',
+            duration: 1,
+            ...(expectStatus ? { expectStatus } : {}),
+          }),
+        ),
+      )
+    const cases: [K6Response, string | undefined, number[]?][] = [
+      [{ status: 200, error_code: 0, error: '' }, undefined],
+      [{ status: 0, error_code: 1050, error: 'request timeout' }, 'timeout'],
+      [{ status: 0, error_code: 1211, error: 'dial: i/o timeout' }, 'timeout'],
+      [{ status: 0, error_code: 1212, error: 'dial: connection refused' }, 'connection_refused'],
+      [{ status: 0, error_code: 1220, error: 'read: connection reset by peer' }, 'connection_reset'],
+      [{ status: 0, error_code: 1201, error: 'write: broken pipe' }, 'connection_reset'],
+      [{ status: 0, error_code: 1101, error: 'lookup: no such host' }, 'dns'],
+      [{ status: 0, error_code: 1000, error: 'EOF' }, 'connection_reset'],
+      [{ status: 0, error_code: 1000, error: 'unexpected EOF' }, 'invalid_response'],
+      [
+        {
+          status: 0,
+          error_code: 1000,
+          error: 'net/http: HTTP/1.x transport connection broken: malformed HTTP',
+        },
+        'invalid_response',
+      ],
+      [{ status: 0, error_code: 1000, error: 'something else' }, 'other'],
+      [{ status: 0, error_code: 1310, error: 'x509: certificate signed by unknown authority' }, 'other'],
+      [{ status: 404, error_code: 1404, error: '' }, 'http_4xx'],
+      [{ status: 503, error_code: 1503, error: '' }, 'http_5xx'],
+      [{ status: 302, error_code: 0, error: '' }, 'unexpected_status', [200]],
+      [{ status: 404, error_code: 1404, error: '' }, undefined, [404]],
+    ]
+    for (const [response, type, expectStatus] of cases) {
+      const { added } = evaluateK6Script(spec(expectStatus), response)
+      expect(added, JSON.stringify(response)).toEqual(
+        type === undefined ? {} : { [`perfspec_failed_${type}`]: 1 },
+      )
+    }
   })
 
   it('passes only file paths on the command line', () => {
