@@ -78,6 +78,14 @@ const usesJest = (project: Project) => project.command?.[1] === 'jest'
 const specsOf = (project: Project) =>
   [...project.files.keys()].filter((file) => /\.(test|spec)\.[cm]?[jt]s$/.test(file))
 
+// The column header of the sample table in "Reading the report": the reporter must print the same columns.
+const normalized = (text: string) => text.replace(/[ \t]+/g, ' ')
+const TABLE_HEADER = normalized(
+  BLOCKS.find((block) => block.lang === 'text' && block.code.includes(' PERF '))
+    ?.code.split('\n')
+    .find((line) => line.trim().startsWith('tool')) ?? 'the README shows no sample table',
+).trim()
+
 const installed = (name: string) =>
   existsSync(path.join(REPO, 'node_modules', name, 'package.json')) ||
   (name === PACKAGE.name && PACKAGE.bin !== undefined)
@@ -173,6 +181,7 @@ describe('README projects pass as written', () => {
     // The perfspec table printed, every run passed.
     expect(run.output).toMatch(/PERF\s+\d+ runs? · \d+ passed/)
     expect(run.output).not.toContain('✗')
+    if (!usesJest(project)) expect(normalized(run.output)).toContain(TABLE_HEADER)
   })
 
   test('every ts file and `ts check` block type-checks', { timeout: 120_000 }, async () => {
