@@ -30,6 +30,16 @@ describe('relative links resolve to a file and, with #anchor, to one of its head
   })
 })
 
+test("every docs/ page is in the index (docs/README.md) and in the README's reference", () => {
+  const pages = PAGES.filter(
+    (page) => page.startsWith('docs/') && !page.includes('_incoming') && page !== 'docs/README.md',
+  )
+  const index = relativeLinksOf(read('docs/README.md')).map((link) => path.join('docs', link.split('#')[0]!))
+  const reference = relativeLinksOf(read('README.md')).map((link) => link.split('#')[0]!)
+  expect(pages.filter((page) => !index.includes(page))).toEqual([])
+  expect(pages.filter((page) => !reference.includes(page))).toEqual([])
+})
+
 describe('docs/ code blocks are marked, and `check` blocks parse', () => {
   const blocks = PAGES.filter((page) => page !== 'README.md').flatMap((page) =>
     extractCodeBlocks(read(page)).map((block) => [`${page}:${block.line}`, block] as const),
