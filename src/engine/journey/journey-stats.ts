@@ -3,7 +3,14 @@ import { type CollectorSnapshot, type IntervalSummary, MetricsCollector } from '
 import { encodeHistogram } from '../../metrics/histogram.ts'
 import type { EndpointMetrics, ScenarioMetrics, TimelinePoint } from '../../model/index.ts'
 import type { HttpMethod } from '../../types.ts'
-import type { WorkerInterval } from '../worker-protocol.ts'
+
+/** One second of an endpoint in a worker thread, its histogram encoded (what TimelineMerger.add takes). */
+export interface EncodedInterval {
+  requests: number
+  errors: number
+  activeUsers: number
+  histogram: string
+}
 
 /** One endpoint (step name): its collector with its own per-second timeline. */
 export interface EndpointStats {
@@ -12,7 +19,7 @@ export interface EndpointStats {
   path: string
   collector: MetricsCollector
   /** In a worker thread: each second's interval, for the parent's exact timeline merge. */
-  intervals: WorkerInterval[] | undefined
+  intervals: EncodedInterval[] | undefined
 }
 
 /** One scenario: its requests' collector, its iteration durations and counts. */
@@ -33,7 +40,7 @@ export interface JourneySnapshot {
     method: HttpMethod
     path: string
     snapshot: CollectorSnapshot
-    intervals: WorkerInterval[]
+    intervals: EncodedInterval[]
   }[]
   scenarios: {
     name: string
@@ -66,7 +73,7 @@ export class JourneyStats {
       })
       for (const step of [...scenario.onStart, ...scenario.steps]) {
         if (this.endpoints.has(step.name)) continue
-        const intervals: WorkerInterval[] | undefined = inWorker ? [] : undefined
+        const intervals: EncodedInterval[] | undefined = inWorker ? [] : undefined
         const onInterval =
           intervals === undefined
             ? undefined
