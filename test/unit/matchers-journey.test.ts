@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { afterEach, beforeAll, describe, expect, test } from 'vitest'
+import { beforeAll, describe, expect, test } from 'vitest'
 import { compareWithBaseline, toBaselineEntry } from '../../src/baseline/compare.ts'
 import { describeMachine } from '../../src/baseline/machine.ts'
 import { baselinePath } from '../../src/baseline/store.ts'
