@@ -39,6 +39,34 @@ describe.each(TRANSPORTS)('journey users, transport %s', (transport) => {
     expect(server.itemIds.size).toBeGreaterThan(50)
   })
 
+  it('ids from step functions vary: the server sees one per user and iteration', async () => {
+    server = await startJourneyServer()
+    const result = await loadTest({
+      url: server.url,
+      transport,
+      users: 3,
+      requests: 120,
+      onStart: [
+        {
+          method: 'POST',
+          path: '/login',
+          body: { user: 'f{{user}}' },
+          capture: { token: 'json:data.token' },
+        },
+      ],
+      steps: [
+        {
+          name: 'item',
+          path: (ctx) => `/items/${ctx.user}-${ctx.iteration}`,
+          headers: { authorization: 'Bearer {{token}}' },
+        },
+      ],
+    })
+    expect(result.endpoints!['item']!.successfulRequests).toBe(117)
+    expect(server.itemIds.size).toBe(117)
+    expect(server.itemIds.has('0-0') && server.itemIds.has('2-0')).toBe(true)
+  })
+
   it('a failing onStart is counted and retried before the first iteration', async () => {
     server = await startJourneyServer()
     let attempts = 0
