@@ -3,6 +3,7 @@ import type { ResolvedLoadOptions } from '../options.ts'
 import { RequestTimeoutError } from './classify-error.ts'
 import { ClosedModelExecutor } from './closed-model.ts'
 import { isOpenModel, OpenModelExecutor } from './open-model.ts'
+import { planRun, type RunPlan } from './run-phases.ts'
 import { type RunShare, type RunState, WHOLE_RUN } from './run-state.ts'
 import { userFactoryFor } from './transports/index.ts'
 
@@ -27,6 +28,7 @@ function buildState(options: ResolvedLoadOptions, collector: MetricsCollector): 
 export class EngineRun {
   readonly collector: MetricsCollector
   readonly executor: ClosedModelExecutor | OpenModelExecutor
+  readonly plan: RunPlan
   private readonly state: RunState
   private readonly options: ResolvedLoadOptions
 
@@ -37,7 +39,14 @@ export class EngineRun {
   ) {
     const openModel = isOpenModel(options)
     this.options = options
-    this.collector = new MetricsCollector({ ...collectorOptions, serviceTimes: openModel })
+    this.plan = planRun(options)
+    this.collector = new MetricsCollector({
+      ...collectorOptions,
+      serviceTimes: openModel,
+      lateness: openModel,
+      phases: this.plan.phases,
+      ...(this.plan.runMs === undefined ? {} : { plannedMs: this.plan.runMs }),
+    })
     this.state = buildState(options, this.collector)
     this.executor = openModel
       ? new OpenModelExecutor(this.state, options, share)
@@ -50,8 +59,9 @@ export class EngineRun {
 
   /** Runs until the duration ends, the requests have been sent, or abort(); then closes every connection. */
   async run(): Promise<void> {
-    const { timeoutMs, durationMs } = this.options
+    const { timeoutMs } = this.options
     const { executor, state } = this
+    const durationMs = this.plan.runMs
     // One sweep for all users instead of a timer per request.
     const sweep = setInterval(
       () => {

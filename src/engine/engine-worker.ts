@@ -11,8 +11,8 @@ const post = (message: WorkerMessage): void => port.postMessage(message)
 const job = workerData as WorkerJob
 
 const engine = new EngineRun(fromWorkerJob(job), job.share, {
-  onInterval: ({ requests, errors, activeUsers, histogram }) =>
-    post({ type: 'interval', requests, errors, activeUsers, histogram: encodeHistogram(histogram) }),
+  onInterval: ({ requests, errors, activeUsers, histogram, phase }) =>
+    post({ type: 'interval', requests, errors, activeUsers, histogram: encodeHistogram(histogram), phase }),
 })
 let started = false
 
@@ -22,6 +22,7 @@ async function runAndReport(): Promise<void> {
   await engine.run()
   const { executor } = engine
   const open = 'dropped' in executor
+  const health = monitor.stop({ busyWaits: open })
   post({
     type: 'done',
     result: {
@@ -29,7 +30,7 @@ async function runAndReport(): Promise<void> {
       aborted: engine.aborted,
       dropped: open ? executor.dropped : undefined,
       scheduled: open ? executor.scheduled : undefined,
-      health: monitor.stop(),
+      health,
     },
   })
 }

@@ -4,11 +4,14 @@ import { MetricsCollector } from '../metrics/collector.ts'
 import { coordinatedOmissionWarning } from '../metrics/coordinated-omission.ts'
 import type { GeneratorHealth } from '../model/index.ts'
 import { saturationWarning } from '../monitor/generator.ts'
+import { latenessStats, latenessWarning } from '../monitor/lateness.ts'
 import { RunMonitors } from '../monitor/run-monitors.ts'
 import type { ResolvedLoadOptions } from '../options.ts'
 import { EngineRun } from './engine-run.ts'
+import { type GeneratorPlacement, placeGenerator } from './generator-thread.ts'
 import { isOpenModel, OpenModelExecutor } from './open-model.ts'
 import { startProgress } from './progress.ts'
+import { planRun } from './run-phases.ts'
 import { type FinishedRun, runInWorkers } from './run-workers.ts'
 
 /** Options the native engine can't honour as given: thrown before any request is sent. */
@@ -22,7 +25,7 @@ function checkNativeOptions(options: ResolvedLoadOptions): void {
     )
   }
   const workers = options.workers ?? 1
-  if (workers === 1) return
+  if (workers <= 1) return
   if (options.check !== undefined) {
     throw new InvalidOptionError(
       'check',
@@ -48,11 +51,12 @@ export async function runNativeEngine(options: ResolvedLoadOptions): Promise<Ada
     collector.stop()
     return { metrics: collector.getMetrics(), timeline: collector.getTimeline(), aborted: true, warnings: [] }
   }
+  const placement = placeGenerator(options)
   const finished =
-    (options.workers ?? 1) > 1
-      ? await runInWorkers(options, monitors)
+    placement.thread === 'worker'
+      ? await runInWorkers({ ...options, workers: placement.workers }, monitors)
       : await runInThisThread(options, monitors)
-  return toAdapterRun(finished, monitors, options)
+  return toAdapterRun(finished, monitors, options, placement)
 }
 
 async function runInThisThread(options: ResolvedLoadOptions, monitors: RunMonitors): Promise<FinishedRun> {
@@ -84,6 +88,7 @@ function toAdapterRun(
   finished: FinishedRun,
   monitors: RunMonitors,
   options: ResolvedLoadOptions,
+  placement: GeneratorPlacement,
 ): AdapterRun {
   const { collector, open } = finished
   const run: AdapterRun = {
@@ -92,12 +97,30 @@ function toAdapterRun(
     aborted: finished.aborted,
     warnings: [],
   }
-  monitors.stop(run)
+  // The open model waits out the last stretch before each send on a busy loop (its event loop is never
+  // idle): its saturation is judged by its lag and lateness, not by how busy the loop was.
+  const busyWaits = open !== undefined
+  // With worker threads the calling thread only waits: its health is folded into theirs below.
+  monitors.stop(run, { busyWaits, warn: finished.workerHealth === undefined })
   if (finished.workerHealth !== undefined && run.generator !== undefined) {
-    const health = withWorkers(run.generator, finished.workerHealth)
-    if (health.saturated && !run.generator.saturated) run.warnings.push(saturationWarning(health))
-    run.generator = health
+    run.generator = withWorkers(run.generator, finished.workerHealth)
+    if (run.generator.saturated) run.warnings.push(saturationWarning(run.generator))
   }
+  if (run.generator !== undefined) {
+    run.generator.thread = placement.thread
+    const lateness = collector.getLateness()
+    if (lateness !== undefined && lateness.totalCount > 0) {
+      run.generator.latenessMs = latenessStats(lateness)
+      const warning = latenessWarning(run.generator.latenessMs, run.metrics.responseTimes.p50)
+      if (warning !== undefined) {
+        run.warnings.push(warning.message)
+        if (warning.saturated) run.generator.saturated = true
+      }
+    }
+  }
+  if (placement.warning !== undefined) run.warnings.push(placement.warning)
+  const plan = planRun(options)
+  if (plan.warning !== undefined) run.warnings.push(plan.warning)
   if (open !== undefined) {
     run.droppedIterations = open.dropped
     run.serviceTimes = collector.getServiceTimes()!
@@ -109,15 +132,15 @@ function toAdapterRun(
   return run
 }
 
-/** The generator's health with worker threads: the busiest thread's event loop, the whole process's CPU. */
+/**
+ * The generator's health with worker threads: the busiest thread's event loop, the whole process's CPU.
+ * The calling thread only waits for them; whatever else runs there (an app under test) is not the generator.
+ */
 function withWorkers(main: GeneratorHealth, workers: GeneratorHealth[]): GeneratorHealth {
   return {
-    saturated: main.saturated || workers.some((health) => health.saturated),
-    eventLoopLagP99Ms: Math.max(main.eventLoopLagP99Ms, ...workers.map((health) => health.eventLoopLagP99Ms)),
-    eventLoopUtilization: Math.max(
-      main.eventLoopUtilization,
-      ...workers.map((health) => health.eventLoopUtilization),
-    ),
+    saturated: workers.some((health) => health.saturated),
+    eventLoopLagP99Ms: Math.max(...workers.map((health) => health.eventLoopLagP99Ms)),
+    eventLoopUtilization: Math.max(...workers.map((health) => health.eventLoopUtilization)),
     cpuPercent: main.cpuPercent,
   }
 }

@@ -114,7 +114,7 @@ export async function runInWorkers(
     await Promise.all(workers.map((worker) => worker.terminate()))
   }
 
-  const collector = new MetricsCollector({ timeline: false, serviceTimes: openModel })
+  const collector = new MetricsCollector({ timeline: false, serviceTimes: openModel, lateness: openModel })
   for (const result of finished) collector.merge(result.snapshot)
   return {
     collector,

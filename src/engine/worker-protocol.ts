@@ -1,5 +1,5 @@
 import type { CollectorSnapshot } from '../metrics/collector.ts'
-import type { GeneratorHealth } from '../model/index.ts'
+import type { GeneratorHealth, RunPhase } from '../model/index.ts'
 import type { ResolvedLoadOptions } from '../options.ts'
 import type { RunShare } from './run-state.ts'
 
@@ -21,6 +21,8 @@ export interface WorkerInterval {
   errors: number
   activeUsers: number
   histogram: string
+  /** The phase the second began in. */
+  phase?: RunPhase | undefined
 }
 
 export interface WorkerResult {
