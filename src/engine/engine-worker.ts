@@ -11,8 +11,16 @@ const post = (message: WorkerMessage): void => port.postMessage(message)
 const job = workerData as WorkerJob
 
 const engine = new EngineRun(fromWorkerJob(job), job.share, {
-  onInterval: ({ requests, errors, activeUsers, histogram, phase }) =>
-    post({ type: 'interval', requests, errors, activeUsers, histogram: encodeHistogram(histogram), phase }),
+  onInterval: ({ requests, errors, activeUsers, histogram, phase, final }) =>
+    post({
+      type: 'interval',
+      requests,
+      errors,
+      activeUsers,
+      histogram: encodeHistogram(histogram),
+      phase,
+      final,
+    }),
 })
 let started = false
 

@@ -6,7 +6,7 @@ import type { GeneratorHealth, TimelinePoint } from '../model/index.ts'
 import type { RunMonitors } from '../monitor/run-monitors.ts'
 import type { ResolvedLoadOptions } from '../options.ts'
 import { isOpenModel } from './open-model.ts'
-import { startProgress } from './progress.ts'
+import { progressReporter } from './progress.ts'
 import { countOfShare, type RunShare } from './run-state.ts'
 import { TimelineMerger } from './timeline-merger.ts'
 import { type ParentMessage, toWorkerJob, type WorkerMessage, type WorkerResult } from './worker-protocol.ts'
@@ -78,12 +78,11 @@ export async function runInWorkers(
     for (const worker of workers) worker.postMessage(message)
   }
   let startedAt = 0
-  let stopProgress = (): void => {}
   let ready = 0
+  const reportProgress = progressReporter(options)
   const start = (): void => {
     startedAt = performance.now()
     monitors.start()
-    stopProgress = startProgress(options, () => merger.progress(performance.now() - startedAt))
     post({ type: 'start' })
   }
   const abort = (): void => post({ type: 'abort' })
@@ -94,8 +93,12 @@ export async function runInWorkers(
       new Promise<WorkerResult>((resolve, reject) => {
         worker.on('message', (message: WorkerMessage) => {
           if (message.type === 'ready' && ++ready === count) start()
-          else if (message.type === 'interval') merger.add(index, message)
-          else if (message.type === 'done') resolve(message.result)
+          else if (message.type === 'interval') {
+            // A second every thread has reported is progress; the seconds that end the run are not.
+            if (merger.add(index, message) && message.final !== true) {
+              reportProgress(merger.progress(performance.now() - startedAt))
+            }
+          } else if (message.type === 'done') resolve(message.result)
           else if (message.type === 'failed')
             reject(new Error(`engine worker ${index} failed: ${message.message}`))
         })
@@ -109,7 +112,6 @@ export async function runInWorkers(
   try {
     finished = await Promise.all(results)
   } finally {
-    stopProgress()
     options.signal?.removeEventListener('abort', abort)
     await Promise.all(workers.map((worker) => worker.terminate()))
   }

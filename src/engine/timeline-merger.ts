@@ -39,7 +39,8 @@ export class TimelineMerger {
     this.reportedBy = new Array<number>(workers).fill(0)
   }
 
-  add(worker: number, interval: WorkerInterval): void {
+  /** Adds a worker's next second; true when that second is now complete (every worker reported it). */
+  add(worker: number, interval: WorkerInterval): boolean {
     const second = this.reportedBy[worker]!++
     let slot = this.pending.get(second)
     if (slot === undefined) {
@@ -62,7 +63,9 @@ export class TimelineMerger {
     slot.activeUsers += interval.activeUsers
     this.requests += interval.requests
     this.errors += interval.errors
-    if (slot.reported === this.workers) this.close(second, slot)
+    if (slot.reported !== this.workers) return false
+    this.close(second, slot)
+    return true
   }
 
   /** The merged timeline; call once every worker has sent its last interval. */

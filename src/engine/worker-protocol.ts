@@ -23,6 +23,8 @@ export interface WorkerInterval {
   histogram: string
   /** The phase the second began in. */
   phase?: RunPhase | undefined
+  /** The worker's last second, closed when its run ended. */
+  final?: boolean
 }
 
 export interface WorkerResult {

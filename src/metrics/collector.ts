@@ -59,6 +59,8 @@ export interface IntervalSummary {
   histogram: LatencyHistogram
   /** The phase the interval began in, with `phases`. */
   phase: RunPhase | undefined
+  /** The last interval, closed by stop() rather than by the clock. */
+  final: boolean
 }
 
 /**
@@ -196,7 +198,7 @@ export class MetricsCollector {
     this.clearTimer()
     if (this.steadyTimer !== undefined) clearTimeout(this.steadyTimer)
     // The last, partial second becomes a point only when something happened in it.
-    if (this.intervalRequests > 0 || this.timelinePoints.length === 0) this.tick()
+    if (this.intervalRequests > 0 || this.timelinePoints.length === 0) this.tick(true)
   }
 
   /** A successful request and its response time in ms. */
@@ -277,13 +279,14 @@ export class MetricsCollector {
     if (ms > this.latencyMax) this.latencyMax = ms
   }
 
-  private tick(): void {
+  private tick(final = false): void {
     this.onInterval?.({
       requests: this.intervalRequests,
       errors: this.intervalErrors,
       activeUsers: this.intervalPeakUsers,
       histogram: this.interval,
       phase: this.phaseOf(this.timelinePoints.length),
+      final,
     })
     if (this.keepTimeline && this.timelinePoints.length < MAX_TIMELINE_POINTS) {
       const point: TimelinePoint = {

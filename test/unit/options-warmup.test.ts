@@ -8,7 +8,7 @@ import type { LoadTestOptions } from '../../src/types.ts'
 
 const url = 'http://127.0.0.1:9/'
 
-function thrown(run: () => unknown): { code: string; message: string; option?: string } {
+function thrown(run: () => unknown): { code: string; message: string; option?: string | undefined } {
   try {
     run()
   } catch (error) {
