@@ -68,10 +68,12 @@ describe('loadTest inside a test context', () => {
     const controller = new AbortController()
     setCurrentTestContext({ signal: controller.signal })
     // 300 ms after the first request arrived: the generator's worker thread takes a moment to start.
-    let abortTimer: NodeJS.Timeout | undefined
+    let armed = false
     server.setHandler((_request, response) => {
       response.end('ok')
-      abortTimer ??= setTimeout(() => controller.abort(new Error('Test timed out')), 300)
+      if (armed) return
+      armed = true
+      setTimeout(() => controller.abort(new Error('Test timed out')), 300)
     })
     const result = await loadTest({ url: `${server.url}/`, users: 2, duration: '3s' })
     expect(result.aborted).toBe(true)
