@@ -1,6 +1,6 @@
 // The entry of a native-engine worker thread (built to dist/engine-worker.{mjs,cjs}): runs its share of a
-// run and reports to the parent, which merges the shares (run-workers.ts).
-import { parentPort, workerData } from 'node:worker_threads'
+// run and reports to the parent, which merges the shares (run-workers.ts); then waits for its next job.
+import { parentPort } from 'node:worker_threads'
 import { encodeHistogram } from '../metrics/histogram.ts'
 import { GeneratorMonitor } from '../monitor/generator.ts'
 import { EngineRun } from './engine-run.ts'
@@ -8,34 +8,39 @@ import { fromWorkerJob, type ParentMessage, type WorkerJob, type WorkerMessage }
 
 const port = parentPort!
 const post = (message: WorkerMessage): void => port.postMessage(message)
-const job = workerData as WorkerJob
 
-const engine = new EngineRun(fromWorkerJob(job), job.share, {
-  onInterval: ({ requests, errors, activeUsers, histogram, phase, final }) =>
-    post({
-      type: 'interval',
-      requests,
-      errors,
-      activeUsers,
-      histogram: encodeHistogram(histogram),
-      phase,
-      final,
-    }),
-})
+let engine: EngineRun | undefined
 let started = false
 
-async function runAndReport(): Promise<void> {
+function prepare(job: WorkerJob): void {
+  engine = new EngineRun(fromWorkerJob(job), job.share, {
+    onInterval: ({ requests, errors, activeUsers, histogram, phase, final }) =>
+      post({
+        type: 'interval',
+        requests,
+        errors,
+        activeUsers,
+        histogram: encodeHistogram(histogram),
+        phase,
+        final,
+      }),
+  })
+  started = false
+  post({ type: 'ready' })
+}
+
+async function runAndReport(run: EngineRun): Promise<void> {
   const monitor = new GeneratorMonitor()
   monitor.start()
-  await engine.run()
-  const { executor } = engine
+  await run.run()
+  const { executor } = run
   const open = 'dropped' in executor
   const health = monitor.stop({ busyWaits: open })
   post({
     type: 'done',
     result: {
-      snapshot: engine.collector.snapshot(),
-      aborted: engine.aborted,
+      snapshot: run.collector.snapshot(),
+      aborted: run.aborted,
       dropped: open ? executor.dropped : undefined,
       scheduled: open ? executor.scheduled : undefined,
       health,
@@ -44,14 +49,18 @@ async function runAndReport(): Promise<void> {
 }
 
 port.on('message', (message: ParentMessage) => {
+  if (message.type === 'job') {
+    prepare(message.job)
+    return
+  }
+  if (engine === undefined) return
   if (message.type === 'abort') engine.abort()
   if (started) return
   started = true
-  runAndReport().catch((error: unknown) =>
+  runAndReport(engine).catch((error: unknown) =>
     post({
       type: 'failed',
       message: error instanceof Error ? (error.stack ?? error.message) : String(error),
     }),
   )
 })
-post({ type: 'ready' })

@@ -38,6 +38,43 @@ function workerEntry(): URL {
   return entry
 }
 
+/**
+ * One idle worker thread kept between runs of a single generator thread (the default): the next run skips
+ * the thread's start (loading undici and the engine) and its JIT is already warm. Unref'd: it never keeps
+ * the process alive.
+ */
+let idleWorker: Worker | undefined
+
+function acquireWorker(entry: URL, pooled: boolean): Worker {
+  const worker = pooled ? idleWorker : undefined
+  if (worker === undefined) return new Worker(entry)
+  idleWorker = undefined
+  forgetListeners(worker)
+  worker.ref()
+  return worker
+}
+
+// Only the events the runs listen to: the worker's own 'newListener' hooks (which ref its port) stay.
+function forgetListeners(worker: Worker): void {
+  for (const event of ['message', 'error', 'exit'] as const) worker.removeAllListeners(event)
+}
+
+/** Keeps a healthy single worker for the next run; terminates the rest. */
+async function releaseWorkers(workers: Worker[], keepOne: boolean): Promise<void> {
+  const kept = keepOne && idleWorker === undefined ? workers[0] : undefined
+  if (kept !== undefined) {
+    forgetListeners(kept)
+    kept.unref()
+    const forget = (): void => {
+      if (idleWorker === kept) idleWorker = undefined
+    }
+    kept.once('exit', forget)
+    kept.on('error', forget)
+    idleWorker = kept
+  }
+  await Promise.all(workers.filter((worker) => worker !== kept).map((worker) => worker.terminate()))
+}
+
 /** `requests` split over the shares in proportion to their users, summing exactly to `requests`. */
 function splitRequests(requests: number, users: number, shares: RunShare[]): number[] {
   let usersBefore = 0
@@ -67,12 +104,15 @@ export async function runInWorkers(
     options.requests === undefined || openModel
       ? shares.map(() => options.requests)
       : splitRequests(options.requests, options.users, shares)
-  const workers = shares.map(
-    (share, index) =>
-      new Worker(entry, {
-        workerData: toWorkerJob(options, share, requests[index], countOfShare(options.maxUsers, share)),
-      }),
-  )
+  const pooled = count === 1
+  const workers = shares.map((share, index) => {
+    const worker = acquireWorker(entry, pooled)
+    worker.postMessage({
+      type: 'job',
+      job: toWorkerJob(options, share, requests[index], countOfShare(options.maxUsers, share)),
+    } satisfies ParentMessage)
+    return worker
+  })
   const merger = new TimelineMerger(count)
   const post = (message: ParentMessage): void => {
     for (const worker of workers) worker.postMessage(message)
@@ -109,11 +149,13 @@ export async function runInWorkers(
       }),
   )
   let finished: WorkerResult[]
+  let succeeded = false
   try {
     finished = await Promise.all(results)
+    succeeded = true
   } finally {
     options.signal?.removeEventListener('abort', abort)
-    await Promise.all(workers.map((worker) => worker.terminate()))
+    await releaseWorkers(workers, pooled && succeeded)
   }
 
   const collector = new MetricsCollector({ timeline: false, serviceTimes: openModel, lateness: openModel })

@@ -43,8 +43,11 @@ export type WorkerMessage =
   | { type: 'done'; result: WorkerResult }
   | { type: 'failed'; message: string }
 
-/** Parent → worker. An abort before start ends the worker without a request. */
-export type ParentMessage = { type: 'start' } | { type: 'abort' }
+/**
+ * Parent → worker: a job, then start (or abort). An abort before start ends the job without a request. A
+ * worker takes one job after another (the parent keeps an idle one for the next run).
+ */
+export type ParentMessage = { type: 'job'; job: WorkerJob } | { type: 'start' } | { type: 'abort' }
 
 export function toWorkerJob(
   options: ResolvedLoadOptions,
