@@ -12,7 +12,14 @@ const post = (message: WorkerMessage): void => port.postMessage(message)
 let engine: EngineRun | undefined
 let started = false
 
+/** Takes the parent's environment of this run: this thread may have been started for an earlier one. */
+function adoptEnv(env: WorkerJob['env']): void {
+  for (const name of Object.keys(process.env)) if (!(name in env)) delete process.env[name]
+  for (const [name, value] of Object.entries(env)) if (value !== undefined) process.env[name] = value
+}
+
 function prepare(job: WorkerJob): void {
+  adoptEnv(job.env)
   engine = new EngineRun(fromWorkerJob(job), job.share, {
     onInterval: ({ requests, errors, activeUsers, histogram, phase, final }) =>
       post({

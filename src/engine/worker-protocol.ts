@@ -13,6 +13,11 @@ export type WorkerOptions = Omit<
 export interface WorkerJob {
   options: WorkerOptions
   share: RunShare
+  /**
+   * The parent's environment as the run starts: a thread kept from an earlier run has an older copy, and
+   * TLS reads e.g. NODE_TLS_REJECT_UNAUTHORIZED from it at every connection.
+   */
+  env: Record<string, string | undefined>
 }
 
 /** One second of a worker's timeline, with its latency histogram encoded for an exact merge. */
@@ -64,7 +69,7 @@ export function toWorkerJob(
     thresholds: _thresholds,
     ...rest
   } = options
-  return { options: { ...rest, url: url.href, body, requests, maxUsers }, share }
+  return { options: { ...rest, url: url.href, body, requests, maxUsers }, share, env: { ...process.env } }
 }
 
 export function fromWorkerJob(job: WorkerJob): ResolvedLoadOptions {
