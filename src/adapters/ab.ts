@@ -39,6 +39,7 @@ export function assertAbSupports(options: ResolvedLoadOptions): void {
     script: WHY.script,
     locustfile: WHY.locustfile,
     check: WHY.check,
+    warmup: WHY.warmup,
     expectStatus: 'ab counts every non-2xx response (3xx included) as failed and cannot be told otherwise',
   })
   const utf8Problem = utf8HeaderProblem(options.headers)

@@ -39,6 +39,7 @@ export function assertK6Supports(options: ResolvedLoadOptions): void {
   rejectUnsupported('k6', options, {
     locustfile: WHY.locustfile,
     check: WHY.check,
+    warmup: WHY.warmup,
     workers: WHY.distributed,
     masterBindHost: WHY.distributed,
     masterPort: WHY.distributed,

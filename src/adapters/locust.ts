@@ -49,6 +49,7 @@ export function assertLocustSupports(options: ResolvedLoadOptions): void {
     requests: 'Locust 2.12 cannot stop after a number of requests: use `duration`',
     script: WHY.script,
     check: WHY.check,
+    warmup: WHY.warmup,
   })
   const utf8Problem = utf8HeaderProblem(options.headers)
   if (utf8Problem !== undefined)
