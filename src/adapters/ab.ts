@@ -145,6 +145,7 @@ export class ApacheBenchAdapter extends ExternalToolAdapter {
           file,
           args: buildAbArgs(options, files),
           cwd: dir,
+          runDir: dir,
           signal: options.signal,
           deadlineMs: deadlineFor(options),
           stopSignal: 'SIGINT',

@@ -182,6 +182,7 @@ export class K6Adapter extends ExternalToolAdapter {
           file,
           args: buildK6Args(options, files),
           cwd: dir,
+          runDir: dir,
           signal: options.signal,
           deadlineMs: deadlineFor(options),
           stopSignal: 'SIGINT',

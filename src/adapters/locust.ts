@@ -221,6 +221,7 @@ export class LocustAdapter extends ExternalToolAdapter {
             file: command.file,
             args: [...command.prefix, ...args],
             env: command.env,
+            runDir: dir,
             signal: options.signal,
             deadlineMs: deadlineFor(options),
             stopSignal: 'SIGTERM',
@@ -230,7 +231,10 @@ export class LocustAdapter extends ExternalToolAdapter {
         aborted = (await standalone.done).aborted
       } else {
         aborted = (
-          await runDistributed(LOCUST, { ...options, workers: options.workers }, command, args, locustfile)
+          await runDistributed(LOCUST, { ...options, workers: options.workers }, command, args, {
+            locustfile,
+            runDir: dir,
+          })
         ).aborted
       }
       return readResults(dir, options, aborted, warnings)

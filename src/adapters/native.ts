@@ -2,6 +2,7 @@ import { runNativeEngine } from '../engine/run-native.ts'
 import type { AdapterRun } from '../metrics/adapter-run.ts'
 import type { ResolvedLoadOptions } from '../options.ts'
 import type { LoadAdapter } from './adapter.ts'
+import { withRunnerGone } from './runner-gone.ts'
 
 /**
  * The embedded native engine: always available, no external tool needed. Its users speak HTTP through undici
@@ -19,6 +20,7 @@ export class NativeAdapter implements LoadAdapter {
   }
 
   run(options: ResolvedLoadOptions): Promise<AdapterRun> {
-    return runNativeEngine(options)
+    // An orphaned test worker stops its load as soon as it notices its runner is gone.
+    return runNativeEngine({ ...options, signal: withRunnerGone(options.signal) })
   }
 }
