@@ -13,6 +13,7 @@ import { ExternalToolAdapter } from './external.ts'
 import {
   deadlineFor,
   emptyAbortedRun,
+  requireSomeRequests,
   resolveUserFile,
   withRunDir,
   writeGeneratedScript,
@@ -192,7 +193,9 @@ export class K6Adapter extends ExternalToolAdapter {
       )
       const text = await readFile(files.summary, 'utf8').catch(() => undefined)
       if (text === undefined) {
-        if (output.aborted) return emptyAbortedRun(['k6 was stopped before it wrote its summary'])
+        if (output.aborted) {
+          return requireSomeRequests('k6', emptyAbortedRun(['k6 was stopped before it wrote its summary']))
+        }
         throw new ParseError('k6 exited without writing its summary (is `--summary-mode=disabled` set?)')
       }
       const summary = parseK6Summary(text)
@@ -205,7 +208,7 @@ export class K6Adapter extends ExternalToolAdapter {
       }
       const dropped = summary.metrics.get('dropped_iterations')?.count
       if (options.rate !== undefined || options.stages !== undefined) run.droppedIterations = dropped ?? 0
-      return run
+      return requireSomeRequests('k6', run)
     })
   }
 }

@@ -17,6 +17,7 @@ import { inspectLocust, type LocustInstall } from './locust-install.ts'
 import {
   deadlineFor,
   emptyAbortedRun,
+  requireSomeRequests,
   resolveUserFile,
   wholeSeconds,
   withRunDir,
@@ -237,7 +238,7 @@ export class LocustAdapter extends ExternalToolAdapter {
           })
         ).aborted
       }
-      return readResults(dir, options, aborted, warnings)
+      return requireSomeRequests('locust', await readResults(dir, options, aborted, warnings))
     })
   }
 }
