@@ -92,6 +92,13 @@ export const RESPONSES = {
     if (/\r\nconnection: *keep-alive/i.test(head)) socket.write(`${OK}Content-Length: 2\r\n\r\nok`)
     else socket.end(`${OK}Content-Length: 2\r\n\r\nok`)
   }) as Respond,
+  /** A 103 Early Hints interim response before each 200. */
+  interim: ((socket) =>
+    socket.write(
+      `HTTP/1.1 103 Early Hints\r\nLink: </style.css>\r\n\r\n${OK}${KEEP}Content-Length: 2\r\n\r\nok`,
+    )) as Respond,
+  /** Answers HEAD with a body, against the rules. */
+  headWithBody: ((socket) => socket.write(`${OK}${KEEP}Content-Length: 2\r\n\r\nok`)) as Respond,
   /** Never answers (a slowloris server from the client's side). */
   silent: (() => {}) as Respond,
 }
