@@ -189,8 +189,7 @@ export function locustToMetrics(
   const at = (column: string): number => row.percentiles.get(column) ?? 0
   // Locust's rate is requests over the span from the first to the last request.
   const counted = stats.aggregated.requestCount
-  const durationMs =
-    row.requestsPerSecond > 0 ? (counted / row.requestsPerSecond) * 1000 : fallbackDurationMs
+  const durationMs = row.requestsPerSecond > 0 ? (counted / row.requestsPerSecond) * 1000 : fallbackDurationMs
   return {
     ...deriveRequestCounts({
       total: row.requestCount,

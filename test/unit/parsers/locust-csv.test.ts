@@ -4,8 +4,8 @@ import { ParseError } from '../../../src/errors.ts'
 import {
   classifyLocustError,
   locustToMetrics,
-  parseLocustExceptions,
   parseCsvRows,
+  parseLocustExceptions,
   parseLocustFailures,
   parseLocustHistory,
   parseLocustStats,
