@@ -7,6 +7,7 @@ import type { ResolvedLoadOptions } from '../options.ts'
 import { type AbSummary, abToMetrics, parseAbPercentileCsv, parseAbText } from '../parsers/ab.ts'
 import { type AbFraming, probeAbFraming } from './ab-probe.ts'
 import { ExternalToolAdapter } from './external.ts'
+import { assertUsersFitFdLimit } from './fd-limit.ts'
 import { deadlineFor, emptyAbortedRun, requireSomeRequests, wholeSeconds, withRunDir } from './run-files.ts'
 import { runTool, type ToolSpec } from './spawn.ts'
 import { rejectUnsupported, WHY } from './unsupported.ts'
@@ -165,6 +166,7 @@ export class ApacheBenchAdapter extends ExternalToolAdapter {
 
   async run(options: ResolvedLoadOptions): Promise<AdapterRun> {
     assertAbSupports(options)
+    assertUsersFitFdLimit('ab', options)
     const file = await this.locate(options)
     const framing = await probeAbFraming(options)
     if (framing.unusable !== undefined) {

@@ -10,6 +10,7 @@ import type { ResolvedLoadOptions } from '../options.ts'
 import { type K6Summary, k6ToMetrics, parseK6Summary } from '../parsers/k6-summary.ts'
 import type { Thresholds } from '../types.ts'
 import { ExternalToolAdapter } from './external.ts'
+import { assertUsersFitFdLimit } from './fd-limit.ts'
 import {
   deadlineFor,
   emptyAbortedRun,
@@ -169,6 +170,7 @@ export class K6Adapter extends ExternalToolAdapter {
 
   async run(options: ResolvedLoadOptions): Promise<AdapterRun> {
     assertK6Supports(options)
+    assertUsersFitFdLimit('k6', options)
     const file = await this.locate(options)
     return withRunDir('k6', async (dir) => {
       const files = {

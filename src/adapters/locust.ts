@@ -14,6 +14,7 @@ import {
   parseLocustStats,
 } from '../parsers/locust-csv.ts'
 import { ExternalToolAdapter } from './external.ts'
+import { assertUsersFitFdLimit } from './fd-limit.ts'
 import { type LocustCommand, runDistributed } from './locust-distributed.ts'
 import { inspectLocust, type LocustInstall } from './locust-install.ts'
 import {
@@ -218,6 +219,7 @@ export class LocustAdapter extends ExternalToolAdapter {
 
   async run(options: ResolvedLoadOptions): Promise<AdapterRun> {
     assertLocustSupports(options)
+    assertUsersFitFdLimit('locust', options)
     const file = await this.locate(options)
     const install = await inspectLocust(file)
     return withRunDir('locust', async (dir) => {

@@ -2,6 +2,7 @@ import { runNativeEngine } from '../engine/run-native.ts'
 import type { AdapterRun } from '../metrics/adapter-run.ts'
 import type { ResolvedLoadOptions } from '../options.ts'
 import type { LoadAdapter } from './adapter.ts'
+import { assertUsersFitFdLimit } from './fd-limit.ts'
 import { withRunnerGone } from './runner-gone.ts'
 
 /**
@@ -19,7 +20,8 @@ export class NativeAdapter implements LoadAdapter {
     return process.versions.node
   }
 
-  run(options: ResolvedLoadOptions): Promise<AdapterRun> {
+  async run(options: ResolvedLoadOptions): Promise<AdapterRun> {
+    assertUsersFitFdLimit('native', options)
     // An orphaned test worker stops its load as soon as it notices its runner is gone.
     return runNativeEngine({ ...options, signal: withRunnerGone(options.signal) })
   }

@@ -124,6 +124,7 @@ export function parseLocustExceptions(text: string): LocustException[] {
 }
 
 const ERROR_PATTERNS: [RegExp, ErrorType][] = [
+  [/Too many open files|Errno 2[34]\b/i, 'fd_exhausted'],
   [/ConnectionRefused|Connection refused|Errno 111\b/i, 'connection_refused'],
   [
     /ConnectionReset|reset by peer|BrokenPipe|Errno (?:104|32)\b|ConnectionClosed|RemoteDisconnected/i,
