@@ -8,6 +8,7 @@ import { type AbSummary, abToMetrics, parseAbPercentileCsv, parseAbText } from '
 import { type AbFraming, probeAbFraming } from './ab-probe.ts'
 import { ExternalToolAdapter } from './external.ts'
 import { assertUsersFitFdLimit } from './fd-limit.ts'
+import { applyRequestRules, withRuleWarnings } from './request-rules.ts'
 import { deadlineFor, emptyAbortedRun, requireSomeRequests, wholeSeconds, withRunDir } from './run-files.ts'
 import { runTool, type ToolSpec } from './spawn.ts'
 import { rejectUnsupported, WHY } from './unsupported.ts'
@@ -164,7 +165,13 @@ export class ApacheBenchAdapter extends ExternalToolAdapter {
     return this.probeVersion(file, ['-V'], /Version (\S+)/)
   }
 
-  async run(options: ResolvedLoadOptions): Promise<AdapterRun> {
+  /** Applies the rules every engine shares (see applyRequestRules), then runs the tool. */
+  async run(given: ResolvedLoadOptions): Promise<AdapterRun> {
+    const ruled = applyRequestRules(given)
+    return withRuleWarnings(await this.runRuled(ruled.options), ruled)
+  }
+
+  private async runRuled(options: ResolvedLoadOptions): Promise<AdapterRun> {
     assertAbSupports(options)
     assertUsersFitFdLimit('ab', options)
     const file = await this.locate(options)

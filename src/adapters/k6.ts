@@ -11,6 +11,7 @@ import { type K6Summary, k6ToMetrics, parseK6Summary } from '../parsers/k6-summa
 import type { Thresholds } from '../types.ts'
 import { ExternalToolAdapter } from './external.ts'
 import { assertUsersFitFdLimit } from './fd-limit.ts'
+import { applyRequestRules, withRuleWarnings } from './request-rules.ts'
 import {
   deadlineFor,
   emptyAbortedRun,
@@ -168,7 +169,13 @@ export class K6Adapter extends ExternalToolAdapter {
     return this.probeVersion(file, ['version'], /v(\d+\.\d+\.\d+\S*)/)
   }
 
-  async run(options: ResolvedLoadOptions): Promise<AdapterRun> {
+  /** Applies the rules every engine shares (see applyRequestRules), then runs the tool. */
+  async run(given: ResolvedLoadOptions): Promise<AdapterRun> {
+    const ruled = applyRequestRules(given)
+    return withRuleWarnings(await this.runRuled(ruled.options), ruled)
+  }
+
+  private async runRuled(options: ResolvedLoadOptions): Promise<AdapterRun> {
     assertK6Supports(options)
     assertUsersFitFdLimit('k6', options)
     const file = await this.locate(options)

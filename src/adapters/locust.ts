@@ -17,6 +17,7 @@ import { ExternalToolAdapter } from './external.ts'
 import { assertUsersFitFdLimit } from './fd-limit.ts'
 import { type LocustCommand, runDistributed } from './locust-distributed.ts'
 import { inspectLocust, type LocustInstall } from './locust-install.ts'
+import { applyRequestRules, withRuleWarnings } from './request-rules.ts'
 import {
   deadlineFor,
   emptyAbortedRun,
@@ -217,7 +218,13 @@ export class LocustAdapter extends ExternalToolAdapter {
     return (await inspectLocust(file)).version
   }
 
-  async run(options: ResolvedLoadOptions): Promise<AdapterRun> {
+  /** Applies the rules every engine shares (see applyRequestRules), then runs the tool. */
+  async run(given: ResolvedLoadOptions): Promise<AdapterRun> {
+    const ruled = applyRequestRules(given)
+    return withRuleWarnings(await this.runRuled(ruled.options), ruled)
+  }
+
+  private async runRuled(options: ResolvedLoadOptions): Promise<AdapterRun> {
     assertLocustSupports(options)
     assertUsersFitFdLimit('locust', options)
     const file = await this.locate(options)

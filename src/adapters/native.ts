@@ -3,6 +3,7 @@ import type { AdapterRun } from '../metrics/adapter-run.ts'
 import type { ResolvedLoadOptions } from '../options.ts'
 import type { LoadAdapter } from './adapter.ts'
 import { assertUsersFitFdLimit } from './fd-limit.ts'
+import { applyRequestRules, withRuleWarnings } from './request-rules.ts'
 import { withRunnerGone } from './runner-gone.ts'
 
 /**
@@ -22,7 +23,9 @@ export class NativeAdapter implements LoadAdapter {
 
   async run(options: ResolvedLoadOptions): Promise<AdapterRun> {
     assertUsersFitFdLimit('native', options)
+    const ruled = applyRequestRules(options)
     // An orphaned test worker stops its load as soon as it notices its runner is gone.
-    return runNativeEngine({ ...options, signal: withRunnerGone(options.signal) })
+    const run = await runNativeEngine({ ...ruled.options, signal: withRunnerGone(options.signal) })
+    return withRuleWarnings(run, ruled)
   }
 }
