@@ -14,6 +14,16 @@ import { prepareFixture, removeFixture, target } from './run-fixture.ts'
 
 type Runner = 'vitest' | 'jest'
 type Signal = 'SIGINT' | 'SIGTERM' | 'SIGKILL'
+/** Which process gets the signal: the runner's main process, or the one that started the tool. */
+type Target = 'main' | 'worker'
+interface StopCase {
+  runner: Runner
+  tool: ToolName
+  signal: Signal
+  target?: Target
+  /** Locust's distributed mode: a master and this many worker processes. */
+  workers?: number
+}
 
 const TOOL_COMMAND: Record<ToolName, RegExp | undefined> = {
   ab: /(^|\/)ab\s/,
@@ -22,6 +32,11 @@ const TOOL_COMMAND: Record<ToolName, RegExp | undefined> = {
   native: undefined,
 }
 const WATCHDOG = /perfspec-watchdog/
+
+function parentOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
+}
 
 /** Live processes whose environment carries `marker` (everything the runner started), from /proc. */
 function markedProcesses(marker: string): { pid: number; command: string }[] {
@@ -59,7 +74,7 @@ afterAll(async () => {
   }
 })
 
-async function stopMidRun(runner: Runner, tool: ToolName, signal: Signal) {
+async function stopMidRun({ runner, tool, signal, target: signalled = 'main', workers }: StopCase) {
   const server = await startServer(delayed(5))
   const project =
     runner === 'vitest' ? await prepareFixture('stop-on-signal') : await prepareJestFixture('stop-on-signal')
@@ -78,6 +93,7 @@ async function stopMidRun(runner: Runner, tool: ToolName, signal: Signal) {
       TMPDIR: tmp,
       PERFSPEC_STOP_URL: server.url,
       PERFSPEC_STOP_TOOL: tool,
+      PERFSPEC_STOP_WORKERS: workers === undefined ? '' : String(workers),
       [marker.split('=')[0] as string]: path.basename(tmp),
     },
     stdio: 'ignore',
@@ -86,8 +102,17 @@ async function stopMidRun(runner: Runner, tool: ToolName, signal: Signal) {
   try {
     // Mid-run: the load has reached the server.
     expect(await until(() => server.count > 20, 30_000)).toBe(true)
-    child.kill(signal)
-    await exited
+    if (signalled === 'main') {
+      child.kill(signal)
+      await exited
+    } else {
+      // The worker process that started the tool (Vitest's fork; Jest in band: its main process).
+      const toolProcess = markedProcesses(marker).find(({ command }) => TOOL_COMMAND[tool]?.test(command))
+      if (toolProcess === undefined) throw new Error('no tool process found')
+      const worker = parentOf(toolProcess.pid)
+      process.kill(worker, signal)
+      await until(() => !markedProcesses(marker).some(({ pid }) => pid === worker), 10_000)
+    }
     await sleep(2000)
     const countAfter = server.count
     const left = markedProcesses(marker).filter(
@@ -114,15 +139,27 @@ async function stopMidRun(runner: Runner, tool: ToolName, signal: Signal) {
   }
 }
 
-const cases: [Runner, ToolName, Signal][] = []
+const cases: StopCase[] = []
 for (const runner of ['vitest', 'jest'] as const)
   for (const tool of ['ab', 'k6', 'locust'] as const)
-    for (const signal of ['SIGINT', 'SIGTERM', 'SIGKILL'] as const) cases.push([runner, tool, signal])
-cases.push(['vitest', 'native', 'SIGTERM'], ['vitest', 'native', 'SIGKILL'])
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGKILL'] as const) cases.push({ runner, tool, signal })
+cases.push(
+  { runner: 'vitest', tool: 'native', signal: 'SIGTERM' },
+  { runner: 'vitest', tool: 'native', signal: 'SIGKILL' },
+  { runner: 'vitest', tool: 'ab', signal: 'SIGTERM', target: 'worker' },
+  { runner: 'vitest', tool: 'k6', signal: 'SIGKILL', target: 'worker' },
+  { runner: 'vitest', tool: 'locust', signal: 'SIGINT', workers: 2 },
+  { runner: 'vitest', tool: 'locust', signal: 'SIGKILL', workers: 2 },
+)
+
+function title(stop: StopCase): string {
+  const tool = stop.workers === undefined ? stop.tool : `${stop.tool} (master + ${stop.workers} workers)`
+  return `${stop.runner}, tool ${tool}, ${stop.signal} to the ${stop.target === 'worker' ? 'worker' : 'runner'}`
+}
 
 describe.concurrent('a runner stopped mid-run stops its load', { timeout: 60_000 }, () => {
-  it.each(cases)('%s, tool %s, %s to the runner', async (runner, tool, signal) => {
-    const { left, growth, runFolders } = await stopMidRun(runner, tool, signal)
+  it.each(cases.map((stop) => [title(stop), stop] as const))('%s', async (_title, stop) => {
+    const { left, growth, runFolders } = await stopMidRun(stop)
     expect(left).toEqual([])
     expect(growth).toBe(0)
     expect(runFolders).toEqual([])
