@@ -10,7 +10,8 @@ import { prepareFixture, removeFixture, target } from './run-fixture.ts'
 // A runner (Vitest, Jest) with a 10 s run is signalled mid-run: SIGINT, SIGTERM, or SIGKILL (which no
 // handler sees). Two seconds later no process of the tool is left, the server's count has stopped growing,
 // and no run folder is left in the runner's TMPDIR. Vitest runs the file in a forked worker, so signalling
-// its main process also covers the orphaned worker; Jest runs one file in its main process.
+// its main process also covers the orphaned worker; Jest runs the files in band (its main process) or, in
+// the `files in workers` cases, in worker processes.
 
 type Runner = 'vitest' | 'jest'
 type Signal = 'SIGINT' | 'SIGTERM' | 'SIGKILL'
@@ -23,6 +24,8 @@ interface StopCase {
   target?: Target
   /** Locust's distributed mode: a master and this many worker processes. */
   workers?: number
+  /** Jest: run the files in worker processes (two files), not in band. */
+  jestWorkers?: boolean
 }
 
 const TOOL_COMMAND: Record<ToolName, RegExp | undefined> = {
@@ -74,7 +77,14 @@ afterAll(async () => {
   }
 })
 
-async function stopMidRun({ runner, tool, signal, target: signalled = 'main', workers }: StopCase) {
+async function stopMidRun({
+  runner,
+  tool,
+  signal,
+  target: signalled = 'main',
+  workers,
+  jestWorkers = false,
+}: StopCase) {
   const server = await startServer(delayed(5))
   const project =
     runner === 'vitest' ? await prepareFixture('stop-on-signal') : await prepareJestFixture('stop-on-signal')
@@ -84,7 +94,8 @@ async function stopMidRun({ runner, tool, signal, target: signalled = 'main', wo
   const env = Object.fromEntries(
     Object.entries(process.env).filter(([name]) => !/^(VITEST|JEST_|CI$|GITHUB_)/.test(name)),
   )
-  const args = runner === 'vitest' ? [target.cli, 'run'] : [jestTarget.cli]
+  const jestMode = jestWorkers ? ['--maxWorkers=2'] : ['--runInBand']
+  const args = runner === 'vitest' ? [target.cli, 'run'] : [jestTarget.cli, ...jestMode]
   const child = spawn(process.execPath, args, {
     cwd: project,
     env: {
@@ -150,11 +161,14 @@ cases.push(
   { runner: 'vitest', tool: 'k6', signal: 'SIGKILL', target: 'worker' },
   { runner: 'vitest', tool: 'locust', signal: 'SIGINT', workers: 2 },
   { runner: 'vitest', tool: 'locust', signal: 'SIGKILL', workers: 2 },
+  { runner: 'jest', tool: 'ab', signal: 'SIGKILL', jestWorkers: true },
+  { runner: 'jest', tool: 'native', signal: 'SIGKILL', jestWorkers: true },
 )
 
 function title(stop: StopCase): string {
   const tool = stop.workers === undefined ? stop.tool : `${stop.tool} (master + ${stop.workers} workers)`
-  return `${stop.runner}, tool ${tool}, ${stop.signal} to the ${stop.target === 'worker' ? 'worker' : 'runner'}`
+  const runner = stop.jestWorkers ? 'jest (files in workers)' : stop.runner
+  return `${runner}, tool ${tool}, ${stop.signal} to the ${stop.target === 'worker' ? 'worker' : 'runner'}`
 }
 
 describe.concurrent('a runner stopped mid-run stops its load', { timeout: 60_000 }, () => {
