@@ -45,6 +45,7 @@ export type {
   PerfMatcherContext,
   PerfMatcherResult,
   PerfMatchers,
+  PerfResultPart,
 } from './matchers/index.ts'
 export { perfMatchers } from './matchers/index.ts'
 export type {

@@ -36,7 +36,10 @@ export function buildResult(
   tool: ToolName,
   startedAt: Date,
 ): LoadTestResult {
-  const thresholds = [...evaluateThresholds(options.thresholds, run.metrics), ...(run.toolThresholds ?? [])]
+  const thresholds = [
+    ...evaluateThresholds(options.thresholds, run.metrics, run),
+    ...(run.toolThresholds ?? []),
+  ]
   const result: LoadTestResult = {
     kind: 'load',
     success: thresholds.every((threshold) => threshold.passed),
@@ -54,5 +57,7 @@ export function buildResult(
   if (run.droppedIterations !== undefined) result.droppedIterations = run.droppedIterations
   if (run.serviceTimes !== undefined) result.serviceTimes = run.serviceTimes
   if (run.generator !== undefined) result.generator = run.generator
+  if (run.endpoints !== undefined) result.endpoints = run.endpoints
+  if (run.scenarios !== undefined) result.scenarios = run.scenarios
   return result
 }

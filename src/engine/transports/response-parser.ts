@@ -70,8 +70,8 @@ function hasToken(buf: Buffer, start: number, end: number, token: string): boole
  */
 export class ResponseParser {
   private readonly handler: ResponseHandler
-  private readonly keepHeaders: boolean
-  private readonly noBody: boolean
+  private keepHeaders: boolean
+  private noBody: boolean
   private state = HEAD
   /** The start of a head that did not arrive in one read (copied: the read buffer is reused). */
   private partialHead: Buffer | null = null
@@ -84,6 +84,12 @@ export class ResponseParser {
     this.handler = handler
     this.keepHeaders = options.keepHeaders ?? false
     this.noBody = options.noBody ?? false
+  }
+
+  /** Sets what the next response's parse keeps (a journey's steps differ); call between responses. */
+  configure(keepHeaders: boolean, noBody: boolean): void {
+    this.keepHeaders = keepHeaders
+    this.noBody = noBody
   }
 
   /** True between the first byte of a response and its end. */
