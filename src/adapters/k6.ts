@@ -8,9 +8,12 @@ import type { ThresholdResult } from '../model/index.ts'
 import type { ResolvedLoadOptions } from '../options.ts'
 import { type K6Summary, k6ToMetrics, parseK6Summary } from '../parsers/k6-summary.ts'
 import { ExternalToolAdapter } from './external.ts'
+import { assertUsersFitFdLimit } from './fd-limit.ts'
+import { applyRequestRules, withRuleWarnings } from './request-rules.ts'
 import {
   deadlineFor,
   emptyAbortedRun,
+  requireSomeRequests,
   resolveUserFile,
   withRunDir,
   writeGeneratedScript,
@@ -176,8 +179,15 @@ export class K6Adapter extends ExternalToolAdapter {
     return this.probeVersion(file, ['version'], /v(\d+\.\d+\.\d+\S*)/)
   }
 
-  async run(options: ResolvedLoadOptions): Promise<AdapterRun> {
+  /** Applies the rules every engine shares (see applyRequestRules), then runs the tool. */
+  async run(given: ResolvedLoadOptions): Promise<AdapterRun> {
+    const ruled = applyRequestRules(given)
+    return withRuleWarnings(await this.runRuled(ruled.options), ruled)
+  }
+
+  private async runRuled(options: ResolvedLoadOptions): Promise<AdapterRun> {
     assertK6Supports(options)
+    assertUsersFitFdLimit('k6', options)
     const file = await this.locate(options)
     return withRunDir('k6', async (dir) => {
       const files = {
@@ -192,6 +202,7 @@ export class K6Adapter extends ExternalToolAdapter {
           file,
           args: buildK6Args(options, files),
           cwd: dir,
+          runDir: dir,
           signal: options.signal,
           env: K6_ENV,
           deadlineMs: k6DeadlineMs(options),
@@ -202,7 +213,9 @@ export class K6Adapter extends ExternalToolAdapter {
       )
       const text = await readFile(files.summary, 'utf8').catch(() => undefined)
       if (text === undefined) {
-        if (output.aborted) return emptyAbortedRun(['k6 was stopped before it wrote its summary'])
+        if (output.aborted) {
+          return requireSomeRequests('k6', emptyAbortedRun(['k6 was stopped before it wrote its summary']))
+        }
         throw new ParseError(
           'k6 exited without writing its summary (is K6_NO_SUMMARY, `--no-summary` or `--summary-mode=disabled` set?)',
         )
@@ -217,7 +230,7 @@ export class K6Adapter extends ExternalToolAdapter {
       }
       const dropped = summary.metrics.get('dropped_iterations')?.count
       if (options.rate !== undefined || options.stages !== undefined) run.droppedIterations = dropped ?? 0
-      return run
+      return requireSomeRequests('k6', run)
     })
   }
 }

@@ -6,17 +6,22 @@ import type { AdapterRun } from '../metrics/adapter-run.ts'
 import type { TimelinePoint } from '../model/index.ts'
 import type { ResolvedLoadOptions } from '../options.ts'
 import {
+  type LocustException,
   locustToMetrics,
+  parseLocustExceptions,
   parseLocustFailures,
   parseLocustHistory,
   parseLocustStats,
 } from '../parsers/locust-csv.ts'
 import { ExternalToolAdapter } from './external.ts'
+import { assertUsersFitFdLimit } from './fd-limit.ts'
 import { type LocustCommand, runDistributed } from './locust-distributed.ts'
 import { inspectLocust, type LocustInstall } from './locust-install.ts'
+import { applyRequestRules, withRuleWarnings } from './request-rules.ts'
 import {
   deadlineFor,
   emptyAbortedRun,
+  requireSomeRequests,
   resolveUserFile,
   wholeSeconds,
   withRunDir,
@@ -120,6 +125,13 @@ async function readIfExists(file: string): Promise<string | undefined> {
   }
 }
 
+async function readExceptions(dir: string): Promise<LocustException[]> {
+  const text =
+    (await readIfExists(path.join(dir, 'final_exceptions.csv'))) ??
+    (await readIfExists(path.join(dir, 'run_exceptions.csv')))
+  return text === undefined ? [] : parseLocustExceptions(text)
+}
+
 /** Locust runs through perfspec's entry point under the script's own interpreter (see LOCUST_ENTRY). */
 async function commandFor(file: string, install: LocustInstall, dir: string): Promise<LocustCommand> {
   if (install.interpreter === undefined) return { file, prefix: [], env: {} }
@@ -177,12 +189,22 @@ async function readResults(
     (await readIfExists(path.join(dir, 'final_failures.csv'))) ??
     (await readIfExists(path.join(dir, 'run_failures.csv')))
   const failures = failuresText === undefined ? [] : parseLocustFailures(failuresText)
-  const metrics = locustToMetrics(stats, failures, options.durationMs ?? 0)
+  const exceptions = await readExceptions(dir)
+  const raised = exceptions.reduce((sum, exception) => sum + exception.count, 0)
+  // perfspec's locustfile sends one request per task: each task exception is a request Locust lost.
+  const userFile = options.locustfile !== undefined
+  const metrics = locustToMetrics(stats, failures, options.durationMs ?? 0, userFile ? [] : exceptions)
+  if (userFile && raised > 0) {
+    warnings.push(
+      `the locustfile's tasks raised ${raised} exceptions (not counted as requests): ${exceptions[0]?.message}`,
+    )
+  }
   const historyText = await readIfExists(path.join(dir, 'run_stats_history.csv'))
   const history = historyText === undefined ? [] : parseLocustHistory(historyText)
+  // Locust's history holds only the requests its stats counted; raised ones have no second.
   const timeline = withFinalPoint(history, {
-    requests: metrics.totalRequests,
-    failures: metrics.failedRequests,
+    requests: stats.aggregated.requestCount,
+    failures: stats.aggregated.failureCount,
     users: 0,
   })
   return { metrics, timeline, aborted, warnings }
@@ -197,8 +219,15 @@ export class LocustAdapter extends ExternalToolAdapter {
     return (await inspectLocust(file)).version
   }
 
-  async run(options: ResolvedLoadOptions): Promise<AdapterRun> {
+  /** Applies the rules every engine shares (see applyRequestRules), then runs the tool. */
+  async run(given: ResolvedLoadOptions): Promise<AdapterRun> {
+    const ruled = applyRequestRules(given)
+    return withRuleWarnings(await this.runRuled(ruled.options), ruled)
+  }
+
+  private async runRuled(options: ResolvedLoadOptions): Promise<AdapterRun> {
     assertLocustSupports(options)
+    assertUsersFitFdLimit('locust', options)
     const file = await this.locate(options)
     const install = await inspectLocust(file)
     return withRunDir('locust', async (dir) => {
@@ -222,6 +251,7 @@ export class LocustAdapter extends ExternalToolAdapter {
             file: command.file,
             args: [...command.prefix, ...args],
             env: command.env,
+            runDir: dir,
             signal: options.signal,
             deadlineMs: deadlineFor(options),
             stopSignal: 'SIGTERM',
@@ -231,10 +261,13 @@ export class LocustAdapter extends ExternalToolAdapter {
         aborted = (await standalone.done).aborted
       } else {
         aborted = (
-          await runDistributed(LOCUST, { ...options, workers: options.workers }, command, args, locustfile)
+          await runDistributed(LOCUST, { ...options, workers: options.workers }, command, args, {
+            locustfile,
+            runDir: dir,
+          })
         ).aborted
       }
-      return readResults(dir, options, aborted, warnings)
+      return requireSomeRequests('locust', await readResults(dir, options, aborted, warnings))
     })
   }
 }

@@ -84,6 +84,8 @@ export type ErrorType =
   | 'capture_failed'
   /** Journeys: a step's function (path, body, capture) threw. */
   | 'step_function'
+  /** The load generator ran out of file descriptors (EMFILE, ENFILE): raise `ulimit -n` or lower `users`. */
+  | 'fd_exhausted'
   | 'other'
 
 /** How often one kind of error happened, with a few messages to look at. */
