@@ -16,8 +16,14 @@ const entries: Record<string, string> = {
   'jest/index': 'src/jest/index.ts',
   'jest/reporter': 'src/jest/reporter.ts',
 }
+// perfspec/vitest's declarations reference the hand-written matcher augmentation (src/vitest/augment.d.mts,
+// copied beside them): tsc drops a `/// <reference path>` to a .d.mts from its declaration output.
+const VITEST_TYPES = /^vitest\/index\.d\.[cm]ts$/
 const shared: UserConfig = {
   entry: entries,
+  outputOptions: {
+    banner: (chunk) => (VITEST_TYPES.test(chunk.fileName) ? '/// <reference path="./augment.d.mts" />' : ''),
+  },
   dts: true,
   platform: 'node',
   target: 'node20',
@@ -30,7 +36,14 @@ const neverBundle = ['@jest/globals']
 
 export default defineConfig([
   // `perfspec` on the command line (package.json `bin`): ES modules only, like the Node it runs on.
-  { ...shared, entry: { ...entries, cli: 'src/cli/index.ts' }, format: 'esm', deps: { neverBundle } },
+  {
+    ...shared,
+    entry: { ...entries, cli: 'src/cli/index.ts' },
+    format: 'esm',
+    deps: { neverBundle },
+    // The Vitest matcher types: a declaration file the index.d.* files reference (see its comment).
+    copy: [{ from: 'src/vitest/augment.d.mts', to: 'dist/vitest' }],
+  },
   {
     ...shared,
     format: 'cjs',
