@@ -1,7 +1,7 @@
 import type { Colors } from 'picocolors/types.js'
 import type { LoadTestResult } from '../model/index.ts'
 import type { ReportRow } from '../report/rows.ts'
-import { renderHeading, renderNotes, renderSummaryTable } from '../report/table.ts'
+import { renderHeading, renderNotes, renderSummaryTable, terminalWidth } from '../report/table.ts'
 
 /** Where a CLI run writes: the streams and their widths, injectable for tests. */
 export interface CliStreams {
@@ -16,8 +16,7 @@ export function toReportRow(result: LoadTestResult, source: string): ReportRow {
 
 /** Terminal width to fit the table in: 0 or unknown means 100, and never wider than 100. */
 export function widthOf(stream: { columns?: number }): number {
-  const columns = stream.columns
-  return columns === undefined || columns <= 0 ? 100 : Math.min(columns, 100)
+  return terminalWidth(stream.columns)
 }
 
 /** The end-of-run summary: heading, table and notes (failed thresholds, warnings). Pure. */

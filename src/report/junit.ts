@@ -90,6 +90,16 @@ function propertiesOf(row: ReportRow): Property[] {
   return [...common, ...specific]
 }
 
+// A matcher's message spans lines (hint, expected, received): the attribute carries them joined by spaces.
+function firstLine(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined
+  return text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
+    .join(' ')
+}
+
 function summaryOf(row: ReportRow): string {
   const { result } = row
   if (result.kind === 'load') return summarizeRun(result)
@@ -111,12 +121,15 @@ function renderTestCase(row: ReportRow): string {
   ]
   if (row.state === 'skipped' || row.state === 'pending') lines.push('      <skipped/>')
   else if (verdict !== 'pass') {
+    // A failed threshold names itself; otherwise the matcher's own message says what was expected.
+    const assertion = row.errors?.find((error) => error.trim() !== '')
     const message =
-      failures[0] ?? (verdict === 'abort' ? 'the run was aborted (timed out)' : 'the test failed')
+      failures[0] ??
+      firstLine(assertion) ??
+      (verdict === 'abort' ? 'the run was aborted (timed out)' : 'the test failed')
     const type = verdict === 'abort' ? 'aborted' : failures.length > 0 ? 'threshold' : 'assertion'
-    lines.push(
-      `      <failure message="${xml(message)}" type="${type}">${xml(failures.join('\n') || message)}</failure>`,
-    )
+    const body = [...failures, ...(row.errors ?? [])].join('\n') || message
+    lines.push(`      <failure message="${xml(message)}" type="${type}">${xml(body)}</failure>`)
   }
   const out = [summaryOf(row), ...notes.map((note) => `${note.level}: ${note.text}`)].join('\n')
   lines.push(`      <system-out>${xml(out)}</system-out>`, '    </testcase>')

@@ -13,6 +13,8 @@ export interface ReportRow {
   result: PerfResult
   /** Set when the test compared this (load) result with its baseline. */
   baseline?: BaselineCheck
+  /** The failed test's assertion messages (a matcher's message), without colors. */
+  errors?: readonly string[]
 }
 
 export type Verdict = 'pass' | 'fail' | 'abort'

@@ -116,6 +116,11 @@ export function renderSummaryTable(rows: readonly ReportRow[], options: TableOpt
   return out.join('\n')
 }
 
+/** The width to fit a report in: a terminal's columns, capped at 100; 0 or unknown (piped, some CIs) is 100. */
+export function terminalWidth(columns: number | undefined): number {
+  return columns === undefined || !Number.isFinite(columns) || columns <= 0 ? 100 : Math.min(columns, 100)
+}
+
 /** Wraps text at spaces to `width`, continuation lines indented by two; a word longer than a line is split. */
 export function wrapText(text: string, width: number): string[] {
   const lines: string[] = []

@@ -63,8 +63,15 @@ describe('matcher types in a project that type-checks only its tests', () => {
   let root: string
 
   beforeAll(async () => {
+    // With PERFSPEC_E2E_VITEST_HOME (run-matrix.sh), that scratch install: another Vitest, perfspec from its
+    // tarball. Otherwise the tarball as npm would publish it (dist/ from `npm run build`), unpacked as npm
+    // would install it, beside this repository's install of everything else.
+    const home = process.env['PERFSPEC_E2E_VITEST_HOME']
+    if (home !== undefined) {
+      root = await mkdtemp(path.join(path.resolve(home), 'types-'))
+      return
+    }
     root = await mkdtemp(path.join(os.tmpdir(), 'perfspec-types-'))
-    // The tarball as npm would publish it (dist/ from `npm run build`), unpacked as npm would install it.
     const { stdout } = await run(
       'npm',
       ['pack', '--ignore-scripts', '--silent', '--pack-destination', root],
@@ -81,7 +88,6 @@ describe('matcher types in a project that type-checks only its tests', () => {
       path.join(modules, 'perfspec'),
       '--strip-components=1',
     ])
-    // Everything else (vitest, @types/node, perfspec's dependencies) from this repository's install.
     for (const entry of await readdir(path.join(repo, 'node_modules'))) {
       if (entry === 'perfspec' || entry.startsWith('.')) continue
       await symlink(path.join(repo, 'node_modules', entry), path.join(modules, entry))

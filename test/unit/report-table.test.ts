@@ -4,7 +4,13 @@ import { describe, expect, test } from 'vitest'
 import { createReportColors, shouldUseColors } from '../../src/report/colors.ts'
 import type { ReportRow } from '../../src/report/rows.ts'
 import { renderSparkline } from '../../src/report/sparkline.ts'
-import { renderHeading, renderNotes, renderSummaryTable, wrapText } from '../../src/report/table.ts'
+import {
+  renderHeading,
+  renderNotes,
+  renderSummaryTable,
+  terminalWidth,
+  wrapText,
+} from '../../src/report/table.ts'
 import { makeComparison, makeStress, makeTimedResult } from '../helpers/report-results.ts'
 import { makeResult } from '../helpers/results.ts'
 
@@ -212,6 +218,10 @@ describe('renderNotes and renderHeading', () => {
     expect(renderHeading([row(), row({ state: 'failed' })], plain)).toBe(
       ' PERF  2 runs · 1 passed · 1 failed · latencies in ms',
     )
+  })
+
+  test('terminalWidth treats 0 columns (a pseudo-terminal that reports none) like unknown: 100', () => {
+    expect([0, undefined, -1, Number.NaN, 80, 240].map(terminalWidth)).toEqual([100, 100, 100, 100, 80, 100])
   })
 
   test('wrapText keeps words whole', () => {
