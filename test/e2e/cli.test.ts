@@ -129,9 +129,11 @@ describe('perfspec CLI', () => {
   })
 
   it('SIGINT stops the load, shows the partial summary and exits 130', async () => {
+    const before = server.count
     const { child, done } = startCli([`${server.url}/long`, '-u', '2', '-d', '30s'], dir)
     const started = Date.now()
-    while (server.count === 0 && Date.now() - started < 10_000) {
+    // Interrupt once the load is on (the process has installed its SIGINT handler by then).
+    while (server.count === before && Date.now() - started < 15_000) {
       await new Promise((resolve) => setTimeout(resolve, 50))
     }
     await new Promise((resolve) => setTimeout(resolve, 500))
