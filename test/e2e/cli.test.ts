@@ -7,7 +7,12 @@ import { isLoadTestResult, type LoadTestResult } from '../../src/index.ts'
 import { delayed, startServer, type TestServer } from '../helpers/servers.ts'
 
 // The built CLI, run as a user's shell runs it: a child process with its own stdout, stderr and exit code.
-const CLI = path.resolve(import.meta.dirname, '../../dist/cli.mjs')
+// Under run-matrix.sh, the one its scratch project installed from the tarball, on that Node.
+const home = process.env['PERFSPEC_E2E_VITEST_HOME']
+const CLI =
+  home === undefined
+    ? path.resolve(import.meta.dirname, '../../dist/cli.mjs')
+    : path.resolve(home, 'node_modules/perfspec/dist/cli.mjs')
 
 interface CliRun {
   code: number | null
