@@ -15,6 +15,17 @@ function loadRow(test: string, seconds: number): ReportRow {
 }
 
 describe('renderHtmlReport', () => {
+  test('a run under 3 s draws its seconds as points, not as lines that would read as a trend', () => {
+    const short = renderHtmlReport([loadRow('short', 2)], meta)
+    expect(short).toContain('Latency over time (a short run: one point per second)')
+    expect(short).not.toContain('<polyline class="line')
+    expect(short).toContain('<circle class="dot')
+    expect(short).toMatch(/<td[^>]*>–<\/td>/)
+    const long = renderHtmlReport([loadRow('long', 3)], meta)
+    expect(long).toContain('<polyline class="line')
+    expect(long).not.toContain('a short run')
+  })
+
   test('is one self-contained document: inline style and script, nothing fetched', () => {
     const html = renderHtmlReport([loadRow('a', 10)], meta)
     expect(html.startsWith('<!doctype html>')).toBe(true)
