@@ -1,5 +1,12 @@
-import type { ComparisonResult, LoadMetrics, LoadTestResult, StressTestResult } from '../model/index.ts'
+import type {
+  BenchmarkResult,
+  ComparisonResult,
+  LoadMetrics,
+  LoadTestResult,
+  StressTestResult,
+} from '../model/index.ts'
 import { summarizeRun } from '../model/index.ts'
+import { BENCHMARK_TOOL, summarizeBenchmark } from './benchmark.ts'
 import { escapeXml, scrubReportText } from './escape.ts'
 import type { ReportMeta } from './meta.ts'
 import { describeRow } from './notes.ts'
@@ -69,16 +76,35 @@ function comparisonProperties(result: ComparisonResult): Property[] {
   return properties
 }
 
+function benchmarkProperties(result: BenchmarkResult): Property[] {
+  const { stats } = result
+  return [
+    ['target', result.target],
+    ['iterations', result.iterations],
+    ['throughput_ops', round(result.throughput)],
+    ['mean_ms', round(stats.mean)],
+    ['sd_ms', round(stats.sd)],
+    ['rme_percent', round(stats.rme)],
+    ['p50_ms', round(stats.p50)],
+    ['p95_ms', round(stats.p95)],
+    ['p99_ms', round(stats.p99)],
+    ['max_ms', round(stats.max)],
+  ]
+}
+
 function propertiesOf(row: ReportRow): Property[] {
   const { result } = row
   const common: Property[] = [['kind', result.kind]]
-  if (result.kind !== 'comparison') common.push(['tool', result.tool], ['run', result.name])
+  if (result.kind === 'benchmark') common.push(['tool', BENCHMARK_TOOL], ['run', result.name])
+  else if (result.kind !== 'comparison') common.push(['tool', result.tool], ['run', result.name])
   const specific =
     result.kind === 'load'
       ? loadProperties(result)
       : result.kind === 'stress'
         ? stressProperties(result)
-        : comparisonProperties(result)
+        : result.kind === 'benchmark'
+          ? benchmarkProperties(result)
+          : comparisonProperties(result)
   const baseline = row.baseline?.comparison
   if (baseline !== undefined && baseline !== null) {
     specific.push(
@@ -104,6 +130,7 @@ function summaryOf(row: ReportRow): string {
   const { result } = row
   if (result.kind === 'load') return summarizeRun(result)
   if (result.kind === 'comparison') return result.runs.map((run) => summarizeRun(run.result)).join('\n')
+  if (result.kind === 'benchmark') return summarizeBenchmark(result)
   return `${result.name} (${result.tool}): ${result.steps.length} steps up to ${result.maxUsersReached} users`
 }
 

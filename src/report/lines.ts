@@ -1,5 +1,6 @@
 import type { LoadMetrics, LoadTestResult } from '../model/index.ts'
 import type { ToolName } from '../types.ts'
+import { BENCHMARK_TOOL, benchmarkMetrics } from './benchmark.ts'
 import { type ReportRow, type Verdict, verdictOf } from './rows.ts'
 import { bucketTimeline, MIN_TREND_POINTS } from './timeline.ts'
 
@@ -8,7 +9,8 @@ export interface ResultLine {
   row: ReportRow
   /** `file › test`, plus what tells it apart from the test's other lines. */
   label: string
-  tool: ToolName
+  /** The load generator, or `tinybench` for a function benchmark. */
+  tool: ToolName | typeof BENCHMARK_TOOL
   metrics: LoadMetrics
   verdict: Verdict
   /** p95 per second (a load run) or per step (a stress test), for sparklines; empty for a run under 3 s. */
@@ -61,6 +63,18 @@ export function toResultLines(rows: readonly ReportRow[]): ResultLine[] {
     if (result.kind === 'load') return [loadLine(row, result, several ? `${where} [${result.name}]` : where)]
     if (result.kind === 'comparison') {
       return result.runs.map((run) => loadLine(row, run.result, `${where} [${run.name}]`))
+    }
+    if (result.kind === 'benchmark') {
+      return [
+        {
+          row,
+          label: `${where} [bench${several ? `: ${result.name}` : ''}]`,
+          tool: BENCHMARK_TOOL,
+          metrics: benchmarkMetrics(result),
+          verdict: verdictOf(row),
+          p95Trend: [],
+        },
+      ]
     }
     return [
       {

@@ -29,6 +29,6 @@ export function verdictOf(row: ReportRow): Verdict {
     result.kind === 'comparison' ? result.runs.some((run) => run.result.aborted) : result.aborted
   if (row.state === 'failed' && aborted) return 'abort'
   if (row.state === 'failed') return 'fail'
-  if (result.kind !== 'stress' && !result.success) return 'fail'
+  if (result.kind !== 'stress' && result.kind !== 'benchmark' && !result.success) return 'fail'
   return 'pass'
 }
