@@ -3,7 +3,6 @@ import path from 'node:path'
 import { UnsupportedOptionError } from '../errors.ts'
 import { utf8HeaderProblem } from '../http-fields.ts'
 import type { AdapterRun } from '../metrics/adapter-run.ts'
-import type { TimelinePoint } from '../model/index.ts'
 import type { ResolvedLoadOptions } from '../options.ts'
 import {
   locustToMetrics,
@@ -11,6 +10,7 @@ import {
   parseLocustHistory,
   parseLocustStats,
 } from '../parsers/locust-csv.ts'
+import { locustEndpoints, withFinalPoint } from '../parsers/locust-endpoints.ts'
 import { ExternalToolAdapter } from './external.ts'
 import { type LocustCommand, runDistributed } from './locust-distributed.ts'
 import { inspectLocust, type LocustInstall } from './locust-install.ts'
@@ -105,6 +105,8 @@ export function buildLocustArgs(
     '--csv',
     files.csvPrefix,
     '--only-summary',
+    // A history row per endpoint too, so each endpoint gets its own timeline.
+    '--csv-full-history',
     // Failed requests are results, not a failed run.
     '--exit-code-on-error',
     '0',
@@ -139,27 +141,6 @@ function prepareLocustfile(options: ResolvedLoadOptions, dir: string): Promise<s
   )
 }
 
-function withFinalPoint(
-  timeline: TimelinePoint[],
-  total: { requests: number; failures: number; users: number },
-): TimelinePoint[] {
-  const counted = timeline.reduce((sum, point) => sum + point.requests, 0)
-  const errors = timeline.reduce((sum, point) => sum + point.errors, 0)
-  const last = timeline.at(-1)
-  if (last === undefined || total.requests <= counted) return timeline
-  // The history is written once a second; the requests after its last row go into one more point.
-  return [
-    ...timeline,
-    {
-      ...last,
-      second: last.second + 1,
-      requests: total.requests - counted,
-      errors: Math.max(0, total.failures - errors),
-      activeUsers: total.users,
-    },
-  ]
-}
-
 async function readResults(
   dir: string,
   options: ResolvedLoadOptions,
@@ -184,7 +165,11 @@ async function readResults(
     failures: metrics.failedRequests,
     users: 0,
   })
-  return { metrics, timeline, aborted, warnings }
+  const run: AdapterRun = { metrics, timeline, aborted, warnings }
+  // Per-name rows are endpoints for a user's locustfile; the generated single request is one endpoint only.
+  if (options.locustfile !== undefined)
+    run.endpoints = locustEndpoints(stats.rows, failures, historyText, options.durationMs ?? 0)
+  return run
 }
 
 /** Locust (headless, CSV stats), standalone or as one master with `workers` worker processes. */
@@ -206,7 +191,7 @@ export class LocustAdapter extends ExternalToolAdapter {
       const args = buildLocustArgs(options, { locustfile, csvPrefix: path.join(dir, 'run') })
       const warnings = [
         'Locust percentiles are rounded to 2 significant digits, its response times to whole ms',
-        'Locust reports no status codes; its timeline percentiles are cumulative',
+        'Locust reports no status codes; its timeline percentiles are over its rolling 10 s window',
       ]
       if (command.env.PERFSPEC_LOCUST_VERSION !== undefined && options.workers !== undefined) {
         warnings.push(
