@@ -1,14 +1,12 @@
 import type { EndpointMetrics, TimelinePoint } from '../model/index.ts'
 import type { HttpMethod } from '../types.ts'
+import type { KnownEndpoints } from './endpoint-names.ts'
 import {
   type LocustFailure,
   type LocustStatsRow,
   locustRowToMetrics,
   parseLocustHistory,
 } from './locust-csv.ts'
-
-/** What perfspec knows of an endpoint it generated: the step's method and path template, by step name. */
-export type KnownEndpoints = ReadonlyMap<string, { method: HttpMethod; path: string }>
 
 const HTTP_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'])
 
