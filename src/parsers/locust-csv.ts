@@ -110,6 +110,9 @@ export function parseLocustFailures(text: string): LocustFailure[] {
 }
 
 const ERROR_PATTERNS: [RegExp, ErrorType][] = [
+  // The journey locustfile's own failures (see LOCUST_STEP_ERRORS).
+  [/perfspec template:/, 'template'],
+  [/perfspec capture:/, 'capture_failed'],
   [/ConnectionRefused|Connection refused|Errno 111\b/i, 'connection_refused'],
   [
     /ConnectionReset|reset by peer|BrokenPipe|Errno (?:104|32)\b|ConnectionClosed|RemoteDisconnected/i,
