@@ -49,10 +49,12 @@ export interface ScriptScenario {
 
 /** What a generated k6 script or locustfile runs: every value of the journey, as JSON data. */
 export interface ScriptJourney {
-  /** The run's url: a step's path is appended to it (`''` is the url itself, query included). */
-  url: string
-  /** The url without its query and trailing slash, which paths are appended to. */
-  base: string
+  /** The run's origin (`http://host:port`); the scripts let the environment point it elsewhere. */
+  origin: string
+  /** The url's path and query: where a step with path `''` goes. */
+  urlPath: string
+  /** The url's path without a trailing slash: a step's path is appended to it. */
+  basePath: string
   scenarios: ScriptScenario[]
   data: Record<string, unknown>[]
   /** What `setup` returned (JSON), passed to the script as data. */
@@ -146,8 +148,9 @@ export function scriptJourney(
   setup?: unknown,
 ): ScriptJourney {
   return {
-    url: options.url.href,
-    base: pathBase(options.url),
+    origin: options.url.origin,
+    urlPath: `${options.url.pathname}${options.url.search}`,
+    basePath: options.url.pathname.replace(/\/+$/, ''),
     scenarios: journey.scenarios.map(scriptScenario),
     data: journey.data === undefined ? [] : [...journey.data],
     setup: setup === undefined ? null : setup,

@@ -12,6 +12,8 @@ import { K6_JOURNEY_METRICS } from '../../parsers/k6-journey-metrics.ts'
 export const K6_JOURNEY_CODE = `
 const rows = new SharedArray('perfspec-data', () => spec.journey.data)
 const journey = spec.journey
+// Where the load goes: the journey's origin, or PERFSPEC_ORIGIN (k6 run -e PERFSPEC_ORIGIN=https://staging…).
+const origin = __ENV.PERFSPEC_ORIGIN || journey.origin
 export const options = spec.options
 
 const stepErrors = new Counter('${K6_JOURNEY_METRICS.stepErrors}')
@@ -134,7 +136,7 @@ function send(step, scope) {
   }
   if (UNSAFE_PATH.test(path)) return fail(step, 'template')
   for (const name of Object.keys(headers)) if (UNSAFE_HEADER.test(headers[name])) return fail(step, 'template')
-  const url = path === '' ? journey.url : journey.base + path
+  const url = origin + (path === '' ? journey.urlPath : journey.basePath + path)
   const response = http.request(step.method, url, body, Object.assign({}, step.params, { headers }))
   const expected = step.expectStatus === null
     ? response.status >= 200 && response.status <= 399

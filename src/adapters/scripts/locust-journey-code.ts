@@ -114,6 +114,8 @@ def fire_failure(step, message):
 
 class JourneyUser(FastHttpUser):
     abstract = True
+    # The journey's origin; \`locust --host\` points it elsewhere.
+    host = SPEC["origin"]
     wait_time = constant(0)
     # One timeout per user class (geventhttpclient's): the longest step timeout.
     network_timeout = max(step["timeoutMs"] for scenario in SPEC["scenarios"]
@@ -150,7 +152,7 @@ class JourneyUser(FastHttpUser):
             return fire_failure(step, "${LOCUST_STEP_ERRORS.template} %s" % error)
         if UNSAFE_PATH.search(path) or any(UNSAFE_HEADER.search(value) for value in headers.values()):
             return fire_failure(step, "${LOCUST_STEP_ERRORS.template} a rendered value holds a control character")
-        url = SPEC["url"] if path == "" else SPEC["base"] + path
+        url = SPEC["urlPath"] if path == "" else SPEC["basePath"] + path
         with self.client.request(
             step["method"], url, headers=headers, data=data, name=step["name"],
             allow_redirects=False, catch_response=True,
