@@ -53,7 +53,9 @@ export interface ScriptJourney {
   origin: string
   /** The url's path and query: where a step with path `''` goes. */
   urlPath: string
-  /** The url's path without a trailing slash: a step's path is appended to it. */
+  /** The url's path: a step's path that starts with `?` is appended to it. */
+  pathname: string
+  /** The url's path without a trailing slash: any other step path is appended to it. */
   basePath: string
   scenarios: ScriptScenario[]
   data: Record<string, unknown>[]
@@ -150,7 +152,8 @@ export function scriptJourney(
   return {
     origin: options.url.origin,
     urlPath: `${options.url.pathname}${options.url.search}`,
-    basePath: options.url.pathname.replace(/\/+$/, ''),
+    pathname: options.url.pathname,
+    basePath: options.url.pathname.replace(/\/$/, ''),
     scenarios: journey.scenarios.map(scriptScenario),
     data: journey.data === undefined ? [] : [...journey.data],
     setup: setup === undefined ? null : setup,

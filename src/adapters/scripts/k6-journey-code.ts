@@ -1,3 +1,4 @@
+import { ON_START_RETRY_MS } from '../../engine/journey/journey-user.ts'
 import { K6_JOURNEY_METRICS } from '../../parsers/k6-journey-metrics.ts'
 
 /**
@@ -111,7 +112,7 @@ function capture(step, response, vars) {
       }
       value = readPath(decoded.value, item.path)
     }
-    if (value === undefined) return false
+    if (value === undefined || value === null) return false
     vars[item.var] = value
   }
   return true
@@ -136,7 +137,8 @@ function send(step, scope) {
   }
   if (UNSAFE_PATH.test(path)) return fail(step, 'template')
   for (const name of Object.keys(headers)) if (UNSAFE_HEADER.test(headers[name])) return fail(step, 'template')
-  const url = origin + (path === '' ? journey.urlPath : journey.basePath + path)
+  const url =
+    origin + (path === '' ? journey.urlPath : (path[0] === '?' ? journey.pathname : journey.basePath) + path)
   const response = http.request(step.method, url, body, Object.assign({}, step.params, { headers }))
   const expected = step.expectStatus === null
     ? response.status >= 200 && response.status <= 399
@@ -170,6 +172,8 @@ export default function () {
       think(scenario.think)
       if (!ok) {
         onStartFailures.add(1)
+        // Retried at this VU's next iteration, after at least the native engine's pause.
+        if (scenario.think.maxMs < ${ON_START_RETRY_MS}) sleep(${ON_START_RETRY_MS / 1000})
         return
       }
     }

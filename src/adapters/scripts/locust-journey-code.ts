@@ -1,3 +1,5 @@
+import { ON_START_RETRY_MS } from '../../engine/journey/journey-user.ts'
+
 /** Environment variable naming the file the journey locustfile writes its iteration counts to at quit. */
 export const LOCUST_JOURNEY_OUT_ENV = 'PERFSPEC_LOCUST_JOURNEY_OUT'
 
@@ -152,7 +154,10 @@ class JourneyUser(FastHttpUser):
             return fire_failure(step, "${LOCUST_STEP_ERRORS.template} %s" % error)
         if UNSAFE_PATH.search(path) or any(UNSAFE_HEADER.search(value) for value in headers.values()):
             return fire_failure(step, "${LOCUST_STEP_ERRORS.template} a rendered value holds a control character")
-        url = SPEC["urlPath"] if path == "" else SPEC["basePath"] + path
+        if path == "":
+            url = SPEC["urlPath"]
+        else:
+            url = (SPEC["pathname"] if path.startswith("?") else SPEC["basePath"]) + path
         with self.client.request(
             step["method"], url, headers=headers, data=data, name=step["name"],
             allow_redirects=False, catch_response=True,
@@ -184,7 +189,7 @@ class JourneyUser(FastHttpUser):
                     except ValueError:
                         decoded = (None, False)
                 value, found = read_path(decoded[0], capture["path"]) if decoded[1] else (None, False)
-            if not found:
+            if not found or value is None:
                 return False
             self.vars[capture["var"]] = value
         return True
@@ -198,6 +203,9 @@ class JourneyUser(FastHttpUser):
                 self.think()
                 if not ok:
                     counts["onStartFailures"] += 1
+                    # Retried at the next task run, after at least the native engine's pause.
+                    if self.scenario["think"]["maxMs"] < ${ON_START_RETRY_MS}:
+                        gevent.sleep(${ON_START_RETRY_MS / 1000})
                     return
             self.started = True
         if ROWS is not None:
