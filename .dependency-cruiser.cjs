@@ -9,7 +9,8 @@
 //                    parsing and validation of options (a duration's parser fails through validation.ts's
 //                    messages; http-fields.ts checks what may go on the wire, for options and engines);
 //                    also metrics/thresholds.ts: the threshold language (parse, merge, evaluate against a
-//                    result's metrics) reads only types, and resolving options parses thresholds
+//                    result's metrics) reads only types, and resolving options parses thresholds;
+//                    journey/: validating and resolving journey options, `{{var}}` templates, capture paths
 //   2 metrics        metrics/ (collector, histograms, derivation, the raw run type), parsers/
 //   3 engine         engine/ (the native engine), adapters/ (native, k6, ab, Locust), monitor/
 //   4 orchestration  load-test.ts, stress-test.ts, stress/, compare.ts, client.ts, benchmark.ts, bench/,
@@ -26,7 +27,7 @@ const LAYERS = [
   },
   {
     name: 'options',
-    path: '^src/(options|duration|http-fields|validat[a-z-]*)\\.ts$|^src/validation/|^src/metrics/thresholds\\.ts$',
+    path: '^src/(options|duration|http-fields|validat[a-z-]*)\\.ts$|^src/(validation|journey)/|^src/metrics/thresholds\\.ts$',
   },
   { name: 'metrics', path: '^src/(metrics|parsers)/', pathNot: '^src/metrics/thresholds\\.ts$' },
   { name: 'engine', path: '^src/(engine|adapters|monitor)/' },

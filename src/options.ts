@@ -7,6 +7,7 @@ import {
   parsedUrlProblem,
   rawUrlProblem,
 } from './http-fields.ts'
+import { type ResolvedJourney, resolveJourney } from './journey/resolve.ts'
 import { type ParsedThreshold, parseThresholds } from './metrics/thresholds.ts'
 import { isSecretHeader, REDACTED, redactUrl } from './redact.ts'
 import type {
@@ -86,7 +87,6 @@ const LOAD_TEST_KEYS = {
   scenarios: true,
   think: true,
 } as const satisfies KnownKeys<LoadTestOptions>
-const JOURNEY_KEYS = ['setup', 'teardown', 'data', 'steps', 'onStart', 'scenarios', 'think'] as const
 const DEFAULTS_KEYS = {
   users: true,
   durationMs: true,
@@ -130,6 +130,8 @@ export interface ResolvedLoadOptions {
   monitorPid: number | undefined
   /** Progress callback, about once a second; engines that cannot report progress ignore it. */
   onProgress?: (progress: LoadProgress) => void
+  /** A journey run (`steps` or `scenarios`): its steps with the run's values as their defaults. */
+  journey?: ResolvedJourney
 }
 
 /** Validates a `tool` option: 'auto' or a tool name. */
@@ -286,12 +288,6 @@ export function resolveLoadOptions(
   const defaults: LoadDefaults = { ...DEFAULTS, ...partialDefaults }
   requireObject(argument('options'), options)
   rejectUnknownKeys(options, LOAD_TEST_KEYS)
-  // Journey options are declared (src/types.ts) ahead of their engine; until it lands they are refused, not ignored.
-  for (const key of JOURNEY_KEYS) {
-    if (options[key] !== undefined) {
-      throw new InvalidOptionError(key, `The \`${key}\` option (journeys) is not supported yet`)
-    }
-  }
   const url = parseTargetUrl(options.url)
   const tool = options.tool === undefined ? 'auto' : requireTool(options.tool)
   const method = options.method === undefined ? 'GET' : requireOneOf('method', options.method, METHODS)
@@ -323,6 +319,17 @@ export function resolveLoadOptions(
     )
   }
   if (options.onProgress !== undefined) requireFunction('onProgress', options.onProgress)
+  const timeoutMs =
+    options.timeout === undefined ? defaults.timeoutMs : requireDurationMs('timeout', options.timeout)
+  const expectStatus = resolveExpectStatus(options.expectStatus)
+  const journey = resolveJourney(options, {
+    method,
+    headers,
+    body: options.body,
+    expectStatus,
+    timeoutMs,
+    check: options.check,
+  })
   const resolved: ResolvedLoadOptions = {
     url,
     name: options.name === undefined ? defaultName(url) : requireString('name', options.name),
@@ -337,9 +344,8 @@ export function resolveLoadOptions(
     method,
     headers,
     body,
-    timeoutMs:
-      options.timeout === undefined ? defaults.timeoutMs : requireDurationMs('timeout', options.timeout),
-    expectStatus: resolveExpectStatus(options.expectStatus),
+    timeoutMs,
+    expectStatus,
     check: options.check,
     thresholds: parseThresholds(options.thresholds),
     signal: options.signal,
@@ -367,6 +373,7 @@ export function resolveLoadOptions(
         : requireInteger('monitor.pid', options.monitor.pid, 1, 2 ** 31 - 1),
   }
   if (options.onProgress !== undefined) resolved.onProgress = options.onProgress
+  if (journey !== undefined) resolved.journey = journey
   return resolved
 }
 

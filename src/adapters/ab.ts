@@ -5,6 +5,7 @@ import { utf8HeaderProblem } from '../http-fields.ts'
 import type { AdapterRun } from '../metrics/adapter-run.ts'
 import type { ResolvedLoadOptions } from '../options.ts'
 import { type AbSummary, abToMetrics, parseAbPercentileCsv, parseAbText } from '../parsers/ab.ts'
+import { abStep, abStepOptions, withAbEndpoint } from './ab-journey.ts'
 import { ExternalToolAdapter } from './external.ts'
 import { deadlineFor, emptyAbortedRun, wholeSeconds, withRunDir } from './run-files.ts'
 import { runTool, type ToolSpec } from './spawn.ts'
@@ -134,6 +135,10 @@ export class ApacheBenchAdapter extends ExternalToolAdapter {
   }
 
   async run(options: ResolvedLoadOptions): Promise<AdapterRun> {
+    if (options.journey !== undefined) {
+      const step = abStep(options.journey)
+      return withAbEndpoint(await this.run(abStepOptions(options, step)), options.journey, step)
+    }
     assertAbSupports(options)
     const file = await this.locate(options)
     return withRunDir('ab', async (dir) => {

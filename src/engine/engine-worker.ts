@@ -10,10 +10,15 @@ const port = parentPort!
 const post = (message: WorkerMessage): void => port.postMessage(message)
 const job = workerData as WorkerJob
 
-const engine = new EngineRun(fromWorkerJob(job), job.share, {
-  onInterval: ({ requests, errors, activeUsers, histogram }) =>
-    post({ type: 'interval', requests, errors, activeUsers, histogram: encodeHistogram(histogram) }),
-})
+const engine = new EngineRun(
+  fromWorkerJob(job),
+  job.share,
+  {
+    onInterval: ({ requests, errors, activeUsers, histogram }) =>
+      post({ type: 'interval', requests, errors, activeUsers, histogram: encodeHistogram(histogram) }),
+  },
+  { setup: job.setup, inWorker: true },
+)
 let started = false
 
 async function runAndReport(): Promise<void> {
@@ -30,6 +35,7 @@ async function runAndReport(): Promise<void> {
       dropped: open ? executor.dropped : undefined,
       scheduled: open ? executor.scheduled : undefined,
       health: monitor.stop(),
+      ...(engine.journey === undefined ? {} : { journey: engine.journey.stats.snapshot() }),
     },
   })
 }

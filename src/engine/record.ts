@@ -3,13 +3,13 @@ import { classifyError, classifyStatus, describeError } from './classify-error.t
 import type { RunState } from './run-state.ts'
 
 const STATUS_MESSAGES: string[] = []
-function statusMessage(status: number): string {
+export function statusMessage(status: number): string {
   STATUS_MESSAGES[status] ??= `HTTP ${status}`
   return STATUS_MESSAGES[status]
 }
 
 /** Raw header pairs (names and values alternating, as strings or as undici's Buffers) as an object. */
-function headersToObject(raw: readonly (string | Buffer)[] | null): CheckResponse['headers'] {
+export function headersToObject(raw: readonly (string | Buffer)[] | null): CheckResponse['headers'] {
   const headers: Record<string, string | string[] | undefined> = {}
   if (raw === null) return headers
   for (let i = 0; i + 1 < raw.length; i += 2) {

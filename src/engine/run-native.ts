@@ -7,12 +7,15 @@ import { saturationWarning } from '../monitor/generator.ts'
 import { RunMonitors } from '../monitor/run-monitors.ts'
 import type { ResolvedLoadOptions } from '../options.ts'
 import { EngineRun } from './engine-run.ts'
+import { checkJourneyOptions, checkSetupValueClones } from './journey/journey-checks.ts'
 import { isOpenModel, OpenModelExecutor } from './open-model.ts'
 import { startProgress } from './progress.ts'
+import { WHOLE_RUN } from './run-state.ts'
 import { type FinishedRun, runInWorkers } from './run-workers.ts'
 
 /** Options the native engine can't honour as given: thrown before any request is sent. */
 function checkNativeOptions(options: ResolvedLoadOptions): void {
+  checkJourneyOptions(options)
   const openModel = isOpenModel(options)
   if (options.pipelining > 1 && openModel) {
     throw new InvalidOptionError(
@@ -48,15 +51,27 @@ export async function runNativeEngine(options: ResolvedLoadOptions): Promise<Ada
     collector.stop()
     return { metrics: collector.getMetrics(), timeline: collector.getTimeline(), aborted: true, warnings: [] }
   }
-  const finished =
-    (options.workers ?? 1) > 1
-      ? await runInWorkers(options, monitors)
-      : await runInThisThread(options, monitors)
-  return toAdapterRun(finished, monitors, options)
+  const journey = options.journey
+  // A journey's setup runs once before the load; its teardown after it, also when the run failed or was aborted.
+  const setup = journey?.setup === undefined ? undefined : await journey.setup()
+  try {
+    const inWorkers = (options.workers ?? 1) > 1
+    if (inWorkers && journey !== undefined) checkSetupValueClones(setup)
+    const finished = inWorkers
+      ? await runInWorkers(options, monitors, setup)
+      : await runInThisThread(options, monitors, setup)
+    return toAdapterRun(finished, monitors, options)
+  } finally {
+    if (journey?.teardown !== undefined) await journey.teardown(setup)
+  }
 }
 
-async function runInThisThread(options: ResolvedLoadOptions, monitors: RunMonitors): Promise<FinishedRun> {
-  const engine = new EngineRun(options)
+async function runInThisThread(
+  options: ResolvedLoadOptions,
+  monitors: RunMonitors,
+  setup: unknown,
+): Promise<FinishedRun> {
+  const engine = new EngineRun(options, WHOLE_RUN, {}, { setup, inWorker: false })
   const { signal } = options
   const abort = (): void => engine.abort()
   signal?.addEventListener('abort', abort, { once: true })
@@ -71,6 +86,7 @@ async function runInThisThread(options: ResolvedLoadOptions, monitors: RunMonito
   const { executor, collector } = engine
   return {
     collector,
+    journey: engine.journey?.stats,
     timeline: collector.getTimeline(),
     aborted: engine.aborted,
     open:
@@ -93,6 +109,10 @@ function toAdapterRun(
     warnings: [],
   }
   monitors.stop(run)
+  if (finished.journey !== undefined) {
+    run.endpoints = finished.journey.endpointMetrics(finished.endpointTimelines)
+    run.scenarios = finished.journey.scenarioMetrics()
+  }
   if (finished.workerHealth !== undefined && run.generator !== undefined) {
     const health = withWorkers(run.generator, finished.workerHealth)
     if (health.saturated && !run.generator.saturated) run.warnings.push(saturationWarning(health))

@@ -28,6 +28,8 @@ export interface EngineUser {
   readonly inFlight: number
   /** When the oldest request in flight was sent (the timeout sweep reads it while `inFlight` > 0). */
   readonly oldestSentAt: number
+  /** Its own per-request timeout (a journey step's); the run's `timeout` when absent. */
+  readonly timeoutMs?: number
   /** Sends a request, due at `scheduledAt` (open model: latency counts from then) or now. */
   send(scheduledAt?: number): void
   /** Cuts the requests in flight (timeout or abort), each recorded as `reason` unless the run was aborted. */

@@ -1,10 +1,12 @@
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
+import type { ResolvedJourney } from '../journey/resolve.ts'
 import { MetricsCollector } from '../metrics/collector.ts'
 import type { GeneratorHealth, TimelinePoint } from '../model/index.ts'
 import type { RunMonitors } from '../monitor/run-monitors.ts'
 import type { ResolvedLoadOptions } from '../options.ts'
+import { JourneyStats } from './journey/journey-stats.ts'
 import { isOpenModel } from './open-model.ts'
 import { startProgress } from './progress.ts'
 import { countOfShare, type RunShare } from './run-state.ts'
@@ -20,6 +22,10 @@ export interface FinishedRun {
   open: { dropped: number; scheduled: number } | undefined
   /** Worker threads: how busy each one's event loop was. */
   workerHealth?: GeneratorHealth[]
+  /** Journey runs: the collectors per endpoint and scenario (merged from the threads). */
+  journey?: JourneyStats | undefined
+  /** Worker threads: each endpoint's timeline, merged second by second. */
+  endpointTimelines?: Map<string, TimelinePoint[]>
 }
 
 /**
@@ -36,6 +42,31 @@ function workerEntry(): URL {
     throw new Error(`The engine worker ${fileURLToPath(entry)} is missing: build the package (npm run build)`)
   }
   return entry
+}
+
+/** The threads' per-endpoint and per-scenario collectors merged, and each endpoint's timeline second by second. */
+function mergeJourneys(
+  journey: ResolvedJourney,
+  finished: WorkerResult[],
+): { journey: JourneyStats; endpointTimelines: Map<string, TimelinePoint[]> } {
+  const stats = new JourneyStats(journey)
+  const mergers = new Map<string, TimelineMerger>()
+  finished.forEach((result, worker) => {
+    if (result.journey === undefined) return
+    stats.merge(result.journey)
+    for (const endpoint of result.journey.endpoints) {
+      let merger = mergers.get(endpoint.name)
+      if (merger === undefined) {
+        merger = new TimelineMerger(finished.length)
+        mergers.set(endpoint.name, merger)
+      }
+      for (const interval of endpoint.intervals) merger.add(worker, interval)
+    }
+  })
+  return {
+    journey: stats,
+    endpointTimelines: new Map([...mergers].map(([name, merger]) => [name, merger.timeline()])),
+  }
 }
 
 /** `requests` split over the shares in proportion to their users, summing exactly to `requests`. */
@@ -57,6 +88,7 @@ function splitRequests(requests: number, users: number, shares: RunShare[]): num
 export async function runInWorkers(
   options: ResolvedLoadOptions,
   monitors: RunMonitors,
+  setup?: unknown,
 ): Promise<FinishedRun> {
   const count = options.workers!
   const entry = workerEntry()
@@ -70,7 +102,13 @@ export async function runInWorkers(
   const workers = shares.map(
     (share, index) =>
       new Worker(entry, {
-        workerData: toWorkerJob(options, share, requests[index], countOfShare(options.maxUsers, share)),
+        workerData: toWorkerJob(
+          options,
+          share,
+          requests[index],
+          countOfShare(options.maxUsers, share),
+          setup,
+        ),
       }),
   )
   const merger = new TimelineMerger(count)
@@ -116,7 +154,9 @@ export async function runInWorkers(
 
   const collector = new MetricsCollector({ timeline: false, serviceTimes: openModel })
   for (const result of finished) collector.merge(result.snapshot)
+  const journey = options.journey === undefined ? undefined : mergeJourneys(options.journey, finished)
   return {
+    ...journey,
     collector,
     timeline: merger.timeline(),
     aborted: finished.some((result) => result.aborted),

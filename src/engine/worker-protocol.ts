@@ -1,6 +1,7 @@
 import type { CollectorSnapshot } from '../metrics/collector.ts'
 import type { GeneratorHealth } from '../model/index.ts'
 import type { ResolvedLoadOptions } from '../options.ts'
+import type { JourneySnapshot } from './journey/journey-stats.ts'
 import type { RunShare } from './run-state.ts'
 
 /** The resolved options minus what can't cross to another thread (functions, the signal, a URL object). */
@@ -13,6 +14,8 @@ export type WorkerOptions = Omit<
 export interface WorkerJob {
   options: WorkerOptions
   share: RunShare
+  /** Journey runs: what `setup` returned in the parent (setup and teardown themselves stay there). */
+  setup?: unknown
 }
 
 /** One second of a worker's timeline, with its latency histogram encoded for an exact merge. */
@@ -30,6 +33,8 @@ export interface WorkerResult {
   dropped: number | undefined
   scheduled: number | undefined
   health: GeneratorHealth
+  /** Journey runs: this share's collectors per endpoint and scenario. */
+  journey?: JourneySnapshot
 }
 
 /** Worker → parent, in this order: ready, intervals, done (or failed). */
@@ -47,6 +52,7 @@ export function toWorkerJob(
   share: RunShare,
   requests: number | undefined,
   maxUsers: number,
+  setup?: unknown,
 ): WorkerJob {
   const {
     url,
@@ -55,9 +61,17 @@ export function toWorkerJob(
     signal: _signal,
     onProgress: _onProgress,
     thresholds: _thresholds,
+    journey,
     ...rest
   } = options
-  return { options: { ...rest, url: url.href, body, requests, maxUsers }, share }
+  const job: WorkerJob = { options: { ...rest, url: url.href, body, requests, maxUsers }, share }
+  if (journey !== undefined) {
+    // Steps are plain data here (functions were refused); setup and teardown run in the parent.
+    const { setup: _setup, teardown: _teardown, ...plain } = journey
+    job.options.journey = plain
+    job.setup = setup
+  }
+  return job
 }
 
 export function fromWorkerJob(job: WorkerJob): ResolvedLoadOptions {

@@ -54,5 +54,7 @@ export function buildResult(
   if (run.droppedIterations !== undefined) result.droppedIterations = run.droppedIterations
   if (run.serviceTimes !== undefined) result.serviceTimes = run.serviceTimes
   if (run.generator !== undefined) result.generator = run.generator
+  if (run.endpoints !== undefined) result.endpoints = run.endpoints
+  if (run.scenarios !== undefined) result.scenarios = run.scenarios
   return result
 }

@@ -74,6 +74,13 @@ function parseLegacy(data: Json): K6Summary {
   return { format: handleSummary ? 'handle-summary' : 'summary-export', metrics, thresholds, durationMs }
 }
 
+/** The run's length from the whole run's request count and rate (the export states no duration). */
+function runLengthMs(summary: K6Summary): number {
+  const reqs = summary.metrics.get('http_reqs') ?? {}
+  const count = reqs.count ?? 0
+  return reqs.rate !== undefined && reqs.rate > 0 ? (count / reqs.rate) * 1000 : 0
+}
+
 /** Parses k6's `--summary-export` file, a `handleSummary` JSON dump, or the new machine-readable summary. */
 export function parseK6Summary(text: string): K6Summary {
   let data: unknown
@@ -90,18 +97,18 @@ export function parseK6Summary(text: string): K6Summary {
 
 /**
  * Maps a k6 summary onto LoadMetrics. k6 reports how many requests failed (`http_req_failed`) but not why,
- * nor their status codes: the failures are counted as `other`.
+ * nor their status codes: the failures are counted as `other`. `tags` reads a sub-metric (`{name:login}`)
+ * instead; its run length is the whole run's.
  */
-export function k6ToMetrics(summary: K6Summary): LoadMetrics {
-  const metric = (name: string): Record<string, number> => summary.metrics.get(name) ?? {}
+export function k6ToMetrics(summary: K6Summary, tags = ''): LoadMetrics {
+  const metric = (name: string): Record<string, number> => summary.metrics.get(`${name}${tags}`) ?? {}
   const reqs = metric('http_reqs')
   const duration = metric('http_req_duration')
   const failedRate = metric('http_req_failed')
   const totalRequests = reqs.count ?? 0
   // In a Rate metric `passes` counts the true samples: for http_req_failed, the failed requests.
   const failedRequests = Math.min(totalRequests, failedRate.passes ?? 0)
-  const durationMs =
-    summary.durationMs ?? (reqs.rate !== undefined && reqs.rate > 0 ? (totalRequests / reqs.rate) * 1000 : 0)
+  const durationMs = summary.durationMs ?? runLengthMs(summary)
   const errorsByType: LoadMetrics['errorsByType'] = {}
   if (failedRequests > 0) {
     errorsByType.other = {

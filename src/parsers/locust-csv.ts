@@ -110,6 +110,9 @@ export function parseLocustFailures(text: string): LocustFailure[] {
 }
 
 const ERROR_PATTERNS: [RegExp, ErrorType][] = [
+  // The journey locustfile's own failures (see LOCUST_STEP_ERRORS).
+  [/perfspec template:/, 'template'],
+  [/perfspec capture:/, 'capture_failed'],
   [/ConnectionRefused|Connection refused|Errno 111\b/i, 'connection_refused'],
   [
     /ConnectionReset|reset by peer|BrokenPipe|Errno (?:104|32)\b|ConnectionClosed|RemoteDisconnected/i,
@@ -139,7 +142,15 @@ export function locustToMetrics(
   failures: LocustFailure[],
   fallbackDurationMs: number,
 ): LoadMetrics {
-  const row = stats.aggregated
+  return locustRowToMetrics(stats.aggregated, failures, fallbackDurationMs)
+}
+
+/** Maps one `_stats.csv` row and the failures that belong to it onto LoadMetrics. */
+export function locustRowToMetrics(
+  row: LocustStatsRow,
+  failures: LocustFailure[],
+  fallbackDurationMs: number,
+): LoadMetrics {
   const errorsByType: LoadMetrics['errorsByType'] = {}
   const add = (type: ErrorType, count: number, message?: string): void => {
     const summary = errorsByType[type] ?? { count: 0, sampleMessages: [] }
@@ -185,14 +196,18 @@ export function locustToMetrics(
 }
 
 /**
- * Turns `_stats_history.csv` (Aggregated rows, one a second) into a timeline: requests and errors are the
- * differences of Locust's running totals; percentiles are Locust's cumulative ones at that second.
+ * Turns `_stats_history.csv` (one row a second per endpoint with `--csv-full-history`; the Aggregated row by
+ * default) into a timeline: requests and errors are the differences of Locust's running totals; percentiles
+ * are the ones Locust wrote at that second (cumulative without `--csv-full-history`, else its 10 s window).
  */
-export function parseLocustHistory(text: string): TimelinePoint[] {
-  const rows = records(text, '_stats_history.csv', ['Timestamp', 'Name', 'Total Request Count']).filter(
-    (record) => record.Name === 'Aggregated',
-  )
-  const first = num(rows[0]?.Timestamp)
+export function parseLocustHistory(
+  text: string,
+  row: { type: string; name: string } = { type: '', name: 'Aggregated' },
+): TimelinePoint[] {
+  const all = records(text, '_stats_history.csv', ['Timestamp', 'Name', 'Total Request Count'])
+  // Every row's second counts from the run's first row, so endpoint timelines line up with the run's.
+  const first = num(all[0]?.Timestamp)
+  const rows = all.filter((record) => record.Name === row.name && (record.Type ?? '') === row.type)
   const points: TimelinePoint[] = []
   let requests = 0
   let failures = 0

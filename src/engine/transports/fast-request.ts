@@ -39,8 +39,19 @@ export function encodeRequest(
   options: Pick<ResolvedLoadOptions, 'url' | 'method' | 'headers' | 'body'>,
 ): Buffer {
   const { url, method, headers, body } = options
-  const lines = [`${method} ${requestTarget(url)} HTTP/1.1`]
-  if (headers['host'] === undefined) lines.push(`host: ${url.host}`)
+  return encodeRequestTo(method, requestTarget(url), url.host, headers, body)
+}
+
+/** The bytes of one request to `target` (origin form) on `host`: a journey step's, or the run's. */
+export function encodeRequestTo(
+  method: string,
+  target: string,
+  host: string,
+  headers: Readonly<Record<string, string>>,
+  body: Buffer | undefined,
+): Buffer {
+  const lines = [`${method} ${target} HTTP/1.1`]
+  if (headers['host'] === undefined) lines.push(`host: ${host}`)
   for (const [name, value] of headersToSend(headers)) lines.push(`${name}: ${value}`)
   if (body !== undefined || PAYLOAD_METHODS.has(method)) lines.push(`content-length: ${body?.length ?? 0}`)
   // Latin-1 keeps only a character's low byte (U+010D would be CR): the options were checked for this

@@ -70,8 +70,8 @@ function hasToken(buf: Buffer, start: number, end: number, token: string): boole
  */
 export class ResponseParser {
   private readonly handler: ResponseHandler
-  private readonly keepHeaders: boolean
-  private readonly noBody: boolean
+  private keepHeaders: boolean
+  private noBody: boolean
   private state = HEAD
   /** The start of a head that did not arrive in one read (copied: the read buffer is reused). */
   private partialHead: Buffer | null = null
@@ -82,6 +82,12 @@ export class ResponseParser {
 
   constructor(handler: ResponseHandler, options: ResponseParserOptions = {}) {
     this.handler = handler
+    this.keepHeaders = options.keepHeaders ?? false
+    this.noBody = options.noBody ?? false
+  }
+
+  /** Sets what the next response's parse keeps (a journey's steps differ); call between responses. */
+  configure(options: ResponseParserOptions): void {
     this.keepHeaders = options.keepHeaders ?? false
     this.noBody = options.noBody ?? false
   }

@@ -1,0 +1,46 @@
+import { readPath } from '../../journey/capture-path.ts'
+import type { CheckResponse, JourneyContext } from '../../types.ts'
+import type { CompiledStep } from './compile-step.ts'
+
+/** Why a step's captures failed, or undefined when they all found their value (written into ctx.vars). */
+export function runCaptures(
+  step: CompiledStep,
+  response: CheckResponse,
+  ctx: JourneyContext,
+): { type: 'capture_failed' | 'step_function'; message: string } | undefined {
+  if (step.captureFunction !== undefined) {
+    try {
+      step.captureFunction(response, ctx)
+    } catch (error) {
+      return {
+        type: 'step_function',
+        message: `capture function threw: ${error instanceof Error ? error.message : String(error)}`,
+      }
+    }
+    return undefined
+  }
+  let json: unknown
+  let parsed = false
+  for (const [name, source] of step.captures!) {
+    let value: unknown
+    if (source.from === 'header') {
+      const header = response.headers[source.name]
+      value = Array.isArray(header) ? header[0] : header
+    } else {
+      if (!parsed) {
+        parsed = true
+        try {
+          json = JSON.parse(response.body)
+        } catch {
+          return { type: 'capture_failed', message: `${name} (${source.expression}): the body is not JSON` }
+        }
+      }
+      value = readPath(json, source.path)
+    }
+    if (value === undefined || value === null) {
+      return { type: 'capture_failed', message: `${name} (${source.expression}): not found in the response` }
+    }
+    ctx.vars[name] = value
+  }
+  return undefined
+}

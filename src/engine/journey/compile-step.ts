@@ -1,0 +1,208 @@
+import { headerValueProblem, parsedUrlProblem, rawUrlProblem } from '../../http-fields.ts'
+import type { CaptureSource } from '../../journey/capture-path.ts'
+import type { CaptureFunction, ResolvedStep } from '../../journey/resolve.ts'
+import { escapeJsonString, parseTemplate, renderTemplate, type Template } from '../../journey/template.ts'
+import type { MetricsCollector } from '../../metrics/collector.ts'
+import type { CheckResponse, JourneyContext, StepBody } from '../../types.ts'
+import type { JourneyTransport, WireRequest } from './connection.ts'
+import type { ScenarioStats } from './journey-stats.ts'
+
+/** A step's own failure before anything was sent: a missing var, a throwing function, an illegal value. */
+export class StepPrepareError extends Error {
+  readonly type: 'template' | 'step_function'
+
+  constructor(type: 'template' | 'step_function', message: string) {
+    super(message)
+    this.name = 'StepPrepareError'
+    this.type = type
+  }
+}
+
+type BodyPlan =
+  | { kind: 'static'; bytes: Buffer | undefined }
+  | { kind: 'text'; template: Template }
+  | { kind: 'json'; template: Template }
+  | { kind: 'function'; fn: (ctx: JourneyContext) => StepBody }
+
+/** A step compiled for one run: its collectors, its prebuilt request when static, its templates when not. */
+export interface CompiledStep {
+  name: string
+  /** The run's collector, the endpoint's and the scenario's: every request is recorded in all three. */
+  collectors: readonly MetricsCollector[]
+  scenario: ScenarioStats
+  /** The transport's request, built once; undefined when anything of it varies. */
+  staticRequest: unknown
+  /** Headers and body are read: for a check or a capture. */
+  keep: boolean
+  head: boolean
+  timeoutMs: number
+  expectStatus: ReadonlySet<number> | null
+  check: ((response: CheckResponse) => boolean) | undefined
+  captures: [name: string, source: CaptureSource][] | undefined
+  captureFunction: CaptureFunction | undefined
+  resolved: ResolvedStep
+  path: Template | ((ctx: JourneyContext) => string)
+  headers: [name: string, value: Template][]
+  body: BodyPlan
+}
+
+function planBody(body: ResolvedStep['body']): BodyPlan {
+  if (body === undefined) return { kind: 'static', bytes: undefined }
+  if (typeof body === 'function') return { kind: 'function', fn: body }
+  if (body instanceof Uint8Array) return { kind: 'static', bytes: Buffer.from(body) }
+  if (typeof body === 'string') {
+    const template = parseTemplate(body)
+    return template.vars.length === 0
+      ? { kind: 'static', bytes: Buffer.from(body) }
+      : { kind: 'text', template }
+  }
+  const json = JSON.stringify(body)
+  const template = parseTemplate(json)
+  return template.vars.length === 0
+    ? { kind: 'static', bytes: Buffer.from(json) }
+    : { kind: 'json', template }
+}
+
+/** The origin-form target of a step's path on the run's url: the url's path, then the step's. */
+function joinTarget(base: URL, path: string): string {
+  if (path === '') return `${base.pathname}${base.search}`
+  if (path.startsWith('?')) return `${base.pathname}${path}`
+  const basePath = base.pathname.endsWith('/') ? base.pathname.slice(0, -1) : base.pathname
+  return `${basePath}${path}`
+}
+
+/** Percent-encodes a rendered target the way WHATWG URLs do, and refuses one that is not safe to send. */
+function normalizeTarget(base: URL, path: string, type: 'template' | 'step_function'): string {
+  const raw = joinTarget(base, path)
+  const rawProblem = rawUrlProblem(raw)
+  if (rawProblem !== undefined) throw new StepPrepareError(type, `path: expected ${rawProblem}`)
+  // The origin is prefixed as text: a path such as '//elsewhere/x' stays a path on the run's host.
+  const url = new URL(`${base.origin}${raw}`)
+  const problem = parsedUrlProblem(url)
+  if (problem !== undefined) throw new StepPrepareError(type, `path: expected ${problem}`)
+  return `${url.pathname}${url.search}`
+}
+
+export function compileStep(
+  step: ResolvedStep,
+  base: URL,
+  transport: JourneyTransport,
+  collectors: readonly MetricsCollector[],
+  scenario: ScenarioStats,
+): CompiledStep {
+  const path = typeof step.path === 'function' ? step.path : parseTemplate(step.path)
+  const headers = Object.entries(step.headers).map(([name, value]): [string, Template] => [
+    name,
+    parseTemplate(value),
+  ])
+  const body = planBody(step.body)
+  const staticRequest =
+    typeof path !== 'function' &&
+    path.vars.length === 0 &&
+    headers.every(([, value]) => value.vars.length === 0) &&
+    body.kind === 'static'
+      ? transport.build({
+          method: step.method,
+          target: normalizeTarget(base, step.path as string, 'template'),
+          headers: step.headers,
+          body: body.bytes,
+        })
+      : undefined
+  const declarative = typeof step.capture === 'object' ? Object.entries(step.capture) : undefined
+  return {
+    name: step.name,
+    collectors,
+    scenario,
+    staticRequest,
+    keep: step.check !== undefined || step.capture !== undefined,
+    head: step.method === 'HEAD',
+    timeoutMs: step.timeoutMs,
+    expectStatus: step.expectStatus,
+    check: step.check,
+    captures: declarative,
+    captureFunction: typeof step.capture === 'function' ? step.capture : undefined,
+    resolved: step,
+    path,
+    headers,
+    body,
+  }
+}
+
+function callStepFunction<T>(field: string, fn: (ctx: JourneyContext) => T, ctx: JourneyContext): T {
+  try {
+    return fn(ctx)
+  } catch (error) {
+    throw new StepPrepareError(
+      'step_function',
+      `${field} function threw: ${error instanceof Error ? error.message : String(error)}`,
+    )
+  }
+}
+
+function render(
+  template: Template,
+  ctx: JourneyContext,
+  where: string,
+  encode?: (text: string) => string,
+): string {
+  try {
+    return renderTemplate(template, ctx, where, encode)
+  } catch (error) {
+    throw new StepPrepareError('template', (error as Error).message)
+  }
+}
+
+function bodyBytes(step: CompiledStep, ctx: JourneyContext): Buffer | undefined {
+  const plan = step.body
+  switch (plan.kind) {
+    case 'static':
+      return plan.bytes
+    case 'text':
+      return Buffer.from(render(plan.template, ctx, 'body'))
+    case 'json':
+      return Buffer.from(render(plan.template, ctx, 'body', escapeJsonString))
+    case 'function': {
+      const value = callStepFunction('body', plan.fn, ctx)
+      if (typeof value === 'string') return Buffer.from(value)
+      if (value instanceof Uint8Array) return Buffer.from(value)
+      if (typeof value === 'object' && value !== null) return Buffer.from(JSON.stringify(value))
+      throw new StepPrepareError(
+        'step_function',
+        `body function returned ${typeof value}, not a string, Buffer, object or array`,
+      )
+    }
+  }
+}
+
+/** Builds the request of a step that varies: renders its templates, calls its functions, checks the result. */
+export function buildDynamicRequest(
+  step: CompiledStep,
+  ctx: JourneyContext,
+  base: URL,
+  transport: JourneyTransport,
+): unknown {
+  let target: string
+  if (typeof step.path === 'function') {
+    const path = callStepFunction('path', step.path, ctx)
+    if (typeof path !== 'string' || (path !== '' && !path.startsWith('/') && !path.startsWith('?'))) {
+      throw new StepPrepareError(
+        'step_function',
+        `path function returned ${JSON.stringify(path)}, not a path starting with '/'`,
+      )
+    }
+    target = normalizeTarget(base, path, 'step_function')
+  } else {
+    target = normalizeTarget(base, render(step.path, ctx, 'path'), 'template')
+  }
+  const headers: Record<string, string> = {}
+  for (const [name, template] of step.headers) {
+    const value = render(template, ctx, `header ${name}`)
+    // A rendered value goes through the same wire check as a configured one: CR/LF never reach the wire.
+    const problem = template.vars.length === 0 ? undefined : headerValueProblem(value)
+    if (problem !== undefined)
+      throw new StepPrepareError('template', `header ${name}: rendered value is not ${problem}`)
+    headers[name] = value
+  }
+  const request: WireRequest = { method: step.resolved.method, target, headers, body: bodyBytes(step, ctx) }
+  return transport.build(request)
+}

@@ -1,0 +1,136 @@
+import type { ResolvedJourney, ResolvedScenario } from '../../journey/resolve.ts'
+import type { ResolvedLoadOptions } from '../../options.ts'
+import type { NativeTransport } from '../../types.ts'
+import type { RunShare, RunState, UserFactory } from '../run-state.ts'
+import { compileStep } from './compile-step.ts'
+import type { JourneyTransportFactory } from './connection.ts'
+import { fastJourneyTransport } from './fast-connection.ts'
+import { JourneyStats } from './journey-stats.ts'
+import { type CompiledScenario, type JourneyShared, JourneyUser } from './journey-user.ts'
+import { undiciJourneyTransport } from './undici-connection.ts'
+
+const JOURNEY_TRANSPORTS = {
+  undici: undiciJourneyTransport,
+  fast: fastJourneyTransport,
+} as const satisfies Record<NativeTransport, JourneyTransportFactory>
+
+const MAX_ORDER = 1_000_000
+
+/**
+ * Which scenario each of the first `count` users runs: smooth weighted round robin (nginx's), so any run of
+ * consecutive users splits by weight as closely as whole users can (9:1 gives one buyer in every ten).
+ */
+export function assignScenarios(
+  scenarios: readonly Pick<ResolvedScenario, 'weight'>[],
+  count: number,
+): number[] {
+  const total = scenarios.reduce((sum, scenario) => sum + scenario.weight, 0)
+  const current = scenarios.map(() => 0)
+  const order: number[] = []
+  for (let user = 0; user < Math.min(count, total); user++) {
+    let best = 0
+    for (let index = 0; index < scenarios.length; index++) {
+      current[index]! += scenarios[index]!.weight
+      if (current[index]! > current[best]!) best = index
+    }
+    current[best]! -= total
+    order.push(best)
+  }
+  return order
+}
+
+/** The largest step timeout of a journey (the transports' backstops). */
+export function longestTimeoutMs(journey: ResolvedJourney, fallbackMs: number): number {
+  let longest = fallbackMs
+  for (const scenario of journey.scenarios) {
+    for (const step of [...scenario.onStart, ...scenario.steps]) longest = Math.max(longest, step.timeoutMs)
+  }
+  return longest
+}
+
+/** The shortest step timeout of a journey (how often the timeout sweep runs). */
+export function shortestTimeoutMs(journey: ResolvedJourney): number {
+  let shortest = Number.POSITIVE_INFINITY
+  for (const scenario of journey.scenarios) {
+    for (const step of [...scenario.onStart, ...scenario.steps]) shortest = Math.min(shortest, step.timeoutMs)
+  }
+  return shortest
+}
+
+/**
+ * A journey run in one thread (the whole run, or a worker's share): its compiled steps, the collectors per
+ * endpoint and scenario, the data rows' counter, and the factory of its users. The thread's k-th user is
+ * the run's user `share.index + k * share.count`, across worker threads too.
+ */
+export class JourneyRun {
+  readonly stats: JourneyStats
+  readonly shared: JourneyShared
+  private readonly scenarios: CompiledScenario[]
+  private readonly order: number[]
+  private readonly share: RunShare
+  private created = 0
+
+  constructor(
+    options: ResolvedLoadOptions,
+    state: RunState,
+    share: RunShare,
+    setup: unknown,
+    inWorker: boolean,
+  ) {
+    const journey = options.journey!
+    this.share = share
+    this.stats = new JourneyStats(journey, { inWorker })
+    const transport = JOURNEY_TRANSPORTS[options.transport]({
+      ...options,
+      timeoutMs: longestTimeoutMs(journey, options.timeoutMs),
+    })
+    const { data } = journey
+    let rows = 0
+    this.shared = {
+      state,
+      base: options.url,
+      transport,
+      setup,
+      iterationPerSend: options.rate !== undefined || options.stages !== undefined,
+      stopped: false,
+      // Threads take rows in turn, as their users are numbered: together they walk the rows in order.
+      nextRow:
+        data === undefined ? () => undefined : () => data[(rows++ * share.count + share.index) % data.length],
+    }
+    this.scenarios = journey.scenarios.map((scenario) => {
+      const stats = this.stats.scenarios.get(scenario.name)!
+      const compile = (step: (typeof scenario.steps)[number]) =>
+        compileStep(
+          step,
+          options.url,
+          transport,
+          [state.collector, this.stats.endpoints.get(step.name)!.collector, stats.collector],
+          stats,
+        )
+      return {
+        name: scenario.name,
+        onStart: scenario.onStart.map(compile),
+        steps: scenario.steps.map(compile),
+        think: scenario.think,
+        stats,
+      }
+    })
+    // The order repeats after the weights' sum: that many entries (capped) serve every user number.
+    this.order = assignScenarios(journey.scenarios, MAX_ORDER)
+  }
+
+  /** Makes the thread's next user, on the scenario its run-wide number gets. */
+  readonly createUser: UserFactory = (_state, scheduler, onRetired) => {
+    const user = this.share.index + this.created++ * this.share.count
+    const scenario = this.scenarios[this.order[user % this.order.length]!]!
+    return new JourneyUser(this.shared, scenario, user, scheduler, onRetired)
+  }
+
+  start(): void {
+    this.stats.start()
+  }
+
+  stop(): void {
+    this.stats.stop()
+  }
+}

@@ -1,0 +1,154 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { loadTest } from '../../../src/load-test.ts'
+import type { NativeTransport } from '../../../src/types.ts'
+import { type JourneyServer, startJourneyServer } from '../../helpers/journey-server.ts'
+
+let server: JourneyServer | undefined
+afterEach(async () => {
+  await server?.close()
+  server = undefined
+})
+
+const TRANSPORTS: NativeTransport[] = ['undici', 'fast']
+
+describe.each(TRANSPORTS)('journey users, transport %s', (transport) => {
+  it('runs onStart once per user; its capture serves every iteration', async () => {
+    server = await startJourneyServer()
+    const result = await loadTest({
+      url: server.url,
+      transport,
+      users: 5,
+      requests: 300,
+      onStart: [
+        {
+          name: 'login',
+          method: 'POST',
+          path: '/login',
+          body: { user: 'u{{user}}' },
+          capture: { token: 'json:data.token' },
+        },
+      ],
+      steps: [{ name: 'item', path: '/items/{{iteration}}', headers: { authorization: 'Bearer {{token}}' } }],
+    })
+    expect(server.perRoute.get('/login')).toBe(5)
+    expect(result.endpoints!['login']!.totalRequests).toBe(5)
+    expect(result.endpoints!['item']!.totalRequests).toBe(295)
+    expect(result.endpoints!['item']!.failedRequests).toBe(0)
+    expect(server.unauthorized).toBe(0)
+    // iteration numbers per user: the server sees many distinct ids
+    expect(server.itemIds.size).toBeGreaterThan(50)
+  })
+
+  it('a failing onStart is counted and retried before the first iteration', async () => {
+    server = await startJourneyServer()
+    let attempts = 0
+    const result = await loadTest({
+      url: server.url,
+      transport,
+      users: 1,
+      requests: 6,
+      onStart: [
+        {
+          name: 'login',
+          method: 'POST',
+          path: '/login',
+          body: { user: 'a' },
+          capture: (response, ctx) => {
+            if (++attempts < 3) throw new Error('not yet')
+            ctx.vars['token'] = (JSON.parse(response.body) as { data: { token: string } }).data.token
+          },
+        },
+      ],
+      steps: [{ name: 'item', path: '/items/1', headers: { authorization: 'Bearer {{token}}' } }],
+    })
+    const scenario = result.scenarios!['default']!
+    expect(scenario.onStartFailures).toBe(2)
+    expect(result.endpoints!['login']!.totalRequests).toBe(3)
+    expect(result.endpoints!['item']!.successfulRequests).toBe(3)
+    expect(server.unauthorized).toBe(0)
+  })
+
+  it('splits users 9:1 by weight: requests follow within ±10% over 3000 requests', async () => {
+    server = await startJourneyServer()
+    const result = await loadTest({
+      url: server.url,
+      transport,
+      users: 20,
+      requests: 3000,
+      scenarios: [
+        { name: 'browse', weight: 9, steps: [{ name: 'browse', path: '/browse' }] },
+        { name: 'buy', weight: 1, steps: [{ name: 'buy', path: '/buy' }] },
+      ],
+    })
+    const browse = server.perRoute.get('/browse')!
+    const buy = server.perRoute.get('/buy')!
+    expect(browse + buy).toBe(3000)
+    expect(result.endpoints!['browse']!.totalRequests).toBe(browse)
+    expect(result.scenarios!['buy']!.metrics.totalRequests).toBe(buy)
+    expect(browse / buy).toBeGreaterThan(9 * 0.9)
+    expect(browse / buy).toBeLessThan(9 * 1.1)
+  })
+
+  it('runs setup before the load and teardown after it, with setup’s value in ctx.setup', async () => {
+    server = await startJourneyServer()
+    const order: string[] = []
+    const seen = new Set<unknown>()
+    await loadTest({
+      url: server.url,
+      transport,
+      users: 2,
+      requests: 10,
+      setup: () => {
+        order.push(`setup:${server!.count}`)
+        return { prefix: 'p' }
+      },
+      teardown: (value) => {
+        order.push(`teardown:${server!.count}:${(value as { prefix: string }).prefix}`)
+      },
+      steps: [
+        {
+          path: (ctx) => {
+            seen.add((ctx.setup as { prefix: string }).prefix)
+            return `/x/${ctx.user}`
+          },
+        },
+      ],
+    })
+    expect(order).toEqual(['setup:0', 'teardown:10:p'])
+    expect([...seen]).toEqual(['p'])
+  })
+
+  it('runs journeys in the open model: an arrival starts one iteration', async () => {
+    server = await startJourneyServer()
+    const result = await loadTest({
+      url: server.url,
+      transport,
+      rate: 100,
+      maxUsers: 5,
+      requests: 40,
+      duration: '3s',
+      steps: [
+        { name: 'a', path: '/a' },
+        { name: 'b', path: '/b' },
+      ],
+    })
+    expect(result.scenarios!['default']!.iterations).toBe(40)
+    expect(server.perRoute.get('/a')).toBe(40)
+    expect(server.perRoute.get('/b')).toBe(40)
+    expect(result.endpoints!['b']!.totalRequests).toBe(40)
+  })
+
+  it('takes think time between steps', async () => {
+    server = await startJourneyServer()
+    const result = await loadTest({
+      url: server.url,
+      transport,
+      users: 1,
+      requests: 6,
+      think: 20,
+      steps: [{ path: '/a' }, { path: '/b' }],
+    })
+    // two steps, each followed by 20 ms: an iteration takes at least 40 ms
+    expect(result.scenarios!['default']!.iterationDuration.min).toBeGreaterThanOrEqual(39)
+  })
+})
