@@ -8,7 +8,7 @@ export type CliCommand =
   | { kind: 'help' }
   | { kind: 'version' }
   | { kind: 'load'; options: Partial<LoadTestOptions>; file: string | undefined; output: CliOutput }
-  | { kind: 'export'; file: string; format: 'k6' | 'locust' }
+  | { kind: 'export'; file: string; format: 'k6' | 'locust'; options: Partial<LoadTestOptions> }
 
 /** How results are shown and written. */
 export interface CliOutput {
@@ -78,6 +78,10 @@ export function parseThresholdFlags(expressions: readonly string[]): Record<stri
   return thresholds
 }
 
+type ParsedValues = ReturnType<
+  typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>
+>['values']
+
 function put<K extends keyof LoadTestOptions>(
   options: Partial<LoadTestOptions>,
   key: K,
@@ -108,7 +112,12 @@ export function parseCli(argv: readonly string[]): CliCommand {
       fail(argument('export'), 'one options file', positionals.slice(1).join(' '))
     if (values.k6 === values.locust)
       fail(argument('export'), 'given exactly one of --k6 and --locust', 'both or neither')
-    return { kind: 'export', file: second, format: values.k6 === true ? 'k6' : 'locust' }
+    return {
+      kind: 'export',
+      file: second,
+      format: values.k6 === true ? 'k6' : 'locust',
+      options: optionsOf(values, undefined),
+    }
   }
   const isRun = first === 'run'
   const file = isRun ? second : undefined
@@ -117,8 +126,25 @@ export function parseCli(argv: readonly string[]): CliCommand {
   if (urls.length > 1) fail(argument('url'), 'one URL', urls.join(' '))
   if (!isRun && urls.length === 0) fail(argument('url'), 'a URL (or `run FILE`; see --help)', undefined)
 
+  const noColor = values['no-color'] === true
+  return {
+    kind: 'load',
+    options: optionsOf(values, urls[0]),
+    file,
+    output: {
+      json: values.json === true,
+      html: values.html,
+      junit: values.junit,
+      quiet: values.quiet === true,
+      color: !noColor,
+    },
+  }
+}
+
+// The load flags as loadTest options (only those given: laid over an options file's).
+function optionsOf(values: ParsedValues, url: string | undefined): Partial<LoadTestOptions> {
   const options: Partial<LoadTestOptions> = {}
-  put(options, 'url', urls[0])
+  put(options, 'url', url)
   put(options, 'name', values.name)
   put(options, 'users', numberOrText(values.users ?? values.connections))
   put(options, 'duration', values.duration)
@@ -132,17 +158,5 @@ export function parseCli(argv: readonly string[]): CliCommand {
   put(options, 'timeout', values.timeout)
   if (values.header !== undefined) options.headers = Object.fromEntries(values.header.map(parseHeader))
   if (values.threshold !== undefined) options.thresholds = parseThresholdFlags(values.threshold)
-  const noColor = values['no-color'] === true
-  return {
-    kind: 'load',
-    options,
-    file,
-    output: {
-      json: values.json === true,
-      html: values.html,
-      junit: values.junit,
-      quiet: values.quiet === true,
-      color: !noColor,
-    },
-  }
+  return options
 }

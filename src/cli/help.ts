@@ -4,6 +4,7 @@ export const HELP = `perfspec: load-test a URL with the engine and result model 
 Usage
   perfspec URL [flags]                 one load run against URL
   perfspec run FILE [flags]            the options of loadTest from a JSON or YAML file (flags override)
+  perfspec export FILE --k6|--locust   that file as a standalone k6 script or locustfile, on stdout
 
 Load
   -u, --users N          concurrent virtual users (closed model)       alias -c, --connections   [10]
@@ -32,6 +33,10 @@ Output
   -h, --help             this help
   -v, --version          perfspec's version
 
+Export
+      --k6               export FILE as a k6 script (k6 run, k6-operator, Grafana Cloud k6)
+      --locust           export FILE as a locustfile (locust -f; the load shape stays on its command line)
+
 Exit codes
   0 every threshold passed   1 a threshold failed   2 bad input (nothing was sent)   130 interrupted
 
@@ -40,4 +45,5 @@ Examples
   perfspec http://127.0.0.1:3000/users --rate 500 -d 1m --json > result.json
   perfspec http://127.0.0.1:3000/users -u 20 -d 10s --threshold 'p(95)<200' --html report.html
   perfspec run journey.yaml
+  perfspec export journey.yaml --k6 > script.js
 `

@@ -1,6 +1,7 @@
 import path from 'node:path'
 import pc from 'picocolors'
 import type { Colors } from 'picocolors/types.js'
+import { toK6Script, toLocustfile } from '../adapters/export-script.ts'
 import { describeMachine } from '../baseline/machine.ts'
 import { isPerfError } from '../errors.ts'
 import { loadTest } from '../load-test.ts'
@@ -41,8 +42,15 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
     return EXIT.passed
   }
   if (command.kind === 'export') {
-    context.stderr.write('perfspec export: not available yet (needs the journey script generators)\n')
-    return EXIT.badInput
+    try {
+      const fromFile = await readOptionsFile(path.resolve(context.cwd, command.file))
+      const options = { ...fromFile, ...command.options } as LoadTestOptions
+      const script = command.format === 'k6' ? await toK6Script(options) : await toLocustfile(options)
+      context.stdout.write(script.endsWith('\n') ? script : `${script}\n`)
+      return EXIT.passed
+    } catch (error) {
+      return reportError(error, context)
+    }
   }
   try {
     const fromFile =

@@ -56,7 +56,12 @@ describe('parseCli', () => {
       file: 'a.yaml',
       options: {},
     })
-    expect(parseCli(['export', 'a.json', '--k6'])).toEqual({ kind: 'export', file: 'a.json', format: 'k6' })
+    expect(parseCli(['export', 'a.json', '--k6', '-u', '5'])).toEqual({
+      kind: 'export',
+      file: 'a.json',
+      format: 'k6',
+      options: { users: 5 },
+    })
     expect(() => parseCli(['export', 'a.json'])).toThrow(/--k6 and --locust/)
   })
 
