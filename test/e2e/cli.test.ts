@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
@@ -132,6 +133,32 @@ describe('perfspec CLI', () => {
     const version = await runCli(['--version'], dir)
     expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/)
   })
+
+  // util-linux `script` gives the CLI a pseudo-terminal, as a shell on a terminal would.
+  it.skipIf(!existsSync('/usr/bin/script'))(
+    'on a terminal a progress line is drawn once a second; piped, none',
+    async () => {
+      const command = [process.execPath, CLI, `${server.url}/tty`, '-u', '1', '-d', '3s']
+        .map((part) => `'${part}'`)
+        .join(' ')
+      const tty = await new Promise<string>((resolve) => {
+        const child = spawn('/usr/bin/script', ['-qec', command, '/dev/null'], {
+          cwd: dir,
+          env: { ...process.env, NO_COLOR: '1' },
+        })
+        let output = ''
+        child.stdout.on('data', (chunk: Buffer) => {
+          output += chunk.toString()
+        })
+        child.on('close', () => resolve(output))
+      })
+      expect(tty).toMatch(/⏱ \/tty {2}\d\.\d\/3\.0 s/)
+      expect(tty).toMatch(/perfspec › \/tty\s+native/)
+      const piped = await runCli([`${server.url}/tty`, '-u', '1', '-d', '3s'], dir)
+      expect(piped.stdout + piped.stderr).not.toContain('⏱')
+    },
+    20_000,
+  )
 
   it('SIGINT stops the load, shows the partial summary and exits 130', async () => {
     const before = server.count
