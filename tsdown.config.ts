@@ -2,20 +2,27 @@ import { defineConfig, type UserConfig } from 'tsdown'
 
 // package.json's `sideEffects` lists the setup entries twice: as dist/ files for a user's bundler, and as
 // src/ files for this build, whose bundler reads the same field (without them it drops `import './setup.ts'`).
+const entries: Record<string, string> = {
+  index: 'src/index.ts',
+  // `perfspec/report`: renderers and writers; `perfspec/advanced`: adapters, collector, engine parts.
+  'report/index': 'src/report/index.ts',
+  advanced: 'src/advanced.ts',
+  'vitest/index': 'src/vitest/index.ts',
+  // Its own entry, so the plugin can point setupFiles at dist/vitest/setup.mjs beside itself.
+  'vitest/setup': 'src/vitest/setup.ts',
+  // The native engine's worker thread, loaded by path from beside the module that starts it.
+  'engine-worker': 'src/engine/engine-worker.ts',
+  // Jest loads setup files and reporters through its CommonJS module registry: both formats ship.
+  'jest/index': 'src/jest/index.ts',
+  'jest/reporter': 'src/jest/reporter.ts',
+}
+// perfspec/vitest's declarations reference the hand-written matcher augmentation (src/vitest/augment.d.mts,
+// copied beside them): tsc drops a `/// <reference path>` to a .d.mts from its declaration output.
+const VITEST_TYPES = /^vitest\/index\.d\.[cm]ts$/
 const shared: UserConfig = {
-  entry: {
-    index: 'src/index.ts',
-    // `perfspec/report`: renderers and writers; `perfspec/advanced`: adapters, collector, engine parts.
-    'report/index': 'src/report/index.ts',
-    advanced: 'src/advanced.ts',
-    'vitest/index': 'src/vitest/index.ts',
-    // Its own entry, so the plugin can point setupFiles at dist/vitest/setup.mjs beside itself.
-    'vitest/setup': 'src/vitest/setup.ts',
-    // The native engine's worker thread, loaded by path from beside the module that starts it.
-    'engine-worker': 'src/engine/engine-worker.ts',
-    // Jest loads setup files and reporters through its CommonJS module registry: both formats ship.
-    'jest/index': 'src/jest/index.ts',
-    'jest/reporter': 'src/jest/reporter.ts',
+  entry: entries,
+  outputOptions: {
+    banner: (chunk) => (VITEST_TYPES.test(chunk.fileName) ? '/// <reference path="./augment.d.mts" />' : ''),
   },
   dts: true,
   platform: 'node',
@@ -28,7 +35,15 @@ const shared: UserConfig = {
 const neverBundle = ['@jest/globals']
 
 export default defineConfig([
-  { ...shared, format: 'esm', deps: { neverBundle } },
+  // `perfspec` on the command line (package.json `bin`): ES modules only, like the Node it runs on.
+  {
+    ...shared,
+    entry: { ...entries, cli: 'src/cli/index.ts' },
+    format: 'esm',
+    deps: { neverBundle },
+    // The Vitest matcher types: a declaration file the index.d.* files reference (see its comment).
+    copy: [{ from: 'src/vitest/augment.d.mts', to: 'dist/vitest' }],
+  },
   {
     ...shared,
     format: 'cjs',

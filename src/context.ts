@@ -1,6 +1,12 @@
 import { journeyNamesOf } from './journey/resolve.ts'
 import { mergeThresholds, parseTaggedKey } from './metrics/thresholds.ts'
-import type { BaselineCheck, ComparisonResult, LoadTestResult, StressTestResult } from './model/index.ts'
+import type {
+  BaselineCheck,
+  BenchmarkResult,
+  ComparisonResult,
+  LoadTestResult,
+  StressTestResult,
+} from './model/index.ts'
 import type { LoadDefaults } from './options.ts'
 import type { LoadProgress, LoadTestOptions, Thresholds, ToolChoice } from './types.ts'
 
@@ -30,7 +36,7 @@ export interface PerfTestContext {
    * Receives every stress test and comparison of the test as it starts. Their own load runs reach `track`
    * too, marked so that reports can leave them out (`isNestedRun`).
    */
-  trackGroup?(run: Promise<StressTestResult | ComparisonResult>): void
+  trackGroup?(run: Promise<StressTestResult | ComparisonResult | BenchmarkResult>): void
   /** Told when `toMatchPerfBaseline` recorded or compared a result, for the reports. */
   recordBaseline?(result: LoadTestResult, check: BaselineCheck): void
   /** Called about once a second while a run goes on. */
@@ -138,6 +144,15 @@ export function markNestedRun(result: object): void {
 /** True when `markNestedRun` saw this result. */
 export function isNestedRun(result: object): boolean {
   return globalWeakSet(NESTED).has(result)
+}
+
+/**
+ * Hands a function benchmark's result to the running test's reports, without its samples (its stats
+ * stand for them in a report; the caller's own result keeps them for the comparison matchers).
+ */
+export function recordBenchmark(result: BenchmarkResult): void {
+  const { samplesMs: _samples, ...reported } = result
+  getCurrentTestContext()?.trackGroup?.(Promise.resolve(reported))
 }
 
 /** Hands a stress test or comparison to the running test (if a setup file installed one); returns it. */

@@ -12,7 +12,8 @@ export const MAX_DURATION_MS = 24 * 3_600_000
  * Parses a duration to milliseconds: a number is seconds (as in the seed and k6's CLI), a string is
  * `'250ms'`, `'30s'`, `'2m'`, `'1h'` or a sum such as `'1m30s'`. A bare numeric string is seconds too.
  */
-export function parseDuration(value: Duration, option: ValueName = 'duration'): number {
+// Takes any string: values from env variables, YAML and the command line are checked here, at run time.
+export function parseDuration(value: Duration | string, option: ValueName = 'duration'): number {
   if (typeof value === 'number') {
     if (!Number.isFinite(value) || value < 0) fail(option, `a non-negative number of ${EXPECTED}`, value)
     return value * 1000

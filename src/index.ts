@@ -2,6 +2,7 @@
 // the matchers, the errors and the result model. Reports are in `perfspec/report`; adapters, the collector
 // and the engine's parts in `perfspec/advanced`.
 
+export { toK6Script, toLocustfile } from './adapters/export-script.ts'
 export { availableTools } from './adapters/index.ts'
 export { compareBenchmarks } from './bench/compare.ts'
 export type { BenchmarkRunnerOptions } from './bench/runner.ts'

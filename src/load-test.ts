@@ -24,6 +24,18 @@ export function loadTest(
   return run
 }
 
+/**
+ * A run no report shows and no threshold check fails on: an HTTP benchmark's warm-up. The test's signal and
+ * defaults still apply.
+ */
+export function loadTestUnrecorded(
+  options: LoadTestOptions,
+  defaults?: Partial<LoadDefaults>,
+): Promise<LoadTestResult> {
+  const applied = applyTestContext(options, defaults, getCurrentTestContext())
+  return runLoadTest(applied.options, { ...DEFAULTS, ...applied.defaults })
+}
+
 async function runLoadTest(options: LoadTestOptions, defaults: LoadDefaults): Promise<LoadTestResult> {
   const resolved = resolveLoadOptions(options, defaults)
   const tool = chooseTool(resolved.tool, resolved)

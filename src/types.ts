@@ -10,8 +10,20 @@ export type ToolChoice = 'auto' | ToolName
  */
 export type NativeTransport = 'undici' | 'fast'
 
-/** A duration: seconds as a number, or a string such as `'500ms'`, `'30s'`, `'2m'`, `'1m30s'`, `'1h'`. */
-export type Duration = number | string
+type DurationUnit = 'ms' | 's' | 'm' | 'h'
+type DurationPart = `${number}${DurationUnit}`
+
+/**
+ * A duration: seconds as a number, or a string such as `'500ms'`, `'30s'`, `'2m'`, `'1m30s'`, `'1h'` (up to
+ * three parts, as `'1h2m3s'`). A typo like `'10 seconds'` is a type error; a string only known at run time
+ * is checked then (cast it: `value as Duration`).
+ */
+export type Duration =
+  | number
+  | `${number}`
+  | DurationPart
+  | `${DurationPart}${DurationPart}`
+  | `${DurationPart}${DurationPart}${DurationPart}`
 
 /** HTTP methods the engines send. */
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS'

@@ -5,6 +5,7 @@ import { utf8HeaderProblem } from '../http-fields.ts'
 import type { AdapterRun } from '../metrics/adapter-run.ts'
 import type { ResolvedLoadOptions } from '../options.ts'
 import { type AbSummary, abToMetrics, parseAbPercentileCsv, parseAbText } from '../parsers/ab.ts'
+import { abStep, abStepOptions, withAbEndpoint } from './ab-journey.ts'
 import { type AbFraming, probeAbFraming } from './ab-probe.ts'
 import { ExternalToolAdapter } from './external.ts'
 import { assertUsersFitFdLimit } from './fd-limit.ts'
@@ -168,6 +169,10 @@ export class ApacheBenchAdapter extends ExternalToolAdapter {
 
   /** Applies the rules every engine shares (see applyRequestRules), then runs the tool. */
   async run(given: ResolvedLoadOptions): Promise<AdapterRun> {
+    if (given.journey !== undefined) {
+      const step = abStep(given.journey)
+      return withAbEndpoint(await this.run(abStepOptions(given, step)), given.journey, step)
+    }
     const ruled = applyRequestRules(given)
     return withRuleWarnings(await this.runRuled(ruled.options), ruled)
   }

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { formatDurationForTool } from '../duration.ts'
 import { ParseError, UnsupportedOptionError } from '../errors.ts'
@@ -6,9 +6,11 @@ import { utf8HeaderProblem } from '../http-fields.ts'
 import type { AdapterRun } from '../metrics/adapter-run.ts'
 import type { ThresholdResult } from '../model/index.ts'
 import type { ResolvedLoadOptions } from '../options.ts'
+import { k6Endpoints, k6Scenarios, runStepErrors, withStepErrors } from '../parsers/k6-endpoints.ts'
 import { type K6Summary, k6ToMetrics, parseK6Summary } from '../parsers/k6-summary.ts'
 import { ExternalToolAdapter } from './external.ts'
 import { assertUsersFitFdLimit } from './fd-limit.ts'
+import { withJourneySetup } from './journey-setup.ts'
 import { applyRequestRules, withRuleWarnings } from './request-rules.ts'
 import {
   deadlineFor,
@@ -18,6 +20,13 @@ import {
   withRunDir,
   writeGeneratedScript,
 } from './run-files.ts'
+import { knownEndpoints } from './scripts/journey-spec.ts'
+import {
+  assertK6Journey,
+  isCarrierThreshold,
+  k6JourneySpec,
+  renderK6JourneyScript,
+} from './scripts/k6-journey-script.ts'
 import { GENERATED_K6_SCRIPT, K6_SPEC_ENV, K6_TREND_STATS, k6Spec } from './scripts/k6-script.ts'
 import { runTool, type ToolSpec } from './spawn.ts'
 import { rejectUnsupported, WHY } from './unsupported.ts'
@@ -39,6 +48,15 @@ const USER_SCRIPT_DEFINES = 'a user `script` defines its own requests'
 
 /** Throws for what perfspec cannot ask of k6. Runs before anything is spawned. */
 export function assertK6Supports(options: ResolvedLoadOptions): void {
+  if (options.journey !== undefined) {
+    if (options.script !== undefined)
+      throw new UnsupportedOptionError(
+        'k6',
+        'script',
+        'a journey generates its own script: give one or the other',
+      )
+    assertK6Journey(options, options.journey)
+  }
   rejectUnsupported('k6', options, {
     locustfile: WHY.locustfile,
     check: WHY.check,
@@ -120,11 +138,13 @@ function thresholdActual(summary: K6Summary, metric: string, expression: string)
 
 /** k6's own threshold verdicts as perfspec threshold results; exit code 99 fails the run even without them. */
 export function k6ThresholdResults(summary: K6Summary, exitCode: number | undefined): ThresholdResult[] {
-  const results = summary.thresholds.map(({ metric, expression, passed }) => ({
-    expression: `k6 ${metric}: ${expression}`,
-    actual: thresholdActual(summary, metric, expression),
-    passed,
-  }))
+  const results = summary.thresholds
+    .filter(({ metric, expression }) => !isCarrierThreshold(metric, expression))
+    .map(({ metric, expression, passed }) => ({
+      expression: `k6 ${metric}: ${expression}`,
+      actual: thresholdActual(summary, metric, expression),
+      passed,
+    }))
   if (exitCode === K6_THRESHOLDS_FAILED && !results.some((result) => !result.passed)) {
     results.push({
       expression: "k6's own thresholds (exit code 99)",
@@ -161,8 +181,18 @@ export function k6DeadlineMs(options: ResolvedLoadOptions): number {
   return deadlineFor(options) + inFlight
 }
 
-function prepareScript(options: ResolvedLoadOptions, dir: string, specFile: string): Promise<string> {
+async function prepareScript(
+  options: ResolvedLoadOptions,
+  dir: string,
+  specFile: string,
+  setup: unknown,
+): Promise<string> {
   if (options.script !== undefined) return resolveUserFile('script', options.script)
+  if (options.journey !== undefined) {
+    const file = path.join(dir, 'perfspec-journey.js')
+    await writeFile(file, renderK6JourneyScript(k6JourneySpec(options, options.journey, setup)))
+    return file
+  }
   return writeGeneratedScript(
     dir,
     { name: 'perfspec-script.js', code: GENERATED_K6_SCRIPT },
@@ -189,13 +219,19 @@ export class K6Adapter extends ExternalToolAdapter {
     assertK6Supports(options)
     assertUsersFitFdLimit('k6', options)
     const file = await this.locate(options)
+    const { journey } = options
+    if (journey === undefined) return this.runScript(file, options, undefined)
+    return withJourneySetup('k6', journey, (setup) => this.runScript(file, options, setup))
+  }
+
+  private runScript(file: string, options: ResolvedLoadOptions, setup: unknown): Promise<AdapterRun> {
     return withRunDir('k6', async (dir) => {
       const files = {
         spec: path.join(dir, 'perfspec-spec.json'),
         summary: path.join(dir, 'summary.json'),
         script: '',
       }
-      files.script = await prepareScript(options, dir, files.spec)
+      files.script = await prepareScript(options, dir, files.spec, setup)
       const output = await runTool(
         {
           tool: 'k6',
@@ -230,7 +266,26 @@ export class K6Adapter extends ExternalToolAdapter {
       }
       const dropped = summary.metrics.get('dropped_iterations')?.count
       if (options.rate !== undefined || options.stages !== undefined) run.droppedIterations = dropped ?? 0
+      addEndpoints(run, summary, options)
       return requireSomeRequests('k6', run)
     })
   }
+}
+
+/** Per-endpoint (and, for a journey, per-scenario) results from k6's tagged sub-metrics. */
+function addEndpoints(run: AdapterRun, summary: K6Summary, options: ResolvedLoadOptions): void {
+  const { journey } = options
+  if (journey === undefined) {
+    // A user's script reports the `{name:…}` sub-metrics it declared thresholds for.
+    const endpoints = options.script === undefined ? {} : k6Endpoints(summary, new Map())
+    if (Object.keys(endpoints).length > 0) run.endpoints = endpoints
+    return
+  }
+  const known = knownEndpoints(journey)
+  run.metrics = withStepErrors(run.metrics, runStepErrors(summary, [...known.keys()]))
+  run.endpoints = k6Endpoints(summary, known)
+  run.scenarios = k6Scenarios(
+    summary,
+    journey.scenarios.map((scenario) => scenario.name),
+  )
 }

@@ -3,7 +3,6 @@ import path from 'node:path'
 import { UnsupportedOptionError } from '../errors.ts'
 import { utf8HeaderProblem } from '../http-fields.ts'
 import type { AdapterRun } from '../metrics/adapter-run.ts'
-import type { TimelinePoint } from '../model/index.ts'
 import type { ResolvedLoadOptions } from '../options.ts'
 import {
   type LocustException,
@@ -13,8 +12,11 @@ import {
   parseLocustHistory,
   parseLocustStats,
 } from '../parsers/locust-csv.ts'
+import { locustEndpoints, withFinalPoint } from '../parsers/locust-endpoints.ts'
+import { mergeEndpointMetrics, parseLocustScenarios } from '../parsers/locust-scenarios.ts'
 import { ExternalToolAdapter } from './external.ts'
 import { assertUsersFitFdLimit } from './fd-limit.ts'
+import { withJourneySetup } from './journey-setup.ts'
 import { type LocustCommand, runDistributed } from './locust-distributed.ts'
 import { inspectLocust, type LocustInstall } from './locust-install.ts'
 import { applyRequestRules, withRuleWarnings } from './request-rules.ts'
@@ -27,6 +29,13 @@ import {
   withRunDir,
   writeGeneratedScript,
 } from './run-files.ts'
+import { knownEndpoints } from './scripts/journey-spec.ts'
+import { LOCUST_JOURNEY_OUT_ENV } from './scripts/locust-journey-code.ts'
+import {
+  assertLocustJourney,
+  locustJourneySpec,
+  renderLocustJourney,
+} from './scripts/locust-journey-script.ts'
 import {
   GENERATED_LOCUSTFILE,
   LOCUST_ENTRY,
@@ -43,10 +52,13 @@ export const LOCUST: ToolSpec = {
   installHint: 'apt-get install python3-locust',
 }
 
+/** The journey locustfile's iteration counts, written at quit. */
+const JOURNEY_COUNTS_FILE = 'journey-counts.json'
 const USER_FILE_DEFINES = 'a user `locustfile` defines its own requests'
 
 /** Throws for what Locust cannot do. Runs before anything is spawned. */
 export function assertLocustSupports(options: ResolvedLoadOptions): void {
+  if (options.journey !== undefined) assertLocustJourney(options, options.journey)
   rejectUnsupported('locust', options, {
     rate: 'perfspec drives Locust as a closed model only: use `users`',
     stages: 'perfspec drives Locust as a closed model only: use `users`',
@@ -111,6 +123,8 @@ export function buildLocustArgs(
     '--csv',
     files.csvPrefix,
     '--only-summary',
+    // A history row per endpoint too, so each endpoint gets its own timeline.
+    '--csv-full-history',
     // Failed requests are results, not a failed run.
     '--exit-code-on-error',
     '0',
@@ -143,34 +157,18 @@ async function commandFor(file: string, install: LocustInstall, dir: string): Pr
   return { file: interpreter, prefix: [...interpreterArgs, entry], env }
 }
 
-function prepareLocustfile(options: ResolvedLoadOptions, dir: string): Promise<string> {
+async function prepareLocustfile(options: ResolvedLoadOptions, dir: string, setup: unknown): Promise<string> {
   if (options.locustfile !== undefined) return resolveUserFile('locustfile', options.locustfile)
+  if (options.journey !== undefined) {
+    const file = path.join(dir, 'perfspec_locustfile.py')
+    await writeFile(file, renderLocustJourney(locustJourneySpec(options, options.journey, setup)))
+    return file
+  }
   return writeGeneratedScript(
     dir,
     { name: 'perfspec_locustfile.py', code: GENERATED_LOCUSTFILE },
     { file: path.join(dir, LOCUST_SPEC_FILE), value: locustRequestSpec(options) },
   )
-}
-
-function withFinalPoint(
-  timeline: TimelinePoint[],
-  total: { requests: number; failures: number; users: number },
-): TimelinePoint[] {
-  const counted = timeline.reduce((sum, point) => sum + point.requests, 0)
-  const errors = timeline.reduce((sum, point) => sum + point.errors, 0)
-  const last = timeline.at(-1)
-  if (last === undefined || total.requests <= counted) return timeline
-  // The history is written once a second; the requests after its last row go into one more point.
-  return [
-    ...timeline,
-    {
-      ...last,
-      second: last.second + 1,
-      requests: total.requests - counted,
-      errors: Math.max(0, total.failures - errors),
-      activeUsers: total.users,
-    },
-  ]
 }
 
 async function readResults(
@@ -207,7 +205,41 @@ async function readResults(
     failures: stats.aggregated.failureCount,
     users: 0,
   })
-  return { metrics, timeline, aborted, warnings }
+  const run: AdapterRun = { metrics, timeline, aborted, warnings }
+  // Per-name rows are endpoints for a user's locustfile; the generated single request is one endpoint only.
+  if (options.locustfile !== undefined)
+    run.endpoints = locustEndpoints(stats.rows, failures, historyText, options.durationMs ?? 0)
+  if (options.journey !== undefined) {
+    const known = knownEndpoints(options.journey)
+    const endpoints = locustEndpoints(stats.rows, failures, historyText, options.durationMs ?? 0, known)
+    run.endpoints = endpoints
+    const countsText = await readIfExists(path.join(dir, JOURNEY_COUNTS_FILE))
+    if (countsText === undefined) warnings.push('Locust wrote no journey counts: the scenarios are missing')
+    else {
+      const single = options.journey.scenarios.length === 1
+      const stepNames = new Map(
+        options.journey.scenarios.map((scenario) => [
+          scenario.name,
+          new Set([...scenario.onStart, ...scenario.steps].map((step) => step.name)),
+        ]),
+      )
+      run.scenarios = parseLocustScenarios(countsText, (scenario) =>
+        single
+          ? metrics
+          : mergeEndpointMetrics(
+              Object.entries(endpoints)
+                .filter(([name]) => stepNames.get(scenario)?.has(name) === true)
+                .map(([, endpoint]) => endpoint),
+              metrics.durationMs,
+            ),
+      )
+      if (!single)
+        warnings.push(
+          "Locust keeps rows per endpoint, not per scenario: a scenario's percentiles are its endpoints' request-weighted means",
+        )
+    }
+  }
+  return run
 }
 
 /** Locust (headless, CSV stats), standalone or as one master with `workers` worker processes. */
@@ -230,13 +262,26 @@ export class LocustAdapter extends ExternalToolAdapter {
     assertUsersFitFdLimit('locust', options)
     const file = await this.locate(options)
     const install = await inspectLocust(file)
+    const { journey } = options
+    if (journey === undefined) return this.runIn(file, install, options, undefined)
+    return withJourneySetup('locust', journey, (setup) => this.runIn(file, install, options, setup))
+  }
+
+  private runIn(
+    file: string,
+    install: LocustInstall,
+    options: ResolvedLoadOptions,
+    setup: unknown,
+  ): Promise<AdapterRun> {
     return withRunDir('locust', async (dir) => {
-      const locustfile = await prepareLocustfile(options, dir)
+      const locustfile = await prepareLocustfile(options, dir, setup)
       const command = await commandFor(file, install, dir)
+      if (options.journey !== undefined)
+        command.env[LOCUST_JOURNEY_OUT_ENV] = path.join(dir, JOURNEY_COUNTS_FILE)
       const args = buildLocustArgs(options, { locustfile, csvPrefix: path.join(dir, 'run') })
       const warnings = [
         'Locust percentiles are rounded to 2 significant digits, its response times to whole ms',
-        'Locust reports no status codes; its timeline percentiles are cumulative',
+        'Locust reports no status codes; its timeline percentiles are over its rolling 10 s window',
       ]
       if (command.env.PERFSPEC_LOCUST_VERSION !== undefined && options.workers !== undefined) {
         warnings.push(

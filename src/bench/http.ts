@@ -1,4 +1,4 @@
-import { loadTest } from '../load-test.ts'
+import { loadTest, loadTestUnrecorded } from '../load-test.ts'
 import type { HttpBenchmarkResult } from '../model/index.ts'
 import { type LoadDefaults, resolveLoadOptions } from '../options.ts'
 import type { LoadTestOptions } from '../types.ts'
@@ -43,7 +43,8 @@ export async function benchmarkHttp(
   const { load, warmup } = toLoadOptions(options)
   const resolved = resolveLoadOptions(load, defaults)
   if (warmup > 0) {
-    await loadTest({ ...load, requests: warmup, users: Math.min(load.users!, warmup) }, defaults)
+    // Folded away: the warm-up is not a result of its own in any report.
+    await loadTestUnrecorded({ ...load, requests: warmup, users: Math.min(load.users!, warmup) }, defaults)
   }
   const result = await loadTest(load, defaults)
   const stats = statsFromLoadMetrics(result.metrics)

@@ -1,4 +1,5 @@
 import { Bench } from 'tinybench'
+import { recordBenchmark } from '../context.ts'
 import { InvalidOptionError } from '../errors.ts'
 import type {
   BenchmarkComparison,
@@ -117,6 +118,12 @@ function toResult(
  * loop; `compareBenchmarks` ranks results and tests whether their differences are significant;
  * `compareFunctions` measures several functions in interleaved rounds and compares them.
  */
+// Inside a test with the perfspec setup, every function benchmark shows in the reports.
+function reported(result: FunctionBenchmarkResult): FunctionBenchmarkResult {
+  recordBenchmark(result)
+  return result
+}
+
 export class BenchmarkRunner {
   private readonly now: (() => number) | undefined
 
@@ -136,7 +143,9 @@ export class BenchmarkRunner {
     const plan = resolvePlan(options)
     const startedAt = new Date()
     const { samples, durationMs, aborted } = await this.measure(fn, plan)
-    return toResult(options.name ?? (fn.name || 'anonymous'), samples, startedAt, durationMs, aborted)
+    return reported(
+      toResult(options.name ?? (fn.name || 'anonymous'), samples, startedAt, durationMs, aborted),
+    )
   }
 
   /** Times a synchronous `fn` without yielding to the event loop between iterations. */
@@ -149,7 +158,9 @@ export class BenchmarkRunner {
     const plan = resolvePlan(options)
     const startedAt = new Date()
     const { samples, durationMs, aborted } = this.measureSync(fn, plan)
-    return toResult(options.name ?? (fn.name || 'anonymous'), samples, startedAt, durationMs, aborted)
+    return reported(
+      toResult(options.name ?? (fn.name || 'anonymous'), samples, startedAt, durationMs, aborted),
+    )
   }
 
   /** Ranks results (fastest first) and tests the fastest against each other one. */
@@ -196,7 +207,9 @@ export class BenchmarkRunner {
     }
     const results = entries.map(([name], index) => {
       const { samples, durationMs, aborted } = measured[index]!
-      return toResult(name, samples, startedAt, durationMs, aborted || samples.length < plan.iterations)
+      return reported(
+        toResult(name, samples, startedAt, durationMs, aborted || samples.length < plan.iterations),
+      )
     })
     const compareOptions: CompareBenchmarksOptions = {}
     if (confidence !== undefined) compareOptions.confidence = confidence

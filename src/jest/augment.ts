@@ -7,11 +7,11 @@ declare global {
   namespace jest {
     // @types/jest: the global `expect`.
     // biome-ignore lint/complexity/noBannedTypes: @types/jest declares exactly this default
-    interface Matchers<R, T = {}> extends PerfMatchers<R> {}
+    interface Matchers<R, T = {}> extends PerfMatchers<R, T> {}
   }
 }
 
 declare module 'expect' {
   // `import { expect } from '@jest/globals'`.
-  interface Matchers<R extends void | Promise<void>, T = unknown> extends PerfMatchers<R> {}
+  interface Matchers<R extends void | Promise<void>, T = unknown> extends PerfMatchers<R, T> {}
 }

@@ -1,4 +1,5 @@
 import path from 'node:path'
+import { stripVTControlCharacters } from 'node:util'
 import { isRecordedResult } from '../model/index.ts'
 import type { ReportRow, TestState } from '../report/rows.ts'
 import type { JestRunRecord } from './results-dir.ts'
@@ -9,6 +10,8 @@ export interface JestAssertionLike {
   title: string
   ancestorTitles: readonly string[]
   status: string
+  /** The failure messages (with the stack and colors Jest prints). */
+  failureMessages?: readonly string[]
 }
 
 /** The part of a Jest test file result the reporter reads. */
@@ -26,6 +29,13 @@ const STATES: Record<string, TestState> = {
   skipped: 'skipped',
   todo: 'skipped',
   disabled: 'skipped',
+}
+
+// Jest's failure message is the error's message followed by its stack: keep the message.
+function messageOf(failure: string): string {
+  const text = stripVTControlCharacters(failure)
+  const stack = text.search(/\n\s+at /)
+  return (stack === -1 ? text : text.slice(0, stack)).trim()
 }
 
 function joinKey(testPath: string, fullName: string): string {
@@ -66,6 +76,8 @@ export function collectRows(
       result: record.result,
     }
     if (record.baseline !== undefined) row.baseline = record.baseline
+    const errors = (assertion?.failureMessages ?? []).map(messageOf).filter((message) => message !== '')
+    if (errors.length > 0) row.errors = errors
     return row
   })
   // Workers finish files in any order; the table should not. (sort is stable: runs keep their order.)

@@ -7,7 +7,7 @@ import { type PerfPluginOptions, type ResolvedPerfConfig, resolvePerfConfig } fr
 import type { BaselineUpdateMode } from '../context.ts'
 import { InvalidConfigError, isPerfError } from '../errors.ts'
 import { createReportColors } from '../report/colors.ts'
-import { renderHeading, renderNotes, renderSummaryTable } from '../report/table.ts'
+import { renderHeading, renderNotes, renderSummaryTable, terminalWidth } from '../report/table.ts'
 import { describeReportOutcomes, reportTargetsOf, writeReports } from '../report/write-reports.ts'
 import { toWorkerConfig } from '../session/worker-config.ts'
 import { collectRows, type JestFileResultLike } from './collect-rows.ts'
@@ -92,7 +92,7 @@ export class PerfJestReporter {
     clearRecords(this.dir)
     if (rows.length === 0) return
     const c = this.colors
-    const width = Math.min(process.stderr.columns ?? 100, 100)
+    const width = terminalWidth(process.stderr.columns)
     const table = renderSummaryTable(rows, { colors: c, width, metrics: this.config.metrics })
     const lines = ['', renderHeading(rows, c), table, ...renderNotes(rows, c, width)]
     const meta = { machine: describeMachine(), runner: describeRunner() }

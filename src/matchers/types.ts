@@ -50,31 +50,50 @@ export interface PerfBaselineOptions {
  */
 export type PerfResultPart = { endpoint: string; scenario?: never } | { scenario: string; endpoint?: never }
 
+/** What a matcher asks for instead of its arguments when it was handed a Promise (where the type shows it). */
+export type AwaitTheResultFirst = 'a Promise: await loadTest() (or the run) before expect()'
+
+/**
+ * A matcher's arguments: `A`, unless the received value `T` is a Promise outside `.resolves`/`.rejects`
+ * (there `R` is a Promise), which no matcher can read. Jest's `Matchers<R, T>` carry `T`; Vitest's augmentation
+ * has no type parameters to merge across Vitest 3.2/4/5, so there `T` stays unknown and the check is at
+ * run time.
+ */
+export type MatcherArgs<R, T, A extends unknown[]> = 0 extends 1 & T // any (a JSON.parse) may be a result
+  ? A
+  : [R] extends [PromiseLike<unknown>] // .resolves / .rejects: the framework awaits it
+    ? A
+    : [T] extends [PromiseLike<unknown>]
+      ? [received: AwaitTheResultFirst]
+      : A
+
 /** The perfspec matchers, typed once for every framework's `Matchers` interface. */
-export interface PerfMatchers<R = void> {
+export interface PerfMatchers<R = void, T = unknown> {
   /** Median response time below `ms` (of the run, or of one `{ endpoint }` / `{ scenario }`). */
-  toHaveP50Below(ms: number, part?: PerfResultPart): R
-  toHaveP90Below(ms: number, part?: PerfResultPart): R
-  toHaveP95Below(ms: number, part?: PerfResultPart): R
-  toHaveP99Below(ms: number, part?: PerfResultPart): R
+  toHaveP50Below(...args: MatcherArgs<R, T, [ms: number, part?: PerfResultPart]>): R
+  toHaveP90Below(...args: MatcherArgs<R, T, [ms: number, part?: PerfResultPart]>): R
+  toHaveP95Below(...args: MatcherArgs<R, T, [ms: number, part?: PerfResultPart]>): R
+  toHaveP99Below(...args: MatcherArgs<R, T, [ms: number, part?: PerfResultPart]>): R
   /** Percentile `p` (50, 75, 90, 95, 99 or 99.9) below `ms`. */
-  toHavePercentileBelow(p: number, ms: number, part?: PerfResultPart): R
-  toHaveAvgResponseTimeBelow(ms: number, part?: PerfResultPart): R
-  toHaveMaxResponseTimeBelow(ms: number, part?: PerfResultPart): R
+  toHavePercentileBelow(...args: MatcherArgs<R, T, [p: number, ms: number, part?: PerfResultPart]>): R
+  toHaveAvgResponseTimeBelow(...args: MatcherArgs<R, T, [ms: number, part?: PerfResultPart]>): R
+  toHaveMaxResponseTimeBelow(...args: MatcherArgs<R, T, [ms: number, part?: PerfResultPart]>): R
   /** Failed requests below `percent` (0..100) of all requests. */
-  toHaveErrorRateBelow(percent: number, part?: PerfResultPart): R
-  toHaveThroughputAbove(rps: number, part?: PerfResultPart): R
+  toHaveErrorRateBelow(...args: MatcherArgs<R, T, [percent: number, part?: PerfResultPart]>): R
+  toHaveThroughputAbove(...args: MatcherArgs<R, T, [rps: number, part?: PerfResultPart]>): R
   /** Every threshold passed: the given ones (tagged ones judge their endpoint), or the run's. */
-  toPassThresholds(thresholds?: Thresholds): R
+  toPassThresholds(...args: MatcherArgs<R, T, [thresholds?: Thresholds]>): R
   /** p95 and throughput no worse than the stored baseline (of one `endpoint`, when given). Await it. */
-  toMatchPerfBaseline(options?: PerfBaselineOptions): Promise<R>
+  toMatchPerfBaseline(...args: MatcherArgs<R, T, [options?: PerfBaselineOptions]>): Promise<R>
   /** A stress result broke above `users` (or held at least up to `users`). */
-  toHaveBreakPointAbove(users: number): R
+  toHaveBreakPointAbove(...args: MatcherArgs<R, T, [users: number]>): R
   /** A benchmark result is faster than `other`, significantly at `confidence` (default 0.95). */
-  toBeSignificantlyFasterThan(other: unknown, options?: CompareBenchmarksOptions): R
+  toBeSignificantlyFasterThan(
+    ...args: MatcherArgs<R, T, [other: unknown, options?: CompareBenchmarksOptions]>
+  ): R
   /**
    * Same as toBeSignificantlyFasterThan. On Vitest 5 the name belongs to Vitest's own matcher for its
    * `bench` results, whose type wins there: use toBeSignificantlyFasterThan.
    */
-  toBeFasterThan(other: unknown, options?: CompareBenchmarksOptions): R
+  toBeFasterThan(...args: MatcherArgs<R, T, [other: unknown, options?: CompareBenchmarksOptions]>): R
 }

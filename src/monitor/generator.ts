@@ -50,10 +50,13 @@ function round(value: number): number {
   return Math.round(value * 100) / 100
 }
 
+/** How a saturation warning begins: reports tell it from other warnings by this. */
+export const SATURATION_PREFIX = 'The load generator saturated'
+
 /** The warning a saturated generator puts on its result. */
 export function saturationWarning(health: GeneratorHealth): string {
   return (
-    `The load generator saturated (event loop busy ${Math.round(health.eventLoopUtilization * 100)}% of the time, ` +
+    `${SATURATION_PREFIX} (event loop busy ${Math.round(health.eventLoopUtilization * 100)}% of the time, ` +
     `lag p99 ${health.eventLoopLagP99Ms} ms, CPU ${Math.round(health.cpuPercent)}%): these numbers describe the ` +
     'tester as much as the server. Use fewer users or a lower rate, or move the target to another process or machine.'
   )

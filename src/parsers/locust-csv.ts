@@ -125,6 +125,9 @@ export function parseLocustExceptions(text: string): LocustException[] {
 
 const ERROR_PATTERNS: [RegExp, ErrorType][] = [
   [/Too many open files|Errno 2[34]\b/i, 'fd_exhausted'],
+  // The journey locustfile's own failures (see LOCUST_STEP_ERRORS).
+  [/perfspec template:/, 'template'],
+  [/perfspec capture:/, 'capture_failed'],
   [/ConnectionRefused|Connection refused|Errno 111\b/i, 'connection_refused'],
   [
     /ConnectionReset|reset by peer|BrokenPipe|Errno (?:104|32)\b|ConnectionClosed|RemoteDisconnected/i,
@@ -161,11 +164,24 @@ export function locustToMetrics(
   fallbackDurationMs: number,
   requestExceptions: LocustException[] = [],
 ): LoadMetrics {
+  return locustRowToMetrics(stats.aggregated, failures, fallbackDurationMs, requestExceptions)
+}
+
+/**
+ * Maps one `_stats.csv` row, the failures that belong to it and its raised requests (see locustToMetrics)
+ * onto LoadMetrics.
+ */
+export function locustRowToMetrics(
+  given: LocustStatsRow,
+  failures: LocustFailure[],
+  fallbackDurationMs: number,
+  requestExceptions: LocustException[] = [],
+): LoadMetrics {
   const raised = requestExceptions.reduce((sum, exception) => sum + exception.count, 0)
   const row = {
-    ...stats.aggregated,
-    requestCount: stats.aggregated.requestCount + raised,
-    failureCount: stats.aggregated.failureCount + raised,
+    ...given,
+    requestCount: given.requestCount + raised,
+    failureCount: given.failureCount + raised,
   }
   const errorsByType: LoadMetrics['errorsByType'] = {}
   const add = (type: ErrorType, count: number, message?: string): void => {
@@ -189,7 +205,7 @@ export function locustToMetrics(
   if (row.failureCount > classified) add('other', row.failureCount - classified)
   const at = (column: string): number => row.percentiles.get(column) ?? 0
   // Locust's rate is requests over the span from the first to the last request.
-  const counted = stats.aggregated.requestCount
+  const counted = given.requestCount
   const durationMs = row.requestsPerSecond > 0 ? (counted / row.requestsPerSecond) * 1000 : fallbackDurationMs
   return {
     ...deriveRequestCounts({
@@ -219,14 +235,18 @@ export function locustToMetrics(
 }
 
 /**
- * Turns `_stats_history.csv` (Aggregated rows, one a second) into a timeline: requests and errors are the
- * differences of Locust's running totals; percentiles are Locust's cumulative ones at that second.
+ * Turns `_stats_history.csv` (one row a second per endpoint with `--csv-full-history`; the Aggregated row by
+ * default) into a timeline: requests and errors are the differences of Locust's running totals; percentiles
+ * are the ones Locust wrote at that second (cumulative without `--csv-full-history`, else its 10 s window).
  */
-export function parseLocustHistory(text: string): TimelinePoint[] {
-  const rows = records(text, '_stats_history.csv', ['Timestamp', 'Name', 'Total Request Count']).filter(
-    (record) => record.Name === 'Aggregated',
-  )
-  const first = num(rows[0]?.Timestamp)
+export function parseLocustHistory(
+  text: string,
+  row: { type: string; name: string } = { type: '', name: 'Aggregated' },
+): TimelinePoint[] {
+  const all = records(text, '_stats_history.csv', ['Timestamp', 'Name', 'Total Request Count'])
+  // Every row's second counts from the run's first row, so endpoint timelines line up with the run's.
+  const first = num(all[0]?.Timestamp)
+  const rows = all.filter((record) => record.Name === row.name && (record.Type ?? '') === row.type)
   const points: TimelinePoint[] = []
   let requests = 0
   let failures = 0

@@ -1,5 +1,12 @@
-import type { ComparisonResult, LoadMetrics, LoadTestResult, StressTestResult } from '../model/index.ts'
+import type {
+  BenchmarkResult,
+  ComparisonResult,
+  LoadMetrics,
+  LoadTestResult,
+  StressTestResult,
+} from '../model/index.ts'
 import { summarizeRun } from '../model/index.ts'
+import { BENCHMARK_TOOL, summarizeBenchmark } from './benchmark.ts'
 import { escapeXml, scrubReportText } from './escape.ts'
 import type { ReportMeta } from './meta.ts'
 import { describeRow } from './notes.ts'
@@ -69,16 +76,35 @@ function comparisonProperties(result: ComparisonResult): Property[] {
   return properties
 }
 
+function benchmarkProperties(result: BenchmarkResult): Property[] {
+  const { stats } = result
+  return [
+    ['target', result.target],
+    ['iterations', result.iterations],
+    ['throughput_ops', round(result.throughput)],
+    ['mean_ms', round(stats.mean)],
+    ['sd_ms', round(stats.sd)],
+    ['rme_percent', round(stats.rme)],
+    ['p50_ms', round(stats.p50)],
+    ['p95_ms', round(stats.p95)],
+    ['p99_ms', round(stats.p99)],
+    ['max_ms', round(stats.max)],
+  ]
+}
+
 function propertiesOf(row: ReportRow): Property[] {
   const { result } = row
   const common: Property[] = [['kind', result.kind]]
-  if (result.kind !== 'comparison') common.push(['tool', result.tool], ['run', result.name])
+  if (result.kind === 'benchmark') common.push(['tool', BENCHMARK_TOOL], ['run', result.name])
+  else if (result.kind !== 'comparison') common.push(['tool', result.tool], ['run', result.name])
   const specific =
     result.kind === 'load'
       ? loadProperties(result)
       : result.kind === 'stress'
         ? stressProperties(result)
-        : comparisonProperties(result)
+        : result.kind === 'benchmark'
+          ? benchmarkProperties(result)
+          : comparisonProperties(result)
   const baseline = row.baseline?.comparison
   if (baseline !== undefined && baseline !== null) {
     specific.push(
@@ -90,10 +116,21 @@ function propertiesOf(row: ReportRow): Property[] {
   return [...common, ...specific]
 }
 
+// A matcher's message spans lines (hint, expected, received): the attribute carries them joined by spaces.
+function firstLine(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined
+  return text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
+    .join(' ')
+}
+
 function summaryOf(row: ReportRow): string {
   const { result } = row
   if (result.kind === 'load') return summarizeRun(result)
   if (result.kind === 'comparison') return result.runs.map((run) => summarizeRun(run.result)).join('\n')
+  if (result.kind === 'benchmark') return summarizeBenchmark(result)
   return `${result.name} (${result.tool}): ${result.steps.length} steps up to ${result.maxUsersReached} users`
 }
 
@@ -111,12 +148,15 @@ function renderTestCase(row: ReportRow): string {
   ]
   if (row.state === 'skipped' || row.state === 'pending') lines.push('      <skipped/>')
   else if (verdict !== 'pass') {
+    // A failed threshold names itself; otherwise the matcher's own message says what was expected.
+    const assertion = row.errors?.find((error) => error.trim() !== '')
     const message =
-      failures[0] ?? (verdict === 'abort' ? 'the run was aborted (timed out)' : 'the test failed')
+      failures[0] ??
+      firstLine(assertion) ??
+      (verdict === 'abort' ? 'the run was aborted (timed out)' : 'the test failed')
     const type = verdict === 'abort' ? 'aborted' : failures.length > 0 ? 'threshold' : 'assertion'
-    lines.push(
-      `      <failure message="${xml(message)}" type="${type}">${xml(failures.join('\n') || message)}</failure>`,
-    )
+    const body = [...failures, ...(row.errors ?? [])].join('\n') || message
+    lines.push(`      <failure message="${xml(message)}" type="${type}">${xml(body)}</failure>`)
   }
   const out = [summaryOf(row), ...notes.map((note) => `${note.level}: ${note.text}`)].join('\n')
   lines.push(`      <system-out>${xml(out)}</system-out>`, '    </testcase>')

@@ -1,17 +1,19 @@
 import type { LoadMetrics, LoadTestResult } from '../model/index.ts'
 import type { ToolName } from '../types.ts'
+import { BENCHMARK_TOOL, benchmarkMetrics } from './benchmark.ts'
 import { type ReportRow, type Verdict, verdictOf } from './rows.ts'
-import { bucketTimeline } from './timeline.ts'
+import { bucketTimeline, MIN_TREND_POINTS } from './timeline.ts'
 
 /** One line of the summary: a load run, a stress test (its last step), or one configuration of a comparison. */
 export interface ResultLine {
   row: ReportRow
   /** `file › test`, plus what tells it apart from the test's other lines. */
   label: string
-  tool: ToolName
+  /** The load generator, or `tinybench` for a function benchmark. */
+  tool: ToolName | typeof BENCHMARK_TOOL
   metrics: LoadMetrics
   verdict: Verdict
-  /** p95 per second (a load run) or per step (a stress test), for sparklines. */
+  /** p95 per second (a load run) or per step (a stress test), for sparklines; empty for a run under 3 s. */
   p95Trend: number[]
 }
 
@@ -28,19 +30,24 @@ const NO_METRICS: LoadMetrics = {
   durationMs: 0,
 }
 
+/** The p95 trend of a run too short to have one (under 3 s). */
+export const NO_TREND = '–'
+
 /** `file › test` */
 export function whereOf(row: ReportRow): string {
   return `${row.file} › ${row.test}`
 }
 
 function loadLine(row: ReportRow, result: LoadTestResult, label: string): ResultLine {
+  const p95 = bucketTimeline(result.timeline, { durationMs: result.durationMs }).p95.map((p95) => p95 ?? 0)
   return {
     row,
     label,
     tool: result.tool,
     metrics: result.metrics,
     verdict: verdictOf({ ...row, result }),
-    p95Trend: bucketTimeline(result.timeline, { durationMs: result.durationMs }).p95.map((p95) => p95 ?? 0),
+    // Under 3 s there is no trend to draw: the table says so rather than drawing one.
+    p95Trend: p95.length < MIN_TREND_POINTS ? [] : p95,
   }
 }
 
@@ -56,6 +63,18 @@ export function toResultLines(rows: readonly ReportRow[]): ResultLine[] {
     if (result.kind === 'load') return [loadLine(row, result, several ? `${where} [${result.name}]` : where)]
     if (result.kind === 'comparison') {
       return result.runs.map((run) => loadLine(row, run.result, `${where} [${run.name}]`))
+    }
+    if (result.kind === 'benchmark') {
+      return [
+        {
+          row,
+          label: `${where} [bench${several ? `: ${result.name}` : ''}]`,
+          tool: BENCHMARK_TOOL,
+          metrics: benchmarkMetrics(result),
+          verdict: verdictOf(row),
+          p95Trend: [],
+        },
+      ]
     }
     return [
       {

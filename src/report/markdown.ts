@@ -1,6 +1,6 @@
 import { formatMetricColumns } from '../util/format.ts'
 import { escapeMarkdown, scrubReportText } from './escape.ts'
-import { toResultLines, whereOf } from './lines.ts'
+import { NO_TREND, toResultLines, whereOf } from './lines.ts'
 import { describeRunContext, type ReportMeta } from './meta.ts'
 import { describeRow, type RowNote } from './notes.ts'
 import { type ReportRow, type Verdict, verdictOf } from './rows.ts'
@@ -33,7 +33,7 @@ export function renderMarkdownSummary(rows: readonly ReportRow[], meta: ReportMe
         text(line.label),
         line.tool,
         ...formatMetricColumns(line.metrics),
-        renderSparkline(line.p95Trend, 12),
+        line.p95Trend.length === 0 ? NO_TREND : renderSparkline(line.p95Trend, 12),
       ]
       out.push(`| ${cells.join(' | ')} |`)
     }

@@ -1,4 +1,5 @@
 import type { LoadTestResult, MetricComparison } from '../model/index.ts'
+import { SATURATION_PREFIX } from '../monitor/generator.ts'
 import { formatMs, formatRps } from '../util/format.ts'
 import type { ReportRow } from './rows.ts'
 
@@ -6,6 +7,14 @@ import type { ReportRow } from './rows.ts'
 export interface RowNote {
   level: 'failure' | 'info' | 'warning'
   text: string
+  /** A one-line form for the terminal, where the whole text would be one of many long paragraphs. */
+  brief?: string
+}
+
+// `The load generator saturated (event loop busy 100% …, CPU 190%): …` → its CPU figure.
+function briefSaturation(warning: string): string {
+  const cpu = /CPU (\d+)%/.exec(warning)?.[1]
+  return `load generator saturated${cpu === undefined ? '' : ` (CPU ${cpu}%)`}: numbers describe the tester too`
 }
 
 function loadRuns(row: ReportRow): { prefix: string; run: LoadTestResult }[] {
@@ -56,6 +65,12 @@ export function describeRow(row: ReportRow): RowNote[] {
       notes.push({ level: 'info', text: `held up to ${result.maxUsersReached} users without breaking` })
     }
   }
-  for (const warning of result.warnings) notes.push({ level: 'warning', text: warning })
+  for (const warning of result.warnings) {
+    notes.push(
+      warning.startsWith(SATURATION_PREFIX)
+        ? { level: 'warning', text: warning, brief: briefSaturation(warning) }
+        : { level: 'warning', text: warning },
+    )
+  }
   return notes
 }

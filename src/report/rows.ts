@@ -13,6 +13,8 @@ export interface ReportRow {
   result: PerfResult
   /** Set when the test compared this (load) result with its baseline. */
   baseline?: BaselineCheck
+  /** The failed test's assertion messages (a matcher's message), without colors. */
+  errors?: readonly string[]
 }
 
 export type Verdict = 'pass' | 'fail' | 'abort'
@@ -27,6 +29,6 @@ export function verdictOf(row: ReportRow): Verdict {
     result.kind === 'comparison' ? result.runs.some((run) => run.result.aborted) : result.aborted
   if (row.state === 'failed' && aborted) return 'abort'
   if (row.state === 'failed') return 'fail'
-  if (result.kind !== 'stress' && !result.success) return 'fail'
+  if (result.kind !== 'stress' && result.kind !== 'benchmark' && !result.success) return 'fail'
   return 'pass'
 }

@@ -1,7 +1,7 @@
 import type { Colors } from 'picocolors/types.js'
 import type { MetricsDisplay } from '../config.ts'
 import { formatCount, formatMs, formatPercent, formatRps } from '../util/format.ts'
-import { type ResultLine, toResultLines, whereOf } from './lines.ts'
+import { NO_TREND, type ResultLine, toResultLines, whereOf } from './lines.ts'
 import { describeRow, type RowNote } from './notes.ts'
 import { type ReportRow, type Verdict, verdictOf } from './rows.ts'
 import { renderSparkline } from './sparkline.ts'
@@ -58,7 +58,7 @@ function columns(metrics: MetricsDisplay): Column[] {
     list.push({
       header: 'p95 trend',
       align: 'left',
-      cell: (line) => renderSparkline(line.p95Trend, TREND_WIDTH),
+      cell: (line) => (line.p95Trend.length === 0 ? NO_TREND : renderSparkline(line.p95Trend, TREND_WIDTH)),
       color: (_line, text, c) => c.cyan(text),
     })
   }
@@ -116,6 +116,11 @@ export function renderSummaryTable(rows: readonly ReportRow[], options: TableOpt
   return out.join('\n')
 }
 
+/** The width to fit a report in: a terminal's columns, capped at 100; 0 or unknown (piped, some CIs) is 100. */
+export function terminalWidth(columns: number | undefined): number {
+  return columns === undefined || !Number.isFinite(columns) || columns <= 0 ? 100 : Math.min(columns, 100)
+}
+
 /** Wraps text at spaces to `width`, continuation lines indented by two; a word longer than a line is split. */
 export function wrapText(text: string, width: number): string[] {
   const lines: string[] = []
@@ -139,9 +144,16 @@ export function wrapText(text: string, width: number): string[] {
   return lines
 }
 
+function fitLine(text: string, width: number): string {
+  return text.length <= width ? text : `${text.slice(0, Math.max(1, width - 1))}…`
+}
+
 const NOTE_MARK: Record<RowNote['level'], string> = { failure: '✗', info: '⚑', warning: '⚠' }
 
-/** Failed thresholds, regressions, break points and warnings under the table, wrapped to `width`. */
+/**
+ * Failed thresholds, regressions, break points and warnings under the table, wrapped to `width`. A note with
+ * a brief form (a saturated generator) takes one line, cut to `width`: the HTML report has the details.
+ */
 export function renderNotes(rows: readonly ReportRow[], colors: Colors, width = 100): string[] {
   const paint: Record<RowNote['level'], (text: string) => string> = {
     failure: colors.red,
@@ -151,6 +163,12 @@ export function renderNotes(rows: readonly ReportRow[], colors: Colors, width = 
   const notes: string[] = []
   for (const row of rows) {
     for (const note of describeRow(row)) {
+      if (note.brief !== undefined) {
+        notes.push(
+          paint[note.level](fitLine(`${NOTE_MARK[note.level]} ${whereOf(row)}: ${note.brief}`, width)),
+        )
+        continue
+      }
       const text = `${NOTE_MARK[note.level]} ${whereOf(row)}: ${note.text}`
       for (const line of wrapText(text, width)) notes.push(paint[note.level](line))
     }

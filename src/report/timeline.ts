@@ -1,5 +1,8 @@
 import type { TimelinePoint } from '../model/index.ts'
 
+/** Fewer points than this make no trend: a line through two seconds looks like one, so they are drawn apart. */
+export const MIN_TREND_POINTS = 3
+
 /** Points per time chart: enough to see a spike, few enough that 50 results stay well under 1 MB. */
 export const MAX_POINTS = 100
 

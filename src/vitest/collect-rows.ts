@@ -1,4 +1,5 @@
 import path from 'node:path'
+import { stripVTControlCharacters } from 'node:util'
 import type { TestModule } from 'vitest/node'
 import { isRecordedResult } from '../model/index.ts'
 import type { ReportRow, TestState } from '../report/rows.ts'
@@ -14,9 +15,12 @@ export function collectRows(modules: readonly TestModule[], root: string): Repor
     for (const testCase of module.children.allTests()) {
       const recorded = (testCase.meta() as Record<string, unknown>)[META_KEY]
       if (!Array.isArray(recorded)) continue
-      const state = (testCase.result()?.state ?? 'pending') as TestState
+      const outcome = testCase.result()
+      const state = (outcome?.state ?? 'pending') as TestState
+      const errors = (outcome?.errors ?? []).map((error) => stripVTControlCharacters(error.message ?? ''))
       for (const entry of recorded) {
-        if (isRecordedResult(entry)) rows.push({ file, test: testCase.fullName, state, ...entry })
+        if (!isRecordedResult(entry)) continue
+        rows.push({ file, test: testCase.fullName, state, ...entry, ...(errors.length > 0 && { errors }) })
       }
     }
   }

@@ -1,4 +1,4 @@
-import './augment.ts'
+/// <reference path="./augment.d.mts" />
 
 export type {
   MetricsDisplay,

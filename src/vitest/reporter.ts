@@ -4,7 +4,7 @@ import { describeMachine } from '../baseline/machine.ts'
 import type { MetricsDisplay } from '../config.ts'
 import { createReportColors } from '../report/colors.ts'
 import { renderProgressLine } from '../report/progress-line.ts'
-import { renderHeading, renderNotes, renderSummaryTable } from '../report/table.ts'
+import { renderHeading, renderNotes, renderSummaryTable, terminalWidth } from '../report/table.ts'
 import { describeReportOutcomes, reportTargetsOf, writeReports } from '../report/write-reports.ts'
 import { collectRows } from './collect-rows.ts'
 import { decodeProgress } from './progress-channel.ts'
@@ -74,7 +74,7 @@ export class PerfReporter implements Reporter {
     const rows = collectRows(testModules, root)
     if (rows.length === 0) return
     const c = this.colors
-    const width = this.options.width ?? Math.min(process.stdout.columns ?? 100, 100)
+    const width = this.options.width ?? terminalWidth(process.stdout.columns)
     const table = renderSummaryTable(rows, {
       colors: c,
       width,

@@ -5,9 +5,10 @@ import { perfMatchers } from '../matchers/index.ts'
 import { isLongRun } from '../report/progress-line.ts'
 import { beginTestSession, type TestSession } from '../session/test-session.ts'
 import type { PerfWorkerConfig } from '../session/worker-config.ts'
-import './augment.ts'
 import { META_KEY } from './collect-rows.ts'
 import { encodeProgress } from './progress-channel.ts'
+
+// The matcher and ProvidedContext types come from ./augment.d.mts, which perfspec/vitest's types reference.
 
 // Vitest 5 has its own toBeFasterThan for its `bench` results: leave it theirs (ours is also
 // toBeSignificantlyFasterThan).

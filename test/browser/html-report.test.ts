@@ -53,7 +53,8 @@ async function buildRows(server: TestServer): Promise<ReportRow[]> {
     url: `${server.url}/products?token=x`,
     name: 'products </script><b>bold</b>',
     users: 2,
-    duration: '2s',
+    // 3 s: long enough for lines over time (a shorter run draws its seconds as points).
+    duration: '3s',
     thresholds: { maxP95Ms: 1000, http_req_duration: ['p(99)<1'] },
   })
   const stored = toBaselineEntry(load, describeMachine())

@@ -28,12 +28,14 @@ describe('matcher types for Jest', () => {
   test.each([
     ['@types/jest (global expect, CommonJS file)', 'tsconfig.global.json'],
     ['@jest/globals (imported expect, ES module file)', 'tsconfig.module.json'],
-  ])('%s', (_style, project) => check(project))
+    // tsc over @types/jest takes ~10 s alone, and past the default 30 s on a busy 2-core CI machine.
+  ])('%s', (_style, project) => check(project), 120_000)
 
   // moduleResolution node10 (ts-jest's default) ignores `exports`: typesVersions maps the subpaths. It has
   // no package self-reference either, so it needs perfspec installed in node_modules, as the Jest 29 run has.
   test.skipIf(process.env['PERFSPEC_E2E_JEST_HOME'] === undefined)(
     '@types/jest with moduleResolution node10 and "types": ["perfspec/jest"] (installed package only)',
     () => check('tsconfig.node10.json'),
+    120_000,
   )
 })

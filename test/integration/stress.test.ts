@@ -4,6 +4,7 @@ import { PerformanceClient } from '../../src/client.ts'
 import { isPerfError } from '../../src/errors.ts'
 import { toHaveBreakPointAbove } from '../../src/matchers/stress-bench.ts'
 import { stressTest } from '../../src/stress-test.ts'
+import type { Duration } from '../../src/types.ts'
 import { startServer, type TestServer } from '../helpers/servers.ts'
 
 let server: TestServer | undefined
@@ -49,7 +50,7 @@ function concurrencyRejecting(limit: number, serviceMs: number): http.RequestLis
 }
 
 /** Steps of two users from two users on. */
-function byTwos(maxUsers: number, stepDuration: string) {
+function byTwos(maxUsers: number, stepDuration: Duration) {
   return { startUsers: 2, stepUsers: 2, maxUsers, stepDuration }
 }
 
@@ -147,7 +148,7 @@ describe('stressTest', () => {
       { url: server.url, maxUsers: 0 },
       { url: server.url, maxUsers: 10, breakOn: { maxP95Ratio: -1 } },
       { url: server.url, maxUsers: 10, breakOn: { p99: 2 } },
-      { url: server.url, maxUsers: 10, stepDuration: 'soon' },
+      { url: server.url, maxUsers: 10, stepDuration: 'soon' as Duration },
     ]
     const options = [
       'users',

@@ -28,6 +28,7 @@ describe('the `warmup` and `measureRampUp` options', () => {
   })
 
   it('are validated in the option-naming wording', () => {
+    // @ts-expect-error: an unparsable duration is a type error too; at run time it is a PerfError.
     expect(thrown(() => resolveLoadOptions({ url, warmup: 'soon' }))).toMatchObject({
       code: 'PERF_INVALID_OPTION',
       option: 'warmup',

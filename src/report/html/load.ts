@@ -3,7 +3,7 @@ import { formatCount, formatMs, formatPercent, formatRps } from '../../util/form
 import { htmlText } from '../escape.ts'
 import { renderBarChart } from '../svg/bar-chart.ts'
 import { renderLineChart } from '../svg/line-chart.ts'
-import { bucketTimeline } from '../timeline.ts'
+import { bucketTimeline, MIN_TREND_POINTS } from '../timeline.ts'
 import {
   num,
   renderBaseline,
@@ -55,9 +55,14 @@ function renderTimeCharts(result: LoadTestResult): string {
   const size = timeline.bucketSeconds
   const worst = size > 1 ? ` (each point: the worst of ${size} s)` : ''
   const mean = size > 1 ? ` (each point: the mean of ${size} s)` : ''
+  // A run under 3 s: its seconds as points, no line that would read as a trend.
+  const short = timeline.second.length < MIN_TREND_POINTS
+  const shape = short ? { lines: false, dots: true } : {}
+  const note = short ? ' (a short run: one point per second)' : ''
   return (
     renderLineChart({
-      title: `Latency over time${worst}`,
+      title: `Latency over time${worst}${note}`,
+      ...shape,
       x: timeline.second,
       xUnit: 's',
       yUnit: 'ms',
@@ -68,7 +73,8 @@ function renderTimeCharts(result: LoadTestResult): string {
       ],
     }) +
     renderLineChart({
-      title: `Throughput and errors over time${mean}`,
+      title: `Throughput and errors over time${mean}${note}`,
+      ...shape,
       x: timeline.second,
       xUnit: 's',
       yUnit: 'req/s',

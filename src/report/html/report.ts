@@ -1,6 +1,7 @@
 import { htmlText } from '../escape.ts'
 import { describeRunContext, type ReportMeta } from '../meta.ts'
 import { type ReportRow, verdictOf } from '../rows.ts'
+import { renderBenchmarkBody } from './benchmark.ts'
 import { renderComparisonBody } from './comparison.ts'
 import { renderLoadBody } from './load.ts'
 import { renderVerdict } from './parts.ts'
@@ -20,7 +21,9 @@ function renderSection(row: ReportRow, id: string): string {
       ? renderLoadBody(result, row.baseline)
       : result.kind === 'stress'
         ? renderStressBody(result)
-        : renderComparisonBody(result)
+        : result.kind === 'benchmark'
+          ? renderBenchmarkBody(result)
+          : renderComparisonBody(result)
   const name = result.kind === 'comparison' ? '' : ` <span class="file">[${htmlText(result.name)}]</span>`
   const verdict = verdictOf(row)
   return (

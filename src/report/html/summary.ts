@@ -1,5 +1,5 @@
 import { htmlText } from '../escape.ts'
-import { toResultLines } from '../lines.ts'
+import { NO_TREND, toResultLines } from '../lines.ts'
 import type { ReportRow } from '../rows.ts'
 import { renderSparkSvg } from '../svg/spark.ts'
 import { METRIC_HEADERS, metricCells, renderTable, renderVerdict } from './parts.ts'
@@ -13,7 +13,7 @@ export function renderSummary(rows: readonly ReportRow[], anchorOf: (row: Report
     { html: htmlText(line.row.result.kind) },
     { html: htmlText(line.tool) },
     ...metricCells(line.metrics),
-    { html: renderSparkSvg(line.p95Trend) },
+    { html: line.p95Trend.length === 0 ? htmlText(NO_TREND) : renderSparkSvg(line.p95Trend) },
   ])
   const headers = ['verdict', 'test', 'kind', 'tool', ...METRIC_HEADERS, 'p95 trend']
   return `<div class="summary">${renderTable(headers, body)}</div>`

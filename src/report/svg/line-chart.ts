@@ -25,6 +25,8 @@ export interface LineChartSpec {
   markers?: readonly { x: number; label: string }[]
   /** Draw each point, for a few points far apart (stress steps). */
   dots?: boolean
+  /** Points only, no lines between them: too few points for a line to mean a trend. @default true */
+  lines?: boolean
 }
 
 // About the width a chart is shown at (two per row), so its text shows at about its font size.
@@ -81,15 +83,16 @@ export function renderLineChart(spec: LineChartSpec): string {
     })
     for (const segment of segments(points)) {
       const path = segment.map(([x, y]) => `${coord(x)},${coord(y)}`).join(' ')
-      if (series.area === true && segment.length > 1) {
+      const lines = spec.lines !== false
+      if (lines && series.area === true && segment.length > 1) {
         const first = coord(segment[0]![0])
         const last = coord(segment[segment.length - 1]![0])
         parts.push(
           `<polygon class="area s${series.color}" points="${first},${bottom} ${path} ${last},${bottom}"/>`,
         )
       }
-      parts.push(`<polyline class="line s${series.color}" points="${path}"/>`)
-      if (spec.dots === true || segment.length === 1) {
+      if (lines) parts.push(`<polyline class="line s${series.color}" points="${path}"/>`)
+      if (spec.dots === true || !lines || segment.length === 1) {
         for (const [x, y] of segment)
           parts.push(`<circle class="dot s${series.color}" cx="${coord(x)}" cy="${coord(y)}" r="3"/>`)
       }

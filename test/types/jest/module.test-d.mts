@@ -28,6 +28,16 @@ describe('perfspec matchers on @jest/globals expect', () => {
     expect({} as BenchmarkResult).toBeFasterThan({} as BenchmarkResult)
   })
 
+  test('a Promise handed to a matcher is a type error; .resolves takes one', async () => {
+    const pending = Promise.resolve(result)
+    // @ts-expect-error await loadTest() before expect()
+    expect(pending).toHaveP95Below(200)
+    // @ts-expect-error also with .not
+    expect(pending).not.toPassThresholds()
+    await expect(pending).resolves.toHaveP95Below(200)
+    expect(JSON.parse('{}')).toHaveP95Below(200)
+  })
+
   test('mistakes are type errors', () => {
     // @ts-expect-error a string is not milliseconds
     expect(result).toHaveP95Below('200')

@@ -9,7 +9,6 @@ import { BaselineError, MatcherUsageError } from '../../../src/errors.ts'
 import { perfMatchers } from '../../../src/matchers/index.ts'
 import type { BaselineCheck } from '../../../src/model/index.ts'
 import { toRecordedResults } from '../../../src/session/recorded-results.ts'
-import '../../../src/vitest/augment.ts'
 import { makeResult } from '../../helpers/results.ts'
 
 let dir: string

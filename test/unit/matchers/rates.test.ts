@@ -1,6 +1,5 @@
 import { beforeAll, describe, expect, test } from 'vitest'
 import { perfMatchers } from '../../../src/matchers/index.ts'
-import '../../../src/vitest/augment.ts'
 import { failureOf, makeResult } from '../../helpers/results.ts'
 
 beforeAll(() => {

@@ -2,7 +2,6 @@ import { beforeAll, describe, expect, test } from 'vitest'
 import { areThresholdsChecked } from '../../../src/context.ts'
 import { MatcherUsageError } from '../../../src/errors.ts'
 import { perfMatchers } from '../../../src/matchers/index.ts'
-import '../../../src/vitest/augment.ts'
 import { failureOf, makeResult } from '../../helpers/results.ts'
 
 beforeAll(() => {

@@ -137,3 +137,32 @@ describe('renderJunit', () => {
     expect(propertiesOf(testCase)['run']).toBe(']]> <![CDATA[')
   })
 })
+
+describe("renderJunit with a failed matcher's message", () => {
+  test('the failure carries the message (one line in the attribute, whole in the body), not "the test failed"', () => {
+    const message = 'expect(result).toHaveP95Below(ms)\n\nExpected p95 to be below 1 ms\nReceived p95: 4.2 ms'
+    const row: ReportRow = {
+      file: 'api.test.ts',
+      test: 'fast',
+      state: 'failed',
+      result: makeResult(),
+      errors: [message],
+    }
+    const failure = parse(renderJunit([row], meta)).testsuites.testsuite[0]?.testcase[0]?.failure
+    expect(failure).toMatchObject({
+      type: 'assertion',
+      message: 'expect(result).toHaveP95Below(ms) Expected p95 to be below 1 ms Received p95: 4.2 ms',
+    })
+    expect(failure?.['#text']).toBe(message)
+  })
+
+  test('a failed threshold still names itself first', () => {
+    const result = makeResult()
+    result.success = false
+    result.thresholds = [{ expression: 'p(95)<1', actual: 4.25, passed: false }]
+    const row: ReportRow = { file: 'a.ts', test: 't', state: 'failed', result, errors: ['Thresholds failed'] }
+    const failure = parse(renderJunit([row], meta)).testsuites.testsuite[0]?.testcase[0]?.failure
+    expect(failure?.message).toBe('p(95)<1 (actual 4.25)')
+    expect(failure?.['#text']).toBe('p(95)<1 (actual 4.25)\nThresholds failed')
+  })
+})

@@ -1,10 +1,17 @@
 import { stripVTControlCharacters } from 'node:util'
 import pc from 'picocolors'
 import { describe, expect, test } from 'vitest'
+import { saturationWarning } from '../../../src/monitor/generator.ts'
 import { createReportColors, shouldUseColors } from '../../../src/report/colors.ts'
 import type { ReportRow } from '../../../src/report/rows.ts'
 import { renderSparkline } from '../../../src/report/sparkline.ts'
-import { renderHeading, renderNotes, renderSummaryTable, wrapText } from '../../../src/report/table.ts'
+import {
+  renderHeading,
+  renderNotes,
+  renderSummaryTable,
+  terminalWidth,
+  wrapText,
+} from '../../../src/report/table.ts'
 import { makeComparison, makeStress, makeTimedResult } from '../../helpers/report-results.ts'
 import { makeResult } from '../../helpers/results.ts'
 
@@ -22,6 +29,19 @@ function parse(table: string) {
 }
 
 describe('renderSummaryTable', () => {
+  test('a run under 3 s has no p95 trend (a dash), from 3 s on it has one', () => {
+    const table = renderSummaryTable(
+      [
+        row({ test: 'short', result: makeTimedResult([5, 20]) }),
+        row({ test: 'long', result: makeTimedResult([5, 20, 8]) }),
+      ],
+      { colors: plain, width: 140 },
+    )
+    const [, short, long] = table.split('\n')
+    expect(short).toMatch(/\s–\s+✓ pass$/)
+    expect(long).toMatch(/\s[▁▂▃▄▅▆▇█]{3}\s+✓ pass$/)
+  })
+
   test('has the columns in order, a p95 sparkline among them, numbers right-aligned under their header', () => {
     const table = renderSummaryTable([row({ result: makeTimedResult([5, 6, 20, 8]) })], {
       colors: plain,
@@ -156,6 +176,28 @@ describe('renderSparkline', () => {
 })
 
 describe('renderNotes and renderHeading', () => {
+  test('a saturated generator takes one line per run, whatever the width; other warnings wrap', () => {
+    const rows = Array.from({ length: 10 }, (_, index) => {
+      const result = makeResult({ name: `/r${index}` })
+      result.warnings = [
+        saturationWarning({
+          saturated: true,
+          eventLoopLagP99Ms: 3,
+          eventLoopUtilization: 1,
+          cpuPercent: 190,
+        }),
+      ]
+      return row({ test: `run ${index}`, result })
+    })
+    const notes = renderNotes(rows, plain, 60)
+    expect(notes).toHaveLength(10)
+    expect(notes[0]).toBe('⚠ a.test.ts › run 0: load generator saturated (CPU 190%): n…')
+    expect(notes.every((line) => line.length <= 60)).toBe(true)
+    expect(renderNotes(rows, plain, 100)[9]).toBe(
+      '⚠ a.test.ts › run 9: load generator saturated (CPU 190%): numbers describe the tester too',
+    )
+  })
+
   test('list failed thresholds with the value they saw, and warnings, wrapped', () => {
     const result = makeResult()
     result.thresholds = [
@@ -212,6 +254,10 @@ describe('renderNotes and renderHeading', () => {
     expect(renderHeading([row(), row({ state: 'failed' })], plain)).toBe(
       ' PERF  2 runs · 1 passed · 1 failed · latencies in ms',
     )
+  })
+
+  test('terminalWidth treats 0 columns (a pseudo-terminal that reports none) like unknown: 100', () => {
+    expect([0, undefined, -1, Number.NaN, 80, 240].map(terminalWidth)).toEqual([100, 100, 100, 100, 80, 100])
   })
 
   test('wrapText keeps words whole', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { describeMachine } from '../../../../src/baseline/machine.ts'
+import type { BenchmarkResult } from '../../../../src/model/index.ts'
 import { renderHtmlReport } from '../../../../src/report/html/report.ts'
 import type { ReportRow } from '../../../../src/report/rows.ts'
 import { makeComparison, makeStress, makeTimedResult } from '../../../helpers/report-results.ts'
@@ -15,6 +16,51 @@ function loadRow(test: string, seconds: number): ReportRow {
 }
 
 describe('renderHtmlReport', () => {
+  test('a function benchmark has its own section: key numbers and the time per iteration', () => {
+    const result: BenchmarkResult = {
+      kind: 'benchmark',
+      target: 'function',
+      name: 'sort',
+      avgTime: 0.2,
+      throughput: 5000,
+      stats: {
+        mean: 0.2,
+        sd: 0.01,
+        rme: 1.5,
+        samples: 1000,
+        min: 0.1,
+        max: 0.9,
+        p50: 0.19,
+        p75: 0.2,
+        p90: 0.22,
+        p95: 0.25,
+        p99: 0.4,
+        p999: 0.8,
+      },
+      iterations: 1000,
+      aborted: false,
+      startedAt: new Date(0).toISOString(),
+      durationMs: 200,
+      warnings: [],
+    }
+    const html = renderHtmlReport([{ file: 'b.test.ts', test: 'sort', state: 'passed', result }], meta)
+    expect(html).toContain('<section class="result" id="r1" data-kind="benchmark" data-verdict="pass">')
+    expect(html).toContain('Time per iteration')
+    expect(html).toMatch(/5,?000 ops\/s/)
+    expect(html).toContain('tinybench')
+  })
+
+  test('a run under 3 s draws its seconds as points, not as lines that would read as a trend', () => {
+    const short = renderHtmlReport([loadRow('short', 2)], meta)
+    expect(short).toContain('Latency over time (a short run: one point per second)')
+    expect(short).not.toContain('<polyline class="line')
+    expect(short).toContain('<circle class="dot')
+    expect(short).toMatch(/<td[^>]*>–<\/td>/)
+    const long = renderHtmlReport([loadRow('long', 3)], meta)
+    expect(long).toContain('<polyline class="line')
+    expect(long).not.toContain('a short run')
+  })
+
   test('is one self-contained document: inline style and script, nothing fetched', () => {
     const html = renderHtmlReport([loadRow('a', 10)], meta)
     expect(html.startsWith('<!doctype html>')).toBe(true)

@@ -1,0 +1,95 @@
+import { UnsupportedOptionError } from '../errors.ts'
+import { DEFAULT_SCENARIO, type ResolvedJourney } from '../journey/resolve.ts'
+import { type ResolvedLoadOptions, resolveLoadOptions } from '../options.ts'
+import type { LoadTestOptions } from '../types.ts'
+import { assertK6Supports } from './k6.ts'
+import { assertLocustSupports } from './locust.ts'
+import { k6JourneySpec, renderK6JourneyScript } from './scripts/k6-journey-script.ts'
+import { locustJourneySpec, renderLocustJourney } from './scripts/locust-journey-script.ts'
+
+/** A run without `steps` exports as a journey of its one request. */
+function journeyOf(options: ResolvedLoadOptions): ResolvedJourney {
+  if (options.journey !== undefined) return options.journey
+  return {
+    scenarios: [
+      {
+        name: DEFAULT_SCENARIO,
+        weight: 1,
+        onStart: [],
+        steps: [
+          {
+            name: options.name,
+            method: options.method,
+            path: '',
+            headers: options.headers,
+            body: options.body,
+            expectStatus: options.expectStatus,
+            timeoutMs: options.timeoutMs,
+          },
+        ],
+        think: { minMs: 0, maxMs: 0 },
+      },
+    ],
+  }
+}
+
+/** Resolves the options for an export, runs `setup` (its value is embedded) and refuses `teardown`. */
+async function prepare(
+  tool: 'k6' | 'locust',
+  options: LoadTestOptions,
+): Promise<{ resolved: ResolvedLoadOptions; journey: ResolvedJourney; setup: unknown }> {
+  const resolved = resolveLoadOptions(options)
+  const journey = journeyOf(resolved)
+  const withJourney = { ...resolved, journey }
+  if (tool === 'k6') assertK6Supports(withJourney)
+  else assertLocustSupports(withJourney)
+  if (journey.teardown !== undefined) {
+    throw new UnsupportedOptionError(
+      tool,
+      'teardown',
+      'an exported script runs elsewhere, later: nothing can call back into this process',
+    )
+  }
+  const setup = journey.setup === undefined ? undefined : await journey.setup()
+  if (setup !== undefined && JSON.stringify(setup) === undefined)
+    throw new UnsupportedOptionError(
+      tool,
+      'setup',
+      'its value is embedded in the script as JSON, and this one is not JSON',
+    )
+  return { resolved: withJourney, journey, setup }
+}
+
+/** The k6-syntax thresholds of the options (`'http_req_duration{name:login}': ['p(95)<300']`), for k6 to judge. */
+function k6Thresholds(options: LoadTestOptions): Record<string, string[]> {
+  const thresholds: Record<string, string[]> = {}
+  for (const [key, value] of Object.entries(options.thresholds ?? {})) {
+    if (Array.isArray(value)) thresholds[key] = value.map(String)
+  }
+  return thresholds
+}
+
+/**
+ * The standalone k6 script of a journey (or of a run's one request): run it with `k6 run`, k6-operator or
+ * Grafana Cloud k6. The journey, the load shape and the options' k6-syntax thresholds are embedded as data;
+ * `setup` runs now and its value is embedded. Function fields are PERF_TOOL_UNSUPPORTED_OPTION.
+ */
+export async function toK6Script(options: LoadTestOptions): Promise<string> {
+  const { resolved, journey, setup } = await prepare('k6', options)
+  const spec = k6JourneySpec(resolved, journey, setup)
+  spec.options = {
+    ...spec.options,
+    thresholds: { ...(spec.options.thresholds as Record<string, string[]>), ...k6Thresholds(options) },
+  }
+  return renderK6JourneyScript(spec)
+}
+
+/**
+ * The standalone locustfile of a journey (or of a run's one request), for `locust -f` on one machine or as
+ * master and workers on many. The journey is embedded as data; `setup` runs now and its value is embedded.
+ * The load shape stays on Locust's command line (`-u`, `-r`, `-t`).
+ */
+export async function toLocustfile(options: LoadTestOptions): Promise<string> {
+  const { resolved, journey, setup } = await prepare('locust', options)
+  return renderLocustJourney(locustJourneySpec(resolved, journey, setup))
+}

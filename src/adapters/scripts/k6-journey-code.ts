@@ -1,0 +1,197 @@
+import { ON_START_RETRY_MS } from '../../engine/journey/journey-user.ts'
+import { K6_JOURNEY_METRICS } from '../../parsers/k6-journey-metrics.ts'
+
+/**
+ * The code half of a journey script: fixed JavaScript. The journey is one JSON value (`spec`) written above
+ * it; every URL, header, body, template and capture is read from that value, never spliced into code.
+ * - a VU is user `idInTest - 1`; in a closed model it runs the scenario its index picks by weight (users
+ *   split by weight); under an arrival rate each iteration picks by its index in the test;
+ * - `onStart` runs at a VU's first iteration; a failure is counted and retried at its next iteration;
+ * - each iteration takes the next data row (by its index in the test, round robin); row fields overwrite vars;
+ * - a step that fails (error, unexpected status, missing var, failed capture) ends the iteration.
+ */
+export const K6_JOURNEY_CODE = `
+const rows = new SharedArray('perfspec-data', () => spec.journey.data)
+const journey = spec.journey
+// Where the load goes: the journey's origin, or PERFSPEC_ORIGIN (k6 run -e PERFSPEC_ORIGIN=https://staging…).
+const origin = __ENV.PERFSPEC_ORIGIN || journey.origin
+export const options = spec.options
+
+const stepErrors = new Counter('${K6_JOURNEY_METRICS.stepErrors}')
+const completed = new Counter('${K6_JOURNEY_METRICS.completed}')
+const failedIterations = new Counter('${K6_JOURNEY_METRICS.failed}')
+const journeyDuration = new Trend('${K6_JOURNEY_METRICS.duration}', true)
+const onStartFailures = new Counter('${K6_JOURNEY_METRICS.onStartFailures}')
+
+function prepare(step) {
+  const needsBody = step.captures.some((capture) => capture.from === 'json')
+  const params = {
+    timeout: step.timeoutMs + 'ms',
+    redirects: 0,
+    tags: { name: step.name },
+    responseType: needsBody ? 'text' : 'none',
+    responseCallback:
+      step.expectStatus === null
+        ? http.expectedStatuses({ min: 200, max: 399 })
+        : http.expectedStatuses(...step.expectStatus),
+  }
+  const bytes = step.body.kind === 'bytes' ? encoding.b64decode(step.body.base64) : null
+  return Object.assign({}, step, { params, bytes })
+}
+const scenarios = journey.scenarios.map((scenario) =>
+  Object.assign({}, scenario, { onStart: scenario.onStart.map(prepare), steps: scenario.steps.map(prepare) }),
+)
+const totalWeight = scenarios.reduce((sum, scenario) => sum + scenario.weight, 0)
+
+function pick(slot) {
+  let rest = slot % totalWeight
+  for (const scenario of scenarios) {
+    if (rest < scenario.weight) return scenario
+    rest -= scenario.weight
+  }
+  return scenarios[0]
+}
+
+class MissingVar extends Error {}
+
+function lookup(scope, name) {
+  let value
+  if (Object.prototype.hasOwnProperty.call(scope.vars, name)) value = scope.vars[name]
+  else if (name === 'user') value = scope.user
+  else if (name === 'iteration') value = scope.iteration
+  if (value === undefined) throw new MissingVar('{{' + name + '}} names no var (captures, data row, user, iteration)')
+  if (typeof value === 'string') return value
+  if (typeof value === 'object' && value !== null) return JSON.stringify(value)
+  return String(value)
+}
+
+function render(template, scope, json) {
+  let text = template.strings[0]
+  for (let i = 0; i < template.vars.length; i++) {
+    const value = lookup(scope, template.vars[i])
+    text += (json ? JSON.stringify(value).slice(1, -1) : value) + template.strings[i + 1]
+  }
+  return text
+}
+
+const UNSAFE_PATH = /[\\u0000-\\u0020\\u007f]/
+const UNSAFE_HEADER = /[\\u0000-\\u0008\\u000a-\\u001f\\u007f]|[^\\u0000-\\u00ff]/
+
+function readPath(value, path) {
+  let current = value
+  for (const segment of path) {
+    if (typeof current !== 'object' || current === null) return undefined
+    if (typeof segment === 'number') {
+      if (!Array.isArray(current)) return undefined
+      current = current[segment]
+    } else {
+      if (!Object.prototype.hasOwnProperty.call(current, segment)) return undefined
+      current = current[segment]
+    }
+  }
+  return current
+}
+
+function readHeader(response, name) {
+  for (const key of Object.keys(response.headers)) if (key.toLowerCase() === name) return response.headers[key]
+  return undefined
+}
+
+function capture(step, response, vars) {
+  let decoded
+  for (const item of step.captures) {
+    let value
+    if (item.from === 'header') value = readHeader(response, item.name)
+    else {
+      if (decoded === undefined) {
+        try {
+          decoded = { value: JSON.parse(response.body) }
+        } catch (error) {
+          decoded = { value: undefined }
+        }
+      }
+      value = readPath(decoded.value, item.path)
+    }
+    if (value === undefined || value === null) return false
+    vars[item.var] = value
+  }
+  return true
+}
+
+function fail(step, type) {
+  stepErrors.add(1, { name: step.name, type })
+  return false
+}
+
+function send(step, scope) {
+  let path
+  let headers = {}
+  let body = step.bytes
+  try {
+    path = render(step.path, scope, false)
+    for (const [name, template] of step.headers) headers[name] = render(template, scope, false)
+    if (step.body.kind === 'template') body = render(step.body.template, scope, step.body.json)
+  } catch (error) {
+    if (error instanceof MissingVar) return fail(step, 'template')
+    throw error
+  }
+  if (UNSAFE_PATH.test(path)) return fail(step, 'template')
+  for (const name of Object.keys(headers)) if (UNSAFE_HEADER.test(headers[name])) return fail(step, 'template')
+  const url =
+    origin + (path === '' ? journey.urlPath : (path[0] === '?' ? journey.pathname : journey.basePath) + path)
+  const response = http.request(step.method, url, body, Object.assign({}, step.params, { headers }))
+  const expected = step.expectStatus === null
+    ? response.status >= 200 && response.status <= 399
+    : step.expectStatus.includes(response.status)
+  if (!expected) return false
+  if (step.captures.length > 0 && !capture(step, response, scope.vars)) return fail(step, 'capture_failed')
+  return true
+}
+
+function think(range) {
+  if (range.maxMs <= 0) return
+  sleep((range.minMs + (range.maxMs - range.minMs) * Math.random()) / 1000)
+}
+
+let started = false
+let iteration = 0
+const vars = {}
+
+export function setup() {
+  return journey.setup
+}
+
+export default function () {
+  const user = exec.vu.idInTest - 1
+  const scenario = pick(spec.split === 'user' ? user : exec.scenario.iterationInTest)
+  exec.vu.tags.scenario = scenario.name
+  const scope = { user, iteration, vars }
+  if (!started) {
+    for (const step of scenario.onStart) {
+      const ok = send(step, scope)
+      think(scenario.think)
+      if (!ok) {
+        onStartFailures.add(1)
+        // Retried at this VU's next iteration, after at least the native engine's pause.
+        if (scenario.think.maxMs < ${ON_START_RETRY_MS}) sleep(${ON_START_RETRY_MS / 1000})
+        return
+      }
+    }
+    started = true
+  }
+  if (rows.length > 0) Object.assign(vars, rows[exec.scenario.iterationInTest % rows.length])
+  const began = Date.now()
+  for (const step of scenario.steps) {
+    const ok = send(step, scope)
+    think(scenario.think)
+    if (!ok) {
+      failedIterations.add(1)
+      iteration++
+      return
+    }
+  }
+  completed.add(1)
+  journeyDuration.add(Date.now() - began)
+  iteration++
+}
+`

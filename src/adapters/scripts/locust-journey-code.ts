@@ -1,0 +1,272 @@
+import { ON_START_RETRY_MS } from '../../engine/journey/journey-user.ts'
+
+/** Environment variable naming the file the journey locustfile writes its iteration counts to at quit. */
+export const LOCUST_JOURNEY_OUT_ENV = 'PERFSPEC_LOCUST_JOURNEY_OUT'
+
+/** Prefixes of the failure messages the journey locustfile reports (the parser classifies them). */
+export const LOCUST_STEP_ERRORS = {
+  template: 'perfspec template:',
+  capture_failed: 'perfspec capture:',
+} as const
+
+/**
+ * The code half of a journey locustfile: fixed Python after the one `SPEC = json.loads(r'''…''')` line.
+ * - one user class per scenario, `weight` from the scenario (Locust splits users by weight);
+ * - each task run is one iteration: `onStart` first (until it succeeds), then the steps in order;
+ * - data rows come from one iterator per process (round robin across its users);
+ * - a step that fails (error, unexpected status, missing var, failed capture) ends the iteration;
+ * - iteration counts and durations per scenario go to the master (report_to_master) and, at quit, to the
+ *   file named by LOCUST_JOURNEY_OUT_ENV.
+ */
+export const LOCUST_JOURNEY_CODE = `
+USER_INDEX = itertools.count()
+ROWS = itertools.cycle(SPEC["data"]) if SPEC["data"] else None
+VAR = re.compile(r"\\{\\{\\s*([A-Za-z_$][\\w$]*)\\s*\\}\\}")
+UNSAFE_PATH = re.compile(r"[\\x00-\\x20\\x7f]")
+UNSAFE_HEADER = re.compile(r"[\\x00-\\x08\\x0a-\\x1f\\x7f]|[^\\x00-\\xff]")
+
+
+class MissingVar(Exception):
+    pass
+
+
+def new_counts():
+    return {"iterations": 0, "failedIterations": 0, "onStartFailures": 0, "durations": {}}
+
+
+COUNTS = {scenario["name"]: new_counts() for scenario in SPEC["scenarios"]}
+
+
+def rounded_ms(ms):
+    # Like Locust's own buckets: whole ms below 100, then 2 significant digits.
+    ms = int(round(ms))
+    if ms < 100:
+        return ms
+    digits = len(str(ms)) - 2
+    return int(round(ms, -digits))
+
+
+def text_of(value):
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def lookup(scope, name):
+    if name in scope["vars"]:
+        value = scope["vars"][name]
+    elif name == "user":
+        value = scope["user"]
+    elif name == "iteration":
+        value = scope["iteration"]
+    else:
+        raise MissingVar("{{%s}} names no var (captures, data row, user, iteration)" % name)
+    return text_of(value)
+
+
+def render(template, scope, as_json):
+    parts = [template["strings"][0]]
+    for index, name in enumerate(template["vars"]):
+        value = lookup(scope, name)
+        parts.append(json.dumps(value, ensure_ascii=False)[1:-1] if as_json else value)
+        parts.append(template["strings"][index + 1])
+    return "".join(parts)
+
+
+def read_path(value, path):
+    current = value
+    for segment in path:
+        if isinstance(segment, int) and not isinstance(segment, bool):
+            if not isinstance(current, list) or segment >= len(current):
+                return None, False
+            current = current[segment]
+        else:
+            if not isinstance(current, dict) or segment not in current:
+                return None, False
+            current = current[segment]
+    return current, True
+
+
+def is_expected(step, status):
+    if step["expectStatus"] is None:
+        return 200 <= status < 400
+    return status in step["expectStatus"]
+
+
+def fire_failure(step, message):
+    events.request.fire(
+        request_type=step["method"],
+        name=step["name"],
+        response_time=0,
+        response_length=0,
+        response=None,
+        context={},
+        exception=Exception(message),
+    )
+    return False
+
+
+class JourneyUser(FastHttpUser):
+    abstract = True
+    # The journey's origin; \`locust --host\` points it elsewhere.
+    host = SPEC["origin"]
+    wait_time = constant(0)
+    # One timeout per user class (geventhttpclient's): the longest step timeout.
+    network_timeout = max(step["timeoutMs"] for scenario in SPEC["scenarios"]
+                          for step in scenario["onStart"] + scenario["steps"]) / 1000
+    connection_timeout = network_timeout
+    # geventhttpclient counts attempts: 1 means no retry, so Locust's count is the server's count.
+    max_retries = 1
+    scenario = None
+
+    def on_start(self):
+        self.user_index = next(USER_INDEX)
+        self.iteration = 0
+        self.vars = {}
+        self.started = False
+
+    def think(self):
+        think = self.scenario["think"]
+        if think["maxMs"] > 0:
+            gevent.sleep((think["minMs"] + (think["maxMs"] - think["minMs"]) * random.random()) / 1000)
+
+    def send(self, step):
+        scope = {"user": self.user_index, "iteration": self.iteration, "vars": self.vars}
+        try:
+            path = render(step["path"], scope, False)
+            headers = {name: render(value, scope, False) for name, value in step["headers"]}
+            body = step["body"]
+            if body["kind"] == "bytes":
+                data = base64.b64decode(body["base64"])
+            elif body["kind"] == "template":
+                data = render(body["template"], scope, body["json"]).encode("utf-8")
+            else:
+                data = None
+        except MissingVar as error:
+            return fire_failure(step, "${LOCUST_STEP_ERRORS.template} %s" % error)
+        if UNSAFE_PATH.search(path) or any(UNSAFE_HEADER.search(value) for value in headers.values()):
+            return fire_failure(step, "${LOCUST_STEP_ERRORS.template} a rendered value holds a control character")
+        if path == "":
+            url = SPEC["urlPath"]
+        else:
+            url = (SPEC["pathname"] if path.startswith("?") else SPEC["basePath"]) + path
+        with self.client.request(
+            step["method"], url, headers=headers, data=data, name=step["name"],
+            allow_redirects=False, catch_response=True,
+        ) as response:
+            # Status 0: no response (refused, reset, timeout); Locust then reports the transport exception.
+            status = getattr(response, "status_code", 0) or 0
+            if not status:
+                return False
+            if not is_expected(step, status):
+                response.failure("HTTP %d" % status)
+                return False
+            if step["captures"] and not self.capture(step, response):
+                response.failure("${LOCUST_STEP_ERRORS.capture_failed} found nothing for %s" % ", ".join(
+                    capture["var"] for capture in step["captures"]))
+                return False
+            response.success()
+            return True
+
+    def capture(self, step, response):
+        decoded = None
+        for capture in step["captures"]:
+            if capture["from"] == "header":
+                value = response.headers.get(capture["name"]) if response.headers is not None else None
+                found = value is not None
+            else:
+                if decoded is None:
+                    try:
+                        decoded = (json.loads(response.text or ""), True)
+                    except ValueError:
+                        decoded = (None, False)
+                value, found = read_path(decoded[0], capture["path"]) if decoded[1] else (None, False)
+            if not found or value is None:
+                return False
+            self.vars[capture["var"]] = value
+        return True
+
+    @task
+    def iterate(self):
+        counts = COUNTS[self.scenario["name"]]
+        if not self.started:
+            for step in self.scenario["onStart"]:
+                ok = self.send(step)
+                self.think()
+                if not ok:
+                    counts["onStartFailures"] += 1
+                    # Retried at the next task run, after at least the native engine's pause.
+                    if self.scenario["think"]["maxMs"] < ${ON_START_RETRY_MS}:
+                        gevent.sleep(${ON_START_RETRY_MS / 1000})
+                    return
+            self.started = True
+        if ROWS is not None:
+            self.vars.update(next(ROWS))
+        began = time.time()
+        for step in self.scenario["steps"]:
+            ok = self.send(step)
+            self.think()
+            if not ok:
+                counts["failedIterations"] += 1
+                self.iteration += 1
+                return
+        counts["iterations"] += 1
+        bucket = str(rounded_ms((time.time() - began) * 1000))
+        counts["durations"][bucket] = counts["durations"].get(bucket, 0) + 1
+        self.iteration += 1
+
+
+for index, scenario in enumerate(SPEC["scenarios"]):
+    globals()["PerfspecJourney%d" % index] = type(
+        "PerfspecJourney%d" % index, (JourneyUser,), {"weight": scenario["weight"], "scenario": scenario}
+    )
+
+
+def merge_counts(into, counts):
+    for name, value in counts.items():
+        target = into.setdefault(name, new_counts())
+        for key in ("iterations", "failedIterations", "onStartFailures"):
+            target[key] += value[key]
+        for bucket, count in value["durations"].items():
+            target["durations"][bucket] = target["durations"].get(bucket, 0) + count
+
+
+@events.report_to_master.add_listener
+def report_counts(client_id, data, **kwargs):
+    data["perfspec_journey"] = {name: dict(value, durations=dict(value["durations"])) for name, value in COUNTS.items()}
+    for name in COUNTS:
+        COUNTS[name] = new_counts()
+
+
+@events.worker_report.add_listener
+def collect_counts(client_id, data, **kwargs):
+    merge_counts(COUNTS, data.get("perfspec_journey", {}))
+
+
+STATE = {}
+
+
+@events.init.add_listener
+def remember_runner(environment, **kwargs):
+    STATE["environment"] = environment
+
+
+@events.quit.add_listener
+def write_counts(**kwargs):
+    out = os.environ.get("${LOCUST_JOURNEY_OUT_ENV}")
+    environment = STATE.get("environment")
+    # A worker has sent its counts to the master; only the master (or a standalone run) writes them.
+    if environment is not None and isinstance(environment.runner, WorkerRunner):
+        return
+    if out:
+        with open(out, "w", encoding="utf-8") as out_file:
+            json.dump(COUNTS, out_file)
+`

@@ -1,0 +1,195 @@
+import type http from 'node:http'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { ApacheBenchAdapter } from '../../../src/adapters/ab.ts'
+import { K6Adapter } from '../../../src/adapters/k6.ts'
+import { LocustAdapter } from '../../../src/adapters/locust.ts'
+import { loadTest } from '../../../src/load-test.ts'
+import type { LoadTestResult } from '../../../src/model/index.ts'
+import type { LoadTestOptions, ToolName } from '../../../src/types.ts'
+import { countPaths } from '../../helpers/path-counts.ts'
+import { startServer, type TestServer } from '../../helpers/servers.ts'
+import { describeWithTool } from '../../helpers/tools.ts'
+
+/** A small API: POST /login hands out a token, GET /items/:id and POST /orders want it; 20 ms each. */
+function api(server: TestServer) {
+  const counts = new Map<string, number>()
+  const ids = new Set<string>()
+  let unauthorized = 0
+  const tokens = new Set<string>()
+  const handler: http.RequestListener = (request, response) => {
+    const path = (request.url ?? '').split('?')[0] ?? ''
+    const route = path.startsWith('/items/') ? '/items' : path
+    counts.set(route, (counts.get(route) ?? 0) + 1)
+    setTimeout(() => {
+      if (route === '/login') {
+        const token = `t${tokens.size}`
+        tokens.add(token)
+        response.setHeader('content-type', 'application/json')
+        response.end(JSON.stringify({ token }))
+        return
+      }
+      if (!tokens.has((request.headers.authorization ?? '').replace(/^Bearer /, ''))) {
+        unauthorized++
+        response.statusCode = 401
+        response.end()
+        return
+      }
+      if (route === '/items') ids.add(path.slice('/items/'.length))
+      response.statusCode = route === '/orders' ? 201 : 200
+      response.end('{}')
+    }, 20)
+  }
+  server.setHandler(handler)
+  return {
+    counts,
+    ids,
+    get unauthorized() {
+      return unauthorized
+    },
+  }
+}
+
+const USERS = 3
+
+const journey = (url: string, tool: ToolName): LoadTestOptions => ({
+  url,
+  tool,
+  users: USERS,
+  duration: 2,
+  data: Array.from({ length: 20 }, (_, id) => ({ id })),
+  onStart: [
+    {
+      name: 'login',
+      method: 'POST',
+      path: '/login',
+      body: { user: 'u{{user}}' },
+      capture: { token: 'json:token' },
+    },
+  ],
+  steps: [
+    { name: 'item', path: '/items/{{id}}', headers: { authorization: 'Bearer {{token}}' } },
+    {
+      name: 'order',
+      method: 'POST',
+      path: '/orders',
+      headers: { authorization: 'Bearer {{token}}' },
+      body: { id: '{{id}}' },
+      expectStatus: 201,
+    },
+  ],
+})
+
+let server: TestServer
+
+beforeEach(async () => {
+  server = await startServer()
+})
+
+afterEach(async () => {
+  await server.close()
+})
+
+const ROUTES = { login: '/login', item: '/items', order: '/orders' } as const
+
+function expectCounts(result: LoadTestResult, counts: Map<string, number>, inFlight: number): void {
+  for (const [name, route] of Object.entries(ROUTES)) {
+    const counted = result.endpoints?.[name]?.totalRequests ?? 0
+    const seen = counts.get(route) ?? 0
+    expect(seen - counted, `${result.tool} ${name}`).toBeGreaterThanOrEqual(0)
+    expect(seen - counted, `${result.tool} ${name}`).toBeLessThanOrEqual(inFlight)
+    expect(result.endpoints?.[name]?.failedRequests).toBe(0)
+  }
+  expect(result.endpoints?.login?.totalRequests).toBe(USERS)
+}
+
+const p50s = new Map<ToolName, number>()
+
+describe('the same declarative journey on native, k6 and Locust', () => {
+  it('native: per-endpoint counts equal the server per-path counts, captures flow, ids vary', async () => {
+    const seen = api(server)
+    const result = await loadTest(journey(server.url, 'native'))
+    expectCounts(result, seen.counts, 0)
+    expect(seen.unauthorized).toBe(0)
+    expect(seen.ids.size).toBe(20)
+    p50s.set('native', result.endpoints?.item?.responseTimes.p50 ?? 0)
+  })
+})
+
+await describeWithTool(new K6Adapter(), 'the journey on k6', () => {
+  it('k6: per-endpoint counts equal the server per-path counts; p50 as native within resolution', async () => {
+    const seen = api(server)
+    const result = await loadTest(journey(server.url, 'k6'))
+    expectCounts(result, seen.counts, 0)
+    expect(seen.unauthorized).toBe(0)
+    expect(seen.ids.size).toBe(20)
+    expect(result.endpoints?.item).toMatchObject({ method: 'GET', path: '/items/{{id}}' })
+    expect(result.scenarios?.default?.iterations).toBeGreaterThan(0)
+    expect(result.scenarios?.default?.iterationDuration.p50).toBeGreaterThanOrEqual(40)
+    // The carriers of k6's sub-metrics are no results.
+    expect(result.thresholds).toEqual([])
+    const p50 = result.endpoints?.item?.responseTimes.p50 ?? 0
+    expect(p50).toBeGreaterThanOrEqual(20)
+    expect(p50).toBeLessThan(30)
+    if (p50s.has('native')) expect(Math.abs(p50 - (p50s.get('native') ?? 0))).toBeLessThan(5)
+  })
+})
+
+await describeWithTool(new LocustAdapter(), 'the journey on Locust', () => {
+  it('Locust: per-endpoint counts within the users in flight; p50 within its 2-digit rounding', async () => {
+    const seen = api(server)
+    const result = await loadTest(journey(server.url, 'locust'))
+    expectCounts(result, seen.counts, USERS)
+    expect(seen.unauthorized).toBe(0)
+    expect(seen.ids.size).toBe(20)
+    expect(result.scenarios?.default?.iterations).toBeGreaterThan(0)
+    const p50 = result.endpoints?.item?.responseTimes.p50 ?? 0
+    // Whole ms, 2 significant digits: 20 ms reads 19–21 on a quiet machine.
+    expect(p50).toBeGreaterThanOrEqual(19)
+    expect(p50).toBeLessThan(30)
+    if (p50s.has('native')) expect(Math.abs(p50 - (p50s.get('native') ?? 0))).toBeLessThan(6)
+  })
+})
+
+describe('what a tool cannot run is refused before any traffic', () => {
+  it('function fields name the field on k6 and Locust; ab takes one static step only', async () => {
+    const cases: [ToolName, Partial<LoadTestOptions>, string][] = [
+      ['k6', { steps: [{ path: () => '/x' }] }, 'steps[0].path'],
+      ['locust', { steps: [{ body: () => ({}) }] }, 'steps[0].body'],
+      [
+        'k6',
+        { scenarios: [{ name: 'a', steps: [{ path: '/a', capture: () => {} }] }] },
+        'scenarios[0].steps[0].capture',
+      ],
+      ['k6', { steps: [{ name: 'a,b', path: '/a' }] }, 'steps[0].name'],
+      ['ab', { steps: [{ path: '/a' }, { path: '/b' }] }, 'steps'],
+      ['ab', { steps: [{ path: '/a/{{user}}' }] }, 'steps[0]'],
+      ['ab', { steps: [{ path: '/a', capture: { t: 'json:t' } }] }, 'steps[0].capture'],
+      ['ab', { onStart: [{ path: '/login' }], steps: [{ path: '/a' }] }, 'onStart'],
+    ]
+    for (const [tool, options, option] of cases) {
+      const run = loadTest({ url: server.url, tool, users: 1, duration: 1, ...options } as LoadTestOptions)
+      await expect(run, `${tool} ${option}`).rejects.toMatchObject({
+        code: 'PERF_TOOL_UNSUPPORTED_OPTION',
+        option,
+      })
+    }
+    expect(server.count).toBe(0)
+  })
+})
+
+await describeWithTool(new ApacheBenchAdapter(), 'a journey on ab', () => {
+  it('ab runs a one-step journey and reports it as that endpoint', async () => {
+    const counts = countPaths(server)
+    const result = await loadTest({
+      url: `${server.url}/api`,
+      tool: 'ab',
+      users: 2,
+      duration: 1,
+      steps: [{ name: 'login', method: 'POST', path: '/login', body: { user: 'x' } }],
+    })
+    expect(result.endpoints?.login?.totalRequests).toBe(result.metrics.totalRequests)
+    expect(result.endpoints?.login).toMatchObject({ method: 'POST', path: '/login', failedRequests: 0 })
+    expect(counts.get('/api/login')).toBeGreaterThanOrEqual(result.metrics.totalRequests)
+    expect([...counts.keys()]).toEqual(['/api/login'])
+  })
+})
