@@ -182,7 +182,9 @@ function readThresholds(value: unknown, option: string): Thresholds | undefined 
   const thresholds: Record<string, unknown> = {}
   for (const [key, limit] of Object.entries(given)) {
     const name = QA_THRESHOLDS[key] ?? key
-    if (!Object.values(QA_THRESHOLDS).includes(name) && !K6_METRICS.includes(name)) {
+    // k6's tagged sub-metrics too: `http_req_duration{name:order}`, `http_reqs{scenario:buy}`.
+    const metric = name.replace(/\{[^}]*\}$/, '')
+    if (!Object.values(QA_THRESHOLDS).includes(name) && !K6_METRICS.includes(metric)) {
       throw new InvalidConfigError(
         `Unknown threshold \`${option}.${key}\`. Use ${Object.keys(QA_THRESHOLDS).join(', ')}, or k6's ${K6_METRICS.join(', ')}`,
       )

@@ -1,4 +1,5 @@
-import { mergeThresholds } from './metrics/thresholds.ts'
+import { journeyNamesOf } from './journey/resolve.ts'
+import { mergeThresholds, parseTaggedKey } from './metrics/thresholds.ts'
 import type { BaselineCheck, ComparisonResult, LoadTestResult, StressTestResult } from './model/index.ts'
 import type { LoadDefaults } from './options.ts'
 import type { LoadProgress, LoadTestOptions, Thresholds, ToolChoice } from './types.ts'
@@ -64,7 +65,7 @@ export function applyTestContext(
   if (context === undefined || typeof options !== 'object' || options === null) return { options, defaults }
   const merged: LoadTestOptions = { ...options }
   if (merged.tool === undefined && context.tool !== undefined) merged.tool = context.tool
-  const thresholds = mergeThresholds(context.thresholds, options.thresholds)
+  const thresholds = mergeThresholds(sharedThresholdsFor(options, context.thresholds), options.thresholds)
   if (thresholds !== undefined) merged.thresholds = thresholds
   const signal = joinSignals(options.signal, context.signal)
   if (signal !== undefined) merged.signal = signal
@@ -72,6 +73,30 @@ export function applyTestContext(
     merged.onProgress = context.onProgress
   }
   return { options: merged, defaults: { ...context.defaults, ...defaults } }
+}
+
+/**
+ * The shared thresholds (config file, plugin) that concern this run: a tagged one (`{name:order}`) applies
+ * only to a run whose journey has that endpoint or scenario. A run's own tagged thresholds must match.
+ */
+function sharedThresholdsFor(
+  options: LoadTestOptions,
+  shared: Thresholds | undefined,
+): Thresholds | undefined {
+  if (shared === undefined || options.script !== undefined || options.locustfile !== undefined) return shared
+  const names = journeyNamesOf(options)
+  const kept: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(shared)) {
+    let tagged: ReturnType<typeof parseTaggedKey>
+    try {
+      tagged = parseTaggedKey(key)
+    } catch {
+      tagged = undefined // a malformed tag is reported where the thresholds are parsed
+    }
+    const list = tagged?.tag.kind === 'name' ? names?.endpoints : names?.scenarios
+    if (tagged === undefined || list?.includes(tagged.tag.value) === true) kept[key] = value
+  }
+  return kept as Thresholds
 }
 
 function joinSignals(a: AbortSignal | undefined, b: AbortSignal | undefined): AbortSignal | undefined {

@@ -46,6 +46,7 @@ export type {
   PerfMatcherContext,
   PerfMatcherResult,
   PerfMatchers,
+  PerfResultPart,
 } from './matchers/index.ts'
 export { perfMatchers } from './matchers/index.ts'
 export type {

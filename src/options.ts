@@ -7,8 +7,8 @@ import {
   parsedUrlProblem,
   rawUrlProblem,
 } from './http-fields.ts'
-import { type ResolvedJourney, resolveJourney } from './journey/resolve.ts'
-import { type ParsedThreshold, parseThresholds } from './metrics/thresholds.ts'
+import { endpointNamesOf, type ResolvedJourney, resolveJourney } from './journey/resolve.ts'
+import { checkThresholdTags, type ParsedThreshold, parseThresholds } from './metrics/thresholds.ts'
 import { isSecretHeader, REDACTED, redactUrl } from './redact.ts'
 import type {
   CheckResponse,
@@ -330,6 +330,14 @@ export function resolveLoadOptions(
     timeoutMs,
     check: options.check,
   })
+  const thresholds = parseThresholds(options.thresholds)
+  // A user's own k6 script or locustfile names its endpoints only when it runs: checked then.
+  if (options.script === undefined && options.locustfile === undefined) {
+    checkThresholdTags(thresholds, {
+      endpoints: journey === undefined ? [] : endpointNamesOf(journey),
+      scenarios: journey === undefined ? [] : journey.scenarios.map((scenario) => scenario.name),
+    })
+  }
   const resolved: ResolvedLoadOptions = {
     url,
     name: options.name === undefined ? defaultName(url) : requireString('name', options.name),
@@ -347,7 +355,7 @@ export function resolveLoadOptions(
     timeoutMs,
     expectStatus,
     check: options.check,
-    thresholds: parseThresholds(options.thresholds),
+    thresholds,
     signal: options.signal,
     rate,
     stages,

@@ -22,7 +22,7 @@ export function toBaselineEntry(
   now = new Date(),
 ): BaselineEntry {
   const { metrics } = result
-  return {
+  const entry: BaselineEntry = {
     p50: metrics.responseTimes.p50,
     p95: metrics.responseTimes.p95,
     p99: metrics.responseTimes.p99,
@@ -35,6 +35,27 @@ export function toBaselineEntry(
     durationMs: result.durationMs,
     recordedAt: now.toISOString(),
     machine,
+  }
+  if (result.endpoints !== undefined) {
+    entry.endpoints = Object.fromEntries(
+      Object.entries(result.endpoints).map(([name, endpoint]) => [
+        name,
+        { p95: endpoint.responseTimes.p95, throughput: endpoint.throughput },
+      ]),
+    )
+  }
+  return entry
+}
+
+function compareP95(baselineP95: number, p95: number, limits: ComparisonLimits): MetricComparison {
+  const limit = Math.max(baselineP95 * (1 + limits.tolerance), baselineP95 + limits.floorMs)
+  return {
+    metric: 'p95',
+    baseline: baselineP95,
+    actual: p95,
+    worsePercent: percentOf(p95 - baselineP95, baselineP95),
+    limit,
+    regressed: p95 > limit,
   }
 }
 
@@ -52,21 +73,12 @@ export function compareWithBaseline(
   result: LoadTestResult,
   limits: ComparisonLimits = DEFAULT_LIMITS,
 ): BaselineComparison {
-  const p95 = result.metrics.responseTimes.p95
-  const p95Limit = Math.max(baseline.p95 * (1 + limits.tolerance), baseline.p95 + limits.floorMs)
+  const p95Comparison = compareP95(baseline.p95, result.metrics.responseTimes.p95, limits)
   const rps = result.metrics.throughput
   const rpsLimit = Math.min(
     baseline.throughput * (1 - limits.tolerance),
     baseline.throughput - limits.floorRps,
   )
-  const p95Comparison: MetricComparison = {
-    metric: 'p95',
-    baseline: baseline.p95,
-    actual: p95,
-    worsePercent: percentOf(p95 - baseline.p95, baseline.p95),
-    limit: p95Limit,
-    regressed: p95 > p95Limit,
-  }
   const throughputComparison: MetricComparison = {
     metric: 'throughput',
     baseline: baseline.throughput,
@@ -75,11 +87,20 @@ export function compareWithBaseline(
     limit: rpsLimit,
     regressed: rps < rpsLimit,
   }
-  return {
+  const comparison: BaselineComparison = {
     p95: p95Comparison,
     throughput: throughputComparison,
     regressed: p95Comparison.regressed || throughputComparison.regressed,
   }
+  const endpoints: Record<string, MetricComparison> = {}
+  for (const [name, stored] of Object.entries(baseline.endpoints ?? {})) {
+    const measured = result.endpoints?.[name]
+    if (measured === undefined || measured.totalRequests === 0) continue
+    endpoints[name] = compareP95(stored.p95, measured.responseTimes.p95, limits)
+    if (endpoints[name].regressed) comparison.regressed = true
+  }
+  if (Object.keys(endpoints).length > 0) comparison.endpoints = endpoints
+  return comparison
 }
 
 /** Reasons the comparison may mislead even on the same machine. */

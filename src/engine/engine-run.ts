@@ -102,7 +102,7 @@ export class EngineRun {
 
   /** The duration is over: no new requests (journey users stop at their next step). */
   private stopAtTheEnd(): void {
-    if (this.journey !== undefined) this.journey.shared.stopped = true
+    this.journey?.endRun()
     this.executor.stop()
   }
 
@@ -110,7 +110,7 @@ export class EngineRun {
   abort(): void {
     if (this.state.aborted) return
     this.state.aborted = true
-    if (this.journey !== undefined) this.journey.shared.stopped = true
+    this.journey?.endRun()
     this.executor.stop()
     const reason = new Error('load test aborted')
     for (const user of this.executor.users) user.abort(reason)

@@ -8,6 +8,7 @@ import { RunMonitors } from '../monitor/run-monitors.ts'
 import type { ResolvedLoadOptions } from '../options.ts'
 import { EngineRun } from './engine-run.ts'
 import { checkJourneyOptions, checkSetupValueClones } from './journey/journey-checks.ts'
+import { JourneyStats } from './journey/journey-stats.ts'
 import { isOpenModel, OpenModelExecutor } from './open-model.ts'
 import { startProgress } from './progress.ts'
 import { WHOLE_RUN } from './run-state.ts'
@@ -49,7 +50,21 @@ export async function runNativeEngine(options: ResolvedLoadOptions): Promise<Ada
     const collector = new MetricsCollector()
     collector.start()
     collector.stop()
-    return { metrics: collector.getMetrics(), timeline: collector.getTimeline(), aborted: true, warnings: [] }
+    const run: AdapterRun = {
+      metrics: collector.getMetrics(),
+      timeline: collector.getTimeline(),
+      aborted: true,
+      warnings: [],
+    }
+    if (options.journey !== undefined) {
+      // Every endpoint and scenario is there, empty: tagged thresholds and matchers find what they name.
+      const stats = new JourneyStats(options.journey)
+      stats.start()
+      stats.stop()
+      run.endpoints = stats.endpointMetrics()
+      run.scenarios = stats.scenarioMetrics()
+    }
+    return run
   }
   const journey = options.journey
   // A journey's setup runs once before the load; its teardown after it, also when the run failed or was aborted.

@@ -355,3 +355,30 @@ export function endpointNamesOf(journey: ResolvedJourney): string[] {
 export function isDynamicPath(path: ResolvedStep['path']): boolean {
   return typeof path === 'function' || parseTemplate(path).vars.length > 0
 }
+
+/**
+ * The endpoint and scenario names a run's journey will have, or undefined when it has none (or its options
+ * are invalid: resolving them reports that).
+ */
+export function journeyNamesOf(
+  options: JourneyOptions & { method?: unknown },
+): { endpoints: string[]; scenarios: string[] } | undefined {
+  try {
+    const method = METHODS.includes(options.method as HttpMethod) ? (options.method as HttpMethod) : 'GET'
+    const journey = resolveJourney(options, {
+      method,
+      headers: {},
+      body: undefined,
+      expectStatus: null,
+      timeoutMs: 1000,
+      check: undefined,
+    })
+    if (journey === undefined) return undefined
+    return {
+      endpoints: endpointNamesOf(journey),
+      scenarios: journey.scenarios.map((scenario) => scenario.name),
+    }
+  } catch {
+    return undefined
+  }
+}

@@ -22,7 +22,7 @@ import {
 } from '../validation.ts'
 import { requireResult } from './received.ts'
 import type { PerfBaselineOptions, PerfMatcherContext, PerfMatcherResult } from './types.ts'
-import { checkMatcherUsage } from './usage.ts'
+import { checkMatcherUsage, matcherUsageError } from './usage.ts'
 
 const MATCHER = 'toMatchPerfBaseline'
 const BASELINE_KEYS = {
@@ -30,6 +30,7 @@ const BASELINE_KEYS = {
   floorMs: true,
   floorRps: true,
   key: true,
+  endpoint: true,
 } as const satisfies KnownKeys<PerfBaselineOptions>
 
 type SnapshotStateLike = { snapshotUpdateState?: unknown; _updateSnapshot?: unknown } | undefined
@@ -60,6 +61,7 @@ function updateCommand(): string {
 function resolveLimits(options: PerfBaselineOptions) {
   rejectUnknownKeys(requireObject(argument('options'), options), BASELINE_KEYS)
   if (options.key !== undefined) requireString('key', options.key)
+  if (options.endpoint !== undefined) requireString('endpoint', options.endpoint)
   const limits = { ...DEFAULT_LIMITS }
   for (const name of ['tolerance', 'floorMs', 'floorRps'] as const) {
     const value = options[name]
@@ -101,11 +103,28 @@ function comparisonMessage(
   const verdict = context.isNot
     ? 'Expected a regression against the baseline, found none:'
     : 'Performance regressed against the baseline:'
+  const endpoints = Object.entries(comparison.endpoints ?? {})
+    .map(([name, p95]) => `\n${describeMetric(p95).replace(' p95:', ` p95 of endpoint '${name}':`)}`)
+    .join('')
   const notes = warnings.length === 0 ? '' : `\n${warnings.map((warning) => `  ⚠ ${warning}`).join('\n')}`
   return (
-    `${hint}\n\n${verdict}\n${describeMetric(comparison.p95)}\n${describeMetric(comparison.throughput)}${notes}\n\n` +
+    `${hint}\n\n${verdict}\n${describeMetric(comparison.p95)}\n${describeMetric(comparison.throughput)}${endpoints}${notes}\n\n` +
     `Baseline: ${file} › "${key}" (accept the new numbers with ${updateCommand()})\nRun: ${summarizeRun(result)}`
   )
+}
+
+function endpointAsRun(hint: string, result: LoadTestResult, endpoint: string): LoadTestResult {
+  const metrics = result.endpoints?.[endpoint]
+  if (metrics === undefined) {
+    const names = Object.keys(result.endpoints ?? {})
+    throw matcherUsageError(
+      MATCHER,
+      hint,
+      `found no endpoint '${endpoint}' in the result (endpoints: ${names.length === 0 ? 'none: the run has no journey' : names.map((name) => `'${name}'`).join(', ')})`,
+    )
+  }
+  const { endpoints: _endpoints, scenarios: _scenarios, ...run } = result
+  return { ...run, name: `${result.name} › ${endpoint}`, metrics }
 }
 
 /**
@@ -117,12 +136,14 @@ export async function toMatchPerfBaseline(
   received: unknown,
   options: PerfBaselineOptions = {},
 ): Promise<PerfMatcherResult> {
-  const result = requireResult(this, MATCHER, 'options', received)
+  const whole = requireResult(this, MATCHER, 'options', received)
   const hint = this.utils.matcherHint(MATCHER, 'result', 'options', {
     isNot: this.isNot,
     promise: this.promise,
   })
   const limits = checkMatcherUsage(MATCHER, hint, () => resolveLimits(options))
+  // One endpoint is judged as a run of its own, under its own key.
+  const result = options.endpoint === undefined ? whole : endpointAsRun(hint, whole, options.endpoint)
   if (this.testPath === undefined) {
     throw new BaselineError(
       `${MATCHER} needs the test file's path to find its baseline; call it inside a test`,

@@ -5,7 +5,13 @@ import { toBeFasterThan, toBeSignificantlyFasterThan, toHaveBreakPointAbove } fr
 import { toPassThresholds } from './thresholds.ts'
 
 export { readUpdateMode } from './baseline.ts'
-export type { PerfBaselineOptions, PerfMatcherContext, PerfMatcherResult, PerfMatchers } from './types.ts'
+export type {
+  PerfBaselineOptions,
+  PerfMatcherContext,
+  PerfMatcherResult,
+  PerfMatchers,
+  PerfResultPart,
+} from './types.ts'
 
 /** Every perfspec matcher, for `expect.extend(perfMatchers)` in Vitest or Jest. */
 export const perfMatchers = {

@@ -2,7 +2,7 @@ import { PERCENTILE_STATS } from '../metrics/thresholds.ts'
 import type { ResponseTimeStats } from '../model/index.ts'
 import { argument, fail } from '../validation.ts'
 import { checkLimit, hint, type LimitCheck } from './received.ts'
-import type { PerfMatcherContext, PerfMatcherResult } from './types.ts'
+import type { PerfMatcherContext, PerfMatcherResult, PerfResultPart } from './types.ts'
 import { checkMatcherUsage } from './usage.ts'
 
 type LatencyStat = keyof Omit<ResponseTimeStats, 'stddev' | 'min'>
@@ -14,14 +14,19 @@ function below(matcher: string, stat: LatencyStat, metric: string): LimitCheck {
     metric,
     relation: 'below',
     unit: ' ms',
-    read: (result) => result.metrics.responseTimes[stat],
+    read: (metrics) => metrics.responseTimes[stat],
   }
 }
 
 function belowMatcher(matcher: string, stat: LatencyStat, metric: string) {
   const check = below(matcher, stat, metric)
-  return function (this: PerfMatcherContext, received: unknown, ms: number): PerfMatcherResult {
-    return checkLimit(this, check, received, ms)
+  return function (
+    this: PerfMatcherContext,
+    received: unknown,
+    ms: number,
+    part?: PerfResultPart,
+  ): PerfMatcherResult {
+    return checkLimit(this, check, received, ms, part)
   }
 }
 
@@ -45,11 +50,12 @@ export function toHavePercentileBelow(
   received: unknown,
   p: number,
   ms: number,
+  part?: PerfResultPart,
 ): PerfMatcherResult {
   const matcher = 'toHavePercentileBelow'
   const stat = checkMatcherUsage(matcher, hint(this, matcher, 'p, ms'), () => {
     const known = typeof p === 'number' ? PERCENTILE_STATS[String(p)] : undefined
     return known ?? fail(argument('p'), `one of ${Object.keys(PERCENTILE_STATS).join(', ')}`, p)
   })
-  return checkLimit(this, below(matcher, stat as LatencyStat, `p${p}`), received, ms)
+  return checkLimit(this, below(matcher, stat as LatencyStat, `p${p}`), received, ms, part)
 }

@@ -1,5 +1,5 @@
 import { checkLimit, type LimitCheck } from './received.ts'
-import type { PerfMatcherContext, PerfMatcherResult } from './types.ts'
+import type { PerfMatcherContext, PerfMatcherResult, PerfResultPart } from './types.ts'
 
 const ERROR_RATE: LimitCheck = {
   matcher: 'toHaveErrorRateBelow',
@@ -7,7 +7,7 @@ const ERROR_RATE: LimitCheck = {
   metric: 'error rate',
   relation: 'below',
   unit: '%',
-  read: (result) => result.metrics.errorRate,
+  read: (metrics) => metrics.errorRate,
 }
 
 const THROUGHPUT: LimitCheck = {
@@ -16,21 +16,23 @@ const THROUGHPUT: LimitCheck = {
   metric: 'throughput',
   relation: 'above',
   unit: ' rps',
-  read: (result) => result.metrics.throughput,
+  read: (metrics) => metrics.throughput,
 }
 
 export function toHaveErrorRateBelow(
   this: PerfMatcherContext,
   received: unknown,
   percent: number,
+  part?: PerfResultPart,
 ): PerfMatcherResult {
-  return checkLimit(this, ERROR_RATE, received, percent)
+  return checkLimit(this, ERROR_RATE, received, percent, part)
 }
 
 export function toHaveThroughputAbove(
   this: PerfMatcherContext,
   received: unknown,
   rps: number,
+  part?: PerfResultPart,
 ): PerfMatcherResult {
-  return checkLimit(this, THROUGHPUT, received, rps)
+  return checkLimit(this, THROUGHPUT, received, rps, part)
 }

@@ -1,8 +1,8 @@
-import type { LoadTestResult } from '../model/index.ts'
+import type { LoadMetrics, LoadTestResult } from '../model/index.ts'
 import { isLoadTestResult, summarizeRun } from '../model/index.ts'
 import { round } from '../util/format.ts'
 import { argument, requireNumber } from '../validation.ts'
-import type { PerfMatcherContext, PerfMatcherResult } from './types.ts'
+import type { PerfMatcherContext, PerfMatcherResult, PerfResultPart } from './types.ts'
 import { checkMatcherUsage, matcherUsageError } from './usage.ts'
 
 export function hint(context: PerfMatcherContext, matcher: string, expected: string): string {
@@ -53,13 +53,12 @@ export function compareMessage(
   expected: string,
   parts: { metric: string; relation: string; limit: number; actual: number; unit: string },
   result: LoadTestResult,
+  judged: LoadMetrics = result.metrics,
 ): string {
   const { metric, relation, limit, actual, unit } = parts
   const not = context.isNot ? 'not ' : ''
   const noRequests =
-    result.metrics.totalRequests === 0
-      ? '\nThe run completed no requests, so there is nothing to measure.'
-      : ''
+    judged.totalRequests === 0 ? '\nThe run completed no requests, so there is nothing to measure.' : ''
   return (
     `${hint(context, matcher, expected)}\n\n` +
     `Expected ${metric} ${not}to be ${relation} ${context.utils.printExpected(round(limit))}${unit}\n` +
@@ -68,7 +67,7 @@ export function compareMessage(
   )
 }
 
-/** What a limit matcher compares: one number read from the result against the limit argument. */
+/** What a limit matcher compares: one number read from the metrics against the limit argument. */
 export interface LimitCheck {
   matcher: string
   /** The limit argument's name in the hint: 'ms', 'percent', 'rps'. */
@@ -76,7 +75,46 @@ export interface LimitCheck {
   metric: string
   relation: 'below' | 'above'
   unit: string
-  read(result: LoadTestResult): number
+  read(metrics: LoadMetrics): number
+}
+
+function namesOf(record: Record<string, unknown> | undefined): string {
+  const names = Object.keys(record ?? {})
+  return names.length === 0 ? 'none: the run has no journey' : names.map((name) => `'${name}'`).join(', ')
+}
+
+/**
+ * The metrics a matcher judges: the whole run's, or one `{ endpoint }`'s or `{ scenario }`'s; a part the
+ * result does not have is a MatcherUsageError naming the parts it has. Also the label of that part.
+ */
+export function selectMetrics(
+  context: PerfMatcherContext,
+  matcher: string,
+  expected: string,
+  result: LoadTestResult,
+  part: unknown,
+): { metrics: LoadMetrics; label: string } {
+  if (part === undefined) return { metrics: result.metrics, label: '' }
+  const usage = (why: string): never => {
+    throw matcherUsageError(matcher, hint(context, matcher, expected), why)
+  }
+  if (typeof part !== 'object' || part === null) {
+    return usage("takes `{ endpoint: 'name' }` or `{ scenario: 'name' }` as its last argument")
+  }
+  const { endpoint, scenario } = part as PerfResultPart
+  if ((endpoint === undefined) === (scenario === undefined)) {
+    return usage("takes one of `{ endpoint: 'name' }` or `{ scenario: 'name' }`")
+  }
+  if (endpoint !== undefined) {
+    const metrics = result.endpoints?.[endpoint]
+    if (metrics === undefined)
+      usage(`found no endpoint '${endpoint}' in the result (endpoints: ${namesOf(result.endpoints)})`)
+    return { metrics: metrics!, label: ` of endpoint '${endpoint}'` }
+  }
+  const metrics = result.scenarios?.[scenario!]?.metrics
+  if (metrics === undefined)
+    usage(`found no scenario '${scenario}' in the result (scenarios: ${namesOf(result.scenarios)})`)
+  return { metrics: metrics!, label: ` of scenario '${scenario}'` }
 }
 
 /**
@@ -88,15 +126,18 @@ export function checkLimit(
   check: LimitCheck,
   received: unknown,
   limitArgument: unknown,
+  part?: unknown,
 ): PerfMatcherResult {
-  const { matcher, expected, metric, relation, unit } = check
+  const { matcher, expected, relation, unit } = check
   const result = requireResult(context, matcher, expected, received)
   const limit = requireLimit(context, matcher, expected, limitArgument)
-  const actual = check.read(result)
-  const measured = result.metrics.totalRequests > 0
+  const { metrics, label } = selectMetrics(context, matcher, expected, result, part)
+  const actual = check.read(metrics)
+  const measured = metrics.totalRequests > 0
+  const metric = `${check.metric}${label}`
   return {
     pass: relation === 'below' ? measured && actual < limit : actual > limit,
     message: () =>
-      compareMessage(context, matcher, expected, { metric, relation, limit, actual, unit }, result),
+      compareMessage(context, matcher, expected, { metric, relation, limit, actual, unit }, result, metrics),
   }
 }

@@ -25,6 +25,7 @@ export function toPassThresholds(
       : evaluateThresholds(
           checkMatcherUsage(matcher, hint, () => parseThresholds(thresholds)),
           result.metrics,
+          result,
         )
   markThresholdsChecked(result)
   const failed = evaluated.filter((threshold) => !threshold.passed)

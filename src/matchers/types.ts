@@ -40,25 +40,33 @@ export interface PerfBaselineOptions {
   floorRps?: number
   /** The baseline's key in the file. @default '<test name> > <result name>' */
   key?: string
+  /** Judge one endpoint of a journey: its p95 and throughput against the baseline's for that endpoint. */
+  endpoint?: string
 }
+
+/**
+ * What part of a journey run a matcher judges: one endpoint (step name) or one scenario. Without it, the
+ * whole run.
+ */
+export type PerfResultPart = { endpoint: string; scenario?: never } | { scenario: string; endpoint?: never }
 
 /** The perfspec matchers, typed once for every framework's `Matchers` interface. */
 export interface PerfMatchers<R = void> {
-  /** Median response time below `ms`. */
-  toHaveP50Below(ms: number): R
-  toHaveP90Below(ms: number): R
-  toHaveP95Below(ms: number): R
-  toHaveP99Below(ms: number): R
+  /** Median response time below `ms` (of the run, or of one `{ endpoint }` / `{ scenario }`). */
+  toHaveP50Below(ms: number, part?: PerfResultPart): R
+  toHaveP90Below(ms: number, part?: PerfResultPart): R
+  toHaveP95Below(ms: number, part?: PerfResultPart): R
+  toHaveP99Below(ms: number, part?: PerfResultPart): R
   /** Percentile `p` (50, 75, 90, 95, 99 or 99.9) below `ms`. */
-  toHavePercentileBelow(p: number, ms: number): R
-  toHaveAvgResponseTimeBelow(ms: number): R
-  toHaveMaxResponseTimeBelow(ms: number): R
+  toHavePercentileBelow(p: number, ms: number, part?: PerfResultPart): R
+  toHaveAvgResponseTimeBelow(ms: number, part?: PerfResultPart): R
+  toHaveMaxResponseTimeBelow(ms: number, part?: PerfResultPart): R
   /** Failed requests below `percent` (0..100) of all requests. */
-  toHaveErrorRateBelow(percent: number): R
-  toHaveThroughputAbove(rps: number): R
-  /** Every threshold passed: the given ones, or those the run was configured with. */
+  toHaveErrorRateBelow(percent: number, part?: PerfResultPart): R
+  toHaveThroughputAbove(rps: number, part?: PerfResultPart): R
+  /** Every threshold passed: the given ones (tagged ones judge their endpoint), or the run's. */
   toPassThresholds(thresholds?: Thresholds): R
-  /** p95 and throughput no worse than the stored baseline. Await it. */
+  /** p95 and throughput no worse than the stored baseline (of one `endpoint`, when given). Await it. */
   toMatchPerfBaseline(options?: PerfBaselineOptions): Promise<R>
   /** A stress result broke above `users` (or held at least up to `users`). */
   toHaveBreakPointAbove(users: number): R

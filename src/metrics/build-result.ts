@@ -36,7 +36,10 @@ export function buildResult(
   tool: ToolName,
   startedAt: Date,
 ): LoadTestResult {
-  const thresholds = [...evaluateThresholds(options.thresholds, run.metrics), ...(run.toolThresholds ?? [])]
+  const thresholds = [
+    ...evaluateThresholds(options.thresholds, run.metrics, run),
+    ...(run.toolThresholds ?? []),
+  ]
   const result: LoadTestResult = {
     kind: 'load',
     success: thresholds.every((threshold) => threshold.passed),

@@ -21,12 +21,40 @@ export type ThresholdStat =
   | 'totalRequests'
   | 'checksFraction'
 
-/** A threshold as data: read `stat`, compare it with `limit`. */
+/** k6's tag of a sub-metric: one endpoint (`{name:order}`) or one scenario (`{scenario:buy}`) of a journey. */
+export interface ThresholdTag {
+  kind: 'name' | 'scenario'
+  value: string
+}
+
+/** A threshold as data: read `stat` (of the tagged endpoint or scenario, when tagged), compare it with `limit`. */
 export interface ParsedThreshold {
   expression: string
   stat: ThresholdStat
   comparison: Comparison
   limit: number
+  tag?: ThresholdTag
+}
+
+/** What a journey run measured per endpoint and per scenario, for tagged thresholds. */
+export interface ThresholdBreakdown {
+  endpoints?: Record<string, LoadMetrics> | undefined
+  scenarios?: Record<string, { metrics: LoadMetrics }> | undefined
+}
+
+const TAGGED_KEY = /^([a-z_]+)\{\s*([a-z]+)\s*:\s*([^}]*?)\s*\}$/
+
+/** Splits `'http_req_duration{name:order}'` into its metric and tag; undefined when the key has no tag. */
+export function parseTaggedKey(key: string): { metric: string; tag: ThresholdTag } | undefined {
+  const match = TAGGED_KEY.exec(key)
+  if (match === null) return undefined
+  const [, metric, kind, value] = match as unknown as [string, string, string, string]
+  if ((kind !== 'name' && kind !== 'scenario') || value === '') {
+    throw new InvalidThresholdError(
+      `Unsupported tag in threshold \`${key}\`: expected one \`{name:<endpoint>}\` or \`{scenario:<scenario>}\``,
+    )
+  }
+  return { metric, tag: { kind, value } }
 }
 
 const SEED_KEYS = {
@@ -106,9 +134,21 @@ export function parseThresholds(thresholds: Thresholds | undefined): ParsedThres
     } else if (key in K6_METRICS) {
       const expressions: unknown[] = Array.isArray(value) ? value : [value]
       for (const expression of expressions) parsed.push(parseK6Expression(key, expression))
+    } else if (parseTaggedKey(key) !== undefined && parseTaggedKey(key)!.metric in K6_METRICS) {
+      const { metric, tag } = parseTaggedKey(key)!
+      const expressions: unknown[] = Array.isArray(value) ? value : [value]
+      for (const expression of expressions) {
+        const threshold = parseK6Expression(metric, expression)
+        parsed.push({
+          ...threshold,
+          expression: `${key}: ${threshold.expression.slice(metric.length + 2)}`,
+          tag,
+        })
+      }
     } else {
       throw new InvalidThresholdError(
-        `Unknown threshold \`${key}\`. Use ${Object.keys(SEED_KEYS).join(', ')}, or k6's ${Object.keys(K6_METRICS).join(', ')}`,
+        `Unknown threshold \`${key}\`. Use ${Object.keys(SEED_KEYS).join(', ')}, or k6's ${Object.keys(K6_METRICS).join(', ')} ` +
+          "(also tagged: 'http_req_duration{name:order}', 'http_reqs{scenario:buy}')",
       )
     }
   }
@@ -150,15 +190,59 @@ function compare(actual: number, comparison: Comparison, limit: number): boolean
   }
 }
 
-/** Evaluates parsed thresholds against metrics. A run with no requests fails every threshold. */
+/** The names a run's endpoints and scenarios have, as a message lists them. */
+function knownNames(breakdown: ThresholdBreakdown, kind: ThresholdTag['kind']): string {
+  const names = Object.keys((kind === 'name' ? breakdown.endpoints : breakdown.scenarios) ?? {})
+  return names.length === 0 ? 'none: the run has no journey' : names.map((name) => `'${name}'`).join(', ')
+}
+
+/** The metrics a tagged threshold judges; throws when the run has no such endpoint or scenario. */
+export function taggedMetrics(
+  tag: ThresholdTag,
+  breakdown: ThresholdBreakdown,
+  expression: string,
+): LoadMetrics {
+  const metrics =
+    tag.kind === 'name' ? breakdown.endpoints?.[tag.value] : breakdown.scenarios?.[tag.value]?.metrics
+  if (metrics === undefined) {
+    const noun = tag.kind === 'name' ? 'endpoint' : 'scenario'
+    throw new InvalidThresholdError(
+      `Threshold \`${expression}\` names the ${noun} '${tag.value}', which the run does not have ` +
+        `(${noun}s: ${knownNames(breakdown, tag.kind)})`,
+    )
+  }
+  return metrics
+}
+
+/**
+ * Evaluates parsed thresholds against metrics; a tagged one against its endpoint's or scenario's. A run
+ * (or endpoint) with no requests fails every threshold.
+ */
 export function evaluateThresholds(
   thresholds: readonly ParsedThreshold[],
   metrics: LoadMetrics,
+  breakdown: ThresholdBreakdown = {},
 ): ThresholdResult[] {
-  return thresholds.map(({ expression, stat, comparison, limit }) => {
-    const actual = readStat(metrics, stat)
-    return { expression, actual, passed: metrics.totalRequests > 0 && compare(actual, comparison, limit) }
+  return thresholds.map(({ expression, stat, comparison, limit, tag }) => {
+    const judged = tag === undefined ? metrics : taggedMetrics(tag, breakdown, expression)
+    const actual = readStat(judged, stat)
+    return { expression, actual, passed: judged.totalRequests > 0 && compare(actual, comparison, limit) }
   })
+}
+
+/**
+ * Checks tagged thresholds against the endpoint and scenario names a journey is known to have before it
+ * runs: a typo is an InvalidThresholdError before any traffic.
+ */
+export function checkThresholdTags(
+  thresholds: readonly ParsedThreshold[],
+  names: { endpoints: readonly string[]; scenarios: readonly string[] },
+): void {
+  const known: ThresholdBreakdown = {
+    endpoints: Object.fromEntries(names.endpoints.map((name) => [name, {} as LoadMetrics])),
+    scenarios: Object.fromEntries(names.scenarios.map((name) => [name, { metrics: {} as LoadMetrics }])),
+  }
+  for (const { tag, expression } of thresholds) if (tag !== undefined) taggedMetrics(tag, known, expression)
 }
 
 /** Merges threshold layers key by key; a later layer's key replaces an earlier one's. */

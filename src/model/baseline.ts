@@ -24,6 +24,8 @@ export interface BaselineEntry {
   durationMs: number
   recordedAt: string
   machine: MachineInfo
+  /** Journey runs: each endpoint's p95 and throughput, compared endpoint by endpoint. */
+  endpoints?: Record<string, { p95: number; throughput: number }>
 }
 
 /** How one metric moved against its baseline. */
@@ -41,6 +43,8 @@ export interface MetricComparison {
 export interface BaselineComparison {
   p95: MetricComparison
   throughput: MetricComparison
+  /** Journey runs: the p95 of each endpoint both the baseline and the run have. */
+  endpoints?: Record<string, MetricComparison>
   regressed: boolean
 }
 

@@ -1,6 +1,6 @@
 // Type tests of the matcher augmentation. Checked against Vitest 4 here and, by .ci/run, against Vitest 5
 // (copied into a scratch project where `perfspec/vitest` is the packed tarball).
-import type { LoadTestResult, PerfBaselineOptions, Thresholds } from 'perfspec'
+import type { LoadTestResult, PerfBaselineOptions, PerfResultPart, Thresholds } from 'perfspec'
 import { type PerfWorkerConfig, perf } from 'perfspec/vitest'
 import { describe, expect, expectTypeOf, inject, test } from 'vitest'
 import { defineConfig } from 'vitest/config'
@@ -16,7 +16,21 @@ describe('latency matchers', () => {
     expect(result).toHaveAvgResponseTimeBelow(100)
     expect(result).toHaveMaxResponseTimeBelow(100)
     expect(result).toHavePercentileBelow(99.9, 100)
-    expectTypeOf(expect(result).toHaveP95Below).parameters.toEqualTypeOf<[ms: number]>()
+    expectTypeOf(expect(result).toHaveP95Below).parameters.toEqualTypeOf<
+      [ms: number, part?: PerfResultPart]
+    >()
+  })
+
+  test('judge one endpoint or scenario of a journey', () => {
+    expect(result).toHaveP95Below(100, { endpoint: 'order' })
+    expect(result).toHavePercentileBelow(99, 100, { scenario: 'buy' })
+    expect(result).toHaveErrorRateBelow(1, { endpoint: 'login' })
+    expect(result).toHaveThroughputAbove(10, { scenario: 'browse' })
+    expect(result).not.toHaveP50Below(1, { endpoint: 'order' })
+    // @ts-expect-error one of endpoint or scenario, not both
+    expect(result).toHaveP95Below(100, { endpoint: 'a', scenario: 'b' })
+    // @ts-expect-error an endpoint is named by a string
+    expect(result).toHaveP95Below(100, { endpoint: 1 })
   })
 
   test('reject what is not a number of milliseconds', () => {
@@ -48,6 +62,14 @@ describe('toPassThresholds', () => {
     expectTypeOf(expect(result).toPassThresholds).parameter(0).toEqualTypeOf<Thresholds | undefined>()
   })
 
+  test("takes k6's tagged sub-metrics of a journey", () => {
+    expect(result).toPassThresholds({
+      'http_req_duration{name:order}': ['p(95)<300'],
+      'http_req_failed{name:login}': ['rate<0.01'],
+      'http_reqs{scenario:buy}': ['count>10'],
+    })
+  })
+
   test('rejects unknown threshold names', () => {
     // @ts-expect-error not a threshold
     expect(result).toPassThresholds({ maxP96Ms: 200 })
@@ -61,6 +83,7 @@ describe('toMatchPerfBaseline', () => {
       .parameter(0)
       .toEqualTypeOf<PerfBaselineOptions | undefined>()
     await expect(result).toMatchPerfBaseline({ tolerance: 0.3, floorMs: 5 })
+    await expect(result).toMatchPerfBaseline({ endpoint: 'order' })
     // @ts-expect-error tolerance is a number (a fraction)
     await expect(result).toMatchPerfBaseline({ tolerance: '20%' })
   })

@@ -25,8 +25,11 @@ export interface WireRequest {
 
 /** One journey user's keep-alive connection: one request in flight at a time. */
 export interface JourneyConnection {
-  /** Sends a request built by its transport's `build`; `keep` keeps the response's headers and body. */
-  send(request: unknown, keep: boolean, head: boolean): void
+  /**
+   * Sends a request built by its transport's `build`; `keep` keeps the response's headers and body, `head`
+   * says it is a HEAD request (no body comes back), `now` is the run clock's time.
+   */
+  send(request: unknown, keep: boolean, head: boolean, now: number): void
   /** Cuts the request in flight; onFailure follows with `reason` (unless it already ended). */
   abort(reason: Error): void
   close(): void
@@ -35,7 +38,7 @@ export interface JourneyConnection {
 /** A transport for journeys: how it builds a request and opens a user's connection. */
 export interface JourneyTransport {
   build(request: WireRequest): unknown
-  connect(handler: ConnectionHandler): JourneyConnection
+  connect(handler: ConnectionHandler, now: () => number): JourneyConnection
 }
 
 export type JourneyTransportFactory = (options: ResolvedLoadOptions) => JourneyTransport

@@ -23,19 +23,21 @@ class FastConnection implements JourneyConnection, ResponseHandler {
   private body: Buffer[] | null = null
   private lastActiveAt = 0
 
-  constructor(target: Target, handler: ConnectionHandler) {
+  private readonly now: () => number
+
+  constructor(target: Target, handler: ConnectionHandler, now: () => number) {
     this.target = target
     this.handler = handler
+    this.now = now
     this.parser = new ResponseParser(this)
   }
 
-  send(request: unknown, keep: boolean, head: boolean): void {
-    const now = performance.now()
+  send(request: unknown, keep: boolean, head: boolean, now: number): void {
     // A connection idle past the keep-alive time may be closing on the server's side: use a new one.
     if (now - this.lastActiveAt > KEEP_ALIVE_MS) this.dropSocket()
     this.keep = keep
     this.busy = true
-    this.parser.configure({ keepHeaders: keep, noBody: head })
+    this.parser.configure(keep, head)
     const socket = this.socket ?? this.connect()
     socket.write(request as Buffer)
     this.lastActiveAt = now
@@ -114,7 +116,7 @@ class FastConnection implements JourneyConnection, ResponseHandler {
       this.dropSocket() // bytes nobody asked for
       return
     }
-    this.lastActiveAt = performance.now()
+    this.lastActiveAt = this.now()
     try {
       this.parser.execute(chunk, 0, length)
     } catch (error) {
@@ -159,6 +161,6 @@ export function fastJourneyTransport(options: ResolvedLoadOptions): JourneyTrans
   return {
     build: ({ method, target: path, headers, body }: WireRequest): Buffer =>
       encodeRequestTo(method, path, host, headers, body),
-    connect: (handler) => new FastConnection(target, handler),
+    connect: (handler, now) => new FastConnection(target, handler, now),
   }
 }

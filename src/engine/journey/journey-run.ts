@@ -69,6 +69,7 @@ export class JourneyRun {
   private readonly order: number[]
   private readonly share: RunShare
   private created = 0
+  private readonly users: JourneyUser[] = []
 
   constructor(
     options: ResolvedLoadOptions,
@@ -123,7 +124,15 @@ export class JourneyRun {
   readonly createUser: UserFactory = (_state, scheduler, onRetired) => {
     const user = this.share.index + this.created++ * this.share.count
     const scenario = this.scenarios[this.order[user % this.order.length]!]!
-    return new JourneyUser(this.shared, scenario, user, scheduler, onRetired)
+    const created = new JourneyUser(this.shared, scenario, user, scheduler, onRetired)
+    this.users.push(created)
+    return created
+  }
+
+  /** The run's time is up: no user starts another step, and none waits out its think time. */
+  endRun(): void {
+    this.shared.stopped = true
+    for (const user of this.users) user.endPause()
   }
 
   start(): void {

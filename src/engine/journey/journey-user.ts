@@ -78,7 +78,7 @@ export class JourneyUser implements EngineUser, ConnectionHandler {
     this.onRetired = onRetired
     this.onStartDone = scenario.onStart.length === 0
     this.ctx = { user, iteration: 0, vars: {}, setup: shared.setup }
-    this.connection = shared.transport.connect(this)
+    this.connection = shared.transport.connect(this, shared.state.now)
   }
 
   send(dueAt?: number): void {
@@ -88,6 +88,15 @@ export class JourneyUser implements EngineUser, ConnectionHandler {
 
   abort(reason: Error): void {
     if (this.inFlight > 0) this.connection.abort(reason)
+    else if (this.shared.state.aborted) this.endPause()
+  }
+
+  /** The run is over: a think pause ends now, so the user can leave without waiting it out. */
+  endPause(): void {
+    if (this.timer === undefined) return
+    clearTimeout(this.timer)
+    this.timer = undefined
+    setImmediate(this.resume)
   }
 
   retire(): void {
@@ -163,7 +172,7 @@ export class JourneyUser implements EngineUser, ConnectionHandler {
     this.dueAt = this.arrivalAt ?? now
     this.arrivalAt = undefined
     this.timeoutMs = step.timeoutMs
-    this.connection.send(request, step.keep, step.head)
+    this.connection.send(request, step.keep, step.head, now)
   }
 
   private beginIteration(now: number): void {

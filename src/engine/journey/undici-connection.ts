@@ -21,7 +21,7 @@ class UndiciConnection implements JourneyConnection, Dispatcher.DispatchHandler 
     this.handler = handler
   }
 
-  send(request: unknown, keep: boolean): void {
+  send(request: unknown, keep: boolean, _head: boolean, _now: number): void {
     this.keep = keep
     this.busy = true
     this.body = keep ? [] : null

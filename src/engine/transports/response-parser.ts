@@ -87,9 +87,9 @@ export class ResponseParser {
   }
 
   /** Sets what the next response's parse keeps (a journey's steps differ); call between responses. */
-  configure(options: ResponseParserOptions): void {
-    this.keepHeaders = options.keepHeaders ?? false
-    this.noBody = options.noBody ?? false
+  configure(keepHeaders: boolean, noBody: boolean): void {
+    this.keepHeaders = keepHeaders
+    this.noBody = noBody
   }
 
   /** True between the first byte of a response and its end. */

@@ -89,6 +89,39 @@ describe.each(TRANSPORTS)('journey failures, transport %s', (transport) => {
     expect(server.count).toBe(0)
   })
 
+  it("a step's own timeout cuts it as `timeout`, the other steps keep the run's", async () => {
+    server = await startJourneyServer()
+    server.setHandler((request, response) => {
+      if (request.url === '/stall') return // never answers
+      response.end('ok')
+    })
+    const result = await load({
+      duration: '1s',
+      steps: [
+        { name: 'quick', path: '/quick' },
+        { name: 'stall', path: '/stall', timeout: '150ms' },
+      ],
+    })
+    const stall = result.endpoints!['stall']!
+    expect(stall.totalRequests).toBeGreaterThan(0)
+    expect(stall.errorsByType.timeout?.count).toBe(stall.totalRequests)
+    expect(result.endpoints!['quick']!.failedRequests).toBe(0)
+  })
+
+  it('an already aborted run still lists every endpoint and scenario, empty', async () => {
+    server = await startJourneyServer()
+    const result = await load({
+      requests: 5,
+      signal: AbortSignal.abort(),
+      steps: [{ name: 'a', path: '/a' }],
+      thresholds: { 'http_req_duration{name:a}': ['p(95)<100'] },
+    })
+    expect(result.aborted).toBe(true)
+    expect(result.endpoints!['a']!.totalRequests).toBe(0)
+    expect(result.scenarios!['default']!.iterations).toBe(0)
+    expect(result.thresholds[0]!.passed).toBe(false)
+  })
+
   it('an unexpected status fails the step and ends the iteration', async () => {
     server = await startJourneyServer()
     const result = await load({

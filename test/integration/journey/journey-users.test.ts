@@ -39,6 +39,34 @@ describe.each(TRANSPORTS)('journey users, transport %s', (transport) => {
     expect(server.itemIds.size).toBeGreaterThan(50)
   })
 
+  it('ids from step functions vary: the server sees one per user and iteration', async () => {
+    server = await startJourneyServer()
+    const result = await loadTest({
+      url: server.url,
+      transport,
+      users: 3,
+      requests: 120,
+      onStart: [
+        {
+          method: 'POST',
+          path: '/login',
+          body: { user: 'f{{user}}' },
+          capture: { token: 'json:data.token' },
+        },
+      ],
+      steps: [
+        {
+          name: 'item',
+          path: (ctx) => `/items/${ctx.user}-${ctx.iteration}`,
+          headers: { authorization: 'Bearer {{token}}' },
+        },
+      ],
+    })
+    expect(result.endpoints!['item']!.successfulRequests).toBe(117)
+    expect(server.itemIds.size).toBe(117)
+    expect(server.itemIds.has('0-0') && server.itemIds.has('2-0')).toBe(true)
+  })
+
   it('a failing onStart is counted and retried before the first iteration', async () => {
     server = await startJourneyServer()
     let attempts = 0
@@ -150,5 +178,31 @@ describe.each(TRANSPORTS)('journey users, transport %s', (transport) => {
     })
     // two steps, each followed by 20 ms: an iteration takes at least 40 ms
     expect(result.scenarios!['default']!.iterationDuration.min).toBeGreaterThanOrEqual(39)
+  })
+
+  it('an abort ends the run at once, think time or not, and teardown still runs', async () => {
+    server = await startJourneyServer()
+    const controller = new AbortController()
+    let tornDown = false
+    setTimeout(() => controller.abort(), 300)
+    const startedAt = performance.now()
+    const result = await loadTest({
+      url: server.url,
+      transport,
+      users: 2,
+      duration: '20s',
+      think: '10s',
+      signal: controller.signal,
+      teardown: () => {
+        tornDown = true
+      },
+      steps: [{ path: '/a' }, { path: '/b' }],
+    })
+    expect(result.aborted).toBe(true)
+    expect(tornDown).toBe(true)
+    // Two users, each sent its first step and then thought: nothing more went out.
+    expect(server.perRoute.get('/a')).toBe(2)
+    expect(server.perRoute.get('/b')).toBeUndefined()
+    expect(performance.now() - startedAt).toBeLessThan(5000)
   })
 })

@@ -15,6 +15,8 @@ describe('perfspec matchers on the global expect', () => {
     expect(result).toHaveThroughputAbove(100)
     expect(result).not.toHaveP99Below(1)
     expect(result).toPassThresholds({ maxP95Ms: 200, http_req_failed: ['rate<0.01'] })
+    expect(result).toHaveP95Below(300, { endpoint: 'order' })
+    expect(result).toHaveErrorRateBelow(1, { scenario: 'buy' })
     const synchronous = (): void => expect(result).toHaveAvgResponseTimeBelow(100)
     synchronous()
   })
@@ -36,6 +38,8 @@ describe('perfspec matchers on the global expect', () => {
     expect(result).toHaveP95Below('200')
     // @ts-expect-error the limit is required
     expect(result).toHaveP99Below()
+    // @ts-expect-error one part: an endpoint or a scenario
+    expect(result).toHaveP99Below(1, { endpoint: 'a', scenario: 'b' })
     // @ts-expect-error tolerance is a fraction, not a string
     await expect(result).toMatchPerfBaseline({ tolerance: '20%' })
     // @ts-expect-error no such matcher

@@ -14,6 +14,8 @@ describe('perfspec matchers on @jest/globals expect', () => {
     expect(result).toHaveMaxResponseTimeBelow(100)
     expect(result).not.toHaveThroughputAbove(1e9)
     expect(result).toPassThresholds()
+    expect(result).toHaveP90Below(100, { endpoint: 'order' })
+    expect(result).toPassThresholds({ 'http_req_duration{name:order}': ['p(95)<300'] })
   })
 
   test('toMatchPerfBaseline is async', async () => {
