@@ -132,6 +132,27 @@ await describeWithTool(new K6Adapter(), 'the journey on k6', () => {
     expect(p50).toBeLessThan(30)
     if (p50s.has('native')) expect(Math.abs(p50 - (p50s.get('native') ?? 0))).toBeLessThan(5)
   })
+  it('k6: a 3:1 mix splits the VUs 3:1 and reports each scenario', async () => {
+    const counts = countPaths(server, { delayMs: 5 })
+    const result = await loadTest({
+      url: server.url,
+      tool: 'k6',
+      users: 4,
+      duration: 2,
+      scenarios: [
+        { name: 'browse', weight: 3, steps: [{ name: 'list', path: '/list' }] },
+        { name: 'buy', steps: [{ name: 'buy', method: 'POST', path: '/buy' }] },
+      ],
+    })
+    const list = counts.get('/list') ?? 0
+    const buy = counts.get('/buy') ?? 0
+    expect(result.endpoints?.list?.totalRequests).toBe(list)
+    expect(result.endpoints?.buy?.totalRequests).toBe(buy)
+    expect(list / buy).toBeGreaterThan(2.7)
+    expect(list / buy).toBeLessThan(3.3)
+    expect(result.scenarios?.browse?.iterations).toBe(list)
+    expect(result.scenarios?.buy?.metrics.totalRequests).toBe(buy)
+  })
 })
 
 await describeWithTool(new LocustAdapter(), 'the journey on Locust', () => {
