@@ -57,7 +57,6 @@ export function carrierThresholds(endpoints: string[], scenarios: string[]): Rec
     thresholds[`http_req_duration{${tags}}`] = [CARRIERS.trend]
     thresholds[`http_reqs{${tags}}`] = [CARRIERS.counter]
     thresholds[`http_req_failed{${tags}}`] = [CARRIERS.rate]
-    thresholds[`data_received{${tags}}`] = [CARRIERS.counter]
   }
   for (const name of endpoints) {
     carry(`name:${name}`)
@@ -66,6 +65,8 @@ export function carrierThresholds(endpoints: string[], scenarios: string[]): Rec
   }
   for (const name of scenarios) {
     carry(`scenario:${name}`)
+    // k6 counts bytes per VU's scenario, not per request: there is no data_received{name:…}.
+    thresholds[`data_received{scenario:${name}}`] = [CARRIERS.counter]
     thresholds[`${K6_JOURNEY_METRICS.completed}{scenario:${name}}`] = [CARRIERS.counter]
     thresholds[`${K6_JOURNEY_METRICS.failed}{scenario:${name}}`] = [CARRIERS.counter]
     thresholds[`${K6_JOURNEY_METRICS.duration}{scenario:${name}}`] = [CARRIERS.trend]
