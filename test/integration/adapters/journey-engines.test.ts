@@ -196,6 +196,34 @@ describe('what a tool cannot run is refused before any traffic', () => {
     }
     expect(server.count).toBe(0)
   })
+  it("Locust with 2 workers: the master sums every worker's iterations per scenario, users split 3:1", async () => {
+    const counts = countPaths(server, { delayMs: 5 })
+    const users = 4
+    const result = await loadTest({
+      url: server.url,
+      tool: 'locust',
+      users,
+      duration: 2,
+      workers: 2,
+      scenarios: [
+        { name: 'browse', weight: 3, steps: [{ name: 'list', path: '/list' }] },
+        { name: 'buy', steps: [{ name: 'buy', method: 'POST', path: '/buy' }] },
+      ],
+    })
+    for (const [scenario, path] of [
+      ['browse', '/list'],
+      ['buy', '/buy'],
+    ] as const) {
+      const iterations = result.scenarios?.[scenario]?.iterations ?? 0
+      expect(iterations).toBeGreaterThan(0)
+      // Each iteration is one request; a user stopped mid-request has not completed its iteration.
+      expect((counts.get(path) ?? 0) - iterations).toBeGreaterThanOrEqual(0)
+      expect((counts.get(path) ?? 0) - iterations).toBeLessThanOrEqual(users)
+    }
+    const ratio = (counts.get('/list') ?? 0) / (counts.get('/buy') ?? 1)
+    expect(ratio).toBeGreaterThan(2.5)
+    expect(ratio).toBeLessThan(3.5)
+  })
 })
 
 await describeWithTool(new ApacheBenchAdapter(), 'a journey on ab', () => {
