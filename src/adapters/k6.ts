@@ -4,12 +4,10 @@ import { formatDurationForTool } from '../duration.ts'
 import { ParseError, UnsupportedOptionError } from '../errors.ts'
 import { utf8HeaderProblem } from '../http-fields.ts'
 import type { AdapterRun } from '../metrics/adapter-run.ts'
-import { parseThresholds, readStat } from '../metrics/thresholds.ts'
-import type { LoadMetrics, ThresholdResult } from '../model/index.ts'
+import type { ThresholdResult } from '../model/index.ts'
 import type { ResolvedLoadOptions } from '../options.ts'
 import { k6Endpoints, k6Scenarios, runStepErrors, withStepErrors } from '../parsers/k6-endpoints.ts'
 import { type K6Summary, k6ToMetrics, parseK6Summary } from '../parsers/k6-summary.ts'
-import type { Thresholds } from '../types.ts'
 import { ExternalToolAdapter } from './external.ts'
 import { withJourneySetup } from './journey-setup.ts'
 import {
@@ -39,6 +37,10 @@ export const K6: ToolSpec = {
 
 /** k6's exit code when its own thresholds failed: the run itself completed. */
 export const K6_THRESHOLDS_FAILED = 99
+/** k6 lets iterations in flight at the end of a run finish for up to `gracefulStop`, 30 s by default. */
+const K6_GRACEFUL_STOP_MS = 30_000
+/** Keeps k6 ≥ 1.5 writing the legacy summary perfspec parses (older versions ignore the variable). */
+const K6_ENV = { K6_NEW_MACHINE_READABLE_SUMMARY: 'false' }
 const USER_SCRIPT_DEFINES = 'a user `script` defines its own requests'
 
 /** Throws for what perfspec cannot ask of k6. Runs before anything is spawned. */
@@ -116,37 +118,29 @@ export function buildK6Args(
   return args
 }
 
-/** The value a k6 threshold compared: perfspec's reading for HTTP metrics, else the metric's headline value. */
-function thresholdActual(
-  summary: K6Summary,
-  metrics: LoadMetrics,
-  metric: string,
-  expression: string,
-): number {
-  if (metric.startsWith('http_req')) {
-    try {
-      const [parsed] = parseThresholds({ [metric]: [expression] } as Thresholds)
-      if (parsed !== undefined) return readStat(metrics, parsed.stat)
-    } catch {
-      // An aggregation perfspec does not model: fall through to the headline value.
-    }
-  }
+// `p(95)<200` → `p(95)`, `rate<0.1` → `rate`, `count>=10` → `count`: the aggregation k6 compared.
+const AGGREGATION = /^\s*([a-z]+(?:\(\d+(?:\.\d+)?\))?)\s*(?:<|>|=|!)/
+
+/**
+ * The value a k6 threshold compared, as k6 reported it: the metric's value for the aggregation the expression
+ * names (the summary carries every trend stat perfspec asks for), else the metric's headline value.
+ */
+function thresholdActual(summary: K6Summary, metric: string, expression: string): number {
   const values = summary.metrics.get(metric) ?? {}
-  return values.value ?? values.rate ?? values.avg ?? values.count ?? 0
+  const aggregation = AGGREGATION.exec(expression)?.[1]
+  const named = aggregation === undefined ? undefined : values[aggregation === 'p(50)' ? 'med' : aggregation]
+  return named ?? values.value ?? values.rate ?? values.avg ?? values.count ?? 0
 }
 
 /** k6's own threshold verdicts as perfspec threshold results; exit code 99 fails the run even without them. */
 export function k6ThresholdResults(summary: K6Summary, exitCode: number | undefined): ThresholdResult[] {
-  const metrics = k6ToMetrics(summary)
   const results = summary.thresholds
     .filter(({ metric, expression }) => !isCarrierThreshold(metric, expression))
-    .map(({ metric, expression, passed }) => {
-      return {
-        expression: `k6 ${metric}: ${expression}`,
-        actual: thresholdActual(summary, metrics, metric, expression),
-        passed,
-      }
-    })
+    .map(({ metric, expression, passed }) => ({
+      expression: `k6 ${metric}: ${expression}`,
+      actual: thresholdActual(summary, metric, expression),
+      passed,
+    }))
   if (exitCode === K6_THRESHOLDS_FAILED && !results.some((result) => !result.passed)) {
     results.push({
       expression: "k6's own thresholds (exit code 99)",
@@ -157,8 +151,13 @@ export function k6ThresholdResults(summary: K6Summary, exitCode: number | undefi
   return results
 }
 
-function warningsFor(summary: K6Summary): string[] {
-  const warnings = ["k6's summary reports no status codes and no breakdown of failed requests"]
+function warningsFor(summary: K6Summary, options: ResolvedLoadOptions): string[] {
+  // The generated script counts failures by type; a user script's failures are only counted.
+  const warnings = [
+    options.script === undefined
+      ? "k6's summary reports no status codes"
+      : "k6's summary reports no status codes and no breakdown of failed requests",
+  ]
   const duration = summary.metrics.get('http_req_duration')
   if (duration !== undefined && duration['p(99)'] === undefined)
     warnings.push("k6's summary has no p(99): it reads as 0")
@@ -166,6 +165,16 @@ function warningsFor(summary: K6Summary): string[] {
   if (dropped > 0)
     warnings.push(`k6 dropped ${dropped} iterations: too few VUs for the arrival rate (raise \`maxUsers\`)`)
   return warnings
+}
+
+/**
+ * The kill deadline: perfspec's (duration + grace), plus the time k6 gives the requests in flight at the end
+ * (`gracefulStop`; the generated script's requests end within `timeout`).
+ */
+export function k6DeadlineMs(options: ResolvedLoadOptions): number {
+  const inFlight =
+    options.script === undefined ? Math.min(options.timeoutMs, K6_GRACEFUL_STOP_MS) : K6_GRACEFUL_STOP_MS
+  return deadlineFor(options) + inFlight
 }
 
 async function prepareScript(
@@ -219,7 +228,8 @@ export class K6Adapter extends ExternalToolAdapter {
           args: buildK6Args(options, files),
           cwd: dir,
           signal: options.signal,
-          deadlineMs: deadlineFor(options),
+          env: K6_ENV,
+          deadlineMs: k6DeadlineMs(options),
           stopSignal: 'SIGINT',
           okExitCodes: [K6_THRESHOLDS_FAILED],
         },
@@ -228,14 +238,16 @@ export class K6Adapter extends ExternalToolAdapter {
       const text = await readFile(files.summary, 'utf8').catch(() => undefined)
       if (text === undefined) {
         if (output.aborted) return emptyAbortedRun(['k6 was stopped before it wrote its summary'])
-        throw new ParseError('k6 exited without writing its summary (is `--summary-mode=disabled` set?)')
+        throw new ParseError(
+          'k6 exited without writing its summary (is K6_NO_SUMMARY, `--no-summary` or `--summary-mode=disabled` set?)',
+        )
       }
       const summary = parseK6Summary(text)
       const run: AdapterRun = {
         metrics: k6ToMetrics(summary),
         timeline: [],
         aborted: output.aborted,
-        warnings: warningsFor(summary),
+        warnings: warningsFor(summary, options),
         toolThresholds: k6ThresholdResults(summary, output.exitCode),
       }
       const dropped = summary.metrics.get('dropped_iterations')?.count

@@ -1,6 +1,7 @@
 import { ParseError } from '../errors.ts'
 import { deriveRequestCounts } from '../metrics/request-counts.ts'
 import type { LoadMetrics } from '../model/index.ts'
+import { describeK6Failures, K6_FAILURE_TYPES, k6FailureMetric } from './k6-error-codes.ts'
 
 /** One k6 threshold verdict. */
 export interface K6ThresholdVerdict {
@@ -9,13 +10,14 @@ export interface K6ThresholdVerdict {
   passed: boolean
 }
 
-/** A k6 summary in any of its three shapes, reduced to what perfspec reads. */
+/** A k6 summary in either legacy shape (k6 v0.x and v1.x), reduced to what perfspec reads. */
 export interface K6Summary {
-  format: 'summary-export' | 'handle-summary' | 'machine-readable'
+  /** `--summary-export` (flat values, inverted verdicts) or the `handleSummary(data)` argument. */
+  format: 'summary-export' | 'handle-summary'
   /** Metric name → its values (`count`, `rate`, `avg`, `p(95)`, `passes`, …). */
   metrics: Map<string, Record<string, number>>
   thresholds: K6ThresholdVerdict[]
-  /** The run's length when the summary says it (handleSummary, machine-readable). */
+  /** The run's length when the summary says it (handleSummary's `state.testRunDurationMs`). */
   durationMs: number | undefined
 }
 
@@ -31,30 +33,12 @@ function numbers(values: unknown): Record<string, number> {
   return result
 }
 
-function parseMachineReadable(data: Json): K6Summary {
-  const results = isObject(data.results) ? data.results : {}
-  const metrics = new Map<string, Record<string, number>>()
-  for (const metric of Array.isArray(results.metrics) ? results.metrics : []) {
-    if (!isObject(metric) || typeof metric.name !== 'string') continue
-    const values = numbers(metric.values)
-    // Rate metrics count `matches` of `total` here; elsewhere they are `passes` and `fails`.
-    if (values.matches !== undefined && values.total !== undefined) {
-      values.passes = values.matches
-      values.fails = values.total - values.matches
-    }
-    metrics.set(metric.name, values)
-  }
-  const config = isObject(data.config) ? data.config : {}
-  const durationMs = typeof config.duration === 'number' ? config.duration * 1000 : undefined
-  return { format: 'machine-readable', metrics, thresholds: [], durationMs }
-}
-
-function parseLegacy(data: Json): K6Summary {
+function parseLegacy(data: Json, metricsData: Json): K6Summary {
   const handleSummary =
-    isObject(data.state) || Object.values(data.metrics as Json).some((m) => isObject(m) && 'values' in m)
+    isObject(data.state) || Object.values(metricsData).some((m) => isObject(m) && 'values' in m)
   const metrics = new Map<string, Record<string, number>>()
   const thresholds: K6ThresholdVerdict[] = []
-  for (const [name, metric] of Object.entries(data.metrics as Json)) {
+  for (const [name, metric] of Object.entries(metricsData)) {
     if (!isObject(metric)) continue
     const values = numbers(handleSummary ? metric.values : metric)
     // The export renames a Rate metric's `rate` to `value`.
@@ -74,14 +58,10 @@ function parseLegacy(data: Json): K6Summary {
   return { format: handleSummary ? 'handle-summary' : 'summary-export', metrics, thresholds, durationMs }
 }
 
-/** The run's length from the whole run's request count and rate (the export states no duration). */
-function runLengthMs(summary: K6Summary): number {
-  const reqs = summary.metrics.get('http_reqs') ?? {}
-  const count = reqs.count ?? 0
-  return reqs.rate !== undefined && reqs.rate > 0 ? (count / reqs.rate) * 1000 : 0
-}
-
-/** Parses k6's `--summary-export` file, a `handleSummary` JSON dump, or the new machine-readable summary. */
+/**
+ * Parses k6's `--summary-export` file or a `handleSummary` JSON dump; both shapes are the same in k6 v0.48
+ * and v1.x. The machine-readable summary of k6 ≥ 1.5 (opt-in) is refused: the adapter turns it off.
+ */
 export function parseK6Summary(text: string): K6Summary {
   let data: unknown
   try {
@@ -90,15 +70,56 @@ export function parseK6Summary(text: string): K6Summary {
     throw new ParseError('k6 summary is not JSON', { cause: error })
   }
   if (!isObject(data)) throw new ParseError('k6 summary: expected a JSON object')
-  if (typeof data.version === 'string' && isObject(data.results)) return parseMachineReadable(data)
+  if (typeof data.version === 'string' && isObject(data.results)) {
+    throw new ParseError(
+      'k6 wrote its new machine-readable summary (no threshold verdicts, no p(99)) although perfspec asked ' +
+        'for the legacy one with K6_NEW_MACHINE_READABLE_SUMMARY=false: this k6 version is not supported',
+    )
+  }
   if (!isObject(data.metrics)) throw new ParseError('k6 summary has no `metrics` object')
-  return parseLegacy(data)
+  return parseLegacy(data, data.metrics)
 }
 
 /**
- * Maps a k6 summary onto LoadMetrics. k6 reports how many requests failed (`http_req_failed`) but not why,
- * nor their status codes: the failures are counted as `other`. `tags` reads a sub-metric (`{name:login}`)
- * instead; its run length is the whole run's.
+ * Failed requests by type: the generated script's per-type Counters (k6's error codes mapped), and what they
+ * do not cover (a user script, which has none) as `other` — k6 reports how many failed, not why.
+ */
+function k6ErrorsByType(
+  summary: K6Summary,
+  failedRequests: number,
+  types: readonly (typeof K6_FAILURE_TYPES)[number][] = K6_FAILURE_TYPES,
+): LoadMetrics['errorsByType'] {
+  const errorsByType: LoadMetrics['errorsByType'] = {}
+  let classified = 0
+  for (const type of types) {
+    const count = summary.metrics.get(k6FailureMetric(type))?.count ?? 0
+    if (count <= 0) continue
+    errorsByType[type] = { count, sampleMessages: [describeK6Failures(type, count)] }
+    classified += count
+  }
+  const unclassified = failedRequests - classified
+  if (unclassified > 0) {
+    const message = `k6 counted ${unclassified} failed requests (http_req_failed); its summary does not say why`
+    const other = errorsByType.other
+    errorsByType.other = {
+      count: (other?.count ?? 0) + unclassified,
+      sampleMessages: [...(other?.sampleMessages ?? []), message],
+    }
+  }
+  return errorsByType
+}
+
+/** The run's length from the whole run's request count and rate (the export states no duration). */
+function runLengthMs(summary: K6Summary): number {
+  const reqs = summary.metrics.get('http_reqs') ?? {}
+  const count = reqs.count ?? 0
+  return reqs.rate !== undefined && reqs.rate > 0 ? (count / reqs.rate) * 1000 : 0
+}
+
+/**
+ * Maps a k6 summary onto LoadMetrics. k6 reports no status codes. `tags` reads a sub-metric
+ * (`{name:login}`) instead: its run length is the whole run's, and its failures are `other` (the per-type
+ * counters are the generated single-request script's, untagged).
  */
 export function k6ToMetrics(summary: K6Summary, tags = ''): LoadMetrics {
   const metric = (name: string): Record<string, number> => summary.metrics.get(`${name}${tags}`) ?? {}
@@ -109,15 +130,8 @@ export function k6ToMetrics(summary: K6Summary, tags = ''): LoadMetrics {
   // In a Rate metric `passes` counts the true samples: for http_req_failed, the failed requests.
   const failedRequests = Math.min(totalRequests, failedRate.passes ?? 0)
   const durationMs = summary.durationMs ?? runLengthMs(summary)
-  const errorsByType: LoadMetrics['errorsByType'] = {}
-  if (failedRequests > 0) {
-    errorsByType.other = {
-      count: failedRequests,
-      sampleMessages: [
-        `k6 counted ${failedRequests} failed requests (http_req_failed); its summary does not say why`,
-      ],
-    }
-  }
+  const errorsByType =
+    tags === '' ? k6ErrorsByType(summary, failedRequests) : k6ErrorsByType(summary, failedRequests, [])
   return {
     ...deriveRequestCounts({
       total: totalRequests,

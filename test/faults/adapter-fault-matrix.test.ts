@@ -1,5 +1,6 @@
 import { afterEach, expect, it } from 'vitest'
 import { ApacheBenchAdapter } from '../../src/adapters/ab.ts'
+import { K6Adapter } from '../../src/adapters/k6.ts'
 import { LocustAdapter } from '../../src/adapters/locust.ts'
 import { loadTest } from '../../src/load-test.ts'
 import type { ErrorType } from '../../src/model/index.ts'
@@ -74,3 +75,4 @@ function matrixFor(tool: ToolName, bound: Partial<LoadTestOptions>): () => void 
 
 await describeWithTool(new ApacheBenchAdapter(), 'ab fault matrix', matrixFor('ab', { requests: 20 }))
 await describeWithTool(new LocustAdapter(), 'Locust fault matrix', matrixFor('locust', {}))
+await describeWithTool(new K6Adapter(), 'k6 fault matrix', matrixFor('k6', { requests: 20 }))

@@ -4,6 +4,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { ApacheBenchAdapter } from '../../src/adapters/ab.ts'
+import { K6Adapter } from '../../src/adapters/k6.ts'
 import { LocustAdapter } from '../../src/adapters/locust.ts'
 import { isPerfError, type PerfError } from '../../src/errors.ts'
 import { loadTest } from '../../src/load-test.ts'
@@ -71,7 +72,8 @@ describe.each<ToolName>(['ab', 'k6'])('%s stand-in', (tool) => {
     process.env.PERFSPEC_FAKE_PIDFILE = pidFile
     process.env.PERFSPEC_TOOL_GRACE = '1s'
     try {
-      const { error, elapsedMs } = await failure(tool, path.join(fakeTools, 'hang'))
+      // A short request timeout: k6 may rightly run up to it past the duration (its gracefulStop).
+      const { error, elapsedMs } = await failure(tool, path.join(fakeTools, 'hang'), { timeout: 1 })
       expect(isPerfError(error, 'PERF_TOOL_FAILED')).toBe(true)
       expect(error.message).toMatch(/did not finish within \d+ ms/)
       expect(elapsedMs).toBeLessThan(8000)
@@ -119,6 +121,14 @@ async function killMidRun(tool: ToolName, match: RegExp): Promise<PerfError> {
 await describeWithTool(new ApacheBenchAdapter(), 'ab killed by a signal', () => {
   it('rejects with PERF_TOOL_FAILED naming the signal', async () => {
     const error = await killMidRun('ab', /(^|\/)ab .*127\.0\.0\.1/)
+    expect(isPerfError(error, 'PERF_TOOL_FAILED')).toBe(true)
+    expect(error.message).toContain('SIGKILL')
+  })
+})
+
+await describeWithTool(new K6Adapter(), 'k6 killed by a signal', () => {
+  it('rejects with PERF_TOOL_FAILED naming the signal', async () => {
+    const error = await killMidRun('k6', /k6 run .*perfspec-script\.js/)
     expect(isPerfError(error, 'PERF_TOOL_FAILED')).toBe(true)
     expect(error.message).toContain('SIGKILL')
   })

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, expect, it } from 'vitest'
@@ -8,7 +8,7 @@ import { loadTest } from '../../../src/load-test.ts'
 import { resolveLoadOptions } from '../../../src/options.ts'
 import type { LoadTestOptions } from '../../../src/types.ts'
 import { recordRequests } from '../../helpers/record-requests.ts'
-import { delayed, startServer, type TestServer } from '../../helpers/servers.ts'
+import { delayed, startServer, type TestServer, unusedPort } from '../../helpers/servers.ts'
 import { childProcesses, describeWithTool, waitFor } from '../../helpers/tools.ts'
 
 let server: TestServer
@@ -86,13 +86,41 @@ await describeWithTool(new K6Adapter(), 'K6Adapter against a loopback server', (
     }
   })
 
-  it("treats exit code 99 (k6's own thresholds failed) as a finished, unsuccessful run", async () => {
+  it('a duration run counts what the server counted (requests in flight at the end finish)', async () => {
+    const result = await loadTest({ url: server.url, tool: 'k6', users: 4, duration: 1 })
+    expect(result.metrics.totalRequests).toBeGreaterThan(20)
+    expect(result.metrics.totalRequests).toBe(server.count)
+    expect(result.metrics.failedRequests).toBe(0)
+    expect(result.success).toBe(true)
+  })
+
+  it('runs the closed model with a ramp-up and the open model at a rate', async () => {
+    const ramped = await loadTest({
+      url: server.url,
+      tool: 'k6',
+      users: 2,
+      duration: '1500ms',
+      rampUp: '500ms',
+    })
+    expect(ramped.metrics.totalRequests).toBe(server.count)
+    const before = server.count
+    const open = await loadTest({ url: server.url, tool: 'k6', users: 2, rate: 20, duration: 1 })
+    expect(open.droppedIterations).toBe(0)
+    // constant-arrival-rate starts 20 iterations in the second, each finishing within it.
+    expect(open.metrics.totalRequests).toBeGreaterThanOrEqual(19)
+    expect(open.metrics.totalRequests).toBeLessThanOrEqual(21)
+    expect(open.metrics.totalRequests).toBe(server.count - before)
+  })
+
+  it("treats exit code 99 (k6's own thresholds failed) as a finished, unsuccessful run with k6's values", async () => {
     const script = path.join(dir, 'thresholds.js')
     await writeFile(
       script,
       [
         "import http from 'k6/http'",
-        "export const options = { thresholds: { http_req_duration: ['p(95)<1'] } }",
+        'export const options = {',
+        "  thresholds: { http_req_duration: ['p(95)<1', 'avg<10000'], http_reqs: ['count>0'] },",
+        '}',
         `export default function () { http.get(${JSON.stringify(server.url)}) }`,
         '',
       ].join('\n'),
@@ -100,21 +128,125 @@ await describeWithTool(new K6Adapter(), 'K6Adapter against a loopback server', (
     const result = await loadTest({ url: server.url, script, users: 1, duration: 1 })
     expect(result.tool).toBe('k6')
     expect(result.metrics.totalRequests).toBeGreaterThan(0)
+    expect(result.metrics.totalRequests).toBe(server.count)
     expect(result.success).toBe(false)
-    expect(result.thresholds).toContainEqual(
-      expect.objectContaining({ expression: 'k6 http_req_duration: p(95)<1', passed: false }),
-    )
+    const byExpression = new Map(result.thresholds.map((threshold) => [threshold.expression, threshold]))
+    // k6's p(95) of a 20 ms server, as k6 computed it (the same number the result carries).
+    expect(byExpression.get('k6 http_req_duration: p(95)<1')).toEqual({
+      expression: 'k6 http_req_duration: p(95)<1',
+      actual: result.metrics.responseTimes.p95,
+      passed: false,
+    })
+    expect(byExpression.get('k6 http_req_duration: p(95)<1')?.actual).toBeGreaterThanOrEqual(19.5)
+    expect(byExpression.get('k6 http_req_duration: avg<10000')?.passed).toBe(true)
+    expect(byExpression.get('k6 http_reqs: count>0')).toMatchObject({
+      actual: result.metrics.totalRequests,
+      passed: true,
+    })
   })
 
-  it('an abort mid-run stops k6 and leaves no process', async () => {
+  it('maps `timeout` to the per-request timeout: a hanging server fails every request after it', async () => {
+    server.setHandler(() => {})
+    const result = await loadTest({
+      url: server.url,
+      tool: 'k6',
+      users: 2,
+      duration: 1,
+      timeout: '300ms',
+      thresholds: { maxErrorRatePercent: 0 },
+    })
+    expect(result.metrics.totalRequests).toBeGreaterThanOrEqual(4)
+    expect(result.metrics.totalRequests).toBe(server.count)
+    expect(result.metrics.failedRequests).toBe(result.metrics.totalRequests)
+    expect(result.metrics.responseTimes.p50).toBeGreaterThanOrEqual(299)
+    expect(result.metrics.responseTimes.max).toBeLessThan(1000)
+    // k6's error_code 1050, filed as perfspec's timeout.
+    expect(result.metrics.errorsByType).toEqual({
+      timeout: { count: result.metrics.totalRequests, sampleMessages: [expect.stringContaining('1050')] },
+    })
+    expect(result.success).toBe(false)
+  })
+
+  it('waits for requests k6 lets finish after the duration (timeout beyond the grace period)', async () => {
+    server.setHandler(() => {})
+    process.env.PERFSPEC_TOOL_GRACE = '1s'
+    try {
+      // Requests started at 0 s time out at 2 s, after duration + grace: k6 waits for them (gracefulStop).
+      const result = await loadTest({ url: server.url, tool: 'k6', users: 1, duration: 1, timeout: 2 })
+      expect(result.metrics.totalRequests).toBe(1)
+      // k6's http_req_duration leaves out connecting: a little under the 2 s timeout.
+      expect(result.metrics.responseTimes.min).toBeGreaterThanOrEqual(1900)
+    } finally {
+      delete process.env.PERFSPEC_TOOL_GRACE
+    }
+  })
+
+  it('files refused connections as connection_refused (error_code 1212)', async () => {
+    const url = `http://127.0.0.1:${await unusedPort()}/`
+    const result = await loadTest({ url, tool: 'k6', requests: 5, users: 1 })
+    expect(result.metrics.totalRequests).toBe(5)
+    expect(result.metrics.failedRequests).toBe(5)
+    expect(Object.keys(result.metrics.errorsByType)).toEqual(['connection_refused'])
+    expect(result.metrics.errorsByType.connection_refused?.count).toBe(5)
+  })
+
+  it('files resets as connection_reset (error_code 1220) and statuses as http_4xx / http_5xx', async () => {
+    server.setHandler((request) => request.socket.resetAndDestroy())
+    const reset = await loadTest({ url: server.url, tool: 'k6', requests: 4, users: 1 })
+    expect(reset.metrics.totalRequests).toBe(4)
+    expect(server.count).toBe(4)
+    expect(reset.metrics.errorsByType).toEqual({
+      connection_reset: { count: 4, sampleMessages: [expect.stringContaining('1220')] },
+    })
+    let answered = 0
+    server.setHandler((_request, response) => {
+      response.statusCode = [404, 503, 200][answered++ % 3] ?? 200
+      response.end('x')
+    })
+    const statuses = await loadTest({ url: server.url, tool: 'k6', requests: 9, users: 1 })
+    expect(statuses.metrics).toMatchObject({ totalRequests: 9, failedRequests: 6, successfulRequests: 3 })
+    expect(statuses.metrics.errorsByType.http_4xx?.count).toBe(3)
+    expect(statuses.metrics.errorsByType.http_5xx?.count).toBe(3)
+    expect(statuses.warnings).toContain("k6's summary reports no status codes")
+  })
+
+  it('an abort mid-run stops k6, keeps what it measured, and leaves no process and no folder', async () => {
+    const runTmp = path.join(dir, 'tmp')
+    await mkdir(runTmp)
+    const previousTmp = process.env.TMPDIR
+    // The adapter's run folder goes under a folder of this test's own, to see it removed.
+    process.env.TMPDIR = runTmp
+    try {
+      const controller = new AbortController()
+      const run = new K6Adapter().run(
+        resolveLoadOptions({ url: server.url, duration: 5, users: 2, signal: controller.signal }),
+      )
+      await waitFor(() => server.count >= 10)
+      controller.abort()
+      const result = await run
+      expect(result.aborted).toBe(true)
+      // k6 wrote its summary on SIGINT; requests cut in flight (at most one per VU) are not counted.
+      expect(result.metrics.totalRequests).toBeGreaterThanOrEqual(server.count - 2)
+      expect(result.metrics.totalRequests).toBeLessThanOrEqual(server.count)
+      expect(childProcesses().filter((child) => /k6/.test(child.command))).toEqual([])
+      expect(await readdir(runTmp)).toEqual([])
+    } finally {
+      if (previousTmp === undefined) delete process.env.TMPDIR
+      else process.env.TMPDIR = previousTmp
+    }
+  })
+
+  it('an abort while every request hangs stops k6 at once', async () => {
+    server.setHandler(() => {})
     const controller = new AbortController()
     const run = new K6Adapter().run(
-      resolveLoadOptions({ url: server.url, duration: 5, users: 2, signal: controller.signal }),
+      resolveLoadOptions({ url: server.url, duration: 10, users: 2, signal: controller.signal }),
     )
-    await waitFor(() => server.count >= 10)
+    await waitFor(() => server.count >= 2)
     controller.abort()
     const result = await run
     expect(result.aborted).toBe(true)
+    expect(result.metrics.totalRequests).toBe(0)
     expect(childProcesses().filter((child) => /k6/.test(child.command))).toEqual([])
   })
 })
