@@ -118,15 +118,25 @@ describe('the same declarative journey on native, k6 and Locust', () => {
 await describeWithTool(new K6Adapter(), 'the journey on k6', () => {
   it('k6: per-endpoint counts equal the server per-path counts; p50 as native within resolution', async () => {
     const seen = api(server)
-    const result = await loadTest(journey(server.url, 'k6'))
+    const result = await loadTest({
+      ...journey(server.url, 'k6'),
+      thresholds: {
+        'http_req_duration{name:login}': ['p(95)<10000'],
+        'http_req_duration{name:item}': ['p(95)<1'],
+      },
+    })
     expectCounts(result, seen.counts, 0)
     expect(seen.unauthorized).toBe(0)
     expect(seen.ids.size).toBe(20)
     expect(result.endpoints?.item).toMatchObject({ method: 'GET', path: '/items/{{id}}' })
     expect(result.scenarios?.default?.iterations).toBeGreaterThan(0)
     expect(result.scenarios?.default?.iterationDuration.p50).toBeGreaterThanOrEqual(40)
-    // The carriers of k6's sub-metrics are no results.
-    expect(result.thresholds).toEqual([])
+    // Tagged thresholds judge their endpoint; the carriers of k6's sub-metrics are no results.
+    expect(result.thresholds.map((threshold) => [threshold.expression, threshold.passed])).toEqual([
+      ['http_req_duration{name:login}: p(95)<10000', true],
+      ['http_req_duration{name:item}: p(95)<1', false],
+    ])
+    expect(result.success).toBe(false)
     const p50 = result.endpoints?.item?.responseTimes.p50 ?? 0
     expect(p50).toBeGreaterThanOrEqual(20)
     expect(p50).toBeLessThan(30)
