@@ -1,9 +1,9 @@
 // `npm run bench`: the native engine, on both its transports (undici, the default, and the fast one), against
 // autocannon and wrk (when installed) on one loopback target, in interleaved rounds; then pipelining, worker
 // threads, a three-step static journey (perfspec `steps` beside autocannon's `requests[]`), the cost of the
-// engine's own timing, and a memory check per transport (10x the requests must not
-// grow RSS by more than 10 MB). Every run is checked against the count the
-// server kept. Ratios are measured in one run, on one machine, so they compare; absolute numbers don't travel.
+// engine's own timing, a memory check per transport (10x the requests must not grow RSS by more than 10 MB),
+// and the trust numbers of bench/trust-engine.mjs. Every run is checked against the count the server kept.
+// Ratios are measured in one run, on one machine, so they compare; absolute numbers don't travel.
 //
 // BENCH_ROUNDS (3), BENCH_SECONDS (5), BENCH_CONNECTIONS (50), BENCH_PIPELINING (10; 1 skips that part),
 // BENCH_WORKERS (2; 1 skips that part), BENCH_MEMORY_REQUESTS (50000), BENCH_BEFORE (the built index.mjs of
@@ -12,6 +12,7 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process'
 import { cpSync, existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { availableParallelism, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { benchTrustEngine } from './trust-engine.mjs'
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
@@ -268,8 +269,10 @@ try {
     )
     if (growthMb > 10) process.exitCode = 1
   }
+  // In-process app vs child process, open-model lateness, the end of a timed run (bench/trust-engine.mjs).
+  await benchTrustEngine(build.module)
   if (process.exitCode === 1)
-    console.log('FAIL: see above (a native count differs from the server, or memory)')
+    console.log('FAIL: see above (a native count differs from the server, memory, or a trust budget)')
 } finally {
   target.stop()
   build.remove()

@@ -23,6 +23,7 @@ import {
   fail,
   type KnownKeys,
   rejectUnknownKeys,
+  requireBoolean,
   requireFunction,
   requireInteger,
   requireNumber,
@@ -58,6 +59,8 @@ const LOAD_TEST_KEYS = {
   duration: true,
   requests: true,
   rampUp: true,
+  warmup: true,
+  measureRampUp: true,
   method: true,
   headers: true,
   body: true,
@@ -105,6 +108,10 @@ export interface ResolvedLoadOptions {
   durationMs: number | undefined
   requests: number | undefined
   rampUpMs: number
+  /** Native engine: load sent before `durationMs`, not measured. */
+  warmupMs: number
+  /** Ramp-up seconds count in the metrics too (by default only the steady state does). */
+  measureRampUp: boolean
   method: HttpMethod
   headers: Record<string, string>
   body: Buffer | undefined
@@ -233,6 +240,29 @@ function resolveExpectStatus(value: unknown): ReadonlySet<number> | null {
   return new Set(list as number[])
 }
 
+/** A warm-up goes before a timed run; a count of requests or a shape of stages has no place for it. */
+function resolveWarmup(
+  options: LoadTestOptions,
+  requests: number | undefined,
+  stages: ResolvedLoadOptions['stages'],
+): number {
+  if (options.warmup === undefined) return 0
+  const warmupMs = requireDurationMs('warmup', options.warmup, { allowZero: true })
+  if (warmupMs > 0 && requests !== undefined) {
+    throw new InvalidOptionError(
+      'warmup',
+      'Expected no `warmup` with `requests`: the warm-up is a time before the measured `duration`',
+    )
+  }
+  if (warmupMs > 0 && stages !== undefined) {
+    throw new InvalidOptionError(
+      'warmup',
+      'Expected no `warmup` with `stages`: begin the stages with a warm-up stage instead',
+    )
+  }
+  return warmupMs
+}
+
 function resolveStages(value: unknown): { durationMs: number; target: number }[] | undefined {
   if (value === undefined) return undefined
   if (!Array.isArray(value) || value.length === 0) {
@@ -349,6 +379,9 @@ export function resolveLoadOptions(
       options.rampUp === undefined
         ? defaults.rampUpMs
         : requireDurationMs('rampUp', options.rampUp, { allowZero: true }),
+    warmupMs: resolveWarmup(options, requests, stages),
+    measureRampUp:
+      options.measureRampUp === undefined ? false : requireBoolean('measureRampUp', options.measureRampUp),
     method,
     headers,
     body,
@@ -363,7 +396,7 @@ export function resolveLoadOptions(
     script: options.script === undefined ? undefined : requireString('script', options.script),
     locustfile:
       options.locustfile === undefined ? undefined : requireString('locustfile', options.locustfile),
-    workers: options.workers === undefined ? undefined : requireInteger('workers', options.workers, 1, 256),
+    workers: options.workers === undefined ? undefined : requireInteger('workers', options.workers, 0, 256),
     pipelining: resolvePipelining(options),
     transport: resolveTransport(options),
     binary: options.binary === undefined ? undefined : requireString('binary', options.binary),

@@ -116,7 +116,9 @@ async function stepUntilBreak(
     const broken = findBreak(step, measured[0], measured.at(-1), criteria)
     measured.push(step)
     if (broken !== undefined) {
-      breakPoint = { users, ...broken, metrics: result.metrics }
+      const cause = result.generator?.saturated === true ? 'generator' : 'target'
+      breakPoint = { users, ...broken, cause, metrics: result.metrics }
+      if (cause === 'generator') warnings.add(generatorBreakWarning(users))
       break
     }
   }
@@ -141,4 +143,12 @@ export function stressTest(
   defaults?: Partial<LoadDefaults>,
 ): Promise<StressTestResult> {
   return runStressTest(options, (load) => loadTest(load, defaults), defaults)
+}
+
+/** Why a break found while the generator was saturated is not the server's. */
+function generatorBreakWarning(users: number): string {
+  return (
+    `The break at ${users} users is the load generator's limit, not the server's: the generator was saturated ` +
+    'in that step. Move the target to another process or machine, or give the generator `workers`, and run again.'
+  )
 }

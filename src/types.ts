@@ -74,6 +74,17 @@ export interface LoadTestOptions extends JourneyOptions {
   requests?: number
   /** Users start spread linearly over this time (open model: the `rate` ramps up from 0). @default 0 */
   rampUp?: Duration
+  /**
+   * Native engine: load sent before `duration` and not measured (like autocannon's `-W`): connections open,
+   * the JIT and the server's caches warm up. Shown in the timeline as `phase: 'warmup'`. The ramp-up starts
+   * with the warm-up. Not with `requests` or `stages`. @default 0
+   */
+  warmup?: Duration
+  /**
+   * Count the ramp-up's seconds in `metrics` (and so in thresholds, matchers and baselines). By default they
+   * show in the timeline only (`phase: 'rampUp'`): the verdict is about the steady state. @default false
+   */
+  measureRampUp?: boolean
   /** @default 'GET' */
   method?: HttpMethod
   headers?: Record<string, string>
@@ -102,7 +113,9 @@ export interface LoadTestOptions extends JourneyOptions {
   /**
    * Locust: distributed mode with this many worker processes. Native engine: this many worker threads, each
    * running a share of the users (and of `requests` / `rate`); results merge exactly. No `check` with more
-   * than one. @default 1 (native: the calling thread)
+   * than one. Native: `0` runs the generator in the calling thread. @default 1 (native: one worker thread;
+   * the calling thread when `check` is a function, which cannot cross threads — `result.generator.thread`
+   * says which, and a warning says why)
    */
   workers?: number
   /**

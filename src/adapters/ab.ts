@@ -1,13 +1,16 @@
 import { readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { UnsupportedOptionError } from '../errors.ts'
+import { ToolFailedError, UnsupportedOptionError } from '../errors.ts'
 import { utf8HeaderProblem } from '../http-fields.ts'
 import type { AdapterRun } from '../metrics/adapter-run.ts'
 import type { ResolvedLoadOptions } from '../options.ts'
 import { type AbSummary, abToMetrics, parseAbPercentileCsv, parseAbText } from '../parsers/ab.ts'
 import { abStep, abStepOptions, withAbEndpoint } from './ab-journey.ts'
+import { type AbFraming, probeAbFraming } from './ab-probe.ts'
 import { ExternalToolAdapter } from './external.ts'
-import { deadlineFor, emptyAbortedRun, wholeSeconds, withRunDir } from './run-files.ts'
+import { assertUsersFitFdLimit } from './fd-limit.ts'
+import { applyRequestRules, withRuleWarnings } from './request-rules.ts'
+import { deadlineFor, emptyAbortedRun, requireSomeRequests, wholeSeconds, withRunDir } from './run-files.ts'
 import { runTool, type ToolSpec } from './spawn.ts'
 import { rejectUnsupported, WHY } from './unsupported.ts'
 
@@ -40,6 +43,7 @@ export function assertAbSupports(options: ResolvedLoadOptions): void {
     script: WHY.script,
     locustfile: WHY.locustfile,
     check: WHY.check,
+    warmup: WHY.warmup,
     expectStatus: 'ab counts every non-2xx response (3xx included) as failed and cannot be told otherwise',
   })
   const utf8Problem = utf8HeaderProblem(options.headers)
@@ -73,17 +77,25 @@ function methodArgs(options: ResolvedLoadOptions, bodyFile: string): string[] {
   return options.method === 'HEAD' ? ['-i'] : ['-m', options.method]
 }
 
-/** ab's argument array for the options (validated with assertAbSupports). */
-export function buildAbArgs(options: ResolvedLoadOptions, files: AbFiles): string[] {
+/** ab's `-s`: whole seconds, rounded up (ab takes no fractions). */
+export function abTimeoutSeconds(timeoutMs: number): number {
+  return Math.max(1, Math.ceil(timeoutMs / 1000))
+}
+
+/**
+ * ab's argument array for the options (validated with assertAbSupports). `keepAlive: false` leaves out
+ * `-k`, for servers that keep HTTP/1.0 connections without saying so (see probeAbFraming).
+ */
+export function buildAbArgs(options: ResolvedLoadOptions, files: AbFiles, keepAlive = true): string[] {
   // -k keep-alive, -r count receive errors instead of exiting, -q no progress lines, -e the percentile curve.
   const args = [
-    '-k',
+    ...(keepAlive ? ['-k'] : []),
     '-r',
     '-q',
     '-c',
     String(options.users),
     '-s',
-    String(Math.ceil(options.timeoutMs / 1000)),
+    String(abTimeoutSeconds(options.timeoutMs)),
   ]
   if (options.durationMs !== undefined) args.push('-t', String(options.durationMs / 1000))
   // -n after -t: -t resets the request count to 50,000.
@@ -97,9 +109,30 @@ export function buildAbArgs(options: ResolvedLoadOptions, files: AbFiles): strin
   return args
 }
 
-function warningsFor(summary: AbSummary, options: ResolvedLoadOptions): string[] {
+function warningsFor(summary: AbSummary, options: ResolvedLoadOptions, framing: AbFraming): string[] {
   const warnings = ['ab reports whole percentiles only: p99.9 is its slowest request']
-  if (summary.keepAliveRequests === 0 && summary.completeRequests > 0) {
+  const seconds = abTimeoutSeconds(options.timeoutMs)
+  if (seconds * 1000 !== options.timeoutMs) {
+    warnings.push(
+      `ab's timeout (-s) takes whole seconds: \`timeout\` ${options.timeoutMs} ms ran as ${seconds} s`,
+    )
+  }
+  warnings.push(
+    `perfspec sent ${framing.probes} probe request${framing.probes === 1 ? '' : 's'} before ab's run to ` +
+      'learn how the server frames HTTP/1.0 responses: the server counts it, the result does not',
+  )
+  if (!framing.keepAlive) {
+    warnings.push(
+      'the server keeps HTTP/1.0 connections without answering `Connection: keep-alive`: ab ran without -k',
+    )
+  }
+  if (framing.truncated !== undefined) {
+    warnings.push(
+      `the server closed after ${framing.truncated.receivedBytes} of the ${framing.truncated.declaredBytes} ` +
+        'body bytes its Content-Length announced: ab counts such responses as complete, perfspec as invalid_response',
+    )
+  }
+  if (framing.keepAlive && summary.keepAliveRequests === 0 && summary.completeRequests > 0) {
     warnings.push(
       'ab speaks HTTP/1.0 and the server kept no connection alive: every request opened a connection',
     )
@@ -134,13 +167,27 @@ export class ApacheBenchAdapter extends ExternalToolAdapter {
     return this.probeVersion(file, ['-V'], /Version (\S+)/)
   }
 
-  async run(options: ResolvedLoadOptions): Promise<AdapterRun> {
-    if (options.journey !== undefined) {
-      const step = abStep(options.journey)
-      return withAbEndpoint(await this.run(abStepOptions(options, step)), options.journey, step)
+  /** Applies the rules every engine shares (see applyRequestRules), then runs the tool. */
+  async run(given: ResolvedLoadOptions): Promise<AdapterRun> {
+    if (given.journey !== undefined) {
+      const step = abStep(given.journey)
+      return withAbEndpoint(await this.run(abStepOptions(given, step)), given.journey, step)
     }
+    const ruled = applyRequestRules(given)
+    return withRuleWarnings(await this.runRuled(ruled.options), ruled)
+  }
+
+  private async runRuled(options: ResolvedLoadOptions): Promise<AdapterRun> {
     assertAbSupports(options)
+    assertUsersFitFdLimit('ab', options)
     const file = await this.locate(options)
+    const framing = await probeAbFraming(options)
+    if (framing.unusable !== undefined) {
+      throw new ToolFailedError('ab', {
+        stderrTail: '',
+        reason: `cannot run against ${options.url.origin}: ${framing.unusable}`,
+      })
+    }
     return withRunDir('ab', async (dir) => {
       const files: AbFiles = { csv: path.join(dir, 'percentiles.csv'), body: path.join(dir, 'body') }
       if (options.body !== undefined) await writeFile(files.body, options.body)
@@ -148,8 +195,9 @@ export class ApacheBenchAdapter extends ExternalToolAdapter {
         {
           tool: 'ab',
           file,
-          args: buildAbArgs(options, files),
+          args: buildAbArgs(options, files, framing.keepAlive),
           cwd: dir,
+          runDir: dir,
           signal: options.signal,
           deadlineMs: deadlineFor(options),
           stopSignal: 'SIGINT',
@@ -160,11 +208,15 @@ export class ApacheBenchAdapter extends ExternalToolAdapter {
       try {
         summary = parseAbText(output.stdout)
       } catch (error) {
-        if (output.aborted) return emptyAbortedRun(['ab was stopped before it printed results'])
+        if (output.aborted) {
+          return requireSomeRequests('ab', emptyAbortedRun(['ab was stopped before it printed results']))
+        }
         throw error
       }
-      const metrics = abToMetrics(summary, await readCurve(files.csv, summary))
-      return { metrics, timeline: [], aborted: output.aborted, warnings: warningsFor(summary, options) }
+      const facts = framing.truncated === undefined ? {} : { truncated: framing.truncated }
+      const metrics = abToMetrics(summary, await readCurve(files.csv, summary), facts)
+      const warnings = warningsFor(summary, options, framing)
+      return requireSomeRequests('ab', { metrics, timeline: [], aborted: output.aborted, warnings })
     })
   }
 }

@@ -9,10 +9,13 @@ import type { ResolvedLoadOptions } from '../options.ts'
 import { k6Endpoints, k6Scenarios, runStepErrors, withStepErrors } from '../parsers/k6-endpoints.ts'
 import { type K6Summary, k6ToMetrics, parseK6Summary } from '../parsers/k6-summary.ts'
 import { ExternalToolAdapter } from './external.ts'
+import { assertUsersFitFdLimit } from './fd-limit.ts'
 import { withJourneySetup } from './journey-setup.ts'
+import { applyRequestRules, withRuleWarnings } from './request-rules.ts'
 import {
   deadlineFor,
   emptyAbortedRun,
+  requireSomeRequests,
   resolveUserFile,
   withRunDir,
   writeGeneratedScript,
@@ -57,6 +60,7 @@ export function assertK6Supports(options: ResolvedLoadOptions): void {
   rejectUnsupported('k6', options, {
     locustfile: WHY.locustfile,
     check: WHY.check,
+    warmup: WHY.warmup,
     workers: WHY.distributed,
     masterBindHost: WHY.distributed,
     masterPort: WHY.distributed,
@@ -205,8 +209,15 @@ export class K6Adapter extends ExternalToolAdapter {
     return this.probeVersion(file, ['version'], /v(\d+\.\d+\.\d+\S*)/)
   }
 
-  async run(options: ResolvedLoadOptions): Promise<AdapterRun> {
+  /** Applies the rules every engine shares (see applyRequestRules), then runs the tool. */
+  async run(given: ResolvedLoadOptions): Promise<AdapterRun> {
+    const ruled = applyRequestRules(given)
+    return withRuleWarnings(await this.runRuled(ruled.options), ruled)
+  }
+
+  private async runRuled(options: ResolvedLoadOptions): Promise<AdapterRun> {
     assertK6Supports(options)
+    assertUsersFitFdLimit('k6', options)
     const file = await this.locate(options)
     const { journey } = options
     if (journey === undefined) return this.runScript(file, options, undefined)
@@ -227,6 +238,7 @@ export class K6Adapter extends ExternalToolAdapter {
           file,
           args: buildK6Args(options, files),
           cwd: dir,
+          runDir: dir,
           signal: options.signal,
           env: K6_ENV,
           deadlineMs: k6DeadlineMs(options),
@@ -237,7 +249,9 @@ export class K6Adapter extends ExternalToolAdapter {
       )
       const text = await readFile(files.summary, 'utf8').catch(() => undefined)
       if (text === undefined) {
-        if (output.aborted) return emptyAbortedRun(['k6 was stopped before it wrote its summary'])
+        if (output.aborted) {
+          return requireSomeRequests('k6', emptyAbortedRun(['k6 was stopped before it wrote its summary']))
+        }
         throw new ParseError(
           'k6 exited without writing its summary (is K6_NO_SUMMARY, `--no-summary` or `--summary-mode=disabled` set?)',
         )
@@ -253,7 +267,7 @@ export class K6Adapter extends ExternalToolAdapter {
       const dropped = summary.metrics.get('dropped_iterations')?.count
       if (options.rate !== undefined || options.stages !== undefined) run.droppedIterations = dropped ?? 0
       addEndpoints(run, summary, options)
-      return run
+      return requireSomeRequests('k6', run)
     })
   }
 }

@@ -35,8 +35,9 @@ export async function runDistributed(
   options: ResolvedLoadOptions & { workers: number },
   command: LocustCommand,
   args: string[],
-  locustfile: string,
+  files: { locustfile: string; runDir: string },
 ): Promise<{ aborted: boolean }> {
+  const { locustfile } = files
   const bindHost = options.masterBindHost ?? '127.0.0.1'
   const port = options.masterPort ?? (await freePort(bindHost))
   const connectHost = ['0.0.0.0', '*', '::'].includes(bindHost) ? '127.0.0.1' : bindHost
@@ -48,6 +49,7 @@ export async function runDistributed(
         file: command.file,
         args: [...command.prefix, ...extra],
         env: command.env,
+        runDir: files.runDir,
         signal,
         deadlineMs,
         stopSignal: 'SIGTERM',

@@ -5,7 +5,9 @@ import { utf8HeaderProblem } from '../http-fields.ts'
 import type { AdapterRun } from '../metrics/adapter-run.ts'
 import type { ResolvedLoadOptions } from '../options.ts'
 import {
+  type LocustException,
   locustToMetrics,
+  parseLocustExceptions,
   parseLocustFailures,
   parseLocustHistory,
   parseLocustStats,
@@ -13,12 +15,15 @@ import {
 import { locustEndpoints, withFinalPoint } from '../parsers/locust-endpoints.ts'
 import { mergeEndpointMetrics, parseLocustScenarios } from '../parsers/locust-scenarios.ts'
 import { ExternalToolAdapter } from './external.ts'
+import { assertUsersFitFdLimit } from './fd-limit.ts'
 import { withJourneySetup } from './journey-setup.ts'
 import { type LocustCommand, runDistributed } from './locust-distributed.ts'
 import { inspectLocust, type LocustInstall } from './locust-install.ts'
+import { applyRequestRules, withRuleWarnings } from './request-rules.ts'
 import {
   deadlineFor,
   emptyAbortedRun,
+  requireSomeRequests,
   resolveUserFile,
   wholeSeconds,
   withRunDir,
@@ -61,6 +66,7 @@ export function assertLocustSupports(options: ResolvedLoadOptions): void {
     requests: 'Locust 2.12 cannot stop after a number of requests: use `duration`',
     script: WHY.script,
     check: WHY.check,
+    warmup: WHY.warmup,
   })
   const utf8Problem = utf8HeaderProblem(options.headers)
   if (utf8Problem !== undefined)
@@ -133,6 +139,13 @@ async function readIfExists(file: string): Promise<string | undefined> {
   }
 }
 
+async function readExceptions(dir: string): Promise<LocustException[]> {
+  const text =
+    (await readIfExists(path.join(dir, 'final_exceptions.csv'))) ??
+    (await readIfExists(path.join(dir, 'run_exceptions.csv')))
+  return text === undefined ? [] : parseLocustExceptions(text)
+}
+
 /** Locust runs through perfspec's entry point under the script's own interpreter (see LOCUST_ENTRY). */
 async function commandFor(file: string, install: LocustInstall, dir: string): Promise<LocustCommand> {
   if (install.interpreter === undefined) return { file, prefix: [], env: {} }
@@ -174,12 +187,22 @@ async function readResults(
     (await readIfExists(path.join(dir, 'final_failures.csv'))) ??
     (await readIfExists(path.join(dir, 'run_failures.csv')))
   const failures = failuresText === undefined ? [] : parseLocustFailures(failuresText)
-  const metrics = locustToMetrics(stats, failures, options.durationMs ?? 0)
+  const exceptions = await readExceptions(dir)
+  const raised = exceptions.reduce((sum, exception) => sum + exception.count, 0)
+  // perfspec's locustfile sends one request per task: each task exception is a request Locust lost.
+  const userFile = options.locustfile !== undefined
+  const metrics = locustToMetrics(stats, failures, options.durationMs ?? 0, userFile ? [] : exceptions)
+  if (userFile && raised > 0) {
+    warnings.push(
+      `the locustfile's tasks raised ${raised} exceptions (not counted as requests): ${exceptions[0]?.message}`,
+    )
+  }
   const historyText = await readIfExists(path.join(dir, 'run_stats_history.csv'))
   const history = historyText === undefined ? [] : parseLocustHistory(historyText)
+  // Locust's history holds only the requests its stats counted; raised ones have no second.
   const timeline = withFinalPoint(history, {
-    requests: metrics.totalRequests,
-    failures: metrics.failedRequests,
+    requests: stats.aggregated.requestCount,
+    failures: stats.aggregated.failureCount,
     users: 0,
   })
   const run: AdapterRun = { metrics, timeline, aborted, warnings }
@@ -228,8 +251,15 @@ export class LocustAdapter extends ExternalToolAdapter {
     return (await inspectLocust(file)).version
   }
 
-  async run(options: ResolvedLoadOptions): Promise<AdapterRun> {
+  /** Applies the rules every engine shares (see applyRequestRules), then runs the tool. */
+  async run(given: ResolvedLoadOptions): Promise<AdapterRun> {
+    const ruled = applyRequestRules(given)
+    return withRuleWarnings(await this.runRuled(ruled.options), ruled)
+  }
+
+  private async runRuled(options: ResolvedLoadOptions): Promise<AdapterRun> {
     assertLocustSupports(options)
+    assertUsersFitFdLimit('locust', options)
     const file = await this.locate(options)
     const install = await inspectLocust(file)
     const { journey } = options
@@ -266,6 +296,7 @@ export class LocustAdapter extends ExternalToolAdapter {
             file: command.file,
             args: [...command.prefix, ...args],
             env: command.env,
+            runDir: dir,
             signal: options.signal,
             deadlineMs: deadlineFor(options),
             stopSignal: 'SIGTERM',
@@ -275,10 +306,13 @@ export class LocustAdapter extends ExternalToolAdapter {
         aborted = (await standalone.done).aborted
       } else {
         aborted = (
-          await runDistributed(LOCUST, { ...options, workers: options.workers }, command, args, locustfile)
+          await runDistributed(LOCUST, { ...options, workers: options.workers }, command, args, {
+            locustfile,
+            runDir: dir,
+          })
         ).aborted
       }
-      return readResults(dir, options, aborted, warnings)
+      return requireSomeRequests('locust', await readResults(dir, options, aborted, warnings))
     })
   }
 }

@@ -39,6 +39,16 @@ export function emptyAbortedRun(warnings: string[]): AdapterRun {
   return { metrics: collector.getMetrics(), timeline: [], aborted: true, warnings }
 }
 
+/**
+ * A tool run that made no request is never a success: it gets a failed verdict (a tool that hung, a server
+ * that never answered, a stop before the first request) instead of an empty, passing result.
+ */
+export function requireSomeRequests(tool: string, run: AdapterRun): AdapterRun {
+  if (run.metrics.totalRequests > 0) return run
+  const verdict = { expression: `${tool} completed at least one request`, actual: 0, passed: false }
+  return { ...run, toolThresholds: [...(run.toolThresholds ?? []), verdict] }
+}
+
 /** Whole seconds for tools whose CLI takes no fractions; undefined when `ms` is not a whole number of seconds. */
 export function wholeSeconds(ms: number): number | undefined {
   return ms > 0 && Number.isInteger(ms / 1000) ? ms / 1000 : undefined

@@ -4,6 +4,8 @@ import path from 'node:path'
 import { execa } from 'execa'
 import { parseDuration } from '../duration.ts'
 import { ToolFailedError, ToolNotFoundError } from '../errors.ts'
+import { runnerGoneSignal } from './runner-gone.ts'
+import { watchToolGroup } from './watchdog.ts'
 
 /** How perfspec finds and names one external tool. */
 export interface ToolSpec {
@@ -87,6 +89,8 @@ export interface SpawnToolOptions {
   stopSignal: NodeJS.Signals
   /** Exit codes that are not failures, besides 0 (k6's 99: thresholds failed). */
   okExitCodes?: readonly number[]
+  /** The run's folder, removed by the watchdog should this process die while the tool runs. */
+  runDir?: string
 }
 
 export interface ToolOutput {
@@ -131,7 +135,9 @@ function installExitHook(): void {
 /**
  * Starts a tool in its own process group, so that a stop or kill reaches every process it started.
  * Non-zero exits (other than `okExitCodes`) reject with ToolFailedError; a missing binary with
- * ToolNotFoundError; passing the deadline kills the group and rejects with ToolFailedError.
+ * ToolNotFoundError; passing the deadline kills the group and rejects with ToolFailedError. A watchdog
+ * kills the group and removes `runDir` should this process die first (even by SIGKILL); a test runner
+ * that is gone (see runnerGoneSignal) kills it at once.
  */
 export function startTool(options: SpawnToolOptions, spec?: ToolSpec): ToolProcess {
   installExitHook()
@@ -146,6 +152,7 @@ export function startTool(options: SpawnToolOptions, spec?: ToolSpec): ToolProce
   })
   const pid = subprocess.pid
   if (pid !== undefined) liveGroups.add(pid)
+  const watchdog = pid === undefined ? undefined : watchToolGroup(pid, options.runDir)
   let aborted = false
   let timedOut = false
   let stopTimer: NodeJS.Timeout | undefined
@@ -158,6 +165,14 @@ export function startTool(options: SpawnToolOptions, spec?: ToolSpec): ToolProce
     aborted = true
     stop()
   }
+  // Nobody will read the result of a run whose test runner is gone: no polite stop.
+  const runnerGone = runnerGoneSignal()
+  const onRunnerGone = (): void => {
+    aborted = true
+    kill()
+  }
+  if (runnerGone.aborted) onRunnerGone()
+  else runnerGone.addEventListener('abort', onRunnerGone, { once: true })
   const deadline = setTimeout(() => {
     timedOut = true
     kill()
@@ -165,13 +180,15 @@ export function startTool(options: SpawnToolOptions, spec?: ToolSpec): ToolProce
   if (options.signal?.aborted) onAbort()
   else options.signal?.addEventListener('abort', onAbort, { once: true })
 
-  const done = subprocess.then((result) => {
+  const done = subprocess.then(async (result) => {
     clearTimeout(deadline)
     if (stopTimer !== undefined) clearTimeout(stopTimer)
     options.signal?.removeEventListener('abort', onAbort)
+    runnerGone.removeEventListener('abort', onRunnerGone)
     // The tool has exited; anything it left in its group goes with it.
     kill()
     if (pid !== undefined) liveGroups.delete(pid)
+    await watchdog?.release()
     const stdout = String(result.stdout ?? '')
     const stderr = String(result.stderr ?? '')
     if ((result as { code?: string }).code === 'ENOENT') {

@@ -3,6 +3,7 @@ import type { ResolvedLoadOptions } from '../options.ts'
 
 const IS_SET = {
   rampUp: (options) => options.rampUpMs > 0,
+  warmup: (options) => options.warmupMs > 0,
   rate: (options) => options.rate !== undefined,
   stages: (options) => options.stages !== undefined,
   requests: (options) => options.requests !== undefined,
@@ -39,4 +40,6 @@ export const WHY = {
   locustfile: 'a `locustfile` needs `tool: "locust"`',
   check: 'a `check` function runs only in the native engine; check responses in your script instead',
   distributed: 'only Locust runs distributed (`workers`, `masterBindHost`, `masterPort`)',
+  warmup:
+    "a warm-up (load sent, not measured) needs the native engine: the tool's summary covers the whole run",
 } as const

@@ -49,6 +49,9 @@ const BY_CODE: Record<string, ErrorType> = {
   EAI_AGAIN: 'dns',
   EAI_NONAME: 'dns',
   EAI_FAIL: 'dns',
+  // Out of file descriptors: the generator's own limit, not the server's fault.
+  EMFILE: 'fd_exhausted',
+  ENFILE: 'fd_exhausted',
   PERF_INVALID_RESPONSE: 'invalid_response',
   UND_ERR_RES_CONTENT_LENGTH_MISMATCH: 'invalid_response',
   UND_ERR_HEADERS_OVERFLOW: 'invalid_response',

@@ -4,6 +4,7 @@ import { RequestTimeoutError } from './classify-error.ts'
 import { ClosedModelExecutor } from './closed-model.ts'
 import { JourneyRun, shortestTimeoutMs } from './journey/journey-run.ts'
 import { isOpenModel, OpenModelExecutor } from './open-model.ts'
+import { planRun, type RunPlan } from './run-phases.ts'
 import { type RunShare, type RunState, type UserFactory, WHOLE_RUN } from './run-state.ts'
 import { userFactoryFor } from './transports/index.ts'
 
@@ -39,6 +40,7 @@ export class EngineRun {
   /** Journey runs: the steps, users and per-endpoint collectors. */
   readonly journey: JourneyRun | undefined
   readonly executor: ClosedModelExecutor | OpenModelExecutor
+  readonly plan: RunPlan
   private readonly state: RunState
   private readonly options: ResolvedLoadOptions
 
@@ -50,7 +52,14 @@ export class EngineRun {
   ) {
     const openModel = isOpenModel(options)
     this.options = options
-    this.collector = new MetricsCollector({ ...collectorOptions, serviceTimes: openModel })
+    this.plan = planRun(options)
+    this.collector = new MetricsCollector({
+      ...collectorOptions,
+      serviceTimes: openModel,
+      lateness: openModel,
+      phases: this.plan.phases,
+      ...(this.plan.runMs === undefined ? {} : { plannedMs: this.plan.runMs }),
+    })
     const state = buildState(options, this.collector)
     if (options.journey !== undefined) {
       this.journey = new JourneyRun(options, state, share, journeyOptions.setup, journeyOptions.inWorker)
@@ -68,8 +77,9 @@ export class EngineRun {
 
   /** Runs until the duration ends, the requests have been sent, or abort(); then closes every connection. */
   async run(): Promise<void> {
-    const { timeoutMs, durationMs, journey } = this.options
+    const { timeoutMs, journey } = this.options
     const { executor, state } = this
+    const durationMs = this.plan.runMs
     const shortestMs = journey === undefined ? timeoutMs : shortestTimeoutMs(journey)
     // One sweep for all users instead of a timer per request; a journey user has its step's timeout.
     const sweep = setInterval(

@@ -1,6 +1,6 @@
 // The entry of a native-engine worker thread (built to dist/engine-worker.{mjs,cjs}): runs its share of a
-// run and reports to the parent, which merges the shares (run-workers.ts).
-import { parentPort, workerData } from 'node:worker_threads'
+// run and reports to the parent, which merges the shares (run-workers.ts); then waits for its next job.
+import { parentPort } from 'node:worker_threads'
 import { encodeHistogram } from '../metrics/histogram.ts'
 import { GeneratorMonitor } from '../monitor/generator.ts'
 import { EngineRun } from './engine-run.ts'
@@ -8,47 +8,72 @@ import { fromWorkerJob, type ParentMessage, type WorkerJob, type WorkerMessage }
 
 const port = parentPort!
 const post = (message: WorkerMessage): void => port.postMessage(message)
-const job = workerData as WorkerJob
 
-const engine = new EngineRun(
-  fromWorkerJob(job),
-  job.share,
-  {
-    onInterval: ({ requests, errors, activeUsers, histogram }) =>
-      post({ type: 'interval', requests, errors, activeUsers, histogram: encodeHistogram(histogram) }),
-  },
-  { setup: job.setup, inWorker: true },
-)
+let engine: EngineRun | undefined
 let started = false
 
-async function runAndReport(): Promise<void> {
+/** Takes the parent's environment of this run: this thread may have been started for an earlier one. */
+function adoptEnv(env: WorkerJob['env']): void {
+  for (const name of Object.keys(process.env)) if (!(name in env)) delete process.env[name]
+  for (const [name, value] of Object.entries(env)) if (value !== undefined) process.env[name] = value
+}
+
+function prepare(job: WorkerJob): void {
+  adoptEnv(job.env)
+  engine = new EngineRun(
+    fromWorkerJob(job),
+    job.share,
+    {
+      onInterval: ({ requests, errors, activeUsers, histogram, phase, final }) =>
+        post({
+          type: 'interval',
+          requests,
+          errors,
+          activeUsers,
+          histogram: encodeHistogram(histogram),
+          phase,
+          final,
+        }),
+    },
+    { setup: job.setup, inWorker: true },
+  )
+  started = false
+  post({ type: 'ready' })
+}
+
+async function runAndReport(run: EngineRun): Promise<void> {
   const monitor = new GeneratorMonitor()
   monitor.start()
-  await engine.run()
-  const { executor } = engine
+  await run.run()
+  const { executor } = run
   const open = 'dropped' in executor
+  const health = monitor.stop({ busyWaits: open })
   post({
     type: 'done',
     result: {
-      snapshot: engine.collector.snapshot(),
-      aborted: engine.aborted,
+      snapshot: run.collector.snapshot(),
+      aborted: run.aborted,
       dropped: open ? executor.dropped : undefined,
       scheduled: open ? executor.scheduled : undefined,
-      health: monitor.stop(),
-      ...(engine.journey === undefined ? {} : { journey: engine.journey.stats.snapshot() }),
+      health,
+      ...(run.journey === undefined ? {} : { journey: run.journey.stats.snapshot() }),
     },
   })
 }
 
 port.on('message', (message: ParentMessage) => {
+  if (message.type === 'job') {
+    prepare(message.job)
+    return
+  }
+  if (engine === undefined) return
   if (message.type === 'abort') engine.abort()
   if (started) return
   started = true
-  runAndReport().catch((error: unknown) =>
+  runAndReport(engine).catch((error: unknown) =>
     post({
       type: 'failed',
       message: error instanceof Error ? (error.stack ?? error.message) : String(error),
     }),
   )
 })
-post({ type: 'ready' })

@@ -4,6 +4,11 @@ import { type EngineUser, type RunShare, type RunState, type UserScheduler, WHOL
 
 /** How early the end of a run may come (ms) by the executor's clock: the timer that ends it started first. */
 const END_SLACK_MS = 5
+/**
+ * Timers fire up to ~1 ms late (ms granularity): the last stretch before a request is due is waited out on
+ * setImmediate turns, which still read responses, so sends go out within µs of their due time.
+ */
+const SPIN_WINDOW_MS = 1.5
 
 /** True when the options ask for the open model (an arrival rate rather than a number of users). */
 export function isOpenModel(options: Pick<ResolvedLoadOptions, 'rate' | 'stages'>): boolean {
@@ -34,6 +39,7 @@ export class OpenModelExecutor implements UserScheduler {
   private readonly schedule: ArrivalSchedule
   private readonly share: RunShare
   private timer: NodeJS.Timeout | undefined
+  private immediate: NodeJS.Immediate | undefined
   private startedAt = 0
   private busy = 0
   private retired = 0
@@ -45,7 +51,8 @@ export class OpenModelExecutor implements UserScheduler {
     this.share = share
     this.maxUsers = options.maxUsers
     this.requestLimit = options.requests ?? Number.POSITIVE_INFINITY
-    this.endMs = options.durationMs ?? Number.POSITIVE_INFINITY
+    // A warm-up is sent before the duration, at the run's rate.
+    this.endMs = (options.durationMs ?? Number.POSITIVE_INFINITY) + options.warmupMs
     this.schedule =
       options.stages === undefined
         ? ArrivalSchedule.constant(options.rate ?? 0, options.rampUpMs)
@@ -67,6 +74,7 @@ export class OpenModelExecutor implements UserScheduler {
     if (!this.state.aborted) this.sendDue(this.state.now() - this.startedAt + END_SLACK_MS)
     this.stopping = true
     if (this.timer !== undefined) clearTimeout(this.timer)
+    if (this.immediate !== undefined) clearImmediate(this.immediate)
     for (let user = this.idle.pop(); user !== undefined; user = this.idle.pop()) user.retire()
     this.checkDone()
   }
@@ -80,6 +88,7 @@ export class OpenModelExecutor implements UserScheduler {
 
   private readonly tick = (): void => {
     this.timer = undefined
+    this.immediate = undefined
     this.dispatchDue()
   }
 
@@ -93,7 +102,8 @@ export class OpenModelExecutor implements UserScheduler {
     }
     // Nothing more is due before the end (or ever, at rate 0): the duration timer ends the run.
     if (dueIn === Number.POSITIVE_INFINITY) return
-    this.timer = setTimeout(this.tick, dueIn)
+    if (dueIn > SPIN_WINDOW_MS) this.timer = setTimeout(this.tick, dueIn - SPIN_WINDOW_MS)
+    else this.immediate = setImmediate(this.tick)
   }
 
   /** Sends every request due by `elapsed` (ms since the start); returns how long until the next one. */
@@ -114,6 +124,7 @@ export class OpenModelExecutor implements UserScheduler {
       }
       this.busy++
       user.send(this.startedAt + dueAt)
+      this.state.collector.recordLateness(elapsed - dueAt)
     }
     this.state.collector.setActiveUsers(this.busy)
     return dueIn
@@ -131,9 +142,10 @@ export class OpenModelExecutor implements UserScheduler {
     return user
   }
 
-  private readonly onRetired = (user: EngineUser): void => {
+  // Its connection closes with the others once the run is over (EngineRun): closing it now would delay
+  // the reading of the responses still in flight on the others, and time them slower than they were.
+  private readonly onRetired = (_user: EngineUser): void => {
     this.retired++
-    user.close()
     this.checkDone()
   }
 

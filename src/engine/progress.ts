@@ -9,10 +9,21 @@ export const PROGRESS_INTERVAL_MS = 1000
  * `getMetrics()`), until the returned function is called. Does nothing without a callback.
  */
 export function startProgress(options: ResolvedLoadOptions, readMetrics: () => LoadMetrics): () => void {
+  if (options.onProgress === undefined) return () => {}
+  const report = progressReporter(options)
+  const timer = setInterval(() => report(readMetrics()), PROGRESS_INTERVAL_MS)
+  timer.unref()
+  return () => clearInterval(timer)
+}
+
+/**
+ * Calls `options.onProgress` with a snapshot, when it is handed one (worker threads: as each second of
+ * theirs has been merged, so the numbers are never a second behind). Does nothing without a callback.
+ */
+export function progressReporter(options: ResolvedLoadOptions): (metrics: LoadMetrics) => void {
   const { onProgress } = options
   if (onProgress === undefined) return () => {}
-  const timer = setInterval(() => {
-    const metrics = readMetrics()
+  return (metrics) => {
     try {
       onProgress({
         name: options.name,
@@ -26,7 +37,5 @@ export function startProgress(options: ResolvedLoadOptions, readMetrics: () => L
     } catch {
       // A broken progress display must not break the run it displays.
     }
-  }, PROGRESS_INTERVAL_MS)
-  timer.unref()
-  return () => clearInterval(timer)
+  }
 }

@@ -4,13 +4,16 @@ import { MetricsCollector } from '../metrics/collector.ts'
 import { coordinatedOmissionWarning } from '../metrics/coordinated-omission.ts'
 import type { GeneratorHealth } from '../model/index.ts'
 import { saturationWarning } from '../monitor/generator.ts'
+import { latenessStats, latenessWarning } from '../monitor/lateness.ts'
 import { RunMonitors } from '../monitor/run-monitors.ts'
 import type { ResolvedLoadOptions } from '../options.ts'
 import { EngineRun } from './engine-run.ts'
+import { type GeneratorPlacement, placeGenerator } from './generator-thread.ts'
 import { checkJourneyOptions, checkSetupValueClones } from './journey/journey-checks.ts'
 import { JourneyStats } from './journey/journey-stats.ts'
 import { isOpenModel, OpenModelExecutor } from './open-model.ts'
 import { startProgress } from './progress.ts'
+import { planRun } from './run-phases.ts'
 import { WHOLE_RUN } from './run-state.ts'
 import { type FinishedRun, runInWorkers } from './run-workers.ts'
 
@@ -26,7 +29,7 @@ function checkNativeOptions(options: ResolvedLoadOptions): void {
     )
   }
   const workers = options.workers ?? 1
-  if (workers === 1) return
+  if (workers <= 1) return
   if (options.check !== undefined) {
     throw new InvalidOptionError(
       'check',
@@ -70,12 +73,13 @@ export async function runNativeEngine(options: ResolvedLoadOptions): Promise<Ada
   // A journey's setup runs once before the load; its teardown after it, also when the run failed or was aborted.
   const setup = journey?.setup === undefined ? undefined : await journey.setup()
   try {
-    const inWorkers = (options.workers ?? 1) > 1
-    if (inWorkers && journey !== undefined) checkSetupValueClones(setup)
-    const finished = inWorkers
-      ? await runInWorkers(options, monitors, setup)
-      : await runInThisThread(options, monitors, setup)
-    return toAdapterRun(finished, monitors, options)
+    const placement = placeGenerator(options)
+    if (placement.thread === 'worker' && journey !== undefined) checkSetupValueClones(setup)
+    const finished =
+      placement.thread === 'worker'
+        ? await runInWorkers({ ...options, workers: placement.workers }, monitors, setup)
+        : await runInThisThread(options, monitors, setup)
+    return toAdapterRun(finished, monitors, options, placement)
   } finally {
     if (journey?.teardown !== undefined) await journey.teardown(setup)
   }
@@ -115,6 +119,7 @@ function toAdapterRun(
   finished: FinishedRun,
   monitors: RunMonitors,
   options: ResolvedLoadOptions,
+  placement: GeneratorPlacement,
 ): AdapterRun {
   const { collector, open } = finished
   const run: AdapterRun = {
@@ -123,16 +128,34 @@ function toAdapterRun(
     aborted: finished.aborted,
     warnings: [],
   }
-  monitors.stop(run)
+  // The open model waits out the last stretch before each send on a busy loop (its event loop is never
+  // idle): its saturation is judged by its lag and lateness, not by how busy the loop was.
+  const busyWaits = open !== undefined
+  // With worker threads the calling thread only waits: its health is folded into theirs below.
+  monitors.stop(run, { busyWaits, warn: finished.workerHealth === undefined })
   if (finished.journey !== undefined) {
     run.endpoints = finished.journey.endpointMetrics(finished.endpointTimelines)
     run.scenarios = finished.journey.scenarioMetrics()
   }
   if (finished.workerHealth !== undefined && run.generator !== undefined) {
-    const health = withWorkers(run.generator, finished.workerHealth)
-    if (health.saturated && !run.generator.saturated) run.warnings.push(saturationWarning(health))
-    run.generator = health
+    run.generator = withWorkers(run.generator, finished.workerHealth)
+    if (run.generator.saturated) run.warnings.push(saturationWarning(run.generator))
   }
+  if (run.generator !== undefined) {
+    run.generator.thread = placement.thread
+    const lateness = collector.getLateness()
+    if (lateness !== undefined && lateness.totalCount > 0) {
+      run.generator.latenessMs = latenessStats(lateness)
+      const warning = latenessWarning(run.generator.latenessMs, run.metrics.responseTimes.p50)
+      if (warning !== undefined) {
+        run.warnings.push(warning.message)
+        if (warning.saturated) run.generator.saturated = true
+      }
+    }
+  }
+  if (placement.warning !== undefined) run.warnings.push(placement.warning)
+  const plan = planRun(options)
+  if (plan.warning !== undefined) run.warnings.push(plan.warning)
   if (open !== undefined) {
     run.droppedIterations = open.dropped
     run.serviceTimes = collector.getServiceTimes()!
@@ -144,15 +167,15 @@ function toAdapterRun(
   return run
 }
 
-/** The generator's health with worker threads: the busiest thread's event loop, the whole process's CPU. */
+/**
+ * The generator's health with worker threads: the busiest thread's event loop, the whole process's CPU.
+ * The calling thread only waits for them; whatever else runs there (an app under test) is not the generator.
+ */
 function withWorkers(main: GeneratorHealth, workers: GeneratorHealth[]): GeneratorHealth {
   return {
-    saturated: main.saturated || workers.some((health) => health.saturated),
-    eventLoopLagP99Ms: Math.max(main.eventLoopLagP99Ms, ...workers.map((health) => health.eventLoopLagP99Ms)),
-    eventLoopUtilization: Math.max(
-      main.eventLoopUtilization,
-      ...workers.map((health) => health.eventLoopUtilization),
-    ),
+    saturated: workers.some((health) => health.saturated),
+    eventLoopLagP99Ms: Math.max(...workers.map((health) => health.eventLoopLagP99Ms)),
+    eventLoopUtilization: Math.max(...workers.map((health) => health.eventLoopUtilization)),
     cpuPercent: main.cpuPercent,
   }
 }

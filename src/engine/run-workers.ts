@@ -8,7 +8,7 @@ import type { RunMonitors } from '../monitor/run-monitors.ts'
 import type { ResolvedLoadOptions } from '../options.ts'
 import { JourneyStats } from './journey/journey-stats.ts'
 import { isOpenModel } from './open-model.ts'
-import { startProgress } from './progress.ts'
+import { progressReporter } from './progress.ts'
 import { countOfShare, type RunShare } from './run-state.ts'
 import { TimelineMerger } from './timeline-merger.ts'
 import { type ParentMessage, toWorkerJob, type WorkerMessage, type WorkerResult } from './worker-protocol.ts'
@@ -69,6 +69,43 @@ function mergeJourneys(
   }
 }
 
+/**
+ * One idle worker thread kept between runs of a single generator thread (the default): the next run skips
+ * the thread's start (loading undici and the engine) and its JIT is already warm. Unref'd: it never keeps
+ * the process alive.
+ */
+let idleWorker: Worker | undefined
+
+function acquireWorker(entry: URL, pooled: boolean): Worker {
+  const worker = pooled ? idleWorker : undefined
+  if (worker === undefined) return new Worker(entry)
+  idleWorker = undefined
+  forgetListeners(worker)
+  worker.ref()
+  return worker
+}
+
+// Only the events the runs listen to: the worker's own 'newListener' hooks (which ref its port) stay.
+function forgetListeners(worker: Worker): void {
+  for (const event of ['message', 'error', 'exit'] as const) worker.removeAllListeners(event)
+}
+
+/** Keeps a healthy single worker for the next run; terminates the rest. */
+async function releaseWorkers(workers: Worker[], keepOne: boolean): Promise<void> {
+  const kept = keepOne && idleWorker === undefined ? workers[0] : undefined
+  if (kept !== undefined) {
+    forgetListeners(kept)
+    kept.unref()
+    const forget = (): void => {
+      if (idleWorker === kept) idleWorker = undefined
+    }
+    kept.once('exit', forget)
+    kept.on('error', forget)
+    idleWorker = kept
+  }
+  await Promise.all(workers.filter((worker) => worker !== kept).map((worker) => worker.terminate()))
+}
+
 /** `requests` split over the shares in proportion to their users, summing exactly to `requests`. */
 function splitRequests(requests: number, users: number, shares: RunShare[]): number[] {
   let usersBefore = 0
@@ -99,29 +136,25 @@ export async function runInWorkers(
     options.requests === undefined || openModel
       ? shares.map(() => options.requests)
       : splitRequests(options.requests, options.users, shares)
-  const workers = shares.map(
-    (share, index) =>
-      new Worker(entry, {
-        workerData: toWorkerJob(
-          options,
-          share,
-          requests[index],
-          countOfShare(options.maxUsers, share),
-          setup,
-        ),
-      }),
-  )
+  const pooled = count === 1
+  const workers = shares.map((share, index) => {
+    const worker = acquireWorker(entry, pooled)
+    worker.postMessage({
+      type: 'job',
+      job: toWorkerJob(options, share, requests[index], countOfShare(options.maxUsers, share), setup),
+    } satisfies ParentMessage)
+    return worker
+  })
   const merger = new TimelineMerger(count)
   const post = (message: ParentMessage): void => {
     for (const worker of workers) worker.postMessage(message)
   }
   let startedAt = 0
-  let stopProgress = (): void => {}
   let ready = 0
+  const reportProgress = progressReporter(options)
   const start = (): void => {
     startedAt = performance.now()
     monitors.start()
-    stopProgress = startProgress(options, () => merger.progress(performance.now() - startedAt))
     post({ type: 'start' })
   }
   const abort = (): void => post({ type: 'abort' })
@@ -132,8 +165,12 @@ export async function runInWorkers(
       new Promise<WorkerResult>((resolve, reject) => {
         worker.on('message', (message: WorkerMessage) => {
           if (message.type === 'ready' && ++ready === count) start()
-          else if (message.type === 'interval') merger.add(index, message)
-          else if (message.type === 'done') resolve(message.result)
+          else if (message.type === 'interval') {
+            // A second every thread has reported is progress; the seconds that end the run are not.
+            if (merger.add(index, message) && message.final !== true) {
+              reportProgress(merger.progress(performance.now() - startedAt))
+            }
+          } else if (message.type === 'done') resolve(message.result)
           else if (message.type === 'failed')
             reject(new Error(`engine worker ${index} failed: ${message.message}`))
         })
@@ -144,15 +181,16 @@ export async function runInWorkers(
       }),
   )
   let finished: WorkerResult[]
+  let succeeded = false
   try {
     finished = await Promise.all(results)
+    succeeded = true
   } finally {
-    stopProgress()
     options.signal?.removeEventListener('abort', abort)
-    await Promise.all(workers.map((worker) => worker.terminate()))
+    await releaseWorkers(workers, pooled && succeeded)
   }
 
-  const collector = new MetricsCollector({ timeline: false, serviceTimes: openModel })
+  const collector = new MetricsCollector({ timeline: false, serviceTimes: openModel, lateness: openModel })
   for (const result of finished) collector.merge(result.snapshot)
   const journey = options.journey === undefined ? undefined : mergeJourneys(options.journey, finished)
   return {

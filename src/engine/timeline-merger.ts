@@ -7,7 +7,7 @@ import {
 } from '../metrics/histogram.ts'
 import { statsFromHistogram } from '../metrics/histogram-stats.ts'
 import { deriveRequestCounts } from '../metrics/request-counts.ts'
-import type { LoadMetrics, TimelinePoint } from '../model/index.ts'
+import type { LoadMetrics, RunPhase, TimelinePoint } from '../model/index.ts'
 import type { WorkerInterval } from './worker-protocol.ts'
 
 interface PendingSecond {
@@ -16,6 +16,7 @@ interface PendingSecond {
   errors: number
   activeUsers: number
   histogram: LatencyHistogram
+  phase: RunPhase | undefined
 }
 
 /**
@@ -38,11 +39,19 @@ export class TimelineMerger {
     this.reportedBy = new Array<number>(workers).fill(0)
   }
 
-  add(worker: number, interval: WorkerInterval): void {
+  /** Adds a worker's next second; true when that second is now complete (every worker reported it). */
+  add(worker: number, interval: WorkerInterval): boolean {
     const second = this.reportedBy[worker]!++
     let slot = this.pending.get(second)
     if (slot === undefined) {
-      slot = { reported: 0, requests: 0, errors: 0, activeUsers: 0, histogram: createLatencyHistogram() }
+      slot = {
+        reported: 0,
+        requests: 0,
+        errors: 0,
+        activeUsers: 0,
+        histogram: createLatencyHistogram(),
+        phase: interval.phase,
+      }
       this.pending.set(second, slot)
     }
     const histogram = decodeHistogram(interval.histogram)
@@ -54,7 +63,9 @@ export class TimelineMerger {
     slot.activeUsers += interval.activeUsers
     this.requests += interval.requests
     this.errors += interval.errors
-    if (slot.reported === this.workers) this.close(second, slot)
+    if (slot.reported !== this.workers) return false
+    this.close(second, slot)
+    return true
   }
 
   /** The merged timeline; call once every worker has sent its last interval. */
@@ -78,7 +89,7 @@ export class TimelineMerger {
   private close(second: number, slot: PendingSecond): void {
     this.pending.delete(second)
     if (second >= MAX_TIMELINE_POINTS) return
-    this.points[second] = {
+    const point: TimelinePoint = {
       second,
       requests: slot.requests,
       errors: slot.errors,
@@ -88,5 +99,7 @@ export class TimelineMerger {
       // The sum of each worker's peak in the second: an upper bound of the second's peak.
       activeUsers: slot.activeUsers,
     }
+    if (slot.phase !== undefined) point.phase = slot.phase
+    this.points[second] = point
   }
 }

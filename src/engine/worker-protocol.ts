@@ -1,5 +1,5 @@
 import type { CollectorSnapshot } from '../metrics/collector.ts'
-import type { GeneratorHealth } from '../model/index.ts'
+import type { GeneratorHealth, RunPhase } from '../model/index.ts'
 import type { ResolvedLoadOptions } from '../options.ts'
 import type { JourneySnapshot } from './journey/journey-stats.ts'
 import type { RunShare } from './run-state.ts'
@@ -16,6 +16,11 @@ export interface WorkerJob {
   share: RunShare
   /** Journey runs: what `setup` returned in the parent (setup and teardown themselves stay there). */
   setup?: unknown
+  /**
+   * The parent's environment as the run starts: a thread kept from an earlier run has an older copy, and
+   * TLS reads e.g. NODE_TLS_REJECT_UNAUTHORIZED from it at every connection.
+   */
+  env: Record<string, string | undefined>
 }
 
 /** One second of a worker's timeline, with its latency histogram encoded for an exact merge. */
@@ -24,6 +29,10 @@ export interface WorkerInterval {
   errors: number
   activeUsers: number
   histogram: string
+  /** The phase the second began in. */
+  phase?: RunPhase | undefined
+  /** The worker's last second, closed when its run ended. */
+  final?: boolean
 }
 
 export interface WorkerResult {
@@ -44,8 +53,11 @@ export type WorkerMessage =
   | { type: 'done'; result: WorkerResult }
   | { type: 'failed'; message: string }
 
-/** Parent → worker. An abort before start ends the worker without a request. */
-export type ParentMessage = { type: 'start' } | { type: 'abort' }
+/**
+ * Parent → worker: a job, then start (or abort). An abort before start ends the job without a request. A
+ * worker takes one job after another (the parent keeps an idle one for the next run).
+ */
+export type ParentMessage = { type: 'job'; job: WorkerJob } | { type: 'start' } | { type: 'abort' }
 
 export function toWorkerJob(
   options: ResolvedLoadOptions,
@@ -64,7 +76,11 @@ export function toWorkerJob(
     journey,
     ...rest
   } = options
-  const job: WorkerJob = { options: { ...rest, url: url.href, body, requests, maxUsers }, share }
+  const job: WorkerJob = {
+    options: { ...rest, url: url.href, body, requests, maxUsers },
+    share,
+    env: { ...process.env },
+  }
   if (journey !== undefined) {
     // Steps are plain data here (functions were refused); setup and teardown run in the parent.
     const { setup: _setup, teardown: _teardown, ...plain } = journey

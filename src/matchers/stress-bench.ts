@@ -53,6 +53,17 @@ export function toHaveBreakPointAbove(
     requireNumber(argument('users'), users, { min: 0 }),
   )
   const { breakPoint, maxUsersReached } = received
+  if (breakPoint?.cause === 'generator') {
+    // The break is the tester's: it proves nothing about the server, whichever way the assertion reads.
+    return {
+      pass: this.isNot,
+      message: () =>
+        `${hint(this, matcher, 'users')}\n\n` +
+        `The load generator saturated at ${breakPoint.users} users (${breakPoint.reason}): the break is the ` +
+        "tester's limit, not the server's, so it says nothing about where the server breaks.\n" +
+        'Move the target to another process or machine, or give the generator `workers`, and run again.',
+    }
+  }
   const pass = breakPoint === null ? maxUsersReached >= users : breakPoint.users > users
   const seen =
     breakPoint === null

@@ -3,6 +3,7 @@ import type {
   ErrorType,
   LoadMetrics,
   ResponseTimeStats,
+  RunPhase,
   TimelinePoint,
 } from '../model/index.ts'
 import {
@@ -30,6 +31,23 @@ export interface MetricsCollectorOptions {
   serviceTimes?: boolean
   /** Called at the end of each timeline interval (with `timeline`), before the interval is folded away. */
   onInterval?: (interval: IntervalSummary) => void
+  /**
+   * The run's planned length (ms). The last second's point then waits for stop(): the requests in flight at
+   * the end land in it, instead of making a sliver of a point of their own at the run's very end.
+   */
+  plannedMs?: number
+  /** Where the run's phases end; requests before `steadyFromMs` show in the timeline only. @default none */
+  phases?: RunPhases
+  /** Keep a histogram of the generator's lateness (open model: sent − due). @default false */
+  lateness?: boolean
+}
+
+/** The phases of a run, in ms since its start: warm-up, then ramp-up, then the steady state. */
+export interface RunPhases {
+  /** The warm-up ends here: load sent, not measured. */
+  warmupMs: number
+  /** The steady state begins here (warm-up and ramp-up are over): metrics count from here. */
+  steadyFromMs: number
 }
 
 /** One timeline interval as it ends; `histogram` is valid only during the call. */
@@ -39,6 +57,10 @@ export interface IntervalSummary {
   /** The peak number of active users in the interval. */
   activeUsers: number
   histogram: LatencyHistogram
+  /** The phase the interval began in, with `phases`. */
+  phase: RunPhase | undefined
+  /** The last interval, closed by stop() rather than by the clock. */
+  final: boolean
 }
 
 /**
@@ -61,6 +83,8 @@ export interface CollectorSnapshot {
   histogram: string
   /** encodeHistogram() of the service-time histogram, when kept. */
   serviceTimes: string | undefined
+  /** encodeHistogram() of the lateness histogram, when kept. */
+  lateness: string | undefined
 }
 
 /**
@@ -81,8 +105,17 @@ export class MetricsCollector {
   private readonly timelinePoints: TimelinePoint[] = []
   private readonly serviceTimes: LatencyHistogram | undefined
   private readonly onInterval: ((interval: IntervalSummary) => void) | undefined
+  private readonly lateness: LatencyHistogram | undefined
+  private readonly phases: RunPhases | undefined
+  /** Timer ticks that end a second; the last second is closed by stop(). */
+  private readonly ticksToRun: number
   private timer: NodeJS.Timeout | undefined
+  private steadyTimer: NodeJS.Timeout | undefined
+  /** The part of the current interval recorded before the steady state began: not folded into the totals. */
+  private beforeSteady: LatencyHistogram | undefined
   private startedAt = 0
+  /** Where the metrics' clock starts: the start, or the beginning of the steady state. */
+  private measuredFrom = 0
   private stoppedAt: number | undefined
   private successCount = 0
   private failureCount = 0
@@ -102,26 +135,70 @@ export class MetricsCollector {
     this.keepTimeline = options.timeline ?? true
     this.serviceTimes = options.serviceTimes === true ? createLatencyHistogram() : undefined
     this.onInterval = options.onInterval
+    this.lateness = options.lateness === true ? createLatencyHistogram() : undefined
+    this.phases = options.phases
+    this.ticksToRun =
+      options.plannedMs === undefined
+        ? Number.POSITIVE_INFINITY
+        : Math.ceil(options.plannedMs / TIMELINE_INTERVAL_MS) - 1
   }
 
   /** Starts the clock (and the per-second timeline). */
   start(): void {
     this.startedAt = this.now()
+    this.measuredFrom = this.startedAt
     this.stoppedAt = undefined
-    if (this.keepTimeline && this.timer === undefined) {
-      this.timer = setInterval(() => this.tick(), TIMELINE_INTERVAL_MS)
+    if (this.keepTimeline && this.timer === undefined && this.ticksToRun > 0) {
+      this.timer = setInterval(() => {
+        this.tick()
+        if (this.timelinePoints.length >= this.ticksToRun) this.clearTimer()
+      }, TIMELINE_INTERVAL_MS)
       this.timer.unref()
     }
+    const steadyFromMs = this.phases?.steadyFromMs ?? 0
+    if (steadyFromMs > 0) {
+      this.steadyTimer = setTimeout(() => this.beginSteadyState(), steadyFromMs)
+      this.steadyTimer.unref()
+    }
+  }
+
+  private clearTimer(): void {
+    if (this.timer !== undefined) clearInterval(this.timer)
+    this.timer = undefined
+  }
+
+  /**
+   * Warm-up and ramp-up are over: what was counted so far is dropped from the metrics (the timeline keeps
+   * it). Done once, by a timer, so the per-request path never asks which phase it is in.
+   */
+  beginSteadyState(): void {
+    if (this.stoppedAt !== undefined) return
+    this.measuredFrom = this.now()
+    this.successCount = 0
+    this.failureCount = 0
+    this.latencyCount = 0
+    this.latencySum = 0
+    this.latencySumOfSquares = 0
+    this.latencyMin = Number.POSITIVE_INFINITY
+    this.latencyMax = 0
+    this.bytes = 0
+    this.errors.clear()
+    this.statusCounts.clear()
+    this.total.reset()
+    this.serviceTimes?.reset()
+    this.lateness?.reset()
+    this.beforeSteady = createLatencyHistogram()
+    this.beforeSteady.add(this.interval)
   }
 
   /** Stops the clock; metrics are frozen from here on. */
   stop(): void {
     if (this.stoppedAt !== undefined) return
     this.stoppedAt = this.now()
-    if (this.timer !== undefined) clearInterval(this.timer)
-    this.timer = undefined
+    this.clearTimer()
+    if (this.steadyTimer !== undefined) clearTimeout(this.steadyTimer)
     // The last, partial second becomes a point only when something happened in it.
-    if (this.intervalRequests > 0 || this.timelinePoints.length === 0) this.tick()
+    if (this.intervalRequests > 0 || this.timelinePoints.length === 0) this.tick(true)
   }
 
   /** A successful request and its response time in ms. */
@@ -162,6 +239,16 @@ export class MetricsCollector {
     this.serviceTimes?.recordValue(toHistogramValue(ms))
   }
 
+  /** How late the generator sent a scheduled request (ms after it was due); kept with `lateness`. */
+  recordLateness(ms: number): void {
+    this.lateness?.recordValue(toHistogramValue(ms))
+  }
+
+  /** The lateness histogram (µs), or undefined when the collector keeps none. */
+  getLateness(): LatencyHistogram | undefined {
+    return this.lateness
+  }
+
   /** Service-time statistics, or undefined when the collector keeps none. */
   getServiceTimes(): ResponseTimeStats | undefined {
     return this.serviceTimes === undefined ? undefined : statsFromHistogram(this.serviceTimes)
@@ -192,15 +279,17 @@ export class MetricsCollector {
     if (ms > this.latencyMax) this.latencyMax = ms
   }
 
-  private tick(): void {
+  private tick(final = false): void {
     this.onInterval?.({
       requests: this.intervalRequests,
       errors: this.intervalErrors,
       activeUsers: this.intervalPeakUsers,
       histogram: this.interval,
+      phase: this.phaseOf(this.timelinePoints.length),
+      final,
     })
     if (this.keepTimeline && this.timelinePoints.length < MAX_TIMELINE_POINTS) {
-      this.timelinePoints.push({
+      const point: TimelinePoint = {
         second: this.timelinePoints.length,
         requests: this.intervalRequests,
         errors: this.intervalErrors,
@@ -208,13 +297,28 @@ export class MetricsCollector {
         p95: percentileMs(this.interval, 95),
         p99: percentileMs(this.interval, 99),
         activeUsers: this.intervalPeakUsers,
-      })
+      }
+      const phase = this.phaseOf(point.second)
+      if (phase !== undefined) point.phase = phase
+      this.timelinePoints.push(point)
     }
     this.total.add(this.interval)
+    if (this.beforeSteady !== undefined) {
+      this.total.subtract(this.beforeSteady)
+      this.beforeSteady = undefined
+    }
     this.interval.reset()
     this.intervalRequests = 0
     this.intervalErrors = 0
     this.intervalPeakUsers = this.users
+  }
+
+  /** The phase second `second` of the run began in (with `phases`). */
+  private phaseOf(second: number): RunPhase | undefined {
+    if (this.phases === undefined) return undefined
+    const atMs = second * TIMELINE_INTERVAL_MS
+    if (atMs < this.phases.warmupMs) return 'warmup'
+    return atMs < this.phases.steadyFromMs ? 'rampUp' : 'steady'
   }
 
   /** The per-second timeline so far. */
@@ -226,14 +330,17 @@ export class MetricsCollector {
   getHistogram(): LatencyHistogram {
     const merged = createLatencyHistogram()
     merged.add(this.total)
-    if (this.stoppedAt === undefined) merged.add(this.interval)
+    if (this.stoppedAt === undefined) {
+      merged.add(this.interval)
+      if (this.beforeSteady !== undefined) merged.subtract(this.beforeSteady)
+    }
     return merged
   }
 
   /** What this stopped collector measured, to merge into another thread's collector. */
   snapshot(): CollectorSnapshot {
     return {
-      durationMs: (this.stoppedAt ?? this.now()) - this.startedAt,
+      durationMs: (this.stoppedAt ?? this.now()) - this.measuredFrom,
       successCount: this.successCount,
       failureCount: this.failureCount,
       latencyCount: this.latencyCount,
@@ -246,6 +353,7 @@ export class MetricsCollector {
       statusCounts: [...this.statusCounts],
       histogram: encodeHistogram(this.getHistogram()),
       serviceTimes: this.serviceTimes === undefined ? undefined : encodeHistogram(this.serviceTimes),
+      lateness: this.lateness === undefined ? undefined : encodeHistogram(this.lateness),
     }
   }
 
@@ -255,6 +363,7 @@ export class MetricsCollector {
    */
   merge(snapshot: CollectorSnapshot): void {
     this.startedAt = 0
+    this.measuredFrom = 0
     this.stoppedAt = Math.max(this.stoppedAt ?? 0, snapshot.durationMs)
     this.successCount += snapshot.successCount
     this.failureCount += snapshot.failureCount
@@ -273,13 +382,14 @@ export class MetricsCollector {
     }
     this.total.add(decodeHistogram(snapshot.histogram))
     if (snapshot.serviceTimes !== undefined) this.serviceTimes?.add(decodeHistogram(snapshot.serviceTimes))
+    if (snapshot.lateness !== undefined) this.lateness?.add(decodeHistogram(snapshot.lateness))
   }
 
   /** A snapshot of every metric; callable during and after a run. */
   getMetrics(): LoadMetrics {
     const histogram = this.stoppedAt === undefined ? this.getHistogram() : this.total
     const totalRequests = this.successCount + this.failureCount
-    const durationMs = (this.stoppedAt ?? this.now()) - this.startedAt
+    const durationMs = (this.stoppedAt ?? this.now()) - this.measuredFrom
     const count = this.latencyCount
     const avg = count === 0 ? 0 : this.latencySum / count
     const variance = count < 2 ? 0 : Math.max(0, (this.latencySumOfSquares - count * avg * avg) / (count - 1))

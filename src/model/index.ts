@@ -28,10 +28,13 @@ export type {
   ErrorSummary,
   ErrorType,
   GeneratorHealth,
+  GeneratorThread,
+  LatenessStats,
   LoadMetrics,
   LoadTestResult,
   RedactedOptions,
   ResponseTimeStats,
+  RunPhase,
   ScenarioMetrics,
   ThresholdResult,
   TimelinePoint,
@@ -39,5 +42,5 @@ export type {
 export { isLoadTestResult } from './load.ts'
 export type { PerfResult, RecordedResult } from './perf-result.ts'
 export { isPerfResult, isRecordedResult } from './perf-result.ts'
-export type { BreakCriterion, BreakPoint, StressStep, StressTestResult } from './stress.ts'
+export type { BreakCause, BreakCriterion, BreakPoint, StressStep, StressTestResult } from './stress.ts'
 export { isStressTestResult } from './stress.ts'

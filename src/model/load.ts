@@ -84,6 +84,8 @@ export type ErrorType =
   | 'capture_failed'
   /** Journeys: a step's function (path, body, capture) threw. */
   | 'step_function'
+  /** The load generator ran out of file descriptors (EMFILE, ENFILE): raise `ulimit -n` or lower `users`. */
+  | 'fd_exhausted'
   | 'other'
 
 /** How often one kind of error happened, with a few messages to look at. */
@@ -91,6 +93,12 @@ export interface ErrorSummary {
   count: number
   sampleMessages: string[]
 }
+
+/**
+ * Which part of a run a second belongs to: `warmup` (load sent, not measured), `rampUp` (users or rate still
+ * climbing), `steady` (what metrics, thresholds, matchers and baselines judge).
+ */
+export type RunPhase = 'warmup' | 'rampUp' | 'steady'
 
 /** One second of a run. */
 export interface TimelinePoint {
@@ -102,6 +110,8 @@ export interface TimelinePoint {
   p95: number
   p99: number
   activeUsers: number
+  /** Native engine: the phase this second began in; only `steady` seconds count in `metrics`. */
+  phase?: RunPhase
   /** CPU of the `monitor`ed process in this second (100 = one core). */
   targetCpuPercent?: number
   /** Resident memory of the `monitor`ed process at the end of this second. */
@@ -117,6 +127,23 @@ export interface GeneratorHealth {
   eventLoopUtilization: number
   /** Process CPU over the run (100 = one core). */
   cpuPercent: number
+  /**
+   * Where the generator ran: `worker` (its own thread, the default: an app in the test's process does not
+   * share its event loop) or `main` (the test's thread, when an option is a function such as `check`).
+   */
+  thread?: GeneratorThread
+  /** Open model: how late each scheduled request went out (ms after it was due). */
+  latenessMs?: LatenessStats
+}
+
+/** Where the native generator ran. */
+export type GeneratorThread = 'worker' | 'main'
+
+/** How late the open model's scheduled sends were, in ms. */
+export interface LatenessStats {
+  p50: number
+  p99: number
+  max: number
 }
 
 /** One threshold, evaluated against a result. */

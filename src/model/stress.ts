@@ -33,8 +33,16 @@ export interface BreakPoint {
   criterion: BreakCriterion
   /** E.g. `'p95 48.2 ms > 2 × first step's 20.9 ms'`. */
   reason: string
+  /**
+   * Whose limit the break is: `target` (the server's), or `generator` when the load generator itself was
+   * saturated in that step (its event loop busy or late), so the break says nothing about the server.
+   */
+  cause?: BreakCause
   metrics: LoadMetrics
 }
+
+/** Whose limit a stress test's break point is. */
+export type BreakCause = 'target' | 'generator'
 
 /** Which criterion broke a step. `thresholds`: the step failed the run's own thresholds. */
 export type BreakCriterion = 'errorRate' | 'p95' | 'throughput' | 'thresholds'

@@ -25,10 +25,13 @@ export class RunMonitors {
   }
 
   /** Stops watching and writes what was seen into the run: generator health, target samples, warnings. */
-  stop(run: AdapterRun): void {
-    const health = this.generator.stop()
+  stop(
+    run: AdapterRun,
+    { busyWaits = false, warn = true }: { busyWaits?: boolean; warn?: boolean } = {},
+  ): void {
+    const health = this.generator.stop({ busyWaits })
     run.generator = health
-    if (health.saturated) run.warnings.push(saturationWarning(health))
+    if (health.saturated && warn) run.warnings.push(saturationWarning(health))
     if (this.unavailable !== undefined) run.warnings.push(this.unavailable)
     if (this.target === undefined) return
     this.target.stop()

@@ -27,6 +27,8 @@ export interface AbSummary {
   /** Undefined when ab completed no request. */
   requestsPerSecond: number | undefined
   htmlTransferredBytes: number
+  /** The body length of the first response (`Document Length`); undefined for `Variable` (`-l`). */
+  documentLengthBytes: number | undefined
   /** The `Total:` row: connect plus processing time. */
   total: AbTimeRow | undefined
   /** The "served within" table: percent → integer ms (50, 66, …, 100). */
@@ -102,6 +104,9 @@ export function parseAbText(text: string): AbSummary {
     timeTakenMs: required('Time taken for tests') * 1000,
     requestsPerSecond: optional('Requests per second'),
     htmlTransferredBytes: optional('HTML transferred') ?? 0,
+    documentLengthBytes: /^\d+/.test(fields.get('Document Length') ?? '')
+      ? Number.parseInt(fields.get('Document Length') ?? '', 10)
+      : undefined,
     total,
     percentiles,
   }
@@ -153,12 +158,29 @@ function describeCount(count: number, what: string): string {
   return `ab counted ${count} ${what}`
 }
 
+/** What perfspec learned about the server before ab ran (see the ab adapter's probe). */
+export interface AbServerFacts {
+  /** The server closed before sending the body its `Content-Length` announced. */
+  truncated?: { declaredBytes: number; receivedBytes: number }
+}
+
+/** Requests whose body ab took as complete though the server cut it short; ab itself cannot tell. */
+function truncatedCount(summary: AbSummary, facts: AbServerFacts): number {
+  const truncated = facts.truncated
+  const first = summary.documentLengthBytes
+  if (truncated === undefined || first === undefined || first >= truncated.declaredBytes) return 0
+  // ab measured its first response short, as perfspec's probe did: every response of that length was cut
+  // short; the ones of other lengths are already ab's `Length` failures.
+  return Math.max(0, summary.completeRequests - summary.failures.length)
+}
+
 /**
  * Maps ab's counters onto LoadMetrics. ab counts a failed connect outside `Complete requests`, a reset both
- * as `Receive` and `Exceptions`, and non-2xx responses (any status, ab does not say which) apart from
- * `Failed requests`; the mapping undoes these overlaps as far as the counters allow.
+ * as `Receive` and `Exceptions`, a receive error again as `Length` (the partial body differs from the first
+ * one), and non-2xx responses (any status, ab does not say which) apart from `Failed requests`; the mapping
+ * undoes these overlaps as far as the counters allow.
  */
-export function abToMetrics(summary: AbSummary, curve?: number[]): LoadMetrics {
+export function abToMetrics(summary: AbSummary, curve?: number[], facts: AbServerFacts = {}): LoadMetrics {
   const { failures } = summary
   const counts: [ErrorType, number, string][] = [
     ['connection_refused', failures.connect, 'failed connects (Connect)'],
@@ -167,7 +189,12 @@ export function abToMetrics(summary: AbSummary, curve?: number[]): LoadMetrics {
       failures.receive + summary.writeErrors,
       'receive or write errors: refused or reset connections (Receive, Write errors)',
     ],
-    ['invalid_response', failures.length, 'responses whose length differs from the first one (Length)'],
+    [
+      'invalid_response',
+      // A receive error closes the connection with a partial body, which ab counts once more as `Length`.
+      Math.max(0, failures.length - failures.receive) + truncatedCount(summary, facts),
+      'responses whose length differs from the first one (Length) or from their Content-Length',
+    ],
     ['other', Math.max(0, failures.exceptions - failures.receive), 'socket exceptions (Exceptions)'],
     ['unexpected_status', summary.non2xxResponses, 'non-2xx responses (ab does not report which status)'],
   ]

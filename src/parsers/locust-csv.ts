@@ -27,6 +27,12 @@ export interface LocustFailure {
   occurrences: number
 }
 
+/** One row of `_exceptions.csv`: an exception a task raised (not a request Locust counted), by message. */
+export interface LocustException {
+  count: number
+  message: string
+}
+
 /** Splits CSV text into rows of fields (RFC 4180 quoting, as Python's csv module writes it). */
 export function parseCsvRows(text: string): string[][] {
   const rows: string[][] = []
@@ -109,10 +115,19 @@ export function parseLocustFailures(text: string): LocustFailure[] {
   }))
 }
 
+/** Parses `_exceptions.csv`. */
+export function parseLocustExceptions(text: string): LocustException[] {
+  return records(text, '_exceptions.csv', ['Count', 'Message']).map((record) => ({
+    count: num(record.Count),
+    message: record.Message ?? '',
+  }))
+}
+
 const ERROR_PATTERNS: [RegExp, ErrorType][] = [
   // The journey locustfile's own failures (see LOCUST_STEP_ERRORS).
   [/perfspec template:/, 'template'],
   [/perfspec capture:/, 'capture_failed'],
+  [/Too many open files|Errno 2[34]\b/i, 'fd_exhausted'],
   [/ConnectionRefused|Connection refused|Errno 111\b/i, 'connection_refused'],
   [
     /ConnectionReset|reset by peer|BrokenPipe|Errno (?:104|32)\b|ConnectionClosed|RemoteDisconnected/i,
@@ -136,21 +151,35 @@ export function classifyLocustError(message: string): ErrorType {
 
 const SAMPLE_MESSAGES = 5
 
-/** Maps Locust's Aggregated row and failures onto LoadMetrics. `fallbackDurationMs` serves when nothing ran. */
+/**
+ * Maps Locust's Aggregated row and failures onto LoadMetrics. `fallbackDurationMs` serves when nothing ran.
+ * `requestExceptions` are task exceptions that each stand for one request whose response made Locust's HTTP
+ * client raise (a 1xx interim response, a HEAD answered with a body): Locust files them apart from its
+ * request stats, so they are added here as failed requests (perfspec's generated locustfile sends one
+ * request per task, so one exception is one request).
+ */
 export function locustToMetrics(
   stats: { aggregated: LocustStatsRow },
   failures: LocustFailure[],
   fallbackDurationMs: number,
+  requestExceptions: LocustException[] = [],
 ): LoadMetrics {
-  return locustRowToMetrics(stats.aggregated, failures, fallbackDurationMs)
+  return locustRowToMetrics(stats.aggregated, failures, fallbackDurationMs, requestExceptions)
 }
 
-/** Maps one `_stats.csv` row and the failures that belong to it onto LoadMetrics. */
+/** Maps one `_stats.csv` row (an endpoint's, or the Aggregated one) and its failures onto LoadMetrics. */
 export function locustRowToMetrics(
-  row: LocustStatsRow,
-  failures: LocustFailure[],
+  statsRow: LocustStatsRow,
+  failures: readonly LocustFailure[],
   fallbackDurationMs: number,
+  requestExceptions: readonly LocustException[] = [],
 ): LoadMetrics {
+  const raised = requestExceptions.reduce((sum, exception) => sum + exception.count, 0)
+  const row = {
+    ...statsRow,
+    requestCount: statsRow.requestCount + raised,
+    failureCount: statsRow.failureCount + raised,
+  }
   const errorsByType: LoadMetrics['errorsByType'] = {}
   const add = (type: ErrorType, count: number, message?: string): void => {
     const summary = errorsByType[type] ?? { count: 0, sampleMessages: [] }
@@ -164,17 +193,24 @@ export function locustRowToMetrics(
     add(classifyLocustError(failure.error), failure.occurrences, failure.error)
     classified += failure.occurrences
   }
+  for (const exception of requestExceptions) {
+    const type = classifyLocustError(exception.message)
+    // The client raised on what the server sent: unless the message says otherwise, the response was invalid.
+    add(type === 'other' ? 'invalid_response' : type, exception.count, exception.message)
+    classified += exception.count
+  }
   if (row.failureCount > classified) add('other', row.failureCount - classified)
   const at = (column: string): number => row.percentiles.get(column) ?? 0
   // Locust's rate is requests over the span from the first to the last request.
-  const durationMs =
-    row.requestsPerSecond > 0 ? (row.requestCount / row.requestsPerSecond) * 1000 : fallbackDurationMs
+  const counted = statsRow.requestCount
+  const durationMs = row.requestsPerSecond > 0 ? (counted / row.requestsPerSecond) * 1000 : fallbackDurationMs
   return {
     ...deriveRequestCounts({
       total: row.requestCount,
       failed: row.failureCount,
       durationMs,
-      throughput: row.requestsPerSecond,
+      // Locust's own rate leaves the raised requests out.
+      throughput: raised > 0 ? undefined : row.requestsPerSecond,
     }),
     responseTimes: {
       min: row.minMs,

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { loadTest } from '../../src/load-test.ts'
 import type { ErrorType } from '../../src/model/index.ts'
 import type { LoadTestOptions, NativeTransport } from '../../src/types.ts'
+import { afterFirstRequest } from '../helpers/after-first-request.ts'
 import { faultServers } from '../helpers/fault-servers.ts'
 import { openNetworkHandles, openTcpSocketFds } from '../helpers/raw-server.ts'
 import { unusedPort } from '../helpers/servers.ts'
@@ -195,8 +196,7 @@ describe.each(TRANSPORTS)('transport %s', (transport) => {
         setTimeout(() => response.end('ok'), handlerDelayMs)
       })
       const controller = new AbortController()
-      setTimeout(() => controller.abort(), delayMs)
-      const started = performance.now()
+      const trigger = afterFirstRequest(server, delayMs, () => controller.abort())
       const result = await load({
         url: server.url,
         users: 4,
@@ -204,7 +204,7 @@ describe.each(TRANSPORTS)('transport %s', (transport) => {
         ...options,
         signal: controller.signal,
       })
-      return { result, stoppedAfterMs: performance.now() - started - delayMs, server }
+      return { result, stoppedAfterMs: performance.now() - trigger.firedAt, server }
     }
 
     it('during ramp-up: returns what the started users measured', async () => {

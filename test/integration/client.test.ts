@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { PerformanceClient } from '../../src/client.ts'
 import { setCurrentTestContext } from '../../src/context.ts'
 import { isPerfError } from '../../src/errors.ts'
+import { afterFirstRequest } from '../helpers/after-first-request.ts'
 import { delayed, startServer, type TestServer } from '../helpers/servers.ts'
 
 let server: TestServer | undefined
@@ -53,7 +54,7 @@ describe('PerformanceClient', () => {
     server = await startServer(delayed(5))
     const client = new PerformanceClient({ baseUrl: server.url })
     const running = client.loadTest({ url: '/', users: 2, duration: '10s' })
-    setTimeout(() => void client.close(), 300)
+    afterFirstRequest(server, 300, () => void client.close())
     const result = await running
     expect(result.aborted).toBe(true)
     expect(result.metrics.totalRequests).toBeGreaterThan(0)

@@ -67,7 +67,14 @@ describe('loadTest inside a test context', () => {
   test('stops when the test signal aborts and keeps the partial result', async () => {
     const controller = new AbortController()
     setCurrentTestContext({ signal: controller.signal })
-    setTimeout(() => controller.abort(new Error('Test timed out')), 300)
+    // 300 ms after the first request arrived: the generator's worker thread takes a moment to start.
+    let armed = false
+    server.setHandler((_request, response) => {
+      response.end('ok')
+      if (armed) return
+      armed = true
+      setTimeout(() => controller.abort(new Error('Test timed out')), 300)
+    })
     const result = await loadTest({ url: `${server.url}/`, users: 2, duration: '3s' })
     expect(result.aborted).toBe(true)
     expect(result.metrics.totalRequests).toBeGreaterThan(0)

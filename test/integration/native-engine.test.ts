@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { isPerfError } from '../../src/errors.ts'
 import { loadTest } from '../../src/load-test.ts'
 import type { LoadTestOptions, NativeTransport } from '../../src/types.ts'
+import { afterFirstRequest } from '../helpers/after-first-request.ts'
 import { delayed, startServer, type TestServer, unusedPort } from '../helpers/servers.ts'
 
 let server: TestServer | undefined
@@ -206,10 +207,9 @@ describe.each(TRANSPORTS)('native engine, transport %s', (transport) => {
     it('stops within ~100 ms of an abort and returns the partial metrics, marked aborted', async () => {
       server = await startServer(delayed(10))
       const controller = new AbortController()
-      setTimeout(() => controller.abort(), 500)
-      const started = performance.now()
+      const trigger = afterFirstRequest(server, 500, () => controller.abort())
       const result = await load({ url: server.url, users: 4, duration: '10s', signal: controller.signal })
-      const stoppedAfterMs = performance.now() - started - 500
+      const stoppedAfterMs = performance.now() - trigger.firedAt
       expect(result.aborted).toBe(true)
       expect(result.metrics.totalRequests).toBeGreaterThan(20)
       expect(result.metrics.errorRate).toBe(0)

@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { isPerfError } from '../../src/errors.ts'
 import { loadTest } from '../../src/load-test.ts'
+import { afterFirstRequest } from '../helpers/after-first-request.ts'
 import { openTcpSocketFds } from '../helpers/raw-server.ts'
 import { delayed, startServer, type TestServer } from '../helpers/servers.ts'
 
@@ -85,8 +86,7 @@ describe('native engine with worker threads', () => {
       threadsDuring = threadCount()
     }, 250)
     const controller = new AbortController()
-    setTimeout(() => controller.abort(), 500)
-    const started = performance.now()
+    const trigger = afterFirstRequest(server, 500, () => controller.abort())
     const result = await loadTest({
       url: server.url,
       users: 4,
@@ -94,7 +94,7 @@ describe('native engine with worker threads', () => {
       workers: 2,
       signal: controller.signal,
     })
-    const stoppedAfterMs = performance.now() - started - 500
+    const stoppedAfterMs = performance.now() - trigger.firedAt
     expect(result.aborted).toBe(true)
     expect(result.metrics.totalRequests).toBeGreaterThan(10)
     expect(result.metrics.failedRequests).toBe(0)

@@ -72,6 +72,30 @@ describe('stressTest', () => {
     expect(toHaveBreakPointAbove.call({ isNot: false }, result, 10).pass).toBe(false)
   })
 
+  it("labels a break found while the generator was saturated as the generator's, and the matcher fails on it", async () => {
+    // An app in the test's own thread that burns 2 ms of CPU per request, with the generator kept in that
+    // thread (workers: 0): their shared event loop is always busy, as with an in-process app before.
+    server = await startServer((_request, response) => {
+      const until = performance.now() + 2
+      while (performance.now() < until) {}
+      response.end('ok')
+    })
+    const result = await stressTest({
+      url: server.url,
+      startUsers: 1,
+      stepUsers: 3,
+      maxUsers: 7,
+      stepDuration: '1s',
+      workers: 0,
+    })
+    expect(result.breakPoint).not.toBeNull()
+    expect(result.breakPoint!.cause).toBe('generator')
+    expect(result.warnings.join('\n')).toMatch(/is the load generator's limit, not the server's/)
+    // Neither reading of the assertion passes on it.
+    expect(toHaveBreakPointAbove.call({ isNot: false }, result, 1).pass).toBe(false)
+    expect(toHaveBreakPointAbove.call({ isNot: true }, result, 100).pass).toBe(true)
+  })
+
   it('breaks on the error rate when the server rejects what it cannot serve', async () => {
     server = await startServer(concurrencyRejecting(4, 10))
     const result = await stressTest({ url: server.url, ...byTwos(8, '500ms') })

@@ -86,7 +86,8 @@ class PerfspecUser(FastHttpUser):
  * come from the environment:
  * - PERFSPEC_LOCUST_FINAL: a path prefix. Locust 2.12 writes its CSV files once a second and flushes them
  *   every 10 s, not at exit, so the files can miss the last seconds; at \`quit\` this writes the final
- *   \`_stats.csv\` and \`_failures.csv\` with Locust's own CSV writer, and history is flushed every second.
+ *   \`_stats.csv\`, \`_failures.csv\` and \`_exceptions.csv\` with Locust's own CSV writer, and history is
+ *   flushed every second.
  * - PERFSPEC_LOCUST_VERSION: set only when the installed version string is empty (Debian's python3-locust
  *   2.12.1): a master rejects every worker announcing an empty version ("An old (pre 2.0) worker").
  */
@@ -124,6 +125,8 @@ def write_final_stats(**kwargs):
         writer.requests_csv(csv.writer(stats_file))
     with open(final_prefix + "_failures.csv", "w", newline="", encoding="utf-8") as failures_file:
         writer.failures_csv(csv.writer(failures_file))
+    with open(final_prefix + "_exceptions.csv", "w", newline="", encoding="utf-8") as exceptions_file:
+        writer.exceptions_csv(csv.writer(exceptions_file))
 
 
 locust.stats.CSV_STATS_FLUSH_INTERVAL_SEC = 0

@@ -12,13 +12,14 @@ export function checkJourneyOptions(options: ResolvedLoadOptions): void {
       'Expected no `pipelining` with a journey (`steps`, `scenarios`): each step waits for the previous response',
     )
   }
-  if ((options.workers ?? 1) > 1) {
+  // Without `workers` a journey with functions runs in the calling thread (placeGenerator says so).
+  if (options.workers !== undefined && options.workers > 0) {
     const [field] = functionFieldsOf(journey)
     if (field !== undefined) {
       throw new InvalidOptionError(
         field,
         `The \`${field}\` function cannot run in worker threads: with \`workers\`, steps must be plain data ` +
-          "(templates such as '/items/{{id}}', captures such as 'json:token', `data` rows), or use `workers: 1`",
+          "(templates such as '/items/{{id}}', captures such as 'json:token', `data` rows), or use `workers: 0` (the calling thread)",
       )
     }
   }
@@ -31,7 +32,7 @@ export function checkSetupValueClones(value: unknown): void {
   } catch (error) {
     throw new InvalidOptionError(
       'setup',
-      `What \`setup\` returned cannot reach worker threads (${(error as Error).message}): return plain data, or use \`workers: 1\``,
+      `What \`setup\` returned cannot reach worker threads (${(error as Error).message}): return plain data, or use \`workers: 0\``,
     )
   }
 }

@@ -11,7 +11,7 @@
 export const KEEP_ALIVE_MS = 4000
 
 /** Framing comes from the body (`content-length`, or none): the user's framing headers never go out. */
-const FRAMING_HEADERS: ReadonlySet<string> = new Set(['content-length', 'transfer-encoding'])
+export const FRAMING_HEADERS: ReadonlySet<string> = new Set(['content-length', 'transfer-encoding'])
 
 /**
  * The user's headers (lower-case names) as they go out on either transport: without the framing headers.

@@ -95,6 +95,17 @@ describe('toHaveBreakPointAbove', () => {
     expect(message).toContain('Steps: 20, 40 users')
   })
 
+  test("fails either way on a break that is the generator's, saying the generator saturated", () => {
+    const result = stress(6, [2, 4, 6])
+    result.breakPoint!.cause = 'generator'
+    const above = failureOf(() => expectResult(result).toHaveBreakPointAbove(4))
+    const notAbove = failureOf(() => expectResult(result).not.toHaveBreakPointAbove(10))
+    for (const message of [above, notAbove]) {
+      expect(message).toContain('The load generator saturated at 6 users')
+      expect(message).toContain("the tester's limit, not the server's")
+    }
+  })
+
   test('is a usage error on anything but a stress result', () => {
     expect(() => expectResult({ kind: 'load' }).toHaveBreakPointAbove(5)).toThrow(
       /expects what stressTest\(\) returns/,

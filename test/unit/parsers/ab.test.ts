@@ -86,9 +86,38 @@ describe('abToMetrics', () => {
 
   it('maps Length failures to invalid_response and never reports more failures than requests', () => {
     const metrics = abToMetrics(parseAbText(fixture('failures-length.txt')))
-    expect(metrics.errorsByType.invalid_response?.count).toBe(155)
+    // Length 155 counts the 44 resets (Receive) again: their partial bodies differ from the first one.
+    expect(metrics.errorsByType.invalid_response?.count).toBe(155 - 44)
+    expect(metrics.errorsByType.connection_reset?.count).toBe(44)
     expect(metrics.failedRequests).toBe(200)
     // Without the curve the integer table is used.
     expect(Number.isInteger(metrics.responseTimes.p50)).toBe(true)
+  })
+})
+
+describe('abToMetrics with what the probe learned', () => {
+  const withLength = (bytes: number) =>
+    parseAbText(
+      fixture('ok.txt').replace(/Document Length:\s+Variable/, `Document Length:        ${bytes} bytes`),
+    )
+
+  it('reads Document Length, and none for `Variable`', () => {
+    expect(withLength(2).documentLengthBytes).toBe(2)
+    expect(parseAbText(fixture('ok.txt')).documentLengthBytes).toBeUndefined()
+  })
+
+  it('counts responses shorter than their Content-Length as invalid_response', () => {
+    const metrics = abToMetrics(withLength(2), undefined, {
+      truncated: { declaredBytes: 10, receivedBytes: 2 },
+    })
+    expect(metrics.errorsByType.invalid_response?.count).toBe(200)
+    expect(metrics.failedRequests).toBe(200)
+  })
+
+  it('counts nothing as truncated when ab received the announced length', () => {
+    const metrics = abToMetrics(withLength(10), undefined, {
+      truncated: { declaredBytes: 10, receivedBytes: 2 },
+    })
+    expect(metrics.failedRequests).toBe(0)
   })
 })

@@ -5,6 +5,7 @@ import {
   classifyLocustError,
   locustToMetrics,
   parseCsvRows,
+  parseLocustExceptions,
   parseLocustFailures,
   parseLocustHistory,
   parseLocustStats,
@@ -137,5 +138,32 @@ describe('parseLocustHistory', () => {
       p95: 44,
       p99: 46,
     })
+  })
+})
+
+describe('Locust task exceptions', () => {
+  // As Locust 2.12's StatsCSV.exceptions_csv writes them (one row per distinct message).
+  const exceptionsCsv = [
+    'Count,Message,Traceback,Nodes',
+    '7,"A new response began before end of <HTTPSocketPoolResponse status=103 headers={\'link\': \'</a>\'}>.","  File ""x.py"", line 1",local',
+  ].join('\r\n')
+
+  it('parses the count and message of each row', () => {
+    expect(parseLocustExceptions(exceptionsCsv)).toEqual([
+      {
+        count: 7,
+        message:
+          "A new response began before end of <HTTPSocketPoolResponse status=103 headers={'link': '</a>'}>.",
+      },
+    ])
+  })
+
+  it('counts each raised request as a failed invalid_response on top of the stats', () => {
+    const stats = parseLocustStats(fixture('ok_stats.csv'))
+    const base = stats.aggregated.requestCount
+    const metrics = locustToMetrics(stats, [], 2000, parseLocustExceptions(exceptionsCsv))
+    expect(metrics.totalRequests).toBe(base + 7)
+    expect(metrics.failedRequests).toBe(stats.aggregated.failureCount + 7)
+    expect(metrics.errorsByType.invalid_response?.count).toBe(7)
   })
 })

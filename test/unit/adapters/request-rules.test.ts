@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest'
+import { applyRequestRules } from '../../../src/adapters/request-rules.ts'
+import { DEFAULTS, resolveLoadOptions } from '../../../src/options.ts'
+import type { LoadTestOptions } from '../../../src/types.ts'
+
+const resolve = (options: Partial<LoadTestOptions>) =>
+  resolveLoadOptions({ url: 'http://127.0.0.1:9/', ...options } as LoadTestOptions, DEFAULTS)
+
+describe('applyRequestRules', () => {
+  it('leaves a request without framing headers or credentials as it was', () => {
+    const options = resolve({ headers: { accept: 'text/plain' } })
+    expect(applyRequestRules(options)).toEqual({ options, warnings: [] })
+  })
+
+  it('drops content-length and transfer-encoding, one warning each', () => {
+    const { options, warnings } = applyRequestRules(
+      resolve({ headers: { 'content-length': '3', 'transfer-encoding': 'chunked', 'x-a': '1' } }),
+    )
+    expect(options.headers).toEqual({ 'x-a': '1' })
+    expect(warnings).toHaveLength(2)
+  })
+
+  it('turns user:password@ into Basic auth and takes it out of the URL', () => {
+    const { options, warnings } = applyRequestRules(resolve({ url: 'http://al%20ice:p%3Ass@127.0.0.1:9/x' }))
+    expect(options.headers.authorization).toBe(`Basic ${Buffer.from('al ice:p:ss').toString('base64')}`)
+    expect(options.url.href).toBe('http://127.0.0.1:9/x')
+    expect(warnings).toEqual([])
+  })
+
+  it('keeps the user’s own authorization header over the URL’s credentials, with a warning', () => {
+    const { options, warnings } = applyRequestRules(
+      resolve({ url: 'http://alice:secret@127.0.0.1:9/', headers: { authorization: 'Bearer t' } }),
+    )
+    expect(options.headers.authorization).toBe('Bearer t')
+    expect(options.url.password).toBe('')
+    expect(warnings.join('\n')).toContain('`headers.authorization` is sent instead')
+  })
+})
