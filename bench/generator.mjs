@@ -1,6 +1,7 @@
 // One load generator run in its own process, so its CPU time is its own.
 // Usage: node bench/generator.mjs <native|autocannon|wrk|timing> <url> <connections> <durationSec|0> [requests]
 //          [--workers N] [--pipelining N] [--transport undici|fast] [--module path/to/a/built/index.mjs]
+//          [--journey] (three static steps in turn: perfspec `steps`, autocannon `requests[]`)
 // Prints one JSON line: { tool, requests, errors, wallMs, cpuMs, maxRssMb } (timing: { nsPerRequest }).
 import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
@@ -14,8 +15,11 @@ const { positionals, values } = parseArgs({
     pipelining: { type: 'string' },
     transport: { type: 'string' },
     module: { type: 'string' },
+    journey: { type: 'boolean' },
   },
 })
+// The three-step static journey both engines run in turn, per connection.
+const JOURNEY_PATHS = ['/journey/login', '/journey/items', '/journey/order']
 const [tool, url, connectionsText, durationText, requestsText] = positionals
 const connections = Number(connectionsText)
 const durationSec = Number(durationText)
@@ -42,6 +46,7 @@ async function runNative() {
     ...(pipelining > 1 ? { pipelining } : {}),
     // Only when asked: a build from before the option (`--module`) would reject it.
     ...(values.transport !== undefined ? { transport: values.transport } : {}),
+    ...(values.journey ? { steps: JOURNEY_PATHS.map((path) => ({ path })) } : {}),
   })
   return { requests: result.metrics.totalRequests, errors: result.metrics.failedRequests }
 }
@@ -53,6 +58,7 @@ async function runAutocannon() {
     pipelining,
     ...(durationSec > 0 ? { duration: durationSec } : {}),
     ...(requests !== undefined ? { amount: requests } : {}),
+    ...(values.journey ? { requests: JOURNEY_PATHS.map((path) => ({ method: 'GET', path })) } : {}),
   })
   return { requests: result.requests.total, errors: result.errors + result.timeouts + result.non2xx }
 }

@@ -1,8 +1,9 @@
 // `npm run bench`: the native engine, on both its transports (undici, the default, and the fast one), against
 // autocannon and wrk (when installed) on one loopback target, in interleaved rounds; then pipelining, worker
-// threads, the cost of the engine's own timing, a memory check per transport (10x the requests must not
-// grow RSS by more than 10 MB), and the trust numbers of bench/trust-engine.mjs. Every run is checked against
-// the count the server kept. Ratios are measured in one run, on one machine, so they compare; absolute numbers don't travel.
+// threads, a three-step static journey (perfspec `steps` beside autocannon's `requests[]`), the cost of the
+// engine's own timing, a memory check per transport (10x the requests must not grow RSS by more than 10 MB),
+// and the trust numbers of bench/trust-engine.mjs. Every run is checked against the count the server kept.
+// Ratios are measured in one run, on one machine, so they compare; absolute numbers don't travel.
 //
 // BENCH_ROUNDS (3), BENCH_SECONDS (5), BENCH_CONNECTIONS (50), BENCH_PIPELINING (10; 1 skips that part),
 // BENCH_WORKERS (2; 1 skips that part), BENCH_MEMORY_REQUESTS (50000), BENCH_BEFORE (the built index.mjs of
@@ -172,6 +173,25 @@ try {
   const main = await measure('one connection per user, no pipelining', peers, target)
   printTable(main, ['autocannon', ...(hasWrk ? ['wrk'] : [])])
   if (!hasWrk) console.log('(wrk not installed: apt-get install -y wrk adds it as a third peer)')
+
+  // Journeys: three static steps in turn on each connection; the url's path is the base the steps extend.
+  const journeyUrl = target.url.replace(/\/$/, '')
+  const journey = await measure(
+    'three-step static journey (perfspec steps, autocannon requests[])',
+    [
+      { name: 'native (undici) journey', tool: 'native', args: [...undici, '--journey'] },
+      { name: 'native (fast) journey', tool: 'native', args: [...fast, '--journey'] },
+      { name: 'autocannon requests[]', tool: 'autocannon', args: ['--journey'] },
+    ],
+    { ...target, url: journeyUrl },
+  )
+  printTable(journey, ['autocannon requests[]'])
+  const journeyRatio =
+    journey.get('native (undici) journey').cpuPer10k / journey.get('autocannon requests[]').cpuPer10k
+  console.log(
+    `journey target: perfspec (default transport) <= 0.75x autocannon's CPU per request: ${fixed(journeyRatio, 2)}x ` +
+      `(${journeyRatio <= 0.75 ? 'met' : 'NOT met'})`,
+  )
 
   const timing = runGenerator({ tool: 'timing' }, target.url, 0)
   const nsPerRequest = (name) => (main.get(name).cpuPer10k / 10_000) * 1e9

@@ -58,13 +58,6 @@ function parseLegacy(data: Json, metricsData: Json): K6Summary {
   return { format: handleSummary ? 'handle-summary' : 'summary-export', metrics, thresholds, durationMs }
 }
 
-/** The run's length from the whole run's request count and rate (the export states no duration). */
-function runLengthMs(summary: K6Summary): number {
-  const reqs = summary.metrics.get('http_reqs') ?? {}
-  const count = reqs.count ?? 0
-  return reqs.rate !== undefined && reqs.rate > 0 ? (count / reqs.rate) * 1000 : 0
-}
-
 /**
  * Parses k6's `--summary-export` file or a `handleSummary` JSON dump; both shapes are the same in k6 v0.48
  * and v1.x. The machine-readable summary of k6 ≥ 1.5 (opt-in) is refused: the adapter turns it off.
@@ -88,18 +81,17 @@ export function parseK6Summary(text: string): K6Summary {
 }
 
 /**
- * Failed requests by type: the generated script's per-type Counters (k6's error codes mapped; whole run only),
- * and what they do not cover (a user script, an endpoint's sub-metric) as `other` — k6 reports how many
- * failed, not why.
+ * Failed requests by type: the generated script's per-type Counters (k6's error codes mapped), and what they
+ * do not cover (a user script, which has none) as `other` — k6 reports how many failed, not why.
  */
 function k6ErrorsByType(
   summary: K6Summary,
   failedRequests: number,
-  tags: string,
+  types: readonly (typeof K6_FAILURE_TYPES)[number][] = K6_FAILURE_TYPES,
 ): LoadMetrics['errorsByType'] {
   const errorsByType: LoadMetrics['errorsByType'] = {}
   let classified = 0
-  for (const type of tags === '' ? K6_FAILURE_TYPES : []) {
+  for (const type of types) {
     const count = summary.metrics.get(k6FailureMetric(type))?.count ?? 0
     if (count <= 0) continue
     errorsByType[type] = { count, sampleMessages: [describeK6Failures(type, count)] }
@@ -117,9 +109,17 @@ function k6ErrorsByType(
   return errorsByType
 }
 
+/** The run's length from the whole run's request count and rate (the export states no duration). */
+function runLengthMs(summary: K6Summary): number {
+  const reqs = summary.metrics.get('http_reqs') ?? {}
+  const count = reqs.count ?? 0
+  return reqs.rate !== undefined && reqs.rate > 0 ? (count / reqs.rate) * 1000 : 0
+}
+
 /**
- * Maps a k6 summary onto LoadMetrics. k6 reports no status codes. `tags` reads a sub-metric (`{name:login}`)
- * instead; its run length is the whole run's.
+ * Maps a k6 summary onto LoadMetrics. k6 reports no status codes. `tags` reads a sub-metric
+ * (`{name:login}`) instead: its run length is the whole run's, and its failures are `other` (the per-type
+ * counters are the generated single-request script's, untagged).
  */
 export function k6ToMetrics(summary: K6Summary, tags = ''): LoadMetrics {
   const metric = (name: string): Record<string, number> => summary.metrics.get(`${name}${tags}`) ?? {}
@@ -130,7 +130,8 @@ export function k6ToMetrics(summary: K6Summary, tags = ''): LoadMetrics {
   // In a Rate metric `passes` counts the true samples: for http_req_failed, the failed requests.
   const failedRequests = Math.min(totalRequests, failedRate.passes ?? 0)
   const durationMs = summary.durationMs ?? runLengthMs(summary)
-  const errorsByType = k6ErrorsByType(summary, failedRequests, tags)
+  const errorsByType =
+    tags === '' ? k6ErrorsByType(summary, failedRequests) : k6ErrorsByType(summary, failedRequests, [])
   return {
     ...deriveRequestCounts({
       total: totalRequests,

@@ -124,10 +124,10 @@ export function parseLocustExceptions(text: string): LocustException[] {
 }
 
 const ERROR_PATTERNS: [RegExp, ErrorType][] = [
-  [/Too many open files|Errno 2[34]\b/i, 'fd_exhausted'],
   // The journey locustfile's own failures (see LOCUST_STEP_ERRORS).
   [/perfspec template:/, 'template'],
   [/perfspec capture:/, 'capture_failed'],
+  [/Too many open files|Errno 2[34]\b/i, 'fd_exhausted'],
   [/ConnectionRefused|Connection refused|Errno 111\b/i, 'connection_refused'],
   [
     /ConnectionReset|reset by peer|BrokenPipe|Errno (?:104|32)\b|ConnectionClosed|RemoteDisconnected/i,
@@ -167,21 +167,18 @@ export function locustToMetrics(
   return locustRowToMetrics(stats.aggregated, failures, fallbackDurationMs, requestExceptions)
 }
 
-/**
- * Maps one `_stats.csv` row, the failures that belong to it and its raised requests (see locustToMetrics)
- * onto LoadMetrics.
- */
+/** Maps one `_stats.csv` row (an endpoint's, or the Aggregated one) and its failures onto LoadMetrics. */
 export function locustRowToMetrics(
-  given: LocustStatsRow,
-  failures: LocustFailure[],
+  statsRow: LocustStatsRow,
+  failures: readonly LocustFailure[],
   fallbackDurationMs: number,
-  requestExceptions: LocustException[] = [],
+  requestExceptions: readonly LocustException[] = [],
 ): LoadMetrics {
   const raised = requestExceptions.reduce((sum, exception) => sum + exception.count, 0)
   const row = {
-    ...given,
-    requestCount: given.requestCount + raised,
-    failureCount: given.failureCount + raised,
+    ...statsRow,
+    requestCount: statsRow.requestCount + raised,
+    failureCount: statsRow.failureCount + raised,
   }
   const errorsByType: LoadMetrics['errorsByType'] = {}
   const add = (type: ErrorType, count: number, message?: string): void => {
@@ -205,7 +202,7 @@ export function locustRowToMetrics(
   if (row.failureCount > classified) add('other', row.failureCount - classified)
   const at = (column: string): number => row.percentiles.get(column) ?? 0
   // Locust's rate is requests over the span from the first to the last request.
-  const counted = given.requestCount
+  const counted = statsRow.requestCount
   const durationMs = row.requestsPerSecond > 0 ? (counted / row.requestsPerSecond) * 1000 : fallbackDurationMs
   return {
     ...deriveRequestCounts({

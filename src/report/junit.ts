@@ -38,9 +38,26 @@ function metricProperties(metrics: LoadMetrics, prefix = ''): Property[] {
   ]
 }
 
+/** A property set per endpoint (`endpoint.login.p95_ms`) and per scenario (`scenario.buy.iterations`). */
+function journeyProperties(result: LoadTestResult, prefix: string): Property[] {
+  const properties: Property[] = []
+  for (const [name, endpoint] of Object.entries(result.endpoints ?? {})) {
+    properties.push(...metricProperties(endpoint, `${prefix}endpoint.${name}.`))
+  }
+  for (const [name, scenario] of Object.entries(result.scenarios ?? {})) {
+    properties.push(
+      [`${prefix}scenario.${name}.iterations`, scenario.iterations],
+      [`${prefix}scenario.${name}.failed_iterations`, scenario.failedIterations],
+      [`${prefix}scenario.${name}.iteration_p95_ms`, round(scenario.iterationDuration.p95)],
+    )
+  }
+  return properties
+}
+
 function loadProperties(result: LoadTestResult, prefix = ''): Property[] {
   return [
     ...metricProperties(result.metrics, prefix),
+    ...journeyProperties(result, prefix),
     ...result.thresholds.map(
       (threshold): Property => [
         `${prefix}threshold ${threshold.expression}`,

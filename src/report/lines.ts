@@ -15,6 +15,8 @@ export interface ResultLine {
   verdict: Verdict
   /** p95 per second (a load run) or per step (a stress test), for sparklines; empty for a run under 3 s. */
   p95Trend: number[]
+  /** Set on the line of one endpoint of a journey run, shown under its run (no verdict of its own). */
+  endpoint?: string
 }
 
 const NO_METRICS: LoadMetrics = {
@@ -38,17 +40,34 @@ export function whereOf(row: ReportRow): string {
   return `${row.file} › ${row.test}`
 }
 
-function loadLine(row: ReportRow, result: LoadTestResult, label: string): ResultLine {
-  const p95 = bucketTimeline(result.timeline, { durationMs: result.durationMs }).p95.map((p95) => p95 ?? 0)
-  return {
+/** The run's line, then one line per endpoint of a journey under it. */
+function loadLines(row: ReportRow, result: LoadTestResult, label: string): ResultLine[] {
+  const trend = (timeline: LoadTestResult['timeline']): number[] => {
+    const p95 = bucketTimeline(timeline, { durationMs: result.durationMs }).p95.map((p95) => p95 ?? 0)
+    return p95.length < MIN_TREND_POINTS ? [] : p95
+  }
+  const verdict = verdictOf({ ...row, result })
+  const run: ResultLine = {
     row,
     label,
     tool: result.tool,
     metrics: result.metrics,
-    verdict: verdictOf({ ...row, result }),
+    verdict,
     // Under 3 s there is no trend to draw: the table says so rather than drawing one.
-    p95Trend: p95.length < MIN_TREND_POINTS ? [] : p95,
+    p95Trend: trend(result.timeline),
   }
+  const endpoints = Object.entries(result.endpoints ?? {}).map(
+    ([name, endpoint]): ResultLine => ({
+      row,
+      label: `  ↳ ${name}`,
+      tool: result.tool,
+      metrics: endpoint,
+      verdict,
+      p95Trend: trend(endpoint.timeline),
+      endpoint: name,
+    }),
+  )
+  return [run, ...endpoints]
 }
 
 /** The lines of the summary, in row order: comparisons give one line per configuration. */
@@ -60,9 +79,9 @@ export function toResultLines(rows: readonly ReportRow[]): ResultLine[] {
     const where = whereOf(row)
     const several = (rowsPerTest.get(testKey(row)) ?? 1) > 1
     const { result } = row
-    if (result.kind === 'load') return [loadLine(row, result, several ? `${where} [${result.name}]` : where)]
+    if (result.kind === 'load') return loadLines(row, result, several ? `${where} [${result.name}]` : where)
     if (result.kind === 'comparison') {
-      return result.runs.map((run) => loadLine(row, run.result, `${where} [${run.name}]`))
+      return result.runs.flatMap((run) => loadLines(row, run.result, `${where} [${run.name}]`))
     }
     if (result.kind === 'benchmark') {
       return [

@@ -29,8 +29,8 @@ export function renderMarkdownSummary(rows: readonly ReportRow[], meta: ReportMe
     )
     for (const line of toResultLines(rows)) {
       const cells = [
-        ICON[line.verdict],
-        text(line.label),
+        line.endpoint === undefined ? ICON[line.verdict] : '',
+        line.endpoint === undefined ? text(line.label) : `↳ ${text(line.endpoint)}`,
         line.tool,
         ...formatMetricColumns(line.metrics),
         line.p95Trend.length === 0 ? NO_TREND : renderSparkline(line.p95Trend, 12),

@@ -65,7 +65,7 @@ function columns(metrics: MetricsDisplay): Column[] {
   list.push({
     header: 'verdict',
     align: 'left',
-    cell: (line) => VERDICT_TEXT[line.verdict],
+    cell: (line) => (line.endpoint === undefined ? VERDICT_TEXT[line.verdict] : ''),
     color: (line, text, c) => (line.verdict === 'pass' ? c.green(text) : c.red(text)),
   })
   return list

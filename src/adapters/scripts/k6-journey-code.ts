@@ -41,15 +41,9 @@ function prepare(step) {
 const scenarios = journey.scenarios.map((scenario) =>
   Object.assign({}, scenario, { onStart: scenario.onStart.map(prepare), steps: scenario.steps.map(prepare) }),
 )
-const totalWeight = scenarios.reduce((sum, scenario) => sum + scenario.weight, 0)
-
+// The native engine's smooth weighted round robin: any run of consecutive slots splits as closely as it can.
 function pick(slot) {
-  let rest = slot % totalWeight
-  for (const scenario of scenarios) {
-    if (rest < scenario.weight) return scenario
-    rest -= scenario.weight
-  }
-  return scenarios[0]
+  return scenarios[spec.order[slot % spec.order.length]]
 }
 
 class MissingVar extends Error {}

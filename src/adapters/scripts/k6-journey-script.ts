@@ -1,3 +1,4 @@
+import { assignScenarios } from '../../engine/journey/journey-run.ts'
 import { UnsupportedOptionError } from '../../errors.ts'
 import { endpointNamesOf, type ResolvedJourney } from '../../journey/resolve.ts'
 import type { ResolvedLoadOptions } from '../../options.ts'
@@ -12,7 +13,12 @@ export interface K6JourneySpec {
   options: K6Options
   /** `user`: a VU keeps the scenario its index picks (closed model); `iteration`: each iteration picks. */
   split: 'user' | 'iteration'
+  /** Scenario index per slot (VU or iteration index modulo its length): the native engine's weighted order. */
+  order: number[]
 }
+
+// The order repeats after the weights' sum; a longer one only repeats itself.
+const MAX_ORDER = 100_000
 
 // k6 splits a sub-metric's tags at commas and trims spaces and quotes from a value.
 const K6_UNTAGGABLE = /,|^[\s'"]|[\s'"]$/
@@ -51,7 +57,6 @@ export function carrierThresholds(endpoints: string[], scenarios: string[]): Rec
     thresholds[`http_req_duration{${tags}}`] = [CARRIERS.trend]
     thresholds[`http_reqs{${tags}}`] = [CARRIERS.counter]
     thresholds[`http_req_failed{${tags}}`] = [CARRIERS.rate]
-    thresholds[`data_received{${tags}}`] = [CARRIERS.counter]
   }
   for (const name of endpoints) {
     carry(`name:${name}`)
@@ -60,6 +65,8 @@ export function carrierThresholds(endpoints: string[], scenarios: string[]): Rec
   }
   for (const name of scenarios) {
     carry(`scenario:${name}`)
+    // k6 counts bytes per VU's scenario, not per request: there is no data_received{name:…}.
+    thresholds[`data_received{scenario:${name}}`] = [CARRIERS.counter]
     thresholds[`${K6_JOURNEY_METRICS.completed}{scenario:${name}}`] = [CARRIERS.counter]
     thresholds[`${K6_JOURNEY_METRICS.failed}{scenario:${name}}`] = [CARRIERS.counter]
     thresholds[`${K6_JOURNEY_METRICS.duration}{scenario:${name}}`] = [CARRIERS.trend]
@@ -96,6 +103,7 @@ export function k6JourneySpec(
       ),
     },
     split: open ? 'iteration' : 'user',
+    order: assignScenarios(journey.scenarios, MAX_ORDER),
   }
 }
 

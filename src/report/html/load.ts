@@ -4,6 +4,7 @@ import { htmlText } from '../escape.ts'
 import { renderBarChart } from '../svg/bar-chart.ts'
 import { renderLineChart } from '../svg/line-chart.ts'
 import { bucketTimeline, MIN_TREND_POINTS } from '../timeline.ts'
+import { renderJourneyBody } from './journey.ts'
 import {
   num,
   renderBaseline,
@@ -159,6 +160,7 @@ export function renderLoadBody(result: LoadTestResult, baseline?: BaselineCheck)
     `<p class="run">${htmlText(describeLoad(result))}</p>` +
     renderTiles(tiles) +
     `<div class="charts">${renderTimeCharts(result)}${renderDistribution(result)}</div>` +
+    renderJourneyBody(result, (run) => renderTimeCharts(run) + renderDistribution(run)) +
     renderThresholds(result.thresholds) +
     renderBaseline(baseline) +
     renderErrors(result) +

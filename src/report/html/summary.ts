@@ -8,7 +8,7 @@ import { METRIC_HEADERS, metricCells, renderTable, renderVerdict } from './parts
 export function renderSummary(rows: readonly ReportRow[], anchorOf: (row: ReportRow) => string): string {
   const lines = toResultLines(rows)
   const body = lines.map((line) => [
-    { html: renderVerdict(line.verdict) },
+    { html: line.endpoint === undefined ? renderVerdict(line.verdict) : '' },
     { html: `<a href="#${anchorOf(line.row)}">${htmlText(line.label)}</a>` },
     { html: htmlText(line.row.result.kind) },
     { html: htmlText(line.tool) },

@@ -118,19 +118,50 @@ describe('the same declarative journey on native, k6 and Locust', () => {
 await describeWithTool(new K6Adapter(), 'the journey on k6', () => {
   it('k6: per-endpoint counts equal the server per-path counts; p50 as native within resolution', async () => {
     const seen = api(server)
-    const result = await loadTest(journey(server.url, 'k6'))
+    const result = await loadTest({
+      ...journey(server.url, 'k6'),
+      thresholds: {
+        'http_req_duration{name:login}': ['p(95)<10000'],
+        'http_req_duration{name:item}': ['p(95)<1'],
+      },
+    })
     expectCounts(result, seen.counts, 0)
     expect(seen.unauthorized).toBe(0)
     expect(seen.ids.size).toBe(20)
     expect(result.endpoints?.item).toMatchObject({ method: 'GET', path: '/items/{{id}}' })
     expect(result.scenarios?.default?.iterations).toBeGreaterThan(0)
     expect(result.scenarios?.default?.iterationDuration.p50).toBeGreaterThanOrEqual(40)
-    // The carriers of k6's sub-metrics are no results.
-    expect(result.thresholds).toEqual([])
+    // Tagged thresholds judge their endpoint; the carriers of k6's sub-metrics are no results.
+    expect(result.thresholds.map((threshold) => [threshold.expression, threshold.passed])).toEqual([
+      ['http_req_duration{name:login}: p(95)<10000', true],
+      ['http_req_duration{name:item}: p(95)<1', false],
+    ])
+    expect(result.success).toBe(false)
     const p50 = result.endpoints?.item?.responseTimes.p50 ?? 0
     expect(p50).toBeGreaterThanOrEqual(20)
     expect(p50).toBeLessThan(30)
     if (p50s.has('native')) expect(Math.abs(p50 - (p50s.get('native') ?? 0))).toBeLessThan(5)
+  })
+  it('k6: a 3:1 mix splits the VUs 3:1 and reports each scenario', async () => {
+    const counts = countPaths(server, { delayMs: 5 })
+    const result = await loadTest({
+      url: server.url,
+      tool: 'k6',
+      users: 4,
+      duration: 2,
+      scenarios: [
+        { name: 'browse', weight: 3, steps: [{ name: 'list', path: '/list' }] },
+        { name: 'buy', steps: [{ name: 'buy', method: 'POST', path: '/buy' }] },
+      ],
+    })
+    const list = counts.get('/list') ?? 0
+    const buy = counts.get('/buy') ?? 0
+    expect(result.endpoints?.list?.totalRequests).toBe(list)
+    expect(result.endpoints?.buy?.totalRequests).toBe(buy)
+    expect(list / buy).toBeGreaterThan(2.7)
+    expect(list / buy).toBeLessThan(3.3)
+    expect(result.scenarios?.browse?.iterations).toBe(list)
+    expect(result.scenarios?.buy?.metrics.totalRequests).toBe(buy)
   })
 })
 
@@ -174,6 +205,34 @@ describe('what a tool cannot run is refused before any traffic', () => {
       })
     }
     expect(server.count).toBe(0)
+  })
+  it("Locust with 2 workers: the master sums every worker's iterations per scenario, users split 3:1", async () => {
+    const counts = countPaths(server, { delayMs: 5 })
+    const users = 4
+    const result = await loadTest({
+      url: server.url,
+      tool: 'locust',
+      users,
+      duration: 2,
+      workers: 2,
+      scenarios: [
+        { name: 'browse', weight: 3, steps: [{ name: 'list', path: '/list' }] },
+        { name: 'buy', steps: [{ name: 'buy', method: 'POST', path: '/buy' }] },
+      ],
+    })
+    for (const [scenario, path] of [
+      ['browse', '/list'],
+      ['buy', '/buy'],
+    ] as const) {
+      const iterations = result.scenarios?.[scenario]?.iterations ?? 0
+      expect(iterations).toBeGreaterThan(0)
+      // Each iteration is one request; a user stopped mid-request has not completed its iteration.
+      expect((counts.get(path) ?? 0) - iterations).toBeGreaterThanOrEqual(0)
+      expect((counts.get(path) ?? 0) - iterations).toBeLessThanOrEqual(users)
+    }
+    const ratio = (counts.get('/list') ?? 0) / (counts.get('/buy') ?? 1)
+    expect(ratio).toBeGreaterThan(2.5)
+    expect(ratio).toBeLessThan(3.5)
   })
 })
 
