@@ -18,6 +18,7 @@ const PER_STEP_KEYS = {
   rampUp: 'steps start all their users at once, back to back',
   rate: 'a stress test steps users (closed model); run loadTest with `stages` for arrival-rate ramps',
   stages: 'a stress test steps users (closed model); run loadTest with `stages` for arrival-rate ramps',
+  errorBudget: "a stress test's steps have no error budget: `breakOn.maxErrorRatePercent` decides",
 } as const satisfies Record<Exclude<keyof LoadTestOptions, keyof StressTestOptions>, string>
 // The stress test's own options; `maxUsers` is the last step's users here, not a load option.
 const STRESS_KEYS = {
@@ -103,7 +104,8 @@ async function stepUntilBreak(
       aborted = true
       break
     }
-    const result = await runStep({ ...plan.base, users, duration: plan.stepDuration })
+    // A step's errors are the stress test's to judge (`breakOn`), not the step's error budget.
+    const result = await runStep({ ...plan.base, users, duration: plan.stepDuration, errorBudget: false })
     markNestedRun(result)
     tool = result.tool
     steps.push({ users, metrics: result.metrics, warnings: result.warnings })

@@ -87,6 +87,14 @@ export interface LoadTestOptions extends JourneyOptions {
   check?: (response: CheckResponse) => boolean
   /** Limits that decide `success`. */
   thresholds?: Thresholds
+  /**
+   * The largest share of requests (0..1) that may fail before the run fails, whatever its thresholds; a run
+   * in which no request succeeded fails too. `expectStatus` and `check` decide what fails. `false` turns the
+   * budget off. Without it, a run whose own thresholds limit the error rate (`http_req_failed`,
+   * `maxErrorRatePercent`) keeps only the no-success rule. Stress test steps have none (`breakOn` decides).
+   * @default 0.01 (from perf({ defaults: { errorBudget } }) or config/qa.yaml `error_budget` when set)
+   */
+  errorBudget?: number | false
   /** Stops the run early; the result keeps what was measured and is marked `aborted`. */
   signal?: AbortSignal
   /** Open model: constant arrival rate in requests per second (native, k6). */

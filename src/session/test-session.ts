@@ -1,6 +1,8 @@
 import { areThresholdsChecked, type PerfTestContext, setCurrentTestContext } from '../context.ts'
+import { isErrorBudgetVerdict } from '../metrics/error-budget.ts'
 import {
   type BaselineCheck,
+  describeErrors,
   type LoadTestResult,
   listThresholds,
   type PerfResult,
@@ -113,11 +115,27 @@ async function settle(pending: ReadonlySet<Promise<unknown>>): Promise<void> {
 
 /** The message a test fails with when its runs breached thresholds it never asserted. */
 export function describeBreaches(results: readonly LoadTestResult[], failOnThresholdsHint: string): string {
-  const runs = results.map((result) => `${summarizeRun(result)}\n${listThresholds(result.thresholds)}`)
+  const runs = results.map((result) =>
+    [
+      summarizeRun(result),
+      listThresholds(result.thresholds),
+      ...describeErrors(result).map((line) => `  ${line}`),
+    ].join('\n'),
+  )
+  const overBudget = results.some((result) => result.thresholds.some(isFailedBudget))
   return [
-    'perfspec: thresholds failed',
+    overBudget ? 'perfspec: too many requests failed (error budget)' : 'perfspec: thresholds failed',
     ...runs,
     '',
+    ...(overBudget
+      ? [
+          'Allow more with `errorBudget: 0.05` (a share of requests) or `errorBudget: false`; `expectStatus` decides what fails.',
+        ]
+      : []),
     `Assert them with expect(result).toPassThresholds(), or ${failOnThresholdsHint} to only report them.`,
   ].join('\n')
+}
+
+function isFailedBudget(threshold: LoadTestResult['thresholds'][number]): boolean {
+  return !threshold.passed && isErrorBudgetVerdict(threshold)
 }
