@@ -1,3 +1,4 @@
+import { requireDurationMs } from '../duration.ts'
 import { InvalidThresholdError } from '../errors.ts'
 import type { LoadMetrics, ThresholdResult } from '../model/index.ts'
 import type { Thresholds } from '../types.ts'
@@ -27,6 +28,34 @@ export interface ParsedThreshold {
   stat: ThresholdStat
   comparison: Comparison
   limit: number
+  /** Stop the run as soon as this threshold is breached, looking first `delayMs` into the run. */
+  abortOnFail?: { delayMs: number }
+}
+
+// `{ …, abortOnFail, delayAbortEval }`: k6's object form, and the seed names' `{ limit, … }`.
+function readAbortOnFail(
+  where: string,
+  given: Record<string, unknown>,
+  valueKey: 'threshold' | 'limit',
+  key: string,
+): { delayMs: number } | undefined {
+  for (const key of Object.keys(given)) {
+    if (key !== valueKey && key !== 'abortOnFail' && key !== 'delayAbortEval') {
+      throw new InvalidThresholdError(
+        `Unknown key \`${key}\` in threshold ${where}: use ${valueKey}, abortOnFail, delayAbortEval`,
+      )
+    }
+  }
+  const { abortOnFail, delayAbortEval } = given
+  if (abortOnFail !== undefined && typeof abortOnFail !== 'boolean') {
+    throw new InvalidThresholdError(`\`abortOnFail\` of threshold ${where} must be true or false`)
+  }
+  if (abortOnFail !== true) return undefined
+  const delayMs =
+    delayAbortEval === undefined
+      ? 0
+      : requireDurationMs(`thresholds.${key}.delayAbortEval`, delayAbortEval, { allowZero: true })
+  return { delayMs }
 }
 
 const SEED_KEYS = {
@@ -63,6 +92,16 @@ const K6_METRICS: Record<string, (aggregation: string) => ThresholdStat | undefi
 
 const EXPRESSION = /^\s*([a-z]+|p\(\d+(?:\.\d+)?\))\s*(<=|>=|==|<|>)\s*(-?\d+(?:\.\d+)?)\s*$/
 
+function parseK6Threshold(metric: string, entry: unknown): ParsedThreshold {
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry))
+    return parseK6Expression(metric, entry)
+  const given = entry as Record<string, unknown>
+  const abortOnFail = readAbortOnFail(`for \`${metric}\``, given, 'threshold', metric)
+  const parsed = parseK6Expression(metric, given['threshold'])
+  if (abortOnFail !== undefined) parsed.abortOnFail = abortOnFail
+  return parsed
+}
+
 function parseK6Expression(metric: string, expression: unknown): ParsedThreshold {
   if (typeof expression !== 'string') {
     throw new InvalidThresholdError(
@@ -96,16 +135,22 @@ export function parseThresholds(thresholds: Thresholds | undefined): ParsedThres
   for (const [key, value] of Object.entries(thresholds)) {
     if (value === undefined) continue
     if (key in SEED_KEYS) {
-      if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+      const given =
+        typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined
+      const limit = given === undefined ? value : given['limit']
+      if (typeof limit !== 'number' || !Number.isFinite(limit) || limit < 0) {
         throw new InvalidThresholdError(
-          `Threshold \`${key}\` must be a non-negative number, got ${String(value)}`,
+          `Threshold \`${key}\` must be a non-negative number (or { limit, abortOnFail }), got ${String(limit)}`,
         )
       }
       const { stat, comparison } = SEED_KEYS[key as keyof typeof SEED_KEYS]
-      parsed.push({ expression: `${key}: ${value}`, stat, comparison, limit: value })
+      const threshold: ParsedThreshold = { expression: `${key}: ${limit}`, stat, comparison, limit }
+      const abortOnFail = given === undefined ? undefined : readAbortOnFail(`\`${key}\``, given, 'limit', key)
+      if (abortOnFail !== undefined) threshold.abortOnFail = abortOnFail
+      parsed.push(threshold)
     } else if (key in K6_METRICS) {
-      const expressions: unknown[] = Array.isArray(value) ? value : [value]
-      for (const expression of expressions) parsed.push(parseK6Expression(key, expression))
+      const entries: unknown[] = Array.isArray(value) ? value : [value]
+      for (const entry of entries) parsed.push(parseK6Threshold(key, entry))
     } else {
       throw new InvalidThresholdError(
         `Unknown threshold \`${key}\`. Use ${Object.keys(SEED_KEYS).join(', ')}, or k6's ${Object.keys(K6_METRICS).join(', ')}`,
@@ -148,6 +193,11 @@ function compare(actual: number, comparison: Comparison, limit: number): boolean
     case '==':
       return actual === limit
   }
+}
+
+/** True when `actual` meets the threshold's limit. */
+export function meetsThreshold(threshold: ParsedThreshold, actual: number): boolean {
+  return compare(actual, threshold.comparison, threshold.limit)
 }
 
 /** Evaluates parsed thresholds against metrics. A run with no requests fails every threshold. */

@@ -28,6 +28,10 @@ export interface TestSessionOptions {
   onProgress?: (progress: LoadProgress) => void
   /** How a user of this framework turns the threshold failure off, for its message. */
   failOnThresholdsHint: string
+  /** The test's timeout (ms), when the framework tells it: a run that cannot finish in it is refused. */
+  testTimeoutMs?: number | undefined
+  /** How a user of this framework gives a test `neededMs`, for the refusal's message. */
+  howToRaiseTimeout?: (neededMs: number) => string
 }
 
 /** One test's perf runs: what `loadTest` and friends report to while the test runs. Framework-free. */
@@ -80,6 +84,8 @@ export function beginTestSession(options: TestSessionOptions): TestSession {
     },
   }
   if (options.onProgress !== undefined) context.onProgress = options.onProgress
+  const testTime = trackTestTime(options)
+  if (testTime !== undefined) context.testTime = testTime
   setCurrentTestContext(context)
 
   return {
@@ -101,6 +107,27 @@ function sharedConfig(config: PerfWorkerConfig | undefined): Partial<PerfTestCon
   if (config === undefined) return {}
   const { progress: _progress, failOnThresholds: _fail, ...shared } = config
   return shared
+}
+
+// The test's clock starts at its first perf run at the latest: the lenient guess, so a refusal is never wrong.
+function trackTestTime(options: TestSessionOptions): PerfTestContext['testTime'] {
+  const timeoutMs = options.testTimeoutMs
+  if (timeoutMs === undefined || !Number.isFinite(timeoutMs) || timeoutMs <= 0) return undefined
+  let firstRunAt: number | undefined
+  return {
+    timeoutMs,
+    remainingMs() {
+      firstRunAt ??= performance.now()
+      return timeoutMs - (performance.now() - firstRunAt)
+    },
+    howToRaise:
+      options.howToRaiseTimeout ?? ((neededMs) => `give the test a timeout of at least ${neededMs} ms`),
+  }
+}
+
+/** A timeout with room to spare: the needed time plus 20% (at least 5 s), rounded up to 10 s. */
+export function suggestTimeoutMs(neededMs: number): number {
+  return Math.ceil((neededMs + Math.max(5000, neededMs * 0.2)) / 10_000) * 10_000
 }
 
 async function settle(pending: ReadonlySet<Promise<unknown>>): Promise<void> {
