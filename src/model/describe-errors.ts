@@ -32,10 +32,19 @@ function hintFor(type: ErrorType, summary: ErrorSummary, result: LoadTestResult)
     case 'step_function':
       return "a step's function threw"
     case 'other':
-      return summary.sampleMessages.some((message) => TLS_MESSAGE.test(message))
-        ? 'TLS: the certificate is not trusted (self-signed?) or the handshake failed'
-        : 'see the sample message'
+      return hintFromMessages(summary.sampleMessages, result, url)
   }
+}
+
+// An error the engine could not classify (e.g. one from another realm, as under Jest) still says what it was.
+function hintFromMessages(messages: readonly string[], result: LoadTestResult, url: URL | undefined): string {
+  const said = (pattern: RegExp) => messages.some((message) => pattern.test(message))
+  if (said(TLS_MESSAGE)) return 'TLS: the certificate is not trusted (self-signed?) or the handshake failed'
+  if (said(/ECONNREFUSED/)) return `nothing is listening at ${url?.host ?? result.options.url}?`
+  if (said(/ECONNRESET|EPIPE|socket hang up/)) return 'the server closed connections mid-request'
+  if (said(/ENOTFOUND|EAI_AGAIN/)) return `cannot resolve ${url?.hostname ?? 'the host'}: check the host name`
+  if (said(/ETIMEDOUT|timeout/i)) return 'timeouts: a slow or stuck server, or raise `timeout`'
+  return 'see the sample message'
 }
 
 function safeUrl(text: string): URL | undefined {

@@ -26,13 +26,18 @@ describe('verdicts a user can trust, on a default Vitest config', () => {
   test('a dead target with no assertion fails on the error budget, naming connection_refused', () => {
     expect(run.exitCode, run.output).toBe(1)
     expect(run.output).toContain('perfspec: too many requests failed (error budget)')
-    expect(run.output).toMatch(/100% connection_refused \(\d+ of \d+\): nothing is listening at 127\.0\.0\.1:9\?/)
+    expect(run.output).toMatch(
+      /100% connection_refused \(\d+ of \d+\): nothing is listening at 127\.0\.0\.1:9\?/,
+    )
     expect(entry('a dead target')).toMatchObject({ state: 'failed', result: { success: false } })
   })
 
   test('an all-5xx target with no assertion fails on the error budget, naming http_5xx', () => {
     expect(run.output).toMatch(/100% http_5xx \(\d+ of \d+\): server errors/)
-    expect(entry('a target answering 500 only')).toMatchObject({ state: 'failed', result: { success: false } })
+    expect(entry('a target answering 500 only')).toMatchObject({
+      state: 'failed',
+      result: { success: false },
+    })
   })
 
   test('a healthy 7 s run passes: the plugin gives perf tests a timeout that fits', () => {
