@@ -140,7 +140,7 @@ function runConfigsExclusive(
       }
       return { runs, waitedMs }
     },
-    named.find(({ options }) => options.signal !== undefined)?.options.signal,
+    withTestSignal(named.find(({ options }) => options.signal !== undefined)?.options.signal),
   )
 }
 
