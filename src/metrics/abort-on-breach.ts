@@ -2,6 +2,8 @@ import { InvalidThresholdError } from '../errors.ts'
 import type { LoadProgress } from '../types.ts'
 import { meetsThreshold, type ParsedThreshold, type ThresholdStat } from './thresholds.ts'
 
+const TICK_SLACK_MS = 100
+
 // What the once-a-second progress snapshot carries: the stats an abortOnFail threshold can watch live.
 const LIVE_STATS: Partial<Record<ThresholdStat, (progress: LoadProgress) => number>> = {
   p95: (progress) => progress.p95,
@@ -37,7 +39,9 @@ export function findBreach(
   if (progress.requests === 0) return undefined
   return aborting.find((threshold) => {
     const read = LIVE_STATS[threshold.stat]
-    if (read === undefined || progress.elapsedMs < (threshold.abortOnFail?.delayMs ?? 0)) return false
+    // The once-a-second tick lands a few ms short of each second: a '2s' delay is over at the second tick.
+    const delayMs = (threshold.abortOnFail?.delayMs ?? 0) - TICK_SLACK_MS
+    if (read === undefined || progress.elapsedMs < delayMs) return false
     return !meetsThreshold(threshold, read(progress))
   })
 }
