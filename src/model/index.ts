@@ -4,6 +4,7 @@ export type {
   BaselineCheck,
   BaselineComparison,
   BaselineEntry,
+  BaselineNumbers,
   MachineInfo,
   MetricComparison,
 } from './baseline.ts'
