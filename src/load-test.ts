@@ -50,6 +50,7 @@ async function runLoadTest(
     })
     const result = buildResult(run, resolved, tool, startedAt)
     if (watch.breached !== undefined && result.aborted) result.abortedBy = watch.breached
+    if (tool === 'k6') markK6Abort(result, resolved)
     if (watch.warning !== undefined) result.warnings.push(watch.warning)
     if (waitedMs > 0) {
       result.waitedMs = waitedMs
@@ -57,6 +58,21 @@ async function runLoadTest(
     }
     return result
   }, resolved.signal)
+}
+
+// k6 exits as for any failed threshold when abortOnFail stopped it: a run well short of its plan, with an
+// aborting threshold failed, was stopped by it.
+function markK6Abort(result: LoadTestResult, options: ResolvedLoadOptions): void {
+  const planned = options.durationMs
+  if (planned === undefined || result.durationMs > planned - 1000) return
+  const failed = options.thresholds.find(
+    (threshold) =>
+      threshold.abortOnFail !== undefined &&
+      result.thresholds.some(({ expression, passed }) => expression === threshold.expression && !passed),
+  )
+  if (failed === undefined) return
+  result.aborted = true
+  result.abortedBy = failed.expression
 }
 
 /** Throws, before anything is sent, when the run cannot finish in what is left of its test's timeout. */
@@ -86,14 +102,16 @@ interface BreachWatch {
  * own abortOnFail; the others are judged at the end, with a warning.
  */
 function watchForBreach(options: ResolvedLoadOptions, tool: ToolName): BreachWatch {
-  const aborting = abortingThresholds(options.thresholds)
-  if (aborting.length === 0) return { options }
+  if (!options.thresholds.some((threshold) => threshold.abortOnFail !== undefined)) return { options }
+  // The generated k6 script hands them to k6's own abortOnFail.
+  if (tool === 'k6' && options.script === undefined) return { options }
   if (tool !== 'native') {
     return {
       options,
-      warning: `abortOnFail is watched live by the native engine only: ${tool} ran to the end, and its thresholds were judged then.`,
+      warning: `abortOnFail is watched live by the native engine and generated k6 scripts only: ${tool} ran to the end, and its thresholds were judged then.`,
     }
   }
+  const aborting = abortingThresholds(options.thresholds)
   const controller = new AbortController()
   const watch: BreachWatch = { options: { ...options } }
   const signal =

@@ -3,7 +3,8 @@ import { InvalidThresholdError } from '../errors.ts'
 import type { LoadMetrics, ThresholdResult } from '../model/index.ts'
 import type { Thresholds } from '../types.ts'
 
-type Comparison = '<' | '<=' | '>' | '>=' | '=='
+/** How a threshold compares the measured value with its limit. */
+export type Comparison = '<' | '<=' | '>' | '>=' | '=='
 
 /** The quantity a threshold reads from the metrics. */
 export type ThresholdStat =

@@ -1,5 +1,6 @@
 import { formatDurationForTool } from '../../duration.ts'
 import type { ResolvedLoadOptions } from '../../options.ts'
+import { k6AbortThresholds } from './k6-thresholds.ts'
 
 /** Environment variable naming the JSON file the generated script reads. */
 export const K6_SPEC_ENV = 'PERFSPEC_K6_SPEC'
@@ -90,8 +91,14 @@ export function k6Spec(options: ResolvedLoadOptions): K6Spec {
       expectStatus: options.expectStatus === null ? null : [...options.expectStatus],
       timeout: formatDurationForTool(options.timeoutMs),
     },
-    options: k6LoadOptions(options),
+    options: withAbortThresholds(k6LoadOptions(options), options),
   }
+}
+
+// k6 watches the `abortOnFail` thresholds itself and stops its run when one is breached.
+function withAbortThresholds(k6Options: K6Options, options: ResolvedLoadOptions): K6Options {
+  const thresholds = k6AbortThresholds(options.thresholds)
+  return thresholds === undefined ? k6Options : { ...k6Options, thresholds }
 }
 
 /**
