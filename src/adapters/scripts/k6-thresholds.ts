@@ -38,11 +38,13 @@ export function k6AbortThresholds(
     if (abortOnFail === undefined) continue
     const { metric, aggregation, scale = 1 } = K6_SPELLING[stat]
     const operator = comparison === '==' ? '===' : comparison
-    ;(byMetric[metric] ??= []).push({
+    const list = byMetric[metric] ?? []
+    list.push({
       threshold: `${aggregation}${operator}${limit * scale}`,
       abortOnFail: true,
       delayAbortEval: abortOnFail.delayMs === 0 ? '0s' : formatDurationForTool(abortOnFail.delayMs),
     })
+    byMetric[metric] = list
   }
   return Object.keys(byMetric).length === 0 ? undefined : byMetric
 }
