@@ -174,10 +174,14 @@ export class TestTimeoutTooShortError extends PerfError {
     testTimeoutMs: number
     remainingMs: number
     howToRaise: string
+    /** How long the run waited for another load run on this machine first. */
+    waitedMs?: number
   }) {
     const seconds = (ms: number) => `${Number((ms / 1000).toFixed(1))} s`
-    const { durationMs, testTimeoutMs, remainingMs } = details
-    const left = testTimeoutMs - remainingMs >= 100 ? `, ${seconds(Math.max(0, remainingMs))} of it left` : ''
+    const { durationMs, testTimeoutMs, remainingMs, waitedMs = 0 } = details
+    const waited = waitedMs > 0 ? ` after waiting ${seconds(waitedMs)} for another perfspec load run` : ''
+    const left =
+      testTimeoutMs - remainingMs >= 100 ? `, ${seconds(Math.max(0, remainingMs))} of it left${waited}` : ''
     super(
       'PERF_TEST_TIMEOUT_TOO_SHORT',
       `This ${seconds(durationMs)} load run cannot finish within its test's ${seconds(testTimeoutMs)} timeout${left}, ` +

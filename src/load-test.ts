@@ -43,7 +43,7 @@ async function runLoadTest(
   requireTestTime(resolved, testTime)
   return runExclusive(async ({ waitedMs }) => {
     // The wait came out of the test's time.
-    if (waitedMs > 0) requireTestTime(resolved, testTime)
+    if (waitedMs > 0) requireTestTime(resolved, testTime, waitedMs)
     const startedAt = new Date()
     const run = await adapter.run(watch.options).catch((error: unknown) => {
       throw scrubError(error, secretsOf(resolved))
@@ -76,7 +76,11 @@ function markK6Abort(result: LoadTestResult, options: ResolvedLoadOptions): void
 }
 
 /** Throws, before anything is sent, when the run cannot finish in what is left of its test's timeout. */
-function requireTestTime(options: ResolvedLoadOptions, testTime: PerfTestContext['testTime']): void {
+function requireTestTime(
+  options: ResolvedLoadOptions,
+  testTime: PerfTestContext['testTime'],
+  waitedMs = 0,
+): void {
   if (testTime === undefined || options.durationMs === undefined) return
   const neededMs = options.durationMs + RUN_OVERHEAD_MS
   const remainingMs = testTime.remainingMs()
@@ -86,6 +90,7 @@ function requireTestTime(options: ResolvedLoadOptions, testTime: PerfTestContext
     testTimeoutMs: testTime.timeoutMs,
     remainingMs,
     howToRaise: testTime.howToRaise(testTime.timeoutMs - remainingMs + neededMs),
+    waitedMs,
   })
 }
 
