@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadTest } from '../../../src/load-test.ts'
 import { describeErrors } from '../../../src/model/index.ts'
+import { hasOpenssl, startSelfSignedServer } from '../../helpers/self-signed.ts'
 import { delayed, startServer, type TestServer, unusedPort } from '../../helpers/servers.ts'
 
 describe('the error budget of a load run', () => {
@@ -33,6 +34,19 @@ describe('the error budget of a load run', () => {
     const result = await loadTest({ url: `${failing.url}/`, users: 2, requests: 20 })
     expect(result.success).toBe(false)
     expect(describeErrors(result)[0]).toMatch(/^100% http_5xx \(20 of 20\): server errors/)
+  })
+
+  it.skipIf(!hasOpenssl)('fails a run against a self-signed HTTPS target, naming TLS', async () => {
+    const tls = await startSelfSignedServer()
+    try {
+      const result = await loadTest({ url: tls.url, users: 1, requests: 5 })
+      expect(result.success).toBe(false)
+      expect(describeErrors(result)[0]).toMatch(
+        /^100% other \(5 of 5\): TLS: the certificate is not trusted \(self-signed\?\)/,
+      )
+    } finally {
+      await tls.close()
+    }
   })
 
   it('lets expectStatus decide what counts as a failure', async () => {
