@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { randomBytes } from 'node:crypto'
-import { linkSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { linkSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 
@@ -12,6 +12,10 @@ const LOCK_FILE = 'perfspec-load-run.lock'
 const POLL_MS = 50
 // A lock file that cannot be read (half written by a killed process) is stale after this long.
 const UNREADABLE_STALE_MS = 5000
+// The holder touches its lock file this often; one untouched for HEARTBEAT_STALE_MS lost its holder (a
+// worker thread terminated mid-run leaves the process, and so its pid, alive).
+const HEARTBEAT_MS = 1000
+const HEARTBEAT_STALE_MS = 15_000
 
 interface LockOwner {
   pid: number
@@ -49,44 +53,77 @@ function isAlive(pid: number): boolean {
   }
 }
 
-function readOwner(file: string): LockOwner | undefined {
+function readText(file: string): string | undefined {
   try {
-    const owner = JSON.parse(readFileSync(file, 'utf8')) as LockOwner
+    return readFileSync(file, 'utf8')
+  } catch {
+    return undefined
+  }
+}
+
+function parseOwner(text: string | undefined): LockOwner | undefined {
+  if (text === undefined) return undefined
+  try {
+    const owner = JSON.parse(text) as LockOwner
     return typeof owner.pid === 'number' ? owner : undefined
   } catch {
     return undefined
   }
 }
 
-// The owner died (a killed test worker): its lock would block every later run.
-function isStale(file: string): boolean {
-  const owner = readOwner(file)
-  if (owner === undefined) {
-    try {
-      return Date.now() - statSync(file).mtimeMs > UNREADABLE_STALE_MS
-    } catch {
-      return false
-    }
-  }
-  return owner.host === os.hostname() && !isAlive(owner.pid)
+function readOwner(file: string): LockOwner | undefined {
+  return parseOwner(readText(file))
 }
 
-function removeStale(file: string): void {
+/**
+ * The content of a lock file whose holder is gone (a killed test worker, a terminated worker thread), or
+ * undefined while it is held. Its lock would block every later run.
+ */
+function staleContent(file: string): string | undefined {
+  let ageMs: number
+  try {
+    ageMs = Date.now() - statSync(file).mtimeMs
+  } catch {
+    return undefined
+  }
+  const text = readText(file)
+  if (text === undefined) return undefined
+  const owner = parseOwner(text)
+  if (owner === undefined) return ageMs > UNREADABLE_STALE_MS ? text : undefined
+  if (ageMs > HEARTBEAT_STALE_MS) return text
+  return owner.host === os.hostname() && !isAlive(owner.pid) ? text : undefined
+}
+
+function startHeartbeat(file: string): () => void {
+  const timer = setInterval(() => {
+    try {
+      const now = new Date()
+      utimesSync(file, now, now)
+    } catch {}
+  }, HEARTBEAT_MS)
+  timer.unref()
+  return () => clearInterval(timer)
+}
+
+/** Removes a stale lock; true when the lock it judged stale is gone. */
+function removeStale(file: string, judged: string): boolean {
   // Renamed first, so that of two waiters finding it stale only one removes it.
   const aside = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.stale`
   try {
     renameSync(file, aside)
   } catch {
-    return
+    return false
   }
-  const owner = readOwner(aside)
-  if (owner !== undefined && isAlive(owner.pid)) {
-    // A live run took the lock between our check and the rename: give it back.
+  if (readText(aside) !== judged) {
+    // Another run took the lock between our look and the rename: give it back.
     try {
       linkSync(aside, file)
     } catch {}
+    rmSync(aside, { force: true })
+    return false
   }
   rmSync(aside, { force: true })
+  return true
 }
 
 /** Takes the lock file if it is free: the content is complete before the file appears (link is atomic). */
@@ -134,7 +171,8 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
 /**
  * Runs `run` while holding the machine-wide load-run lock (a file in the OS temp folder), so that load runs
  * of Vitest workers, Jest workers and other processes on this machine never overlap. Waits (polling) while
- * another run holds it; a lock whose process died is taken over. A run inside another (a stress step) runs
+ * another run holds it; a lock whose process died, or whose holder stopped touching it (a terminated worker
+ * thread), is taken over. A run inside another (a stress step) runs
  * at once. When `signal` aborts while waiting, `run` runs without the lock (it sees the aborted signal).
  */
 export async function runExclusive<T>(run: (wait: LockWait) => Promise<T>, signal?: AbortSignal): Promise<T> {
@@ -148,17 +186,20 @@ export async function runExclusive<T>(run: (wait: LockWait) => Promise<T>, signa
       taken = true
       break
     }
+    const stale = staleContent(file)
+    if (stale !== undefined && removeStale(file, stale)) continue
     contended = true
-    if (isStale(file)) removeStale(file)
-    else await sleep(POLL_MS, signal)
+    await sleep(POLL_MS, signal)
   }
   const wait = { waitedMs: contended ? Math.round(performance.now() - started) : 0 }
   if (!taken) return run(wait)
   held.add(file)
   installExitHook()
+  const stopHeartbeat = startHeartbeat(file)
   try {
     return await holding.run(true, () => run(wait))
   } finally {
+    stopHeartbeat()
     release(file)
   }
 }

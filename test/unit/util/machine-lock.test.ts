@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -64,6 +64,13 @@ describe('runExclusive: the machine-wide load-run lock', () => {
     writeFileSync(lockFile(), JSON.stringify({ pid: Number(dead), host: os.hostname(), startedAt: '' }))
     const ran = await runExclusive(async () => JSON.parse(readFileSync(lockFile(), 'utf8')).pid)
     expect(ran).toBe(process.pid)
+  })
+
+  it('takes over a lock its live holder stopped touching (a terminated worker thread)', async () => {
+    writeFileSync(lockFile(), JSON.stringify({ pid: process.ppid, host: os.hostname(), startedAt: '' }))
+    const longAgo = new Date(Date.now() - 60_000)
+    utimesSync(lockFile(), longAgo, longAgo)
+    expect(await runExclusive(async ({ waitedMs }) => waitedMs)).toBeLessThan(1000)
   })
 
   it('waits for a live holder, and stops waiting when the signal aborts', async () => {
