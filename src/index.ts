@@ -35,6 +35,7 @@ export {
   MatcherUsageError,
   ParseError,
   PerfError,
+  TestTimeoutTooShortError,
   ToolFailedError,
   ToolNotFoundError,
   UnsupportedOptionError,
@@ -95,6 +96,7 @@ export type { LoadDefaults } from './options.ts'
 export type { BreakCriteria, StressTestOptions } from './stress/types.ts'
 export { stressTest } from './stress-test.ts'
 export type {
+  AbortingLimit,
   CheckResponse,
   Duration,
   HttpMethod,
@@ -102,6 +104,7 @@ export type {
   JourneyOptions,
   JourneyScenario,
   JourneyStep,
+  K6Threshold,
   K6Thresholds,
   LoadProgress,
   LoadTestOptions,
