@@ -1,4 +1,4 @@
-import { markNestedRun, trackGroupRun } from './context.ts'
+import { markNestedRun, trackGroupRun, withTestSignal } from './context.ts'
 import { InvalidOptionError } from './errors.ts'
 import { loadTest } from './load-test.ts'
 import type {
@@ -10,6 +10,7 @@ import type {
 } from './model/index.ts'
 import { type LoadDefaults, resolveLoadOptions } from './options.ts'
 import type { LoadTestOptions } from './types.ts'
+import { lockWaitWarning, runExclusive } from './util/machine-lock.ts'
 import { argument, fail } from './validation.ts'
 
 /** The configurations to compare: by name, or a list whose `name`s (default: the URL's path) tell them apart. */
@@ -123,6 +124,26 @@ export function runComparison(
   return trackGroupRun(runConfigs(configs, defaults, runLoad))
 }
 
+// Runs a comparison's configurations inside one hold of the machine's load-run lock.
+function runConfigsExclusive(
+  named: { name: string; options: LoadTestOptions }[],
+  runLoad: (options: LoadTestOptions) => Promise<LoadTestResult>,
+): Promise<{ runs: { name: string; result: LoadTestResult }[]; waitedMs: number }> {
+  return runExclusive(
+    async ({ waitedMs }) => {
+      const runs: { name: string; result: LoadTestResult }[] = []
+      for (const { name, options } of named) {
+        const result = await runLoad(options)
+        markNestedRun(result)
+        runs.push({ name, result })
+        if (result.aborted) break
+      }
+      return { runs, waitedMs }
+    },
+    withTestSignal(named.find(({ options }) => options.signal !== undefined)?.options.signal),
+  )
+}
+
 async function runConfigs(
   configs: ComparisonConfigs,
   defaults: Partial<LoadDefaults> | undefined,
@@ -131,14 +152,9 @@ async function runConfigs(
   const named = nameConfigs(configs, defaults)
   const startedAt = new Date()
   const started = performance.now()
-  const runs: { name: string; result: LoadTestResult }[] = []
-  for (const { name, options } of named) {
-    const result = await runLoad(options)
-    markNestedRun(result)
-    runs.push({ name, result })
-    if (runs.at(-1)!.result.aborted) break
-  }
+  const { runs, waitedMs } = await runConfigsExclusive(named, runLoad)
   const warnings = runs.flatMap(({ name, result }) => result.warnings.map((warning) => `${name}: ${warning}`))
+  if (waitedMs > 0) warnings.unshift(lockWaitWarning(waitedMs))
   return {
     kind: 'comparison',
     baseline: named[0]!.name,

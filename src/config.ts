@@ -4,7 +4,7 @@ import { parse } from 'yaml'
 import { requireDurationMs } from './duration.ts'
 import { InvalidConfigError, isPerfError } from './errors.ts'
 import { mergeThresholds, parseThresholds } from './metrics/thresholds.ts'
-import { type LoadDefaults, requireTool, requireUsers } from './options.ts'
+import { type LoadDefaults, requireErrorBudget, requireTool, requireUsers } from './options.ts'
 import type { Duration, Thresholds, ToolChoice } from './types.ts'
 import {
   argument,
@@ -25,6 +25,8 @@ export interface PerfDefaultsOptions {
   duration?: Duration
   /** Seconds or `'5s'`. @default 0 */
   rampUp?: Duration
+  /** The largest failed share (0..1) of every load run, or `false` for none (see `errorBudget`). @default 0.01 */
+  errorBudget?: number | false
 }
 
 export interface PerfReportOptions {
@@ -100,6 +102,7 @@ const QA_KEYS = {
   default_users: true,
   default_duration: true,
   default_ramp_up: true,
+  error_budget: true,
   metrics: true,
   thresholds: true,
 } as const
@@ -135,6 +138,7 @@ const PLUGIN_DEFAULTS_KEYS = {
   users: true,
   duration: true,
   rampUp: true,
+  errorBudget: true,
 } as const satisfies KnownKeys<PerfDefaultsOptions>
 const REPORT_KEYS = {
   json: true,
@@ -164,10 +168,13 @@ function readTool(value: unknown, option: string): ToolChoice | undefined {
 }
 
 function readDefaults(
-  raw: { users?: unknown; duration?: unknown; rampUp?: unknown },
-  names: { users: string; duration: string; rampUp: string },
+  raw: { users?: unknown; duration?: unknown; rampUp?: unknown; errorBudget?: unknown },
+  names: { users: string; duration: string; rampUp: string; errorBudget: string },
 ): Partial<LoadDefaults> {
   const defaults: Partial<LoadDefaults> = {}
+  if (raw.errorBudget !== undefined) {
+    defaults.errorBudget = requireErrorBudget(names.errorBudget, raw.errorBudget)
+  }
   if (raw.users !== undefined) defaults.users = requireUsers(names.users, raw.users)
   if (raw.duration !== undefined) defaults.durationMs = requireDurationMs(names.duration, raw.duration)
   if (raw.rampUp !== undefined) {
@@ -231,11 +238,13 @@ export function parseQaConfig(text: string, file = 'config/qa.yaml'): QaPerforma
           users: performance['default_users'],
           duration: performance['default_duration'],
           rampUp: performance['default_ramp_up'],
+          errorBudget: performance['error_budget'],
         },
         {
           users: 'performance.default_users',
           duration: 'performance.default_duration',
           rampUp: 'performance.default_ramp_up',
+          errorBudget: 'performance.error_budget',
         },
       ),
       metrics: readMetrics(performance['metrics']),
@@ -264,7 +273,11 @@ export function readQaConfig(file: string): QaPerformanceConfig | undefined {
 export function validatePluginOptions(options: PerfPluginOptions): void {
   rejectUnknownKeys(requireObject(argument('options'), options), PLUGIN_KEYS)
   if (options.defaults !== undefined) {
-    const defaults = requireObject('defaults', options.defaults, 'an object { users, duration, rampUp }')
+    const defaults = requireObject(
+      'defaults',
+      options.defaults,
+      'an object { users, duration, rampUp, errorBudget }',
+    )
     rejectUnknownKeys(defaults, PLUGIN_DEFAULTS_KEYS, 'defaults.')
   }
   if (options.report !== undefined) {
@@ -313,6 +326,7 @@ export function resolvePerfConfig(root: string, options: PerfPluginOptions = {})
     users: 'defaults.users',
     duration: 'defaults.duration',
     rampUp: 'defaults.rampUp',
+    errorBudget: 'defaults.errorBudget',
   })
   const pluginThresholds = options.thresholds
   parseThresholds(pluginThresholds)

@@ -41,6 +41,15 @@ export interface PerfTestContext {
   recordBaseline?(result: LoadTestResult, check: BaselineCheck): void
   /** Called about once a second while a run goes on. */
   onProgress?(progress: LoadProgress): void
+  /**
+   * The test's time: its timeout, what is left of it now (counted from its first perf run, a lenient
+   * estimate of when the test began), and how this framework raises it for a run that needs `neededMs`.
+   */
+  testTime?: {
+    timeoutMs: number
+    remainingMs(): number
+    howToRaise(neededMs: number): string
+  }
 }
 
 // A global, not a module variable: the setup file and the user's `perfspec` import may be separate bundles.
@@ -103,6 +112,11 @@ function sharedThresholdsFor(
     if (tagged === undefined || list?.includes(tagged.tag.value) === true) kept[key] = value
   }
   return kept as Thresholds
+}
+
+/** A run's own signal joined with the running test's (aborted when the test times out). */
+export function withTestSignal(own: AbortSignal | undefined): AbortSignal | undefined {
+  return joinSignals(own, getCurrentTestContext()?.signal)
 }
 
 function joinSignals(a: AbortSignal | undefined, b: AbortSignal | undefined): AbortSignal | undefined {

@@ -10,6 +10,7 @@ export type PerfErrorCode =
   | 'PERF_BASELINE_ERROR'
   | 'PERF_CLIENT_CLOSED'
   | 'PERF_MATCHER_USAGE'
+  | 'PERF_TEST_TIMEOUT_TOO_SHORT'
 
 /** Base of every error perfspec throws. */
 export class PerfError extends Error {
@@ -155,6 +156,41 @@ export class MatcherUsageError extends PerfError {
     super('PERF_MATCHER_USAGE', message, options)
     this.name = 'MatcherUsageError'
     this.matcher = matcher
+  }
+}
+
+/** A run cannot finish within the time its test has left. Thrown before any request is sent. */
+export class TestTimeoutTooShortError extends PerfError {
+  override readonly code = 'PERF_TEST_TIMEOUT_TOO_SHORT' as const
+  /** How long the run would take. */
+  readonly durationMs: number
+  /** The test's timeout. */
+  readonly testTimeoutMs: number
+  /** What was left of it when the run was about to start. */
+  readonly remainingMs: number
+
+  constructor(details: {
+    durationMs: number
+    testTimeoutMs: number
+    remainingMs: number
+    howToRaise: string
+    /** How long the run waited for another load run on this machine first. */
+    waitedMs?: number
+  }) {
+    const seconds = (ms: number) => `${Number((ms / 1000).toFixed(1))} s`
+    const { durationMs, testTimeoutMs, remainingMs, waitedMs = 0 } = details
+    const waited = waitedMs > 0 ? ` after waiting ${seconds(waitedMs)} for another perfspec load run` : ''
+    const left =
+      testTimeoutMs - remainingMs >= 100 ? `, ${seconds(Math.max(0, remainingMs))} of it left${waited}` : ''
+    super(
+      'PERF_TEST_TIMEOUT_TOO_SHORT',
+      `This ${seconds(durationMs)} load run cannot finish within its test's ${seconds(testTimeoutMs)} timeout${left}, ` +
+        `so nothing was sent. Raise the timeout: ${details.howToRaise} — or shorten \`duration\`.`,
+    )
+    this.name = 'TestTimeoutTooShortError'
+    this.durationMs = durationMs
+    this.testTimeoutMs = testTimeoutMs
+    this.remainingMs = remainingMs
   }
 }
 

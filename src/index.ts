@@ -36,6 +36,7 @@ export {
   MatcherUsageError,
   ParseError,
   PerfError,
+  TestTimeoutTooShortError,
   ToolFailedError,
   ToolNotFoundError,
   UnsupportedOptionError,
@@ -101,6 +102,7 @@ export type { LoadDefaults } from './options.ts'
 export type { BreakCriteria, StressTestOptions } from './stress/types.ts'
 export { stressTest } from './stress-test.ts'
 export type {
+  AbortingLimit,
   CheckResponse,
   Duration,
   HttpMethod,
@@ -108,6 +110,7 @@ export type {
   JourneyOptions,
   JourneyScenario,
   JourneyStep,
+  K6Threshold,
   K6Thresholds,
   LoadProgress,
   LoadTestOptions,

@@ -38,9 +38,27 @@ export interface LoadDefaults {
   durationMs: number
   rampUpMs: number
   timeoutMs: number
+  /** The largest failed share (0..1) a run may have, or `false` for no error budget. */
+  errorBudget: number | false
 }
 
-export const DEFAULTS: LoadDefaults = { users: 10, durationMs: 10_000, rampUpMs: 0, timeoutMs: 30_000 }
+/** The default error budget: at most 1% of requests fail (k6 users' most common `http_req_failed: ['rate<0.01']`). */
+export const DEFAULT_ERROR_BUDGET = 0.01
+
+export const DEFAULTS: LoadDefaults = {
+  users: 10,
+  durationMs: 10_000,
+  rampUpMs: 0,
+  timeoutMs: 30_000,
+  errorBudget: DEFAULT_ERROR_BUDGET,
+}
+
+/**
+ * What a run's error budget checks. `false`: nothing. Otherwise a run in which no request succeeded fails,
+ * and so does one whose failed share exceeds `maxFraction` (undefined: the run's own error-rate threshold
+ * decides the rate).
+ */
+export type ErrorBudget = { maxFraction: number | undefined } | false
 
 /** More virtual users than this in one process measure the generator, not the target. */
 export const MAX_USERS_PER_PROCESS = 10_000
@@ -89,12 +107,14 @@ const LOAD_TEST_KEYS = {
   onStart: true,
   scenarios: true,
   think: true,
+  errorBudget: true,
 } as const satisfies KnownKeys<LoadTestOptions>
 const DEFAULTS_KEYS = {
   users: true,
   durationMs: true,
   rampUpMs: true,
   timeoutMs: true,
+  errorBudget: true,
 } as const satisfies KnownKeys<LoadDefaults>
 const MONITOR_KEYS = { pid: true } as const satisfies KnownKeys<NonNullable<LoadTestOptions['monitor']>>
 
@@ -120,6 +140,7 @@ export interface ResolvedLoadOptions {
   expectStatus: ReadonlySet<number> | null
   check: ((response: CheckResponse) => boolean) | undefined
   thresholds: ParsedThreshold[]
+  errorBudget: ErrorBudget
   signal: AbortSignal | undefined
   rate: number | undefined
   stages: { durationMs: number; target: number }[] | undefined
@@ -153,8 +174,9 @@ export function validateDefaults(
 ): Partial<LoadDefaults> {
   requireObject(option, defaults)
   rejectUnknownKeys(defaults, DEFAULTS_KEYS, `${option}.`)
-  const { users, durationMs, rampUpMs, timeoutMs } = defaults
+  const { users, durationMs, rampUpMs, timeoutMs, errorBudget } = defaults
   if (users !== undefined) requireUsers(`${option}.users`, users)
+  if (errorBudget !== undefined) requireErrorBudget(`${option}.errorBudget`, errorBudget)
   for (const [key, value, min] of [
     ['durationMs', durationMs, 1],
     ['rampUpMs', rampUpMs, 0],
@@ -178,6 +200,28 @@ export function requireUsers(option: string, value: unknown): number {
     )
   }
   return requireInteger(option, value, 1, MAX_USERS_PER_PROCESS)
+}
+
+/** Validates an error budget: a failed share from 0 to 1 (`0.05` = 5%), or `false`. */
+export function requireErrorBudget(option: string, value: unknown): number | false {
+  if (value === false) return false
+  if (typeof value !== 'number') return fail(option, 'a failed share from 0 to 1 (e.g. 0.05) or false', value)
+  return requireNumber(option, value, { min: 0, max: 1 })
+}
+
+// A run's own error-rate threshold takes the place of the default rate; an explicit `errorBudget` applies anyway.
+function resolveErrorBudget(
+  value: unknown,
+  fallback: number | false,
+  thresholds: readonly ParsedThreshold[],
+): ErrorBudget {
+  if (value !== undefined) {
+    const given = requireErrorBudget('errorBudget', value)
+    return given === false ? false : { maxFraction: given }
+  }
+  if (fallback === false) return false
+  const ownRate = thresholds.some(({ stat }) => stat === 'errorRatePercent' || stat === 'errorFraction')
+  return { maxFraction: ownRate ? undefined : fallback }
 }
 
 function requireRate(option: string, value: unknown): number {
@@ -389,6 +433,7 @@ export function resolveLoadOptions(
     expectStatus,
     check: options.check,
     thresholds,
+    errorBudget: resolveErrorBudget(options.errorBudget, defaults.errorBudget, thresholds),
     signal: options.signal,
     rate,
     stages,

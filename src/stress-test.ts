@@ -1,5 +1,5 @@
 import { chooseTool } from './adapters/index.ts'
-import { markNestedRun, trackGroupRun } from './context.ts'
+import { markNestedRun, trackGroupRun, withTestSignal } from './context.ts'
 import { requireDurationMs } from './duration.ts'
 import { InvalidOptionError } from './errors.ts'
 import { loadTest } from './load-test.ts'
@@ -8,6 +8,7 @@ import { type LoadDefaults, MAX_USERS_PER_PROCESS, resolveLoadOptions } from './
 import { findBreak, type MeasuredStep, resolveBreakCriteria } from './stress/break-criteria.ts'
 import type { StressTestOptions } from './stress/types.ts'
 import type { Duration, LoadTestOptions } from './types.ts'
+import { lockWaitWarning, runExclusive } from './util/machine-lock.ts'
 import { argument, type KnownKeys, requireInteger, requireObject } from './validation.ts'
 
 /** Options a stress test sets per step itself: the load options StressTestOptions leaves out. */
@@ -18,6 +19,7 @@ const PER_STEP_KEYS = {
   rampUp: 'steps start all their users at once, back to back',
   rate: 'a stress test steps users (closed model); run loadTest with `stages` for arrival-rate ramps',
   stages: 'a stress test steps users (closed model); run loadTest with `stages` for arrival-rate ramps',
+  errorBudget: "a stress test's steps have no error budget: `breakOn.maxErrorRatePercent` decides",
 } as const satisfies Record<Exclude<keyof LoadTestOptions, keyof StressTestOptions>, string>
 // The stress test's own options; `maxUsers` is the last step's users here, not a load option.
 const STRESS_KEYS = {
@@ -80,16 +82,30 @@ export function runStressTest(
   runStep: (options: LoadTestOptions) => Promise<LoadTestResult>,
   defaults?: Partial<LoadDefaults>,
 ): Promise<StressTestResult> {
-  return trackGroupRun(stepUntilBreak(options, runStep, defaults))
+  return trackGroupRun(planAndStep(options, runStep, defaults))
 }
 
-async function stepUntilBreak(
+// Validated before waiting for the machine's load-run lock; the steps then run inside one hold of it.
+async function planAndStep(
   options: StressTestOptions,
   runStep: (options: LoadTestOptions) => Promise<LoadTestResult>,
   defaults: Partial<LoadDefaults> | undefined,
 ): Promise<StressTestResult> {
   const criteria = resolveBreakCriteria(options?.breakOn)
   const plan = planStress(options, defaults)
+  return runExclusive(async ({ waitedMs }) => {
+    const result = await stepUntilBreak(options, runStep, criteria, plan)
+    if (waitedMs > 0) result.warnings.unshift(lockWaitWarning(waitedMs))
+    return result
+  }, withTestSignal(options.signal))
+}
+
+async function stepUntilBreak(
+  options: StressTestOptions,
+  runStep: (options: LoadTestOptions) => Promise<LoadTestResult>,
+  criteria: ReturnType<typeof resolveBreakCriteria>,
+  plan: StressPlan,
+): Promise<StressTestResult> {
   const startedAt = new Date()
   const started = performance.now()
   const measured: MeasuredStep[] = []
@@ -103,7 +119,8 @@ async function stepUntilBreak(
       aborted = true
       break
     }
-    const result = await runStep({ ...plan.base, users, duration: plan.stepDuration })
+    // A step's errors are the stress test's to judge (`breakOn`), not the step's error budget.
+    const result = await runStep({ ...plan.base, users, duration: plan.stepDuration, errorBudget: false })
     markNestedRun(result)
     tool = result.tool
     steps.push({ users, metrics: result.metrics, warnings: result.warnings })

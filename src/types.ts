@@ -35,32 +35,45 @@ export interface CheckResponse {
   body: string
 }
 
-/** The seed's threshold names. Every limit is optional. */
+/**
+ * A limit that can also stop the run as soon as it is breached (k6's `abortOnFail`), watched about once a
+ * second; `delayAbortEval` waits that long into the run before the first look.
+ */
+export interface AbortingLimit {
+  limit: number
+  abortOnFail?: boolean
+  delayAbortEval?: Duration
+}
+
+/** The seed's threshold names. Every limit is optional: a number, or `{ limit, abortOnFail }`. */
 export interface SeedThresholds {
   /** Fail when the mean response time exceeds this (ms). */
-  maxAvgResponseTimeMs?: number
+  maxAvgResponseTimeMs?: number | AbortingLimit
   /** Fail when more than this percent of requests failed. */
-  maxErrorRatePercent?: number
+  maxErrorRatePercent?: number | AbortingLimit
   /** Fail when fewer requests per second than this completed. */
-  minThroughputRps?: number
+  minThroughputRps?: number | AbortingLimit
   /** Fail when p95 exceeds this (ms). */
-  maxP95Ms?: number
+  maxP95Ms?: number | AbortingLimit
   /** Fail when p99 exceeds this (ms). */
-  maxP99Ms?: number
+  maxP99Ms?: number | AbortingLimit
 }
+
+/** One k6 threshold: `'p(95)<200'`, or k6's object form that can stop the run when breached. */
+export type K6Threshold = string | { threshold: string; abortOnFail?: boolean; delayAbortEval?: Duration }
 
 /**
  * k6's threshold language: `{ http_req_duration: ['p(95)<200', 'avg<100'], http_req_failed: ['rate<0.01'],
  * http_reqs: ['rate>100'] }`.
  */
 export interface K6Thresholds {
-  http_req_duration?: string[]
-  http_req_failed?: string[]
-  http_reqs?: string[]
-  checks?: string[]
+  http_req_duration?: K6Threshold[]
+  http_req_failed?: K6Threshold[]
+  http_reqs?: K6Threshold[]
+  checks?: K6Threshold[]
   /** One endpoint or scenario of a journey: `'http_req_duration{name:order}'`, `'http_reqs{scenario:buy}'`. */
   [tagged: `${'http_req_duration' | 'http_req_failed' | 'http_reqs' | 'checks'}{${string}}`]:
-    | string[]
+    | K6Threshold[]
     | undefined
 }
 
@@ -110,6 +123,14 @@ export interface LoadTestOptions extends JourneyOptions {
   check?: (response: CheckResponse) => boolean
   /** Limits that decide `success`. */
   thresholds?: Thresholds
+  /**
+   * The largest share of requests (0..1) that may fail before the run fails, whatever its thresholds; a run
+   * in which no request succeeded fails too. `expectStatus` and `check` decide what fails. `false` turns the
+   * budget off. Without it, a run whose own thresholds limit the error rate (`http_req_failed`,
+   * `maxErrorRatePercent`) keeps only the no-success rule. Stress test steps have none (`breakOn` decides).
+   * @default 0.01 (from perf({ defaults: { errorBudget } }) or config/qa.yaml `error_budget` when set)
+   */
+  errorBudget?: number | false
   /** Stops the run early; the result keeps what was measured and is marked `aborted`. */
   signal?: AbortSignal
   /** Open model: constant arrival rate in requests per second (native, k6). */

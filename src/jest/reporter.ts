@@ -9,7 +9,7 @@ import { InvalidConfigError, isPerfError } from '../errors.ts'
 import { createReportColors } from '../report/colors.ts'
 import { renderHeading, renderNotes, renderSummaryTable, terminalWidth } from '../report/table.ts'
 import { describeReportOutcomes, reportTargetsOf, writeReports } from '../report/write-reports.ts'
-import { toWorkerConfig } from '../session/worker-config.ts'
+import { PERF_TEST_TIMEOUT_MS, toWorkerConfig } from '../session/worker-config.ts'
 import { collectRows, type JestFileResultLike } from './collect-rows.ts'
 import {
   clearRecords,
@@ -31,6 +31,8 @@ export type PerfJestReporterOptions = PerfPluginOptions
 export interface JestGlobalConfigLike {
   rootDir: string
   updateSnapshot?: BaselineUpdateMode
+  /** Undefined when neither the config nor the command line set one. */
+  testTimeout?: number
 }
 
 /** The part of Jest's aggregated results the reporter reads. */
@@ -76,10 +78,12 @@ export class PerfJestReporter {
     // Jest makes reporters before it spawns workers, so the workers inherit this variable.
     this.dir = createResultsDir()
     process.env[RESULTS_DIR_ENV] = this.dir
-    writeWorkerConfig(
-      this.dir,
-      toWorkerConfig(this.config, { update: globalConfig.updateSnapshot ?? 'new', progress: false }),
-    )
+    const worker = toWorkerConfig(this.config, {
+      update: globalConfig.updateSnapshot ?? 'new',
+      progress: false,
+    })
+    if (globalConfig.testTimeout === undefined) worker.testTimeoutMs = PERF_TEST_TIMEOUT_MS
+    writeWorkerConfig(this.dir, worker)
     process.once('exit', () => removeResultsDir(this.dir))
   }
 

@@ -1,10 +1,11 @@
 // Runs in every test file through `setupFilesAfterEnv: ['perfspec/jest']`: registers the matchers and starts
 // a test session per test, so `loadTest` knows the running test (its signal, the reporter's config, where
 // its results go).
-import { afterEach, beforeEach, expect } from '@jest/globals'
+import { afterEach, beforeEach, expect, jest } from '@jest/globals'
 import { perfMatchers } from '../matchers/index.ts'
-import { beginTestSession, SETTLE_MS, type TestSession } from '../session/test-session.ts'
+import { beginTestSession, SETTLE_MS, suggestTimeoutMs, type TestSession } from '../session/test-session.ts'
 import { appendRecords, RESULTS_DIR_ENV, readWorkerConfig } from './results-dir.ts'
+import { readJestTestTimeout } from './test-timeout.ts'
 
 // A second import of this file in the same test file (a stray `import 'perfspec/jest'`) adds nothing.
 const INSTALLED = Symbol.for('perfspec:jest-setup-installed')
@@ -25,6 +26,8 @@ function install(): void {
   // Undefined without the perfspec reporter (or with a stale variable whose folder is gone): built-in
   // defaults apply and results go nowhere.
   const config = resultsDir === undefined ? undefined : readWorkerConfig(resultsDir)
+  // The reporter saw no testTimeout in Jest's config: Jest's 5 s would cut most load runs short.
+  if (config?.testTimeoutMs !== undefined) jest.setTimeout(config.testTimeoutMs)
   const seen = new Map<string, number>()
   let current: CurrentTest | undefined
 
@@ -38,6 +41,9 @@ function install(): void {
       signal: controller.signal,
       config,
       failOnThresholdsHint: 'give the perfspec/jest-reporter { failOnThresholds: false }',
+      testTimeoutMs: readJestTestTimeout(),
+      howToRaiseTimeout: (neededMs) =>
+        `test('…', async () => { … }, ${suggestTimeoutMs(neededMs)}), jest.setTimeout(), or \`testTimeout\` in jest.config`,
     })
     current = { session, controller, testPath, fullName, occurrence }
   })

@@ -10,7 +10,12 @@ import { baselinePath, readBaselineFile, saveBaselineEntry } from '../baseline/s
 import { type BaselineUpdateMode, getCurrentTestContext } from '../context.ts'
 import { BaselineError } from '../errors.ts'
 import type { LoadTestResult } from '../model/index.ts'
-import { type BaselineComparison, type MetricComparison, summarizeRun } from '../model/index.ts'
+import {
+  type BaselineCheck,
+  type BaselineComparison,
+  type MetricComparison,
+  summarizeRun,
+} from '../model/index.ts'
 import { formatMs, formatRps } from '../util/format.ts'
 import {
   argument,
@@ -173,8 +178,17 @@ export async function toMatchPerfBaseline(
           `Run: ${summarizeRun(result)}`,
       }
     }
-    await saveBaselineEntry(file, key, toBaselineEntry(result, machine))
-    test?.recordBaseline?.(result, { key, file: relativeToRoot(file, test.root), comparison: null })
+    const entry = toBaselineEntry(result, machine)
+    await saveBaselineEntry(file, key, entry)
+    const check: BaselineCheck = { key, file: relativeToRoot(file, test?.root), comparison: null }
+    // `-u` rewrites silently otherwise: the reports list what each rewrite changed.
+    if (stored !== undefined) {
+      check.rewrote = {
+        before: { p95: stored.p95, throughput: stored.throughput },
+        after: { p95: entry.p95, throughput: entry.throughput },
+      }
+    }
+    test?.recordBaseline?.(result, check)
     return { pass: true, message: () => `${hint}\n\nRecorded a new baseline for "${key}" in ${file}` }
   }
 

@@ -1,6 +1,6 @@
 import { markThresholdsChecked } from '../context.ts'
 import { evaluateThresholds, parseThresholds } from '../metrics/thresholds.ts'
-import { listThresholds, summarizeRun } from '../model/index.ts'
+import { describeErrors, listThresholds, summarizeRun } from '../model/index.ts'
 import type { Thresholds } from '../types.ts'
 import { hint as matcherHint, requireResult } from './received.ts'
 import type { PerfMatcherContext, PerfMatcherResult } from './types.ts'
@@ -38,7 +38,8 @@ export function toPassThresholds(
       const verdict = this.isNot
         ? `Expected some threshold to fail; all ${evaluated.length} passed:`
         : `Expected every threshold to pass; ${failed.length} of ${evaluated.length} failed:`
-      return `${hint}\n\n${verdict}\n${listThresholds(evaluated)}\n\nRun: ${summarizeRun(result)}`
+      const errors = describeErrors(result).map((line) => `\n  ${line}`)
+      return `${hint}\n\n${verdict}\n${listThresholds(evaluated)}\n\nRun: ${summarizeRun(result)}${errors.join('')}`
     },
   }
 }

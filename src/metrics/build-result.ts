@@ -3,6 +3,7 @@ import type { ResolvedLoadOptions } from '../options.ts'
 import { redactHeaders, redactUrl } from '../redact.ts'
 import type { ToolName } from '../types.ts'
 import type { AdapterRun } from './adapter-run.ts'
+import { evaluateErrorBudget } from './error-budget.ts'
 import { evaluateThresholds } from './thresholds.ts'
 
 /** The JSON-safe, credential-free subset of the options a result records. */
@@ -40,6 +41,8 @@ export function buildResult(
     ...evaluateThresholds(options.thresholds, run.metrics, run),
     ...(run.toolThresholds ?? []),
   ]
+  const budget = evaluateErrorBudget(options.errorBudget, run.metrics)
+  if (budget !== undefined) thresholds.push(budget)
   const result: LoadTestResult = {
     kind: 'load',
     success: thresholds.every((threshold) => threshold.passed),

@@ -1,8 +1,10 @@
+import { requireDurationMs } from '../duration.ts'
 import { InvalidThresholdError } from '../errors.ts'
 import type { LoadMetrics, ThresholdResult } from '../model/index.ts'
 import type { Thresholds } from '../types.ts'
 
-type Comparison = '<' | '<=' | '>' | '>=' | '=='
+/** How a threshold compares the measured value with its limit. */
+export type Comparison = '<' | '<=' | '>' | '>=' | '=='
 
 /** The quantity a threshold reads from the metrics. */
 export type ThresholdStat =
@@ -34,6 +36,8 @@ export interface ParsedThreshold {
   comparison: Comparison
   limit: number
   tag?: ThresholdTag
+  /** Stop the run as soon as this threshold is breached, looking first `delayMs` into the run. */
+  abortOnFail?: { delayMs: number }
 }
 
 /** What a journey run measured per endpoint and per scenario, for tagged thresholds. */
@@ -55,6 +59,32 @@ export function parseTaggedKey(key: string): { metric: string; tag: ThresholdTag
     )
   }
   return { metric, tag: { kind, value } }
+}
+
+// `{ …, abortOnFail, delayAbortEval }`: k6's object form, and the seed names' `{ limit, … }`.
+function readAbortOnFail(
+  where: string,
+  given: Record<string, unknown>,
+  valueKey: 'threshold' | 'limit',
+  key: string,
+): { delayMs: number } | undefined {
+  for (const key of Object.keys(given)) {
+    if (key !== valueKey && key !== 'abortOnFail' && key !== 'delayAbortEval') {
+      throw new InvalidThresholdError(
+        `Unknown key \`${key}\` in threshold ${where}: use ${valueKey}, abortOnFail, delayAbortEval`,
+      )
+    }
+  }
+  const { abortOnFail, delayAbortEval } = given
+  if (abortOnFail !== undefined && typeof abortOnFail !== 'boolean') {
+    throw new InvalidThresholdError(`\`abortOnFail\` of threshold ${where} must be true or false`)
+  }
+  if (abortOnFail !== true) return undefined
+  const delayMs =
+    delayAbortEval === undefined
+      ? 0
+      : requireDurationMs(`thresholds.${key}.delayAbortEval`, delayAbortEval, { allowZero: true })
+  return { delayMs }
 }
 
 const SEED_KEYS = {
@@ -91,6 +121,16 @@ const K6_METRICS: Record<string, (aggregation: string) => ThresholdStat | undefi
 
 const EXPRESSION = /^\s*([a-z]+|p\(\d+(?:\.\d+)?\))\s*(<=|>=|==|<|>)\s*(-?\d+(?:\.\d+)?)\s*$/
 
+function parseK6Threshold(metric: string, entry: unknown): ParsedThreshold {
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry))
+    return parseK6Expression(metric, entry)
+  const given = entry as Record<string, unknown>
+  const abortOnFail = readAbortOnFail(`for \`${metric}\``, given, 'threshold', metric)
+  const parsed = parseK6Expression(metric, given['threshold'])
+  if (abortOnFail !== undefined) parsed.abortOnFail = abortOnFail
+  return parsed
+}
+
 function parseK6Expression(metric: string, expression: unknown): ParsedThreshold {
   if (typeof expression !== 'string') {
     throw new InvalidThresholdError(
@@ -124,21 +164,27 @@ export function parseThresholds(thresholds: Thresholds | undefined): ParsedThres
   for (const [key, value] of Object.entries(thresholds)) {
     if (value === undefined) continue
     if (key in SEED_KEYS) {
-      if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+      const given =
+        typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined
+      const limit = given === undefined ? value : given['limit']
+      if (typeof limit !== 'number' || !Number.isFinite(limit) || limit < 0) {
         throw new InvalidThresholdError(
-          `Threshold \`${key}\` must be a non-negative number, got ${String(value)}`,
+          `Threshold \`${key}\` must be a non-negative number (or { limit, abortOnFail }), got ${String(limit)}`,
         )
       }
       const { stat, comparison } = SEED_KEYS[key as keyof typeof SEED_KEYS]
-      parsed.push({ expression: `${key}: ${value}`, stat, comparison, limit: value })
+      const threshold: ParsedThreshold = { expression: `${key}: ${limit}`, stat, comparison, limit }
+      const abortOnFail = given === undefined ? undefined : readAbortOnFail(`\`${key}\``, given, 'limit', key)
+      if (abortOnFail !== undefined) threshold.abortOnFail = abortOnFail
+      parsed.push(threshold)
     } else if (key in K6_METRICS) {
-      const expressions: unknown[] = Array.isArray(value) ? value : [value]
-      for (const expression of expressions) parsed.push(parseK6Expression(key, expression))
+      const entries: unknown[] = Array.isArray(value) ? value : [value]
+      for (const entry of entries) parsed.push(parseK6Threshold(key, entry))
     } else if (parseTaggedKey(key) !== undefined && parseTaggedKey(key)!.metric in K6_METRICS) {
       const { metric, tag } = parseTaggedKey(key)!
-      const expressions: unknown[] = Array.isArray(value) ? value : [value]
-      for (const expression of expressions) {
-        const threshold = parseK6Expression(metric, expression)
+      const entries: unknown[] = Array.isArray(value) ? value : [value]
+      for (const entry of entries) {
+        const threshold = parseK6Threshold(metric, entry)
         parsed.push({
           ...threshold,
           expression: `${key}: ${threshold.expression.slice(metric.length + 2)}`,
@@ -212,6 +258,11 @@ export function taggedMetrics(
     )
   }
   return metrics
+}
+
+/** True when `actual` meets the threshold's limit. */
+export function meetsThreshold(threshold: ParsedThreshold, actual: number): boolean {
+  return compare(actual, threshold.comparison, threshold.limit)
 }
 
 /**

@@ -58,4 +58,12 @@ export interface BaselineCheck {
   comparison: BaselineComparison | null
   /** What makes the comparison less telling (another machine, another run shape). */
   warnings?: string[]
+  /** Under `-u`: the stored entry this run replaced, and what it holds now. */
+  rewrote?: { before: BaselineNumbers; after: BaselineNumbers }
+}
+
+/** The numbers a baseline judges. */
+export interface BaselineNumbers {
+  p95: number
+  throughput: number
 }

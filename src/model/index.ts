@@ -4,6 +4,7 @@ export type {
   BaselineCheck,
   BaselineComparison,
   BaselineEntry,
+  BaselineNumbers,
   MachineInfo,
   MetricComparison,
 } from './baseline.ts'
@@ -22,6 +23,7 @@ export { isBenchmarkResult } from './benchmark.ts'
 export type { ComparisonMetric, ComparisonResult, ComparisonRow } from './comparison.ts'
 export { isComparisonResult } from './comparison.ts'
 export { listThresholds, summarizeRun } from './describe.ts'
+export { describeErrors } from './describe-errors.ts'
 
 export type {
   EndpointMetrics,

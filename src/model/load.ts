@@ -7,6 +7,10 @@ export interface LoadTestResult {
   success: boolean
   /** True when the run was stopped by an AbortSignal before its end. */
   aborted: boolean
+  /** The `abortOnFail` threshold that stopped the run when it was breached (`aborted` is true then). */
+  abortedBy?: string
+  /** How long the run waited for another perfspec load run on this machine to finish (only when it did). */
+  waitedMs?: number
   tool: ToolName
   name: string
   metrics: LoadMetrics

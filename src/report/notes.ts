@@ -49,7 +49,20 @@ export function describeRow(row: ReportRow): RowNote[] {
         text: `${prefix}${threshold.expression} (actual ${formatMs(threshold.actual)})`,
       })
     }
-    if (run.aborted) notes.push({ level: 'failure', text: `${prefix}run aborted before its end` })
+    if (run.aborted) {
+      const why = run.abortedBy === undefined ? 'before its end' : `by ${run.abortedBy} (abortOnFail)`
+      notes.push({ level: 'failure', text: `${prefix}run aborted ${why}` })
+    }
+  }
+  const rewrote = row.baseline?.rewrote
+  if (rewrote !== undefined) {
+    const { before, after } = rewrote
+    notes.push({
+      level: 'info',
+      text:
+        `baseline rewritten (-u): ${row.baseline?.file} › "${row.baseline?.key}": p95 ${formatMs(before.p95)} → ` +
+        `${formatMs(after.p95)} ms, throughput ${formatRps(before.throughput)} → ${formatRps(after.throughput)} rps`,
+    })
   }
   const comparison = row.baseline?.comparison
   for (const metric of comparison ? [comparison.p95, comparison.throughput] : []) {

@@ -1,6 +1,8 @@
 import { areThresholdsChecked, type PerfTestContext, setCurrentTestContext } from '../context.ts'
+import { isErrorBudgetVerdict } from '../metrics/error-budget.ts'
 import {
   type BaselineCheck,
+  describeErrors,
   type LoadTestResult,
   listThresholds,
   type PerfResult,
@@ -26,6 +28,10 @@ export interface TestSessionOptions {
   onProgress?: (progress: LoadProgress) => void
   /** How a user of this framework turns the threshold failure off, for its message. */
   failOnThresholdsHint: string
+  /** The test's timeout (ms), when the framework tells it: a run that cannot finish in it is refused. */
+  testTimeoutMs?: number | undefined
+  /** How a user of this framework gives a test `neededMs`, for the refusal's message. */
+  howToRaiseTimeout?: (neededMs: number) => string
 }
 
 /** One test's perf runs: what `loadTest` and friends report to while the test runs. Framework-free. */
@@ -78,6 +84,8 @@ export function beginTestSession(options: TestSessionOptions): TestSession {
     },
   }
   if (options.onProgress !== undefined) context.onProgress = options.onProgress
+  const testTime = trackTestTime(options)
+  if (testTime !== undefined) context.testTime = testTime
   setCurrentTestContext(context)
 
   return {
@@ -101,6 +109,27 @@ function sharedConfig(config: PerfWorkerConfig | undefined): Partial<PerfTestCon
   return shared
 }
 
+// The test's clock starts at its first perf run at the latest: the lenient guess, so a refusal is never wrong.
+function trackTestTime(options: TestSessionOptions): PerfTestContext['testTime'] {
+  const timeoutMs = options.testTimeoutMs
+  if (timeoutMs === undefined || !Number.isFinite(timeoutMs) || timeoutMs <= 0) return undefined
+  let firstRunAt: number | undefined
+  return {
+    timeoutMs,
+    remainingMs() {
+      firstRunAt ??= performance.now()
+      return timeoutMs - (performance.now() - firstRunAt)
+    },
+    howToRaise:
+      options.howToRaiseTimeout ?? ((neededMs) => `give the test a timeout of at least ${neededMs} ms`),
+  }
+}
+
+/** A timeout with room to spare: the needed time plus 20% (at least 5 s), rounded up to 10 s. */
+export function suggestTimeoutMs(neededMs: number): number {
+  return Math.ceil((neededMs + Math.max(5000, neededMs * 0.2)) / 10_000) * 10_000
+}
+
 async function settle(pending: ReadonlySet<Promise<unknown>>): Promise<void> {
   if (pending.size === 0) return
   let timer: NodeJS.Timeout | undefined
@@ -113,11 +142,27 @@ async function settle(pending: ReadonlySet<Promise<unknown>>): Promise<void> {
 
 /** The message a test fails with when its runs breached thresholds it never asserted. */
 export function describeBreaches(results: readonly LoadTestResult[], failOnThresholdsHint: string): string {
-  const runs = results.map((result) => `${summarizeRun(result)}\n${listThresholds(result.thresholds)}`)
+  const runs = results.map((result) =>
+    [
+      summarizeRun(result),
+      listThresholds(result.thresholds),
+      ...describeErrors(result).map((line) => `  ${line}`),
+    ].join('\n'),
+  )
+  const overBudget = results.some((result) => result.thresholds.some(isFailedBudget))
   return [
-    'perfspec: thresholds failed',
+    overBudget ? 'perfspec: too many requests failed (error budget)' : 'perfspec: thresholds failed',
     ...runs,
     '',
+    ...(overBudget
+      ? [
+          'Allow more with `errorBudget: 0.05` (a share of requests) or `errorBudget: false`; `expectStatus` decides what fails.',
+        ]
+      : []),
     `Assert them with expect(result).toPassThresholds(), or ${failOnThresholdsHint} to only report them.`,
   ].join('\n')
+}
+
+function isFailedBudget(threshold: LoadTestResult['thresholds'][number]): boolean {
+  return !threshold.passed && isErrorBudgetVerdict(threshold)
 }

@@ -3,6 +3,12 @@ import type { BaselineUpdateMode } from '../context.ts'
 import type { LoadDefaults } from '../options.ts'
 import type { Thresholds, ToolChoice } from '../types.ts'
 
+/**
+ * The test timeout perf projects get when the user set none (Vitest's and Jest's default is 5 s): long
+ * enough for a stress test's steps, short enough that a stuck test still ends.
+ */
+export const PERF_TEST_TIMEOUT_MS = 300_000
+
 /** What the plugin hands each test worker through `provide('perfspec', …)`. JSON-safe. */
 export interface PerfWorkerConfig {
   tool?: ToolChoice
@@ -14,6 +20,8 @@ export interface PerfWorkerConfig {
   /** Send progress of long runs to the reporter (a TTY, not CI). */
   progress: boolean
   failOnThresholds: boolean
+  /** Jest: the test timeout the setup gives every test (the user set none). */
+  testTimeoutMs?: number
 }
 
 /**

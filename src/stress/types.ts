@@ -18,7 +18,7 @@ export interface BreakCriteria {
 export interface StressTestOptions
   extends Omit<
     LoadTestOptions,
-    'users' | 'duration' | 'requests' | 'rampUp' | 'rate' | 'stages' | 'maxUsers'
+    'users' | 'duration' | 'requests' | 'rampUp' | 'rate' | 'stages' | 'maxUsers' | 'errorBudget'
   > {
   /** Users of the first step. @default stepUsers */
   startUsers?: number

@@ -3,7 +3,7 @@ import type { Plugin } from 'vitest/config'
 import type { Vitest } from 'vitest/node'
 import { type PerfPluginOptions, resolvePerfConfig, validatePluginOptions } from '../config.ts'
 import type { BaselineUpdateMode } from '../context.ts'
-import { toWorkerConfig } from '../session/worker-config.ts'
+import { PERF_TEST_TIMEOUT_MS, toWorkerConfig } from '../session/worker-config.ts'
 import { isProgressLog } from './progress-channel.ts'
 import { PerfReporter } from './reporter.ts'
 
@@ -40,7 +40,16 @@ export function perf(options: PerfPluginOptions = {}): Plugin {
   validatePluginOptions(options)
   return {
     name: 'perfspec',
-    config: () => ({ test: { setupFiles: [SETUP_FILE] } }),
+    // Vitest's default 5 s test timeout is shorter than most load runs: perf projects get a longer one,
+    // unless the user set theirs (config or CLI; a run that cannot finish in it is refused up front).
+    config: (user) => ({
+      test: {
+        setupFiles: [SETUP_FILE],
+        ...((user as { test?: { testTimeout?: unknown } }).test?.testTimeout === undefined && {
+          testTimeout: PERF_TEST_TIMEOUT_MS,
+        }),
+      },
+    }),
     configureVitest({ vitest, project }) {
       const config = resolvePerfConfig(project.config.root, options)
       const progress = Boolean(process.stdout.isTTY) && !isCI()

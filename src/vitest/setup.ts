@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, expect, inject } from 'vitest'
 import { perfMatchers } from '../matchers/index.ts'
 import { isLongRun } from '../report/progress-line.ts'
-import { beginTestSession, type TestSession } from '../session/test-session.ts'
+import { beginTestSession, suggestTimeoutMs, type TestSession } from '../session/test-session.ts'
 import type { PerfWorkerConfig } from '../session/worker-config.ts'
 import { META_KEY } from './collect-rows.ts'
 import { encodeProgress } from './progress-channel.ts'
@@ -37,6 +37,9 @@ beforeEach((testContext) => {
       },
     }),
     failOnThresholdsHint: 'set perf({ failOnThresholds: false })',
+    testTimeoutMs: (testContext.task as { timeout?: number }).timeout,
+    howToRaiseTimeout: (neededMs) =>
+      `test('…', { timeout: ${suggestTimeoutMs(neededMs)} }, …), or \`test.testTimeout\` in vitest.config`,
   })
 })
 

@@ -45,6 +45,10 @@ describe('toMatchPerfBaseline across runs', () => {
     const run = await runVitest(dir, ['-u'], { FIXTURE_DELAY_MS: '40' })
     expect(run.exitCode, run.output).toBe(0)
     expect((await readBaseline()).entries[KEY].p95).toBeGreaterThanOrEqual(40)
+    // The reporter lists what the rewrite changed (its lines wrap at the terminal's width).
+    expect(run.output.replace(/\s+/g, ' ')).toMatch(
+      /baseline rewritten \(-u\): __perf__\/search\.spec\.ts\.perf\.json › "search keeps its speed > \/search": p95 [\d.]+ → [\d.]+ ms, throughput [\d.]+ → [\d.]+ rps/,
+    )
   })
 
   test('under CI a missing baseline fails and is not written', async () => {

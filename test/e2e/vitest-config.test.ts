@@ -24,6 +24,8 @@ describe('thresholds and defaults from config/qa.yaml', () => {
       'maxAvgResponseTimeMs: 5',
       'maxErrorRatePercent: 5',
       'minThroughputRps: 10',
+      // qa.yaml limits the error rate itself: the error budget keeps only its no-success rule.
+      'errorBudget: some request succeeded',
     ])
   })
 

@@ -22,7 +22,11 @@ describe('PerformanceClient', () => {
     const result = await client.loadTest({ url: '/items?page=2', users: 2, requests: 10 })
     expect(result.options.url).toBe(`${server.url}/items?page=2`)
     expect(result.name).toBe('/items?page=2')
-    expect(result.thresholds).toEqual([{ expression: 'maxErrorRatePercent: 0', actual: 0, passed: true }])
+    // The client's error-rate threshold, then the error budget (its rate left to that threshold).
+    expect(result.thresholds).toEqual([
+      { expression: 'maxErrorRatePercent: 0', actual: 0, passed: true },
+      { expression: 'errorBudget: some request succeeded', actual: 10, passed: true },
+    ])
     expect(server.count).toBe(10)
     await client.close()
   })

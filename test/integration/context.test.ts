@@ -59,7 +59,7 @@ describe('loadTest inside a test context', () => {
     })
     const result = await loadTest({ url: `${server.url}/`, requests: 20 })
     expect(result.options.users).toBe(2)
-    expect(result.thresholds).toEqual([{ expression: 'http_reqs: count>0', actual: 20, passed: true }])
+    expect(result.thresholds[0]).toEqual({ expression: 'http_reqs: count>0', actual: 20, passed: true })
     expect(tracked).toHaveLength(1)
     expect(await tracked[0]).toBe(result)
   })

@@ -257,7 +257,8 @@ describe('the result', () => {
     })
     expect(JSON.parse(JSON.stringify(result))).toEqual(result)
     expect(result.success).toBe(true)
-    expect(result.thresholds).toHaveLength(2)
+    // The two given, then the error budget.
+    expect(result.thresholds).toHaveLength(3)
     expect(result.options.headers.authorization).toBe('[redacted]')
     expect(JSON.stringify(result)).not.toContain('secret')
   })

@@ -6,6 +6,7 @@ import {
   type K6ErrorRule,
   k6FailureMetric,
 } from '../../parsers/k6-error-codes.ts'
+import { k6AbortThresholds } from './k6-thresholds.ts'
 
 /** Environment variable naming the JSON file the generated script reads. */
 export const K6_SPEC_ENV = 'PERFSPEC_K6_SPEC'
@@ -98,12 +99,18 @@ export function k6Spec(options: ResolvedLoadOptions): K6Spec {
       expectStatus: options.expectStatus === null ? null : [...options.expectStatus],
       timeout: formatDurationForTool(options.timeoutMs),
     },
-    options: k6LoadOptions(options),
+    options: withAbortThresholds(k6LoadOptions(options), options),
     failures: {
       metrics: Object.fromEntries(K6_FAILURE_TYPES.map((type) => [type, k6FailureMetric(type)])),
       rules: K6_ERROR_RULES,
     },
   }
+}
+
+// k6 watches the `abortOnFail` thresholds itself and stops its run when one is breached.
+function withAbortThresholds(k6Options: K6Options, options: ResolvedLoadOptions): K6Options {
+  const thresholds = k6AbortThresholds(options.thresholds)
+  return thresholds === undefined ? k6Options : { ...k6Options, thresholds }
 }
 
 /**

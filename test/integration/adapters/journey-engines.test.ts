@@ -135,6 +135,7 @@ await describeWithTool(new K6Adapter(), 'the journey on k6', () => {
     expect(result.thresholds.map((threshold) => [threshold.expression, threshold.passed])).toEqual([
       ['http_req_duration{name:login}: p(95)<10000', true],
       ['http_req_duration{name:item}: p(95)<1', false],
+      ['errorBudget: failed rate<=0.01, some request succeeded', true],
     ])
     expect(result.success).toBe(false)
     const p50 = result.endpoints?.item?.responseTimes.p50 ?? 0

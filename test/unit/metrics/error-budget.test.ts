@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest'
+import { isPerfError } from '../../../src/errors.ts'
+import { evaluateErrorBudget } from '../../../src/metrics/error-budget.ts'
+import { describeErrors } from '../../../src/model/index.ts'
+import { resolveLoadOptions } from '../../../src/options.ts'
+import { makeResult } from '../../helpers/results.ts'
+
+const url = 'http://127.0.0.1:4711/'
+
+describe('evaluateErrorBudget', () => {
+  const metrics = (total: number, failed: number) => ({
+    ...makeResult({ requests: total, failed }).metrics,
+  })
+
+  it('passes up to the budget and fails past it', () => {
+    expect(evaluateErrorBudget({ maxFraction: 0.01 }, metrics(100, 1))?.passed).toBe(true)
+    expect(evaluateErrorBudget({ maxFraction: 0.01 }, metrics(100, 2))).toMatchObject({
+      passed: false,
+      actual: 0.02,
+    })
+  })
+
+  it('fails a run in which no request succeeded, even with a budget of 1', () => {
+    expect(evaluateErrorBudget({ maxFraction: 1 }, metrics(10, 10))?.passed).toBe(false)
+    expect(evaluateErrorBudget({ maxFraction: undefined }, metrics(10, 10))?.passed).toBe(false)
+    expect(evaluateErrorBudget({ maxFraction: 0.5 }, metrics(0, 0))?.passed).toBe(false)
+  })
+
+  it('is silent when off', () => {
+    expect(evaluateErrorBudget(false, metrics(10, 10))).toBeUndefined()
+  })
+})
+
+describe('the errorBudget option', () => {
+  it('defaults to 1%, takes a share or false, and a default from the defaults layer', () => {
+    expect(resolveLoadOptions({ url }).errorBudget).toEqual({ maxFraction: 0.01 })
+    expect(resolveLoadOptions({ url, errorBudget: 0.05 }).errorBudget).toEqual({ maxFraction: 0.05 })
+    expect(resolveLoadOptions({ url, errorBudget: false }).errorBudget).toBe(false)
+    expect(resolveLoadOptions({ url }, { errorBudget: 0.2 }).errorBudget).toEqual({ maxFraction: 0.2 })
+    expect(resolveLoadOptions({ url }, { errorBudget: false }).errorBudget).toBe(false)
+  })
+
+  it("gives way to the run's own error-rate threshold unless set on the run", () => {
+    const thresholds = { http_req_failed: ['rate<0.1'] }
+    expect(resolveLoadOptions({ url, thresholds }).errorBudget).toEqual({ maxFraction: undefined })
+    expect(resolveLoadOptions({ url, thresholds, errorBudget: 0.01 }).errorBudget).toEqual({
+      maxFraction: 0.01,
+    })
+  })
+
+  it.each([[-0.1], [1.5], ['5%'], [true]])('refuses %j before any request', (value) => {
+    let error: unknown
+    try {
+      resolveLoadOptions({ url, errorBudget: value as number })
+    } catch (thrown) {
+      error = thrown
+    }
+    expect(isPerfError(error, 'PERF_INVALID_OPTION')).toBe(true)
+    expect((error as Error).message).toContain('`errorBudget`')
+  })
+})
+
+describe('describeErrors', () => {
+  it('lists error types by count with a hint each', () => {
+    const result = makeResult({ requests: 10, failed: 10 })
+    result.options.url = url
+    result.metrics.errorsByType = {
+      timeout: { count: 3, sampleMessages: ['request exceeded the 30000 ms timeout'] },
+      connection_refused: { count: 7, sampleMessages: ['ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:4711'] },
+    }
+    expect(describeErrors(result)).toEqual([
+      '70% connection_refused (7 of 10): nothing is listening at 127.0.0.1:4711? — e.g. "ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:4711"',
+      `30% timeout (3 of 10): no answer within the ${result.options.timeoutMs} ms \`timeout\`: a slow or stuck server, or raise \`timeout\` — e.g. "request exceeded the 30000 ms timeout"`,
+    ])
+  })
+
+  it('tells a certificate problem apart from other errors', () => {
+    const result = makeResult({ requests: 4, failed: 4 })
+    result.metrics.errorsByType = {
+      other: { count: 4, sampleMessages: ['DEPTH_ZERO_SELF_SIGNED_CERT: self-signed certificate'] },
+    }
+    expect(describeErrors(result)[0]).toContain('TLS: the certificate is not trusted (self-signed?)')
+  })
+})
