@@ -17,6 +17,7 @@ import type {
   NativeTransport,
   ToolChoice,
 } from './types.ts'
+import { type ResolvedTls, resolveMaxHeaderSize, resolveTls } from './validation/transport-options.ts'
 import {
   argument,
   fail,
@@ -73,6 +74,8 @@ const LOAD_TEST_KEYS = {
   workers: true,
   pipelining: true,
   transport: true,
+  maxHeaderSize: true,
+  tls: true,
   binary: true,
   masterBindHost: true,
   masterPort: true,
@@ -124,6 +127,10 @@ export interface ResolvedLoadOptions {
   pipelining: number
   /** The native engine's HTTP transport. */
   transport: NativeTransport
+  /** The largest response head the native engine accepts, in bytes. */
+  maxHeaderSize: number
+  /** TLS settings; undefined: Node's defaults. */
+  tls: ResolvedTls | undefined
   binary: string | undefined
   masterBindHost: string | undefined
   masterPort: number | undefined
@@ -271,6 +278,8 @@ function resolveTransport(options: LoadTestOptions): NativeTransport {
   return transport
 }
 
+export type { ResolvedTls }
+
 function defaultName(url: URL): string {
   return `${url.pathname}${url.search}` || '/'
 }
@@ -352,6 +361,8 @@ export function resolveLoadOptions(
     workers: options.workers === undefined ? undefined : requireInteger('workers', options.workers, 1, 256),
     pipelining: resolvePipelining(options),
     transport: resolveTransport(options),
+    maxHeaderSize: resolveMaxHeaderSize(options),
+    tls: resolveTls(options.tls),
     binary: options.binary === undefined ? undefined : requireString('binary', options.binary),
     masterBindHost:
       options.masterBindHost === undefined

@@ -10,6 +10,22 @@ export type ToolChoice = 'auto' | ToolName
  */
 export type NativeTransport = 'undici' | 'fast'
 
+/** TLS settings of a run's connections (see `LoadTestOptions.tls`). */
+export interface TlsOptions {
+  /** Certificates (PEM) to trust instead of Node's roots, e.g. a test CA or a self-signed server's own. */
+  ca?: string | Buffer | (string | Buffer)[]
+  /** A client certificate (PEM), with its `key`. */
+  cert?: string | Buffer
+  /** The client certificate's private key (PEM). */
+  key?: string | Buffer
+  /** The passphrase of an encrypted `key`. */
+  passphrase?: string
+  /** Refuse a server certificate that does not verify. @default true */
+  rejectUnauthorized?: boolean
+  /** The server name sent (SNI) and verified, when it differs from the URL's host. */
+  servername?: string
+}
+
 /** A duration: seconds as a number, or a string such as `'500ms'`, `'30s'`, `'2m'`, `'1m30s'`, `'1h'`. */
 export type Duration = number | string
 
@@ -117,6 +133,17 @@ export interface LoadTestOptions extends JourneyOptions {
    * count, time and classify requests the same way. @default 'undici'
    */
   transport?: NativeTransport
+  /**
+   * Native engine: the largest response head (status line and headers) accepted, in bytes; a larger one is
+   * an `invalid_response` naming this option. @default 16384
+   */
+  maxHeaderSize?: number
+  /**
+   * HTTPS: trust (`ca`), a client certificate (`cert`, `key`, `passphrase`), whether to verify the server's
+   * certificate (`rejectUnauthorized`) and the name to verify it against (`servername`). A handshake or
+   * certificate failure is counted as the `tls` error type. @default verify against Node's root certificates
+   */
+  tls?: TlsOptions
   /** Path of the external tool's binary. */
   binary?: string
   /** Locust distributed mode: where the master listens. */

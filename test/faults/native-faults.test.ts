@@ -133,7 +133,7 @@ const cases: FaultCase[] = [
     name: 'a body shorter than its Content-Length',
     target: async () =>
       (await raw((socket) => socket.end('HTTP/1.1 200 OK\r\ncontent-length: 50\r\n\r\nshort'))).url,
-    expectType: 'connection_reset',
+    expectType: 'invalid_response',
     boundMs: 3000,
   },
   {

@@ -14,6 +14,8 @@ export interface ResponseParserOptions {
   keepHeaders?: boolean
   /** The requests are HEAD: responses have no body whatever their headers say. @default false */
   noBody?: boolean
+  /** The largest response head accepted (status line and headers), in bytes. @default MAX_HEAD_BYTES */
+  maxHeadBytes?: number
 }
 
 /** As undici's and Node's default `maxHeaderSize`. */
@@ -72,6 +74,7 @@ export class ResponseParser {
   private readonly handler: ResponseHandler
   private readonly keepHeaders: boolean
   private readonly noBody: boolean
+  private readonly maxHeadBytes: number
   private state = HEAD
   /** The start of a head that did not arrive in one read (copied: the read buffer is reused). */
   private partialHead: Buffer | null = null
@@ -84,7 +87,13 @@ export class ResponseParser {
     this.handler = handler
     this.keepHeaders = options.keepHeaders ?? false
     this.noBody = options.noBody ?? false
+    this.maxHeadBytes = options.maxHeadBytes ?? MAX_HEAD_BYTES
   }
+
+  /** True when the response that just ended had a body by its headers but none by definition (HEAD, 204, 304). */
+  announcedBody = false
+  /** The server's `keep-alive: timeout=N` hint of the last response, in ms; 0 when it gave none. */
+  keepAliveHintMs = 0
 
   /** True between the first byte of a response and its end. */
   get inResponse(): boolean {
@@ -128,15 +137,15 @@ export class ResponseParser {
   }
 
   /**
-   * The connection ended. Completes a body that runs to the end of the connection; true when a response
-   * was cut short (its head or body incomplete).
+   * The connection ended. Completes a body that runs to the end of the connection; says where a response
+   * was cut short: in its head, in its body (shorter than its framing said), or nowhere.
    */
-  finish(): boolean {
+  finish(): 'none' | 'head' | 'body' {
     if (this.state === BODY_UNTIL_CLOSE) {
       this.complete()
-      return false
+      return 'none'
     }
-    const cut = this.inResponse
+    const cut = this.state !== HEAD ? 'body' : this.partialHead !== null ? 'head' : 'none'
     this.reset()
     return cut
   }
@@ -159,11 +168,11 @@ export class ResponseParser {
       const at = buf.indexOf(END_OF_HEAD, start)
       // The buffer may hold stale bytes past `end`: a match there does not count.
       if (at !== -1 && at + 4 <= end) {
-        if (at - start > MAX_HEAD_BYTES) throw headTooLarge()
+        if (at - start > this.maxHeadBytes) throw headTooLarge(this.maxHeadBytes)
         this.parseHead(buf, start, at)
         return at + 4
       }
-      if (end - start > MAX_HEAD_BYTES) throw headTooLarge()
+      if (end - start > this.maxHeadBytes) throw headTooLarge(this.maxHeadBytes)
       this.partialHead = Buffer.from(buf.subarray(start, end))
       return end
     }
@@ -171,11 +180,11 @@ export class ResponseParser {
     const head = Buffer.concat([this.partialHead, buf.subarray(start, end)])
     const at = head.indexOf(END_OF_HEAD, Math.max(0, before - 3))
     if (at === -1) {
-      if (head.length > MAX_HEAD_BYTES) throw headTooLarge()
+      if (head.length > this.maxHeadBytes) throw headTooLarge(this.maxHeadBytes)
       this.partialHead = head
       return end
     }
-    if (at > MAX_HEAD_BYTES) throw headTooLarge()
+    if (at > this.maxHeadBytes) throw headTooLarge(this.maxHeadBytes)
     this.partialHead = null
     this.parseHead(head, 0, at)
     return start + at + 4 - before
@@ -203,6 +212,7 @@ export class ResponseParser {
     let keepAlive = buf[start + 7] === 0x31
     let contentLength = -1
     let chunked = false
+    let keepAliveHintMs = 0
     const rawHeaders = this.keepHeaders ? ([] as string[]) : null
 
     let lineEnd = buf.indexOf(0x0d, start)
@@ -236,6 +246,8 @@ export class ResponseParser {
       } else if (nameLength === 10 && isName(buf, lineStart, colon, 'connection')) {
         if (hasToken(buf, valueStart, valueEnd, 'close')) keepAlive = false
         else if (hasToken(buf, valueStart, valueEnd, 'keep-alive')) keepAlive = true
+      } else if (nameLength === 10 && isName(buf, lineStart, colon, 'keep-alive')) {
+        keepAliveHintMs = keepAliveTimeoutMs(buf.toString('latin1', valueStart, valueEnd))
       }
     }
 
@@ -244,8 +256,15 @@ export class ResponseParser {
       return // an interim response: the real one follows
     }
     this.keepAlive = keepAlive
+    this.keepAliveHintMs = keepAliveHintMs
+    this.announcedBody = false
     this.handler.onResponseHead(status, rawHeaders)
+    // The handler dropped the connection (a response to nothing): nothing of this one is read.
+    if (this.stopped) return
     if (this.noBody || status === 204 || status === 304) {
+      // A body announced where there is none by definition: a server that sends it anyway would put it where
+      // the next response's head belongs, so the connection is checked before it is used again.
+      this.announcedBody = chunked || contentLength > 0 || contentLength === -2
       this.complete()
     } else if (chunked) {
       // With Content-Length too the message is suspect (request smuggling): use chunked, then close.
@@ -336,6 +355,12 @@ function parseLength(buf: Buffer, start: number, end: number): number {
   return length
 }
 
-function headTooLarge(): InvalidResponseError {
-  return new InvalidResponseError(`response head larger than ${MAX_HEAD_BYTES} bytes`)
+function headTooLarge(limit: number): InvalidResponseError {
+  return new InvalidResponseError(`response head larger than ${limit} bytes (the \`maxHeaderSize\` option)`)
+}
+
+/** `timeout=N` (seconds) in a `keep-alive` header value, in ms; 0 when absent or unreadable. */
+function keepAliveTimeoutMs(value: string): number {
+  const match = /(?:^|[,;\s])timeout\s*=\s*(\d+)/i.exec(value)
+  return match === null ? 0 : Number(match[1]) * 1000
 }
