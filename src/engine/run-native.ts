@@ -10,6 +10,7 @@ import { EngineRun } from './engine-run.ts'
 import { isOpenModel, OpenModelExecutor } from './open-model.ts'
 import { startProgress } from './progress.ts'
 import { type FinishedRun, runInWorkers } from './run-workers.ts'
+import { refusedWarning } from './transports/backoff.ts'
 
 /** Options the native engine can't honour as given: thrown before any request is sent. */
 function checkNativeOptions(options: ResolvedLoadOptions): void {
@@ -106,6 +107,8 @@ function toAdapterRun(
     const warning = coordinatedOmissionWarning(collector.getHistogram())
     if (warning !== undefined) run.warnings.push(warning)
   }
+  const refused = refusedWarning(run.metrics)
+  if (refused !== undefined) run.warnings.push(refused)
   return run
 }
 

@@ -125,6 +125,7 @@ export class FastUser extends TransportUser implements ResponseHandler {
   /** Closes the connection; the user sends nothing more. */
   close(): void {
     this.unwritten = 0
+    this.cancelBackoff()
     this.dropSocket()
   }
 
@@ -151,6 +152,7 @@ export class FastUser extends TransportUser implements ResponseHandler {
     if (++this.head === this.capacity) this.head = 0
     this.inFlight--
     this.answered++
+    this.refusals = 0
     const { receivedAt, parser } = this
     recordResponse(
       this.state,
@@ -314,7 +316,7 @@ export class FastUser extends TransportUser implements ResponseHandler {
     this.rawHeaders = null
     this.bodyChunks = null
     this.dropSocket()
-    if (failed > 0 || this.unwritten > 0) this.retryAfterError(failed)
+    if (failed > 0 || this.unwritten > 0) this.retryAfterError(failed, error)
   }
 
   /** What was sent while the error was handled goes out on a new connection. */

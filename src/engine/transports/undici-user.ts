@@ -248,6 +248,7 @@ export class UndiciUser extends TransportUser {
   }
 
   close(): void {
+    this.cancelBackoff()
     const client = this.client
     this.client = null
     client?.destroy().catch(() => {})
@@ -257,6 +258,7 @@ export class UndiciUser extends TransportUser {
   complete(slot: Slot): void {
     const now = this.state.now()
     this.answered++
+    this.refusals = 0
     if (this.pipelines && !this.proven) this.proveAfterClose()
     recordResponse(
       this.state,
@@ -307,7 +309,7 @@ export class UndiciUser extends TransportUser {
     const reported = explain(error, slot.status, this.maxHeaderSize)
     recordFailure(this.state, reported, slot.status, this.state.now() - slot.dueAt)
     this.release(slot)
-    this.retryAfterError(1)
+    this.retryAfterError(1, error)
   }
 
   /**

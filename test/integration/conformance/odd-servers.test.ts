@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { loadTest } from '../../../src/load-test.ts'
 import type { LoadTestOptions, NativeTransport } from '../../../src/types.ts'
 import { type RawServer, startRawServer } from '../../helpers/raw-server.ts'
-import { startServer, type TestServer } from '../../helpers/servers.ts'
+import { startServer, type TestServer, unusedPort } from '../../helpers/servers.ts'
 
 // Odd but legal (or common) server behaviour, on both transports: each request is counted once, as the
 // server saw it, and classified the same way.
@@ -227,6 +227,16 @@ describe.each(TRANSPORTS)('transport %s: odd but legal servers', (transport) => 
     const read = await load({ url: server.url, users: 1, requests: 3, maxHeaderSize: 128 * 1024 })
     expect(read.metrics.errorsByType).toEqual({})
     expect(read.metrics.successfulRequests).toBe(3)
+  })
+
+  it('backs off after refused connections, and says so in the result', async () => {
+    const port = await unusedPort()
+    const result = await load({ url: `http://127.0.0.1:${port}/`, users: 10, duration: '1s' })
+    const refused = result.metrics.errorsByType.connection_refused?.count ?? 0
+    expect(refused).toBeGreaterThan(10)
+    // Without back-off ten users loop through tens of thousands of refusals a second.
+    expect(refused).toBeLessThan(1000)
+    expect(result.warnings.join(' ')).toMatch(/refused; each user backed off/)
   })
 
   it('speaks to IPv6 loopback [::1]', async (context) => {
