@@ -1,4 +1,4 @@
-// `npm run bench`: the native engine, on both its transports (undici, the default, and the fast one), against
+// `npm run bench`: the native engine, on both its transports (the fast one, the default, and undici), against
 // autocannon and wrk (when installed) on one loopback target, in interleaved rounds; then pipelining, worker
 // threads, the cost of the engine's own timing, and a memory check per transport (10x the requests must not
 // grow RSS by more than 10 MB). Every run is checked against the count the
@@ -6,7 +6,7 @@
 //
 // BENCH_ROUNDS (3), BENCH_SECONDS (5), BENCH_CONNECTIONS (50), BENCH_PIPELINING (10; 1 skips that part),
 // BENCH_WORKERS (2; 1 skips that part), BENCH_MEMORY_REQUESTS (50000), BENCH_BEFORE (the built index.mjs of
-// another perfspec, compared as "native (before)").
+// another perfspec, compared as "native (before)"), BENCH_FASTIFY (1; 0 skips the second target, Fastify).
 import { execFileSync, spawn, spawnSync } from 'node:child_process'
 import { cpSync, existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { availableParallelism, tmpdir } from 'node:os'
@@ -18,6 +18,7 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50)
 const PIPELINING = Number(process.env.BENCH_PIPELINING ?? 10)
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 2)
 const MEMORY_BASE_REQUESTS = Number(process.env.BENCH_MEMORY_REQUESTS ?? 50_000)
+const FASTIFY = process.env.BENCH_FASTIFY !== '0'
 const BEFORE = process.env.BENCH_BEFORE && resolve(process.env.BENCH_BEFORE)
 const twoCores = availableParallelism() >= 2 && existsSync('/usr/bin/taskset')
 const hasWrk = spawnSync('wrk', ['--version']).error === undefined
@@ -71,14 +72,14 @@ http { access_log off; keepalive_requests 1000000; keepalive_timeout 120s;
   }
 }
 
-async function startNodeTarget() {
-  const [command, args] = pin(0, process.execPath, ['bench/node-target.mjs'])
+async function startNodeTarget(script = 'bench/node-target.mjs', name = 'node:http') {
+  const [command, args] = pin(0, process.execPath, [script])
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] })
   const port = await new Promise((resolve) =>
     child.stdout.once('data', (data) => resolve(Number(String(data).trim()))),
   )
   return {
-    name: 'node:http',
+    name,
     url: `http://127.0.0.1:${port}/`,
     served: async () => Number(await (await fetch(`http://127.0.0.1:${port}/__count`)).text()),
     stop: () => child.kill('SIGTERM'),
@@ -162,6 +163,7 @@ try {
   const undici = ['--transport', 'undici']
   const fast = ['--transport', 'fast']
   const peers = [
+    { name: 'native (default transport)', tool: 'native' },
     { name: 'native (undici)', tool: 'native', args: undici },
     { name: 'native (fast transport)', tool: 'native', args: fast },
     { name: 'autocannon', tool: 'autocannon' },
@@ -171,6 +173,22 @@ try {
   const main = await measure('one connection per user, no pipelining', peers, target)
   printTable(main, ['autocannon', ...(hasWrk ? ['wrk'] : [])])
   if (!hasWrk) console.log('(wrk not installed: apt-get install -y wrk adds it as a third peer)')
+  if (hasWrk) {
+    const ratio = main.get('native (default transport)').cpuPer10k / main.get('wrk').cpuPer10k
+    console.log(`default transport: ${fixed(ratio, 2)}x wrk's CPU per request (target: at most 1.20x)`)
+  }
+
+  if (FASTIFY && nginx) {
+    // A real framework as the target: the generator's share of a shared machine, against Fastify.
+    const fastifyTarget = await startNodeTarget('bench/fastify-target.mjs', 'Fastify')
+    try {
+      runGenerator({ tool: 'native' }, fastifyTarget.url, 1)
+      const onFastify = await measure('against Fastify (node:http framework)', peers, fastifyTarget)
+      printTable(onFastify, ['autocannon', ...(hasWrk ? ['wrk'] : [])])
+    } finally {
+      fastifyTarget.stop()
+    }
+  }
 
   const timing = runGenerator({ tool: 'timing' }, target.url, 0)
   const nsPerRequest = (name) => (main.get(name).cpuPer10k / 10_000) * 1e9

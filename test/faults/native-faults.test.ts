@@ -145,7 +145,7 @@ const cases: FaultCase[] = [
   },
 ]
 
-// Both transports, undici's Client (the default) and the engine's own HTTP/1.1 connection, classify every
+// Both transports, the engine's own HTTP/1.1 connection (the default) and undici's Client, classify every
 // fault the same way.
 describe.each(TRANSPORTS)('transport %s', (transport) => {
   const load = (options: LoadTestOptions) => loadTest({ ...options, transport })
