@@ -49,6 +49,8 @@ export function assertLocustSupports(options: ResolvedLoadOptions): void {
     requests: 'Locust 2.12 cannot stop after a number of requests: use `duration`',
     script: WHY.script,
     check: WHY.check,
+    tls: "perfspec's generated FastHttpUser takes no CA or client certificate, and does not verify certificates",
+    maxHeaderSize: WHY.maxHeaderSize,
   })
   const utf8Problem = utf8HeaderProblem(options.headers)
   if (utf8Problem !== undefined)

@@ -1,5 +1,6 @@
 import { UnsupportedOptionError } from '../errors.ts'
 import type { ResolvedLoadOptions } from '../options.ts'
+import { DEFAULT_MAX_HEADER_SIZE } from '../validation/transport-options.ts'
 
 const IS_SET = {
   rampUp: (options) => options.rampUpMs > 0,
@@ -17,6 +18,8 @@ const IS_SET = {
   method: (options) => options.method !== 'GET',
   headers: (options) => Object.keys(options.headers).length > 0,
   body: (options) => options.body !== undefined,
+  tls: (options) => options.tls !== undefined,
+  maxHeaderSize: (options) => options.maxHeaderSize !== DEFAULT_MAX_HEADER_SIZE,
 } satisfies Record<string, (options: ResolvedLoadOptions) => boolean>
 
 /** An option an adapter may be unable to honour. */
@@ -39,4 +42,5 @@ export const WHY = {
   locustfile: 'a `locustfile` needs `tool: "locust"`',
   check: 'a `check` function runs only in the native engine; check responses in your script instead',
   distributed: 'only Locust runs distributed (`workers`, `masterBindHost`, `masterPort`)',
+  maxHeaderSize: 'only the native engine has a response head limit (`maxHeaderSize`)',
 } as const

@@ -90,8 +90,15 @@ export function k6Spec(options: ResolvedLoadOptions): K6Spec {
       expectStatus: options.expectStatus === null ? null : [...options.expectStatus],
       timeout: formatDurationForTool(options.timeoutMs),
     },
-    options: k6LoadOptions(options),
+    options: { ...k6LoadOptions(options), ...k6TlsAuth(options) },
   }
+}
+
+/** A client certificate as k6's `tlsAuth`, for the URL's host (assertK6Supports refused what k6 cannot do). */
+function k6TlsAuth(options: ResolvedLoadOptions): K6Options {
+  const { tls } = options
+  if (tls?.cert === undefined || tls.key === undefined) return {}
+  return { tlsAuth: [{ domains: [options.url.hostname], cert: tls.cert, key: tls.key }] }
 }
 
 /**

@@ -7,6 +7,7 @@ import type { EngineUser, RunState, UserFactory, UserScheduler } from '../run-st
 import { encodeRequest, requestBatches, type Target, targetOf } from './fast-request.ts'
 import { KEEP_ALIVE_MS } from './framing.ts'
 import { type ResponseHandler, ResponseParser } from './response-parser.ts'
+import { tlsConnectOptions } from './tls-options.ts'
 import { TransportUser } from './transport-user.ts'
 import { IDEMPOTENT_METHODS, isClosedUnderUs, UnansweredRequestError } from './unanswered.ts'
 
@@ -15,6 +16,20 @@ interface ConnectionPolicy {
   /** The run's method may be sent again after a kept-alive connection closed before answering it. */
   idempotent: boolean
   maxHeadBytes: number
+  /** node:tls options of an https target (built once: every connection of the run uses the same). */
+  tls: tls.ConnectionOptions
+}
+
+function secureConnectOptions(target: Target, options: ResolvedLoadOptions): tls.ConnectionOptions {
+  const secure: tls.ConnectionOptions = {
+    host: target.host,
+    port: target.port,
+    ALPNProtocols: ['http/1.1'],
+    ...tlsConnectOptions(options.tls),
+  }
+  if (secure.servername === undefined && target.servername !== undefined)
+    secure.servername = target.servername
+  return secure
 }
 
 /** One read buffer for every connection of the thread: each read is parsed before the next one lands. */
@@ -35,6 +50,7 @@ export class FastUser extends TransportUser implements ResponseHandler {
     const connection: ConnectionPolicy = {
       idempotent: IDEMPOTENT_METHODS.has(options.method),
       maxHeadBytes: options.maxHeaderSize,
+      tls: secureConnectOptions(target, options),
     }
     return (state, scheduler, onRetired) =>
       new FastUser(state, scheduler, onRetired, target, batches, connection)
@@ -216,12 +232,10 @@ export class FastUser extends TransportUser implements ResponseHandler {
   }
 
   private connect(): net.Socket {
-    const { host, port, tls: secure, servername } = this.target
+    const { host, port, tls: secure } = this.target
     let socket: net.Socket
     if (secure) {
-      const options: tls.ConnectionOptions = { host, port, ALPNProtocols: ['http/1.1'] }
-      if (servername !== undefined) options.servername = servername
-      socket = tls.connect(options)
+      socket = tls.connect(this.policy.tls)
       socket.setNoDelay(true)
       socket.on('data', (chunk: Buffer) => this.receive(chunk, chunk.length))
     } else {

@@ -1,9 +1,10 @@
 import { Client, type Dispatcher } from 'undici'
 import type { ResolvedLoadOptions } from '../../options.ts'
-import { InvalidResponseError } from '../classify-error.ts'
+import { InvalidResponseError, tlsReason } from '../classify-error.ts'
 import { recordFailure, recordResponse } from '../record.ts'
 import type { EngineUser, RunState, UserFactory, UserScheduler } from '../run-state.ts'
 import { headersToSend, KEEP_ALIVE_MS, requestTarget } from './framing.ts'
+import { tlsConnectOptions } from './tls-options.ts'
 import { TransportUser } from './transport-user.ts'
 import { IDEMPOTENT_METHODS, UnansweredRequestError } from './unanswered.ts'
 
@@ -153,7 +154,7 @@ export class UndiciUser extends TransportUser {
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
       maxHeaderSize: options.maxHeaderSize,
-      connect: { timeout: options.timeoutMs },
+      connect: { timeout: options.timeoutMs, ...tlsConnectOptions(options.tls) },
     }
     return (state, scheduler, onRetired) =>
       new UndiciUser(state, scheduler, onRetired, url.origin, request, clientOptions)
@@ -307,6 +308,11 @@ export class UndiciUser extends TransportUser {
       return
     }
     const reported = explain(error, slot.status, this.maxHeaderSize)
+    if (client !== null && tlsReason(error) !== undefined) {
+      // undici's client hangs the next request after a hostname mismatch: a failed handshake gets a new one.
+      this.client = null
+      client.destroy().catch(() => {})
+    }
     recordFailure(this.state, reported, slot.status, this.state.now() - slot.dueAt)
     this.release(slot)
     this.retryAfterError(1, error)
