@@ -17,12 +17,18 @@ import type {
   NativeTransport,
   ToolChoice,
 } from './types.ts'
-import { type ResolvedTls, resolveMaxHeaderSize, resolveTls } from './validation/transport-options.ts'
+import {
+  type ResolvedTls,
+  resolveHttp2Transport,
+  resolveMaxHeaderSize,
+  resolveTls,
+} from './validation/transport-options.ts'
 import {
   argument,
   fail,
   type KnownKeys,
   rejectUnknownKeys,
+  requireBoolean,
   requireFunction,
   requireInteger,
   requireNumber,
@@ -76,6 +82,7 @@ const LOAD_TEST_KEYS = {
   transport: true,
   maxHeaderSize: true,
   tls: true,
+  http2: true,
   binary: true,
   masterBindHost: true,
   masterPort: true,
@@ -131,6 +138,8 @@ export interface ResolvedLoadOptions {
   maxHeaderSize: number
   /** TLS settings; undefined: Node's defaults. */
   tls: ResolvedTls | undefined
+  /** HTTP/2 (ALPN over TLS, h2c over plain TCP); the undici transport only. */
+  http2: boolean
   binary: string | undefined
   masterBindHost: string | undefined
   masterPort: number | undefined
@@ -362,9 +371,10 @@ export function resolveLoadOptions(
       options.locustfile === undefined ? undefined : requireString('locustfile', options.locustfile),
     workers: options.workers === undefined ? undefined : requireInteger('workers', options.workers, 1, 256),
     pipelining: resolvePipelining(options),
-    transport: resolveTransport(options),
+    transport: resolveHttp2Transport(options, resolveTransport(options)),
     maxHeaderSize: resolveMaxHeaderSize(options),
     tls: resolveTls(options.tls),
+    http2: options.http2 === undefined ? false : requireBoolean('http2', options.http2),
     binary: options.binary === undefined ? undefined : requireString('binary', options.binary),
     masterBindHost:
       options.masterBindHost === undefined

@@ -145,6 +145,13 @@ export interface LoadTestOptions extends JourneyOptions {
    * certificate failure is counted as the `tls` error type. @default verify against Node's root certificates
    */
   tls?: TlsOptions
+  /**
+   * Speak HTTP/2: over TLS negotiated with ALPN (`https:`), or h2c with prior knowledge (`http:`). Native
+   * engine on the undici transport (chosen when `transport` is not given); `pipelining` is then the streams
+   * each user keeps open on its connection. k6 negotiates HTTP/2 over TLS itself; ab and Locust cannot.
+   * @default false
+   */
+  http2?: boolean
   /** Path of the external tool's binary. */
   binary?: string
   /** Locust distributed mode: where the master listens. */

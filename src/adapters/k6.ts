@@ -45,6 +45,14 @@ export function assertK6Supports(options: ResolvedLoadOptions): void {
   const utf8Problem = utf8HeaderProblem(options.headers)
   if (utf8Problem !== undefined) throw new UnsupportedOptionError('k6', utf8Problem.option, utf8Problem.why)
   assertK6TlsSupported(options)
+  // k6 offers HTTP/2 over TLS (ALPN) on every https request; it has no h2c.
+  if (options.http2 && options.url.protocol !== 'https:') {
+    throw new UnsupportedOptionError(
+      'k6',
+      'http2',
+      'k6 speaks HTTP/2 over TLS only (no h2c): use an https URL',
+    )
+  }
   if (options.script !== undefined) {
     rejectUnsupported('k6', options, {
       method: USER_SCRIPT_DEFINES,

@@ -51,6 +51,7 @@ export function assertLocustSupports(options: ResolvedLoadOptions): void {
     check: WHY.check,
     tls: "perfspec's generated FastHttpUser takes no CA or client certificate, and does not verify certificates",
     maxHeaderSize: WHY.maxHeaderSize,
+    http2: "perfspec's generated FastHttpUser speaks HTTP/1.1 only",
   })
   const utf8Problem = utf8HeaderProblem(options.headers)
   if (utf8Problem !== undefined)

@@ -19,6 +19,7 @@ const IS_SET = {
   headers: (options) => Object.keys(options.headers).length > 0,
   body: (options) => options.body !== undefined,
   tls: (options) => options.tls !== undefined,
+  http2: (options) => options.http2,
   maxHeaderSize: (options) => options.maxHeaderSize !== DEFAULT_MAX_HEADER_SIZE,
 } satisfies Record<string, (options: ResolvedLoadOptions) => boolean>
 

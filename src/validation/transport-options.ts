@@ -1,5 +1,5 @@
 import { InvalidOptionError } from '../errors.ts'
-import type { LoadTestOptions, TlsOptions } from '../types.ts'
+import type { LoadTestOptions, NativeTransport, TlsOptions } from '../types.ts'
 import {
   fail,
   type KnownKeys,
@@ -74,4 +74,20 @@ export function resolveTls(value: unknown): ResolvedTls | undefined {
 export function resolveMaxHeaderSize(options: LoadTestOptions): number {
   if (options.maxHeaderSize === undefined) return DEFAULT_MAX_HEADER_SIZE
   return requireInteger('maxHeaderSize', options.maxHeaderSize, 1024, 16 * 1024 * 1024)
+}
+
+/**
+ * The transport of an HTTP/2 run: undici (the fast transport speaks HTTP/1.1 only). Without `transport`,
+ * `http2: true` picks undici; with `transport: 'fast'` it is refused.
+ */
+export function resolveHttp2Transport(options: LoadTestOptions, transport: NativeTransport): NativeTransport {
+  if (options.http2 !== true) return transport
+  if (options.transport === undefined) return 'undici'
+  if (transport !== 'undici') {
+    throw new InvalidOptionError(
+      'http2',
+      "The fast transport speaks HTTP/1.1 only: use `transport: 'undici'` (or leave `transport` out) with `http2`",
+    )
+  }
+  return transport
 }

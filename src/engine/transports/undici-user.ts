@@ -34,6 +34,9 @@ function announcesBody(rawHeaders: Buffer[]): boolean {
 
 const MISMATCH = 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH'
 
+/** undici's client options, with `useH2c` (undici 7 takes it; its types do not declare it yet). */
+type ClientOptions = Client.Options & { useH2c?: boolean }
+
 /** undici's errors of a kept-alive connection the server closed before it read the request. */
 function isClosedUnderUs(error: Error): boolean {
   const code = (error as { code?: unknown }).code
@@ -148,13 +151,19 @@ export class UndiciUser extends TransportUser {
       blocking: false,
       reset: false,
     }
-    const clientOptions: Client.Options = {
+    const clientOptions: ClientOptions = {
       pipelining: options.pipelining,
       keepAliveTimeout: KEEP_ALIVE_MS,
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
       maxHeaderSize: options.maxHeaderSize,
       connect: { timeout: options.timeoutMs, ...tlsConnectOptions(options.tls) },
+    }
+    if (options.http2) {
+      // ALPN over TLS, prior knowledge (h2c) over TCP; `pipelining` is the streams kept open per connection.
+      if (url.protocol === 'https:') clientOptions.allowH2 = true
+      else clientOptions.useH2c = true
+      clientOptions.maxConcurrentStreams = Math.max(100, options.pipelining)
     }
     return (state, scheduler, onRetired) =>
       new UndiciUser(state, scheduler, onRetired, url.origin, request, clientOptions)
@@ -163,7 +172,7 @@ export class UndiciUser extends TransportUser {
   private client: Client | null = null
   private readonly origin: string
   private readonly request: Dispatcher.DispatchOptions
-  private readonly clientOptions: Client.Options
+  private readonly clientOptions: ClientOptions
   private readonly slots: Slot[]
   private readonly free: Slot[]
   /** More than one request may be in flight on the connection. */
@@ -181,7 +190,7 @@ export class UndiciUser extends TransportUser {
     onRetired: (user: EngineUser) => void,
     origin: string,
     request: Dispatcher.DispatchOptions,
-    clientOptions: Client.Options,
+    clientOptions: ClientOptions,
   ) {
     super(state, scheduler, onRetired)
     this.origin = origin
@@ -189,7 +198,8 @@ export class UndiciUser extends TransportUser {
     this.clientOptions = clientOptions
     this.slots = Array.from({ length: state.pipelining }, () => new Slot(this))
     this.free = [...this.slots]
-    this.pipelines = state.pipelining > 1
+    // HTTP/2 multiplexes: nothing is pipelined behind a response there.
+    this.pipelines = state.pipelining > 1 && clientOptions.allowH2 !== true && clientOptions.useH2c !== true
     this.maxHeaderSize = clientOptions.maxHeaderSize ?? 16 * 1024
     this.idempotent = IDEMPOTENT_METHODS.has(request.method)
   }
