@@ -229,6 +229,20 @@ describe.each(TRANSPORTS)('transport %s: odd but legal servers', (transport) => 
     expect(read.metrics.successfulRequests).toBe(3)
   })
 
+  it('does not follow redirects: a 302 counts as its status (a success unless `expectStatus` says otherwise)', async () => {
+    const server = await http1((request, response) => {
+      if (request.url === '/elsewhere') return response.end('moved here')
+      response.writeHead(302, { location: '/elsewhere' })
+      response.end()
+    })
+    const result = await load({ url: server.url, users: 1, requests: 10 })
+    expect(result.metrics.statusCodes).toEqual({ '302': 10 })
+    expect(result.metrics.successfulRequests).toBe(10)
+    expect(server.count).toBe(10)
+    const strict = await load({ url: server.url, users: 1, requests: 5, expectStatus: [200] })
+    expect(strict.metrics.errorsByType.unexpected_status?.count).toBe(5)
+  })
+
   it('backs off after refused connections, and says so in the result', async () => {
     const port = await unusedPort()
     const result = await load({ url: `http://127.0.0.1:${port}/`, users: 10, duration: '1s' })
