@@ -4,33 +4,12 @@ import type { ResolvedLoadOptions } from '../../options.ts'
 import { InvalidResponseError, SocketClosedError } from '../classify-error.ts'
 import { recordFailure, recordResponse } from '../record.ts'
 import type { EngineUser, RunState, UserFactory, UserScheduler } from '../run-state.ts'
+import { type ConnectionPolicy, connectionPolicyOf } from './fast-connection.ts'
 import { encodeRequest, requestBatches, type Target, targetOf } from './fast-request.ts'
 import { KEEP_ALIVE_MS } from './framing.ts'
 import { type ResponseHandler, ResponseParser } from './response-parser.ts'
-import { tlsConnectOptions } from './tls-options.ts'
 import { TransportUser } from './transport-user.ts'
-import { IDEMPOTENT_METHODS, isClosedUnderUs, UnansweredRequestError } from './unanswered.ts'
-
-/** What a run's fast users know of their requests and connections, decided once. */
-interface ConnectionPolicy {
-  /** The run's method may be sent again after a kept-alive connection closed before answering it. */
-  idempotent: boolean
-  maxHeadBytes: number
-  /** node:tls options of an https target (built once: every connection of the run uses the same). */
-  tls: tls.ConnectionOptions
-}
-
-function secureConnectOptions(target: Target, options: ResolvedLoadOptions): tls.ConnectionOptions {
-  const secure: tls.ConnectionOptions = {
-    host: target.host,
-    port: target.port,
-    ALPNProtocols: ['http/1.1'],
-    ...tlsConnectOptions(options.tls),
-  }
-  if (secure.servername === undefined && target.servername !== undefined)
-    secure.servername = target.servername
-  return secure
-}
+import { isClosedUnderUs, UnansweredRequestError } from './unanswered.ts'
 
 /** One read buffer for every connection of the thread: each read is parsed before the next one lands. */
 const READ_BUFFER = Buffer.allocUnsafe(64 * 1024)
@@ -47,11 +26,7 @@ export class FastUser extends TransportUser implements ResponseHandler {
   static factory(options: ResolvedLoadOptions): UserFactory {
     const target = targetOf(options.url)
     const batches = requestBatches(encodeRequest(options), options.pipelining)
-    const connection: ConnectionPolicy = {
-      idempotent: IDEMPOTENT_METHODS.has(options.method),
-      maxHeadBytes: options.maxHeaderSize,
-      tls: secureConnectOptions(target, options),
-    }
+    const connection = connectionPolicyOf(options, target)
     return (state, scheduler, onRetired) =>
       new FastUser(state, scheduler, onRetired, target, batches, connection)
   }
