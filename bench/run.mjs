@@ -6,7 +6,7 @@
 //
 // BENCH_ROUNDS (3), BENCH_SECONDS (5), BENCH_CONNECTIONS (50), BENCH_PIPELINING (10; 1 skips that part),
 // BENCH_WORKERS (2; 1 skips that part), BENCH_MEMORY_REQUESTS (50000), BENCH_BEFORE (the built index.mjs of
-// another perfspec, compared as "native (before)"), BENCH_FASTIFY (1; 0 skips the second target, Fastify).
+// another perfspec, compared as "native (before, fast)"), BENCH_FASTIFY (1; 0 skips the second target, Fastify).
 import { execFileSync, spawn, spawnSync } from 'node:child_process'
 import { cpSync, existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { availableParallelism, tmpdir } from 'node:os'
@@ -168,7 +168,7 @@ try {
     { name: 'native (fast transport)', tool: 'native', args: fast },
     { name: 'autocannon', tool: 'autocannon' },
     ...(hasWrk ? [{ name: 'wrk', tool: 'wrk' }] : []),
-    ...(BEFORE ? [{ name: 'native (before)', tool: 'native', module: BEFORE }] : []),
+    ...(BEFORE ? [{ name: 'native (before, fast)', tool: 'native', args: fast, module: BEFORE }] : []),
   ]
   const main = await measure('one connection per user, no pipelining', peers, target)
   printTable(main, ['autocannon', ...(hasWrk ? ['wrk'] : [])])
