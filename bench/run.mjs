@@ -68,7 +68,11 @@ http { access_log off; keepalive_requests 1000000; keepalive_timeout 120s;
       statusReads++
       return Number(text.split('\n')[2].trim().split(/\s+/)[2]) - statusReads
     },
-    stop: () => child.kill('SIGTERM'),
+    // nginx's temp folder goes once nginx has exited.
+    stop: () => {
+      child.once('exit', () => rmSync(dir, { recursive: true, force: true }))
+      child.kill('SIGTERM')
+    },
   }
 }
 
