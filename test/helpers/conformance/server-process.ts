@@ -9,6 +9,8 @@ export interface ConformanceServer {
   url: string
   /** Requests the server handled (its own count: an access log or a counter it keeps). */
   served(): Promise<number>
+  /** Requests by protocol (`HTTP/1.1`, `HTTP/2.0`), where the server's log says. */
+  protocols?: () => Record<string, number>
   close(): Promise<void>
 }
 

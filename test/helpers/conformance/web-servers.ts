@@ -1,4 +1,4 @@
-import { chmodSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { unusedPort } from '../servers.ts'
 import {
@@ -23,29 +23,46 @@ export const nginx: ServerKind = {
   requires: 'nginx',
   acceptsPost: true,
   missing: () => (NGINX === undefined ? 'nginx not installed (apt-get install nginx-light)' : undefined),
-  async start(): Promise<ConformanceServer> {
-    const { dir, remove } = tempDir('perfspec-nginx-')
-    const port = await unusedPort()
-    const log = join(dir, 'access.log')
-    writeFileSync(
-      join(dir, 'nginx.conf'),
-      `${asRoot ? 'user root;' : ''} worker_processes 1; daemon off; pid ${dir}/nginx.pid; error_log ${dir}/error.log;
+  start: () => startNginx(''),
+}
+
+/** nginx speaking HTTP/2 without TLS (h2c, prior knowledge) on its port; the access log has the protocol. */
+export const nginxH2c: ServerKind = { ...nginx, name: 'nginx (h2c)', start: () => startNginx(' http2') }
+
+async function startNginx(listenFlags: string): Promise<ConformanceServer> {
+  const { dir, remove } = tempDir('perfspec-nginx-')
+  const port = await unusedPort()
+  const log = join(dir, 'access.log')
+  writeFileSync(
+    join(dir, 'nginx.conf'),
+    `${asRoot ? 'user root;' : ''} worker_processes 1; daemon off; pid ${dir}/nginx.pid; error_log ${dir}/error.log;
 events { worker_connections 1024; }
-http { access_log ${log}; keepalive_requests 100000; keepalive_timeout 60s;
+http { log_format plain '$server_protocol $status'; access_log ${log} plain; keepalive_requests 100000; keepalive_timeout 60s;
   client_body_temp_path ${dir}; proxy_temp_path ${dir}; fastcgi_temp_path ${dir}; uwsgi_temp_path ${dir}; scgi_temp_path ${dir};
-  server { listen 127.0.0.1:${port}; location / { return 200 'ok'; } } }\n`,
-    )
-    const server = startProcess(NGINX!, ['-c', join(dir, 'nginx.conf'), '-p', dir])
-    await waitForPort(port, server.child, server.stdout)
-    return {
-      url: `http://127.0.0.1:${port}/`,
-      served: () => settledCount(() => countLines(log)),
-      close: async () => {
-        await server.stop()
-        remove()
-      },
-    }
-  },
+  server { listen 127.0.0.1:${port}${listenFlags}; location / { return 200 'ok'; } } }\n`,
+  )
+  const server = startProcess(NGINX!, ['-c', join(dir, 'nginx.conf'), '-p', dir])
+  await waitForPort(port, server.child, server.stdout)
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    served: () => settledCount(() => countLines(log)),
+    protocols: () => protocolsIn(log),
+    close: async () => {
+      await server.stop()
+      remove()
+    },
+  }
+}
+
+/** The protocols an access log in the `plain` format recorded, counted. */
+function protocolsIn(log: string): Record<string, number> {
+  const counts: Record<string, number> = {}
+  if (!existsSync(log)) return counts
+  for (const line of readFileSync(log, 'utf8').split('\n').filter(Boolean)) {
+    const protocol = line.split(' ')[0]!
+    counts[protocol] = (counts[protocol] ?? 0) + 1
+  }
+  return counts
 }
 
 /** Apache httpd (event MPM) serving a static `ok`; counted by its access log. Static files answer GET/HEAD. */

@@ -3,7 +3,10 @@ import type { AddressInfo } from 'node:net'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { isPerfError } from '../../../src/errors.ts'
 import { loadTest } from '../../../src/load-test.ts'
+import { settledCount } from '../../helpers/conformance/server-process.ts'
+import { nginxH2c } from '../../helpers/conformance/web-servers.ts'
 import { hasOpenssl, makeCertificates, type TestCertificates } from '../../helpers/tls-certs.ts'
+import { requiredTools } from '../../helpers/tools.ts'
 
 // HTTP/2 on the undici transport: over TLS (ALPN) and h2c, counted, timed and classified as HTTP/1.1 is.
 
@@ -120,3 +123,19 @@ describe.skipIf(!hasOpenssl)('http2 (skipped without /usr/bin/openssl)', () => {
     expect(isPerfError(error, code as 'PERF_INVALID_OPTION')).toBe(true)
   })
 })
+
+const nginxMissing = nginxH2c.missing()
+describe.skipIf(nginxMissing !== undefined && !requiredTools().has('nginx'))(
+  `http2 against nginx (h2c)${nginxMissing === undefined ? '' : ` (skipped: ${nginxMissing})`}`,
+  () => {
+    it('speaks h2c to nginx, every request an HTTP/2 one in its log, counted as nginx does', async () => {
+      const server = await nginxH2c.start()
+      close = () => server.close()
+      const result = await loadTest({ url: server.url, http2: true, users: 2, pipelining: 4, requests: 200 })
+      expect(result.metrics.errorsByType).toEqual({})
+      expect(result.metrics.successfulRequests).toBe(200)
+      expect(await settledCount(() => server.protocols?.()['HTTP/2.0'] ?? 0)).toBe(200)
+      expect(await server.served()).toBe(200)
+    })
+  },
+)
