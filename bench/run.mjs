@@ -1,4 +1,4 @@
-// `npm run bench`: the native engine, on both its transports (undici, the default, and the fast one), against
+// `npm run bench`: the native engine, on both its transports (the fast one, the default, and undici), against
 // autocannon and wrk (when installed) on one loopback target, in interleaved rounds; then pipelining, worker
 // threads, a three-step static journey (perfspec `steps` beside autocannon's `requests[]`), the cost of the
 // engine's own timing, a memory check per transport (10x the requests must not grow RSS by more than 10 MB),
@@ -7,7 +7,7 @@
 //
 // BENCH_ROUNDS (3), BENCH_SECONDS (5), BENCH_CONNECTIONS (50), BENCH_PIPELINING (10; 1 skips that part),
 // BENCH_WORKERS (2; 1 skips that part), BENCH_MEMORY_REQUESTS (50000), BENCH_BEFORE (the built index.mjs of
-// another perfspec, compared as "native (before)").
+// another perfspec, compared as "native (before, fast)"), BENCH_FASTIFY (1; 0 skips the second target, Fastify).
 import { execFileSync, spawn, spawnSync } from 'node:child_process'
 import { cpSync, existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { availableParallelism, tmpdir } from 'node:os'
@@ -20,6 +20,7 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50)
 const PIPELINING = Number(process.env.BENCH_PIPELINING ?? 10)
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 2)
 const MEMORY_BASE_REQUESTS = Number(process.env.BENCH_MEMORY_REQUESTS ?? 50_000)
+const FASTIFY = process.env.BENCH_FASTIFY !== '0'
 const BEFORE = process.env.BENCH_BEFORE && resolve(process.env.BENCH_BEFORE)
 const twoCores = availableParallelism() >= 2 && existsSync('/usr/bin/taskset')
 const hasWrk = spawnSync('wrk', ['--version']).error === undefined
@@ -69,18 +70,22 @@ http { access_log off; keepalive_requests 1000000; keepalive_timeout 120s;
       statusReads++
       return Number(text.split('\n')[2].trim().split(/\s+/)[2]) - statusReads
     },
-    stop: () => child.kill('SIGTERM'),
+    // nginx's temp folder goes once nginx has exited.
+    stop: () => {
+      child.once('exit', () => rmSync(dir, { recursive: true, force: true }))
+      child.kill('SIGTERM')
+    },
   }
 }
 
-async function startNodeTarget() {
-  const [command, args] = pin(0, process.execPath, ['bench/node-target.mjs'])
+async function startNodeTarget(script = 'bench/node-target.mjs', name = 'node:http') {
+  const [command, args] = pin(0, process.execPath, [script])
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] })
   const port = await new Promise((resolve) =>
     child.stdout.once('data', (data) => resolve(Number(String(data).trim()))),
   )
   return {
-    name: 'node:http',
+    name,
     url: `http://127.0.0.1:${port}/`,
     served: async () => Number(await (await fetch(`http://127.0.0.1:${port}/__count`)).text()),
     stop: () => child.kill('SIGTERM'),
@@ -164,15 +169,32 @@ try {
   const undici = ['--transport', 'undici']
   const fast = ['--transport', 'fast']
   const peers = [
+    { name: 'native (default transport)', tool: 'native' },
     { name: 'native (undici)', tool: 'native', args: undici },
     { name: 'native (fast transport)', tool: 'native', args: fast },
     { name: 'autocannon', tool: 'autocannon' },
     ...(hasWrk ? [{ name: 'wrk', tool: 'wrk' }] : []),
-    ...(BEFORE ? [{ name: 'native (before)', tool: 'native', module: BEFORE }] : []),
+    ...(BEFORE ? [{ name: 'native (before, fast)', tool: 'native', args: fast, module: BEFORE }] : []),
   ]
   const main = await measure('one connection per user, no pipelining', peers, target)
   printTable(main, ['autocannon', ...(hasWrk ? ['wrk'] : [])])
   if (!hasWrk) console.log('(wrk not installed: apt-get install -y wrk adds it as a third peer)')
+  if (hasWrk) {
+    const ratio = main.get('native (default transport)').cpuPer10k / main.get('wrk').cpuPer10k
+    console.log(`default transport: ${fixed(ratio, 2)}x wrk's CPU per request (target: at most 1.20x)`)
+  }
+
+  if (FASTIFY && nginx) {
+    // A real framework as the target: the generator's share of a shared machine, against Fastify.
+    const fastifyTarget = await startNodeTarget('bench/fastify-target.mjs', 'Fastify')
+    try {
+      runGenerator({ tool: 'native' }, fastifyTarget.url, 1)
+      const onFastify = await measure('against Fastify (node:http framework)', peers, fastifyTarget)
+      printTable(onFastify, ['autocannon', ...(hasWrk ? ['wrk'] : [])])
+    } finally {
+      fastifyTarget.stop()
+    }
+  }
 
   // Journeys: three static steps in turn on each connection; the url's path is the base the steps extend.
   const journeyUrl = target.url.replace(/\/$/, '')

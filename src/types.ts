@@ -25,6 +25,22 @@ export type Duration =
   | `${DurationPart}${DurationPart}`
   | `${DurationPart}${DurationPart}${DurationPart}`
 
+/** TLS settings of a run's connections (see `LoadTestOptions.tls`). */
+export interface TlsOptions {
+  /** Certificates (PEM) to trust instead of Node's roots, e.g. a test CA or a self-signed server's own. */
+  ca?: string | Buffer | (string | Buffer)[]
+  /** A client certificate (PEM), with its `key`. */
+  cert?: string | Buffer
+  /** The client certificate's private key (PEM). */
+  key?: string | Buffer
+  /** The passphrase of an encrypted `key`. */
+  passphrase?: string
+  /** Refuse a server certificate that does not verify. @default true */
+  rejectUnauthorized?: boolean
+  /** The server name sent (SNI) and verified, when it differs from the URL's host. */
+  servername?: string
+}
+
 /** HTTP methods the engines send. */
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS'
 
@@ -157,12 +173,31 @@ export interface LoadTestOptions extends JourneyOptions {
    */
   pipelining?: number
   /**
-   * Native engine: the HTTP transport of its virtual users. `'undici'` runs each user on an undici `Client`
-   * (`pipelining` → its `pipelining`); `'fast'` is the engine's own HTTP/1.1 connection on a `net.Socket`
-   * (a small incremental parser, the request prebuilt once), which needs ~0.6x the CPU per request. Both
-   * count, time and classify requests the same way. @default 'undici'
+   * Native engine: the HTTP transport of its virtual users. `'fast'` (the default) is the engine's own
+   * HTTP/1.1 connection on a `net.Socket` (a small incremental parser, the request prebuilt once), which
+   * needs about half of undici's CPU per request; `'undici'` runs each user on an undici `Client`
+   * (`pipelining` → its `pipelining`). Both pass the same conformance suite and count, time and classify
+   * requests the same way. @default 'fast'
    */
   transport?: NativeTransport
+  /**
+   * Native engine: the largest response head (status line and headers) accepted, in bytes; a larger one is
+   * an `invalid_response` naming this option. @default 16384
+   */
+  maxHeaderSize?: number
+  /**
+   * HTTPS: trust (`ca`), a client certificate (`cert`, `key`, `passphrase`), whether to verify the server's
+   * certificate (`rejectUnauthorized`) and the name to verify it against (`servername`). A handshake or
+   * certificate failure is counted as the `tls` error type. @default verify against Node's root certificates
+   */
+  tls?: TlsOptions
+  /**
+   * Speak HTTP/2: over TLS negotiated with ALPN (`https:`), or h2c with prior knowledge (`http:`). Native
+   * engine on the undici transport (chosen when `transport` is not given); `pipelining` is then the streams
+   * each user keeps open on its connection. k6 negotiates HTTP/2 over TLS itself; ab and Locust cannot.
+   * @default false
+   */
+  http2?: boolean
   /** Path of the external tool's binary. */
   binary?: string
   /** Locust distributed mode: where the master listens. */

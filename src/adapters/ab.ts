@@ -45,6 +45,9 @@ export function assertAbSupports(options: ResolvedLoadOptions): void {
     check: WHY.check,
     warmup: WHY.warmup,
     expectStatus: 'ab counts every non-2xx response (3xx included) as failed and cannot be told otherwise',
+    tls: 'ab takes no CA, client certificate or verification setting (it does not verify certificates)',
+    maxHeaderSize: WHY.maxHeaderSize,
+    http2: 'ab speaks HTTP/1.0 only',
   })
   const utf8Problem = utf8HeaderProblem(options.headers)
   if (utf8Problem !== undefined) throw new UnsupportedOptionError('ab', utf8Problem.option, utf8Problem.why)

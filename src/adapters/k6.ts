@@ -64,9 +64,19 @@ export function assertK6Supports(options: ResolvedLoadOptions): void {
     workers: WHY.distributed,
     masterBindHost: WHY.distributed,
     masterPort: WHY.distributed,
+    maxHeaderSize: WHY.maxHeaderSize,
   })
   const utf8Problem = utf8HeaderProblem(options.headers)
   if (utf8Problem !== undefined) throw new UnsupportedOptionError('k6', utf8Problem.option, utf8Problem.why)
+  assertK6TlsSupported(options)
+  // k6 offers HTTP/2 over TLS (ALPN) on every https request; it has no h2c.
+  if (options.http2 && options.url.protocol !== 'https:') {
+    throw new UnsupportedOptionError(
+      'k6',
+      'http2',
+      'k6 speaks HTTP/2 over TLS only (no h2c): use an https URL',
+    )
+  }
   if (options.script !== undefined) {
     rejectUnsupported('k6', options, {
       method: USER_SCRIPT_DEFINES,
@@ -86,6 +96,31 @@ export function assertK6Supports(options: ResolvedLoadOptions): void {
   }
   if (options.requests !== undefined && options.rampUpMs > 0) {
     throw new UnsupportedOptionError('k6', 'rampUp', 'k6 cannot ramp up a run bounded by `requests`')
+  }
+}
+
+/**
+ * k6 expresses `tls.rejectUnauthorized: false` (`--insecure-skip-tls-verify`) and a client certificate
+ * (`tlsAuth`, generated scripts only); it has no option for a CA of one's own, a key passphrase or a
+ * server name other than the URL's.
+ */
+function assertK6TlsSupported(options: ResolvedLoadOptions): void {
+  const { tls } = options
+  if (tls === undefined) return
+  if (tls.ca !== undefined) {
+    throw new UnsupportedOptionError(
+      'k6',
+      'tls.ca',
+      'k6 trusts only the system roots (use `rejectUnauthorized: false`)',
+    )
+  }
+  if (tls.servername !== undefined)
+    throw new UnsupportedOptionError('k6', 'tls.servername', "k6 verifies the URL's host")
+  if (tls.passphrase !== undefined) {
+    throw new UnsupportedOptionError('k6', 'tls.passphrase', 'k6 v0.48 takes an unencrypted `tlsAuth` key')
+  }
+  if (tls.cert !== undefined && options.script !== undefined) {
+    throw new UnsupportedOptionError('k6', 'tls.cert', 'a user `script` declares its own `tlsAuth`')
   }
 }
 
@@ -116,6 +151,7 @@ export function buildK6Args(
     '--summary-trend-stats',
     K6_TREND_STATS.join(','),
   ]
+  if (options.tls?.rejectUnauthorized === false) args.push('--insecure-skip-tls-verify')
   if (options.script === undefined) args.push('--env', `${K6_SPEC_ENV}=${files.spec}`)
   else args.push(...userScriptLoadArgs(options))
   args.push(files.script)

@@ -67,6 +67,9 @@ export function assertLocustSupports(options: ResolvedLoadOptions): void {
     script: WHY.script,
     check: WHY.check,
     warmup: WHY.warmup,
+    tls: "perfspec's generated FastHttpUser takes no CA or client certificate, and does not verify certificates",
+    maxHeaderSize: WHY.maxHeaderSize,
+    http2: "perfspec's generated FastHttpUser speaks HTTP/1.1 only",
   })
   const utf8Problem = utf8HeaderProblem(options.headers)
   if (utf8Problem !== undefined)

@@ -7,8 +7,8 @@ import { applyRequestRules, withRuleWarnings } from './request-rules.ts'
 import { withRunnerGone } from './runner-gone.ts'
 
 /**
- * The embedded native engine: always available, no external tool needed. Its users speak HTTP through undici
- * (the default) or, with `transport: 'fast'`, through the engine's own HTTP/1.1 connection.
+ * The embedded native engine: always available, no external tool needed. Its users speak HTTP through the
+ * engine's own HTTP/1.1 connection (the default) or, with `transport: 'undici'`, through undici.
  */
 export class NativeAdapter implements LoadAdapter {
   readonly name = 'native' as const

@@ -1,5 +1,6 @@
 import { UnsupportedOptionError } from '../errors.ts'
 import type { ResolvedLoadOptions } from '../options.ts'
+import { DEFAULT_MAX_HEADER_SIZE } from '../validation/transport-options.ts'
 
 const IS_SET = {
   rampUp: (options) => options.rampUpMs > 0,
@@ -18,6 +19,9 @@ const IS_SET = {
   method: (options) => options.method !== 'GET',
   headers: (options) => Object.keys(options.headers).length > 0,
   body: (options) => options.body !== undefined,
+  tls: (options) => options.tls !== undefined,
+  http2: (options) => options.http2,
+  maxHeaderSize: (options) => options.maxHeaderSize !== DEFAULT_MAX_HEADER_SIZE,
 } satisfies Record<string, (options: ResolvedLoadOptions) => boolean>
 
 /** An option an adapter may be unable to honour. */
@@ -42,4 +46,5 @@ export const WHY = {
   distributed: 'only Locust runs distributed (`workers`, `masterBindHost`, `masterPort`)',
   warmup:
     "a warm-up (load sent, not measured) needs the native engine: the tool's summary covers the whole run",
+  maxHeaderSize: 'only the native engine has a response head limit (`maxHeaderSize`)',
 } as const

@@ -15,7 +15,7 @@ Load
   -H, --header 'k: v'    a request header (repeatable)
   -b, --body TEXT        the request body, sent as is
       --tool T           auto, native, k6, ab, locust                                             [auto]
-      --transport T      native engine: undici or fast                                          [undici]
+      --transport T      native engine: fast or undici                                            [fast]
       --workers N        native engine: worker threads; Locust: worker processes
       --timeout D        per-request timeout                                                       [30s]
       --name NAME        the run's name in reports                                      [the URL's path]

@@ -58,8 +58,42 @@ const BY_CODE: Record<string, ErrorType> = {
   UND_ERR_RES_EXCEEDED_MAX_SIZE: 'invalid_response',
 }
 
+// OpenSSL's verification codes, as node:tls reports them, by what they mean to a user.
+const TLS_REASONS: Record<string, string> = {
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'certificate untrusted',
+  SELF_SIGNED_CERT_IN_CHAIN: 'certificate untrusted',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'certificate untrusted',
+  UNABLE_TO_GET_ISSUER_CERT: 'certificate untrusted',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'certificate untrusted',
+  CERT_UNTRUSTED: 'certificate untrusted',
+  CERT_SIGNATURE_FAILURE: 'certificate untrusted',
+  CERT_REVOKED: 'certificate untrusted',
+  CERT_HAS_EXPIRED: 'certificate expired',
+  CERT_NOT_YET_VALID: 'certificate not yet valid',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'hostname mismatch',
+  HOSTNAME_MISMATCH: 'hostname mismatch',
+}
+
+/** What a TLS failure means ('certificate untrusted', 'handshake failure', …), or undefined when not TLS. */
+export function tlsReason(error: unknown): string | undefined {
+  let current: unknown = error
+  for (let depth = 0; depth < 4 && current instanceof Error; depth++) {
+    const code = (current as { code?: unknown }).code
+    if (typeof code === 'string') {
+      const reason = TLS_REASONS[code]
+      if (reason !== undefined) return reason
+      if (code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_')) return 'handshake failure'
+    }
+    // OpenSSL's own errors (e.g. EPROTO on a write: the server does not speak TLS) name their library.
+    if (current.message.includes(':SSL routines:')) return 'handshake failure'
+    current = current.cause
+  }
+  return undefined
+}
+
 /** Maps a transport error (the engine's own, undici's, node:net, node:tls, DNS) to an ErrorType. */
 export function classifyError(error: unknown): ErrorType {
+  if (tlsReason(error) !== undefined) return 'tls'
   let current: unknown = error
   // Walk the cause chain: undici wraps socket errors, Node wraps DNS failures.
   for (let depth = 0; depth < 4 && current instanceof Error; depth++) {
@@ -81,10 +115,11 @@ export function classifyStatus(status: number): ErrorType {
   return status >= 500 ? 'http_5xx' : status >= 400 ? 'http_4xx' : 'unexpected_status'
 }
 
-/** A short message for an error, including its code when it has one. */
+/** A short message for an error, including its code when it has one (and what a TLS failure means). */
 export function describeError(error: unknown): string {
   if (!(error instanceof Error)) return String(error)
   const code = (error as { code?: unknown }).code
   const cause = error.cause instanceof Error ? ` (${error.cause.message})` : ''
-  return `${typeof code === 'string' ? `${code}: ` : ''}${error.message}${cause}`
+  const reason = tlsReason(error)
+  return `${reason === undefined ? '' : `${reason}: `}${typeof code === 'string' ? `${code}: ` : ''}${error.message}${cause}`
 }

@@ -1,5 +1,6 @@
 import type { CheckResponse } from '../types.ts'
 import { classifyError, classifyStatus, describeError } from './classify-error.ts'
+import { decodeBody } from './decode-body.ts'
 import type { RunState } from './run-state.ts'
 
 const STATUS_MESSAGES: string[] = []
@@ -28,9 +29,19 @@ function runCheck(
   rawHeaders: readonly (string | Buffer)[] | null,
   bodyChunks: readonly Buffer[] | null,
 ): boolean {
-  const body = bodyChunks === null ? '' : Buffer.concat(bodyChunks).toString()
+  const headers = headersToObject(rawHeaders)
+  // Decoded (gzip, br, deflate) only when the check reads it; the bytes counted are the wire's.
+  const response = {
+    status,
+    headers,
+    get body(): string {
+      return bodyChunks === null
+        ? ''
+        : decodeBody(Buffer.concat(bodyChunks), headers['content-encoding']).toString()
+    },
+  }
   try {
-    return state.check!({ status, headers: headersToObject(rawHeaders), body }) !== false
+    return state.check!(response) !== false
   } catch {
     return false
   }

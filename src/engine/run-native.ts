@@ -16,6 +16,7 @@ import { startProgress } from './progress.ts'
 import { planRun } from './run-phases.ts'
 import { WHOLE_RUN } from './run-state.ts'
 import { type FinishedRun, runInWorkers } from './run-workers.ts'
+import { refusedWarning } from './transports/backoff.ts'
 
 /** Options the native engine can't honour as given: thrown before any request is sent. */
 function checkNativeOptions(options: ResolvedLoadOptions): void {
@@ -164,6 +165,8 @@ function toAdapterRun(
     const warning = coordinatedOmissionWarning(collector.getHistogram())
     if (warning !== undefined) run.warnings.push(warning)
   }
+  const refused = refusedWarning(run.metrics)
+  if (refused !== undefined) run.warnings.push(refused)
   return run
 }
 

@@ -31,6 +31,8 @@ function hintFor(type: ErrorType, summary: ErrorSummary, result: LoadTestResult)
       return 'a `capture` found nothing in the response'
     case 'step_function':
       return "a step's function threw"
+    case 'tls':
+      return 'TLS: the certificate is not trusted (self-signed? pass `tls: { ca }`), expired, or for another host'
     case 'fd_exhausted':
       return 'out of file descriptors: raise `ulimit -n`, or use fewer `users`'
     case 'other':

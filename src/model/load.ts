@@ -82,6 +82,8 @@ export type ErrorType =
   | 'check_failed'
   /** Malformed HTTP, a body shorter than its Content-Length, and the like. */
   | 'invalid_response'
+  /** The TLS handshake failed: a certificate untrusted, expired or for another host, or no common protocol. */
+  | 'tls'
   /** Journeys: a `{{var}}` template named a var that does not exist. */
   | 'template'
   /** Journeys: a capture found nothing to capture. */

@@ -22,7 +22,7 @@ function readBody(request: IncomingMessage): Promise<string> {
   })
 }
 
-// The core runs on both transports: undici's Client (the default) and the engine's own HTTP/1.1 connection.
+// The core runs on both transports: the engine's own HTTP/1.1 connection (the default) and undici's Client.
 describe.each(TRANSPORTS)('native engine, transport %s', (transport) => {
   const load = (options: LoadTestOptions) => loadTest({ ...options, transport })
 
@@ -274,7 +274,7 @@ describe('the result', () => {
     })
     expect(result.options).toMatchObject({ transport: 'fast', pipelining: 2 })
     const byDefault = await loadTest({ url: server.url, users: 1, requests: 1 })
-    expect(byDefault.options).toMatchObject({ transport: 'undici', pipelining: 1 })
+    expect(byDefault.options).toMatchObject({ transport: 'fast', pipelining: 1 })
   })
 
   it('is unsuccessful when a threshold fails', async () => {

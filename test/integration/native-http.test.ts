@@ -33,7 +33,7 @@ async function raw(onRequest: Parameters<typeof startRawServer>[0]): Promise<Raw
   return server
 }
 
-// Every case on both transports: undici's Client (the default) and the engine's own connection.
+// Every case on both transports: the engine's own connection (the default) and undici's Client.
 describe.each(TRANSPORTS)('transport %s', (transport) => {
   const load = (options: LoadTestOptions) => loadTest({ ...options, transport })
 
@@ -190,8 +190,8 @@ describe.each(TRANSPORTS)('transport %s', (transport) => {
     it('refuses a certificate it cannot verify, as an error of its own', async () => {
       const server = await httpsServer()
       const result = await load({ url: server.url, users: 1, requests: 3 })
-      expect(result.metrics.errorsByType.other?.count).toBe(3)
-      expect(result.metrics.errorsByType.other?.sampleMessages[0]).toMatch(/self[- ]signed/i)
+      expect(result.metrics.errorsByType.tls?.count).toBe(3)
+      expect(result.metrics.errorsByType.tls?.sampleMessages[0]).toMatch(/self[- ]signed/i)
       expect(server.count()).toBe(0)
     })
 

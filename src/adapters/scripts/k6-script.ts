@@ -99,7 +99,7 @@ export function k6Spec(options: ResolvedLoadOptions): K6Spec {
       expectStatus: options.expectStatus === null ? null : [...options.expectStatus],
       timeout: formatDurationForTool(options.timeoutMs),
     },
-    options: withAbortThresholds(k6LoadOptions(options), options),
+    options: withAbortThresholds({ ...k6LoadOptions(options), ...k6TlsAuth(options) }, options),
     failures: {
       metrics: Object.fromEntries(K6_FAILURE_TYPES.map((type) => [type, k6FailureMetric(type)])),
       rules: K6_ERROR_RULES,
@@ -111,6 +111,13 @@ export function k6Spec(options: ResolvedLoadOptions): K6Spec {
 function withAbortThresholds(k6Options: K6Options, options: ResolvedLoadOptions): K6Options {
   const thresholds = k6AbortThresholds(options.thresholds)
   return thresholds === undefined ? k6Options : { ...k6Options, thresholds }
+}
+
+/** A client certificate as k6's `tlsAuth`, for the URL's host (assertK6Supports refused what k6 cannot do). */
+function k6TlsAuth(options: ResolvedLoadOptions): K6Options {
+  const { tls } = options
+  if (tls?.cert === undefined || tls.key === undefined) return {}
+  return { tlsAuth: [{ domains: [options.url.hostname], cert: tls.cert, key: tls.key }] }
 }
 
 /**

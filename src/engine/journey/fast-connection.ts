@@ -1,7 +1,7 @@
 import net from 'node:net'
 import tls from 'node:tls'
 import type { ResolvedLoadOptions } from '../../options.ts'
-import { SocketClosedError } from '../classify-error.ts'
+import { InvalidResponseError, SocketClosedError } from '../classify-error.ts'
 import { encodeRequestTo, type Target, targetOf } from '../transports/fast-request.ts'
 import { KEEP_ALIVE_MS } from '../transports/framing.ts'
 import { type ResponseHandler, ResponseParser } from '../transports/response-parser.ts'
@@ -132,7 +132,15 @@ class FastConnection implements JourneyConnection, ResponseHandler {
     }
     // Completes a body that runs to the end of the connection.
     const cut = this.parser.finish()
-    if (this.busy) this.fail(new SocketClosedError(cut))
+    if (!this.busy) return
+    // The same verdicts as the fast transport's: a body cut short of its framing is an invalid response.
+    if (cut === 'body') {
+      this.fail(
+        new InvalidResponseError(
+          'the server closed the connection mid-body (shorter than its content-length or chunks)',
+        ),
+      )
+    } else this.fail(new SocketClosedError(cut === 'head'))
   }
 
   private fail(error: Error): void {

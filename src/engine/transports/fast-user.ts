@@ -1,13 +1,15 @@
 import net from 'node:net'
 import tls from 'node:tls'
 import type { ResolvedLoadOptions } from '../../options.ts'
-import { SocketClosedError } from '../classify-error.ts'
+import { InvalidResponseError, SocketClosedError } from '../classify-error.ts'
 import { recordFailure, recordResponse } from '../record.ts'
 import type { EngineUser, RunState, UserFactory, UserScheduler } from '../run-state.ts'
+import { type ConnectionPolicy, connectionPolicyOf } from './fast-connection.ts'
 import { encodeRequest, requestBatches, type Target, targetOf } from './fast-request.ts'
 import { KEEP_ALIVE_MS } from './framing.ts'
 import { type ResponseHandler, ResponseParser } from './response-parser.ts'
 import { TransportUser } from './transport-user.ts'
+import { isClosedUnderUs, UnansweredRequestError } from './unanswered.ts'
 
 /** One read buffer for every connection of the thread: each read is parsed before the next one lands. */
 const READ_BUFFER = Buffer.allocUnsafe(64 * 1024)
@@ -24,7 +26,9 @@ export class FastUser extends TransportUser implements ResponseHandler {
   static factory(options: ResolvedLoadOptions): UserFactory {
     const target = targetOf(options.url)
     const batches = requestBatches(encodeRequest(options), options.pipelining)
-    return (state, scheduler, onRetired) => new FastUser(state, scheduler, onRetired, target, batches)
+    const connection = connectionPolicyOf(options, target)
+    return (state, scheduler, onRetired) =>
+      new FastUser(state, scheduler, onRetired, target, batches, connection)
   }
 
   private socket: net.Socket | null = null
@@ -43,6 +47,20 @@ export class FastUser extends TransportUser implements ResponseHandler {
   /** When the bytes being parsed arrived: the end time of every response they complete. */
   private receivedAt = 0
   private lastActiveAt = 0
+  /** How long this connection may idle before it is replaced: the server's keep-alive hint, or KEEP_ALIVE_MS. */
+  private idleLimitMs = KEEP_ALIVE_MS
+  /**
+   * The connection answered a response and stayed open: until then one request at a time goes out on it, so
+   * nothing is pipelined to a server that closes after each response.
+   */
+  private proven = false
+  /** Responses on the current connection: a request lost on a reused one may be sent again (once). */
+  private answered = 0
+  /** The server sent FIN: the connection takes no more requests. */
+  private ended = false
+  /** Waiting one turn of the event loop for a stray body before the connection is used again. */
+  private validating = false
+  private readonly policy: ConnectionPolicy
   private status = 0
   private rawHeaders: string[] | null = null
   private bodyChunks: Buffer[] | null = null
@@ -53,16 +71,19 @@ export class FastUser extends TransportUser implements ResponseHandler {
     onRetired: (user: EngineUser) => void,
     target: Target,
     batches: readonly Buffer[],
+    policy: ConnectionPolicy,
   ) {
     super(state, scheduler, onRetired)
     this.target = target
     this.batches = batches
+    this.policy = policy
     this.capacity = state.pipelining
     this.dueAt = new Float64Array(state.pipelining)
     this.sentAt = new Float64Array(state.pipelining)
     this.parser = new ResponseParser(this, {
       keepHeaders: state.check !== undefined,
       noBody: state.headRequests,
+      maxHeadBytes: policy.maxHeadBytes,
     })
   }
 
@@ -95,6 +116,7 @@ export class FastUser extends TransportUser implements ResponseHandler {
   /** Closes the connection; the user sends nothing more. */
   close(): void {
     this.unwritten = 0
+    this.cancelBackoff()
     this.dropSocket()
   }
 
@@ -120,7 +142,9 @@ export class FastUser extends TransportUser implements ResponseHandler {
     const slot = this.head
     if (++this.head === this.capacity) this.head = 0
     this.inFlight--
-    const { receivedAt } = this
+    this.answered++
+    this.refusals = 0
+    const { receivedAt, parser } = this
     recordResponse(
       this.state,
       this.status,
@@ -133,43 +157,60 @@ export class FastUser extends TransportUser implements ResponseHandler {
     this.rawHeaders = null
     this.bodyChunks = null
     if (!keepAlive) {
-      // The server answers nothing after a `connection: close`: requests pipelined behind it go out again.
-      this.unwritten += this.inFlight
-      this.inFlight = 0
       this.dropSocket()
-      if (this.unwritten > 0 && !this.reading) this.flush()
+      // The server answers nothing after a `connection: close`: what was written behind it is counted.
+      if (this.inFlight > 0) this.fail(new UnansweredRequestError())
+    } else {
+      this.proven = true
+      const hint = parser.keepAliveHintMs
+      // A second's margin under the server's own timeout, as undici keeps.
+      if (hint > 0) this.idleLimitMs = Math.max(hint - 1000, hint / 2)
+      if (parser.announcedBody && !this.validating) {
+        this.validating = true
+        setImmediate(this.endValidation)
+      }
     }
     this.scheduler.onUserIdle(this)
   }
+
+  /** A stray body after HEAD/204/304 arrived by now (and dropped the connection), or none did. */
+  private readonly endValidation = (): void => {
+    this.validating = false
+    if (this.unwritten > 0 && !this.retrying && !this.retired) this.flush()
+  }
   // -------------------------------------------------------------------------------------------------------
 
-  /** Writes the unwritten requests, in one write when they fit a prebuilt batch. */
+  /**
+   * Writes the unwritten requests, in one write when they fit a prebuilt batch; on a connection that has not
+   * answered yet, only one.
+   */
   private flush(): void {
+    if (this.validating) return
     const now = this.state.now()
-    if (this.inFlight === 0 && now - this.lastActiveAt > KEEP_ALIVE_MS) this.dropSocket()
+    if (this.inFlight === 0 && (this.ended || now - this.lastActiveAt > this.idleLimitMs)) this.dropSocket()
     const socket = this.socket ?? this.connect()
+    if (!this.proven && this.inFlight > 0) return
+    const count = this.proven ? this.unwritten : 1
     let slot = this.head + this.inFlight
     if (slot >= this.capacity) slot -= this.capacity
-    for (let i = 0; i < this.unwritten; i++) {
+    for (let i = 0; i < count; i++) {
       this.sentAt[slot] = now
       if (Number.isNaN(this.dueAt[slot])) this.dueAt[slot] = now
       if (++slot === this.capacity) slot = 0
     }
-    const batch = this.batches[this.unwritten]
+    const batch = this.batches[count]
     if (batch !== undefined) socket.write(batch)
-    else for (let i = 0; i < this.unwritten; i++) socket.write(this.batches[1]!)
-    this.inFlight += this.unwritten
-    this.unwritten = 0
+    else for (let i = 0; i < count; i++) socket.write(this.batches[1]!)
+    this.inFlight += count
+    this.unwritten -= count
     this.lastActiveAt = now
   }
 
   private connect(): net.Socket {
-    const { host, port, tls: secure, servername } = this.target
+    const { host, port, tls: secure } = this.target
     let socket: net.Socket
     if (secure) {
-      const options: tls.ConnectionOptions = { host, port, ALPNProtocols: ['http/1.1'] }
-      if (servername !== undefined) options.servername = servername
-      socket = tls.connect(options)
+      socket = tls.connect(this.policy.tls)
       socket.setNoDelay(true)
       socket.on('data', (chunk: Buffer) => this.receive(chunk, chunk.length))
     } else {
@@ -182,12 +223,19 @@ export class FastUser extends TransportUser implements ResponseHandler {
     }
     // Events of a connection this user already dropped don't concern it any more.
     socket.on('error', (error) => {
-      if (socket === this.socket) this.fail(error)
+      if (socket === this.socket) this.onConnectionLost(error)
+    })
+    socket.on('end', () => {
+      if (socket === this.socket) this.ended = true
     })
     socket.on('close', () => {
-      if (socket === this.socket) this.onConnectionClosed()
+      if (socket === this.socket) this.onConnectionLost(null)
     })
     this.socket = socket
+    this.proven = false
+    this.answered = 0
+    this.ended = false
+    this.idleLimitMs = KEEP_ALIVE_MS
     return socket
   }
 
@@ -210,11 +258,15 @@ export class FastUser extends TransportUser implements ResponseHandler {
     } catch (error) {
       this.fail(error as Error)
     }
+    // Bytes after the last answer (a body after HEAD or 204): nobody asked for them.
+    if (this.inFlight === 0 && this.parser.inResponse) this.dropSocket()
     this.reading = false
     if (this.unwritten > 0 && !this.retrying) this.flush()
   }
 
-  private onConnectionClosed(): void {
+  /** The connection closed (`error` null) or failed. */
+  private onConnectionLost(error: Error | null): void {
+    const reused = this.answered > 0
     this.socket = null
     if (this.inFlight === 0) {
       this.parser.reset()
@@ -222,8 +274,25 @@ export class FastUser extends TransportUser implements ResponseHandler {
     }
     this.receivedAt = this.state.now()
     // Completes a body that runs to the end of the connection; its user may connect again at once.
-    const cut = this.parser.finish()
-    if (this.socket === null && this.inFlight > 0) this.fail(new SocketClosedError(cut))
+    const cut = error === null ? this.parser.finish() : this.parser.inResponse ? 'body' : 'none'
+    if (this.socket !== null || this.inFlight === 0) return
+    if (cut === 'none' && reused && this.policy.idempotent && isClosedUnderUs(error)) {
+      // The server closed a kept-alive connection before it read these (FIN between responses): they go out
+      // once more on a new connection, as every HTTP client does; a new connection gets no second chance.
+      this.parser.reset()
+      this.unwritten += this.inFlight
+      this.inFlight = 0
+      this.flush()
+      return
+    }
+    if (error !== null) this.fail(error)
+    else if (cut === 'body')
+      this.fail(
+        new InvalidResponseError(
+          'the server closed the connection mid-body (shorter than its content-length or chunks)',
+        ),
+      )
+    else this.fail(new SocketClosedError(cut === 'head'))
   }
 
   /** Ends every request in flight with `error` (recorded unless the run was aborted) and drops the connection. */
@@ -236,7 +305,7 @@ export class FastUser extends TransportUser implements ResponseHandler {
     this.rawHeaders = null
     this.bodyChunks = null
     this.dropSocket()
-    if (failed > 0 || this.unwritten > 0) this.retryAfterError(failed)
+    if (failed > 0 || this.unwritten > 0) this.retryAfterError(failed, error)
   }
 
   /** What was sent while the error was handled goes out on a new connection. */

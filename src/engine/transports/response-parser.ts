@@ -1,4 +1,13 @@
 import { InvalidResponseError } from '../classify-error.ts'
+import {
+  digit,
+  hasToken,
+  headTooLarge,
+  hexValue,
+  isName,
+  keepAliveTimeoutMs,
+  parseLength,
+} from './response-tokens.ts'
 
 /** What a ResponseParser reports, in order for each response: its head, its body bytes, its end. */
 export interface ResponseHandler {
@@ -14,6 +23,8 @@ export interface ResponseParserOptions {
   keepHeaders?: boolean
   /** The requests are HEAD: responses have no body whatever their headers say. @default false */
   noBody?: boolean
+  /** The largest response head accepted (status line and headers), in bytes. @default MAX_HEAD_BYTES */
+  maxHeadBytes?: number
 }
 
 /** As undici's and Node's default `maxHeaderSize`. */
@@ -38,29 +49,6 @@ const TRAILER_START = 9
 const TRAILER_LINE = 10
 const TRAILER_END_LF = 11
 
-/** True when `buf[start, start + name.length)` is `name` (lower case letters, digits and '-'), any case. */
-function isName(buf: Buffer, start: number, end: number, name: string): boolean {
-  if (end - start !== name.length) return false
-  for (let i = 0; i < name.length; i++) if ((buf[start + i]! | 0x20) !== name.charCodeAt(i)) return false
-  return true
-}
-
-/** True when the comma-separated list in `buf[start, end)` has `token`, any case. */
-function hasToken(buf: Buffer, start: number, end: number, token: string): boolean {
-  let from = start
-  while (from < end) {
-    let to = buf.indexOf(0x2c, from)
-    if (to === -1 || to > end) to = end
-    let first = from
-    let last = to
-    while (first < last && (buf[first] === 0x20 || buf[first] === 0x09)) first++
-    while (last > first && (buf[last - 1] === 0x20 || buf[last - 1] === 0x09)) last--
-    if (isName(buf, first, last, token)) return true
-    from = to + 1
-  }
-  return false
-}
-
 /**
  * An incremental HTTP/1.x response parser for one connection: status line, headers, and the body framed
  * by Content-Length, chunked encoding or the end of the connection. Responses follow each other on the
@@ -72,6 +60,7 @@ export class ResponseParser {
   private readonly handler: ResponseHandler
   private keepHeaders: boolean
   private noBody: boolean
+  private readonly maxHeadBytes: number
   private state = HEAD
   /** The start of a head that did not arrive in one read (copied: the read buffer is reused). */
   private partialHead: Buffer | null = null
@@ -84,6 +73,7 @@ export class ResponseParser {
     this.handler = handler
     this.keepHeaders = options.keepHeaders ?? false
     this.noBody = options.noBody ?? false
+    this.maxHeadBytes = options.maxHeadBytes ?? MAX_HEAD_BYTES
   }
 
   /** Sets what the next response's parse keeps (a journey's steps differ); call between responses. */
@@ -91,6 +81,11 @@ export class ResponseParser {
     this.keepHeaders = keepHeaders
     this.noBody = noBody
   }
+
+  /** True when the response that just ended had a body by its headers but none by definition (HEAD, 204, 304). */
+  announcedBody = false
+  /** The server's `keep-alive: timeout=N` hint of the last response, in ms; 0 when it gave none. */
+  keepAliveHintMs = 0
 
   /** True between the first byte of a response and its end. */
   get inResponse(): boolean {
@@ -134,15 +129,15 @@ export class ResponseParser {
   }
 
   /**
-   * The connection ended. Completes a body that runs to the end of the connection; true when a response
-   * was cut short (its head or body incomplete).
+   * The connection ended. Completes a body that runs to the end of the connection; says where a response
+   * was cut short: in its head, in its body (shorter than its framing said), or nowhere.
    */
-  finish(): boolean {
+  finish(): 'none' | 'head' | 'body' {
     if (this.state === BODY_UNTIL_CLOSE) {
       this.complete()
-      return false
+      return 'none'
     }
-    const cut = this.inResponse
+    const cut = this.state !== HEAD ? 'body' : this.partialHead !== null ? 'head' : 'none'
     this.reset()
     return cut
   }
@@ -165,11 +160,11 @@ export class ResponseParser {
       const at = buf.indexOf(END_OF_HEAD, start)
       // The buffer may hold stale bytes past `end`: a match there does not count.
       if (at !== -1 && at + 4 <= end) {
-        if (at - start > MAX_HEAD_BYTES) throw headTooLarge()
+        if (at - start > this.maxHeadBytes) throw headTooLarge(this.maxHeadBytes)
         this.parseHead(buf, start, at)
         return at + 4
       }
-      if (end - start > MAX_HEAD_BYTES) throw headTooLarge()
+      if (end - start > this.maxHeadBytes) throw headTooLarge(this.maxHeadBytes)
       this.partialHead = Buffer.from(buf.subarray(start, end))
       return end
     }
@@ -177,11 +172,11 @@ export class ResponseParser {
     const head = Buffer.concat([this.partialHead, buf.subarray(start, end)])
     const at = head.indexOf(END_OF_HEAD, Math.max(0, before - 3))
     if (at === -1) {
-      if (head.length > MAX_HEAD_BYTES) throw headTooLarge()
+      if (head.length > this.maxHeadBytes) throw headTooLarge(this.maxHeadBytes)
       this.partialHead = head
       return end
     }
-    if (at > MAX_HEAD_BYTES) throw headTooLarge()
+    if (at > this.maxHeadBytes) throw headTooLarge(this.maxHeadBytes)
     this.partialHead = null
     this.parseHead(head, 0, at)
     return start + at + 4 - before
@@ -209,6 +204,7 @@ export class ResponseParser {
     let keepAlive = buf[start + 7] === 0x31
     let contentLength = -1
     let chunked = false
+    let keepAliveHintMs = 0
     const rawHeaders = this.keepHeaders ? ([] as string[]) : null
 
     let lineEnd = buf.indexOf(0x0d, start)
@@ -242,6 +238,8 @@ export class ResponseParser {
       } else if (nameLength === 10 && isName(buf, lineStart, colon, 'connection')) {
         if (hasToken(buf, valueStart, valueEnd, 'close')) keepAlive = false
         else if (hasToken(buf, valueStart, valueEnd, 'keep-alive')) keepAlive = true
+      } else if (nameLength === 10 && isName(buf, lineStart, colon, 'keep-alive')) {
+        keepAliveHintMs = keepAliveTimeoutMs(buf.toString('latin1', valueStart, valueEnd))
       }
     }
 
@@ -250,8 +248,15 @@ export class ResponseParser {
       return // an interim response: the real one follows
     }
     this.keepAlive = keepAlive
+    this.keepAliveHintMs = keepAliveHintMs
+    this.announcedBody = false
     this.handler.onResponseHead(status, rawHeaders)
+    // The handler dropped the connection (a response to nothing): nothing of this one is read.
+    if (this.stopped) return
     if (this.noBody || status === 204 || status === 304) {
+      // A body announced where there is none by definition: a server that sends it anyway would put it where
+      // the next response's head belongs, so the connection is checked before it is used again.
+      this.announcedBody = chunked || contentLength > 0 || contentLength === -2
       this.complete()
     } else if (chunked) {
       // With Content-Length too the message is suspect (request smuggling): use chunked, then close.
@@ -317,31 +322,4 @@ export class ResponseParser {
         return
     }
   }
-}
-
-function digit(buf: Buffer, at: number): number {
-  const value = buf[at]! - 0x30
-  if (value < 0 || value > 9) throw new InvalidResponseError('invalid status line')
-  return value
-}
-
-function hexValue(byte: number): number {
-  if (byte >= 0x30 && byte <= 0x39) return byte - 0x30
-  const lower = byte | 0x20
-  return lower >= 0x61 && lower <= 0x66 ? lower - 0x61 + 10 : -1
-}
-
-function parseLength(buf: Buffer, start: number, end: number): number {
-  if (start === end || end - start > 15) throw new InvalidResponseError('invalid content-length')
-  let length = 0
-  for (let at = start; at < end; at++) {
-    const value = buf[at]! - 0x30
-    if (value < 0 || value > 9) throw new InvalidResponseError('invalid content-length')
-    length = length * 10 + value
-  }
-  return length
-}
-
-function headTooLarge(): InvalidResponseError {
-  return new InvalidResponseError(`response head larger than ${MAX_HEAD_BYTES} bytes`)
 }

@@ -1,4 +1,5 @@
 import type { EngineUser, RunState, UserScheduler } from '../run-state.ts'
+import { backoffMs, isRefused } from './backoff.ts'
 
 /**
  * What every transport's virtual user does the same way: it retires once nothing is in flight, and after
@@ -13,8 +14,11 @@ export abstract class TransportUser implements EngineUser {
   protected readonly scheduler: UserScheduler
   /** True from an error until its slots have been handed back (retryAfterError). */
   protected retrying = false
+  /** Connections refused in a row: the user backs off before the next attempt (reset by a response). */
+  protected refusals = 0
   private readonly onRetired: (user: EngineUser) => void
   private failedSlots = 0
+  private backoffTimer: NodeJS.Timeout | null = null
 
   constructor(state: RunState, scheduler: UserScheduler, onRetired: (user: EngineUser) => void) {
     this.state = state
@@ -44,17 +48,31 @@ export abstract class TransportUser implements EngineUser {
 
   /**
    * Hands `failedSlots` freed slots back to the scheduler later: errors (refused, reset) can come back
-   * synchronously, and deferring the retry keeps the stack flat.
+   * synchronously, and deferring the retry keeps the stack flat. After a refused connection the user waits
+   * (backoff.ts): without it, a server that is down is hit as fast as the client can loop.
    */
-  protected retryAfterError(failedSlots: number): void {
+  protected retryAfterError(failedSlots: number, error?: Error): void {
     this.failedSlots += failedSlots
+    if (error !== undefined && isRefused(error)) this.refusals++
     if (this.retrying) return
     this.retrying = true
-    setImmediate(this.continueAfterError)
+    if (this.refusals === 0) {
+      setImmediate(this.continueAfterError)
+      return
+    }
+    this.backoffTimer = setTimeout(this.continueAfterError, backoffMs(this.refusals))
+    this.backoffTimer.unref()
+  }
+
+  /** Stops a pending back-off (the user leaves the run). */
+  protected cancelBackoff(): void {
+    if (this.backoffTimer !== null) clearTimeout(this.backoffTimer)
+    this.backoffTimer = null
   }
 
   private readonly continueAfterError = (): void => {
     this.retrying = false
+    this.backoffTimer = null
     if (this.retired) return
     this.resumeAfterError()
     let freed = this.failedSlots

@@ -1,9 +1,17 @@
 import { Client, type Dispatcher } from 'undici'
 import type { ResolvedLoadOptions } from '../../options.ts'
+import { tlsReason } from '../classify-error.ts'
 import { recordFailure, recordResponse } from '../record.ts'
 import type { EngineUser, RunState, UserFactory, UserScheduler } from '../run-state.ts'
 import { headersToSend, KEEP_ALIVE_MS, requestTarget } from './framing.ts'
+import { tlsConnectOptions } from './tls-options.ts'
 import { TransportUser } from './transport-user.ts'
+import { IDEMPOTENT_METHODS, UnansweredRequestError } from './unanswered.ts'
+
+import { announcesBody, explain, isClosedUnderUs, MISMATCH, saysClose } from './undici-responses.ts'
+
+/** undici's client options, with `useH2c` (undici 7 takes it; its types do not declare it yet). */
+type ClientOptions = Client.Options & { useH2c?: boolean }
 
 /**
  * One request slot of a user: the undici dispatch handler (legacy callback API) for the requests that go
@@ -18,18 +26,28 @@ class Slot implements Dispatcher.DispatchHandler {
   status = 0
   rawHeaders: Buffer[] | null = null
   bodyChunks: Buffer[] | null = null
+  /** undici's abort of the request in this slot (given at onConnect). */
+  abortRequest: ((error: Error) => void) | null = null
+  /** Sent again once already, after its kept-alive connection closed under it. */
+  retried = false
+  /** A 204/304 announced a body: the connection is checked before it is used again. */
+  strayBody = false
   private readonly user: UndiciUser
 
   constructor(user: UndiciUser) {
     this.user = user
   }
 
-  onConnect(): void {}
+  onConnect(abort: (error: Error) => void): void {
+    this.abortRequest = abort
+  }
 
   onHeaders(status: number, rawHeaders: Buffer[]): boolean {
     if (status < 200) return true // 1xx: the response follows
     this.status = status
     if (this.bodyChunks !== null) this.rawHeaders = rawHeaders
+    if (this.user.pipelines && saysClose(rawHeaders)) this.user.closing(this)
+    if (status === 204 || status === 304) this.strayBody = announcesBody(rawHeaders)
     return true
   }
 
@@ -74,12 +92,19 @@ export class UndiciUser extends TransportUser {
       blocking: false,
       reset: false,
     }
-    const clientOptions: Client.Options = {
+    const clientOptions: ClientOptions = {
       pipelining: options.pipelining,
       keepAliveTimeout: KEEP_ALIVE_MS,
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
-      connect: { timeout: options.timeoutMs },
+      maxHeaderSize: options.maxHeaderSize,
+      connect: { timeout: options.timeoutMs, ...tlsConnectOptions(options.tls) },
+    }
+    if (options.http2) {
+      // ALPN over TLS, prior knowledge (h2c) over TCP; `pipelining` is the streams kept open per connection.
+      if (url.protocol === 'https:') clientOptions.allowH2 = true
+      else clientOptions.useH2c = true
+      clientOptions.maxConcurrentStreams = Math.max(100, options.pipelining)
     }
     return (state, scheduler, onRetired) =>
       new UndiciUser(state, scheduler, onRetired, url.origin, request, clientOptions)
@@ -88,9 +113,17 @@ export class UndiciUser extends TransportUser {
   private client: Client | null = null
   private readonly origin: string
   private readonly request: Dispatcher.DispatchOptions
-  private readonly clientOptions: Client.Options
+  private readonly clientOptions: ClientOptions
   private readonly slots: Slot[]
   private readonly free: Slot[]
+  /** More than one request may be in flight on the connection. */
+  readonly pipelines: boolean
+  /** The connection answered and stayed open: undici may pipeline on it (until then one at a time). */
+  private proven = false
+  private readonly maxHeaderSize: number
+  private readonly idempotent: boolean
+  /** Responses on the client's current connection: a request lost on a reused one may be sent again. */
+  private answered = 0
 
   private constructor(
     state: RunState,
@@ -98,7 +131,7 @@ export class UndiciUser extends TransportUser {
     onRetired: (user: EngineUser) => void,
     origin: string,
     request: Dispatcher.DispatchOptions,
-    clientOptions: Client.Options,
+    clientOptions: ClientOptions,
   ) {
     super(state, scheduler, onRetired)
     this.origin = origin
@@ -106,6 +139,30 @@ export class UndiciUser extends TransportUser {
     this.clientOptions = clientOptions
     this.slots = Array.from({ length: state.pipelining }, () => new Slot(this))
     this.free = [...this.slots]
+    // HTTP/2 multiplexes: nothing is pipelined behind a response there.
+    this.pipelines = state.pipelining > 1 && clientOptions.allowH2 !== true && clientOptions.useH2c !== true
+    this.maxHeaderSize = clientOptions.maxHeaderSize ?? 16 * 1024
+    this.idempotent = IDEMPOTENT_METHODS.has(request.method)
+  }
+
+  /** A new client, pipelining only once its connection has answered and stayed open. */
+  private createClient(): Client {
+    const client = new Client(this.origin, this.clientOptions)
+    if (this.pipelines) client.pipelining = 1
+    client.on('connect', () => {
+      this.answered = 0
+      if (!this.pipelines) return
+      this.proven = false
+      client.pipelining = 1
+    })
+    return client
+  }
+
+  /** A response said `connection: close`: what was written behind it will not be answered. */
+  closing(closingSlot: Slot): void {
+    for (const slot of this.slots) {
+      if (slot !== closingSlot && slot.busy && !slot.cut) slot.abortRequest?.(new UnansweredRequestError())
+    }
   }
 
   get oldestSentAt(): number {
@@ -126,7 +183,7 @@ export class UndiciUser extends TransportUser {
     slot.dueAt = dueAt ?? now
     if (this.state.check !== undefined) slot.bodyChunks = []
     this.inFlight++
-    this.client ??= new Client(this.origin, this.clientOptions)
+    this.client ??= this.createClient()
     this.client.dispatch(this.request, slot)
   }
 
@@ -143,6 +200,7 @@ export class UndiciUser extends TransportUser {
   }
 
   close(): void {
+    this.cancelBackoff()
     const client = this.client
     this.client = null
     client?.destroy().catch(() => {})
@@ -151,6 +209,9 @@ export class UndiciUser extends TransportUser {
   /** A response is complete. */
   complete(slot: Slot): void {
     const now = this.state.now()
+    this.answered++
+    this.refusals = 0
+    if (this.pipelines && !this.proven) this.proveAfterClose()
     recordResponse(
       this.state,
       slot.status,
@@ -159,15 +220,70 @@ export class UndiciUser extends TransportUser {
       slot.rawHeaders,
       slot.bodyChunks,
     )
+    const strayBody = slot.strayBody
     this.release(slot)
-    this.scheduler.onUserIdle(this)
+    // A body after the 204 would fail the next request written on this connection: undici drops the
+    // connection when it reads it, within this turn of the event loop.
+    if (strayBody) setImmediate(this.idleAfterCheck)
+    else this.scheduler.onUserIdle(this)
+  }
+
+  private readonly idleAfterCheck = (): void => {
+    if (!this.retired) this.scheduler.onUserIdle(this)
   }
 
   /** A request ended with an error (refused, reset, timeout, a malformed response, or an abort). */
   failed(slot: Slot, error: Error): void {
-    recordFailure(this.state, error, slot.status, this.state.now() - slot.dueAt)
+    const client = this.client
+    if (
+      slot.status === 0 &&
+      !slot.retried &&
+      !slot.cut &&
+      this.idempotent &&
+      this.answered > 0 &&
+      client !== null &&
+      isClosedUnderUs(error)
+    ) {
+      // The server closed a kept-alive connection before it read this request (FIN between responses): it
+      // goes out once more on a new connection, as every HTTP client does.
+      slot.retried = true
+      slot.sentAt = this.state.now()
+      this.answered = 0
+      client.dispatch(this.request, slot)
+      return
+    }
+    if ((slot.status === 204 || slot.status === 304) && (error as { code?: unknown }).code === MISMATCH) {
+      // undici holds a 204/304 to the Content-Length it must not have sent; it has no body either way, so
+      // it counts as its status, as on the fast transport (undici drops the connection).
+      this.complete(slot)
+      return
+    }
+    const reported = explain(error, slot.status, this.maxHeaderSize)
+    if (client !== null && tlsReason(error) !== undefined) {
+      // undici's client hangs the next request after a hostname mismatch: a failed handshake gets a new one.
+      this.client = null
+      client.destroy().catch(() => {})
+    }
+    recordFailure(this.state, reported, slot.status, this.state.now() - slot.dueAt)
     this.release(slot)
-    this.retryAfterError(1)
+    this.retryAfterError(1, error)
+  }
+
+  /**
+   * undici closes a connection a response closed on the next turn of the event loop: if it is still open
+   * then, it stays open, and pipelining may begin on it.
+   */
+  private proveAfterClose(): void {
+    const client = this.client
+    let closed = false
+    client?.once('disconnect', () => {
+      closed = true
+    })
+    setImmediate(() => {
+      if (closed || client !== this.client || client === null) return
+      this.proven = true
+      client.pipelining = this.state.pipelining
+    })
   }
 
   private release(slot: Slot): void {
@@ -175,6 +291,9 @@ export class UndiciUser extends TransportUser {
     slot.status = 0
     slot.rawHeaders = null
     slot.bodyChunks = null
+    slot.abortRequest = null
+    slot.retried = false
+    slot.strayBody = false
     this.free.push(slot)
     this.inFlight--
   }

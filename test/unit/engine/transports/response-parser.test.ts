@@ -124,20 +124,36 @@ describe('ResponseParser', () => {
     const { parser, responses, feed } = parse()
     feed('HTTP/1.1 200 OK\r\n\r\nall ', 'of it')
     expect(responses[0]?.keepAlive).toBeUndefined()
-    expect(parser.finish()).toBe(false)
+    expect(parser.finish()).toBe('none')
     expect(responses).toEqual([{ status: 200, headers: null, body: 'all of it', keepAlive: false }])
   })
 
-  it('tells a response cut short by the end of the connection', () => {
+  it('tells where a response was cut short by the end of the connection', () => {
     const { parser, feed } = parse()
     feed('HTTP/1.1 200 OK\r\ncontent-length: 50\r\n\r\nshort')
-    expect(parser.finish()).toBe(true)
+    expect(parser.finish()).toBe('body')
     const headOnly = parse()
     headOnly.feed('HTTP/1.1 200 O')
-    expect(headOnly.parser.finish()).toBe(true)
+    expect(headOnly.parser.finish()).toBe('head')
     const idle = parse()
     idle.feed(OK)
-    expect(idle.parser.finish()).toBe(false)
+    expect(idle.parser.finish()).toBe('none')
+  })
+
+  it('takes a larger head when its limit is raised, and names the option when it is exceeded', () => {
+    const head = `HTTP/1.1 200 OK\r\nx: ${'a'.repeat(64 * 1024)}\r\ncontent-length: 0\r\n\r\n`
+    const raised = parse({ maxHeadBytes: 128 * 1024 })
+    raised.feed(head.slice(0, 40_000), head.slice(40_000))
+    expect(raised.responses).toHaveLength(1)
+    expect(() => parse().feed(head.slice(0, 40_000), head.slice(40_000))).toThrow(
+      /larger than 16384 bytes \(the `maxHeaderSize` option\)/,
+    )
+  })
+
+  it("reads the server's keep-alive timeout hint", () => {
+    const { parser, feed } = parse()
+    feed('HTTP/1.1 200 OK\r\nKeep-Alive: timeout=2, max=100\r\ncontent-length: 0\r\n\r\n')
+    expect(parser.keepAliveHintMs).toBe(2000)
   })
 
   it('keeps header names and values only when asked to', () => {

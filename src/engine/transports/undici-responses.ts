@@ -1,0 +1,64 @@
+import { InvalidResponseError } from '../classify-error.ts'
+
+// What the undici transport reads of undici's responses and errors, apart from the user that runs it.
+
+/** The value of header `name` (lower case) in raw headers (undici's Buffers), or undefined. */
+export function headerValue(rawHeaders: Buffer[], name: string): string | undefined {
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    const raw = rawHeaders[i]!
+    if (raw.length === name.length && raw.toString('latin1').toLowerCase() === name) {
+      return rawHeaders[i + 1]!.toString('latin1')
+    }
+  }
+  return undefined
+}
+
+export function saysClose(rawHeaders: Buffer[]): boolean {
+  return /(^|,)\s*close\s*(,|$)/i.test(headerValue(rawHeaders, 'connection') ?? '')
+}
+
+/** A 204 or 304 whose headers announce a body it must not have: a server may send it anyway. */
+export function announcesBody(rawHeaders: Buffer[]): boolean {
+  const length = headerValue(rawHeaders, 'content-length')
+  return (
+    (length !== undefined && length.trim() !== '0') ||
+    headerValue(rawHeaders, 'transfer-encoding') !== undefined
+  )
+}
+
+export const MISMATCH = 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH'
+
+/** undici's errors of a kept-alive connection the server closed before it read the request. */
+export function isClosedUnderUs(error: Error): boolean {
+  const code = (error as { code?: unknown }).code
+  return (
+    (code === 'UND_ERR_SOCKET' && (error.message === 'other side closed' || error.message === 'closed')) ||
+    code === 'ECONNRESET' ||
+    code === 'EPIPE'
+  )
+}
+
+/**
+ * undici's errors where the engine knows better words: an unsolicited `100 Continue` (undici drops the
+ * connection: a bug of its own, RFC 9110 §15.2 says a client must accept it), a head over `maxHeaderSize`,
+ * and a connection closed mid-body.
+ */
+export function explain(error: Error, status: number, maxHeaderSize: number): Error {
+  const code = (error as { code?: unknown }).code
+  if (code === 'UND_ERR_SOCKET' && error.message === 'bad response') {
+    return new InvalidResponseError(
+      "an unsolicited 100 Continue, which undici refuses (transport 'fast' reads it)",
+    )
+  }
+  if (code === 'UND_ERR_HEADERS_OVERFLOW') {
+    return new InvalidResponseError(
+      `response head larger than ${maxHeaderSize} bytes (the \`maxHeaderSize\` option)`,
+    )
+  }
+  if (code === 'UND_ERR_SOCKET' && status !== 0 && error.message === 'other side closed') {
+    return new InvalidResponseError(
+      'the server closed the connection mid-body (shorter than its content-length or chunks)',
+    )
+  }
+  return error
+}

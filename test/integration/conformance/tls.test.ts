@@ -1,0 +1,140 @@
+import http from 'node:http'
+import https from 'node:https'
+import type { AddressInfo } from 'node:net'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { isPerfError } from '../../../src/errors.ts'
+import { loadTest } from '../../../src/load-test.ts'
+import type { LoadTestOptions, NativeTransport } from '../../../src/types.ts'
+import { hasOpenssl, makeCertificates, type TestCertificates } from '../../helpers/tls-certs.ts'
+
+// TLS on both transports: trust, client certificates, and every handshake failure counted as `tls` with
+// what went wrong in its sample message.
+
+const TRANSPORTS: NativeTransport[] = ['undici', 'fast']
+
+let certs: TestCertificates
+let closeServer: (() => Promise<void>) | undefined
+beforeAll(() => {
+  if (hasOpenssl) certs = makeCertificates()
+}, 30_000)
+afterEach(async () => {
+  await closeServer?.()
+  closeServer = undefined
+})
+afterAll(() => {})
+
+async function httpsServer(options: https.ServerOptions): Promise<{ url: string; count: () => number }> {
+  let count = 0
+  const server = https.createServer(options, (_request, response) => {
+    count++
+    response.end('ok')
+  })
+  server.on('tlsClientError', () => {})
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  closeServer = () => {
+    server.closeAllConnections()
+    return new Promise((resolve) => server.close(() => resolve()))
+  }
+  return { url: `https://127.0.0.1:${(server.address() as AddressInfo).port}/`, count: () => count }
+}
+
+describe.skipIf(!hasOpenssl)('tls (skipped without /usr/bin/openssl)', () => {
+  describe.each(TRANSPORTS)('transport %s', (transport) => {
+    const load = (options: LoadTestOptions) => loadTest({ ...options, transport, users: 2, requests: 10 })
+
+    it('counts a self-signed certificate as `tls`: certificate untrusted', async () => {
+      const server = await httpsServer(certs.selfSigned)
+      const result = await load({ url: server.url })
+      expect(result.metrics.errorsByType.tls?.count).toBe(10)
+      expect(result.metrics.errorsByType.tls?.sampleMessages[0]).toMatch(
+        /^certificate untrusted: .*self[- ]signed/i,
+      )
+      expect(server.count()).toBe(0)
+    })
+
+    it('trusts the certificates in `tls.ca`', async () => {
+      const server = await httpsServer(certs.server)
+      const result = await load({ url: server.url, tls: { ca: certs.ca.cert } })
+      expect(result.metrics.errorsByType).toEqual({})
+      expect(result.metrics.successfulRequests).toBe(10)
+      expect(server.count()).toBe(10)
+    })
+
+    it('skips verification with `rejectUnauthorized: false`', async () => {
+      const server = await httpsServer(certs.selfSigned)
+      const result = await load({ url: server.url, tls: { rejectUnauthorized: false } })
+      expect(result.metrics.successfulRequests).toBe(10)
+    })
+
+    it('counts an expired certificate as `tls`: certificate expired', async () => {
+      const server = await httpsServer(certs.expired)
+      const result = await load({ url: server.url, tls: { ca: certs.ca.cert } })
+      expect(result.metrics.errorsByType.tls?.count).toBe(10)
+      expect(result.metrics.errorsByType.tls?.sampleMessages[0]).toMatch(
+        /^certificate expired: CERT_HAS_EXPIRED/,
+      )
+    })
+
+    it('counts a certificate for another host as `tls`: hostname mismatch; `servername` names the host', async () => {
+      const server = await httpsServer(certs.otherHost)
+      const mismatch = await load({ url: server.url, tls: { ca: certs.ca.cert } })
+      expect(mismatch.metrics.errorsByType.tls?.count).toBe(10)
+      expect(mismatch.metrics.errorsByType.tls?.sampleMessages[0]).toMatch(/^hostname mismatch: /)
+      const named = await load({ url: server.url, tls: { ca: certs.ca.cert, servername: 'other.example' } })
+      expect(named.metrics.errorsByType).toEqual({})
+      expect(named.metrics.successfulRequests).toBe(10)
+    })
+
+    it('presents a client certificate (`cert`, `key`, `passphrase`) to a server that asks for one', async () => {
+      const server = await httpsServer({
+        ...certs.server,
+        ca: certs.ca.cert,
+        requestCert: true,
+        rejectUnauthorized: true,
+      })
+      const tls = {
+        ca: certs.ca.cert,
+        cert: certs.client.cert,
+        key: certs.client.key,
+        passphrase: certs.clientPassphrase,
+      }
+      const result = await load({ url: server.url, tls })
+      expect(result.metrics.errorsByType).toEqual({})
+      expect(result.metrics.successfulRequests).toBe(10)
+      const without = await load({ url: server.url, tls: { ca: certs.ca.cert } })
+      expect(without.metrics.successfulRequests).toBe(0)
+      // TLS 1.3 refuses a missing client certificate after the client's handshake: the fast transport reads
+      // the server's alert; undici reports only that the server closed the connection.
+      expect(Object.keys(without.metrics.errorsByType)).toEqual([
+        transport === 'fast' ? 'tls' : 'connection_reset',
+      ])
+    })
+
+    it('counts https to a plain HTTP server as `tls`: handshake failure', async () => {
+      const server = http.createServer((_request, response) => response.end('ok'))
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+      closeServer = () => {
+        server.closeAllConnections()
+        return new Promise((resolve) => server.close(() => resolve()))
+      }
+      const result = await load({ url: `https://127.0.0.1:${(server.address() as AddressInfo).port}/` })
+      expect(result.metrics.errorsByType.tls?.count).toBe(10)
+      expect(result.metrics.errorsByType.tls?.sampleMessages[0]).toMatch(
+        /^handshake failure: .*wrong version number/i,
+      )
+    })
+  })
+
+  it.each([
+    [{ ca: 'not a certificate' }, /`tls.ca` option to be PEM text/],
+    [{ cert: '-----BEGIN CERTIFICATE-----' }, /both `tls.cert` and `tls.key`/],
+    [{ rejectUnauthorized: 'no' }, /`tls.rejectUnauthorized` option to be true or false/],
+    [{ verify: false }, /tls\.verify/],
+  ])('refuses a bad `tls` option before any request: %o', async (tls, message) => {
+    const error = await loadTest({ url: 'https://127.0.0.1:9/', requests: 1, tls: tls as never }).catch(
+      (caught: unknown) => caught,
+    )
+    expect(isPerfError(error, 'PERF_INVALID_OPTION')).toBe(true)
+    expect((error as Error).message).toMatch(message)
+  })
+})

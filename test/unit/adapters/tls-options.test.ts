@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest'
+import { assertAbSupports } from '../../../src/adapters/ab.ts'
+import { assertK6Supports, buildK6Args } from '../../../src/adapters/k6.ts'
+import { assertLocustSupports } from '../../../src/adapters/locust.ts'
+import { k6Spec } from '../../../src/adapters/scripts/k6-script.ts'
+import { isPerfError } from '../../../src/errors.ts'
+import { resolveLoadOptions } from '../../../src/options.ts'
+import type { LoadTestOptions } from '../../../src/types.ts'
+
+const PEM = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n'
+const KEY = '-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n'
+const resolve = (options: Partial<LoadTestOptions>) =>
+  resolveLoadOptions({ url: 'https://api.example/health', duration: '1s', ...options })
+const files = { script: 's.js', spec: 'spec.json', summary: 'summary.json' }
+
+function refusal(assert: () => void): unknown {
+  try {
+    assert()
+  } catch (error) {
+    return error
+  }
+  return undefined
+}
+
+describe('tls on the external tools', () => {
+  it('maps `rejectUnauthorized: false` to k6 --insecure-skip-tls-verify', () => {
+    const options = resolve({ tool: 'k6', tls: { rejectUnauthorized: false } })
+    assertK6Supports(options)
+    expect(buildK6Args(options, files)).toContain('--insecure-skip-tls-verify')
+    expect(buildK6Args(resolve({ tool: 'k6' }), files)).not.toContain('--insecure-skip-tls-verify')
+  })
+
+  it("maps a client certificate to k6's tlsAuth for the URL's host", () => {
+    const options = resolve({ tool: 'k6', tls: { cert: PEM, key: KEY } })
+    assertK6Supports(options)
+    expect(k6Spec(options).options.tlsAuth).toEqual([{ domains: ['api.example'], cert: PEM, key: KEY }])
+  })
+
+  it.each([
+    [{ ca: PEM }, 'tls.ca'],
+    [{ servername: 'other.example' }, 'tls.servername'],
+    [{ cert: PEM, key: KEY, passphrase: 'x' }, 'tls.passphrase'],
+  ])('refuses what k6 cannot express: %o', (tls, option) => {
+    const error = refusal(() => assertK6Supports(resolve({ tool: 'k6', tls })))
+    expect(isPerfError(error, 'PERF_TOOL_UNSUPPORTED_OPTION')).toBe(true)
+    expect(error).toMatchObject({ tool: 'k6', option })
+  })
+
+  it.each([
+    ['ab', assertAbSupports],
+    ['locust', assertLocustSupports],
+  ] as const)('refuses `tls` and `maxHeaderSize` on %s', (tool, assert) => {
+    for (const extra of [{ tls: { rejectUnauthorized: false } }, { maxHeaderSize: 65_536 }]) {
+      const error = refusal(() => assert(resolve({ tool, ...extra })))
+      expect(isPerfError(error, 'PERF_TOOL_UNSUPPORTED_OPTION')).toBe(true)
+      expect(error).toMatchObject({ tool, option: Object.keys(extra)[0] })
+    }
+  })
+})
