@@ -31,9 +31,7 @@ describe('relative links resolve to a file and, with #anchor, to one of its head
 })
 
 test("every docs/ page is in the index (docs/README.md) and in the README's reference", () => {
-  const pages = PAGES.filter(
-    (page) => page.startsWith('docs/') && page !== 'docs/README.md',
-  )
+  const pages = PAGES.filter((page) => page.startsWith('docs/') && page !== 'docs/README.md')
   const index = relativeLinksOf(read('docs/README.md')).map((link) => path.join('docs', link.split('#')[0]!))
   const reference = relativeLinksOf(read('README.md')).map((link) => link.split('#')[0]!)
   expect(pages.filter((page) => !index.includes(page))).toEqual([])

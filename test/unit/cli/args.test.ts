@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { parseCli, parseHeader, parseThresholdFlags } from '../../src/cli/args.ts'
-import { widthOf } from '../../src/cli/output.ts'
-import { isPerfError } from '../../src/errors.ts'
+import { parseCli, parseHeader, parseThresholdFlags } from '../../../src/cli/args.ts'
+import { widthOf } from '../../../src/cli/output.ts'
+import { isPerfError } from '../../../src/errors.ts'
 
 describe('parseCli', () => {
   it('maps the flags onto loadTest options, numbers as numbers', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { describeRow } from '../../src/report/notes.ts'
-import type { ReportRow } from '../../src/report/rows.ts'
-import { makeResult } from '../helpers/results.ts'
+import { describeRow } from '../../../src/report/notes.ts'
+import type { ReportRow } from '../../../src/report/rows.ts'
+import { makeResult } from '../../helpers/results.ts'
 
 describe('report notes for issue 13', () => {
   it('lists a baseline that -u rewrote, with old and new numbers', () => {
