@@ -74,10 +74,15 @@ const TLS_REASONS: Record<string, string> = {
   HOSTNAME_MISMATCH: 'hostname mismatch',
 }
 
+// Not `instanceof Error`: under Jest a socket's errors come from another realm's Error.
+function isErrorLike(value: unknown): value is Error {
+  return typeof value === 'object' && value !== null && typeof (value as Error).message === 'string'
+}
+
 /** What a TLS failure means ('certificate untrusted', 'handshake failure', …), or undefined when not TLS. */
 export function tlsReason(error: unknown): string | undefined {
   let current: unknown = error
-  for (let depth = 0; depth < 4 && current instanceof Error; depth++) {
+  for (let depth = 0; depth < 4 && isErrorLike(current); depth++) {
     const code = (current as { code?: unknown }).code
     if (typeof code === 'string') {
       const reason = TLS_REASONS[code]
@@ -96,7 +101,7 @@ export function classifyError(error: unknown): ErrorType {
   if (tlsReason(error) !== undefined) return 'tls'
   let current: unknown = error
   // Walk the cause chain: undici wraps socket errors, Node wraps DNS failures.
-  for (let depth = 0; depth < 4 && current instanceof Error; depth++) {
+  for (let depth = 0; depth < 4 && isErrorLike(current); depth++) {
     const code = (current as { code?: unknown }).code
     if (typeof code === 'string') {
       const type = BY_CODE[code]
@@ -117,9 +122,9 @@ export function classifyStatus(status: number): ErrorType {
 
 /** A short message for an error, including its code when it has one (and what a TLS failure means). */
 export function describeError(error: unknown): string {
-  if (!(error instanceof Error)) return String(error)
+  if (!isErrorLike(error)) return String(error)
   const code = (error as { code?: unknown }).code
-  const cause = error.cause instanceof Error ? ` (${error.cause.message})` : ''
+  const cause = isErrorLike(error.cause) ? ` (${error.cause.message})` : ''
   const reason = tlsReason(error)
   return `${reason === undefined ? '' : `${reason}: `}${typeof code === 'string' ? `${code}: ` : ''}${error.message}${cause}`
 }
