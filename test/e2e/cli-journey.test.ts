@@ -64,7 +64,10 @@ describe('perfspec run and export with a journey file', () => {
     expect(counts.get('/items')).toBeGreaterThan(0)
     expect(parsed.endpoints?.['list']?.totalRequests).toBe(counts.get('/items'))
     expect(parsed.endpoints?.['one']?.totalRequests).toBe(counts.get('/items/1'))
-    expect(parsed.thresholds).toMatchObject([{ passed: true }])
+    expect(parsed.thresholds).toMatchObject([
+      { passed: true },
+      { expression: expect.stringMatching(/^errorBudget/), passed: true },
+    ])
   })
 
   it('export FILE --k6 prints a k6 script of the steps that parses as JavaScript', async () => {

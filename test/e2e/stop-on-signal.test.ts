@@ -133,7 +133,11 @@ async function stopMidRun({
     return {
       left,
       growth: server.count - countAfter,
-      runFolders: readdirSync(tmp).filter((name) => name.startsWith('perfspec-')),
+      // The machine-wide run lock is a file, not a run folder: a killed holder leaves it stale (taken over).
+      runFolders: readdirSync(tmp).filter(
+        (name) => name.startsWith('perfspec-') && name !== 'perfspec-load-run.lock',
+      ),
+      lockHolderAlive: lockHolderAlive(path.join(tmp, 'perfspec-load-run.lock')),
     }
   } finally {
     child.kill('SIGKILL')
@@ -171,11 +175,28 @@ function title(stop: StopCase): string {
   return `${runner}, tool ${tool}, ${stop.signal} to the ${stop.target === 'worker' ? 'worker' : 'runner'}`
 }
 
+/** Whether the process that wrote a run lock file is still alive (false when there is no lock file). */
+function lockHolderAlive(file: string): boolean {
+  let pid: number
+  try {
+    pid = (JSON.parse(readFileSync(file, 'utf8')) as { pid: number }).pid
+  } catch {
+    return false
+  }
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
 describe.concurrent('a runner stopped mid-run stops its load', { timeout: 60_000 }, () => {
   it.each(cases.map((stop) => [title(stop), stop] as const))('%s', async (_title, stop) => {
-    const { left, growth, runFolders } = await stopMidRun(stop)
+    const { left, growth, runFolders, lockHolderAlive: holderAlive } = await stopMidRun(stop)
     expect(left).toEqual([])
     expect(growth).toBe(0)
     expect(runFolders).toEqual([])
+    expect(holderAlive).toBe(false)
   })
 })

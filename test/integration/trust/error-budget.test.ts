@@ -42,7 +42,7 @@ describe('the error budget of a load run', () => {
       const result = await loadTest({ url: tls.url, users: 1, requests: 5 })
       expect(result.success).toBe(false)
       expect(describeErrors(result)[0]).toMatch(
-        /^100% other \(5 of 5\): TLS: the certificate is not trusted \(self-signed\?\)/,
+        /^100% tls \(5 of 5\): TLS: the certificate is not trusted \(self-signed\?/,
       )
     } finally {
       await tls.close()
