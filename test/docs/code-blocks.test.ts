@@ -23,7 +23,7 @@ const markdown = [
   `${FENCE}text`,
   'no marker [not a link](nowhere.md)',
   FENCE,
-  'See [the docs](docs/a.md#part) and [the web](https://example.com).',
+  'See [the docs](docs/a.md#part) and [the web](https://example.invalid).',
 ].join('\n')
 
 describe('extractCodeBlocks', () => {

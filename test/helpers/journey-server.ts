@@ -41,7 +41,7 @@ export async function startJourneyServer(): Promise<JourneyServer> {
     return false
   }
   const server = await startServer(async (request, response) => {
-    const { pathname } = new URL(request.url ?? '/', 'http://x')
+    const { pathname } = new URL(request.url ?? '/', 'http://base.invalid')
     const route = pathname.startsWith('/items/') ? '/items' : pathname
     perRoute.set(route, (perRoute.get(route) ?? 0) + 1)
     const body = await readBody(request)
