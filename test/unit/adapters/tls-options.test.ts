@@ -10,7 +10,7 @@ import type { LoadTestOptions } from '../../../src/types.ts'
 const PEM = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n'
 const KEY = '-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n'
 const resolve = (options: Partial<LoadTestOptions>) =>
-  resolveLoadOptions({ url: 'https://api.example/health', duration: '1s', ...options })
+  resolveLoadOptions({ url: 'https://api.example.invalid/health', duration: '1s', ...options })
 const files = { script: 's.js', spec: 'spec.json', summary: 'summary.json' }
 
 function refusal(assert: () => void): unknown {
@@ -33,7 +33,7 @@ describe('tls on the external tools', () => {
   it("maps a client certificate to k6's tlsAuth for the URL's host", () => {
     const options = resolve({ tool: 'k6', tls: { cert: PEM, key: KEY } })
     assertK6Supports(options)
-    expect(k6Spec(options).options.tlsAuth).toEqual([{ domains: ['api.example'], cert: PEM, key: KEY }])
+    expect(k6Spec(options).options.tlsAuth).toEqual([{ domains: ['api.example.invalid'], cert: PEM, key: KEY }])
   })
 
   it.each([
