@@ -33,7 +33,9 @@ describe('tls on the external tools', () => {
   it("maps a client certificate to k6's tlsAuth for the URL's host", () => {
     const options = resolve({ tool: 'k6', tls: { cert: PEM, key: KEY } })
     assertK6Supports(options)
-    expect(k6Spec(options).options.tlsAuth).toEqual([{ domains: ['api.example.invalid'], cert: PEM, key: KEY }])
+    expect(k6Spec(options).options.tlsAuth).toEqual([
+      { domains: ['api.example.invalid'], cert: PEM, key: KEY },
+    ])
   })
 
   it.each([
