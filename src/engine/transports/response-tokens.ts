@@ -13,8 +13,8 @@ export function isName(buf: Buffer, start: number, end: number, name: string): b
 export function hasToken(buf: Buffer, start: number, end: number, token: string): boolean {
   let from = start
   while (from < end) {
-    let to = buf.indexOf(0x2c, from)
-    if (to === -1 || to > end) to = end
+    let to = from
+    while (to < end && buf[to] !== 0x2c) to++
     let first = from
     let last = to
     while (first < last && (buf[first] === 0x20 || buf[first] === 0x09)) first++
@@ -23,6 +23,26 @@ export function hasToken(buf: Buffer, start: number, end: number, token: string)
     from = to + 1
   }
   return false
+}
+
+/**
+ * Where the `CR LF CR LF` that ends a head starts in `buf[start, end)`, or -1. Looks at every fourth byte
+ * where no CR or LF is (a head's text), so a typical head costs a few dozen reads and no native call.
+ */
+export function findHeadEnd(buf: Buffer, start: number, end: number): number {
+  let at = start + 3 // the last byte of a candidate match
+  while (at < end) {
+    const byte = buf[at]
+    if (byte === 0x0a) {
+      if (buf[at - 1] === 0x0d && buf[at - 2] === 0x0a && buf[at - 3] === 0x0d) return at - 3
+      at += 2 // this LF may be the second byte of a match
+    } else if (byte === 0x0d) {
+      at += 1 // this CR may be the first or third byte of a match
+    } else {
+      at += 4
+    }
+  }
+  return -1
 }
 
 export function digit(buf: Buffer, at: number): number {
