@@ -2,15 +2,20 @@ import { MetricsCollector, type MetricsCollectorOptions } from '../metrics/colle
 import type { ResolvedLoadOptions } from '../options.ts'
 import { RequestTimeoutError } from './classify-error.ts'
 import { ClosedModelExecutor } from './closed-model.ts'
-import { JourneyRun, shortestTimeoutMs } from './journey/journey-run.ts'
+import type { JourneyTransportFactory } from './journey/connection.ts'
+import { JourneyRun, loadJourneyTransport, shortestTimeoutMs } from './journey/journey-run.ts'
 import { isOpenModel, OpenModelExecutor } from './open-model.ts'
 import { planRun, type RunPlan } from './run-phases.ts'
 import { type RunShare, type RunState, type UserFactory, WHOLE_RUN } from './run-state.ts'
-import { userFactoryFor } from './transports/index.ts'
+import { loadUserFactory } from './transports/index.ts'
+
+/** A run's transport, loaded before the run is built: its users' factory, or a journey's transport. */
+type LoadedTransport = { createUser: UserFactory } | { journey: JourneyTransportFactory }
 
 function buildState(
   options: ResolvedLoadOptions,
   collector: MetricsCollector,
+  createUser: UserFactory,
 ): RunState & { createUser: UserFactory } {
   return {
     collector,
@@ -20,9 +25,13 @@ function buildState(
     expectStatus: options.expectStatus,
     check: options.check,
     now: performance.now.bind(performance),
-    createUser: userFactoryFor(options),
+    createUser,
     aborted: false,
   }
+}
+
+const noUsers: UserFactory = () => {
+  throw new Error('a journey run makes its users through its journey')
 }
 
 /**
@@ -44,11 +53,26 @@ export class EngineRun {
   private readonly state: RunState
   private readonly options: ResolvedLoadOptions
 
-  constructor(
+  /** Loads the run's transport (undici only when the run asks for it), then builds the run. */
+  static async create(
     options: ResolvedLoadOptions,
     share: RunShare = WHOLE_RUN,
     collectorOptions: Pick<MetricsCollectorOptions, 'onInterval'> = {},
     journeyOptions: JourneyEngineOptions = { setup: undefined, inWorker: false },
+  ): Promise<EngineRun> {
+    const transport: LoadedTransport =
+      options.journey === undefined
+        ? { createUser: await loadUserFactory(options) }
+        : { journey: await loadJourneyTransport(options.transport) }
+    return new EngineRun(options, transport, share, collectorOptions, journeyOptions)
+  }
+
+  private constructor(
+    options: ResolvedLoadOptions,
+    transport: LoadedTransport,
+    share: RunShare,
+    collectorOptions: Pick<MetricsCollectorOptions, 'onInterval'>,
+    journeyOptions: JourneyEngineOptions,
   ) {
     const openModel = isOpenModel(options)
     this.options = options
@@ -60,12 +84,17 @@ export class EngineRun {
       phases: this.plan.phases,
       ...(this.plan.runMs === undefined ? {} : { plannedMs: this.plan.runMs }),
     })
-    const state = buildState(options, this.collector)
-    if (options.journey !== undefined) {
-      this.journey = new JourneyRun(options, state, share, journeyOptions.setup, journeyOptions.inWorker)
+    if ('journey' in transport) {
+      const { setup, inWorker } = journeyOptions
+      // The journey's users are made by the journey; the state's factory is set once that exists.
+      const state = buildState(options, this.collector, noUsers)
+      this.journey = new JourneyRun(options, state, share, setup, inWorker, transport.journey)
       state.createUser = this.journey.createUser
+      this.state = state
+    } else {
+      this.journey = undefined
+      this.state = buildState(options, this.collector, transport.createUser)
     }
-    this.state = state
     this.executor = openModel
       ? new OpenModelExecutor(this.state, options, share)
       : new ClosedModelExecutor(this.state, options, share)

@@ -18,9 +18,14 @@ function adoptEnv(env: WorkerJob['env']): void {
   for (const [name, value] of Object.entries(env)) if (value !== undefined) process.env[name] = value
 }
 
-function prepare(job: WorkerJob): void {
+/** An abort that came while the run's transport was loading: the run, once built, sends nothing. */
+let abortWhilePreparing = false
+
+async function prepare(job: WorkerJob): Promise<void> {
   adoptEnv(job.env)
-  engine = new EngineRun(
+  engine = undefined
+  abortWhilePreparing = false
+  const prepared = await EngineRun.create(
     fromWorkerJob(job),
     job.share,
     {
@@ -37,6 +42,8 @@ function prepare(job: WorkerJob): void {
     },
     { setup: job.setup, inWorker: true },
   )
+  if (abortWhilePreparing) prepared.abort()
+  engine = prepared
   started = false
   post({ type: 'ready' })
 }
@@ -63,17 +70,22 @@ async function runAndReport(run: EngineRun): Promise<void> {
 
 port.on('message', (message: ParentMessage) => {
   if (message.type === 'job') {
-    prepare(message.job)
+    prepare(message.job).catch(reportFailure)
     return
   }
-  if (engine === undefined) return
+  if (engine === undefined) {
+    if (message.type === 'abort') abortWhilePreparing = true
+    return
+  }
   if (message.type === 'abort') engine.abort()
   if (started) return
   started = true
-  runAndReport(engine).catch((error: unknown) =>
-    post({
-      type: 'failed',
-      message: error instanceof Error ? (error.stack ?? error.message) : String(error),
-    }),
-  )
+  runAndReport(engine).catch(reportFailure)
 })
+
+function reportFailure(error: unknown): void {
+  post({
+    type: 'failed',
+    message: error instanceof Error ? (error.stack ?? error.message) : String(error),
+  })
+}

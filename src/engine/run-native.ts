@@ -91,7 +91,7 @@ async function runInThisThread(
   monitors: RunMonitors,
   setup: unknown,
 ): Promise<FinishedRun> {
-  const engine = new EngineRun(options, WHOLE_RUN, {}, { setup, inWorker: false })
+  const engine = await EngineRun.create(options, WHOLE_RUN, {}, { setup, inWorker: false })
   const { signal } = options
   const abort = (): void => engine.abort()
   signal?.addEventListener('abort', abort, { once: true })

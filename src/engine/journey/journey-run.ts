@@ -7,12 +7,17 @@ import type { JourneyTransportFactory } from './connection.ts'
 import { fastJourneyTransport } from './fast-connection.ts'
 import { JourneyStats } from './journey-stats.ts'
 import { type CompiledScenario, type JourneyShared, JourneyUser } from './journey-user.ts'
-import { undiciJourneyTransport } from './undici-connection.ts'
 
+/** Journey transports by name, loaded when a run asks for one (as the engine's transports). */
 const JOURNEY_TRANSPORTS = {
-  undici: undiciJourneyTransport,
-  fast: fastJourneyTransport,
-} as const satisfies Record<NativeTransport, JourneyTransportFactory>
+  undici: async () => (await import('./undici-connection.ts')).undiciJourneyTransport,
+  fast: async () => fastJourneyTransport,
+} as const satisfies Record<NativeTransport, () => Promise<JourneyTransportFactory>>
+
+/** The journey transport a run's options name. */
+export function loadJourneyTransport(transport: NativeTransport): Promise<JourneyTransportFactory> {
+  return JOURNEY_TRANSPORTS[transport]()
+}
 
 const MAX_ORDER = 1_000_000
 
@@ -77,11 +82,12 @@ export class JourneyRun {
     share: RunShare,
     setup: unknown,
     inWorker: boolean,
+    transportFactory: JourneyTransportFactory,
   ) {
     const journey = options.journey!
     this.share = share
     this.stats = new JourneyStats(journey, { inWorker })
-    const transport = JOURNEY_TRANSPORTS[options.transport]({
+    const transport = transportFactory({
       ...options,
       timeoutMs: longestTimeoutMs(journey, options.timeoutMs),
     })

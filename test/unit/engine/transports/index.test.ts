@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { TRANSPORTS, userFactoryFor } from '../../../../src/engine/transports/index.ts'
+import { loadUserFactory, TRANSPORTS } from '../../../../src/engine/transports/index.ts'
 import { resolveLoadOptions } from '../../../../src/options.ts'
 
 describe('the transport registry', () => {
-  it('has a factory for every transport the options accept', () => {
+  it('loads a factory for every transport the options accept', async () => {
     expect(Object.keys(TRANSPORTS).sort()).toEqual(['fast', 'undici'])
     for (const transport of ['undici', 'fast'] as const) {
       const options = resolveLoadOptions({ url: 'http://127.0.0.1:1/', transport })
-      expect(typeof userFactoryFor(options)).toBe('function')
+      expect(typeof (await loadUserFactory(options))).toBe('function')
     }
   })
 
