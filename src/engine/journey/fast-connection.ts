@@ -1,59 +1,78 @@
-import net from 'node:net'
-import tls from 'node:tls'
+import type net from 'node:net'
 import type { ResolvedLoadOptions } from '../../options.ts'
-import { InvalidResponseError, SocketClosedError } from '../classify-error.ts'
+import { type ConnectionPolicy, connectionPolicyOf } from '../transports/fast-connection.ts'
 import { encodeRequestTo, type Target, targetOf } from '../transports/fast-request.ts'
 import { KEEP_ALIVE_MS } from '../transports/framing.ts'
+import { closedConnectionError, openConnection } from '../transports/open-connection.ts'
 import { type ResponseHandler, ResponseParser } from '../transports/response-parser.ts'
+import { IDEMPOTENT_METHODS, isClosedUnderUs } from '../transports/unanswered.ts'
 import type { ConnectionHandler, JourneyConnection, JourneyTransport, WireRequest } from './connection.ts'
 
-/** One read buffer for every journey connection of the thread: each read is parsed before the next lands. */
-const READ_BUFFER = Buffer.allocUnsafe(64 * 1024)
+/** A step's request on the fast transport: its bytes, and whether it may be sent again (idempotent). */
+interface FastWire {
+  bytes: Buffer
+  idempotent: boolean
+}
 
-/** A journey user's connection on the engine's own HTTP/1.1 client: a request is one prebuilt buffer. */
+/**
+ * A journey user's connection on the engine's own HTTP/1.1 client, one request at a time. It keeps the
+ * fast transport's rules: the run's TLS options and head limit, the server's keep-alive hint, one more try
+ * on a new connection for an idempotent request the server closed a kept-alive connection under, and a
+ * turn of the event loop before reusing a connection whose HEAD/204/304 response announced a body.
+ */
 class FastConnection implements JourneyConnection, ResponseHandler {
   private socket: net.Socket | null = null
   private readonly parser: ResponseParser
   private readonly target: Target
+  private readonly policy: ConnectionPolicy
   private readonly handler: ConnectionHandler
-  private busy = false
+  private readonly now: () => number
+  /** The request in flight (null when none): sent again once if its connection closed before answering. */
+  private request: FastWire | null = null
+  private retried = false
+  /** A request that waits for the end of a stray-body check before it is written. */
+  private pending = false
+  private validating = false
   private keep = false
   private status = 0
   private rawHeaders: string[] | null = null
   private body: Buffer[] | null = null
   private lastActiveAt = 0
+  private idleLimitMs = KEEP_ALIVE_MS
+  /** Responses on the current connection: only a reused one may have been closed under a request. */
+  private answered = 0
+  /** The server sent FIN: the connection takes no more requests. */
+  private ended = false
 
-  private readonly now: () => number
-
-  constructor(target: Target, handler: ConnectionHandler, now: () => number) {
+  constructor(target: Target, policy: ConnectionPolicy, handler: ConnectionHandler, now: () => number) {
     this.target = target
+    this.policy = policy
     this.handler = handler
     this.now = now
-    this.parser = new ResponseParser(this)
+    this.parser = new ResponseParser(this, { maxHeadBytes: policy.maxHeadBytes })
   }
 
-  send(request: unknown, keep: boolean, head: boolean, now: number): void {
-    // A connection idle past the keep-alive time may be closing on the server's side: use a new one.
-    if (now - this.lastActiveAt > KEEP_ALIVE_MS) this.dropSocket()
+  send(request: unknown, keep: boolean, head: boolean, _now: number): void {
+    this.request = request as FastWire
+    this.retried = false
     this.keep = keep
-    this.busy = true
     this.parser.configure(keep, head)
-    const socket = this.socket ?? this.connect()
-    socket.write(request as Buffer)
-    this.lastActiveAt = now
+    if (this.validating) this.pending = true
+    else this.write()
   }
 
   abort(reason: Error): void {
-    if (this.busy) this.fail(reason)
+    if (this.request !== null) this.fail(reason)
   }
 
   close(): void {
-    this.busy = false
+    this.request = null
+    this.pending = false
     this.dropSocket()
   }
 
   onResponseHead(status: number, rawHeaders: string[] | null): void {
-    if (!this.busy) {
+    if (this.request === null) {
       this.dropSocket() // a response to nothing: the connection can't be trusted
       return
     }
@@ -70,49 +89,62 @@ class FastConnection implements JourneyConnection, ResponseHandler {
   }
 
   onResponseEnd(keepAlive: boolean): void {
-    const { status, rawHeaders, body } = this
-    this.busy = false
+    const { status, rawHeaders, body, parser } = this
+    this.request = null
     this.status = 0
     this.rawHeaders = null
     this.body = null
+    this.answered++
     if (!keepAlive) this.dropSocket()
+    else {
+      const hint = parser.keepAliveHintMs
+      // A second's margin under the server's own timeout, as the fast transport keeps.
+      if (hint > 0) this.idleLimitMs = Math.max(hint - 1000, hint / 2)
+      if (parser.announcedBody && !this.validating) {
+        // A body the server sends anyway would land where the next response belongs: wait a turn for it.
+        this.validating = true
+        setImmediate(this.endValidation)
+      }
+    }
     this.handler.onResponse(status, rawHeaders, body)
   }
 
+  private readonly endValidation = (): void => {
+    this.validating = false
+    if (!this.pending) return
+    this.pending = false
+    if (this.request !== null) this.write()
+  }
+
+  /** Writes the request in flight, on a new connection when the old one is closing or idle too long. */
+  private write(): void {
+    const now = this.now()
+    if (this.ended || now - this.lastActiveAt > this.idleLimitMs) this.dropSocket()
+    const socket = this.socket ?? this.connect()
+    socket.write(this.request!.bytes)
+    this.lastActiveAt = now
+  }
+
   private connect(): net.Socket {
-    const { host, port, tls: secure, servername } = this.target
-    let socket: net.Socket
-    if (secure) {
-      const options: tls.ConnectionOptions = { host, port, ALPNProtocols: ['http/1.1'] }
-      if (servername !== undefined) options.servername = servername
-      socket = tls.connect(options)
-      socket.setNoDelay(true)
-      socket.on('data', (chunk: Buffer) => this.receive(chunk, chunk.length))
-    } else {
-      socket = net.connect({
-        host,
-        port,
-        noDelay: true,
-        onread: { buffer: READ_BUFFER, callback: this.onRead },
-      })
-    }
+    const socket = openConnection(this.target, this.policy, this.receive)
     socket.on('error', (error) => {
-      if (socket === this.socket) this.fail(error)
+      if (socket === this.socket) this.onConnectionLost(error)
+    })
+    socket.on('end', () => {
+      if (socket === this.socket) this.ended = true
     })
     socket.on('close', () => {
-      if (socket === this.socket) this.onConnectionClosed()
+      if (socket === this.socket) this.onConnectionLost(null)
     })
     this.socket = socket
+    this.answered = 0
+    this.ended = false
+    this.idleLimitMs = KEEP_ALIVE_MS
     return socket
   }
 
-  private readonly onRead = (length: number, buffer: Uint8Array): boolean => {
-    this.receive(buffer as Buffer, length)
-    return true
-  }
-
-  private receive(chunk: Buffer, length: number): void {
-    if (!this.busy) {
+  private readonly receive = (chunk: Buffer, length: number): void => {
+    if (this.request === null) {
       this.dropSocket() // bytes nobody asked for
       return
     }
@@ -122,30 +154,36 @@ class FastConnection implements JourneyConnection, ResponseHandler {
     } catch (error) {
       this.fail(error as Error)
     }
+    // Bytes after the answer (a body after HEAD or 204): nobody asked for them.
+    if (this.request === null && this.parser.inResponse) this.dropSocket()
   }
 
-  private onConnectionClosed(): void {
+  /** The connection closed (`error` null) or failed. */
+  private onConnectionLost(error: Error | null): void {
+    const reused = this.answered > 0
     this.socket = null
-    if (!this.busy) {
+    if (this.request === null) {
       this.parser.reset()
       return
     }
     // Completes a body that runs to the end of the connection.
-    const cut = this.parser.finish()
-    if (!this.busy) return
-    // The same verdicts as the fast transport's: a body cut short of its framing is an invalid response.
-    if (cut === 'body') {
-      this.fail(
-        new InvalidResponseError(
-          'the server closed the connection mid-body (shorter than its content-length or chunks)',
-        ),
-      )
-    } else this.fail(new SocketClosedError(cut === 'head'))
+    const cut = error === null ? this.parser.finish() : this.parser.inResponse ? 'body' : 'none'
+    const request = this.request
+    if (request === null) return
+    if (cut === 'none' && reused && !this.retried && request.idempotent && isClosedUnderUs(error)) {
+      // The server closed a kept-alive connection before it read this request: once more, on a new one.
+      this.parser.reset()
+      this.retried = true
+      this.write()
+      return
+    }
+    this.fail(error ?? closedConnectionError(cut))
   }
 
   private fail(error: Error): void {
     const { status } = this
-    this.busy = false
+    this.request = null
+    this.pending = false
     this.status = 0
     this.rawHeaders = null
     this.body = null
@@ -165,10 +203,13 @@ class FastConnection implements JourneyConnection, ResponseHandler {
 /** Journeys on the fast transport (`transport: 'fast'`): a static step's bytes are encoded once. */
 export function fastJourneyTransport(options: ResolvedLoadOptions): JourneyTransport {
   const target = targetOf(options.url)
+  const policy = connectionPolicyOf(options, target)
   const { host } = options.url
   return {
-    build: ({ method, target: path, headers, body }: WireRequest): Buffer =>
-      encodeRequestTo(method, path, host, headers, body),
-    connect: (handler, now) => new FastConnection(target, handler, now),
+    build: ({ method, target: path, headers, body }: WireRequest): FastWire => ({
+      bytes: encodeRequestTo(method, path, host, headers, body),
+      idempotent: IDEMPOTENT_METHODS.has(method),
+    }),
+    connect: (handler, now) => new FastConnection(target, policy, handler, now),
   }
 }

@@ -1,6 +1,7 @@
 import { drawThinkMs, type ThinkRange } from '../../journey/think.ts'
 import type { JourneyContext } from '../../types.ts'
 import type { EngineUser, RunState, UserScheduler } from '../run-state.ts'
+import { backoffMs, isRefused } from '../transports/backoff.ts'
 import { buildDynamicRequest, type CompiledStep, StepPrepareError } from './compile-step.ts'
 import type { ConnectionHandler, JourneyConnection, JourneyTransport } from './connection.ts'
 import { recordStepError, recordStepFailure, recordStepResponse } from './journey-record.ts'
@@ -64,6 +65,8 @@ export class JourneyUser implements EngineUser, ConnectionHandler {
   private timer: NodeJS.Timeout | undefined
   /** The open model's arrival time, for the first step of its iteration. */
   private arrivalAt: number | undefined
+  /** Connections refused in a row: the user backs off before its next step (reset by a response). */
+  private refusals = 0
 
   constructor(
     shared: JourneyShared,
@@ -124,6 +127,7 @@ export class JourneyUser implements EngineUser, ConnectionHandler {
   ): void {
     const now = this.shared.state.now()
     this.inFlight = 0
+    this.refusals = 0
     const step = this.step!
     const ok = recordStepResponse(
       step,
@@ -141,8 +145,9 @@ export class JourneyUser implements EngineUser, ConnectionHandler {
     this.inFlight = 0
     const { state } = this.shared
     if (!state.aborted) recordStepFailure(this.step!, error, status, state.now() - this.dueAt)
-    // Errors can come back synchronously: deferring the next step keeps the stack flat.
-    this.stepEnded(false, true)
+    // Errors can come back synchronously: deferring the next step keeps the stack flat. After a refused
+    // connection the user backs off, as the run's users do: a server that is down is not hit at loop speed.
+    this.stepEnded(false, true, isRefused(error) ? backoffMs(++this.refusals) : 0)
   }
   // -------------------------------------------------------------------------------------------------------
 
@@ -184,9 +189,12 @@ export class JourneyUser implements EngineUser, ConnectionHandler {
   }
 
   /** Accounts for the step that ended, then pauses (think time) and goes on. */
-  private stepEnded(ok: boolean, defer: boolean): void {
+  private stepEnded(ok: boolean, defer: boolean, backoff = 0): void {
     const { scenario } = this
-    let pauseMs = drawThinkMs(scenario.think, scenario.think.maxMs === 0 ? 0 : Math.random())
+    let pauseMs = Math.max(
+      backoff,
+      drawThinkMs(scenario.think, scenario.think.maxMs === 0 ? 0 : Math.random()),
+    )
     if (this.shared.state.aborted) {
       pauseMs = 0
     } else if (!this.onStartDone) {

@@ -1,18 +1,14 @@
-import net from 'node:net'
-import tls from 'node:tls'
+import type net from 'node:net'
 import type { ResolvedLoadOptions } from '../../options.ts'
-import { InvalidResponseError, SocketClosedError } from '../classify-error.ts'
 import { recordFailure, recordResponse } from '../record.ts'
 import type { EngineUser, RunState, UserFactory, UserScheduler } from '../run-state.ts'
 import { type ConnectionPolicy, connectionPolicyOf } from './fast-connection.ts'
 import { encodeRequest, requestBatches, type Target, targetOf } from './fast-request.ts'
 import { KEEP_ALIVE_MS } from './framing.ts'
+import { closedConnectionError, openConnection } from './open-connection.ts'
 import { type ResponseHandler, ResponseParser } from './response-parser.ts'
 import { TransportUser } from './transport-user.ts'
 import { isClosedUnderUs, UnansweredRequestError } from './unanswered.ts'
-
-/** One read buffer for every connection of the thread: each read is parsed before the next one lands. */
-const READ_BUFFER = Buffer.allocUnsafe(64 * 1024)
 
 /**
  * The fast transport (`transport: 'fast'`): one virtual user on its own keep-alive connection, up to
@@ -207,20 +203,7 @@ export class FastUser extends TransportUser implements ResponseHandler {
   }
 
   private connect(): net.Socket {
-    const { host, port, tls: secure } = this.target
-    let socket: net.Socket
-    if (secure) {
-      socket = tls.connect(this.policy.tls)
-      socket.setNoDelay(true)
-      socket.on('data', (chunk: Buffer) => this.receive(chunk, chunk.length))
-    } else {
-      socket = net.connect({
-        host,
-        port,
-        noDelay: true,
-        onread: { buffer: READ_BUFFER, callback: this.onRead },
-      })
-    }
+    const socket = openConnection(this.target, this.policy, this.receive)
     // Events of a connection this user already dropped don't concern it any more.
     socket.on('error', (error) => {
       if (socket === this.socket) this.onConnectionLost(error)
@@ -239,12 +222,7 @@ export class FastUser extends TransportUser implements ResponseHandler {
     return socket
   }
 
-  private readonly onRead = (length: number, buffer: Uint8Array): boolean => {
-    this.receive(buffer as Buffer, length)
-    return true
-  }
-
-  private receive(chunk: Buffer, length: number): void {
+  private readonly receive = (chunk: Buffer, length: number): void => {
     if (this.inFlight === 0) {
       this.dropSocket() // bytes nobody asked for
       return
@@ -285,14 +263,7 @@ export class FastUser extends TransportUser implements ResponseHandler {
       this.flush()
       return
     }
-    if (error !== null) this.fail(error)
-    else if (cut === 'body')
-      this.fail(
-        new InvalidResponseError(
-          'the server closed the connection mid-body (shorter than its content-length or chunks)',
-        ),
-      )
-    else this.fail(new SocketClosedError(cut === 'head'))
+    this.fail(error ?? closedConnectionError(cut))
   }
 
   /** Ends every request in flight with `error` (recorded unless the run was aborted) and drops the connection. */

@@ -1,0 +1,157 @@
+import http2 from 'node:http2'
+import https from 'node:https'
+import net, { type AddressInfo } from 'node:net'
+import { afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { loadTest } from '../../../src/load-test.ts'
+import type { LoadTestOptions, NativeTransport } from '../../../src/types.ts'
+import { startRawServer } from '../../helpers/raw-server.ts'
+import { unusedPort } from '../../helpers/servers.ts'
+import { hasOpenssl, makeCertificates, type TestCertificates } from '../../helpers/tls-certs.ts'
+
+// A journey's connections keep the rules of the run's users on both transports: the `tls` options, the
+// head limit, one more try after an idle close, back-off after refused connections, and HTTP/2 on undici.
+
+const TRANSPORTS: NativeTransport[] = ['undici', 'fast']
+const STEPS = [{ path: '/a' }, { path: '/b' }]
+
+let certs: TestCertificates
+beforeAll(() => {
+  if (hasOpenssl) certs = makeCertificates()
+}, 30_000)
+
+const cleanups: (() => Promise<void>)[] = []
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup()
+})
+
+function closeLater(server: net.Server | http2.Http2Server, sockets: Set<{ destroy(): void }>): void {
+  cleanups.push(
+    () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy()
+        server.close(() => resolve())
+      }),
+  )
+}
+
+async function listen(server: net.Server | http2.Http2Server): Promise<number> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return (server.address() as AddressInfo).port
+}
+
+/** An https server answering `ok`, counting what it answered. */
+async function httpsServer(options: https.ServerOptions): Promise<{ url: string; count: () => number }> {
+  let count = 0
+  const sockets = new Set<net.Socket>()
+  const server = https.createServer(options, (_request, response) => {
+    count++
+    response.end('ok')
+  })
+  server.on('connection', (socket: net.Socket) => {
+    sockets.add(socket)
+    socket.on('close', () => sockets.delete(socket))
+  })
+  server.on('tlsClientError', () => {})
+  closeLater(server, sockets)
+  return { url: `https://127.0.0.1:${await listen(server)}`, count: () => count }
+}
+
+/**
+ * Answers `ok` and ends each connection after `perConnection` responses without saying so (a FIN between
+ * responses, as a keep-alive limit does); what is written after that is never read. Counts what it answered.
+ */
+async function closesAfter(perConnection: number): Promise<{ url: string; answered: () => number }> {
+  let answered = 0
+  const sockets = new Set<net.Socket>()
+  const server = net.createServer((socket) => {
+    sockets.add(socket)
+    socket.on('close', () => sockets.delete(socket))
+    socket.on('error', () => {})
+    let served = 0
+    let pending = ''
+    socket.on('data', (chunk: Buffer) => {
+      pending += chunk.toString('latin1')
+      for (let end = pending.indexOf('\r\n\r\n'); end !== -1; end = pending.indexOf('\r\n\r\n')) {
+        pending = pending.slice(end + 4)
+        if (served === perConnection) return
+        served++
+        answered++
+        const response = 'HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok'
+        if (served === perConnection) socket.end(response)
+        else socket.write(response)
+      }
+    })
+  })
+  closeLater(server, sockets)
+  return { url: `http://127.0.0.1:${await listen(server)}`, answered: () => answered }
+}
+
+describe.each(TRANSPORTS)('journeys on transport %s', (transport) => {
+  const journey = (options: Omit<LoadTestOptions, 'steps'>) =>
+    loadTest({ ...options, transport, steps: STEPS })
+
+  it.skipIf(!hasOpenssl)('use the `tls` options (skipped without /usr/bin/openssl)', async () => {
+    const server = await httpsServer(certs.server)
+    const untrusted = await journey({ url: server.url, users: 1, requests: 4 })
+    expect(Object.keys(untrusted.metrics.errorsByType)).toEqual(['tls'])
+    const trusted = await journey({ url: server.url, users: 2, requests: 20, tls: { ca: certs.ca.cert } })
+    expect(trusted.metrics.errorsByType).toEqual({})
+    expect(trusted.metrics.successfulRequests).toBe(20)
+    expect(server.count()).toBe(20)
+  })
+
+  it('send a step again once when the server closed its idle kept-alive connection under it', async () => {
+    const server = await closesAfter(3)
+    const result = await journey({ url: server.url, users: 2, requests: 60 })
+    expect(result.metrics.errorsByType).toEqual({})
+    expect(result.metrics.successfulRequests).toBe(60)
+    expect(server.answered()).toBe(60)
+    const { endpoints } = result
+    expect(
+      (endpoints?.['GET /a']?.successfulRequests ?? 0) + (endpoints?.['GET /b']?.successfulRequests ?? 0),
+    ).toBe(60)
+  })
+
+  it('refuse a response head over `maxHeaderSize`, naming it, and read it when raised', async () => {
+    const head = `HTTP/1.1 200 OK\r\nx-big: ${'a'.repeat(20 * 1024)}\r\ncontent-length: 2\r\n\r\nok`
+    const server = await startRawServer((socket) => socket.write(head))
+    cleanups.push(() => server.close())
+    const refused = await journey({ url: server.url, users: 1, requests: 2 })
+    expect(refused.metrics.errorsByType.invalid_response?.sampleMessages[0]).toMatch(/`maxHeaderSize`/)
+    const read = await journey({ url: server.url, users: 1, requests: 4, maxHeaderSize: 64 * 1024 })
+    expect(read.metrics.errorsByType).toEqual({})
+    expect(read.metrics.successfulRequests).toBe(4)
+  })
+
+  it('back off after refused connections, and say so in the result', async () => {
+    const port = await unusedPort()
+    const result = await journey({ url: `http://127.0.0.1:${port}`, users: 5, duration: '1s' })
+    const refused = result.metrics.errorsByType.connection_refused?.count ?? 0
+    expect(refused).toBeGreaterThan(5)
+    // Without back-off five users loop through thousands of refusals a second.
+    expect(refused).toBeLessThan(500)
+    expect(result.warnings.join(' ')).toMatch(/refused; each user backed off/)
+  })
+})
+
+describe('journeys over HTTP/2 (undici)', () => {
+  it('speak h2c with `http2: true`, every step counted as the server saw it', async () => {
+    const versions = new Map<string, number>()
+    const sessions = new Set<http2.ServerHttp2Session>()
+    const server = http2.createServer((request, response) => {
+      versions.set(request.httpVersion, (versions.get(request.httpVersion) ?? 0) + 1)
+      response.end('ok')
+    })
+    server.on('session', (session) => {
+      sessions.add(session)
+      session.on('close', () => sessions.delete(session))
+    })
+    closeLater(server, sessions)
+    const url = `http://127.0.0.1:${await listen(server)}`
+    const result = await loadTest({ url, http2: true, users: 2, requests: 40, steps: STEPS })
+    expect(result.metrics.errorsByType).toEqual({})
+    expect(result.metrics.successfulRequests).toBe(40)
+    expect([...versions]).toEqual([['2.0', 40]])
+    expect(Object.keys(result.endpoints ?? {}).sort()).toEqual(['GET /a', 'GET /b'])
+  })
+})
