@@ -23,25 +23,38 @@ export function headersToObject(raw: readonly (string | Buffer)[] | null): Check
   return headers
 }
 
+/**
+ * What a `check` or a journey capture sees of a response: its status, its headers as an object, and its body
+ * decoded (gzip, br, deflate) when first read, once; the bytes counted are the wire's.
+ */
+export function checkResponseOf(
+  status: number,
+  rawHeaders: readonly (string | Buffer)[] | null,
+  bodyChunks: readonly Buffer[] | null,
+): CheckResponse {
+  const headers = headersToObject(rawHeaders)
+  let body: string | undefined
+  return {
+    status,
+    headers,
+    get body(): string {
+      body ??=
+        bodyChunks === null
+          ? ''
+          : decodeBody(Buffer.concat(bodyChunks), headers['content-encoding']).toString()
+      return body
+    },
+  }
+}
+
 function runCheck(
   state: RunState,
   status: number,
   rawHeaders: readonly (string | Buffer)[] | null,
   bodyChunks: readonly Buffer[] | null,
 ): boolean {
-  const headers = headersToObject(rawHeaders)
-  // Decoded (gzip, br, deflate) only when the check reads it; the bytes counted are the wire's.
-  const response = {
-    status,
-    headers,
-    get body(): string {
-      return bodyChunks === null
-        ? ''
-        : decodeBody(Buffer.concat(bodyChunks), headers['content-encoding']).toString()
-    },
-  }
   try {
-    return state.check!(response) !== false
+    return state.check!(checkResponseOf(status, rawHeaders, bodyChunks)) !== false
   } catch {
     return false
   }

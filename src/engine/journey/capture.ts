@@ -31,8 +31,13 @@ export function runCaptures(
         parsed = true
         try {
           json = JSON.parse(response.body)
-        } catch {
-          return { type: 'capture_failed', message: `${name} (${source.expression}): the body is not JSON` }
+        } catch (error) {
+          // A body that is not what its content-encoding says fails to decode before it is parsed.
+          const why =
+            error instanceof SyntaxError
+              ? 'the body is not JSON'
+              : `the body could not be decoded (${(error as Error).message})`
+          return { type: 'capture_failed', message: `${name} (${source.expression}): ${why}` }
         }
       }
       value = readPath(json, source.path)

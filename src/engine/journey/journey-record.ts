@@ -1,7 +1,7 @@
 import type { ErrorType } from '../../model/index.ts'
 import type { CheckResponse, JourneyContext } from '../../types.ts'
 import { classifyError, classifyStatus, describeError } from '../classify-error.ts'
-import { headersToObject, statusMessage } from '../record.ts'
+import { checkResponseOf, statusMessage } from '../record.ts'
 import { runCaptures } from './capture.ts'
 import type { CompiledStep } from './compile-step.ts'
 
@@ -48,11 +48,7 @@ export function recordStepResponse(
     return false
   }
   if (step.keep) {
-    const response: CheckResponse = {
-      status,
-      headers: headersToObject(rawHeaders),
-      body: body === null ? '' : Buffer.concat(body).toString(),
-    }
+    const response = checkResponseOf(status, rawHeaders, body)
     if (step.check !== undefined && !runCheck(step, response)) {
       recordStepError(step, 'check_failed', `check failed (HTTP ${status})`, latencyMs)
       return false

@@ -40,6 +40,56 @@ describe.each(TRANSPORTS)('transport %s: compressed bodies', (transport) => {
     expect(result.metrics.bytesReceived).toBe(20 * encoded.length)
   })
 
+  it.each(ENCODED)(
+    "hands a journey step's check and capture the decoded body of a %s response",
+    async (coding, encoded) => {
+      const token = 'healthy' // TEXT's "status"
+      let authorized = 0
+      server = await startServer((request, response) => {
+        if (request.url === '/me') {
+          if (request.headers.authorization === `Bearer ${token}`) authorized++
+          return response.end('me')
+        }
+        response.setHeader('content-encoding', coding)
+        response.end(encoded)
+      })
+      const result = await loadTest({
+        url: server.url,
+        transport,
+        users: 2,
+        requests: 20,
+        steps: [
+          {
+            path: '/status',
+            capture: { token: 'json:status' },
+            check: ({ body }) => body.includes('"padding"'),
+          },
+          { path: '/me', headers: { authorization: 'Bearer {{token}}' } },
+        ],
+      })
+      expect(result.metrics.errorsByType).toEqual({})
+      expect(result.metrics.successfulRequests).toBe(20)
+      expect(authorized).toBe(result.endpoints?.['GET /me']?.successfulRequests)
+      expect(authorized).toBeGreaterThan(0)
+    },
+  )
+
+  it('fails a capture, naming why, when a body is not what its coding says', async () => {
+    server = await startServer((_request, response) => {
+      response.setHeader('content-encoding', 'gzip')
+      response.end('{"not":"gzip"}')
+    })
+    const result = await loadTest({
+      url: server.url,
+      transport,
+      users: 1,
+      requests: 3,
+      steps: [{ path: '/', capture: { not: 'json:not' } }],
+    })
+    expect(result.metrics.errorsByType.capture_failed?.count).toBe(3)
+    expect(result.metrics.errorsByType.capture_failed?.sampleMessages[0]).toMatch(/could not be decoded/)
+  })
+
   it('fails the check, not the run, when a body is not what its coding says', async () => {
     server = await startServer((_request, response) => {
       response.setHeader('content-encoding', 'gzip')
