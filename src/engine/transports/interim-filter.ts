@@ -203,7 +203,8 @@ export class InterimFilter {
     } else if (this.noBody || status === 204 || status === 304) {
       this.state = START
     } else if (chunked) {
-      if (length !== -1) return UNFRAMED
+      // Both framings, or chunked in HTTP/1.0: left to undici.
+      if (length !== -1 || buf[start + 7] !== 0x31) return UNFRAMED
       this.state = CHUNK_SIZE
       this.remaining = 0
       this.digits = 0

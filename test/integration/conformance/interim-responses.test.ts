@@ -102,4 +102,23 @@ describe.each(TRANSPORTS)('transport %s: an unsolicited 100 Continue', (transpor
     expect(result.metrics.statusCodes).toEqual({ '200': 10 })
     expect(server.requests).toBe(10)
   })
+
+  it.skipIf(transport !== 'undici')(
+    'says what undici refuses: a 100 after a response the engine cannot frame (undici only)',
+    async () => {
+      // `gzip, chunked`: undici reads it; the connector does not frame it, so the 100 behind it reaches undici.
+      const unframed = 'HTTP/1.1 200 OK\r\ntransfer-encoding: gzip, chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n'
+      let served = 0
+      const server = await raw((socket) => {
+        served++
+        socket.write(served % 2 === 1 ? unframed : CONTINUE + OK)
+      })
+      const result = await load({ url: server.url, users: 1, requests: 10 })
+      expect(result.metrics.successfulRequests).toBe(5)
+      expect(result.metrics.errorsByType.invalid_response?.count).toBe(5)
+      expect(result.metrics.errorsByType.invalid_response?.sampleMessages[0]).toMatch(
+        /100 Continue after a response the engine could not frame, which undici refuses/,
+      )
+    },
+  )
 })
