@@ -39,15 +39,15 @@ export function isClosedUnderUs(error: Error): boolean {
 }
 
 /**
- * undici's errors where the engine knows better words: an unsolicited `100 Continue` (undici drops the
- * connection: a bug of its own, RFC 9110 §15.2 says a client must accept it), a head over `maxHeaderSize`,
- * and a connection closed mid-body.
+ * undici's errors where the engine knows better words: an unsolicited `100 Continue` undici met (it drops
+ * the connection; the engine's connector removes them, but not after a response it could not frame), a
+ * head over `maxHeaderSize`, and a connection closed mid-body.
  */
 export function explain(error: Error, status: number, maxHeaderSize: number): Error {
   const code = (error as { code?: unknown }).code
   if (code === 'UND_ERR_SOCKET' && error.message === 'bad response') {
     return new InvalidResponseError(
-      "an unsolicited 100 Continue, which undici refuses (transport 'fast' reads it)",
+      "an unsolicited 100 Continue after a response the engine could not frame, which undici refuses (transport 'fast' reads it)",
     )
   }
   if (code === 'UND_ERR_HEADERS_OVERFLOW') {

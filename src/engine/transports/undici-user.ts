@@ -7,6 +7,7 @@ import { headersToSend, KEEP_ALIVE_MS, requestTarget } from './framing.ts'
 import { tlsConnectOptions } from './tls-options.ts'
 import { TransportUser } from './transport-user.ts'
 import { IDEMPOTENT_METHODS, UnansweredRequestError } from './unanswered.ts'
+import { undiciConnector } from './undici-connector.ts'
 
 import { announcesBody, explain, isClosedUnderUs, MISMATCH, saysClose } from './undici-responses.ts'
 
@@ -98,8 +99,12 @@ export class UndiciUser extends TransportUser {
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
       maxHeaderSize: options.maxHeaderSize,
-      connect: { timeout: options.timeoutMs, ...tlsConnectOptions(options.tls) },
     }
+    const connect = { timeout: options.timeoutMs, ...tlsConnectOptions(options.tls) }
+    // HTTP/1.1 on the engine's connector (it reads an unsolicited 100 Continue); HTTP/2 on undici's own.
+    clientOptions.connect = options.http2
+      ? connect
+      : undiciConnector(connect, options.method === 'HEAD', options.maxHeaderSize)
     if (options.http2) {
       // ALPN over TLS, prior knowledge (h2c) over TCP; `pipelining` is the streams kept open per connection.
       if (url.protocol === 'https:') clientOptions.allowH2 = true

@@ -128,20 +128,6 @@ describe.each(TRANSPORTS)('transport %s: odd but legal servers', (transport) => 
     expect(result.metrics.statusCodes).toEqual({ '200': 20 })
   })
 
-  it('reads the response after an unsolicited 100 Continue (fast), or says what undici refuses', async () => {
-    const server = await raw((socket) =>
-      socket.write('HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok'),
-    )
-    const result = await load({ url: server.url, users: 1, requests: 10 })
-    if (transport === 'fast') {
-      expect(result.metrics.errorsByType).toEqual({})
-      expect(result.metrics.successfulRequests).toBe(10)
-    } else {
-      expect(result.metrics.errorsByType.invalid_response?.count).toBe(10)
-      expect(result.metrics.errorsByType.invalid_response?.sampleMessages[0]).toMatch(/100 Continue.*undici/)
-    }
-  })
-
   it.each([
     ['HEAD', 'HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok'],
     ['GET', 'HTTP/1.1 204 No Content\r\ncontent-length: 2\r\n\r\nok'],

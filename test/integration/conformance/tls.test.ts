@@ -103,11 +103,32 @@ describe.skipIf(!hasOpenssl)('tls (skipped without /usr/bin/openssl)', () => {
       expect(result.metrics.successfulRequests).toBe(10)
       const without = await load({ url: server.url, tls: { ca: certs.ca.cert } })
       expect(without.metrics.successfulRequests).toBe(0)
-      // TLS 1.3 refuses a missing client certificate after the client's handshake: the fast transport reads
-      // the server's alert; undici reports only that the server closed the connection.
-      expect(Object.keys(without.metrics.errorsByType)).toEqual([
-        transport === 'fast' ? 'tls' : 'connection_reset',
-      ])
+      // TLS 1.3 refuses a missing client certificate after the client's handshake, with an alert: the
+      // request that went out on the connection counts as `tls`, with the alert as its reason.
+      expect(Object.keys(without.metrics.errorsByType)).toEqual(['tls'])
+      expect(without.metrics.errorsByType.tls?.count).toBe(10)
+      expect(without.metrics.errorsByType.tls?.sampleMessages[0]).toMatch(
+        /^handshake failure: ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED: .*alert certificate required/i,
+      )
+    })
+
+    it('reads the response after an unsolicited 100 Continue', async () => {
+      let count = 0
+      const server = https.createServer(certs.server, (_request, response) => {
+        count++
+        response.writeContinue()
+        response.end('ok')
+      })
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+      closeServer = () => {
+        server.closeAllConnections()
+        return new Promise((resolve) => server.close(() => resolve()))
+      }
+      const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}/`
+      const result = await load({ url, tls: { ca: certs.ca.cert }, check: ({ body }) => body === 'ok' })
+      expect(result.metrics.errorsByType).toEqual({})
+      expect(result.metrics.statusCodes).toEqual({ '200': 10 })
+      expect(count).toBe(10)
     })
 
     it('counts https to a plain HTTP server as `tls`: handshake failure', async () => {
