@@ -30,8 +30,10 @@ class FastConnection implements JourneyConnection, ResponseHandler {
   /** The request in flight (null when none): sent again once if its connection closed before answering. */
   private request: FastWire | null = null
   private retried = false
-  /** A request that waits for the end of a stray-body check before it is written. */
+  /** A request that waits for the end of a read, or of a stray-body check, before it is written. */
   private pending = false
+  /** True while a read is parsed: a request sent meanwhile waits for its end (the rest may be a stray body). */
+  private reading = false
   private validating = false
   private keep = false
   private status = 0
@@ -57,7 +59,7 @@ class FastConnection implements JourneyConnection, ResponseHandler {
     this.retried = false
     this.keep = keep
     this.parser.configure(keep, head)
-    if (this.validating) this.pending = true
+    if (this.reading || this.validating) this.pending = true
     else this.write()
   }
 
@@ -144,18 +146,24 @@ class FastConnection implements JourneyConnection, ResponseHandler {
   }
 
   private readonly receive = (chunk: Buffer, length: number): void => {
-    if (this.request === null) {
-      this.dropSocket() // bytes nobody asked for
+    if (this.request === null || this.pending) {
+      this.dropSocket() // bytes nobody asked for (the pending request is not written yet)
       return
     }
     this.lastActiveAt = this.now()
+    this.reading = true
     try {
       this.parser.execute(chunk, 0, length)
     } catch (error) {
       this.fail(error as Error)
     }
+    this.reading = false
     // Bytes after the answer (a body after HEAD or 204): nobody asked for them.
-    if (this.request === null && this.parser.inResponse) this.dropSocket()
+    if ((this.request === null || this.pending) && this.parser.inResponse) this.dropSocket()
+    if (this.pending && !this.validating) {
+      this.pending = false
+      this.write()
+    }
   }
 
   /** The connection closed (`error` null) or failed. */

@@ -21,20 +21,24 @@ class UndiciConnection implements JourneyConnection, Dispatcher.DispatchHandler 
   private rawHeaders: Buffer[] | null = null
   private body: Buffer[] | null = null
   private keep = false
+  /** The request in flight is HEAD: its response has no body (the connector's filter asks). */
+  private head = false
   /** Responses on the client's current connection: a request lost on a reused one may be sent again. */
   private answered = 0
   private readonly origin: string
   private readonly clientOptions: ClientOptions
   private readonly handler: ConnectionHandler
 
-  constructor(origin: string, clientOptions: ClientOptions, handler: ConnectionHandler) {
+  constructor(origin: string, options: ResolvedLoadOptions, handler: ConnectionHandler) {
     this.origin = origin
-    this.clientOptions = clientOptions
+    // Per connection: its connector reads whether the step in flight is HEAD.
+    this.clientOptions = undiciClientOptions(options, options.timeoutMs, () => this.head)
     this.handler = handler
   }
 
-  send(request: unknown, keep: boolean, _head: boolean, _now: number): void {
+  send(request: unknown, keep: boolean, head: boolean, _now: number): void {
     this.keep = keep
+    this.head = head
     this.request = request as Dispatcher.DispatchOptions
     this.retried = false
     this.body = keep ? [] : null
@@ -131,7 +135,7 @@ class UndiciConnection implements JourneyConnection, Dispatcher.DispatchHandler 
 
 /** Journeys on undici (`transport: 'undici'`): a step's dispatch options are built once when it is static. */
 export function undiciJourneyTransport(options: ResolvedLoadOptions): JourneyTransport {
-  const clientOptions = undiciClientOptions({ ...options, pipelining: 1 }, options.timeoutMs)
+  const connectionOptions = { ...options, pipelining: 1 }
   const { origin } = options.url
   return {
     build: ({ method, target, headers, body }: WireRequest): Dispatcher.DispatchOptions => ({
@@ -142,6 +146,6 @@ export function undiciJourneyTransport(options: ResolvedLoadOptions): JourneyTra
       blocking: false,
       reset: false,
     }),
-    connect: (handler) => new UndiciConnection(origin, clientOptions, handler),
+    connect: (handler) => new UndiciConnection(origin, connectionOptions, handler),
   }
 }

@@ -64,11 +64,11 @@ export class InterimFilter {
   private held: Buffer | null = null
   /** The status of the head scanHead() read last. */
   private status = 0
-  private readonly noBody: boolean
+  private readonly noBody: () => boolean
   private readonly maxHeadBytes: number
 
-  /** `noBody`: the requests are HEAD (their responses have no body). */
-  constructor(noBody: boolean, maxHeadBytes: number) {
+  /** `noBody()`: the request the next response answers is HEAD (its response has no body). */
+  constructor(noBody: () => boolean, maxHeadBytes: number) {
     this.noBody = noBody
     this.maxHeadBytes = maxHeadBytes
   }
@@ -200,7 +200,7 @@ export class InterimFilter {
     if (status < 200) {
       if (status === 101) return UNFRAMED // another protocol follows
       this.state = START // interim responses have no body
-    } else if (this.noBody || status === 204 || status === 304) {
+    } else if (this.noBody() || status === 204 || status === 304) {
       this.state = START
     } else if (chunked) {
       // Both framings, or chunked in HTTP/1.0: left to undici.

@@ -2,24 +2,31 @@ import type { Client } from 'undici'
 import type { ResolvedLoadOptions } from '../../options.ts'
 import { KEEP_ALIVE_MS } from './framing.ts'
 import { tlsConnectOptions } from './tls-options.ts'
+import { undiciConnector } from './undici-connector.ts'
 
 /** undici's client options, with `useH2c` (undici 7 takes it; its types do not declare it yet). */
 export type ClientOptions = Client.Options & { useH2c?: boolean }
 
 /**
- * The options of a run's undici clients, the same for the run's users and its journeys: `pipelining`
- * requests in flight, the run's TLS options and head limit, HTTP/2 when asked (ALPN over TLS, prior
- * knowledge over TCP). `headersTimeout` and `bodyTimeout` are only a backstop: the run's sweep cuts a request
- * at its timeout of total time.
+ * The options of undici clients, the same for a run's users and its journeys: `pipelining` requests in
+ * flight, the run's TLS options and head limit, HTTP/1.1 on the engine's connector (it reads an unsolicited
+ * 100 Continue; `noBody()` says the request a response answers is HEAD), HTTP/2 on undici's own when asked
+ * (ALPN over TLS, prior knowledge over TCP). `headersTimeout` and `bodyTimeout` are only a backstop: the
+ * run's sweep cuts a request at its timeout of total time.
  */
-export function undiciClientOptions(options: ResolvedLoadOptions, timeoutMs: number): ClientOptions {
+export function undiciClientOptions(
+  options: ResolvedLoadOptions,
+  timeoutMs: number,
+  noBody: () => boolean,
+): ClientOptions {
+  const connect = { timeout: timeoutMs, ...tlsConnectOptions(options.tls) }
   const clientOptions: ClientOptions = {
     pipelining: options.pipelining,
     keepAliveTimeout: KEEP_ALIVE_MS,
     headersTimeout: timeoutMs,
     bodyTimeout: timeoutMs,
     maxHeaderSize: options.maxHeaderSize,
-    connect: { timeout: timeoutMs, ...tlsConnectOptions(options.tls) },
+    connect: options.http2 ? connect : undiciConnector(connect, noBody, options.maxHeaderSize),
   }
   if (options.http2) {
     if (options.url.protocol === 'https:') clientOptions.allowH2 = true

@@ -7,11 +7,11 @@ import { InterimFilter } from './interim-filter.ts'
  * The undici transport's connector over HTTP/1.1 (undici's own, with the run's connect and TLS options):
  * each socket it makes hands undici's parser its bytes without unsolicited `100 Continue` responses (see
  * InterimFilter), and a TLS socket that fails after its handshake keeps the TLS error as its reason.
- * `noBody`: the requests are HEAD.
+ * `noBody()`: the request the next response answers is HEAD.
  */
 export function undiciConnector(
   options: buildConnector.BuildOptions,
-  noBody: boolean,
+  noBody: () => boolean,
   maxHeadBytes: number,
 ): buildConnector.connector {
   const connect = buildConnector(options)

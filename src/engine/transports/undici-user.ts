@@ -3,16 +3,11 @@ import type { ResolvedLoadOptions } from '../../options.ts'
 import { tlsReason } from '../classify-error.ts'
 import { recordFailure, recordResponse } from '../record.ts'
 import type { EngineUser, RunState, UserFactory, UserScheduler } from '../run-state.ts'
-import { headersToSend, KEEP_ALIVE_MS, requestTarget } from './framing.ts'
-import { tlsConnectOptions } from './tls-options.ts'
+import { headersToSend, requestTarget } from './framing.ts'
 import { TransportUser } from './transport-user.ts'
 import { IDEMPOTENT_METHODS, UnansweredRequestError } from './unanswered.ts'
-import { undiciConnector } from './undici-connector.ts'
-
+import { type ClientOptions, speaksHttp2, undiciClientOptions } from './undici-client-options.ts'
 import { announcesBody, explain, isClosedUnderUs, MISMATCH, saysClose } from './undici-responses.ts'
-
-/** undici's client options, with `useH2c` (undici 7 takes it; its types do not declare it yet). */
-type ClientOptions = Client.Options & { useH2c?: boolean }
 
 /**
  * One request slot of a user: the undici dispatch handler (legacy callback API) for the requests that go
@@ -93,24 +88,8 @@ export class UndiciUser extends TransportUser {
       blocking: false,
       reset: false,
     }
-    const clientOptions: ClientOptions = {
-      pipelining: options.pipelining,
-      keepAliveTimeout: KEEP_ALIVE_MS,
-      headersTimeout: options.timeoutMs,
-      bodyTimeout: options.timeoutMs,
-      maxHeaderSize: options.maxHeaderSize,
-    }
-    const connect = { timeout: options.timeoutMs, ...tlsConnectOptions(options.tls) }
-    // HTTP/1.1 on the engine's connector (it reads an unsolicited 100 Continue); HTTP/2 on undici's own.
-    clientOptions.connect = options.http2
-      ? connect
-      : undiciConnector(connect, options.method === 'HEAD', options.maxHeaderSize)
-    if (options.http2) {
-      // ALPN over TLS, prior knowledge (h2c) over TCP; `pipelining` is the streams kept open per connection.
-      if (url.protocol === 'https:') clientOptions.allowH2 = true
-      else clientOptions.useH2c = true
-      clientOptions.maxConcurrentStreams = Math.max(100, options.pipelining)
-    }
+    const head = options.method === 'HEAD'
+    const clientOptions = undiciClientOptions(options, options.timeoutMs, () => head)
     return (state, scheduler, onRetired) =>
       new UndiciUser(state, scheduler, onRetired, url.origin, request, clientOptions)
   }
@@ -145,7 +124,7 @@ export class UndiciUser extends TransportUser {
     this.slots = Array.from({ length: state.pipelining }, () => new Slot(this))
     this.free = [...this.slots]
     // HTTP/2 multiplexes: nothing is pipelined behind a response there.
-    this.pipelines = state.pipelining > 1 && clientOptions.allowH2 !== true && clientOptions.useH2c !== true
+    this.pipelines = state.pipelining > 1 && !speaksHttp2(clientOptions)
     this.maxHeaderSize = clientOptions.maxHeaderSize ?? 16 * 1024
     this.idempotent = IDEMPOTENT_METHODS.has(request.method)
   }

@@ -123,6 +123,39 @@ describe.each(TRANSPORTS)('journeys on transport %s', (transport) => {
     expect(read.metrics.successfulRequests).toBe(4)
   })
 
+  it('read an unsolicited 100 Continue before the response of a step (a HEAD step too)', async () => {
+    const server = await startRawServer((socket) =>
+      socket.write('HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok'),
+    )
+    cleanups.push(() => server.close())
+    const result = await loadTest({
+      url: server.url,
+      transport,
+      users: 2,
+      requests: 30,
+      // The HEAD's response has no body whatever its Content-Length says: the next one follows at once.
+      steps: [{ path: '/a' }, { path: '/b', method: 'HEAD' }, { path: '/c' }],
+    })
+    expect(result.metrics.errorsByType).toEqual({})
+    expect(result.metrics.successfulRequests).toBe(30)
+    expect(server.requests).toBe(30)
+  })
+
+  it.skipIf(!hasOpenssl)(
+    'count a TLS 1.3 refusal of a missing client certificate as `tls` (skipped without /usr/bin/openssl)',
+    async () => {
+      const server = await httpsServer({
+        ...certs.server,
+        ca: certs.ca.cert,
+        requestCert: true,
+        rejectUnauthorized: true,
+      })
+      const result = await journey({ url: server.url, users: 1, requests: 4, tls: { ca: certs.ca.cert } })
+      expect(Object.keys(result.metrics.errorsByType)).toEqual(['tls'])
+      expect(result.metrics.errorsByType.tls?.sampleMessages[0]).toMatch(/CERTIFICATE_REQUIRED/)
+    },
+  )
+
   it('back off after refused connections, and say so in the result', async () => {
     const port = await unusedPort()
     const result = await journey({ url: `http://127.0.0.1:${port}`, users: 5, duration: '1s' })
