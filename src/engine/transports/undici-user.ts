@@ -28,6 +28,8 @@ class Slot implements Dispatcher.DispatchHandler {
   retried = false
   /** A 204/304 announced a body: the connection is checked before it is used again. */
   strayBody = false
+  /** Its response said `connection: close`: what was written behind it is cut once it has ended. */
+  closes = false
   private readonly user: UndiciUser
 
   constructor(user: UndiciUser) {
@@ -42,7 +44,8 @@ class Slot implements Dispatcher.DispatchHandler {
     if (status < 200) return true // 1xx: the response follows
     this.status = status
     if (this.bodyChunks !== null) this.rawHeaders = rawHeaders
-    if (this.user.pipelines && saysClose(rawHeaders)) this.user.closing(this)
+    // Not cut now: cutting a request destroys the socket, and undici would send this one again.
+    if (this.user.pipelines && saysClose(rawHeaders)) this.closes = true
     if (status === 204 || status === 304) this.strayBody = announcesBody(rawHeaders)
     return true
   }
@@ -142,8 +145,13 @@ export class UndiciUser extends TransportUser {
     return client
   }
 
-  /** A response said `connection: close`: what was written behind it will not be answered. */
-  closing(closingSlot: Slot): void {
+  /**
+   * A response that said `connection: close` has ended (or failed): what was written behind it will not be
+   * answered, and undici would send it again on a new connection. Cut before undici sees the close, it is
+   * counted once instead. (Cut earlier, while that response is read, undici would send the response's own
+   * request again: a cut destroys the socket mid-response.)
+   */
+  private closing(closingSlot: Slot): void {
     for (const slot of this.slots) {
       if (slot !== closingSlot && slot.busy && !slot.cut) slot.abortRequest?.(new UnansweredRequestError())
     }
@@ -192,6 +200,7 @@ export class UndiciUser extends TransportUser {
 
   /** A response is complete. */
   complete(slot: Slot): void {
+    if (slot.closes) this.closing(slot)
     const now = this.state.now()
     this.answered++
     this.refusals = 0
@@ -218,6 +227,7 @@ export class UndiciUser extends TransportUser {
 
   /** A request ended with an error (refused, reset, timeout, a malformed response, or an abort). */
   failed(slot: Slot, error: Error): void {
+    if (slot.closes) this.closing(slot)
     const client = this.client
     if (
       slot.status === 0 &&
@@ -278,6 +288,7 @@ export class UndiciUser extends TransportUser {
     slot.abortRequest = null
     slot.retried = false
     slot.strayBody = false
+    slot.closes = false
     this.free.push(slot)
     this.inFlight--
   }

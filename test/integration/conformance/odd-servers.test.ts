@@ -112,6 +112,31 @@ describe.each(TRANSPORTS)('transport %s: odd but legal servers', (transport) => 
     )
   })
 
+  it('never sends again a request whose `connection: close` response was still arriving', async () => {
+    // Per connection: three responses kept alive (pipelining begins), then a closing one whose body comes
+    // 30 ms after its head; what was pipelined behind it is never answered.
+    const served = new WeakMap<net.Socket, number>()
+    let answered = 0
+    const server = await raw((socket) => {
+      const count = (served.get(socket) ?? 0) + 1
+      served.set(socket, count)
+      if (count < 4) {
+        answered++
+        socket.write('HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok')
+      } else if (count === 4) {
+        answered++
+        socket.write('HTTP/1.1 200 OK\r\nconnection: close\r\ncontent-length: 2\r\n\r\n')
+        setTimeout(() => socket.end('ok'), 30)
+      }
+    })
+    const result = await load({ url: server.url, users: 2, requests: 60, pipelining: 4 })
+    const { totalRequests, successfulRequests, errorsByType } = result.metrics
+    expect(successfulRequests).toBe(answered)
+    // Each request the server saw is counted once: none was sent twice.
+    expect(server.requests).toBeLessThanOrEqual(totalRequests)
+    expect(Object.keys(errorsByType).filter((type) => type !== 'connection_reset')).toEqual([])
+  })
+
   it('sends a request again once when the server closed an idle kept-alive connection under it', async () => {
     const server = await closesAfter(7)
     const result = await load({ url: server.url, users: 2, requests: 100 })
