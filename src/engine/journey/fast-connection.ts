@@ -3,7 +3,11 @@ import type { ResolvedLoadOptions } from '../../options.ts'
 import { type ConnectionPolicy, connectionPolicyOf } from '../transports/fast-connection.ts'
 import { encodeRequestTo, type Target, targetOf } from '../transports/fast-request.ts'
 import { KEEP_ALIVE_MS } from '../transports/framing.ts'
-import { closedConnectionError, openConnection } from '../transports/open-connection.ts'
+import {
+  type ConnectionEvents,
+  closedConnectionError,
+  openConnection,
+} from '../transports/open-connection.ts'
 import { type ResponseHandler, ResponseParser } from '../transports/response-parser.ts'
 import { IDEMPOTENT_METHODS, isClosedUnderUs } from '../transports/unanswered.ts'
 import type { ConnectionHandler, JourneyConnection, JourneyTransport, WireRequest } from './connection.ts'
@@ -25,6 +29,15 @@ class FastConnection implements JourneyConnection, ResponseHandler {
   private readonly parser: ResponseParser
   private readonly target: Target
   private readonly policy: ConnectionPolicy
+  /** What its connections tell it (see openConnection), made once. */
+  private readonly events: ConnectionEvents = {
+    owns: (socket) => socket === this.socket,
+    receive: (chunk, length) => this.receive(chunk, length),
+    ended: () => {
+      this.ended = true
+    },
+    lost: (error) => this.onConnectionLost(error),
+  }
   private readonly handler: ConnectionHandler
   private readonly now: () => number
   /** The request in flight (null when none): sent again once if its connection closed before answering. */
@@ -128,16 +141,7 @@ class FastConnection implements JourneyConnection, ResponseHandler {
   }
 
   private connect(): net.Socket {
-    const socket = openConnection(this.target, this.policy, this.receive)
-    socket.on('error', (error) => {
-      if (socket === this.socket) this.onConnectionLost(error)
-    })
-    socket.on('end', () => {
-      if (socket === this.socket) this.ended = true
-    })
-    socket.on('close', () => {
-      if (socket === this.socket) this.onConnectionLost(null)
-    })
+    const socket = openConnection(this.target, this.policy, this.events)
     this.socket = socket
     this.answered = 0
     this.ended = false
@@ -145,7 +149,7 @@ class FastConnection implements JourneyConnection, ResponseHandler {
     return socket
   }
 
-  private readonly receive = (chunk: Buffer, length: number): void => {
+  private receive(chunk: Buffer, length: number): void {
     if (this.request === null || this.pending) {
       this.dropSocket() // bytes nobody asked for (the pending request is not written yet)
       return

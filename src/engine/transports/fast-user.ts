@@ -5,7 +5,7 @@ import type { EngineUser, RunState, UserFactory, UserScheduler } from '../run-st
 import { type ConnectionPolicy, connectionPolicyOf } from './fast-connection.ts'
 import { encodeRequest, requestBatches, type Target, targetOf } from './fast-request.ts'
 import { KEEP_ALIVE_MS } from './framing.ts'
-import { closedConnectionError, openConnection } from './open-connection.ts'
+import { type ConnectionEvents, closedConnectionError, openConnection } from './open-connection.ts'
 import { type ResponseHandler, ResponseParser } from './response-parser.ts'
 import { TransportUser } from './transport-user.ts'
 import { isClosedUnderUs, UnansweredRequestError } from './unanswered.ts'
@@ -57,6 +57,15 @@ export class FastUser extends TransportUser implements ResponseHandler {
   /** Waiting one turn of the event loop for a stray body before the connection is used again. */
   private validating = false
   private readonly policy: ConnectionPolicy
+  /** What its connections tell it (see openConnection), made once. */
+  private readonly events: ConnectionEvents = {
+    owns: (socket) => socket === this.socket,
+    receive: (chunk, length) => this.receive(chunk, length),
+    ended: () => {
+      this.ended = true
+    },
+    lost: (error) => this.onConnectionLost(error),
+  }
   private status = 0
   private rawHeaders: string[] | null = null
   private bodyChunks: Buffer[] | null = null
@@ -203,17 +212,7 @@ export class FastUser extends TransportUser implements ResponseHandler {
   }
 
   private connect(): net.Socket {
-    const socket = openConnection(this.target, this.policy, this.receive)
-    // Events of a connection this user already dropped don't concern it any more.
-    socket.on('error', (error) => {
-      if (socket === this.socket) this.onConnectionLost(error)
-    })
-    socket.on('end', () => {
-      if (socket === this.socket) this.ended = true
-    })
-    socket.on('close', () => {
-      if (socket === this.socket) this.onConnectionLost(null)
-    })
+    const socket = openConnection(this.target, this.policy, this.events)
     this.socket = socket
     this.proven = false
     this.answered = 0
@@ -222,7 +221,7 @@ export class FastUser extends TransportUser implements ResponseHandler {
     return socket
   }
 
-  private readonly receive = (chunk: Buffer, length: number): void => {
+  private receive(chunk: Buffer, length: number): void {
     if (this.inFlight === 0) {
       this.dropSocket() // bytes nobody asked for
       return
