@@ -13,7 +13,10 @@ export interface FramingServer {
 export type Respond = (socket: Socket, head: string, n: number) => void
 
 /** Starts a raw server on `host` (127.0.0.1 or ::1), port 0. Request bodies are skipped by Content-Length. */
-export async function startFramingServer(respond: Respond, host = '127.0.0.1'): Promise<FramingServer> {
+export async function startFramingServer(
+  respond: Respond,
+  host: '127.0.0.1' | '::1' = '127.0.0.1',
+): Promise<FramingServer> {
   let count = 0
   const sockets = new Set<Socket>()
   const server = net.createServer((socket) => {
@@ -44,7 +47,7 @@ export async function startFramingServer(respond: Respond, host = '127.0.0.1'): 
   await new Promise<void>((resolve) => server.listen(0, host, resolve))
   const { port } = server.address() as AddressInfo
   return {
-    url: host.includes(':') ? `http://[${host}]:${port}/` : `http://${host}:${port}/`,
+    url: host === '::1' ? `http://[::1]:${port}/` : `http://127.0.0.1:${port}/`,
     get count() {
       return count
     },

@@ -27,7 +27,11 @@ afterEach(async () => {
   expect(childProcesses()).toEqual([])
 })
 
-async function runAb(respond: Respond, extra: Partial<LoadTestOptions> = {}, host = '127.0.0.1') {
+async function runAb(
+  respond: Respond,
+  extra: Partial<LoadTestOptions> = {},
+  host: '127.0.0.1' | '::1' = '127.0.0.1',
+) {
   server = await startFramingServer(respond, host)
   const started = performance.now()
   const outcome = await loadTest({

@@ -6,6 +6,14 @@ import type { LoadTestOptions } from '../../../src/types.ts'
 const resolve = (options: Partial<LoadTestOptions>) =>
   resolveLoadOptions({ url: 'http://127.0.0.1:9/', ...options } as LoadTestOptions, DEFAULTS)
 
+/** A loopback URL with `user:password@` in it (the parts as they appear in the URL, percent-encoded). */
+function withCredentials(url: string, username: string, password: string): string {
+  const withUser = new URL(url)
+  withUser.username = username
+  withUser.password = password
+  return withUser.href
+}
+
 describe('applyRequestRules', () => {
   it('leaves a request without framing headers or credentials as it was', () => {
     const options = resolve({ headers: { accept: 'text/plain' } })
@@ -21,7 +29,9 @@ describe('applyRequestRules', () => {
   })
 
   it('turns user:password@ into Basic auth and takes it out of the URL', () => {
-    const { options, warnings } = applyRequestRules(resolve({ url: 'http://al%20ice:p%3Ass@127.0.0.1:9/x' }))
+    const { options, warnings } = applyRequestRules(
+      resolve({ url: withCredentials('http://127.0.0.1:9/x', 'al%20ice', 'p%3Ass') }),
+    )
     expect(options.headers.authorization).toBe(`Basic ${Buffer.from('al ice:p:ss').toString('base64')}`)
     expect(options.url.href).toBe('http://127.0.0.1:9/x')
     expect(warnings).toEqual([])
@@ -29,7 +39,10 @@ describe('applyRequestRules', () => {
 
   it('keeps the user’s own authorization header over the URL’s credentials, with a warning', () => {
     const { options, warnings } = applyRequestRules(
-      resolve({ url: 'http://alice:secret@127.0.0.1:9/', headers: { authorization: 'Bearer t' } }),
+      resolve({
+        url: withCredentials('http://127.0.0.1:9/', 'alice', 'secret'),
+        headers: { authorization: 'Bearer t' },
+      }),
     )
     expect(options.headers.authorization).toBe('Bearer t')
     expect(options.url.password).toBe('')

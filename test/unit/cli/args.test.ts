@@ -46,7 +46,7 @@ describe('parseCli', () => {
   })
 
   it('keeps text that is not a number, so the option validator names it', () => {
-    const command = parseCli(['http://h/', '-u', '1e'])
+    const command = parseCli(['http://h.invalid/', '-u', '1e'])
     expect(command.kind === 'load' && command.options.users).toBe('1e')
   })
 
