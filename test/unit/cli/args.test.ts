@@ -66,7 +66,12 @@ describe('parseCli', () => {
   })
 
   it('refuses no URL, two URLs and unknown flags with a PerfError', () => {
-    for (const argv of [[], ['http://a/', 'http://b/'], ['http://a/', '--nope'], ['run']]) {
+    for (const argv of [
+      [],
+      ['http://a.invalid/', 'http://b.invalid/'],
+      ['http://a.invalid/', '--nope'],
+      ['run'],
+    ]) {
       let thrown: unknown
       try {
         parseCli(argv)

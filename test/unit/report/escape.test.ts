@@ -23,11 +23,11 @@ describe('reports never show credentials', () => {
   }
   result.thresholds = [{ expression: 'p(95)<1', actual: 5, passed: false }]
   result.success = false
-  const comparison = makeComparison({ [`ws://u:${PASSWORD}@h`]: [1], plain: [2] })
+  const comparison = makeComparison({ [`ws://u:${PASSWORD}@h.invalid`]: [1], plain: [2] })
   const rows: ReportRow[] = [
     {
       file: 'a.test.ts',
-      test: `login at https://x:${PASSWORD}@host`,
+      test: `login at https://x:${PASSWORD}@host.invalid`,
       state: 'failed',
       result,
     },
