@@ -5,18 +5,18 @@ import { defineConfig, type UserConfig } from 'tsdown'
 const entries: Record<string, string> = {
   index: 'src/index.ts',
   // `perfspec/report`: renderers and writers; `perfspec/advanced`: adapters, collector, engine parts.
-  'report/index': 'src/report/index.ts',
+  'report/index': 'src/presentation/report/index.ts',
   advanced: 'src/advanced.ts',
-  'vitest/index': 'src/vitest/index.ts',
+  'vitest/index': 'src/frameworks/vitest/index.ts',
   // Its own entry, so the plugin can point setupFiles at dist/vitest/setup.mjs beside itself.
-  'vitest/setup': 'src/vitest/setup.ts',
+  'vitest/setup': 'src/frameworks/vitest/setup.ts',
   // The native engine's worker thread, loaded by path from beside the module that starts it.
   'engine-worker': 'src/engine/engine-worker.ts',
   // Jest loads setup files and reporters through its CommonJS module registry: both formats ship.
-  'jest/index': 'src/jest/index.ts',
-  'jest/reporter': 'src/jest/reporter.ts',
+  'jest/index': 'src/frameworks/jest/index.ts',
+  'jest/reporter': 'src/frameworks/jest/reporter.ts',
 }
-// perfspec/vitest's declarations reference the hand-written matcher augmentation (src/vitest/augment.d.mts,
+// perfspec/vitest's declarations reference the hand-written matcher augmentation (src/frameworks/vitest/augment.d.mts,
 // copied beside them): tsc drops a `/// <reference path>` to a .d.mts from its declaration output.
 const VITEST_TYPES = /^vitest\/index\.d\.[cm]ts$/
 const shared: UserConfig = {
@@ -38,11 +38,11 @@ export default defineConfig([
   // `perfspec` on the command line (package.json `bin`): ES modules only, like the Node it runs on.
   {
     ...shared,
-    entry: { ...entries, cli: 'src/cli/index.ts' },
+    entry: { ...entries, cli: 'src/frameworks/cli/index.ts' },
     format: 'esm',
     deps: { neverBundle },
     // The Vitest matcher types: a declaration file the index.d.* files reference (see its comment).
-    copy: [{ from: 'src/vitest/augment.d.mts', to: 'dist/vitest' }],
+    copy: [{ from: 'src/frameworks/vitest/augment.d.mts', to: 'dist/vitest' }],
   },
   {
     ...shared,

@@ -4,28 +4,7 @@
 
 export { toK6Script, toLocustfile } from './adapters/export-script.ts'
 export { availableTools } from './adapters/index.ts'
-export { compareBenchmarks } from './bench/compare.ts'
-export type { BenchmarkRunnerOptions } from './bench/runner.ts'
-export { BenchmarkRunner } from './bench/runner.ts'
-export type {
-  CompareBenchmarksOptions,
-  CompareFunctionsOptions,
-  FunctionBenchmarkOptions,
-  HttpBenchmarkOptions,
-} from './bench/types.ts'
-export { benchmark } from './benchmark.ts'
-export type { ClientLoadTestOptions, PerformanceClientOptions } from './client.ts'
-export { PerformanceClient } from './client.ts'
-export type { ComparisonConfigs } from './compare.ts'
-export { compareLoadResults, runComparison } from './compare.ts'
-export type {
-  MetricsDisplay,
-  PerfDefaultsOptions,
-  PerfPluginOptions,
-  PerfReportOptions,
-  QaPerformanceConfig,
-} from './config.ts'
-export type { PerfErrorCode } from './errors.ts'
+export type { PerfErrorCode } from './foundation/errors.ts'
 export {
   BaselineError,
   ClientClosedError,
@@ -40,16 +19,7 @@ export {
   ToolFailedError,
   ToolNotFoundError,
   UnsupportedOptionError,
-} from './errors.ts'
-export { loadTest } from './load-test.ts'
-export type {
-  PerfBaselineOptions,
-  PerfMatcherContext,
-  PerfMatcherResult,
-  PerfMatchers,
-  PerfResultPart,
-} from './matchers/index.ts'
-export { perfMatchers } from './matchers/index.ts'
+} from './foundation/errors.ts'
 export type {
   BaselineCheck,
   BaselineComparison,
@@ -89,7 +59,7 @@ export type {
   StressTestResult,
   ThresholdResult,
   TimelinePoint,
-} from './model/index.ts'
+} from './foundation/model/index.ts'
 export {
   isBenchmarkResult,
   isComparisonResult,
@@ -97,10 +67,7 @@ export {
   isPerfResult,
   isStressTestResult,
   summarizeRun,
-} from './model/index.ts'
-export type { LoadDefaults } from './options.ts'
-export type { BreakCriteria, StressTestOptions } from './stress/types.ts'
-export { stressTest } from './stress-test.ts'
+} from './foundation/model/index.ts'
 export type {
   AbortingLimit,
   CheckResponse,
@@ -123,4 +90,37 @@ export type {
   Thresholds,
   ToolChoice,
   ToolName,
-} from './types.ts'
+} from './foundation/types.ts'
+export type { LoadDefaults } from './options/load-options.ts'
+export { compareBenchmarks } from './orchestration/bench/compare-benchmarks.ts'
+export type { BenchmarkRunnerOptions } from './orchestration/bench/runner.ts'
+export { BenchmarkRunner } from './orchestration/bench/runner.ts'
+export type {
+  CompareBenchmarksOptions,
+  CompareFunctionsOptions,
+  FunctionBenchmarkOptions,
+  HttpBenchmarkOptions,
+} from './orchestration/bench/types.ts'
+export { benchmark } from './orchestration/benchmark.ts'
+export type { ClientLoadTestOptions, PerformanceClientOptions } from './orchestration/client.ts'
+export { PerformanceClient } from './orchestration/client.ts'
+export type { ComparisonConfigs } from './orchestration/compare-runs.ts'
+export { compareLoadResults, runComparison } from './orchestration/compare-runs.ts'
+export type {
+  MetricsDisplay,
+  PerfDefaultsOptions,
+  PerfPluginOptions,
+  PerfReportOptions,
+  QaPerformanceConfig,
+} from './orchestration/config.ts'
+export { loadTest } from './orchestration/load-test.ts'
+export type { BreakCriteria, StressTestOptions } from './orchestration/stress/types.ts'
+export { stressTest } from './orchestration/stress-test.ts'
+export type {
+  PerfBaselineOptions,
+  PerfMatcherContext,
+  PerfMatcherResult,
+  PerfMatchers,
+  PerfResultPart,
+} from './presentation/matchers/index.ts'
+export { perfMatchers } from './presentation/matchers/index.ts'

@@ -1,8 +1,8 @@
-import { UnsupportedOptionError } from '../errors.ts'
-import type { ResolvedJourney, ResolvedStep } from '../journey/resolve.ts'
-import { hasTemplate, parseTemplate } from '../journey/template.ts'
+import { UnsupportedOptionError } from '../foundation/errors.ts'
 import type { AdapterRun } from '../metrics/adapter-run.ts'
-import type { ResolvedLoadOptions } from '../options.ts'
+import type { ResolvedJourney, ResolvedStep } from '../options/journey/resolve.ts'
+import { hasTemplate, parseTemplate } from '../options/journey/template.ts'
+import type { ResolvedLoadOptions } from '../options/load-options.ts'
 import { pathBase } from './scripts/journey-spec.ts'
 
 const ONE_STATIC_STEP = 'ab sends one fixed request again and again: a journey for ab is one static step'

@@ -1,6 +1,6 @@
 import net from 'node:net'
 import tls from 'node:tls'
-import type { ResolvedLoadOptions } from '../options.ts'
+import type { ResolvedLoadOptions } from '../options/load-options.ts'
 
 /** How ab must talk to the server, learned from one or two requests sent the way ab sends them. */
 export interface AbFraming {

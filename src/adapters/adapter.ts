@@ -1,6 +1,6 @@
+import type { ToolName } from '../foundation/types.ts'
 import type { AdapterRun } from '../metrics/adapter-run.ts'
-import type { ResolvedLoadOptions } from '../options.ts'
-import type { ToolName } from '../types.ts'
+import type { ResolvedLoadOptions } from '../options/load-options.ts'
 
 /** A load generator perfspec can drive. */
 export interface LoadAdapter {

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs'
-import { InvalidOptionError } from '../errors.ts'
-import type { ResolvedLoadOptions } from '../options.ts'
-import type { ToolName } from '../types.ts'
+import { InvalidOptionError } from '../foundation/errors.ts'
+import type { ToolName } from '../foundation/types.ts'
+import type { ResolvedLoadOptions } from '../options/load-options.ts'
 
 /** RLIMIT_NOFILE as /proc/self/limits says (Node has no getrlimit); undefined where there is no /proc. */
 export interface OpenFileLimit {

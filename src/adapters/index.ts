@@ -1,5 +1,5 @@
-import type { ResolvedLoadOptions } from '../options.ts'
-import type { ToolChoice, ToolName } from '../types.ts'
+import type { ToolChoice, ToolName } from '../foundation/types.ts'
+import type { ResolvedLoadOptions } from '../options/load-options.ts'
 import { ApacheBenchAdapter } from './ab.ts'
 import type { LoadAdapter } from './adapter.ts'
 import { K6Adapter } from './k6.ts'

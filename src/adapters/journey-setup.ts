@@ -1,5 +1,5 @@
-import { UnsupportedOptionError } from '../errors.ts'
-import type { ResolvedJourney } from '../journey/resolve.ts'
+import { UnsupportedOptionError } from '../foundation/errors.ts'
+import type { ResolvedJourney } from '../options/journey/resolve.ts'
 
 /**
  * Runs a journey's `setup` in this process before a tool starts, hands its value (which must be JSON) to

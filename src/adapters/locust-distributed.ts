@@ -1,5 +1,5 @@
 import net from 'node:net'
-import type { ResolvedLoadOptions } from '../options.ts'
+import type { ResolvedLoadOptions } from '../options/load-options.ts'
 import { deadlineFor } from './run-files.ts'
 import { startTool, type ToolProcess, type ToolSpec } from './spawn.ts'
 

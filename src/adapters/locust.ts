@@ -1,9 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { UnsupportedOptionError } from '../errors.ts'
-import { utf8HeaderProblem } from '../http-fields.ts'
+import { UnsupportedOptionError } from '../foundation/errors.ts'
 import type { AdapterRun } from '../metrics/adapter-run.ts'
-import type { ResolvedLoadOptions } from '../options.ts'
 import {
   type LocustException,
   locustToMetrics,
@@ -11,9 +9,11 @@ import {
   parseLocustFailures,
   parseLocustHistory,
   parseLocustStats,
-} from '../parsers/locust-csv.ts'
-import { locustEndpoints, withFinalPoint } from '../parsers/locust-endpoints.ts'
-import { mergeEndpointMetrics, parseLocustScenarios } from '../parsers/locust-scenarios.ts'
+} from '../metrics/parsers/locust-csv.ts'
+import { locustEndpoints, withFinalPoint } from '../metrics/parsers/locust-endpoints.ts'
+import { mergeEndpointMetrics, parseLocustScenarios } from '../metrics/parsers/locust-scenarios.ts'
+import { utf8HeaderProblem } from '../options/http-fields.ts'
+import type { ResolvedLoadOptions } from '../options/load-options.ts'
 import { ExternalToolAdapter } from './external.ts'
 import { assertUsersFitFdLimit } from './fd-limit.ts'
 import { withJourneySetup } from './journey-setup.ts'

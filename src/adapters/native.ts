@@ -1,6 +1,6 @@
 import { runNativeEngine } from '../engine/run-native.ts'
 import type { AdapterRun } from '../metrics/adapter-run.ts'
-import type { ResolvedLoadOptions } from '../options.ts'
+import type { ResolvedLoadOptions } from '../options/load-options.ts'
 import type { LoadAdapter } from './adapter.ts'
 import { assertUsersFitFdLimit } from './fd-limit.ts'
 import { applyRequestRules, withRuleWarnings } from './request-rules.ts'

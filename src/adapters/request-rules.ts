@@ -1,5 +1,5 @@
 import { FRAMING_HEADERS } from '../engine/transports/framing.ts'
-import type { ResolvedLoadOptions } from '../options.ts'
+import type { ResolvedLoadOptions } from '../options/load-options.ts'
 
 /** The request every engine sends, after the rules that are the same for all of them; and what changed. */
 export interface RuledRequest {

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import type { AdapterRun } from '../metrics/adapter-run.ts'
 import { MetricsCollector } from '../metrics/collector.ts'
-import type { ResolvedLoadOptions } from '../options.ts'
-import { fail } from '../validation.ts'
+import type { ResolvedLoadOptions } from '../options/load-options.ts'
+import { fail } from '../options/validate.ts'
 import { deadlineGraceMs } from './spawn.ts'
 
 const MAX_DEADLINE_MS = 24 * 3_600_000

@@ -1,6 +1,6 @@
-import { UnsupportedOptionError } from '../errors.ts'
-import type { ResolvedLoadOptions } from '../options.ts'
-import { DEFAULT_MAX_HEADER_SIZE } from '../validation/transport-options.ts'
+import { UnsupportedOptionError } from '../foundation/errors.ts'
+import type { ResolvedLoadOptions } from '../options/load-options.ts'
+import { DEFAULT_MAX_HEADER_SIZE } from '../options/transport-options.ts'
 
 const IS_SET = {
   rampUp: (options) => options.rampUpMs > 0,

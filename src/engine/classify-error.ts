@@ -1,4 +1,4 @@
-import type { ErrorType } from '../model/index.ts'
+import type { ErrorType } from '../foundation/model/index.ts'
 
 /** Thrown into an in-flight request when it runs past the per-request `timeout`. */
 export class RequestTimeoutError extends Error {

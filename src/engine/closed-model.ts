@@ -1,4 +1,4 @@
-import type { ResolvedLoadOptions } from '../options.ts'
+import type { ResolvedLoadOptions } from '../options/load-options.ts'
 import {
   countOfShare,
   type EngineUser,

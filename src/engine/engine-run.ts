@@ -1,5 +1,5 @@
 import { MetricsCollector, type MetricsCollectorOptions } from '../metrics/collector.ts'
-import type { ResolvedLoadOptions } from '../options.ts'
+import type { ResolvedLoadOptions } from '../options/load-options.ts'
 import { RequestTimeoutError } from './classify-error.ts'
 import { ClosedModelExecutor } from './closed-model.ts'
 import type { JourneyTransportFactory } from './journey/connection.ts'

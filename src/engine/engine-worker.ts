@@ -2,8 +2,8 @@
 // run and reports to the parent, which merges the shares (run-workers.ts); then waits for its next job.
 import { parentPort } from 'node:worker_threads'
 import { encodeHistogram } from '../metrics/histogram.ts'
-import { GeneratorMonitor } from '../monitor/generator.ts'
 import { EngineRun } from './engine-run.ts'
+import { GeneratorMonitor } from './monitor/generator.ts'
 import { fromWorkerJob, type ParentMessage, type WorkerJob, type WorkerMessage } from './worker-protocol.ts'
 
 const port = parentPort!

@@ -1,6 +1,6 @@
-import { functionFieldsOf } from '../journey/resolve.ts'
-import type { GeneratorThread } from '../model/index.ts'
-import type { ResolvedLoadOptions } from '../options.ts'
+import type { GeneratorThread } from '../foundation/model/index.ts'
+import { functionFieldsOf } from '../options/journey/resolve.ts'
+import type { ResolvedLoadOptions } from '../options/load-options.ts'
 
 /** Where the native generator runs, with how many worker threads, and why when not where asked. */
 export interface GeneratorPlacement {

@@ -1,4 +1,4 @@
-import type { ResolvedLoadOptions } from '../options.ts'
+import type { ResolvedLoadOptions } from '../options/load-options.ts'
 import { ArrivalSchedule } from './arrival-schedule.ts'
 import { type EngineUser, type RunShare, type RunState, type UserScheduler, WHOLE_RUN } from './run-state.ts'
 

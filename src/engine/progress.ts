@@ -1,5 +1,5 @@
-import type { LoadMetrics } from '../model/index.ts'
-import type { ResolvedLoadOptions } from '../options.ts'
+import type { LoadMetrics } from '../foundation/model/index.ts'
+import type { ResolvedLoadOptions } from '../options/load-options.ts'
 
 /** How often `onProgress` is called: often enough to watch, rare enough to stay off the hot path. */
 export const PROGRESS_INTERVAL_MS = 1000

@@ -1,4 +1,4 @@
-import type { CheckResponse } from '../types.ts'
+import type { CheckResponse } from '../foundation/types.ts'
 import { classifyError, classifyStatus, describeError } from './classify-error.ts'
 import { decodeBody } from './decode-body.ts'
 import type { RunState } from './run-state.ts'

@@ -1,5 +1,5 @@
 import type { RunPhases } from '../metrics/collector.ts'
-import type { ResolvedLoadOptions } from '../options.ts'
+import type { ResolvedLoadOptions } from '../options/load-options.ts'
 
 /** How a run of the native engine is laid out in time: how long it sends, and where its phases end. */
 export interface RunPlan {

@@ -1,5 +1,5 @@
+import type { CheckResponse } from '../foundation/types.ts'
 import type { MetricsCollector } from '../metrics/collector.ts'
-import type { CheckResponse } from '../types.ts'
 
 /** What every virtual user of one run shares. Built once per run; read on the hot path. */
 export interface RunState {

@@ -1,3 +1,4 @@
+import type { LoadMetrics, RunPhase, TimelinePoint } from '../foundation/model/index.ts'
 import { MAX_TIMELINE_POINTS } from '../metrics/collector.ts'
 import {
   createLatencyHistogram,
@@ -7,7 +8,6 @@ import {
 } from '../metrics/histogram.ts'
 import { statsFromHistogram } from '../metrics/histogram-stats.ts'
 import { deriveRequestCounts } from '../metrics/request-counts.ts'
-import type { LoadMetrics, RunPhase, TimelinePoint } from '../model/index.ts'
 import type { WorkerInterval } from './worker-protocol.ts'
 
 interface PendingSecond {

@@ -1,6 +1,6 @@
+import type { GeneratorHealth, RunPhase } from '../foundation/model/index.ts'
 import type { CollectorSnapshot } from '../metrics/collector.ts'
-import type { GeneratorHealth, RunPhase } from '../model/index.ts'
-import type { ResolvedLoadOptions } from '../options.ts'
+import type { ResolvedLoadOptions } from '../options/load-options.ts'
 import type { JourneySnapshot } from './journey/journey-stats.ts'
 import type { RunShare } from './run-state.ts'
 

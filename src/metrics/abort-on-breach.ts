@@ -1,6 +1,6 @@
-import { InvalidThresholdError } from '../errors.ts'
-import type { LoadProgress } from '../types.ts'
-import { meetsThreshold, type ParsedThreshold, type ThresholdStat } from './thresholds.ts'
+import { InvalidThresholdError } from '../foundation/errors.ts'
+import type { LoadProgress } from '../foundation/types.ts'
+import { meetsThreshold, type ParsedThreshold, type ThresholdStat } from '../options/thresholds.ts'
 
 const TICK_SLACK_MS = 100
 

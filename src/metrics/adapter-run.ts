@@ -6,7 +6,7 @@ import type {
   ScenarioMetrics,
   ThresholdResult,
   TimelinePoint,
-} from '../model/load.ts'
+} from '../foundation/model/load.ts'
 
 /** What an engine or adapter hands back; `loadTest` turns it into a LoadTestResult. */
 export interface AdapterRun {

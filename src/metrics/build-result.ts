@@ -1,10 +1,10 @@
-import type { LoadTestResult, RedactedOptions } from '../model/index.ts'
-import type { ResolvedLoadOptions } from '../options.ts'
-import { redactHeaders, redactUrl } from '../redact.ts'
-import type { ToolName } from '../types.ts'
+import type { LoadTestResult, RedactedOptions } from '../foundation/model/index.ts'
+import { redactHeaders, redactUrl } from '../foundation/redact.ts'
+import type { ToolName } from '../foundation/types.ts'
+import type { ResolvedLoadOptions } from '../options/load-options.ts'
+import { evaluateThresholds } from '../options/thresholds.ts'
 import type { AdapterRun } from './adapter-run.ts'
 import { evaluateErrorBudget } from './error-budget.ts'
-import { evaluateThresholds } from './thresholds.ts'
 
 /** The JSON-safe, credential-free subset of the options a result records. */
 export function redactOptions(options: ResolvedLoadOptions, tool?: ToolName): RedactedOptions {

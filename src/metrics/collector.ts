@@ -5,7 +5,7 @@ import type {
   ResponseTimeStats,
   RunPhase,
   TimelinePoint,
-} from '../model/index.ts'
+} from '../foundation/model/index.ts'
 import {
   createLatencyHistogram,
   decodeHistogram,

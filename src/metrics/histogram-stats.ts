@@ -1,4 +1,4 @@
-import type { ResponseTimeStats } from '../model/index.ts'
+import type { ResponseTimeStats } from '../foundation/model/index.ts'
 import { type LatencyHistogram, percentileMs } from './histogram.ts'
 
 /** The percentiles of ResponseTimeStats (ms) read from a µs histogram; 0 when it is empty. */

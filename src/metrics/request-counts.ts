@@ -1,4 +1,4 @@
-import type { LoadMetrics } from '../model/index.ts'
+import type { LoadMetrics } from '../foundation/model/index.ts'
 
 /** The counts and rates of a run that follow from how many requests it made, how many failed, and how long. */
 export type RequestCounts = Pick<

@@ -3,7 +3,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, test } from 'vitest'
 import { parse as parseYaml } from 'yaml'
-import { parseQaConfig } from '../../src/config.ts'
+import { parseQaConfig } from '../../src/orchestration/config.ts'
 import { anchorsOf, extractCodeBlocks, markerOf, relativeLinksOf, stripJsoncComments } from './code-blocks.ts'
 
 // The README links into docs/ and the pages link into each other: a moved section or a renamed heading must

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url'
 import { execa } from 'execa'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { parse as parseYaml } from 'yaml'
-import { parseQaConfig } from '../../src/config.ts'
+import { parseQaConfig } from '../../src/orchestration/config.ts'
 import { runJest } from '../e2e/jest-run-fixture.ts'
 import { runVitest } from '../e2e/run-fixture.ts'
 import {

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { BenchmarkRunner } from '../../src/bench/runner.ts'
-import { benchmark } from '../../src/benchmark.ts'
-import { PerformanceClient } from '../../src/client.ts'
-import { runComparison } from '../../src/compare.ts'
-import { isPerfError } from '../../src/errors.ts'
-import { loadTest } from '../../src/load-test.ts'
-import { stressTest } from '../../src/stress-test.ts'
+import { isPerfError } from '../../src/foundation/errors.ts'
+import { BenchmarkRunner } from '../../src/orchestration/bench/runner.ts'
+import { benchmark } from '../../src/orchestration/benchmark.ts'
+import { PerformanceClient } from '../../src/orchestration/client.ts'
+import { runComparison } from '../../src/orchestration/compare-runs.ts'
+import { loadTest } from '../../src/orchestration/load-test.ts'
+import { stressTest } from '../../src/orchestration/stress-test.ts'
 import { startServer, type TestServer } from '../helpers/servers.ts'
 
 // Every public entry point, fed wrong types, negatives, zero, NaN, Infinity, absurd sizes, unknown keys and

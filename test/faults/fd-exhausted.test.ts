@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url'
 import { execa } from 'execa'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { assertUsersFitFdLimit, parseOpenFileLimit } from '../../src/adapters/fd-limit.ts'
-import { isPerfError } from '../../src/errors.ts'
+import { isPerfError } from '../../src/foundation/errors.ts'
 import { delayed, startServer, type TestServer } from '../helpers/servers.ts'
 
 // Out of file descriptors (EMFILE) used to show as `other`. Before a run, users that cannot fit under the

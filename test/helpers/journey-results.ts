@@ -1,4 +1,4 @@
-import type { EndpointMetrics, LoadTestResult, ScenarioMetrics } from '../../src/model/index.ts'
+import type { EndpointMetrics, LoadTestResult, ScenarioMetrics } from '../../src/foundation/model/index.ts'
 import { makeResult, type ResultShape } from './results.ts'
 
 /** A made-up journey result: the whole run from `shape`, each endpoint and scenario from its own shape. */

@@ -1,10 +1,10 @@
-import { compareLoadResults } from '../../src/compare.ts'
 import type {
   ComparisonResult,
   LoadTestResult,
   StressTestResult,
   TimelinePoint,
-} from '../../src/model/index.ts'
+} from '../../src/foundation/model/index.ts'
+import { compareLoadResults } from '../../src/orchestration/compare-runs.ts'
 import { makeResult } from './results.ts'
 
 /** A per-second timeline: one point per p95 value, `rps` requests and `errors` failures each second. */

@@ -1,5 +1,5 @@
 import { stripVTControlCharacters } from 'node:util'
-import type { LoadTestResult, ResponseTimeStats } from '../../src/model/index.ts'
+import type { LoadTestResult, ResponseTimeStats } from '../../src/foundation/model/index.ts'
 
 /** What a test wants to set on a made-up result; everything else gets plausible values. */
 export interface ResultShape {

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { compareBenchmarks } from '../../src/bench/compare.ts'
-import { benchmark } from '../../src/benchmark.ts'
-import { PerformanceClient } from '../../src/client.ts'
-import { isPerfError } from '../../src/errors.ts'
-import { toBeFasterThan } from '../../src/matchers/stress-bench.ts'
+import { isPerfError } from '../../src/foundation/errors.ts'
+import { compareBenchmarks } from '../../src/orchestration/bench/compare-benchmarks.ts'
+import { benchmark } from '../../src/orchestration/benchmark.ts'
+import { PerformanceClient } from '../../src/orchestration/client.ts'
+import { toBeFasterThan } from '../../src/presentation/matchers/stress-bench.ts'
 import { delayed, startServer, type TestServer } from '../helpers/servers.ts'
 
 let server: TestServer | undefined

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { PerformanceClient } from '../../src/client.ts'
-import { setCurrentTestContext } from '../../src/context.ts'
-import { isPerfError } from '../../src/errors.ts'
+import { isPerfError } from '../../src/foundation/errors.ts'
+import { PerformanceClient } from '../../src/orchestration/client.ts'
+import { setCurrentTestContext } from '../../src/orchestration/context.ts'
 import { afterFirstRequest } from '../helpers/after-first-request.ts'
 import { delayed, startServer, type TestServer } from '../helpers/servers.ts'
 

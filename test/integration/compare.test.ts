@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { PerformanceClient } from '../../src/client.ts'
-import { runComparison } from '../../src/compare.ts'
-import { isPerfError } from '../../src/errors.ts'
+import { isPerfError } from '../../src/foundation/errors.ts'
+import { PerformanceClient } from '../../src/orchestration/client.ts'
+import { runComparison } from '../../src/orchestration/compare-runs.ts'
 import { startServer, type TestServer } from '../helpers/servers.ts'
 
 let server: TestServer | undefined

@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
-import { applyTestContext, setCurrentTestContext } from '../../src/context.ts'
-import { loadTest } from '../../src/load-test.ts'
-import { mergeThresholds } from '../../src/metrics/thresholds.ts'
-import type { LoadTestResult } from '../../src/model/index.ts'
-import type { LoadProgress } from '../../src/types.ts'
+import type { LoadTestResult } from '../../src/foundation/model/index.ts'
+import type { LoadProgress } from '../../src/foundation/types.ts'
+import { mergeThresholds } from '../../src/options/thresholds.ts'
+import { applyTestContext, setCurrentTestContext } from '../../src/orchestration/context.ts'
+import { loadTest } from '../../src/orchestration/load-test.ts'
 import { startServer, type TestServer } from '../helpers/servers.ts'
 
 describe('applyTestContext', () => {

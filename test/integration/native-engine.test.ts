@@ -1,8 +1,8 @@
 import type { IncomingMessage } from 'node:http'
 import { afterEach, describe, expect, it } from 'vitest'
-import { isPerfError } from '../../src/errors.ts'
-import { loadTest } from '../../src/load-test.ts'
-import type { LoadTestOptions, NativeTransport } from '../../src/types.ts'
+import { isPerfError } from '../../src/foundation/errors.ts'
+import type { LoadTestOptions, NativeTransport } from '../../src/foundation/types.ts'
+import { loadTest } from '../../src/orchestration/load-test.ts'
 import { afterFirstRequest } from '../helpers/after-first-request.ts'
 import { delayed, startServer, type TestServer, unusedPort } from '../helpers/servers.ts'
 

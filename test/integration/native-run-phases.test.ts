@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { loadTest } from '../../src/load-test.ts'
-import type { NativeTransport } from '../../src/types.ts'
+import type { NativeTransport } from '../../src/foundation/types.ts'
+import { loadTest } from '../../src/orchestration/load-test.ts'
 import { startServer, type TestServer } from '../helpers/servers.ts'
 
 let server: TestServer | undefined

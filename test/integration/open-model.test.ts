@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { isPerfError } from '../../src/errors.ts'
-import { loadTest } from '../../src/load-test.ts'
+import { isPerfError } from '../../src/foundation/errors.ts'
+import { loadTest } from '../../src/orchestration/load-test.ts'
 import { delayed, startServer, type TestServer } from '../helpers/servers.ts'
 import { type StallServer, startStallServer } from '../helpers/stall-server.ts'
 

@@ -1,10 +1,10 @@
 import type http from 'node:http'
 import { afterEach, describe, expect, it } from 'vitest'
-import { PerformanceClient } from '../../src/client.ts'
-import { isPerfError } from '../../src/errors.ts'
-import { toHaveBreakPointAbove } from '../../src/matchers/stress-bench.ts'
-import { stressTest } from '../../src/stress-test.ts'
-import type { Duration } from '../../src/types.ts'
+import { isPerfError } from '../../src/foundation/errors.ts'
+import type { Duration } from '../../src/foundation/types.ts'
+import { PerformanceClient } from '../../src/orchestration/client.ts'
+import { stressTest } from '../../src/orchestration/stress-test.ts'
+import { toHaveBreakPointAbove } from '../../src/presentation/matchers/stress-bench.ts'
 import { startServer, type TestServer } from '../helpers/servers.ts'
 
 let server: TestServer | undefined

@@ -1,16 +1,16 @@
-import { UnsupportedOptionError } from '../../errors.ts'
-import { utf8HeaderProblem } from '../../http-fields.ts'
-import type { PathSegment } from '../../journey/capture-path.ts'
+import { UnsupportedOptionError } from '../../foundation/errors.ts'
+import type { HttpMethod } from '../../foundation/types.ts'
+import { utf8HeaderProblem } from '../../options/http-fields.ts'
+import type { PathSegment } from '../../options/journey/capture-path.ts'
 import {
   functionFieldsOf,
   type ResolvedJourney,
   type ResolvedScenario,
   type ResolvedStep,
-} from '../../journey/resolve.ts'
-import { parseTemplate, type Template } from '../../journey/template.ts'
-import type { ThinkRange } from '../../journey/think.ts'
-import type { ResolvedLoadOptions } from '../../options.ts'
-import type { HttpMethod } from '../../types.ts'
+} from '../../options/journey/resolve.ts'
+import { parseTemplate, type Template } from '../../options/journey/template.ts'
+import type { ThinkRange } from '../../options/journey/think.ts'
+import type { ResolvedLoadOptions } from '../../options/load-options.ts'
 
 /** A step's body as a script sends it: none, fixed bytes, or a template (JSON-escaped vars for a JSON body). */
 export type ScriptBody =

@@ -1,11 +1,11 @@
-import { formatDurationForTool } from '../../duration.ts'
-import type { ResolvedLoadOptions } from '../../options.ts'
 import {
   K6_ERROR_RULES,
   K6_FAILURE_TYPES,
   type K6ErrorRule,
   k6FailureMetric,
-} from '../../parsers/k6-error-codes.ts'
+} from '../../metrics/parsers/k6-error-codes.ts'
+import { formatDurationForTool } from '../../options/duration.ts'
+import type { ResolvedLoadOptions } from '../../options/load-options.ts'
 import { k6AbortThresholds } from './k6-thresholds.ts'
 
 /** Environment variable naming the JSON file the generated script reads. */

@@ -1,5 +1,5 @@
-import { formatDurationForTool } from '../../duration.ts'
-import type { ParsedThreshold, ThresholdStat } from '../../metrics/thresholds.ts'
+import { formatDurationForTool } from '../../options/duration.ts'
+import type { ParsedThreshold, ThresholdStat } from '../../options/thresholds.ts'
 
 /** One k6 threshold in its object form, as k6's `options.thresholds` takes it. */
 interface K6AbortingThreshold {

@@ -1,6 +1,6 @@
-import { UnsupportedOptionError } from '../../errors.ts'
-import type { ResolvedJourney } from '../../journey/resolve.ts'
-import type { ResolvedLoadOptions } from '../../options.ts'
+import { UnsupportedOptionError } from '../../foundation/errors.ts'
+import type { ResolvedJourney } from '../../options/journey/resolve.ts'
+import type { ResolvedLoadOptions } from '../../options/load-options.ts'
 import { assertScriptable, type ScriptJourney, scriptJourney } from './journey-spec.ts'
 import { LOCUST_JOURNEY_CODE } from './locust-journey-code.ts'
 

@@ -1,4 +1,4 @@
-import type { ResolvedLoadOptions } from '../../options.ts'
+import type { ResolvedLoadOptions } from '../../options/load-options.ts'
 
 /** The file the generated locustfile reads its request from, next to it. */
 export const LOCUST_SPEC_FILE = 'perfspec-request.json'

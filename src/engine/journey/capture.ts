@@ -1,5 +1,5 @@
-import { readPath } from '../../journey/capture-path.ts'
-import type { CheckResponse, JourneyContext } from '../../types.ts'
+import type { CheckResponse, JourneyContext } from '../../foundation/types.ts'
+import { readPath } from '../../options/journey/capture-path.ts'
 import type { CompiledStep } from './compile-step.ts'
 
 /** Why a step's captures failed, or undefined when they all found their value (written into ctx.vars). */

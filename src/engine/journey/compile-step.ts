@@ -1,9 +1,14 @@
-import { headerValueProblem, parsedUrlProblem, rawUrlProblem } from '../../http-fields.ts'
-import type { CaptureSource } from '../../journey/capture-path.ts'
-import type { CaptureFunction, ResolvedStep } from '../../journey/resolve.ts'
-import { escapeJsonString, parseTemplate, renderTemplate, type Template } from '../../journey/template.ts'
+import type { CheckResponse, JourneyContext, StepBody } from '../../foundation/types.ts'
 import type { MetricsCollector } from '../../metrics/collector.ts'
-import type { CheckResponse, JourneyContext, StepBody } from '../../types.ts'
+import { headerValueProblem, parsedUrlProblem, rawUrlProblem } from '../../options/http-fields.ts'
+import type { CaptureSource } from '../../options/journey/capture-path.ts'
+import type { CaptureFunction, ResolvedStep } from '../../options/journey/resolve.ts'
+import {
+  escapeJsonString,
+  parseTemplate,
+  renderTemplate,
+  type Template,
+} from '../../options/journey/template.ts'
 import type { JourneyTransport, WireRequest } from './connection.ts'
 import type { ScenarioStats } from './journey-stats.ts'
 

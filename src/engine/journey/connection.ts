@@ -1,4 +1,4 @@
-import type { ResolvedLoadOptions } from '../../options.ts'
+import type { ResolvedLoadOptions } from '../../options/load-options.ts'
 
 /** What a journey user hears from its connection: exactly one of onResponse / onFailure per request. */
 export interface ConnectionHandler {

@@ -1,6 +1,6 @@
-import { InvalidOptionError } from '../../errors.ts'
-import { functionFieldsOf } from '../../journey/resolve.ts'
-import type { ResolvedLoadOptions } from '../../options.ts'
+import { InvalidOptionError } from '../../foundation/errors.ts'
+import { functionFieldsOf } from '../../options/journey/resolve.ts'
+import type { ResolvedLoadOptions } from '../../options/load-options.ts'
 
 /** Journey options the native engine can't honour as given: thrown before any request is sent. */
 export function checkJourneyOptions(options: ResolvedLoadOptions): void {

@@ -1,16 +1,16 @@
-import type { ResolvedJourney, ResolvedScenario } from '../../journey/resolve.ts'
-import type { ResolvedLoadOptions } from '../../options.ts'
-import type { NativeTransport } from '../../types.ts'
+import type { NativeTransport } from '../../foundation/types.ts'
+import type { ResolvedJourney, ResolvedScenario } from '../../options/journey/resolve.ts'
+import type { ResolvedLoadOptions } from '../../options/load-options.ts'
 import type { RunShare, RunState, UserFactory } from '../run-state.ts'
 import { compileStep } from './compile-step.ts'
 import type { JourneyTransportFactory } from './connection.ts'
-import { fastJourneyTransport } from './fast-connection.ts'
+import { fastJourneyTransport } from './fast-journey-connection.ts'
 import { JourneyStats } from './journey-stats.ts'
 import { type CompiledScenario, type JourneyShared, JourneyUser } from './journey-user.ts'
 
 /** Journey transports by name, loaded when a run asks for one (as the engine's transports). */
 const JOURNEY_TRANSPORTS = {
-  undici: async () => (await import('./undici-connection.ts')).undiciJourneyTransport,
+  undici: async () => (await import('./undici-journey-connection.ts')).undiciJourneyTransport,
   fast: async () => fastJourneyTransport,
 } as const satisfies Record<NativeTransport, () => Promise<JourneyTransportFactory>>
 

@@ -1,8 +1,8 @@
-import type { ResolvedJourney, ResolvedStep } from '../../journey/resolve.ts'
+import type { EndpointMetrics, ScenarioMetrics, TimelinePoint } from '../../foundation/model/index.ts'
+import type { HttpMethod } from '../../foundation/types.ts'
 import { type CollectorSnapshot, type IntervalSummary, MetricsCollector } from '../../metrics/collector.ts'
 import { encodeHistogram } from '../../metrics/histogram.ts'
-import type { EndpointMetrics, ScenarioMetrics, TimelinePoint } from '../../model/index.ts'
-import type { HttpMethod } from '../../types.ts'
+import type { ResolvedJourney, ResolvedStep } from '../../options/journey/resolve.ts'
 
 /** One second of an endpoint in a worker thread, its histogram encoded (what TimelineMerger.add takes). */
 export interface EncodedInterval {

@@ -1,5 +1,5 @@
-import { drawThinkMs, type ThinkRange } from '../../journey/think.ts'
-import type { JourneyContext } from '../../types.ts'
+import type { JourneyContext } from '../../foundation/types.ts'
+import { drawThinkMs, type ThinkRange } from '../../options/journey/think.ts'
 import type { EngineUser, RunState, UserScheduler } from '../run-state.ts'
 import { backoffMs, isRefused } from '../transports/backoff.ts'
 import { buildDynamicRequest, type CompiledStep, StepPrepareError } from './compile-step.ts'

@@ -1,4 +1,4 @@
-import type { LoadMetrics } from '../../model/index.ts'
+import type { LoadMetrics } from '../../foundation/model/index.ts'
 
 /** The first wait after a refused connection, doubled on each refusal in a row up to MAX_BACKOFF_MS. */
 // Capped low: a user in back-off notices the end of the run only when it wakes.

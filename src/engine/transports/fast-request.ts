@@ -1,5 +1,5 @@
-import { describeChar } from '../../http-fields.ts'
-import type { ResolvedLoadOptions } from '../../options.ts'
+import { describeChar } from '../../options/http-fields.ts'
+import type { ResolvedLoadOptions } from '../../options/load-options.ts'
 import { headersToSend, requestTarget } from './framing.ts'
 
 /** Where a run's connections go. */

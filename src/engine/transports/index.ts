@@ -1,5 +1,5 @@
-import type { ResolvedLoadOptions } from '../../options.ts'
-import type { NativeTransport } from '../../types.ts'
+import type { NativeTransport } from '../../foundation/types.ts'
+import type { ResolvedLoadOptions } from '../../options/load-options.ts'
 import type { UserFactory } from '../run-state.ts'
 import { FastUser } from './fast-user.ts'
 

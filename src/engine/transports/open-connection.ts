@@ -1,7 +1,7 @@
 import net from 'node:net'
 import tls from 'node:tls'
 import { InvalidResponseError, SocketClosedError } from '../classify-error.ts'
-import type { ConnectionPolicy } from './fast-connection.ts'
+import type { ConnectionPolicy } from './connection-policy.ts'
 import type { Target } from './fast-request.ts'
 
 /** One read buffer for every plain connection of the thread: each read is parsed before the next one lands. */

@@ -1,5 +1,5 @@
 import type { Client } from 'undici'
-import type { ResolvedLoadOptions } from '../../options.ts'
+import type { ResolvedLoadOptions } from '../../options/load-options.ts'
 import { KEEP_ALIVE_MS } from './framing.ts'
 import { tlsConnectOptions } from './tls-options.ts'
 import { undiciConnector } from './undici-connector.ts'

@@ -1,5 +1,5 @@
 import { Client, type Dispatcher } from 'undici'
-import type { ResolvedLoadOptions } from '../../options.ts'
+import type { ResolvedLoadOptions } from '../../options/load-options.ts'
 import { tlsReason } from '../classify-error.ts'
 import { recordFailure, recordResponse } from '../record.ts'
 import type { EngineUser, RunState, UserFactory, UserScheduler } from '../run-state.ts'

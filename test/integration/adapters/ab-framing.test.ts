@@ -1,9 +1,9 @@
 import { afterEach, expect, it } from 'vitest'
 import { ApacheBenchAdapter } from '../../../src/adapters/ab.ts'
-import { isPerfError, type PerfError } from '../../../src/errors.ts'
-import { loadTest } from '../../../src/load-test.ts'
-import type { LoadTestResult } from '../../../src/model/index.ts'
-import type { LoadTestOptions } from '../../../src/types.ts'
+import { isPerfError, type PerfError } from '../../../src/foundation/errors.ts'
+import type { LoadTestResult } from '../../../src/foundation/model/index.ts'
+import type { LoadTestOptions } from '../../../src/foundation/types.ts'
+import { loadTest } from '../../../src/orchestration/load-test.ts'
 import {
   type FramingServer,
   RESPONSES,

@@ -1,6 +1,6 @@
 import { afterEach, expect, it } from 'vitest'
 import { LocustAdapter } from '../../../src/adapters/locust.ts'
-import { loadTest } from '../../../src/load-test.ts'
+import { loadTest } from '../../../src/orchestration/load-test.ts'
 import {
   type FramingServer,
   RESPONSES,

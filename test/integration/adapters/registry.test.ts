@@ -3,7 +3,7 @@ import { ApacheBenchAdapter } from '../../../src/adapters/ab.ts'
 import { availableTools, chooseTool } from '../../../src/adapters/index.ts'
 import { K6Adapter } from '../../../src/adapters/k6.ts'
 import { LocustAdapter } from '../../../src/adapters/locust.ts'
-import { PerformanceClient } from '../../../src/client.ts'
+import { PerformanceClient } from '../../../src/orchestration/client.ts'
 import { delayed, startServer, type TestServer } from '../../helpers/servers.ts'
 import { describeWithTool } from '../../helpers/tools.ts'
 

@@ -1,8 +1,8 @@
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib'
 import { afterEach, describe, expect, it } from 'vitest'
 import { decodeBody } from '../../../src/engine/decode-body.ts'
-import { loadTest } from '../../../src/load-test.ts'
-import type { NativeTransport } from '../../../src/types.ts'
+import type { NativeTransport } from '../../../src/foundation/types.ts'
+import { loadTest } from '../../../src/orchestration/load-test.ts'
 import { startServer, type TestServer } from '../../helpers/servers.ts'
 
 // A check sees the decoded body of a compressed response; the bytes counted are the ones on the wire.

@@ -1,7 +1,7 @@
 import type net from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
-import { loadTest } from '../../../src/load-test.ts'
-import type { LoadTestOptions, NativeTransport } from '../../../src/types.ts'
+import type { LoadTestOptions, NativeTransport } from '../../../src/foundation/types.ts'
+import { loadTest } from '../../../src/orchestration/load-test.ts'
 import { type RawServer, startRawServer } from '../../helpers/raw-server.ts'
 
 // An unsolicited `100 Continue` before the response (RFC 9110 §15.2: a client must accept a 1xx it did not

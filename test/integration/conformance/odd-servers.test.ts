@@ -1,8 +1,8 @@
 import http from 'node:http'
 import net, { type AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
-import { loadTest } from '../../../src/load-test.ts'
-import type { LoadTestOptions, NativeTransport } from '../../../src/types.ts'
+import type { LoadTestOptions, NativeTransport } from '../../../src/foundation/types.ts'
+import { loadTest } from '../../../src/orchestration/load-test.ts'
 import { type RawServer, startRawServer } from '../../helpers/raw-server.ts'
 import { startServer, type TestServer, unusedPort } from '../../helpers/servers.ts'
 

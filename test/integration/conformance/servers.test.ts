@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { loadTest } from '../../../src/load-test.ts'
-import type { LoadTestOptions, NativeTransport } from '../../../src/types.ts'
+import type { LoadTestOptions, NativeTransport } from '../../../src/foundation/types.ts'
+import { loadTest } from '../../../src/orchestration/load-test.ts'
 import { aiohttp, goNetHttp, pythonHttpServer } from '../../helpers/conformance/language-servers.ts'
 import { express, fastify, nodeHttp } from '../../helpers/conformance/node-servers.ts'
 import type { ConformanceServer, ServerKind } from '../../helpers/conformance/server-process.ts'

@@ -2,9 +2,9 @@ import http from 'node:http'
 import https from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { isPerfError } from '../../../src/errors.ts'
-import { loadTest } from '../../../src/load-test.ts'
-import type { LoadTestOptions, NativeTransport } from '../../../src/types.ts'
+import { isPerfError } from '../../../src/foundation/errors.ts'
+import type { LoadTestOptions, NativeTransport } from '../../../src/foundation/types.ts'
+import { loadTest } from '../../../src/orchestration/load-test.ts'
 import { hasOpenssl, makeCertificates, type TestCertificates } from '../../helpers/tls-certs.ts'
 
 // TLS on both transports: trust, client certificates, and every handshake failure counted as `tls` with

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { loadTest } from '../../../src/load-test.ts'
+import { loadTest } from '../../../src/orchestration/load-test.ts'
 import { startServer, type TestServer } from '../../helpers/servers.ts'
 
 let server: TestServer | undefined

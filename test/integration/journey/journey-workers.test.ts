@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { loadTest } from '../../../src/load-test.ts'
-import type { NativeTransport } from '../../../src/types.ts'
+import type { NativeTransport } from '../../../src/foundation/types.ts'
+import { loadTest } from '../../../src/orchestration/load-test.ts'
 import { type JourneyServer, startJourneyServer } from '../../helpers/journey-server.ts'
 
 // Worker threads load the built engine worker (dist/engine-worker.mjs): `npm test` builds first.

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { loadTest } from '../../../src/load-test.ts'
-import type { LoadTestOptions, NativeTransport } from '../../../src/types.ts'
+import type { LoadTestOptions, NativeTransport } from '../../../src/foundation/types.ts'
+import { loadTest } from '../../../src/orchestration/load-test.ts'
 import { type JourneyServer, startJourneyServer } from '../../helpers/journey-server.ts'
 
 let server: JourneyServer | undefined

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { K6Adapter } from '../../../src/adapters/k6.ts'
-import { loadTest } from '../../../src/load-test.ts'
+import { loadTest } from '../../../src/orchestration/load-test.ts'
 import { delayed, startServer, type TestServer } from '../../helpers/servers.ts'
 import { describeWithTool } from '../../helpers/tools.ts'
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { loadTest } from '../../../src/load-test.ts'
+import { loadTest } from '../../../src/orchestration/load-test.ts'
 import { delayed, startServer, type TestServer } from '../../helpers/servers.ts'
 
 describe('abortOnFail: a breached threshold stops the run', () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { loadTest } from '../../../src/load-test.ts'
-import { describeErrors } from '../../../src/model/index.ts'
+import { describeErrors } from '../../../src/foundation/model/index.ts'
+import { loadTest } from '../../../src/orchestration/load-test.ts'
 import { hasOpenssl, startSelfSignedServer } from '../../helpers/self-signed.ts'
 import { delayed, startServer, type TestServer, unusedPort } from '../../helpers/servers.ts'
 

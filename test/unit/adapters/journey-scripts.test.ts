@@ -19,8 +19,8 @@ import {
   locustJourneySpec,
   renderLocustJourney,
 } from '../../../src/adapters/scripts/locust-journey-script.ts'
-import { resolveLoadOptions } from '../../../src/options.ts'
-import type { LoadTestOptions } from '../../../src/types.ts'
+import type { LoadTestOptions } from '../../../src/foundation/types.ts'
+import { resolveLoadOptions } from '../../../src/options/load-options.ts'
 import { seededRandom } from '../../helpers/seeded-random.ts'
 
 const PIECES = ['"', "'", '`', '${', '}', '"""', "'''", '\\', '\n', '\r', '\u2028', '</script>', '#{', '%s']

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { k6Spec } from '../../../src/adapters/scripts/k6-script.ts'
 import { k6AbortThresholds } from '../../../src/adapters/scripts/k6-thresholds.ts'
-import { parseThresholds } from '../../../src/metrics/thresholds.ts'
-import { resolveLoadOptions } from '../../../src/options.ts'
+import { resolveLoadOptions } from '../../../src/options/load-options.ts'
+import { parseThresholds } from '../../../src/options/thresholds.ts'
 
 describe("abortOnFail thresholds as k6's own", () => {
   it('writes each in k6 spelling with abortOnFail and delayAbortEval; the others stay perfspec’s', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { applyRequestRules } from '../../../src/adapters/request-rules.ts'
-import { DEFAULTS, resolveLoadOptions } from '../../../src/options.ts'
-import type { LoadTestOptions } from '../../../src/types.ts'
+import type { LoadTestOptions } from '../../../src/foundation/types.ts'
+import { DEFAULTS, resolveLoadOptions } from '../../../src/options/load-options.ts'
 
 const resolve = (options: Partial<LoadTestOptions>) =>
   resolveLoadOptions({ url: 'http://127.0.0.1:9/', ...options } as LoadTestOptions, DEFAULTS)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { planRun } from '../../../src/engine/run-phases.ts'
-import { resolveLoadOptions } from '../../../src/options.ts'
+import { resolveLoadOptions } from '../../../src/options/load-options.ts'
 
 const plan = (options: Record<string, unknown>) =>
   planRun(resolveLoadOptions({ url: 'http://127.0.0.1:1/', ...options }))

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { isPerfError } from '../../../src/errors.ts'
+import { isPerfError } from '../../../src/foundation/errors.ts'
+import type { LoadProgress } from '../../../src/foundation/types.ts'
 import { abortingThresholds, findBreach } from '../../../src/metrics/abort-on-breach.ts'
-import { parseThresholds } from '../../../src/metrics/thresholds.ts'
-import type { LoadProgress } from '../../../src/types.ts'
+import { parseThresholds } from '../../../src/options/thresholds.ts'
 
 const progress = (shape: Partial<LoadProgress>): LoadProgress => ({
   name: '/',

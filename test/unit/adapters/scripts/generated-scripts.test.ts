@@ -8,7 +8,7 @@ import {
   k6Spec,
 } from '../../../../src/adapters/scripts/k6-script.ts'
 import { GENERATED_LOCUSTFILE, locustRequestSpec } from '../../../../src/adapters/scripts/locustfile.ts'
-import { resolveLoadOptions } from '../../../../src/options.ts'
+import { resolveLoadOptions } from '../../../../src/options/load-options.ts'
 import { seededRandom } from '../../../helpers/seeded-random.ts'
 
 // Quotes, backticks, template and Python f-string syntax, docstring quotes, a newline in the body.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { encodeRequest, requestBatches, targetOf } from '../../../../src/engine/transports/fast-request.ts'
-import { resolveLoadOptions } from '../../../../src/options.ts'
-import type { LoadTestOptions } from '../../../../src/types.ts'
+import type { LoadTestOptions } from '../../../../src/foundation/types.ts'
+import { resolveLoadOptions } from '../../../../src/options/load-options.ts'
 
 function encode(options: Partial<LoadTestOptions> & { url: string }): string {
   return encodeRequest(resolveLoadOptions(options)).toString('latin1')

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { loadUserFactory, TRANSPORTS } from '../../../../src/engine/transports/index.ts'
-import { resolveLoadOptions } from '../../../../src/options.ts'
+import { resolveLoadOptions } from '../../../../src/options/load-options.ts'
 
 describe('the transport registry', () => {
   it('loads a factory for every transport the options accept', async () => {

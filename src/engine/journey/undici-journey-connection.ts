@@ -1,0 +1,151 @@
+import { Client, type Dispatcher } from 'undici'
+import type { ResolvedLoadOptions } from '../../options/load-options.ts'
+import { tlsReason } from '../classify-error.ts'
+import { headersToSend } from '../transports/framing.ts'
+import { IDEMPOTENT_METHODS } from '../transports/unanswered.ts'
+import { type ClientOptions, undiciClientOptions } from '../transports/undici-client-options.ts'
+import { explain, isClosedUnderUs, MISMATCH } from '../transports/undici-responses.ts'
+import type { ConnectionHandler, JourneyConnection, JourneyTransport, WireRequest } from './connection.ts'
+
+/**
+ * A journey user's connection on an undici `Client`; it is its own dispatch handler (one request at a
+ * time). The rules of the undici transport hold: one more try on a new connection for an idempotent request
+ * the server closed a kept-alive connection under, a new client after a TLS failure, undici's errors in the
+ * engine's words.
+ */
+class UndiciConnection implements JourneyConnection, Dispatcher.DispatchHandler {
+  private client: Client | null = null
+  private request: Dispatcher.DispatchOptions | null = null
+  private retried = false
+  private status = 0
+  private rawHeaders: Buffer[] | null = null
+  private body: Buffer[] | null = null
+  private keep = false
+  /** The request in flight is HEAD: its response has no body (the connector's filter asks). */
+  private head = false
+  /** Responses on the client's current connection: a request lost on a reused one may be sent again. */
+  private answered = 0
+  private readonly origin: string
+  private readonly clientOptions: ClientOptions
+  private readonly handler: ConnectionHandler
+
+  constructor(origin: string, options: ResolvedLoadOptions, handler: ConnectionHandler) {
+    this.origin = origin
+    // Per connection: its connector reads whether the step in flight is HEAD.
+    this.clientOptions = undiciClientOptions(options, options.timeoutMs, () => this.head)
+    this.handler = handler
+  }
+
+  send(request: unknown, keep: boolean, head: boolean, _now: number): void {
+    this.keep = keep
+    this.head = head
+    this.request = request as Dispatcher.DispatchOptions
+    this.retried = false
+    this.body = keep ? [] : null
+    this.clientOf().dispatch(this.request, this)
+  }
+
+  abort(reason: Error): void {
+    const client = this.client
+    if (this.request === null || client === null) return
+    this.client = null
+    client.destroy(reason).catch(() => {})
+  }
+
+  close(): void {
+    const client = this.client
+    this.client = null
+    client?.destroy().catch(() => {})
+  }
+
+  onConnect(): void {}
+
+  onHeaders(status: number, rawHeaders: Buffer[]): boolean {
+    if (status < 200) return true
+    this.status = status
+    if (this.keep) this.rawHeaders = rawHeaders
+    return true
+  }
+
+  onData(chunk: Buffer): boolean {
+    this.handler.onBytes(chunk.length)
+    if (this.body !== null) this.body.push(chunk)
+    return true
+  }
+
+  onComplete(): void {
+    const { status, rawHeaders, body } = this
+    this.answered++
+    this.reset()
+    this.handler.onResponse(status, rawHeaders, body)
+  }
+
+  onError(error: Error): void {
+    const { status, request, client } = this
+    if (
+      status === 0 &&
+      !this.retried &&
+      request !== null &&
+      client !== null &&
+      this.answered > 0 &&
+      IDEMPOTENT_METHODS.has(request.method) &&
+      isClosedUnderUs(error)
+    ) {
+      // The server closed a kept-alive connection before it read this request: once more, on a new one.
+      this.retried = true
+      this.answered = 0
+      client.dispatch(request, this)
+      return
+    }
+    if ((status === 204 || status === 304) && (error as { code?: unknown }).code === MISMATCH) {
+      // A 204/304 has no body whatever its Content-Length says: it counts as its status (as on the run's users).
+      this.onComplete()
+      return
+    }
+    if (client !== null && tlsReason(error) !== undefined) {
+      // undici's client hangs the next request after a hostname mismatch: a failed handshake gets a new one.
+      this.client = null
+      client.destroy().catch(() => {})
+    }
+    this.reset()
+    this.handler.onFailure(explain(error, status, this.clientOptions.maxHeaderSize ?? 16 * 1024), status)
+  }
+
+  onUpgrade(): void {}
+
+  onBodySent(): void {}
+
+  private clientOf(): Client {
+    if (this.client !== null) return this.client
+    const client = new Client(this.origin, this.clientOptions)
+    client.on('connect', () => {
+      if (client === this.client) this.answered = 0
+    })
+    this.client = client
+    return client
+  }
+
+  private reset(): void {
+    this.request = null
+    this.status = 0
+    this.rawHeaders = null
+    this.body = null
+  }
+}
+
+/** Journeys on undici (`transport: 'undici'`): a step's dispatch options are built once when it is static. */
+export function undiciJourneyTransport(options: ResolvedLoadOptions): JourneyTransport {
+  const connectionOptions = { ...options, pipelining: 1 }
+  const { origin } = options.url
+  return {
+    build: ({ method, target, headers, body }: WireRequest): Dispatcher.DispatchOptions => ({
+      path: target,
+      method,
+      headers: Object.fromEntries(headersToSend(headers)),
+      body: body ?? null,
+      blocking: false,
+      reset: false,
+    }),
+    connect: (handler) => new UndiciConnection(origin, connectionOptions, handler),
+  }
+}

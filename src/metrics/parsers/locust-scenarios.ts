@@ -1,0 +1,121 @@
+import { ParseError } from '../../foundation/errors.ts'
+import type {
+  EndpointMetrics,
+  LoadMetrics,
+  ResponseTimeStats,
+  ScenarioMetrics,
+} from '../../foundation/model/index.ts'
+import { deriveRequestCounts } from '../request-counts.ts'
+
+/** One scenario's counts as the journey locustfile writes them: durations as rounded ms → count. */
+interface LocustScenarioCounts {
+  iterations: number
+  failedIterations: number
+  onStartFailures: number
+  durations: Record<string, number>
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+
+/** Percentiles of a histogram (value → count), nearest rank, as Locust computes its own. */
+export function histogramStats(histogram: Record<string, number>): ResponseTimeStats {
+  const buckets = Object.entries(histogram)
+    .map(([value, count]) => [Number(value), count] as const)
+    .filter(([value, count]) => Number.isFinite(value) && count > 0)
+    .sort((a, b) => a[0] - b[0])
+  const total = buckets.reduce((sum, [, count]) => sum + count, 0)
+  const at = (percent: number): number => {
+    const rank = Math.max(1, Math.ceil((percent / 100) * total))
+    let seen = 0
+    for (const [value, count] of buckets) {
+      seen += count
+      if (seen >= rank) return value
+    }
+    return buckets.at(-1)?.[0] ?? 0
+  }
+  const sum = buckets.reduce((acc, [value, count]) => acc + value * count, 0)
+  const avg = total === 0 ? 0 : sum / total
+  const variance = total === 0 ? 0 : buckets.reduce((acc, [v, c]) => acc + c * (v - avg) ** 2, 0) / total
+  return {
+    min: buckets[0]?.[0] ?? 0,
+    max: buckets.at(-1)?.[0] ?? 0,
+    avg,
+    stddev: Math.sqrt(variance),
+    p50: at(50),
+    p75: at(75),
+    p90: at(90),
+    p95: at(95),
+    p99: at(99),
+    p999: at(99.9),
+  }
+}
+
+/**
+ * The request metrics of the endpoints a scenario's steps use, summed. Locust keeps rows per name, not per
+ * scenario: counts are exact when no other scenario shares a step name; percentiles are the endpoints'
+ * request-weighted means.
+ */
+export function mergeEndpointMetrics(endpoints: readonly EndpointMetrics[], durationMs: number): LoadMetrics {
+  const total = endpoints.reduce((sum, endpoint) => sum + endpoint.totalRequests, 0)
+  const failed = endpoints.reduce((sum, endpoint) => sum + endpoint.failedRequests, 0)
+  const weighted = (key: keyof ResponseTimeStats): number =>
+    total === 0 ? 0 : endpoints.reduce((sum, e) => sum + e.responseTimes[key] * e.totalRequests, 0) / total
+  const errorsByType: LoadMetrics['errorsByType'] = {}
+  for (const endpoint of endpoints) {
+    for (const [type, summary] of Object.entries(endpoint.errorsByType)) {
+      const into = errorsByType[type as keyof LoadMetrics['errorsByType']] ?? { count: 0, sampleMessages: [] }
+      into.count += summary.count
+      into.sampleMessages = [...into.sampleMessages, ...summary.sampleMessages].slice(0, 5)
+      errorsByType[type as keyof LoadMetrics['errorsByType']] = into
+    }
+  }
+  return {
+    ...deriveRequestCounts({ total, failed, durationMs }),
+    responseTimes: {
+      min: Math.min(...endpoints.map((e) => e.responseTimes.min), Number.POSITIVE_INFINITY) || 0,
+      max: Math.max(0, ...endpoints.map((e) => e.responseTimes.max)),
+      avg: weighted('avg'),
+      stddev: 0,
+      p50: weighted('p50'),
+      p75: weighted('p75'),
+      p90: weighted('p90'),
+      p95: weighted('p95'),
+      p99: weighted('p99'),
+      p999: weighted('p999'),
+    },
+    errorsByType,
+    statusCodes: {},
+    bytesReceived: endpoints.reduce((sum, endpoint) => sum + endpoint.bytesReceived, 0),
+    durationMs,
+  }
+}
+
+/** Parses the journey locustfile's counts file into scenario metrics (`metricsOf` gives each one's requests). */
+export function parseLocustScenarios(
+  text: string,
+  metricsOf: (scenario: string) => LoadMetrics,
+): Record<string, ScenarioMetrics> {
+  let data: unknown
+  try {
+    data = JSON.parse(text)
+  } catch (error) {
+    throw new ParseError('the journey counts Locust wrote are not JSON', { cause: error })
+  }
+  if (!isObject(data)) throw new ParseError('the journey counts Locust wrote: expected a JSON object')
+  const scenarios: Record<string, ScenarioMetrics> = {}
+  for (const [name, value] of Object.entries(data)) {
+    if (!isObject(value)) continue
+    const counts = value as Partial<LocustScenarioCounts>
+    scenarios[name] = {
+      iterations: Number(counts.iterations ?? 0),
+      failedIterations: Number(counts.failedIterations ?? 0),
+      iterationDuration: histogramStats(
+        isObject(counts.durations) ? (counts.durations as Record<string, number>) : {},
+      ),
+      onStartFailures: Number(counts.onStartFailures ?? 0),
+      metrics: metricsOf(name),
+    }
+  }
+  return scenarios
+}

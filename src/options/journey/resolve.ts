@@ -1,0 +1,215 @@
+import { InvalidOptionError } from '../../foundation/errors.ts'
+import type { HttpMethod, JourneyOptions, JourneyScenario } from '../../foundation/types.ts'
+import {
+  fail,
+  type KnownKeys,
+  rejectUnknownKeys,
+  requireFunction,
+  requireInteger,
+  requireObject,
+  requireString,
+} from '../validate.ts'
+import { METHODS, type ResolvedStep, resolveStep, type StepDefaults } from './resolve-step.ts'
+import { parseTemplate } from './template.ts'
+import { resolveThink, type ThinkRange } from './think.ts'
+
+export type { CaptureFunction, ResolvedStep, StepDefaults } from './resolve-step.ts'
+
+const MAX_WEIGHT = 1_000_000
+
+const SCENARIO_KEYS = {
+  name: true,
+  weight: true,
+  onStart: true,
+  steps: true,
+  think: true,
+} as const satisfies KnownKeys<JourneyScenario>
+
+/** One journey of a run: its users run `onStart` once, then `steps` again and again. */
+export interface ResolvedScenario {
+  name: string
+  weight: number
+  onStart: ResolvedStep[]
+  steps: ResolvedStep[]
+  think: ThinkRange
+}
+
+/** The journey of a run (`steps`, or a weighted mix of `scenarios`), resolved and validated. */
+export interface ResolvedJourney {
+  scenarios: ResolvedScenario[]
+  data?: readonly Record<string, unknown>[]
+  setup?: () => unknown
+  teardown?: (setup: unknown) => unknown
+}
+
+/** The single-journey form (`steps`) reports as this scenario. */
+export const DEFAULT_SCENARIO = 'default'
+
+/** Step fields that hold functions: they cannot travel to worker threads. */
+export function functionFieldsOf(journey: ResolvedJourney): string[] {
+  const fields: string[] = []
+  journey.scenarios.forEach((scenario, index) => {
+    const where =
+      journey.scenarios.length === 1 && scenario.name === DEFAULT_SCENARIO ? '' : `scenarios[${index}].`
+    for (const [list, steps] of [
+      ['onStart', scenario.onStart],
+      ['steps', scenario.steps],
+    ] as const) {
+      steps.forEach((step, stepIndex) => {
+        for (const field of ['path', 'body', 'check', 'capture'] as const) {
+          if (typeof step[field] === 'function') fields.push(`${where}${list}[${stepIndex}].${field}`)
+        }
+      })
+    }
+  })
+  return fields
+}
+
+function resolveSteps(
+  option: string,
+  value: unknown,
+  defaults: StepDefaults,
+  allowEmpty: boolean,
+): ResolvedStep[] {
+  if (value === undefined && allowEmpty) return []
+  if (!Array.isArray(value) || (!allowEmpty && value.length === 0)) {
+    fail(option, allowEmpty ? 'an array of steps' : 'a non-empty array of steps', value)
+  }
+  return value.map((step, index) => resolveStep(`${option}[${index}]`, step, defaults))
+}
+
+function resolveScenario(
+  option: string,
+  value: unknown,
+  defaults: StepDefaults,
+  run: { onStart: unknown; think: ThinkRange },
+): ResolvedScenario {
+  const scenario = requireObject(
+    option,
+    value,
+    'a scenario object { name, weight?, steps, onStart?, think? }',
+  )
+  rejectUnknownKeys(scenario, SCENARIO_KEYS, `${option}.`)
+  return {
+    name: requireString(`${option}.name`, scenario['name']),
+    weight:
+      scenario['weight'] === undefined
+        ? 1
+        : requireInteger(`${option}.weight`, scenario['weight'], 1, MAX_WEIGHT),
+    // A scenario's own onStart replaces the run's.
+    onStart:
+      scenario['onStart'] === undefined
+        ? resolveSteps('onStart', run.onStart, defaults, true)
+        : resolveSteps(`${option}.onStart`, scenario['onStart'], defaults, true),
+    steps: resolveSteps(`${option}.steps`, scenario['steps'], defaults, false),
+    think: scenario['think'] === undefined ? run.think : resolveThink(`${option}.think`, scenario['think']),
+  }
+}
+
+function resolveData(value: unknown): readonly Record<string, unknown>[] {
+  if (!Array.isArray(value) || value.length === 0) fail('data', 'a non-empty array of row objects', value)
+  for (const [index, row] of value.entries()) {
+    requireObject(`data[${index}]`, row, 'a row object of var names to values')
+  }
+  return value as Record<string, unknown>[]
+}
+
+const JOURNEY_ONLY = ['setup', 'teardown', 'data', 'onStart', 'think'] as const
+
+/**
+ * Validates and resolves the journey options (`steps` or `scenarios`, with `onStart`, `data`, `setup`,
+ * `teardown`, `think`); undefined when the run has no journey. Every problem is an InvalidOptionError naming
+ * the option (`scenarios[1].steps[0].capture.token`), before any request is sent.
+ */
+export function resolveJourney(options: JourneyOptions, defaults: StepDefaults): ResolvedJourney | undefined {
+  const { steps, scenarios } = options
+  if (steps === undefined && scenarios === undefined) {
+    for (const key of JOURNEY_ONLY) {
+      if (options[key] !== undefined) {
+        throw new InvalidOptionError(
+          key,
+          `The \`${key}\` option belongs to a journey: give \`steps\` or \`scenarios\` too`,
+        )
+      }
+    }
+    return undefined
+  }
+  if (steps !== undefined && scenarios !== undefined) {
+    throw new InvalidOptionError(
+      'steps',
+      'Use either `steps` (one journey) or `scenarios` (a weighted mix), not both',
+    )
+  }
+  const think = options.think === undefined ? { minMs: 0, maxMs: 0 } : resolveThink('think', options.think)
+  let resolvedScenarios: ResolvedScenario[]
+  if (steps !== undefined) {
+    resolvedScenarios = [
+      {
+        name: DEFAULT_SCENARIO,
+        weight: 1,
+        onStart: resolveSteps('onStart', options.onStart, defaults, true),
+        steps: resolveSteps('steps', steps, defaults, false),
+        think,
+      },
+    ]
+  } else {
+    if (!Array.isArray(scenarios) || scenarios.length === 0) {
+      fail('scenarios', 'a non-empty array of { name, weight?, steps }', scenarios)
+    }
+    resolvedScenarios = scenarios.map((scenario, index) =>
+      resolveScenario(`scenarios[${index}]`, scenario, defaults, { onStart: options.onStart, think }),
+    )
+    const seen = new Set<string>()
+    resolvedScenarios.forEach((scenario, index) => {
+      if (seen.has(scenario.name))
+        fail(`scenarios[${index}].name`, 'a name no other scenario has', scenario.name)
+      seen.add(scenario.name)
+    })
+  }
+  const journey: ResolvedJourney = { scenarios: resolvedScenarios }
+  if (options.data !== undefined) journey.data = resolveData(options.data)
+  if (options.setup !== undefined) journey.setup = requireFunction('setup', options.setup)
+  if (options.teardown !== undefined) journey.teardown = requireFunction('teardown', options.teardown)
+  return journey
+}
+
+/** Every endpoint (step name) of a journey, in order of first appearance. */
+export function endpointNamesOf(journey: ResolvedJourney): string[] {
+  const names = new Set<string>()
+  for (const scenario of journey.scenarios) {
+    for (const step of [...scenario.onStart, ...scenario.steps]) names.add(step.name)
+  }
+  return [...names]
+}
+
+/** True when a path holds `{{var}}` templates (a function path counts as dynamic too). */
+export function isDynamicPath(path: ResolvedStep['path']): boolean {
+  return typeof path === 'function' || parseTemplate(path).vars.length > 0
+}
+
+/**
+ * The endpoint and scenario names a run's journey will have, or undefined when it has none (or its options
+ * are invalid: resolving them reports that).
+ */
+export function journeyNamesOf(
+  options: JourneyOptions & { method?: unknown },
+): { endpoints: string[]; scenarios: string[] } | undefined {
+  try {
+    const method = METHODS.includes(options.method as HttpMethod) ? (options.method as HttpMethod) : 'GET'
+    const journey = resolveJourney(options, {
+      method,
+      headers: {},
+      body: undefined,
+      expectStatus: null,
+      timeoutMs: 1000,
+      check: undefined,
+    })
+    if (journey === undefined) return undefined
+    return {
+      endpoints: endpointNamesOf(journey),
+      scenarios: journey.scenarios.map((scenario) => scenario.name),
+    }
+  } catch {
+    return undefined
+  }
+}

@@ -1,0 +1,304 @@
+import { InvalidThresholdError } from '../foundation/errors.ts'
+import type { LoadMetrics, ThresholdResult } from '../foundation/model/index.ts'
+import type { Thresholds } from '../foundation/types.ts'
+import { requireDurationMs } from './duration.ts'
+
+/** How a threshold compares the measured value with its limit. */
+export type Comparison = '<' | '<=' | '>' | '>=' | '=='
+
+/** The quantity a threshold reads from the metrics. */
+export type ThresholdStat =
+  | 'avg'
+  | 'min'
+  | 'max'
+  | 'p50'
+  | 'p75'
+  | 'p90'
+  | 'p95'
+  | 'p99'
+  | 'p999'
+  | 'errorRatePercent'
+  | 'errorFraction'
+  | 'throughput'
+  | 'totalRequests'
+  | 'checksFraction'
+
+/** k6's tag of a sub-metric: one endpoint (`{name:order}`) or one scenario (`{scenario:buy}`) of a journey. */
+export interface ThresholdTag {
+  kind: 'name' | 'scenario'
+  value: string
+}
+
+/** A threshold as data: read `stat` (of the tagged endpoint or scenario, when tagged), compare it with `limit`. */
+export interface ParsedThreshold {
+  expression: string
+  stat: ThresholdStat
+  comparison: Comparison
+  limit: number
+  tag?: ThresholdTag
+  /** Stop the run as soon as this threshold is breached, looking first `delayMs` into the run. */
+  abortOnFail?: { delayMs: number }
+}
+
+/** What a journey run measured per endpoint and per scenario, for tagged thresholds. */
+export interface ThresholdBreakdown {
+  endpoints?: Record<string, LoadMetrics> | undefined
+  scenarios?: Record<string, { metrics: LoadMetrics }> | undefined
+}
+
+const TAGGED_KEY = /^([a-z_]+)\{\s*([a-z]+)\s*:\s*([^}]*?)\s*\}$/
+
+/** Splits `'http_req_duration{name:order}'` into its metric and tag; undefined when the key has no tag. */
+export function parseTaggedKey(key: string): { metric: string; tag: ThresholdTag } | undefined {
+  const match = TAGGED_KEY.exec(key)
+  if (match === null) return undefined
+  const [, metric, kind, value] = match as unknown as [string, string, string, string]
+  if ((kind !== 'name' && kind !== 'scenario') || value === '') {
+    throw new InvalidThresholdError(
+      `Unsupported tag in threshold \`${key}\`: expected one \`{name:<endpoint>}\` or \`{scenario:<scenario>}\``,
+    )
+  }
+  return { metric, tag: { kind, value } }
+}
+
+// `{ …, abortOnFail, delayAbortEval }`: k6's object form, and the seed names' `{ limit, … }`.
+function readAbortOnFail(
+  where: string,
+  given: Record<string, unknown>,
+  valueKey: 'threshold' | 'limit',
+  key: string,
+): { delayMs: number } | undefined {
+  for (const key of Object.keys(given)) {
+    if (key !== valueKey && key !== 'abortOnFail' && key !== 'delayAbortEval') {
+      throw new InvalidThresholdError(
+        `Unknown key \`${key}\` in threshold ${where}: use ${valueKey}, abortOnFail, delayAbortEval`,
+      )
+    }
+  }
+  const { abortOnFail, delayAbortEval } = given
+  if (abortOnFail !== undefined && typeof abortOnFail !== 'boolean') {
+    throw new InvalidThresholdError(`\`abortOnFail\` of threshold ${where} must be true or false`)
+  }
+  if (abortOnFail !== true) return undefined
+  const delayMs =
+    delayAbortEval === undefined
+      ? 0
+      : requireDurationMs(`thresholds.${key}.delayAbortEval`, delayAbortEval, { allowZero: true })
+  return { delayMs }
+}
+
+const SEED_KEYS = {
+  maxAvgResponseTimeMs: { stat: 'avg', comparison: '<=' },
+  maxErrorRatePercent: { stat: 'errorRatePercent', comparison: '<=' },
+  minThroughputRps: { stat: 'throughput', comparison: '>=' },
+  maxP95Ms: { stat: 'p95', comparison: '<=' },
+  maxP99Ms: { stat: 'p99', comparison: '<=' },
+} as const satisfies Record<string, { stat: ThresholdStat; comparison: Comparison }>
+
+/** The percentiles a result carries, by the number users write (`95`, `99.9`). */
+export const PERCENTILE_STATS: Record<string, ThresholdStat> = {
+  '50': 'p50',
+  '75': 'p75',
+  '90': 'p90',
+  '95': 'p95',
+  '99': 'p99',
+  '99.9': 'p999',
+}
+
+// k6 metric → the aggregations it accepts, mapped onto our stats.
+const K6_METRICS: Record<string, (aggregation: string) => ThresholdStat | undefined> = {
+  http_req_duration: (aggregation) => {
+    if (aggregation === 'avg' || aggregation === 'min' || aggregation === 'max') return aggregation
+    if (aggregation === 'med') return 'p50'
+    const percentile = /^p\((\d+(?:\.\d+)?)\)$/.exec(aggregation)?.[1]
+    return percentile === undefined ? undefined : PERCENTILE_STATS[percentile]
+  },
+  http_req_failed: (aggregation) => (aggregation === 'rate' ? 'errorFraction' : undefined),
+  http_reqs: (aggregation) =>
+    aggregation === 'rate' ? 'throughput' : aggregation === 'count' ? 'totalRequests' : undefined,
+  checks: (aggregation) => (aggregation === 'rate' ? 'checksFraction' : undefined),
+}
+
+const EXPRESSION = /^\s*([a-z]+|p\(\d+(?:\.\d+)?\))\s*(<=|>=|==|<|>)\s*(-?\d+(?:\.\d+)?)\s*$/
+
+function parseK6Threshold(metric: string, entry: unknown): ParsedThreshold {
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry))
+    return parseK6Expression(metric, entry)
+  const given = entry as Record<string, unknown>
+  const abortOnFail = readAbortOnFail(`for \`${metric}\``, given, 'threshold', metric)
+  const parsed = parseK6Expression(metric, given['threshold'])
+  if (abortOnFail !== undefined) parsed.abortOnFail = abortOnFail
+  return parsed
+}
+
+function parseK6Expression(metric: string, expression: unknown): ParsedThreshold {
+  if (typeof expression !== 'string') {
+    throw new InvalidThresholdError(
+      `Threshold for \`${metric}\` must be a string like 'p(95)<200', got ${typeof expression}`,
+    )
+  }
+  const match = EXPRESSION.exec(expression)
+  if (!match) {
+    throw new InvalidThresholdError(
+      `Malformed threshold '${expression}' for \`${metric}\`: expected '<aggregation><op><number>', e.g. 'p(95)<200'`,
+    )
+  }
+  const [, aggregation, comparison, limit] = match as unknown as [string, string, Comparison, string]
+  const stat = K6_METRICS[metric]?.(aggregation)
+  if (stat === undefined) {
+    throw new InvalidThresholdError(
+      `Unsupported aggregation '${aggregation}' in threshold '${expression}' for \`${metric}\` ` +
+        '(http_req_duration: avg, min, max, med, p(50|75|90|95|99|99.9); http_req_failed/checks: rate; http_reqs: rate, count)',
+    )
+  }
+  return { expression: `${metric}: ${expression.trim()}`, stat, comparison, limit: Number(limit) }
+}
+
+/** Parses both spellings (the seed's names and k6's language) into one list. Throws on unknown keys. */
+export function parseThresholds(thresholds: Thresholds | undefined): ParsedThreshold[] {
+  if (thresholds === undefined) return []
+  if (typeof thresholds !== 'object' || thresholds === null || Array.isArray(thresholds)) {
+    throw new InvalidThresholdError('`thresholds` must be an object')
+  }
+  const parsed: ParsedThreshold[] = []
+  for (const [key, value] of Object.entries(thresholds)) {
+    if (value === undefined) continue
+    if (key in SEED_KEYS) {
+      const given =
+        typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined
+      const limit = given === undefined ? value : given['limit']
+      if (typeof limit !== 'number' || !Number.isFinite(limit) || limit < 0) {
+        throw new InvalidThresholdError(
+          `Threshold \`${key}\` must be a non-negative number (or { limit, abortOnFail }), got ${String(limit)}`,
+        )
+      }
+      const { stat, comparison } = SEED_KEYS[key as keyof typeof SEED_KEYS]
+      const threshold: ParsedThreshold = { expression: `${key}: ${limit}`, stat, comparison, limit }
+      const abortOnFail = given === undefined ? undefined : readAbortOnFail(`\`${key}\``, given, 'limit', key)
+      if (abortOnFail !== undefined) threshold.abortOnFail = abortOnFail
+      parsed.push(threshold)
+    } else if (key in K6_METRICS) {
+      const entries: unknown[] = Array.isArray(value) ? value : [value]
+      for (const entry of entries) parsed.push(parseK6Threshold(key, entry))
+    } else if (parseTaggedKey(key) !== undefined && parseTaggedKey(key)!.metric in K6_METRICS) {
+      const { metric, tag } = parseTaggedKey(key)!
+      const entries: unknown[] = Array.isArray(value) ? value : [value]
+      for (const entry of entries) {
+        const threshold = parseK6Threshold(metric, entry)
+        parsed.push({
+          ...threshold,
+          expression: `${key}: ${threshold.expression.slice(metric.length + 2)}`,
+          tag,
+        })
+      }
+    } else {
+      throw new InvalidThresholdError(
+        `Unknown threshold \`${key}\`. Use ${Object.keys(SEED_KEYS).join(', ')}, or k6's ${Object.keys(K6_METRICS).join(', ')} ` +
+          "(also tagged: 'http_req_duration{name:order}', 'http_reqs{scenario:buy}')",
+      )
+    }
+  }
+  return parsed
+}
+
+/** Reads one stat from metrics. */
+export function readStat(metrics: LoadMetrics, stat: ThresholdStat): number {
+  switch (stat) {
+    case 'errorRatePercent':
+      return metrics.errorRate
+    case 'errorFraction':
+      return metrics.errorRate / 100
+    case 'throughput':
+      return metrics.throughput
+    case 'totalRequests':
+      return metrics.totalRequests
+    case 'checksFraction': {
+      const failedChecks = metrics.errorsByType.check_failed?.count ?? 0
+      return metrics.totalRequests === 0 ? 1 : 1 - failedChecks / metrics.totalRequests
+    }
+    default:
+      return metrics.responseTimes[stat]
+  }
+}
+
+function compare(actual: number, comparison: Comparison, limit: number): boolean {
+  switch (comparison) {
+    case '<':
+      return actual < limit
+    case '<=':
+      return actual <= limit
+    case '>':
+      return actual > limit
+    case '>=':
+      return actual >= limit
+    case '==':
+      return actual === limit
+  }
+}
+
+/** The names a run's endpoints and scenarios have, as a message lists them. */
+function knownNames(breakdown: ThresholdBreakdown, kind: ThresholdTag['kind']): string {
+  const names = Object.keys((kind === 'name' ? breakdown.endpoints : breakdown.scenarios) ?? {})
+  return names.length === 0 ? 'none: the run has no journey' : names.map((name) => `'${name}'`).join(', ')
+}
+
+/** The metrics a tagged threshold judges; throws when the run has no such endpoint or scenario. */
+export function taggedMetrics(
+  tag: ThresholdTag,
+  breakdown: ThresholdBreakdown,
+  expression: string,
+): LoadMetrics {
+  const metrics =
+    tag.kind === 'name' ? breakdown.endpoints?.[tag.value] : breakdown.scenarios?.[tag.value]?.metrics
+  if (metrics === undefined) {
+    const noun = tag.kind === 'name' ? 'endpoint' : 'scenario'
+    throw new InvalidThresholdError(
+      `Threshold \`${expression}\` names the ${noun} '${tag.value}', which the run does not have ` +
+        `(${noun}s: ${knownNames(breakdown, tag.kind)})`,
+    )
+  }
+  return metrics
+}
+
+/** True when `actual` meets the threshold's limit. */
+export function meetsThreshold(threshold: ParsedThreshold, actual: number): boolean {
+  return compare(actual, threshold.comparison, threshold.limit)
+}
+
+/**
+ * Evaluates parsed thresholds against metrics; a tagged one against its endpoint's or scenario's. A run
+ * (or endpoint) with no requests fails every threshold.
+ */
+export function evaluateThresholds(
+  thresholds: readonly ParsedThreshold[],
+  metrics: LoadMetrics,
+  breakdown: ThresholdBreakdown = {},
+): ThresholdResult[] {
+  return thresholds.map(({ expression, stat, comparison, limit, tag }) => {
+    const judged = tag === undefined ? metrics : taggedMetrics(tag, breakdown, expression)
+    const actual = readStat(judged, stat)
+    return { expression, actual, passed: judged.totalRequests > 0 && compare(actual, comparison, limit) }
+  })
+}
+
+/**
+ * Checks tagged thresholds against the endpoint and scenario names a journey is known to have before it
+ * runs: a typo is an InvalidThresholdError before any traffic.
+ */
+export function checkThresholdTags(
+  thresholds: readonly ParsedThreshold[],
+  names: { endpoints: readonly string[]; scenarios: readonly string[] },
+): void {
+  const known: ThresholdBreakdown = {
+    endpoints: Object.fromEntries(names.endpoints.map((name) => [name, {} as LoadMetrics])),
+    scenarios: Object.fromEntries(names.scenarios.map((name) => [name, { metrics: {} as LoadMetrics }])),
+  }
+  for (const { tag, expression } of thresholds) if (tag !== undefined) taggedMetrics(tag, known, expression)
+}
+
+/** Merges threshold layers key by key; a later layer's key replaces an earlier one's. */
+export function mergeThresholds(...layers: (Thresholds | undefined)[]): Thresholds | undefined {
+  const present = layers.filter((layer): layer is Thresholds => layer !== undefined)
+  if (present.length <= 1) return present[0]
+  return Object.assign({}, ...present) as Thresholds
+}

@@ -1,0 +1,207 @@
+import path from 'node:path'
+import { BaselineError } from '../../foundation/errors.ts'
+import type { LoadTestResult } from '../../foundation/model/index.ts'
+import {
+  type BaselineCheck,
+  type BaselineComparison,
+  type MetricComparison,
+  summarizeRun,
+} from '../../foundation/model/index.ts'
+import { formatMs, formatRps } from '../../foundation/util/format.ts'
+import {
+  argument,
+  type KnownKeys,
+  rejectUnknownKeys,
+  requireNumber,
+  requireObject,
+  requireString,
+} from '../../options/validate.ts'
+import {
+  compareWithBaseline,
+  DEFAULT_LIMITS,
+  describeShapeDifferences,
+  toBaselineEntry,
+} from '../../orchestration/baseline/judge-baseline.ts'
+import { describeMachine, describeMachineDifferences } from '../../orchestration/baseline/machine.ts'
+import { baselinePath, readBaselineFile, saveBaselineEntry } from '../../orchestration/baseline/store.ts'
+import { type BaselineUpdateMode, getCurrentTestContext } from '../../orchestration/context.ts'
+import { requireResult } from './received.ts'
+import type { PerfBaselineOptions, PerfMatcherContext, PerfMatcherResult } from './types.ts'
+import { checkMatcherUsage, matcherUsageError } from './usage.ts'
+
+const MATCHER = 'toMatchPerfBaseline'
+const BASELINE_KEYS = {
+  tolerance: true,
+  floorMs: true,
+  floorRps: true,
+  key: true,
+  endpoint: true,
+} as const satisfies KnownKeys<PerfBaselineOptions>
+
+type SnapshotStateLike = { snapshotUpdateState?: unknown; _updateSnapshot?: unknown } | undefined
+
+/** `-u` → 'all', CI → 'none', else 'new': from the plugin, else the framework's snapshot state, else CI. */
+export function readUpdateMode(context: PerfMatcherContext): BaselineUpdateMode {
+  const fromPlugin = getCurrentTestContext()?.update
+  if (fromPlugin !== undefined) return fromPlugin
+  // Vitest ≥4 has a public getter; Vitest 3 and Jest keep it in `_updateSnapshot`.
+  const state = (context as { snapshotState?: SnapshotStateLike }).snapshotState
+  const mode = state?.snapshotUpdateState ?? state?._updateSnapshot
+  if (mode === 'all' || mode === 'new' || mode === 'none') return mode
+  const ci = process.env['CI']
+  return ci !== undefined && ci !== '' && ci !== '0' && ci !== 'false' ? 'none' : 'new'
+}
+
+// Reports show where the baseline lives without the machine's absolute paths.
+function relativeToRoot(file: string, root: string | undefined): string {
+  const relative = root === undefined ? file : path.relative(root, file)
+  return relative.startsWith('..') || path.isAbsolute(relative) ? path.basename(file) : relative
+}
+
+// Jest sets JEST_WORKER_ID in every test process, in band too: name the command the user runs.
+function updateCommand(): string {
+  return process.env['JEST_WORKER_ID'] === undefined ? 'vitest -u' : 'jest -u'
+}
+
+function resolveLimits(options: PerfBaselineOptions) {
+  rejectUnknownKeys(requireObject(argument('options'), options), BASELINE_KEYS)
+  if (options.key !== undefined) requireString('key', options.key)
+  if (options.endpoint !== undefined) requireString('endpoint', options.endpoint)
+  const limits = { ...DEFAULT_LIMITS }
+  for (const name of ['tolerance', 'floorMs', 'floorRps'] as const) {
+    const value = options[name]
+    if (value === undefined) continue
+    limits[name] =
+      name === 'tolerance'
+        ? requireNumber(name, value, { min: 0, max: 5, hint: '(a fraction: 0.2 means 20%)' })
+        : requireNumber(name, value, { min: 0 })
+  }
+  return limits
+}
+
+function describeMetric({
+  metric,
+  baseline,
+  actual,
+  worsePercent,
+  limit,
+  regressed,
+}: MetricComparison): string {
+  const format = metric === 'p95' ? (n: number) => `${formatMs(n)} ms` : (n: number) => `${formatRps(n)} rps`
+  const change = `${worsePercent >= 0 ? 'worse' : 'better'} by ${Math.abs(worsePercent).toFixed(1)}%`
+  const bound = metric === 'p95' ? 'at most' : 'at least'
+  return (
+    `  ${regressed ? '✗' : '✓'} ${metric}: ${format(actual)} vs baseline ${format(baseline)} ` +
+    `(${change}; ${bound} ${format(limit)} allowed)`
+  )
+}
+
+function comparisonMessage(
+  context: PerfMatcherContext,
+  hint: string,
+  file: string,
+  key: string,
+  comparison: BaselineComparison,
+  warnings: string[],
+  result: LoadTestResult,
+): string {
+  const verdict = context.isNot
+    ? 'Expected a regression against the baseline, found none:'
+    : 'Performance regressed against the baseline:'
+  const endpoints = Object.entries(comparison.endpoints ?? {})
+    .map(([name, p95]) => `\n${describeMetric(p95).replace(' p95:', ` p95 of endpoint '${name}':`)}`)
+    .join('')
+  const notes = warnings.length === 0 ? '' : `\n${warnings.map((warning) => `  ⚠ ${warning}`).join('\n')}`
+  return (
+    `${hint}\n\n${verdict}\n${describeMetric(comparison.p95)}\n${describeMetric(comparison.throughput)}${endpoints}${notes}\n\n` +
+    `Baseline: ${file} › "${key}" (accept the new numbers with ${updateCommand()})\nRun: ${summarizeRun(result)}`
+  )
+}
+
+function endpointAsRun(hint: string, result: LoadTestResult, endpoint: string): LoadTestResult {
+  const metrics = result.endpoints?.[endpoint]
+  if (metrics === undefined) {
+    const names = Object.keys(result.endpoints ?? {})
+    throw matcherUsageError(
+      MATCHER,
+      hint,
+      `found no endpoint '${endpoint}' in the result (endpoints: ${names.length === 0 ? 'none: the run has no journey' : names.map((name) => `'${name}'`).join(', ')})`,
+    )
+  }
+  const { endpoints: _endpoints, scenarios: _scenarios, ...run } = result
+  return { ...run, name: `${result.name} › ${endpoint}`, metrics }
+}
+
+/**
+ * Compares p95 and throughput with the baseline stored beside the test, recording it when there is none
+ * (rewriting it under `-u`). Under CI a missing baseline fails instead. Await it.
+ */
+export async function toMatchPerfBaseline(
+  this: PerfMatcherContext,
+  received: unknown,
+  options: PerfBaselineOptions = {},
+): Promise<PerfMatcherResult> {
+  const whole = requireResult(this, MATCHER, 'options', received)
+  const hint = this.utils.matcherHint(MATCHER, 'result', 'options', {
+    isNot: this.isNot,
+    promise: this.promise,
+  })
+  const limits = checkMatcherUsage(MATCHER, hint, () => resolveLimits(options))
+  // One endpoint is judged as a run of its own, under its own key.
+  const result = options.endpoint === undefined ? whole : endpointAsRun(hint, whole, options.endpoint)
+  if (this.testPath === undefined) {
+    throw new BaselineError(
+      `${MATCHER} needs the test file's path to find its baseline; call it inside a test`,
+    )
+  }
+  const test = getCurrentTestContext()
+  const file = baselinePath(this.testPath, { ...test })
+  const key = options.key ?? `${this.currentTestName ?? 'test'} > ${result.name}`
+  const mode = readUpdateMode(this)
+  const stored = (await readBaselineFile(file))?.entries[key]
+  const machine = describeMachine()
+
+  if (stored === undefined || mode === 'all') {
+    if (stored === undefined && mode === 'none') {
+      return {
+        pass: false,
+        message: () =>
+          `${hint}\n\nNo perf baseline for "${key}" in ${file}; run ${updateCommand()} to record it ` +
+          '(CI never records baselines).',
+      }
+    }
+    if (result.metrics.totalRequests === 0 || result.aborted) {
+      return {
+        pass: false,
+        message: () =>
+          `${hint}\n\nNot recording a baseline from a run that ${result.aborted ? 'was aborted' : 'completed no requests'}.\n\n` +
+          `Run: ${summarizeRun(result)}`,
+      }
+    }
+    const entry = toBaselineEntry(result, machine)
+    await saveBaselineEntry(file, key, entry)
+    const check: BaselineCheck = { key, file: relativeToRoot(file, test?.root), comparison: null }
+    // `-u` rewrites silently otherwise: the reports list what each rewrite changed.
+    if (stored !== undefined) {
+      check.rewrote = {
+        before: { p95: stored.p95, throughput: stored.throughput },
+        after: { p95: entry.p95, throughput: entry.throughput },
+      }
+    }
+    test?.recordBaseline?.(result, check)
+    return { pass: true, message: () => `${hint}\n\nRecorded a new baseline for "${key}" in ${file}` }
+  }
+
+  const comparison = compareWithBaseline(stored, result, limits)
+  const warnings = [
+    ...describeMachineDifferences(stored.machine, machine),
+    ...describeShapeDifferences(stored, result),
+  ]
+  // The warnings travel with the check to the reports; the result the test holds stays as it was.
+  const check = { key, file: relativeToRoot(file, test?.root), comparison }
+  test?.recordBaseline?.(result, warnings.length === 0 ? check : { ...check, warnings })
+  return {
+    pass: !comparison.regressed,
+    message: () => comparisonMessage(this, hint, file, key, comparison, warnings, result),
+  }
+}

@@ -1,0 +1,16 @@
+// `perfspec/report`: the renderers and writers the Vitest and Jest reporters use, for a reporter of your
+// own or a script that renders saved results. Pure renderers take rows; `writeReports` writes the files.
+export { isRecordedResult, summarizeRun } from '../../foundation/model/index.ts'
+export { createReportColors } from './colors.ts'
+export { renderHtmlReport } from './html/report.ts'
+export type { JsonReport, JsonReportEntry } from './json.ts'
+export { buildJsonReport } from './json.ts'
+export { renderJunit } from './junit.ts'
+export { renderMarkdownSummary } from './markdown.ts'
+export type { ReportMeta } from './meta.ts'
+export type { ReportRow, TestState, Verdict } from './rows.ts'
+export { verdictOf } from './rows.ts'
+export type { TableOptions } from './table.ts'
+export { renderHeading, renderNotes, renderSummaryTable } from './table.ts'
+export type { ReportFormat, ReportOutcome, ReportTargets } from './write-reports.ts'
+export { describeReportOutcomes, reportTargetsOf, writeReports } from './write-reports.ts'

@@ -1,0 +1,217 @@
+import type {
+  BenchmarkResult,
+  ComparisonResult,
+  LoadMetrics,
+  LoadTestResult,
+  StressTestResult,
+} from '../../foundation/model/index.ts'
+import { summarizeRun } from '../../foundation/model/index.ts'
+import { BENCHMARK_TOOL, summarizeBenchmark } from './benchmark.ts'
+import { escapeXml, scrubReportText } from './escape.ts'
+import type { ReportMeta } from './meta.ts'
+import { describeRow } from './notes.ts'
+import { type ReportRow, verdictOf } from './rows.ts'
+
+type Property = readonly [name: string, value: string | number | boolean]
+
+function xml(value: string): string {
+  return escapeXml(scrubReportText(value))
+}
+
+function round(value: number): number {
+  return Number.isFinite(value) ? Math.round(value * 1000) / 1000 : 0
+}
+
+function metricProperties(metrics: LoadMetrics, prefix = ''): Property[] {
+  const times = metrics.responseTimes
+  return [
+    [`${prefix}requests`, metrics.totalRequests],
+    [`${prefix}failed_requests`, metrics.failedRequests],
+    [`${prefix}error_rate_percent`, round(metrics.errorRate)],
+    [`${prefix}throughput_rps`, round(metrics.throughput)],
+    [`${prefix}avg_ms`, round(times.avg)],
+    [`${prefix}p50_ms`, round(times.p50)],
+    [`${prefix}p90_ms`, round(times.p90)],
+    [`${prefix}p95_ms`, round(times.p95)],
+    [`${prefix}p99_ms`, round(times.p99)],
+    [`${prefix}max_ms`, round(times.max)],
+  ]
+}
+
+/** A property set per endpoint (`endpoint.login.p95_ms`) and per scenario (`scenario.buy.iterations`). */
+function journeyProperties(result: LoadTestResult, prefix: string): Property[] {
+  const properties: Property[] = []
+  for (const [name, endpoint] of Object.entries(result.endpoints ?? {})) {
+    properties.push(...metricProperties(endpoint, `${prefix}endpoint.${name}.`))
+  }
+  for (const [name, scenario] of Object.entries(result.scenarios ?? {})) {
+    properties.push(
+      [`${prefix}scenario.${name}.iterations`, scenario.iterations],
+      [`${prefix}scenario.${name}.failed_iterations`, scenario.failedIterations],
+      [`${prefix}scenario.${name}.iteration_p95_ms`, round(scenario.iterationDuration.p95)],
+    )
+  }
+  return properties
+}
+
+function loadProperties(result: LoadTestResult, prefix = ''): Property[] {
+  return [
+    ...metricProperties(result.metrics, prefix),
+    ...journeyProperties(result, prefix),
+    ...result.thresholds.map(
+      (threshold): Property => [
+        `${prefix}threshold ${threshold.expression}`,
+        `${threshold.passed ? 'pass' : 'fail'} (actual ${round(threshold.actual)})`,
+      ],
+    ),
+  ]
+}
+
+function stressProperties(result: StressTestResult): Property[] {
+  const last = result.steps.at(-1)
+  const properties: Property[] = [
+    ['max_users_reached', result.maxUsersReached],
+    ['steps', result.steps.length],
+    ['break_users', result.breakPoint?.users ?? 'none'],
+  ]
+  if (result.breakPoint !== null) {
+    properties.push(
+      ['break_criterion', result.breakPoint.criterion],
+      ['break_reason', result.breakPoint.reason],
+    )
+  }
+  if (last !== undefined) properties.push(...metricProperties(last.metrics, 'last_step.'))
+  return properties
+}
+
+function comparisonProperties(result: ComparisonResult): Property[] {
+  const properties: Property[] = [['baseline_configuration', result.baseline]]
+  for (const row of result.table) {
+    if (row.winner !== null) properties.push([`best_${row.metric}`, row.winner])
+  }
+  for (const run of result.runs) properties.push(...loadProperties(run.result, `${run.name}.`))
+  return properties
+}
+
+function benchmarkProperties(result: BenchmarkResult): Property[] {
+  const { stats } = result
+  return [
+    ['target', result.target],
+    ['iterations', result.iterations],
+    ['throughput_ops', round(result.throughput)],
+    ['mean_ms', round(stats.mean)],
+    ['sd_ms', round(stats.sd)],
+    ['rme_percent', round(stats.rme)],
+    ['p50_ms', round(stats.p50)],
+    ['p95_ms', round(stats.p95)],
+    ['p99_ms', round(stats.p99)],
+    ['max_ms', round(stats.max)],
+  ]
+}
+
+function propertiesOf(row: ReportRow): Property[] {
+  const { result } = row
+  const common: Property[] = [['kind', result.kind]]
+  if (result.kind === 'benchmark') common.push(['tool', BENCHMARK_TOOL], ['run', result.name])
+  else if (result.kind !== 'comparison') common.push(['tool', result.tool], ['run', result.name])
+  const specific =
+    result.kind === 'load'
+      ? loadProperties(result)
+      : result.kind === 'stress'
+        ? stressProperties(result)
+        : result.kind === 'benchmark'
+          ? benchmarkProperties(result)
+          : comparisonProperties(result)
+  const baseline = row.baseline?.comparison
+  if (baseline !== undefined && baseline !== null) {
+    specific.push(
+      ['baseline_p95_ms', round(baseline.p95.baseline)],
+      ['baseline_throughput_rps', round(baseline.throughput.baseline)],
+      ['baseline_regressed', baseline.regressed],
+    )
+  }
+  return [...common, ...specific]
+}
+
+// A matcher's message spans lines (hint, expected, received): the attribute carries them joined by spaces.
+function firstLine(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined
+  return text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
+    .join(' ')
+}
+
+function summaryOf(row: ReportRow): string {
+  const { result } = row
+  if (result.kind === 'load') return summarizeRun(result)
+  if (result.kind === 'comparison') return result.runs.map((run) => summarizeRun(run.result)).join('\n')
+  if (result.kind === 'benchmark') return summarizeBenchmark(result)
+  return `${result.name} (${result.tool}): ${result.steps.length} steps up to ${result.maxUsersReached} users`
+}
+
+function renderTestCase(row: ReportRow): string {
+  const verdict = verdictOf(row)
+  const notes = describeRow(row)
+  const failures = notes.filter((note) => note.level === 'failure').map((note) => note.text)
+  const lines = [
+    `    <testcase classname="${xml(row.file)}" name="${xml(row.test)}" time="${round(row.result.durationMs / 1000)}">`,
+    '      <properties>',
+    ...propertiesOf(row).map(
+      ([name, value]) => `        <property name="${xml(name)}" value="${xml(String(value))}"/>`,
+    ),
+    '      </properties>',
+  ]
+  if (row.state === 'skipped' || row.state === 'pending') lines.push('      <skipped/>')
+  else if (verdict !== 'pass') {
+    // A failed threshold names itself; otherwise the matcher's own message says what was expected.
+    const assertion = row.errors?.find((error) => error.trim() !== '')
+    const message =
+      failures[0] ??
+      firstLine(assertion) ??
+      (verdict === 'abort' ? 'the run was aborted (timed out)' : 'the test failed')
+    const type = verdict === 'abort' ? 'aborted' : failures.length > 0 ? 'threshold' : 'assertion'
+    const body = [...failures, ...(row.errors ?? [])].join('\n') || message
+    lines.push(`      <failure message="${xml(message)}" type="${type}">${xml(body)}</failure>`)
+  }
+  const out = [summaryOf(row), ...notes.map((note) => `${note.level}: ${note.text}`)].join('\n')
+  lines.push(`      <system-out>${xml(out)}</system-out>`, '    </testcase>')
+  return lines.join('\n')
+}
+
+/**
+ * JUnit XML: a testsuite per test file, a testcase per perf result (a comparison is one), its metrics as
+ * `<property>`s so CI dashboards show them, a `<failure>` naming the failed threshold. Pure.
+ */
+export function renderJunit(rows: readonly ReportRow[], meta: ReportMeta): string {
+  const files = [...new Set(rows.map((row) => row.file))]
+  const timestamp = (meta.now ?? new Date()).toISOString().replace(/\.\d+Z$/, '')
+  const count = (list: readonly ReportRow[]) => ({
+    tests: list.length,
+    failures: list.filter(
+      (row) => row.state !== 'skipped' && row.state !== 'pending' && verdictOf(row) !== 'pass',
+    ).length,
+    skipped: list.filter((row) => row.state === 'skipped' || row.state === 'pending').length,
+    time: round(list.reduce((sum, row) => sum + row.result.durationMs, 0) / 1000),
+  })
+  const attributes = (list: readonly ReportRow[]) => {
+    const { tests, failures, skipped, time } = count(list)
+    return `tests="${tests}" failures="${failures}" errors="0" skipped="${skipped}" time="${time}"`
+  }
+  const suites = files.map((file) => {
+    const inFile = rows.filter((row) => row.file === file)
+    return [
+      `  <testsuite name="${xml(file)}" ${attributes(inFile)} timestamp="${timestamp}">`,
+      ...inFile.map(renderTestCase),
+      '  </testsuite>',
+    ].join('\n')
+  })
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="perfspec (${xml(meta.runner)})" ${attributes(rows)}>`,
+    ...suites,
+    '</testsuites>',
+    '',
+  ].join('\n')
+}

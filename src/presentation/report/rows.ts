@@ -1,0 +1,34 @@
+import type { BaselineCheck, PerfResult } from '../../foundation/model/index.ts'
+
+/** The state a test ended in, as reporters see it. */
+export type TestState = 'passed' | 'failed' | 'skipped' | 'pending'
+
+/** One perf result of a run, with the test it came from. */
+export interface ReportRow {
+  /** Test file, relative to the project root. */
+  file: string
+  /** Full test name, `describe > test`. */
+  test: string
+  state: TestState
+  result: PerfResult
+  /** Set when the test compared this (load) result with its baseline. */
+  baseline?: BaselineCheck
+  /** The failed test's assertion messages (a matcher's message), without colors. */
+  errors?: readonly string[]
+}
+
+export type Verdict = 'pass' | 'fail' | 'abort'
+
+/**
+ * A failed test whose run was cut short timed out; any other failure or failed threshold is a fail. A
+ * stress test that found its break point did its job: only its test decides.
+ */
+export function verdictOf(row: ReportRow): Verdict {
+  const { result } = row
+  const aborted =
+    result.kind === 'comparison' ? result.runs.some((run) => run.result.aborted) : result.aborted
+  if (row.state === 'failed' && aborted) return 'abort'
+  if (row.state === 'failed') return 'fail'
+  if (result.kind !== 'stress' && result.kind !== 'benchmark' && !result.success) return 'fail'
+  return 'pass'
+}

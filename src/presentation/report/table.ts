@@ -1,0 +1,189 @@
+import type { Colors } from 'picocolors/types.js'
+import { formatCount, formatMs, formatPercent, formatRps } from '../../foundation/util/format.ts'
+import type { MetricsDisplay } from '../../orchestration/config.ts'
+import { NO_TREND, type ResultLine, toResultLines, whereOf } from './lines.ts'
+import { describeRow, type RowNote } from './notes.ts'
+import { type ReportRow, type Verdict, verdictOf } from './rows.ts'
+import { renderSparkline } from './sparkline.ts'
+
+export interface TableOptions {
+  colors: Colors
+  /** Terminal width to fit in. @default 100 */
+  width?: number
+  /** Which metric columns to show (config/qa.yaml `performance.metrics`). @default all */
+  metrics?: MetricsDisplay
+}
+
+interface Column {
+  header: string
+  align: 'left' | 'right'
+  cell(line: ResultLine): string
+  color?(line: ResultLine, text: string, colors: Colors): string
+}
+
+const VERDICT_TEXT: Record<Verdict, string> = { pass: '✓ pass', fail: '✗ fail', abort: '✗ abort' }
+const MIN_NAME_WIDTH = 16
+/** Characters of the p95 sparkline: one per second (or stress step), squeezed beyond this. */
+export const TREND_WIDTH = 10
+
+function latency(header: string, pick: (line: ResultLine) => number): Column {
+  return { header, align: 'right', cell: (line) => formatMs(pick(line)) }
+}
+
+function columns(metrics: MetricsDisplay): Column[] {
+  const list: Column[] = [
+    { header: 'tool', align: 'left', cell: (line) => line.tool },
+    { header: 'reqs', align: 'right', cell: (line) => formatCount(line.metrics.totalRequests) },
+  ]
+  if (metrics.throughput) {
+    list.push({ header: 'rps', align: 'right', cell: (line) => formatRps(line.metrics.throughput) })
+  }
+  if (metrics.responseTimes) {
+    list.push(
+      latency('avg', (line) => line.metrics.responseTimes.avg),
+      latency('p50', (line) => line.metrics.responseTimes.p50),
+      latency('p95', (line) => line.metrics.responseTimes.p95),
+      latency('p99', (line) => line.metrics.responseTimes.p99),
+    )
+  }
+  if (metrics.errorRates) {
+    list.push({
+      header: 'err%',
+      align: 'right',
+      cell: (line) => formatPercent(line.metrics.errorRate),
+      color: (line, text, c) => (line.metrics.errorRate > 0 ? c.red(text) : text),
+    })
+  }
+  if (metrics.responseTimes) {
+    list.push({
+      header: 'p95 trend',
+      align: 'left',
+      cell: (line) => (line.p95Trend.length === 0 ? NO_TREND : renderSparkline(line.p95Trend, TREND_WIDTH)),
+      color: (_line, text, c) => c.cyan(text),
+    })
+  }
+  list.push({
+    header: 'verdict',
+    align: 'left',
+    cell: (line) => (line.endpoint === undefined ? VERDICT_TEXT[line.verdict] : ''),
+    color: (line, text, c) => (line.verdict === 'pass' ? c.green(text) : c.red(text)),
+  })
+  return list
+}
+
+function pad(text: string, width: number, align: 'left' | 'right'): string {
+  return align === 'left' ? text.padEnd(width) : text.padStart(width)
+}
+
+/**
+ * The end-of-run summary: one line per perf result (per configuration of a comparison), columns sized to
+ * their content, the name column taking what is left of `width` (longer names go on lines above their
+ * numbers). Pure: colors injected.
+ */
+export function renderSummaryTable(rows: readonly ReportRow[], options: TableOptions): string {
+  const { colors: c } = options
+  const width = options.width ?? 100
+  const metricColumns = columns(
+    options.metrics ?? { responseTimes: true, throughput: true, errorRates: true },
+  )
+  const lines = toResultLines(rows)
+  const labels = lines.map((line) => line.label)
+  const cells = lines.map((line) => metricColumns.map((column) => column.cell(line)))
+  const widths = metricColumns.map((column, index) =>
+    Math.max(column.header.length, ...cells.map((line) => line[index]?.length ?? 0)),
+  )
+  const fixed = widths.reduce((sum, w) => sum + w + 2, 0)
+  const longest = Math.max(4, ...labels.map((label) => label.length))
+  // Names that don't fit beside the numbers go on a line of their own (wrapped), above them: every row
+  // alike, so the columns stay aligned and no file or test name is cut.
+  const stacked = longest > Math.max(MIN_NAME_WIDTH, width - fixed)
+  const nameWidth = stacked ? 0 : longest
+  const join = (name: string, rest: string[]) =>
+    stacked ? `  ${rest.join('  ')}` : [name, ...rest].join('  ')
+  const header = metricColumns.map((col, i) => pad(col.header, widths[i] ?? 0, col.align))
+  const out = [c.dim(join(pad('test', nameWidth, 'left'), header).trimEnd())]
+  lines.forEach((line, lineIndex) => {
+    const label = labels[lineIndex] ?? ''
+    if (stacked) out.push(...wrapText(label, width))
+    const rest = metricColumns.map((column, index) => {
+      const cell = cells[lineIndex]?.[index] ?? ''
+      // The last column is not padded: no trailing blanks inside its color codes.
+      const text = index === metricColumns.length - 1 ? cell : pad(cell, widths[index] ?? 0, column.align)
+      return column.color === undefined ? text : column.color(line, text, c)
+    })
+    out.push(join(pad(label, nameWidth, 'left'), rest).trimEnd())
+  })
+  return out.join('\n')
+}
+
+/** The width to fit a report in: a terminal's columns, capped at 100; 0 or unknown (piped, some CIs) is 100. */
+export function terminalWidth(columns: number | undefined): number {
+  return columns === undefined || !Number.isFinite(columns) || columns <= 0 ? 100 : Math.min(columns, 100)
+}
+
+/** Wraps text at spaces to `width`, continuation lines indented by two; a word longer than a line is split. */
+export function wrapText(text: string, width: number): string[] {
+  const lines: string[] = []
+  let line = ''
+  const words = text.split(' ').flatMap((word) => {
+    const room = Math.max(1, width - 2)
+    if (word.length <= room) return [word]
+    return Array.from({ length: Math.ceil(word.length / room) }, (_, index) =>
+      word.slice(index * room, (index + 1) * room),
+    )
+  })
+  for (const word of words) {
+    if (line.length > 0 && line.length + 1 + word.length > width) {
+      lines.push(line)
+      line = `  ${word}`
+    } else {
+      line = line.length === 0 ? word : `${line} ${word}`
+    }
+  }
+  if (line.length > 0) lines.push(line)
+  return lines
+}
+
+function fitLine(text: string, width: number): string {
+  return text.length <= width ? text : `${text.slice(0, Math.max(1, width - 1))}…`
+}
+
+const NOTE_MARK: Record<RowNote['level'], string> = { failure: '✗', info: '⚑', warning: '⚠' }
+
+/**
+ * Failed thresholds, regressions, break points and warnings under the table, wrapped to `width`. A note with
+ * a brief form (a saturated generator) takes one line, cut to `width`: the HTML report has the details.
+ */
+export function renderNotes(rows: readonly ReportRow[], colors: Colors, width = 100): string[] {
+  const paint: Record<RowNote['level'], (text: string) => string> = {
+    failure: colors.red,
+    info: colors.cyan,
+    warning: colors.yellow,
+  }
+  const notes: string[] = []
+  for (const row of rows) {
+    for (const note of describeRow(row)) {
+      if (note.brief !== undefined) {
+        notes.push(
+          paint[note.level](fitLine(`${NOTE_MARK[note.level]} ${whereOf(row)}: ${note.brief}`, width)),
+        )
+        continue
+      }
+      const text = `${NOTE_MARK[note.level]} ${whereOf(row)}: ${note.text}`
+      for (const line of wrapText(text, width)) notes.push(paint[note.level](line))
+    }
+  }
+  return notes
+}
+
+/** The heading: `perf  3 runs · 2 passed · 1 failed · latencies in ms`. */
+export function renderHeading(rows: readonly ReportRow[], colors: Colors): string {
+  const failed = rows.filter((row) => verdictOf(row) !== 'pass').length
+  const parts = [
+    `${rows.length} run${rows.length === 1 ? '' : 's'}`,
+    colors.green(`${rows.length - failed} passed`),
+  ]
+  if (failed > 0) parts.push(colors.red(`${failed} failed`))
+  parts.push(colors.dim('latencies in ms'))
+  return `${colors.bold(colors.cyan(' PERF '))} ${parts.join(colors.dim(' · '))}`
+}

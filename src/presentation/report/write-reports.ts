@@ -1,0 +1,111 @@
+import { appendFile } from 'node:fs/promises'
+import path from 'node:path'
+import type { Colors } from 'picocolors/types.js'
+import { writeFileAtomic } from '../../foundation/util/write-atomic.ts'
+import { renderHtmlReport } from './html/report.ts'
+import { buildJsonReport, writeJsonReport } from './json.ts'
+import { renderJunit } from './junit.ts'
+import { renderMarkdownSummary } from './markdown.ts'
+import type { ReportMeta } from './meta.ts'
+import type { ReportRow } from './rows.ts'
+
+/** Where each report goes; `false` (or no Markdown file) skips it. Paths are absolute. */
+export interface ReportTargets {
+  json: string | false
+  html: string | false
+  junit: string | false
+  /** A file the Markdown summary is appended to: `$GITHUB_STEP_SUMMARY` on GitHub Actions. */
+  markdown?: string | undefined
+}
+
+export type ReportFormat = 'json' | 'html' | 'junit' | 'markdown'
+
+/** One report written, or the error that stopped it. */
+export interface ReportOutcome {
+  format: ReportFormat
+  file: string
+  error?: Error
+}
+
+/** The report settings of a resolved config, as targets; the Markdown file comes from the environment. */
+export function reportTargetsOf(
+  config: {
+    jsonReport: string | false
+    htmlReport: string | false
+    junitReport: string | false
+    githubSummary: boolean
+  },
+  env: Record<string, string | undefined> = process.env,
+): ReportTargets {
+  const summary = env['GITHUB_STEP_SUMMARY']
+  return {
+    json: config.jsonReport,
+    html: config.htmlReport,
+    junit: config.junitReport,
+    markdown: config.githubSummary && summary !== undefined && summary !== '' ? summary : undefined,
+  }
+}
+
+/**
+ * Writes every report of a run: JSON, HTML and JUnit atomically (temp file + rename), the Markdown summary
+ * appended (GitHub reads the file after the step). One failing report does not stop the others.
+ */
+export async function writeReports(
+  rows: readonly ReportRow[],
+  meta: ReportMeta,
+  targets: ReportTargets,
+): Promise<ReportOutcome[]> {
+  const jobs: {
+    format: ReportFormat
+    file: string | false | undefined
+    write: (file: string) => Promise<void>
+  }[] = [
+    {
+      format: 'json',
+      file: targets.json,
+      write: (file) => writeJsonReport(file, buildJsonReport(rows, meta)),
+    },
+    {
+      format: 'html',
+      file: targets.html,
+      write: (file) => writeFileAtomic(file, renderHtmlReport(rows, meta)),
+    },
+    { format: 'junit', file: targets.junit, write: (file) => writeFileAtomic(file, renderJunit(rows, meta)) },
+    {
+      format: 'markdown',
+      file: targets.markdown,
+      write: (file) => appendFile(file, `${renderMarkdownSummary(rows, meta)}\n`),
+    },
+  ]
+  const outcomes: ReportOutcome[] = []
+  for (const { format, file, write } of jobs) {
+    if (file === false || file === undefined) continue
+    try {
+      await write(file)
+      outcomes.push({ format, file })
+    } catch (error) {
+      outcomes.push({ format, file, error: error instanceof Error ? error : new Error(String(error)) })
+    }
+  }
+  return outcomes
+}
+
+const NAMES: Record<ReportFormat, string> = {
+  json: 'JSON report',
+  html: 'HTML report',
+  junit: 'JUnit report',
+  markdown: 'Markdown summary',
+}
+
+/** A line per report for the terminal: where it went, or why it could not be written. */
+export function describeReportOutcomes(
+  outcomes: readonly ReportOutcome[],
+  colors: Colors,
+  cwd = process.cwd(),
+): string[] {
+  return outcomes.map(({ format, file, error }) =>
+    error === undefined
+      ? colors.dim(`${NAMES[format]}: ${path.relative(cwd, file) || file}`)
+      : colors.red(`perfspec could not write the ${NAMES[format]} ${file}: ${error.message}`),
+  )
+}

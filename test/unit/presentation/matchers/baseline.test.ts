@@ -1,0 +1,182 @@
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest'
+import { BaselineError, MatcherUsageError } from '../../../../src/foundation/errors.ts'
+import type { BaselineCheck } from '../../../../src/foundation/model/index.ts'
+import { describeMachine } from '../../../../src/orchestration/baseline/machine.ts'
+import { baselinePath } from '../../../../src/orchestration/baseline/store.ts'
+import { type BaselineUpdateMode, setCurrentTestContext } from '../../../../src/orchestration/context.ts'
+import { toRecordedResults } from '../../../../src/orchestration/session/recorded-results.ts'
+import { perfMatchers } from '../../../../src/presentation/matchers/index.ts'
+import { makeResult } from '../../../helpers/results.ts'
+
+let dir: string
+let file: string
+const KEY = 'toMatchPerfBaseline > a baseline > /api'
+
+function useMode(update: BaselineUpdateMode): void {
+  setCurrentTestContext({ baselineDir: dir, root: process.cwd(), update })
+}
+
+async function readEntries(): Promise<Record<string, { p95: number; throughput: number }>> {
+  return JSON.parse(await readFile(file, 'utf8')).entries
+}
+
+beforeAll(() => {
+  expect.extend(perfMatchers)
+})
+
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'perfspec-baseline-'))
+  file = baselinePath(expect.getState().testPath ?? '', { baselineDir: dir, root: process.cwd() })
+})
+
+afterEach(async () => {
+  setCurrentTestContext(undefined)
+  await rm(dir, { recursive: true, force: true })
+})
+
+async function record(shape: Parameters<typeof makeResult>[0], options = {}): Promise<void> {
+  useMode('new')
+  await expect(makeResult(shape)).toMatchPerfBaseline({ key: KEY, ...options })
+}
+
+describe('toMatchPerfBaseline', () => {
+  test('records a missing baseline with machine info, then passes against it', async () => {
+    useMode('new')
+    await expect(makeResult({ latency: { p95: 10 }, rps: 400 })).toMatchPerfBaseline({ key: KEY })
+    const entry = (await readEntries())[KEY]
+    expect(entry).toMatchObject({ p95: 10, throughput: 400, machine: describeMachine() })
+    await expect(makeResult({ latency: { p95: 11 }, rps: 390 })).toMatchPerfBaseline({ key: KEY })
+  })
+
+  test('keys entries by test name and result name by default', async () => {
+    useMode('new')
+    await expect(makeResult({ name: '/search' })).toMatchPerfBaseline()
+    expect(Object.keys(await readEntries())).toEqual([
+      'toMatchPerfBaseline > keys entries by test name and result name by default > /search',
+    ])
+  })
+
+  test('flags p95 worse by more than the tolerance and the floor', async () => {
+    await record({ latency: { p95: 10 }, rps: 400 })
+    await expect(
+      expect(makeResult({ latency: { p95: 12.5 }, rps: 400 })).toMatchPerfBaseline({ key: KEY }),
+    ).rejects.toThrow(
+      /Performance regressed against the baseline:\n {2}✗ p95: 12\.5 ms vs baseline 10\.0 ms \(worse by 25\.0%; at most 12\.0 ms allowed\)/,
+    )
+  })
+
+  test('does not flag a large relative change below the absolute floor (fast endpoints are noisy)', async () => {
+    await record({ latency: { p95: 0.5 }, rps: 400 })
+    await expect(makeResult({ latency: { p95: 1.5 }, rps: 400 })).toMatchPerfBaseline({ key: KEY })
+    await expect(
+      expect(makeResult({ latency: { p95: 2.6 }, rps: 400 })).toMatchPerfBaseline({ key: KEY }),
+    ).rejects.toThrow('✗ p95')
+  })
+
+  test('flags a throughput drop separately from p95', async () => {
+    await record({ latency: { p95: 10 }, rps: 400 })
+    const error = await expect(makeResult({ latency: { p95: 10 }, rps: 300 }))
+      .toMatchPerfBaseline({ key: KEY })
+      .catch((caught: Error) => caught)
+    expect(String(error)).toContain('✓ p95: 10.0 ms vs baseline 10.0 ms')
+    expect(String(error)).toContain(
+      '✗ throughput: 300.0 rps vs baseline 400.0 rps (worse by 25.0%; at least 320.0 rps allowed)',
+    )
+  })
+
+  test('a wider tolerance accepts what the default flags', async () => {
+    await record({ latency: { p95: 10 }, rps: 400 })
+    await expect(makeResult({ latency: { p95: 14 }, rps: 400 })).toMatchPerfBaseline({
+      key: KEY,
+      tolerance: 0.5,
+    })
+  })
+
+  test('-u (update all) rewrites the baseline instead of comparing', async () => {
+    await record({ latency: { p95: 10 }, rps: 400 })
+    useMode('all')
+    await expect(makeResult({ latency: { p95: 50 }, rps: 100 })).toMatchPerfBaseline({ key: KEY })
+    expect((await readEntries())[KEY]).toMatchObject({ p95: 50, throughput: 100 })
+  })
+
+  test('under CI (update none) a missing baseline fails and writes nothing', async () => {
+    useMode('none')
+    await expect(expect(makeResult()).toMatchPerfBaseline({ key: KEY })).rejects.toThrow(
+      'run vitest -u to record it',
+    )
+    await expect(readFile(file)).rejects.toThrow(/ENOENT/)
+  })
+
+  test('under CI an existing baseline is still compared', async () => {
+    await record({ latency: { p95: 10 }, rps: 400 })
+    useMode('none')
+    await expect(makeResult({ latency: { p95: 10 }, rps: 400 })).toMatchPerfBaseline({ key: KEY })
+  })
+
+  test('warns in the recorded check, not on the result, when the baseline came from another machine', async () => {
+    await record({ latency: { p95: 10 }, rps: 400 })
+    const stored = JSON.parse(await readFile(file, 'utf8'))
+    stored.entries[KEY].machine = {
+      cpuModel: 'Other CPU',
+      cores: 64,
+      node: 'v18.0.0',
+      platform: 'linux',
+      arch: 'arm64',
+    }
+    await writeFile(file, JSON.stringify(stored))
+    const checks = new Map<object, BaselineCheck>()
+    setCurrentTestContext({
+      baselineDir: dir,
+      root: process.cwd(),
+      update: 'new',
+      recordBaseline: (result, check) => checks.set(result, check),
+    })
+    const result = makeResult({ latency: { p95: 10 }, rps: 400 })
+    const before = structuredClone(result)
+    await expect(result).toMatchPerfBaseline({ key: KEY })
+    const machineWarnings = [
+      expect.stringContaining('baseline recorded on another machine (Other CPU, 64 cores, linux-arm64'),
+      expect.stringContaining('baseline recorded on Node v18.0.0'),
+    ]
+    expect(result).toEqual(before)
+    expect(checks.get(result)?.warnings).toEqual(machineWarnings)
+    // The reports get them on a copy of the result.
+    const [recorded] = toRecordedResults([result], checks)
+    expect(recorded?.result.warnings).toEqual(machineWarnings)
+    expect(recorded?.result).not.toBe(result)
+  })
+
+  test('a corrupt file is a BaselineError and is never overwritten', async () => {
+    await record({ latency: { p95: 10 } })
+    await writeFile(file, '{"version":1,"entries":')
+    useMode('all')
+    await expect(expect(makeResult()).toMatchPerfBaseline({ key: KEY })).rejects.toThrow(BaselineError)
+    await expect(expect(makeResult()).toMatchPerfBaseline({ key: KEY })).rejects.toThrow(
+      /is corrupt \(not JSON/,
+    )
+    expect(await readFile(file, 'utf8')).toBe('{"version":1,"entries":')
+  })
+
+  test('does not record a baseline from a run with no requests', async () => {
+    useMode('new')
+    await expect(expect(makeResult({ requests: 0 })).toMatchPerfBaseline({ key: KEY })).rejects.toThrow(
+      'Not recording a baseline from a run that completed no requests',
+    )
+  })
+
+  test('a tolerance given in percent is a MatcherUsageError that says it is a fraction', async () => {
+    useMode('new')
+    await expect(expect(makeResult()).toMatchPerfBaseline({ tolerance: 20 })).rejects.toThrow(
+      MatcherUsageError,
+    )
+    await expect(expect(makeResult()).toMatchPerfBaseline({ tolerance: 20 })).rejects.toThrow('0.2 means 20%')
+  })
+
+  test('writes atomically: no temp file is left beside the baseline', async () => {
+    await record({ latency: { p95: 10 } })
+    expect((await readdir(path.dirname(file))).filter((name) => name.endsWith('.tmp'))).toEqual([])
+  })
+})
