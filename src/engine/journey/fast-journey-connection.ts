@@ -40,7 +40,10 @@ class FastConnection implements JourneyConnection, ResponseHandler {
   }
   private readonly handler: ConnectionHandler
   private readonly now: () => number
-  /** The request in flight (null when none): sent again once if its connection closed before answering. */
+  /**
+   * The request of the step (null when none): in flight once written (see `awaitsAnswer`), sent again once if
+   * its connection closed before answering.
+   */
   private request: FastWire | null = null
   private retried = false
   /** A request that waits for the end of a read, or of a stray-body check, before it is written. */
@@ -76,6 +79,11 @@ class FastConnection implements JourneyConnection, ResponseHandler {
     else this.write()
   }
 
+  /** A request is written and not answered yet: only then may bytes arrive on the connection. */
+  private get awaitsAnswer(): boolean {
+    return this.request !== null && !this.pending
+  }
+
   abort(reason: Error): void {
     if (this.request !== null) this.fail(reason)
   }
@@ -87,8 +95,10 @@ class FastConnection implements JourneyConnection, ResponseHandler {
   }
 
   onResponseHead(status: number, rawHeaders: string[] | null): void {
-    if (this.request === null) {
-      this.dropSocket() // a response to nothing: the connection can't be trusted
+    if (!this.awaitsAnswer) {
+      // A response to nothing (a second answer to the last request; the next one is not written yet): the
+      // connection can't be trusted, the next request goes out on a new one.
+      this.dropSocket()
       return
     }
     this.status = status
@@ -150,7 +160,7 @@ class FastConnection implements JourneyConnection, ResponseHandler {
   }
 
   private receive(chunk: Buffer, length: number): void {
-    if (this.request === null || this.pending) {
+    if (!this.awaitsAnswer) {
       this.dropSocket() // bytes nobody asked for (the pending request is not written yet)
       return
     }
@@ -163,7 +173,7 @@ class FastConnection implements JourneyConnection, ResponseHandler {
     }
     this.reading = false
     // Bytes after the answer (a body after HEAD or 204): nobody asked for them.
-    if ((this.request === null || this.pending) && this.parser.inResponse) this.dropSocket()
+    if (!this.awaitsAnswer && this.parser.inResponse) this.dropSocket()
     if (this.pending && !this.validating) {
       this.pending = false
       this.write()
@@ -174,14 +184,16 @@ class FastConnection implements JourneyConnection, ResponseHandler {
   private onConnectionLost(error: Error | null): void {
     const reused = this.answered > 0
     this.socket = null
-    if (this.request === null) {
+    // Nothing was written on it: a pending request goes out on a new connection when its wait ends.
+    if (!this.awaitsAnswer) {
       this.parser.reset()
       return
     }
-    // Completes a body that runs to the end of the connection.
+    // Completes a body that runs to the end of the connection: the next step may be written (on a new
+    // connection) before this returns, and is not this one's to send again.
     const cut = error === null ? this.parser.finish() : this.parser.inResponse ? 'body' : 'none'
     const request = this.request
-    if (request === null) return
+    if (request === null || this.socket !== null || this.pending) return
     if (cut === 'none' && reused && !this.retried && request.idempotent && isClosedUnderUs(error)) {
       // The server closed a kept-alive connection before it read this request: once more, on a new one.
       this.parser.reset()

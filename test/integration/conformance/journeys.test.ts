@@ -2,8 +2,10 @@ import http2 from 'node:http2'
 import https from 'node:https'
 import net, { type AddressInfo } from 'node:net'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
+import type { LoadTestResult } from '../../../src/foundation/model/index.ts'
 import type { LoadTestOptions, NativeTransport } from '../../../src/foundation/types.ts'
 import { loadTest } from '../../../src/orchestration/load-test.ts'
+import { startFramingServer } from '../../helpers/framing-servers.ts'
 import { startRawServer } from '../../helpers/raw-server.ts'
 import { unusedPort } from '../../helpers/servers.ts'
 import { hasOpenssl, makeCertificates, type TestCertificates } from '../../helpers/tls-certs.ts'
@@ -86,6 +88,30 @@ async function closesAfter(perConnection: number): Promise<{ url: string; answer
   return { url: `http://127.0.0.1:${await listen(server)}`, answered: () => answered }
 }
 
+const OK = 'HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok'
+
+/** A raw server that answers as `respond` says and counts the requests it received by method and path. */
+async function countingServer(
+  respond: (socket: net.Socket, method: string) => void,
+): Promise<{ url: string; received: Map<string, number> }> {
+  const received = new Map<string, number>()
+  const server = await startFramingServer((socket, head) => {
+    const [method = '', path = ''] = head.split(' ', 2)
+    const name = `${method} ${path}`
+    received.set(name, (received.get(name) ?? 0) + 1)
+    respond(socket, method)
+  })
+  cleanups.push(() => server.close())
+  return { url: server.url, received }
+}
+
+/** The requests a result counted per step, by its endpoint names (`GET /a`), as the server counts them. */
+function countedPerStep(result: LoadTestResult): Map<string, number> {
+  return new Map(
+    Object.entries(result.endpoints ?? {}).map(([name, { totalRequests }]) => [name, totalRequests]),
+  )
+}
+
 describe.each(TRANSPORTS)('journeys on transport %s', (transport) => {
   const journey = (options: Omit<LoadTestOptions, 'steps'>) =>
     loadTest({ ...options, transport, steps: STEPS })
@@ -139,6 +165,53 @@ describe.each(TRANSPORTS)('journeys on transport %s', (transport) => {
     expect(result.metrics.errorsByType).toEqual({})
     expect(result.metrics.successfulRequests).toBe(30)
     expect(server.requests).toBe(30)
+  })
+
+  it.each<Pick<LoadTestOptions, 'duration' | 'requests'>>([{ duration: '1s' }, { requests: 61 }])(
+    'count each step as the server received it when it answers a GET twice (%o)',
+    async (size) => {
+      // The second answer lands where the POST's answer belongs, before the POST is written: it answers
+      // nothing, and the connection is dropped (as the run's users do); the POST goes out on a new one.
+      const server = await countingServer((socket, method) => socket.write(method === 'GET' ? OK + OK : OK))
+      const result = await loadTest({
+        url: server.url,
+        transport,
+        users: 2,
+        ...size,
+        steps: [{ path: '/a' }, { path: '/b', method: 'POST', body: 'order' }],
+      })
+      expect(result.metrics.errorsByType).toEqual({})
+      expect(server.received.get('POST /b')).toBeGreaterThan(0)
+      expect(countedPerStep(result)).toEqual(server.received)
+      expect(result.metrics.successfulRequests).toBe(result.metrics.totalRequests)
+      if (size.requests !== undefined) expect(result.metrics.totalRequests).toBe(size.requests)
+    },
+  )
+
+  it('write the next step once after a response that ran to the end of its connection', async () => {
+    // The second response on each connection has no length: it ends with the connection, and the next step
+    // goes out on a new one while the old one's close is handled.
+    const perSocket = new WeakMap<net.Socket, number>()
+    const server = await countingServer((socket) => {
+      const answered = (perSocket.get(socket) ?? 0) + 1
+      perSocket.set(socket, answered)
+      if (answered === 1) socket.write(OK)
+      else socket.end('HTTP/1.1 200 OK\r\n\r\nuntil the end')
+    })
+    const result = await journey({ url: server.url, users: 1, requests: 30 })
+    expect(result.metrics.errorsByType).toEqual({})
+    expect(countedPerStep(result)).toEqual(
+      new Map([
+        ['GET /a', 15],
+        ['GET /b', 15],
+      ]),
+    )
+    expect(server.received).toEqual(
+      new Map([
+        ['GET /a', 15],
+        ['GET /b', 15],
+      ]),
+    )
   })
 
   it.skipIf(!hasOpenssl)(
