@@ -2,6 +2,74 @@ import { ON_START_RETRY_MS } from '../../engine/journey/journey-user.ts'
 import { K6_JOURNEY_METRICS } from '../../metrics/parsers/k6-journey-metrics.ts'
 
 /**
+ * The script's captures: a JSON body read by a path, a header, and a var's text in a template. One unit, so a
+ * test runs it alone, in node:vm and in k6.
+ */
+export const K6_CAPTURE_CODE = `
+// Conformance: test/fixtures/capture-paths.json is one table of captures that this code, the native engine's
+// (src/options/journey/capture-path.ts) and the locustfile's (LOCUST_CAPTURE_CODE) all answer alike.
+function textOf(value) {
+  if (typeof value === 'string') return value
+  if (typeof value === 'object' && value !== null) return JSON.stringify(value)
+  return String(value)
+}
+
+// k6's parser refuses a number past the double range (1e400); the check keeps the code's meaning in any engine.
+const MAYBE_PAST_DOUBLES = /\\d{210}|[eE]\\+?\\d{3}/
+
+function finiteNumber(key, value) {
+  if (typeof value === 'number' && !isFinite(value)) throw new SyntaxError('a number past the double range')
+  return value
+}
+
+function parseJsonBody(text) {
+  return MAYBE_PAST_DOUBLES.test(text) ? JSON.parse(text, finiteNumber) : JSON.parse(text)
+}
+
+function readPath(value, path) {
+  let current = value
+  for (const segment of path) {
+    if (typeof current !== 'object' || current === null) return undefined
+    if (typeof segment === 'number') {
+      if (!Array.isArray(current)) return undefined
+      current = current[segment]
+    } else {
+      // A JSON array has no named fields (\`length\` is not data).
+      if (Array.isArray(current) || !Object.prototype.hasOwnProperty.call(current, segment)) return undefined
+      current = current[segment]
+    }
+  }
+  return current
+}
+
+function readHeader(response, name) {
+  for (const key of Object.keys(response.headers)) if (key.toLowerCase() === name) return response.headers[key]
+  return undefined
+}
+
+function capture(step, response, vars) {
+  let decoded
+  for (const item of step.captures) {
+    let value
+    if (item.from === 'header') value = readHeader(response, item.name)
+    else {
+      if (decoded === undefined) {
+        try {
+          decoded = { value: parseJsonBody(response.body) }
+        } catch (error) {
+          decoded = { value: undefined }
+        }
+      }
+      value = readPath(decoded.value, item.path)
+    }
+    if (value === undefined || value === null) return false
+    vars[item.var] = value
+  }
+  return true
+}
+`
+
+/**
  * The code half of a journey script: fixed JavaScript. The journey is one JSON value (`spec`) written above
  * it; every URL, header, body, template and capture is read from that value, never spliced into code.
  * - a VU is user `idInTest - 1`; in a closed model it runs the scenario its index picks by weight (users
@@ -47,16 +115,14 @@ function pick(slot) {
 }
 
 class MissingVar extends Error {}
-
+${K6_CAPTURE_CODE}
 function lookup(scope, name) {
   let value
   if (Object.prototype.hasOwnProperty.call(scope.vars, name)) value = scope.vars[name]
   else if (name === 'user') value = scope.user
   else if (name === 'iteration') value = scope.iteration
   if (value === undefined) throw new MissingVar('{{' + name + '}} names no var (captures, data row, user, iteration)')
-  if (typeof value === 'string') return value
-  if (typeof value === 'object' && value !== null) return JSON.stringify(value)
-  return String(value)
+  return textOf(value)
 }
 
 function render(template, scope, json) {
@@ -70,47 +136,6 @@ function render(template, scope, json) {
 
 const UNSAFE_PATH = /[\\u0000-\\u0020\\u007f]/
 const UNSAFE_HEADER = /[\\u0000-\\u0008\\u000a-\\u001f\\u007f]|[^\\u0000-\\u00ff]/
-
-function readPath(value, path) {
-  let current = value
-  for (const segment of path) {
-    if (typeof current !== 'object' || current === null) return undefined
-    if (typeof segment === 'number') {
-      if (!Array.isArray(current)) return undefined
-      current = current[segment]
-    } else {
-      if (!Object.prototype.hasOwnProperty.call(current, segment)) return undefined
-      current = current[segment]
-    }
-  }
-  return current
-}
-
-function readHeader(response, name) {
-  for (const key of Object.keys(response.headers)) if (key.toLowerCase() === name) return response.headers[key]
-  return undefined
-}
-
-function capture(step, response, vars) {
-  let decoded
-  for (const item of step.captures) {
-    let value
-    if (item.from === 'header') value = readHeader(response, item.name)
-    else {
-      if (decoded === undefined) {
-        try {
-          decoded = { value: JSON.parse(response.body) }
-        } catch (error) {
-          decoded = { value: undefined }
-        }
-      }
-      value = readPath(decoded.value, item.path)
-    }
-    if (value === undefined || value === null) return false
-    vars[item.var] = value
-  }
-  return true
-}
 
 function fail(step, type) {
   stepErrors.add(1, { name: step.name, type })

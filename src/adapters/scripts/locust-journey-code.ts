@@ -10,6 +10,139 @@ export const LOCUST_STEP_ERRORS = {
 } as const
 
 /**
+ * The locustfile's captures: a JSON body read by a path, a header, and a var's text in a template. One unit,
+ * so a test runs it alone under python3.
+ */
+export const LOCUST_CAPTURE_CODE = `
+# Conformance: test/fixtures/capture-paths.json is one table of captures that this code, the native engine's
+# (src/options/journey/capture-path.ts) and the k6 script's (K6_CAPTURE_CODE) all answer alike. Values are
+# read and written as JavaScript does: numbers are doubles written as String(n), objects as JSON.stringify.
+MAX_EXACT_INT = 2 ** 53
+ARRAY_INDEX = re.compile(r"0|[1-9][0-9]*")
+
+
+def js_number_text(number):
+    # JavaScript's Number#toString, from the shortest digits that read back as the same double (repr's).
+    if isinstance(number, int) and -MAX_EXACT_INT <= number <= MAX_EXACT_INT:
+        return str(number)
+    number = float(number)
+    if number == 0:
+        return "0"
+    mantissa, _, exponent = repr(abs(number)).partition("e")
+    whole, _, fraction = mantissa.partition(".")
+    digits = (whole + fraction).rstrip("0")
+    point = len(whole) + int(exponent or 0)
+    significant = digits.lstrip("0")
+    point -= len(digits) - len(significant)
+    digits = significant
+    sign = "-" if number < 0 else ""
+    if len(digits) <= point <= 21:
+        return sign + digits + "0" * (point - len(digits))
+    if 0 < point <= 21:
+        return sign + digits[:point] + "." + digits[point:]
+    if -6 < point <= 0:
+        return sign + "0." + "0" * -point + digits
+    power = point - 1
+    tail = "." + digits[1:] if len(digits) > 1 else ""
+    return "%s%s%se%s%d" % (sign, digits[0], tail, "+" if power >= 0 else "-", abs(power))
+
+
+def js_key_order(obj):
+    # JavaScript lists an object's array-index keys first, ascending, then the others as inserted.
+    indexes = [key for key in obj
+               if len(key) <= 10 and ARRAY_INDEX.fullmatch(key) and int(key) < 4294967295]
+    if not indexes:
+        return list(obj)
+    indexes.sort(key=int)
+    chosen = set(indexes)
+    return indexes + [key for key in obj if key not in chosen]
+
+
+def json_text(value):
+    # JSON.stringify's text: no spaces, Unicode kept, JavaScript's numbers and key order.
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, dict):
+        parts = []
+        for key in js_key_order(value):
+            parts.append(json.dumps(key, ensure_ascii=False) + ":" + json_text(value[key]))
+        return "{" + ",".join(parts) + "}"
+    if isinstance(value, list):
+        parts = []
+        for item in value:
+            parts.append(json_text(item))
+        return "[" + ",".join(parts) + "]"
+    return text_of(value)
+
+
+def text_of(value):
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, (dict, list)):
+        return json_text(value)
+    return js_number_text(value)
+
+
+def finite_number(text):
+    number = float(text)
+    if math.isinf(number):
+        raise ValueError("a number past the double range")
+    return number
+
+
+def json_int(text):
+    number = int(text)
+    return number if -MAX_EXACT_INT <= number <= MAX_EXACT_INT else finite_number(text)
+
+
+def not_json(name):
+    raise ValueError("%s is not JSON" % name)
+
+
+def parse_json_body(text):
+    # As JavaScript's JSON.parse: no NaN or Infinity; numbers are doubles; past the double range, not JSON.
+    return json.loads(text, parse_int=json_int, parse_float=finite_number, parse_constant=not_json)
+
+
+def read_path(value, path):
+    current = value
+    for segment in path:
+        if isinstance(segment, int) and not isinstance(segment, bool):
+            if not isinstance(current, list) or segment >= len(current):
+                return None, False
+            current = current[segment]
+        else:
+            if not isinstance(current, dict) or segment not in current:
+                return None, False
+            current = current[segment]
+    return current, True
+
+
+def capture(step, response, into):
+    decoded = None
+    for item in step["captures"]:
+        if item["from"] == "header":
+            value = response.headers.get(item["name"]) if response.headers is not None else None
+            found = value is not None
+        else:
+            if decoded is None:
+                try:
+                    decoded = (parse_json_body(response.text or ""), True)
+                # Python's parser stops at about 1000 levels of nesting (RecursionError).
+                except (ValueError, RecursionError):
+                    decoded = (None, False)
+            value, found = read_path(decoded[0], item["path"]) if decoded[1] else (None, False)
+        if not found or value is None:
+            return False
+        into[item["var"]] = value
+    return True
+`
+
+/**
  * The code half of a journey locustfile: fixed Python after the one `SPEC = json.loads(r'''…''')` line.
  * - one user class per scenario, `weight` from the scenario (Locust splits users by weight);
  * - each task run is one iteration: `onStart` first (until it succeeds), then the steps in order;
@@ -36,6 +169,7 @@ def new_counts():
 
 COUNTS = {scenario["name"]: new_counts() for scenario in SPEC["scenarios"]}
 
+${LOCUST_CAPTURE_CODE}
 
 def rounded_ms(ms):
     # Like Locust's own buckets: whole ms below 100, then 2 significant digits.
@@ -44,20 +178,6 @@ def rounded_ms(ms):
         return ms
     digits = len(str(ms)) - 2
     return int(round(ms, -digits))
-
-
-def text_of(value):
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if value is None:
-        return "null"
-    if isinstance(value, (dict, list)):
-        return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 def lookup(scope, name):
@@ -79,20 +199,6 @@ def render(template, scope, as_json):
         parts.append(json.dumps(value, ensure_ascii=False)[1:-1] if as_json else value)
         parts.append(template["strings"][index + 1])
     return "".join(parts)
-
-
-def read_path(value, path):
-    current = value
-    for segment in path:
-        if isinstance(segment, int) and not isinstance(segment, bool):
-            if not isinstance(current, list) or segment >= len(current):
-                return None, False
-            current = current[segment]
-        else:
-            if not isinstance(current, dict) or segment not in current:
-                return None, False
-            current = current[segment]
-    return current, True
 
 
 def is_expected(step, status):
@@ -169,30 +275,12 @@ class JourneyUser(FastHttpUser):
             if not is_expected(step, status):
                 response.failure("HTTP %d" % status)
                 return False
-            if step["captures"] and not self.capture(step, response):
+            if step["captures"] and not capture(step, response, self.vars):
                 response.failure("${LOCUST_STEP_ERRORS.capture_failed} found nothing for %s" % ", ".join(
-                    capture["var"] for capture in step["captures"]))
+                    item["var"] for item in step["captures"]))
                 return False
             response.success()
             return True
-
-    def capture(self, step, response):
-        decoded = None
-        for capture in step["captures"]:
-            if capture["from"] == "header":
-                value = response.headers.get(capture["name"]) if response.headers is not None else None
-                found = value is not None
-            else:
-                if decoded is None:
-                    try:
-                        decoded = (json.loads(response.text or ""), True)
-                    except ValueError:
-                        decoded = (None, False)
-                value, found = read_path(decoded[0], capture["path"]) if decoded[1] else (None, False)
-            if not found or value is None:
-                return False
-            self.vars[capture["var"]] = value
-        return True
 
     @task
     def iterate(self):

@@ -1,10 +1,10 @@
 import type { CheckResponse, JourneyContext } from '../../foundation/types.ts'
-import { readPath } from '../../options/journey/capture-path.ts'
+import { parseJsonBody, readPath } from '../../options/journey/capture-path.ts'
 import type { CompiledStep } from './compile-step.ts'
 
 /** Why a step's captures failed, or undefined when they all found their value (written into ctx.vars). */
 export function runCaptures(
-  step: CompiledStep,
+  step: Pick<CompiledStep, 'captures' | 'captureFunction'>,
   response: CheckResponse,
   ctx: JourneyContext,
 ): { type: 'capture_failed' | 'step_function'; message: string } | undefined {
@@ -30,7 +30,7 @@ export function runCaptures(
       if (!parsed) {
         parsed = true
         try {
-          json = JSON.parse(response.body)
+          json = parseJsonBody(response.body)
         } catch (error) {
           // A body that is not what its content-encoding says fails to decode before it is parsed.
           const why =

@@ -126,8 +126,9 @@ function resolveCapture(option: string, value: unknown): ResolvedStep['capture']
   )
   const captures: Record<string, CaptureSource> = {}
   for (const [name, expression] of Object.entries(given)) {
-    if (!/^[A-Za-z_$][\w$]*$/.test(name))
-      fail(option, 'var names that are identifiers (letters, digits, _ and $)', name)
+    // `__proto__` cannot be a var: writing it into a JavaScript object sets the object's prototype.
+    if (!/^[A-Za-z_$][\w$]*$/.test(name) || name === '__proto__')
+      fail(option, 'var names that are identifiers (letters, digits, _ and $), not __proto__', name)
     const source = typeof expression === 'string' ? parseCaptureSource(expression) : undefined
     if (source === undefined)
       fail(`${option}.${name}`, "'json:path.to[0].field' or 'header:name'", expression)
