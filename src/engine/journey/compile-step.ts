@@ -4,6 +4,7 @@ import type { CaptureFunction, ResolvedStep } from '../../journey/resolve.ts'
 import { escapeJsonString, parseTemplate, renderTemplate, type Template } from '../../journey/template.ts'
 import type { MetricsCollector } from '../../metrics/collector.ts'
 import type { CheckResponse, JourneyContext, StepBody } from '../../types.ts'
+import { promiseReturnedMessage, returnedPromise } from '../returned-promise.ts'
 import type { JourneyTransport, WireRequest } from './connection.ts'
 import type { ScenarioStats } from './journey-stats.ts'
 
@@ -129,14 +130,20 @@ export function compileStep(
 }
 
 function callStepFunction<T>(field: string, fn: (ctx: JourneyContext) => T, ctx: JourneyContext): T {
+  let value: T
   try {
-    return fn(ctx)
+    value = fn(ctx)
   } catch (error) {
     throw new StepPrepareError(
       'step_function',
       `${field} function threw: ${error instanceof Error ? error.message : String(error)}`,
     )
   }
+  // A Promise would go out as the body `{}`, or fail as a path of `{}`.
+  if (returnedPromise(value)) {
+    throw new StepPrepareError('step_function', promiseReturnedMessage(`${field} function`))
+  }
+  return value
 }
 
 function render(
