@@ -1,6 +1,11 @@
+import { runSetup } from '../engine/journey/setup-teardown.ts'
 import { UnsupportedOptionError } from '../foundation/errors.ts'
 import type { LoadTestOptions } from '../foundation/types.ts'
-import { DEFAULT_SCENARIO, type ResolvedJourney } from '../options/journey/resolve.ts'
+import {
+  DEFAULT_HOOK_TIMEOUT_MS,
+  DEFAULT_SCENARIO,
+  type ResolvedJourney,
+} from '../options/journey/resolve.ts'
 import { type ResolvedLoadOptions, resolveLoadOptions } from '../options/load-options.ts'
 import { assertK6Supports } from './k6.ts'
 import { assertLocustSupports } from './locust.ts'
@@ -30,6 +35,8 @@ function journeyOf(options: ResolvedLoadOptions): ResolvedJourney {
         think: { minMs: 0, maxMs: 0 },
       },
     ],
+    setupTimeoutMs: DEFAULT_HOOK_TIMEOUT_MS,
+    teardownTimeoutMs: DEFAULT_HOOK_TIMEOUT_MS,
   }
 }
 
@@ -50,7 +57,9 @@ async function prepare(
       'an exported script runs elsewhere, later: nothing can call back into this process',
     )
   }
-  const setup = journey.setup === undefined ? undefined : await journey.setup()
+  // An export is no run: setup has its time limit, and no signal.
+  const outcome = await runSetup(journey, undefined)
+  const setup = outcome.aborted ? undefined : outcome.value
   if (setup !== undefined && JSON.stringify(setup) === undefined)
     throw new UnsupportedOptionError(
       tool,

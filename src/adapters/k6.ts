@@ -257,7 +257,7 @@ export class K6Adapter extends ExternalToolAdapter {
     const file = await this.locate(options)
     const { journey } = options
     if (journey === undefined) return this.runScript(file, options, undefined)
-    return withJourneySetup('k6', journey, (setup) => this.runScript(file, options, setup))
+    return withJourneySetup('k6', journey, options.signal, (setup) => this.runScript(file, options, setup))
   }
 
   private runScript(file: string, options: ResolvedLoadOptions, setup: unknown): Promise<AdapterRun> {

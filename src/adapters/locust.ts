@@ -267,7 +267,9 @@ export class LocustAdapter extends ExternalToolAdapter {
     const install = await inspectLocust(file)
     const { journey } = options
     if (journey === undefined) return this.runIn(file, install, options, undefined)
-    return withJourneySetup('locust', journey, (setup) => this.runIn(file, install, options, setup))
+    return withJourneySetup('locust', journey, options.signal, (setup) =>
+      this.runIn(file, install, options, setup),
+    )
   }
 
   private runIn(

@@ -1,6 +1,7 @@
 import type { CheckResponse } from '../foundation/types.ts'
 import { classifyError, classifyStatus, describeError } from './classify-error.ts'
 import { decodeBody } from './decode-body.ts'
+import { promiseReturnedMessage, returnedPromise } from './returned-promise.ts'
 import type { RunState } from './run-state.ts'
 
 const STATUS_MESSAGES: string[] = []
@@ -47,17 +48,30 @@ export function checkResponseOf(
   }
 }
 
-function runCheck(
-  state: RunState,
-  status: number,
-  rawHeaders: readonly (string | Buffer)[] | null,
-  bodyChunks: readonly Buffer[] | null,
-): boolean {
+const CHECK_FAILED: string[] = []
+function checkFailedMessage(status: number): string {
+  CHECK_FAILED[status] ??= `check failed (HTTP ${status})`
+  return CHECK_FAILED[status]
+}
+
+const CHECK_RETURNED_PROMISE = promiseReturnedMessage('check')
+
+/**
+ * Why a `check` failed a response — it returned false, threw, or returned a Promise (never a pass) — or
+ * undefined when it passed.
+ */
+export function checkFailure(
+  check: (response: CheckResponse) => boolean,
+  response: CheckResponse,
+): string | undefined {
+  let verdict: unknown
   try {
-    return state.check!(checkResponseOf(status, rawHeaders, bodyChunks)) !== false
+    verdict = check(response)
   } catch {
-    return false
+    return checkFailedMessage(response.status)
   }
+  if (verdict === false) return checkFailedMessage(response.status)
+  return returnedPromise(verdict) ? CHECK_RETURNED_PROMISE : undefined
 }
 
 /**
@@ -79,11 +93,12 @@ export function recordResponse(
   const expected = expectStatus === null ? status >= 200 && status < 400 : expectStatus.has(status)
   if (!expected) {
     collector.recordError(classifyStatus(status), statusMessage(status), latencyMs)
-  } else if (check !== undefined && !runCheck(state, status, rawHeaders, bodyChunks)) {
-    collector.recordError('check_failed', `check failed (HTTP ${status})`, latencyMs)
-  } else {
-    collector.recordResponseTime(latencyMs)
+    return
   }
+  const failure =
+    check === undefined ? undefined : checkFailure(check, checkResponseOf(status, rawHeaders, bodyChunks))
+  if (failure !== undefined) collector.recordError('check_failed', failure, latencyMs)
+  else collector.recordResponseTime(latencyMs)
 }
 
 /**

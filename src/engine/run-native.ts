@@ -8,6 +8,7 @@ import { EngineRun } from './engine-run.ts'
 import { type GeneratorPlacement, placeGenerator } from './generator-thread.ts'
 import { checkJourneyOptions, checkSetupValueClones } from './journey/journey-checks.ts'
 import { JourneyStats } from './journey/journey-stats.ts'
+import { withSetupAndTeardown } from './journey/setup-teardown.ts'
 import { saturationWarning } from './monitor/generator.ts'
 import { latenessStats, latenessWarning } from './monitor/lateness.ts'
 import { RunMonitors } from './monitor/run-monitors.ts'
@@ -49,41 +50,47 @@ function checkNativeOptions(options: ResolvedLoadOptions): void {
 /** Runs the native engine for one load test: in this thread, or in `workers` worker threads. */
 export async function runNativeEngine(options: ResolvedLoadOptions): Promise<AdapterRun> {
   checkNativeOptions(options)
+  if (options.signal?.aborted) return abortedBeforeLoad(options, [])
+  const { journey } = options
+  if (journey === undefined) return runLoad(options, undefined)
+  return withSetupAndTeardown(journey, options.signal, {
+    task: (setup) => runLoad(options, setup),
+    aborted: (warning) => abortedBeforeLoad(options, [warning]),
+  })
+}
+
+/** The run of a run aborted before its load: empty, `aborted`. */
+function abortedBeforeLoad(options: ResolvedLoadOptions, warnings: string[]): AdapterRun {
+  const collector = new MetricsCollector()
+  collector.start()
+  collector.stop()
+  const run: AdapterRun = {
+    metrics: collector.getMetrics(),
+    timeline: collector.getTimeline(),
+    aborted: true,
+    warnings,
+  }
+  if (options.journey !== undefined) {
+    // Every endpoint and scenario is there, empty: tagged thresholds and matchers find what they name.
+    const stats = new JourneyStats(options.journey)
+    stats.start()
+    stats.stop()
+    run.endpoints = stats.endpointMetrics()
+    run.scenarios = stats.scenarioMetrics()
+  }
+  return run
+}
+
+/** Sends the load (a journey's with setup's value). */
+async function runLoad(options: ResolvedLoadOptions, setup: unknown): Promise<AdapterRun> {
   const monitors = new RunMonitors(options.monitorPid)
-  if (options.signal?.aborted) {
-    const collector = new MetricsCollector()
-    collector.start()
-    collector.stop()
-    const run: AdapterRun = {
-      metrics: collector.getMetrics(),
-      timeline: collector.getTimeline(),
-      aborted: true,
-      warnings: [],
-    }
-    if (options.journey !== undefined) {
-      // Every endpoint and scenario is there, empty: tagged thresholds and matchers find what they name.
-      const stats = new JourneyStats(options.journey)
-      stats.start()
-      stats.stop()
-      run.endpoints = stats.endpointMetrics()
-      run.scenarios = stats.scenarioMetrics()
-    }
-    return run
-  }
-  const journey = options.journey
-  // A journey's setup runs once before the load; its teardown after it, also when the run failed or was aborted.
-  const setup = journey?.setup === undefined ? undefined : await journey.setup()
-  try {
-    const placement = placeGenerator(options)
-    if (placement.thread === 'worker' && journey !== undefined) checkSetupValueClones(setup)
-    const finished =
-      placement.thread === 'worker'
-        ? await runInWorkers({ ...options, workers: placement.workers }, monitors, setup)
-        : await runInThisThread(options, monitors, setup)
-    return toAdapterRun(finished, monitors, options, placement)
-  } finally {
-    if (journey?.teardown !== undefined) await journey.teardown(setup)
-  }
+  const placement = placeGenerator(options)
+  if (placement.thread === 'worker' && options.journey !== undefined) checkSetupValueClones(setup)
+  const finished =
+    placement.thread === 'worker'
+      ? await runInWorkers({ ...options, workers: placement.workers }, monitors, setup)
+      : await runInThisThread(options, monitors, setup)
+  return toAdapterRun(finished, monitors, options, placement)
 }
 
 async function runInThisThread(

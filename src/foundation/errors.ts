@@ -11,6 +11,7 @@ export type PerfErrorCode =
   | 'PERF_CLIENT_CLOSED'
   | 'PERF_MATCHER_USAGE'
   | 'PERF_TEST_TIMEOUT_TOO_SHORT'
+  | 'PERF_SETUP_TIMEOUT'
 
 /** Base of every error perfspec throws. */
 export class PerfError extends Error {
@@ -191,6 +192,23 @@ export class TestTimeoutTooShortError extends PerfError {
     this.durationMs = durationMs
     this.testTimeoutMs = testTimeoutMs
     this.remainingMs = remainingMs
+  }
+}
+
+/** A journey's `setup` did not finish within `setupTimeout`. Nothing was sent. */
+export class SetupTimeoutError extends PerfError {
+  override readonly code = 'PERF_SETUP_TIMEOUT' as const
+  /** The `setupTimeout` it ran out of. */
+  readonly timeoutMs: number
+
+  constructor(timeoutMs: number) {
+    super(
+      'PERF_SETUP_TIMEOUT',
+      `\`setup\` did not finish within ${timeoutMs} ms (\`setupTimeout\`), so no load was sent. Find what it ` +
+        'waits for, or raise `setupTimeout`; stop its work when the signal it is given aborts.',
+    )
+    this.name = 'SetupTimeoutError'
+    this.timeoutMs = timeoutMs
   }
 }
 

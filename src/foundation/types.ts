@@ -135,7 +135,10 @@ export interface LoadTestOptions extends JourneyOptions {
   timeout?: Duration
   /** Status codes that count as success. @default every 2xx and 3xx */
   expectStatus?: number | number[]
-  /** A response check; returning false counts the request as `check_failed`. Reads the body. */
+  /**
+   * A synchronous response check; returning false counts the request as `check_failed`. Reads the body. An
+   * async function is refused (its Promise would be neither true nor false).
+   */
   check?: (response: CheckResponse) => boolean
   /** Limits that decide `success`. */
   thresholds?: Thresholds
@@ -246,15 +249,19 @@ export type ThinkTime = Duration | readonly [Duration, Duration]
 
 /**
  * Declarative captures: var name → `'json:path.to[0].field'` (the decoded JSON body) or `'header:name'`; or a
- * function that reads the response and writes `ctx.vars`. A capture that finds nothing fails the step
- * (`capture_failed`).
+ * synchronous function that reads the response and writes `ctx.vars`. A capture that finds nothing fails the
+ * step (`capture_failed`).
  */
 export type StepCapture = Record<string, string> | ((response: CheckResponse, ctx: JourneyContext) => void)
 
 /** A request body: a string or bytes as is, anything else as JSON. */
 export type StepBody = string | Uint8Array | Record<string, unknown> | unknown[]
 
-/** One request of a journey. The run's own options are the defaults of every step. */
+/**
+ * One request of a journey. The run's own options are the defaults of every step. Its functions (`path`,
+ * `body`, `check`, `capture`) are called for every request and must be synchronous: an async one is refused
+ * (do async work in `setup`).
+ */
 export interface JourneyStep {
   /** Endpoint name in results and thresholds (`{name:login}`). @default `${method} ${path template}` */
   name?: string
@@ -284,12 +291,31 @@ export interface JourneyScenario {
   think?: ThinkTime
 }
 
+/** What `setup` and `teardown` are given. */
+export interface JourneyHookContext {
+  /**
+   * Aborted when perfspec stops waiting for the function: the run was aborted, or its time limit
+   * (`setupTimeout`, `teardownTimeout`) passed. Hand it on (`fetch(url, { signal })`) to stop its work too.
+   */
+  signal: AbortSignal
+}
+
 /** The journey part of `LoadTestOptions`. */
 export interface JourneyOptions {
-  /** Runs once before any load; its value is `ctx.setup`. */
-  setup?: () => unknown
-  /** Runs once after the load (also after an abort), with setup's value. */
-  teardown?: (setup: unknown) => unknown
+  /**
+   * Runs once before any load (it may be async); its value is `ctx.setup`. When the run is aborted while it
+   * runs, no load is sent and the result is `aborted`; past `setupTimeout` the run throws SetupTimeoutError.
+   */
+  setup?: (context: JourneyHookContext) => unknown
+  /**
+   * Runs once after the load (also after an abort), with setup's value. If it throws, or outlasts
+   * `teardownTimeout`, the result is still returned, failed (`success: false`), with a warning.
+   */
+  teardown?: (setup: unknown, context: JourneyHookContext) => unknown
+  /** The longest `setup` may take. @default '60s' */
+  setupTimeout?: Duration
+  /** The longest `teardown` may take. @default '60s' */
+  teardownTimeout?: Duration
   /** Rows; each iteration takes the next row (round robin across all users); its fields become vars. */
   data?: readonly Record<string, unknown>[]
   /** One journey every user runs in order, again and again. Exclusive with `scenarios`. */

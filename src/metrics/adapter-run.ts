@@ -20,7 +20,10 @@ export interface AdapterRun {
   serviceTimes?: ResponseTimeStats
   /** How busy the load generator itself was. */
   generator?: GeneratorHealth
-  /** Verdicts of the tool's own thresholds (k6 scripts): they decide `success` too. */
+  /**
+   * Verdicts of the run itself, beside the options' thresholds: a k6 script's own thresholds, a tool run that
+   * made no request, a journey's teardown that did not complete. They decide `success` too.
+   */
   toolThresholds?: ThresholdResult[]
   /** Journey runs: metrics per endpoint (step name). */
   endpoints?: Record<string, EndpointMetrics>

@@ -27,6 +27,7 @@ import {
 import {
   argument,
   fail,
+  isThenable,
   type KnownKeys,
   rejectUnknownKeys,
   requireBoolean,
@@ -36,6 +37,7 @@ import {
   requireObject,
   requireOneOf,
   requireString,
+  requireSyncFunction,
 } from './validate.ts'
 
 /** Defaults the seed's config file and the plugin can override. */
@@ -111,6 +113,8 @@ const LOAD_TEST_KEYS = {
   onProgress: true,
   setup: true,
   teardown: true,
+  setupTimeout: true,
+  teardownTimeout: true,
   data: true,
   steps: true,
   onStart: true,
@@ -284,7 +288,7 @@ function resolveBody(value: unknown, headers: Record<string, string>): Buffer | 
   if (value === undefined) return undefined
   if (typeof value === 'string') return Buffer.from(value)
   if (value instanceof Uint8Array) return Buffer.from(value)
-  if (typeof value === 'object' && value !== null) {
+  if (typeof value === 'object' && value !== null && !isThenable(value)) {
     headers['content-type'] ??= 'application/json'
     return Buffer.from(JSON.stringify(value))
   }
@@ -399,7 +403,7 @@ export function resolveLoadOptions(
       : (stagesMs ?? (requests === undefined ? defaults.durationMs : undefined))
   const headers = resolveHeaders(options.headers)
   const body = resolveBody(options.body, headers)
-  if (options.check !== undefined) requireFunction('check', options.check)
+  if (options.check !== undefined) requireSyncFunction('check', options.check)
   if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
     fail('signal', 'an AbortSignal', options.signal)
   }

@@ -42,7 +42,7 @@ export function describeValue(value: unknown): string {
   if (value === null) return '`null`'
   if (value === undefined) return '`undefined`'
   if (typeof value === 'symbol') return `\`${String(value)}\` (symbol)`
-  if (typeof value === 'function') return 'a function'
+  if (typeof value === 'function') return isAsyncFunction(value) ? 'an async function' : 'a function'
   if (Array.isArray(value)) return 'an array'
   if (value instanceof Promise) return 'a Promise'
   return 'an object'
@@ -149,6 +149,41 @@ export function requireFunction<F extends (...args: never[]) => unknown>(
 ): F {
   if (typeof value !== 'function') fail(name, expected, value)
   return value as F
+}
+
+/** True for a Promise, or any object with a `then` method. */
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  )
+}
+
+/** An `async` function (or async generator function): whatever it does, it returns before its work is done. */
+export function isAsyncFunction(value: unknown): boolean {
+  // The tag, not instanceof: Jest runs a test file in a vm context with an AsyncFunction of its own.
+  const tag = Object.prototype.toString.call(value)
+  return tag === '[object AsyncFunction]' || tag === '[object AsyncGeneratorFunction]'
+}
+
+/**
+ * A function perfspec calls for every request and never awaits (`check`, a step's `path`, `body`,
+ * `capture`): an `async` one is refused, as its Promise would pass a check or go out as the body `{}`.
+ */
+export function requireSyncFunction<F extends (...args: never[]) => unknown>(
+  name: ValueName,
+  value: unknown,
+): F {
+  const fn = requireFunction<F>(name, value)
+  if (isAsyncFunction(fn)) {
+    fail(
+      name,
+      'a synchronous function: it is called for every request and never awaited (do async work in `setup`)',
+      fn,
+    )
+  }
+  return fn
 }
 
 /** One of a fixed list of strings. */

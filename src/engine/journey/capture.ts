@@ -1,6 +1,9 @@
 import type { CheckResponse, JourneyContext } from '../../foundation/types.ts'
 import { parseJsonBody, readPath } from '../../options/journey/capture-path.ts'
+import { promiseReturnedMessage, returnedPromise } from '../returned-promise.ts'
 import type { CompiledStep } from './compile-step.ts'
+
+const CAPTURE_RETURNED_PROMISE = promiseReturnedMessage('capture function')
 
 /** Why a step's captures failed, or undefined when they all found their value (written into ctx.vars). */
 export function runCaptures(
@@ -9,15 +12,18 @@ export function runCaptures(
   ctx: JourneyContext,
 ): { type: 'capture_failed' | 'step_function'; message: string } | undefined {
   if (step.captureFunction !== undefined) {
+    let returned: unknown
     try {
-      step.captureFunction(response, ctx)
+      returned = step.captureFunction(response, ctx)
     } catch (error) {
       return {
         type: 'step_function',
         message: `capture function threw: ${error instanceof Error ? error.message : String(error)}`,
       }
     }
-    return undefined
+    return returnedPromise(returned)
+      ? { type: 'step_function', message: CAPTURE_RETURNED_PROMISE }
+      : undefined
   }
   let json: unknown
   let parsed = false

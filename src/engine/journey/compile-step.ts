@@ -9,6 +9,7 @@ import {
   renderTemplate,
   type Template,
 } from '../../options/journey/template.ts'
+import { promiseReturnedMessage, returnedPromise } from '../returned-promise.ts'
 import type { JourneyTransport, WireRequest } from './connection.ts'
 import type { ScenarioStats } from './journey-stats.ts'
 
@@ -134,14 +135,20 @@ export function compileStep(
 }
 
 function callStepFunction<T>(field: string, fn: (ctx: JourneyContext) => T, ctx: JourneyContext): T {
+  let value: T
   try {
-    return fn(ctx)
+    value = fn(ctx)
   } catch (error) {
     throw new StepPrepareError(
       'step_function',
       `${field} function threw: ${error instanceof Error ? error.message : String(error)}`,
     )
   }
+  // A Promise would go out as the body `{}`, or fail as a path of `{}`.
+  if (returnedPromise(value)) {
+    throw new StepPrepareError('step_function', promiseReturnedMessage(`${field} function`))
+  }
+  return value
 }
 
 function render(

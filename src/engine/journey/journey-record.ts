@@ -1,17 +1,9 @@
 import type { ErrorType } from '../../foundation/model/index.ts'
 import type { CheckResponse, JourneyContext } from '../../foundation/types.ts'
 import { classifyError, classifyStatus, describeError } from '../classify-error.ts'
-import { checkResponseOf, statusMessage } from '../record.ts'
+import { checkFailure, checkResponseOf, statusMessage } from '../record.ts'
 import { runCaptures } from './capture.ts'
 import type { CompiledStep } from './compile-step.ts'
-
-function runCheck(step: CompiledStep, response: CheckResponse): boolean {
-  try {
-    return step.check!(response) !== false
-  } catch {
-    return false
-  }
-}
 
 /** Records one failure of a step in the run's, the endpoint's and the scenario's collectors. */
 export function recordStepError(
@@ -49,8 +41,9 @@ export function recordStepResponse(
   }
   if (step.keep) {
     const response = checkResponseOf(status, rawHeaders, body)
-    if (step.check !== undefined && !runCheck(step, response)) {
-      recordStepError(step, 'check_failed', `check failed (HTTP ${status})`, latencyMs)
+    const failure = step.check === undefined ? undefined : checkFailure(step.check, response)
+    if (failure !== undefined) {
+      recordStepError(step, 'check_failed', failure, latencyMs)
       return false
     }
     if (step.captures !== undefined || step.captureFunction !== undefined) {

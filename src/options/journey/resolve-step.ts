@@ -11,13 +11,14 @@ import { escapeForMessage, headerNameProblem, headerValueProblem } from '../http
 import {
   fail,
   isRecord,
+  isThenable,
   type KnownKeys,
   rejectUnknownKeys,
-  requireFunction,
   requireInteger,
   requireObject,
   requireOneOf,
   requireString,
+  requireSyncFunction,
 } from '../validate.ts'
 import { type CaptureSource, parseCaptureSource } from './capture-path.ts'
 
@@ -98,7 +99,7 @@ function resolveExpectStatus(option: string, value: unknown): ReadonlySet<number
 
 function resolvePath(option: string, value: unknown): ResolvedStep['path'] {
   if (value === undefined) return ''
-  if (typeof value === 'function') return value as ResolvedStep['path']
+  if (typeof value === 'function') return requireSyncFunction<(ctx: JourneyContext) => string>(option, value)
   if (typeof value !== 'string') fail(option, "a path string ('/items/{{id}}') or a function of ctx", value)
   if (value !== '' && !value.startsWith('/') && !value.startsWith('?')) {
     fail(option, "a path that starts with '/' or '?' (it is resolved against `url`)", value)
@@ -109,16 +110,18 @@ function resolvePath(option: string, value: unknown): ResolvedStep['path'] {
 }
 
 function resolveBody(option: string, value: unknown): ResolvedStep['body'] {
-  if (value === undefined || typeof value === 'string' || typeof value === 'function') {
-    return value as ResolvedStep['body']
+  if (typeof value === 'function')
+    return requireSyncFunction<(ctx: JourneyContext) => StepBody>(option, value)
+  if (value === undefined || typeof value === 'string') return value
+  if (value instanceof Uint8Array || Array.isArray(value) || (isRecord(value) && !isThenable(value))) {
+    return value as StepBody
   }
-  if (value instanceof Uint8Array || Array.isArray(value) || isRecord(value)) return value as StepBody
   return fail(option, 'a string, Buffer, object, array or a function of ctx', value)
 }
 
 function resolveCapture(option: string, value: unknown): ResolvedStep['capture'] {
   if (value === undefined) return undefined
-  if (typeof value === 'function') return value as CaptureFunction
+  if (typeof value === 'function') return requireSyncFunction<CaptureFunction>(option, value)
   const given = requireObject(
     option,
     value,
@@ -175,7 +178,7 @@ export function resolveStep(option: string, value: unknown, defaults: StepDefaul
   const check =
     step['check'] === undefined
       ? defaults.check
-      : requireFunction<NonNullable<ResolvedStep['check']>>(`${option}.check`, step['check'])
+      : requireSyncFunction<NonNullable<ResolvedStep['check']>>(`${option}.check`, step['check'])
   if (check !== undefined) resolved.check = check
   const capture = resolveCapture(`${option}.capture`, step['capture'])
   if (capture !== undefined) resolved.capture = capture

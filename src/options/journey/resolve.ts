@@ -1,5 +1,11 @@
 import { InvalidOptionError } from '../../foundation/errors.ts'
-import type { HttpMethod, JourneyOptions, JourneyScenario } from '../../foundation/types.ts'
+import type {
+  HttpMethod,
+  JourneyHookContext,
+  JourneyOptions,
+  JourneyScenario,
+} from '../../foundation/types.ts'
+import { requireDurationMs } from '../duration.ts'
 import {
   fail,
   type KnownKeys,
@@ -16,6 +22,8 @@ import { resolveThink, type ThinkRange } from './think.ts'
 export type { CaptureFunction, ResolvedStep, StepDefaults } from './resolve-step.ts'
 
 const MAX_WEIGHT = 1_000_000
+/** How long `setup` and `teardown` may each take by default (k6's setupTimeout and teardownTimeout). */
+export const DEFAULT_HOOK_TIMEOUT_MS = 60_000
 
 const SCENARIO_KEYS = {
   name: true,
@@ -38,8 +46,10 @@ export interface ResolvedScenario {
 export interface ResolvedJourney {
   scenarios: ResolvedScenario[]
   data?: readonly Record<string, unknown>[]
-  setup?: () => unknown
-  teardown?: (setup: unknown) => unknown
+  setup?: (context: JourneyHookContext) => unknown
+  teardown?: (setup: unknown, context: JourneyHookContext) => unknown
+  setupTimeoutMs: number
+  teardownTimeoutMs: number
 }
 
 /** The single-journey form (`steps`) reports as this scenario. */
@@ -114,11 +124,19 @@ function resolveData(value: unknown): readonly Record<string, unknown>[] {
   return value as Record<string, unknown>[]
 }
 
-const JOURNEY_ONLY = ['setup', 'teardown', 'data', 'onStart', 'think'] as const
+const JOURNEY_ONLY = [
+  'setup',
+  'teardown',
+  'setupTimeout',
+  'teardownTimeout',
+  'data',
+  'onStart',
+  'think',
+] as const
 
 /**
  * Validates and resolves the journey options (`steps` or `scenarios`, with `onStart`, `data`, `setup`,
- * `teardown`, `think`); undefined when the run has no journey. Every problem is an InvalidOptionError naming
+ * `teardown` and their time limits, `think`); undefined when the run has no journey. Every problem is an InvalidOptionError naming
  * the option (`scenarios[1].steps[0].capture.token`), before any request is sent.
  */
 export function resolveJourney(options: JourneyOptions, defaults: StepDefaults): ResolvedJourney | undefined {
@@ -166,11 +184,19 @@ export function resolveJourney(options: JourneyOptions, defaults: StepDefaults):
       seen.add(scenario.name)
     })
   }
-  const journey: ResolvedJourney = { scenarios: resolvedScenarios }
+  const journey: ResolvedJourney = {
+    scenarios: resolvedScenarios,
+    setupTimeoutMs: hookTimeoutMs('setupTimeout', options.setupTimeout),
+    teardownTimeoutMs: hookTimeoutMs('teardownTimeout', options.teardownTimeout),
+  }
   if (options.data !== undefined) journey.data = resolveData(options.data)
   if (options.setup !== undefined) journey.setup = requireFunction('setup', options.setup)
   if (options.teardown !== undefined) journey.teardown = requireFunction('teardown', options.teardown)
   return journey
+}
+
+function hookTimeoutMs(option: string, value: unknown): number {
+  return value === undefined ? DEFAULT_HOOK_TIMEOUT_MS : requireDurationMs(option, value)
 }
 
 /** Every endpoint (step name) of a journey, in order of first appearance. */

@@ -1,3 +1,4 @@
+import vm from 'node:vm'
 import { describe, expect, it } from 'vitest'
 import { InvalidOptionError } from '../../../src/foundation/errors.ts'
 import {
@@ -13,6 +14,7 @@ import {
   requireObject,
   requireOneOf,
   requireString,
+  requireSyncFunction,
 } from '../../../src/options/validate.ts'
 
 function errorOf(run: () => unknown): InvalidOptionError {
@@ -117,6 +119,19 @@ describe('the other require helpers', () => {
     const fn = () => 1
     expect(requireFunction('check', fn)).toBe(fn)
     expect(errorOf(() => requireFunction('check', 'x')).message).toContain('to be a function')
+  })
+
+  it('requireSyncFunction refuses an async function, also one from another realm (Jest)', () => {
+    const fn = () => Promise.resolve(1)
+    expect(requireSyncFunction('check', fn)).toBe(fn)
+    expect(errorOf(() => requireSyncFunction('check', async () => true)).message).toBe(
+      'Expected the `check` option to be a synchronous function: it is called for every request and never ' +
+        'awaited (do async work in `setup`), got an async function',
+    )
+    const foreign = vm.runInNewContext('async () => true')
+    expect(foreign instanceof (async () => {}).constructor).toBe(false)
+    expect(errorOf(() => requireSyncFunction('check', foreign)).option).toBe('check')
+    expect(errorOf(() => requireSyncFunction('capture', async function* () {})).option).toBe('capture')
   })
 
   it('requireObject takes a plain object, not an array or null', () => {
