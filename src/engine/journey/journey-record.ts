@@ -1,5 +1,5 @@
 import type { ErrorType } from '../../foundation/model/index.ts'
-import type { CheckResponse, JourneyContext } from '../../foundation/types.ts'
+import type { JourneyContext } from '../../foundation/types.ts'
 import { classifyError, classifyStatus, describeError } from '../classify-error.ts'
 import { checkFailure, checkResponseOf, statusMessage } from '../record.ts'
 import { runCaptures } from './capture.ts'
