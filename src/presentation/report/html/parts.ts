@@ -113,6 +113,6 @@ export const METRIC_HEADERS = ['requests', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms'
 /** A run's requests, req/s, p50, p95, p99 and error rate as number cells, errors marked when above 0. */
 export function metricCells(metrics: LoadMetrics): Cell[] {
   return formatMetricColumns(metrics).map((text, index, all) =>
-    num(text, index === all.length - 1 && metrics.errorRate > 0 ? 'bad' : undefined),
+    num(text, index === all.length - 1 && metrics.errorRatePercent > 0 ? 'bad' : undefined),
   )
 }

@@ -53,7 +53,7 @@ describe('renderSummaryTable', () => {
       'tool',
       'reqs',
       'rps',
-      'avg',
+      'mean',
       'p50',
       'p95',
       'p99',
