@@ -126,7 +126,7 @@ function propertiesOf(row: ReportRow): Property[] {
   if (baseline !== undefined && baseline !== null) {
     specific.push(
       ['baseline_p95_ms', round(baseline.p95.baseline)],
-      ['baseline_throughput_rps', round(baseline.throughput.baseline)],
+      ['baseline_rps', round(baseline.rps.baseline)],
       ['baseline_regressed', baseline.regressed],
     )
   }

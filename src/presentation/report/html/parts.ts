@@ -86,7 +86,7 @@ export function renderBaseline(check: BaselineCheck | undefined): string {
   if (check.comparison === null) {
     return `${renderSubheading('Baseline')}${where}<p>No baseline was stored: this run was recorded as the baseline.</p>`
   }
-  const rows = [check.comparison.p95, check.comparison.throughput].map((metric) => {
+  const rows = [check.comparison.p95, check.comparison.rps].map((metric) => {
     const format =
       metric.metric === 'p95' ? (n: number) => `${formatMs(n)} ms` : (n: number) => `${formatRps(n)} req/s`
     const change = `${metric.worsePercent > 0 ? 'worse' : 'better'} by ${Math.abs(metric.worsePercent).toFixed(1)}%`
