@@ -22,5 +22,5 @@ test('products: 2 users against 8', async () => {
     '8 users': { url: `${inject('demoUrl')}/api/products`, users: 8, duration: '1s' },
   })
 
-  expect(result.table.find((row) => row.metric === 'throughput')?.winner).toBe('8 users')
+  expect(result.table.find((row) => row.metric === 'rps')?.winner).toBe('8 users')
 })

@@ -30,9 +30,9 @@ export function progressReporter(options: ResolvedLoadOptions): (metrics: LoadMe
         elapsedMs: metrics.durationMs,
         durationMs: options.durationMs,
         requests: metrics.totalRequests,
-        rps: metrics.throughput,
+        rps: metrics.rps,
         p95: metrics.responseTimes.p95,
-        errorRatePercent: metrics.errorRate,
+        errorRatePercent: metrics.errorRatePercent,
       })
     } catch {
       // A broken progress display must not break the run it displays.

@@ -9,7 +9,7 @@ const LIVE_STATS: Partial<Record<ThresholdStat, (progress: LoadProgress) => numb
   p95: (progress) => progress.p95,
   errorRatePercent: (progress) => progress.errorRatePercent,
   errorFraction: (progress) => progress.errorRatePercent / 100,
-  throughput: (progress) => progress.rps,
+  rps: (progress) => progress.rps,
   totalRequests: (progress) => progress.requests,
 }
 

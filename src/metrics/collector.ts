@@ -391,8 +391,9 @@ export class MetricsCollector {
     const totalRequests = this.successCount + this.failureCount
     const durationMs = (this.stoppedAt ?? this.now()) - this.measuredFrom
     const count = this.latencyCount
-    const avg = count === 0 ? 0 : this.latencySum / count
-    const variance = count < 2 ? 0 : Math.max(0, (this.latencySumOfSquares - count * avg * avg) / (count - 1))
+    const mean = count === 0 ? 0 : this.latencySum / count
+    const variance =
+      count < 2 ? 0 : Math.max(0, (this.latencySumOfSquares - count * mean * mean) / (count - 1))
     const errorsByType: LoadMetrics['errorsByType'] = {}
     for (const [type, summary] of this.errors) {
       errorsByType[type] = { count: summary.count, sampleMessages: [...summary.sampleMessages] }
@@ -405,8 +406,8 @@ export class MetricsCollector {
       responseTimes: {
         min: count === 0 ? 0 : this.latencyMin,
         max: this.latencyMax,
-        avg,
-        stddev: Math.sqrt(variance),
+        mean,
+        sd: Math.sqrt(variance),
         ...percentilesOf(histogram),
       },
       errorsByType,

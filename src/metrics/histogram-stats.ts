@@ -21,8 +21,8 @@ export function statsFromHistogram(histogram: LatencyHistogram): ResponseTimeSta
   return {
     min: empty ? 0 : histogram.minNonZeroValue / 1000,
     max: empty ? 0 : histogram.maxValue / 1000,
-    avg: empty ? 0 : histogram.mean / 1000,
-    stddev: empty ? 0 : histogram.stdDeviation / 1000,
+    mean: empty ? 0 : histogram.mean / 1000,
+    sd: empty ? 0 : histogram.stdDeviation / 1000,
     ...percentilesOf(histogram),
   }
 }

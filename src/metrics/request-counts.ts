@@ -3,7 +3,7 @@ import type { LoadMetrics } from '../foundation/model/index.ts'
 /** The counts and rates of a run that follow from how many requests it made, how many failed, and how long. */
 export type RequestCounts = Pick<
   LoadMetrics,
-  'totalRequests' | 'successfulRequests' | 'failedRequests' | 'errorRate' | 'throughput'
+  'totalRequests' | 'successfulRequests' | 'failedRequests' | 'errorRatePercent' | 'rps'
 >
 
 /** `count` over `durationMs`, per second; 0 for a run without duration. */
@@ -12,21 +12,21 @@ export function perSecond(count: number, durationMs: number): number {
 }
 
 /**
- * The one derivation of successes, error rate (percent) and throughput (req/s) every collector, merger and
- * parser uses. A tool that measures its own rate passes it as `throughput`; else it is `total` over the run.
+ * The one derivation of successes, error rate (percent) and rps (req/s) every collector, merger and parser
+ * uses. A tool that measures its own rate passes it as `rps`; else it is `total` over the run.
  */
 export function deriveRequestCounts(counts: {
   total: number
   failed: number
   durationMs: number
-  throughput?: number | undefined
+  rps?: number | undefined
 }): RequestCounts {
   const { total, failed, durationMs } = counts
   return {
     totalRequests: total,
     successfulRequests: total - failed,
     failedRequests: failed,
-    errorRate: total === 0 ? 0 : (failed / total) * 100,
-    throughput: counts.throughput ?? perSecond(total, durationMs),
+    errorRatePercent: total === 0 ? 0 : (failed / total) * 100,
+    rps: counts.rps ?? perSecond(total, durationMs),
   }
 }

@@ -8,7 +8,7 @@ export type Comparison = '<' | '<=' | '>' | '>=' | '=='
 
 /** The quantity a threshold reads from the metrics. */
 export type ThresholdStat =
-  | 'avg'
+  | 'mean'
   | 'min'
   | 'max'
   | 'p50'
@@ -19,7 +19,7 @@ export type ThresholdStat =
   | 'p999'
   | 'errorRatePercent'
   | 'errorFraction'
-  | 'throughput'
+  | 'rps'
   | 'totalRequests'
   | 'checksFraction'
 
@@ -88,9 +88,9 @@ function readAbortOnFail(
 }
 
 const SEED_KEYS = {
-  maxAvgResponseTimeMs: { stat: 'avg', comparison: '<=' },
+  maxAvgResponseTimeMs: { stat: 'mean', comparison: '<=' },
   maxErrorRatePercent: { stat: 'errorRatePercent', comparison: '<=' },
-  minThroughputRps: { stat: 'throughput', comparison: '>=' },
+  minThroughputRps: { stat: 'rps', comparison: '>=' },
   maxP95Ms: { stat: 'p95', comparison: '<=' },
   maxP99Ms: { stat: 'p99', comparison: '<=' },
 } as const satisfies Record<string, { stat: ThresholdStat; comparison: Comparison }>
@@ -108,14 +108,15 @@ export const PERCENTILE_STATS: Record<string, ThresholdStat> = {
 // k6 metric → the aggregations it accepts, mapped onto our stats.
 const K6_METRICS: Record<string, (aggregation: string) => ThresholdStat | undefined> = {
   http_req_duration: (aggregation) => {
-    if (aggregation === 'avg' || aggregation === 'min' || aggregation === 'max') return aggregation
+    if (aggregation === 'avg') return 'mean'
+    if (aggregation === 'min' || aggregation === 'max') return aggregation
     if (aggregation === 'med') return 'p50'
     const percentile = /^p\((\d+(?:\.\d+)?)\)$/.exec(aggregation)?.[1]
     return percentile === undefined ? undefined : PERCENTILE_STATS[percentile]
   },
   http_req_failed: (aggregation) => (aggregation === 'rate' ? 'errorFraction' : undefined),
   http_reqs: (aggregation) =>
-    aggregation === 'rate' ? 'throughput' : aggregation === 'count' ? 'totalRequests' : undefined,
+    aggregation === 'rate' ? 'rps' : aggregation === 'count' ? 'totalRequests' : undefined,
   checks: (aggregation) => (aggregation === 'rate' ? 'checksFraction' : undefined),
 }
 
@@ -205,11 +206,11 @@ export function parseThresholds(thresholds: Thresholds | undefined): ParsedThres
 export function readStat(metrics: LoadMetrics, stat: ThresholdStat): number {
   switch (stat) {
     case 'errorRatePercent':
-      return metrics.errorRate
+      return metrics.errorRatePercent
     case 'errorFraction':
-      return metrics.errorRate / 100
-    case 'throughput':
-      return metrics.throughput
+      return metrics.errorRatePercent / 100
+    case 'rps':
+      return metrics.rps
     case 'totalRequests':
       return metrics.totalRequests
     case 'checksFraction': {

@@ -18,17 +18,17 @@ export type ComparisonConfigs = Record<string, LoadTestOptions> | LoadTestOption
 
 const METRICS: { metric: ComparisonMetric; unit: ComparisonRow['unit']; better: ComparisonRow['better'] }[] =
   [
-    { metric: 'throughput', unit: 'req/s', better: 'higher' },
-    { metric: 'avg', unit: 'ms', better: 'lower' },
+    { metric: 'rps', unit: 'req/s', better: 'higher' },
+    { metric: 'mean', unit: 'ms', better: 'lower' },
     { metric: 'p50', unit: 'ms', better: 'lower' },
     { metric: 'p95', unit: 'ms', better: 'lower' },
     { metric: 'p99', unit: 'ms', better: 'lower' },
-    { metric: 'errorRate', unit: '%', better: 'lower' },
+    { metric: 'errorRatePercent', unit: '%', better: 'lower' },
   ]
 
 function readMetric(metrics: LoadMetrics, metric: ComparisonMetric): number {
-  if (metric === 'throughput') return metrics.throughput
-  if (metric === 'errorRate') return metrics.errorRate
+  if (metric === 'rps') return metrics.rps
+  if (metric === 'errorRatePercent') return metrics.errorRatePercent
   return metrics.responseTimes[metric]
 }
 

@@ -47,7 +47,7 @@ export interface PerfReportOptions {
 
 /** Which columns the summary shows: the seed's `performance.metrics` switches. */
 export interface MetricsDisplay {
-  /** avg, p50, p95, p99. @default true */
+  /** mean, p50, p95, p99. @default true */
   responseTimes: boolean
   /** rps. @default true */
   throughput: boolean

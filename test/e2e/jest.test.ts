@@ -44,7 +44,7 @@ describe('two spec files on two Jest workers', () => {
 
   test('prints one table of every file, joined with each test status', () => {
     expect(run.output).toMatch(/PERF\s+3 runs · 3 passed/)
-    expect(run.output).toMatch(/tool\s+reqs\s+rps\s+avg\s+p50\s+p95\s+p99\s+err%[^\n]*verdict/)
+    expect(run.output).toMatch(/tool\s+reqs\s+rps\s+mean\s+p50\s+p95\s+p99\s+err%[^\n]*verdict/)
     expect(run.output).toMatch(
       /catalog\.spec\.cjs › catalog > GET \/products is fast\s+native\s+[\d,]+\s+[\d.]+(\s+[\d.]+){4}\s+0\.00\b[^\n]*✓ pass/,
     )

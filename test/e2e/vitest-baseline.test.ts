@@ -20,10 +20,10 @@ describe('toMatchPerfBaseline across runs', () => {
     const run = await runVitest(dir)
     expect(run.exitCode, run.output).toBe(0)
     const baseline = await readBaseline()
-    expect(baseline.version).toBe(1)
+    expect(baseline.version).toBe(2)
     expect(baseline.entries[KEY]).toMatchObject({
       p95: expect.any(Number),
-      throughput: expect.any(Number),
+      rps: expect.any(Number),
       users: 2,
       machine: { cpuModel: expect.any(String), cores: expect.any(Number), node: process.version },
     })
@@ -47,7 +47,7 @@ describe('toMatchPerfBaseline across runs', () => {
     expect((await readBaseline()).entries[KEY].p95).toBeGreaterThanOrEqual(40)
     // The reporter lists what the rewrite changed (its lines wrap at the terminal's width).
     expect(run.output.replace(/\s+/g, ' ')).toMatch(
-      /baseline rewritten \(-u\): __perf__\/search\.spec\.ts\.perf\.json › "search keeps its speed > \/search": p95 [\d.]+ → [\d.]+ ms, throughput [\d.]+ → [\d.]+ rps/,
+      /baseline rewritten \(-u\): __perf__\/search\.spec\.ts\.perf\.json › "search keeps its speed > \/search": p95 [\d.]+ → [\d.]+ ms, rps [\d.]+ → [\d.]+/,
     )
   })
 

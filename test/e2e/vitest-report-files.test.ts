@@ -27,7 +27,7 @@ describe('a run asked for every report', () => {
     const ours = run.output.slice(run.output.indexOf(' PERF '))
     expect(ours).toMatch(/^ PERF {2}4 runs · 3 passed · 1 failed · latencies in ms/)
     for (const line of ours.trimEnd().split('\n')) expect(line.length, line).toBeLessThanOrEqual(100)
-    expect(ours).toMatch(/tool\s+reqs\s+rps\s+avg\s+p50\s+p95\s+p99\s+err%\s+p95 trend\s+verdict/)
+    expect(ours).toMatch(/tool\s+reqs\s+rps\s+mean\s+p50\s+p95\s+p99\s+err%\s+p95 trend\s+verdict/)
     expect(ours).toContain('every-kind.spec.ts › GET / under growing load [stress]')
     expect(ours).toContain('every-kind.spec.ts › one user against two [two users]')
     expect(ours).toMatch(

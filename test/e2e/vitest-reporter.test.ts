@@ -28,7 +28,7 @@ describe('a passing perf spec', () => {
     test('prints the perf table after it', () => {
       const table = run.output.slice(run.output.search(/Tests\s+1 passed/))
       expect(table).toMatch(/PERF\s+1 run · 1 passed/)
-      expect(table).toMatch(/tool\s+reqs\s+rps\s+avg\s+p50\s+p95\s+p99\s+err%\s+p95 trend\s+verdict/)
+      expect(table).toMatch(/tool\s+reqs\s+rps\s+mean\s+p50\s+p95\s+p99\s+err%\s+p95 trend\s+verdict/)
       expect(table).toMatch(
         /api\.spec\.ts › GET \/ is fast\s+native\s+[\d,]+\s+[\d.]+(\s+[\d.]+){4}\s+0\.00\s+–\s+✓ pass/,
       )

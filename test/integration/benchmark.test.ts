@@ -20,11 +20,11 @@ describe('HTTP benchmark', () => {
     expect(result).toMatchObject({ kind: 'benchmark', target: 'http', name: '/item', concurrency: 2 })
     expect(result.iterations).toBe(200)
     expect(result.metrics.totalRequests).toBe(200)
-    expect(result.avgTime).toBe(result.metrics.responseTimes.avg)
+    expect(result.avgTime).toBe(result.metrics.responseTimes.mean)
     expect(result.avgTime).toBeGreaterThanOrEqual(2)
-    expect(result.throughput).toBe(result.metrics.throughput)
+    expect(result.throughput).toBe(result.metrics.rps)
     expect(result.stats).toMatchObject({
-      mean: result.metrics.responseTimes.avg,
+      mean: result.metrics.responseTimes.mean,
       p50: result.metrics.responseTimes.p50,
       p99: result.metrics.responseTimes.p99,
       samples: 200,

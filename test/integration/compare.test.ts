@@ -34,11 +34,14 @@ describe('runComparison', () => {
     expect(result.baseline).toBe('fast')
     expect(result.runs.map((run) => run.name)).toEqual(['fast', 'slow'])
     const row = (metric: string) => result.table.find((candidate) => candidate.metric === metric)!
-    expect(row('throughput')).toMatchObject({ winner: 'fast', better: 'higher', unit: 'req/s' })
+    expect(row('rps')).toMatchObject({ winner: 'fast', better: 'higher', unit: 'req/s' })
     expect(row('p50')).toMatchObject({ winner: 'fast', better: 'lower', unit: 'ms' })
     expect(row('p50').relativePercent.fast).toBe(0)
     expect(row('p50').relativePercent.slow).toBeGreaterThan(100)
-    expect(row('errorRate')).toMatchObject({ winner: null, relativePercent: { fast: null, slow: null } })
+    expect(row('errorRatePercent')).toMatchObject({
+      winner: null,
+      relativePercent: { fast: null, slow: null },
+    })
     expect(result.success).toBe(true)
   })
 
@@ -54,12 +57,12 @@ describe('runComparison', () => {
     // 2 connections for keep-alive, one per request for `connection: close`.
     expect(server.remotePorts.size).toBeGreaterThan(90)
     expect(result.table.map((row) => row.metric)).toEqual([
-      'throughput',
-      'avg',
+      'rps',
+      'mean',
       'p50',
       'p95',
       'p99',
-      'errorRate',
+      'errorRatePercent',
     ])
   })
 

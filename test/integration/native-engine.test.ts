@@ -138,7 +138,7 @@ describe.each(TRANSPORTS)('native engine, transport %s', (transport) => {
     it('honours expectStatus', async () => {
       server = await startServer(delayed(0, 404))
       const result = await load({ url: server.url, users: 2, requests: 20, expectStatus: 404 })
-      expect(result.metrics.errorRate).toBe(0)
+      expect(result.metrics.errorRatePercent).toBe(0)
       expect(result.metrics.statusCodes).toEqual({ '404': 20 })
     })
   })
@@ -155,7 +155,7 @@ describe.each(TRANSPORTS)('native engine, transport %s', (transport) => {
       expect(result.metrics.errorsByType.http_5xx?.count).toBe(20)
       expect(result.metrics.errorsByType.http_4xx?.count).toBe(20)
       expect(result.metrics.errorsByType.http_5xx?.sampleMessages).toEqual(['HTTP 500'])
-      expect(result.metrics.errorRate).toBe(100)
+      expect(result.metrics.errorRatePercent).toBe(100)
       expect(result.metrics.responseTimes.p50).toBeGreaterThan(0)
     })
 
@@ -212,7 +212,7 @@ describe.each(TRANSPORTS)('native engine, transport %s', (transport) => {
       const stoppedAfterMs = performance.now() - trigger.firedAt
       expect(result.aborted).toBe(true)
       expect(result.metrics.totalRequests).toBeGreaterThan(20)
-      expect(result.metrics.errorRate).toBe(0)
+      expect(result.metrics.errorRatePercent).toBe(0)
       // Generous on a loaded 2-core machine; the engine itself cuts in-flight requests at once.
       expect(stoppedAfterMs).toBeLessThan(1000)
     })

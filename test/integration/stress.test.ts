@@ -63,7 +63,7 @@ describe('stressTest', () => {
     expect(result.breakPoint).not.toBeNull()
     expect(result.breakPoint!.users).toBeGreaterThanOrEqual(6)
     expect(result.breakPoint!.users).toBeLessThanOrEqual(10)
-    expect(['throughput', 'p95']).toContain(result.breakPoint!.criterion)
+    expect(['rps', 'p95']).toContain(result.breakPoint!.criterion)
     // Steps ran back to back from startUsers and stopped at the break.
     expect(result.steps.map((step) => step.users)).toEqual(
       Array.from({ length: result.breakPoint!.users / 2 }, (_, index) => 2 * (index + 1)),
@@ -100,7 +100,7 @@ describe('stressTest', () => {
   it('breaks on the error rate when the server rejects what it cannot serve', async () => {
     server = await startServer(concurrencyRejecting(4, 10))
     const result = await stressTest({ url: server.url, ...byTwos(8, '500ms') })
-    expect(result.breakPoint?.criterion).toBe('errorRate')
+    expect(result.breakPoint?.criterion).toBe('errorRatePercent')
     expect(result.breakPoint?.users).toBe(6)
     expect(result.breakPoint?.reason).toMatch(/^error rate \d+(\.\d)?% > 5%$/)
     expect(result.breakPoint?.metrics.statusCodes['503']).toBeGreaterThan(0)

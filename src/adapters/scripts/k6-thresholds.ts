@@ -10,7 +10,7 @@ interface K6AbortingThreshold {
 
 // Each stat in k6's metric language; a percent becomes k6's rate (0..1).
 const K6_SPELLING: Record<ThresholdStat, { metric: string; aggregation: string; scale?: number }> = {
-  avg: { metric: 'http_req_duration', aggregation: 'avg' },
+  mean: { metric: 'http_req_duration', aggregation: 'avg' },
   min: { metric: 'http_req_duration', aggregation: 'min' },
   max: { metric: 'http_req_duration', aggregation: 'max' },
   p50: { metric: 'http_req_duration', aggregation: 'med' },
@@ -21,7 +21,7 @@ const K6_SPELLING: Record<ThresholdStat, { metric: string; aggregation: string; 
   p999: { metric: 'http_req_duration', aggregation: 'p(99.9)' },
   errorRatePercent: { metric: 'http_req_failed', aggregation: 'rate', scale: 0.01 },
   errorFraction: { metric: 'http_req_failed', aggregation: 'rate' },
-  throughput: { metric: 'http_reqs', aggregation: 'rate' },
+  rps: { metric: 'http_reqs', aggregation: 'rate' },
   totalRequests: { metric: 'http_reqs', aggregation: 'count' },
   checksFraction: { metric: 'checks', aggregation: 'rate' },
 }

@@ -13,9 +13,10 @@ export interface BaselineEntry {
   p50: number
   p95: number
   p99: number
-  avg: number
+  /** Mean response time (ms). */
+  mean: number
   /** Requests per second. */
-  throughput: number
+  rps: number
   errorRatePercent: number
   requests: number
   tool: string
@@ -24,16 +25,16 @@ export interface BaselineEntry {
   durationMs: number
   recordedAt: string
   machine: MachineInfo
-  /** Journey runs: each endpoint's p95 and throughput, compared endpoint by endpoint. */
-  endpoints?: Record<string, { p95: number; throughput: number }>
+  /** Journey runs: each endpoint's p95 and rps, compared endpoint by endpoint. */
+  endpoints?: Record<string, { p95: number; rps: number }>
 }
 
 /** How one metric moved against its baseline. */
 export interface MetricComparison {
-  metric: 'p95' | 'throughput'
+  metric: 'p95' | 'rps'
   baseline: number
   actual: number
-  /** Positive is worse: slower p95 or lower throughput, in percent of the baseline. */
+  /** Positive is worse: slower p95 or lower rps, in percent of the baseline. */
   worsePercent: number
   /** The worst value that still passes. */
   limit: number
@@ -42,7 +43,7 @@ export interface MetricComparison {
 
 export interface BaselineComparison {
   p95: MetricComparison
-  throughput: MetricComparison
+  rps: MetricComparison
   /** Journey runs: the p95 of each endpoint both the baseline and the run have. */
   endpoints?: Record<string, MetricComparison>
   regressed: boolean
@@ -65,5 +66,5 @@ export interface BaselineCheck {
 /** The numbers a baseline judges. */
 export interface BaselineNumbers {
   p95: number
-  throughput: number
+  rps: number
 }

@@ -30,7 +30,7 @@ export interface ComparisonRow {
 }
 
 /** A metric of the comparison table. */
-export type ComparisonMetric = 'throughput' | 'avg' | 'p50' | 'p95' | 'p99' | 'errorRate'
+export type ComparisonMetric = 'rps' | 'mean' | 'p50' | 'p95' | 'p99' | 'errorRatePercent'
 
 /** True for what `runComparison()` returns (or its JSON round trip). */
 export function isComparisonResult(value: unknown): value is ComparisonResult {

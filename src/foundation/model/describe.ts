@@ -10,8 +10,8 @@ export function summarizeRun(result: LoadTestResult): string {
   const { p50, p95, p99 } = metrics.responseTimes
   return (
     `${result.name} (${result.tool}): ${formatCount(metrics.totalRequests)} requests, ` +
-    `${formatRps(metrics.throughput)} rps, p50 ${formatMs(p50)} / p95 ${formatMs(p95)} / p99 ${formatMs(p99)} ms, ` +
-    `${formatPercent(metrics.errorRate)}% errors${result.aborted ? ', aborted' : ''}`
+    `${formatRps(metrics.rps)} rps, p50 ${formatMs(p50)} / p95 ${formatMs(p95)} / p99 ${formatMs(p99)} ms, ` +
+    `${formatPercent(metrics.errorRatePercent)}% errors${result.aborted ? ', aborted' : ''}`
   )
 }
 

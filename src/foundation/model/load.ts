@@ -44,9 +44,9 @@ export interface LoadMetrics {
   successfulRequests: number
   failedRequests: number
   /** Failed requests in percent of all requests (0..100). */
-  errorRate: number
+  errorRatePercent: number
   /** Completed requests per second over the run. */
-  throughput: number
+  rps: number
   responseTimes: ResponseTimeStats
   errorsByType: Partial<Record<ErrorType, ErrorSummary>>
   /** Count per HTTP status code (as a string key, JSON-safe). */
@@ -59,8 +59,10 @@ export interface LoadMetrics {
 export interface ResponseTimeStats {
   min: number
   max: number
-  avg: number
-  stddev: number
+  /** Arithmetic mean. */
+  mean: number
+  /** Standard deviation. */
+  sd: number
   p50: number
   p75: number
   p90: number

@@ -45,7 +45,7 @@ export interface BreakPoint {
 export type BreakCause = 'target' | 'generator'
 
 /** Which criterion broke a step. `thresholds`: the step failed the run's own thresholds. */
-export type BreakCriterion = 'errorRate' | 'p95' | 'throughput' | 'thresholds'
+export type BreakCriterion = 'errorRatePercent' | 'p95' | 'rps' | 'thresholds'
 
 /** True for what `stressTest()` returns (or its JSON round trip). */
 export function isStressTestResult(value: unknown): value is StressTestResult {

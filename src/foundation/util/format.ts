@@ -27,11 +27,11 @@ export function formatMetricColumns(metrics: LoadMetrics): string[] {
   const { p50, p95, p99 } = metrics.responseTimes
   return [
     formatCount(metrics.totalRequests),
-    formatRps(metrics.throughput),
+    formatRps(metrics.rps),
     formatMs(p50),
     formatMs(p95),
     formatMs(p99),
-    formatPercent(metrics.errorRate),
+    formatPercent(metrics.errorRatePercent),
   ]
 }
 

@@ -100,8 +100,8 @@ export function k6Scenarios(
       iterationDuration: {
         min: duration.min ?? 0,
         max: duration.max ?? 0,
-        avg: duration.avg ?? 0,
-        stddev: 0,
+        mean: duration.avg ?? 0,
+        sd: 0,
         p50: duration.med ?? 0,
         p75: duration['p(75)'] ?? 0,
         p90: duration['p(90)'] ?? 0,

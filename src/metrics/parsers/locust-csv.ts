@@ -210,13 +210,13 @@ export function locustRowToMetrics(
       failed: row.failureCount,
       durationMs,
       // Locust's own rate leaves the raised requests out.
-      throughput: raised > 0 ? undefined : row.requestsPerSecond,
+      rps: raised > 0 ? undefined : row.requestsPerSecond,
     }),
     responseTimes: {
       min: row.minMs,
       max: row.maxMs,
-      avg: row.avgMs,
-      stddev: 0,
+      mean: row.avgMs,
+      sd: 0,
       p50: at('50%'),
       p75: at('75%'),
       p90: at('90%'),

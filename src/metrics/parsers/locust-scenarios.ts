@@ -35,13 +35,13 @@ export function histogramStats(histogram: Record<string, number>): ResponseTimeS
     return buckets.at(-1)?.[0] ?? 0
   }
   const sum = buckets.reduce((acc, [value, count]) => acc + value * count, 0)
-  const avg = total === 0 ? 0 : sum / total
-  const variance = total === 0 ? 0 : buckets.reduce((acc, [v, c]) => acc + c * (v - avg) ** 2, 0) / total
+  const mean = total === 0 ? 0 : sum / total
+  const variance = total === 0 ? 0 : buckets.reduce((acc, [v, c]) => acc + c * (v - mean) ** 2, 0) / total
   return {
     min: buckets[0]?.[0] ?? 0,
     max: buckets.at(-1)?.[0] ?? 0,
-    avg,
-    stddev: Math.sqrt(variance),
+    mean,
+    sd: Math.sqrt(variance),
     p50: at(50),
     p75: at(75),
     p90: at(90),
@@ -75,8 +75,8 @@ export function mergeEndpointMetrics(endpoints: readonly EndpointMetrics[], dura
     responseTimes: {
       min: Math.min(...endpoints.map((e) => e.responseTimes.min), Number.POSITIVE_INFINITY) || 0,
       max: Math.max(0, ...endpoints.map((e) => e.responseTimes.max)),
-      avg: weighted('avg'),
-      stddev: 0,
+      mean: weighted('mean'),
+      sd: 0,
       p50: weighted('p50'),
       p75: weighted('p75'),
       p90: weighted('p90'),

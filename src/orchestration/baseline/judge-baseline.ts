@@ -26,9 +26,9 @@ export function toBaselineEntry(
     p50: metrics.responseTimes.p50,
     p95: metrics.responseTimes.p95,
     p99: metrics.responseTimes.p99,
-    avg: metrics.responseTimes.avg,
-    throughput: metrics.throughput,
-    errorRatePercent: metrics.errorRate,
+    mean: metrics.responseTimes.mean,
+    rps: metrics.rps,
+    errorRatePercent: metrics.errorRatePercent,
     requests: metrics.totalRequests,
     tool: result.tool,
     users: result.options.users,
@@ -40,7 +40,7 @@ export function toBaselineEntry(
     entry.endpoints = Object.fromEntries(
       Object.entries(result.endpoints).map(([name, endpoint]) => [
         name,
-        { p95: endpoint.responseTimes.p95, throughput: endpoint.throughput },
+        { p95: endpoint.responseTimes.p95, rps: endpoint.rps },
       ]),
     )
   }
@@ -74,23 +74,20 @@ export function compareWithBaseline(
   limits: ComparisonLimits = DEFAULT_LIMITS,
 ): BaselineComparison {
   const p95Comparison = compareP95(baseline.p95, result.metrics.responseTimes.p95, limits)
-  const rps = result.metrics.throughput
-  const rpsLimit = Math.min(
-    baseline.throughput * (1 - limits.tolerance),
-    baseline.throughput - limits.floorRps,
-  )
-  const throughputComparison: MetricComparison = {
-    metric: 'throughput',
-    baseline: baseline.throughput,
+  const rps = result.metrics.rps
+  const rpsLimit = Math.min(baseline.rps * (1 - limits.tolerance), baseline.rps - limits.floorRps)
+  const rpsComparison: MetricComparison = {
+    metric: 'rps',
+    baseline: baseline.rps,
     actual: rps,
-    worsePercent: percentOf(baseline.throughput - rps, baseline.throughput),
+    worsePercent: percentOf(baseline.rps - rps, baseline.rps),
     limit: rpsLimit,
     regressed: rps < rpsLimit,
   }
   const comparison: BaselineComparison = {
     p95: p95Comparison,
-    throughput: throughputComparison,
-    regressed: p95Comparison.regressed || throughputComparison.regressed,
+    rps: rpsComparison,
+    regressed: p95Comparison.regressed || rpsComparison.regressed,
   }
   const endpoints: Record<string, MetricComparison> = {}
   for (const [name, stored] of Object.entries(baseline.endpoints ?? {})) {

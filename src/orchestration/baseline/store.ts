@@ -3,10 +3,11 @@ import path from 'node:path'
 import { BaselineError } from '../../foundation/errors.ts'
 import type { BaselineEntry } from '../../foundation/model/index.ts'
 import { writeFileAtomic } from '../../foundation/util/write-atomic.ts'
+import { BASELINE_VERSION, COMPARED_NAMES, migrateV1Entry } from './migrate.ts'
 
 /** A `__perf__/<test file>.perf.json` file: one entry per test (and result) name. */
 export interface BaselineFile {
-  version: 1
+  version: typeof BASELINE_VERSION
   entries: Record<string, BaselineEntry>
 }
 
@@ -31,12 +32,40 @@ function corrupt(file: string, why: string, cause?: unknown): BaselineError {
   )
 }
 
-function isNumberRecord(value: unknown, keys: readonly string[]): boolean {
-  if (typeof value !== 'object' || value === null) return false
-  return keys.every((key) => typeof (value as Record<string, unknown>)[key] === 'number')
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
-/** Parses a baseline file's text; throws a BaselineError naming the file when it is not one. */
+function isNumberRecord(value: unknown, keys: readonly string[]): value is Record<string, unknown> {
+  return isRecord(value) && keys.every((key) => typeof value[key] === 'number')
+}
+
+// The numbers a comparison reads must be there: a missing one would compare against `undefined` and pass.
+function checkEntry(file: string, key: string, entry: unknown, version: 1 | 2): Record<string, unknown> {
+  const names = COMPARED_NAMES[version]
+  if (!isNumberRecord(entry, names.entry)) {
+    throw corrupt(file, `entry "${key}" has no numeric ${names.entry.join(' and ')}`)
+  }
+  if (!isRecord(entry['machine'])) throw corrupt(file, `entry "${key}" has no "machine" object`)
+  const endpoints = entry['endpoints']
+  if (endpoints === undefined) return entry
+  if (!isRecord(endpoints)) throw corrupt(file, `"endpoints" of entry "${key}" is not an object`)
+  for (const [name, endpoint] of Object.entries(endpoints)) {
+    if (!isNumberRecord(endpoint, names.endpoint)) {
+      throw corrupt(
+        file,
+        `endpoint "${name}" of entry "${key}" has no numeric ${names.endpoint.join(' and ')}`,
+      )
+    }
+  }
+  return entry
+}
+
+/**
+ * Parses a baseline file's text; throws a BaselineError naming the file when it is not one. A version-1 file
+ * (`avg`, `throughput`) reads under version 2's names (`mean`, `rps`); the next write stores it as version 2.
+ * A newer version is refused rather than read under names it may no longer use.
+ */
 export function parseBaselineFile(text: string, file: string): BaselineFile {
   let data: unknown
   try {
@@ -44,19 +73,23 @@ export function parseBaselineFile(text: string, file: string): BaselineFile {
   } catch (error) {
     throw corrupt(file, `not JSON: ${(error as Error).message}`, error)
   }
-  if (typeof data !== 'object' || data === null || (data as BaselineFile).version !== 1) {
-    throw corrupt(file, 'expected { "version": 1, "entries": { … } }')
+  if (!isRecord(data) || !('version' in data)) {
+    throw corrupt(file, `expected { "version": ${BASELINE_VERSION}, "entries": { … } }`)
   }
-  const { entries } = data as BaselineFile
-  if (typeof entries !== 'object' || entries === null || Array.isArray(entries)) {
-    throw corrupt(file, '"entries" is not an object')
+  const { version, entries } = data
+  if (version !== 1 && version !== BASELINE_VERSION) {
+    throw new BaselineError(
+      `Baseline file ${file} has version ${JSON.stringify(version)}; this perfspec reads versions 1 and ` +
+        `${BASELINE_VERSION}. Upgrade perfspec (a newer one wrote it), or delete the file to record anew.`,
+    )
   }
+  if (!isRecord(entries)) throw corrupt(file, '"entries" is not an object')
+  const read: Record<string, BaselineEntry> = {}
   for (const [key, entry] of Object.entries(entries)) {
-    if (!isNumberRecord(entry, ['p95', 'throughput'])) {
-      throw corrupt(file, `entry "${key}" has no numeric p95 and throughput`)
-    }
+    const checked = checkEntry(file, key, entry, version)
+    read[key] = version === 1 ? migrateV1Entry(checked) : (checked as unknown as BaselineEntry)
   }
-  return data as BaselineFile
+  return { version: BASELINE_VERSION, entries: read }
 }
 
 /** Reads a baseline file; undefined when there is none yet. */
@@ -82,12 +115,13 @@ export function saveBaselineEntry(file: string, key: string, entry: BaselineEntr
   const next = previous
     .catch(() => {})
     .then(async () => {
-      const current = (await readBaselineFile(file)) ?? { version: 1, entries: {} }
+      // A version-1 file was read under version 2's names: writing it back stores them all as version 2.
+      const current = (await readBaselineFile(file)) ?? { version: BASELINE_VERSION, entries: {} }
       current.entries[key] = entry
       const entries = Object.fromEntries(
         Object.entries(current.entries).sort(([a], [b]) => a.localeCompare(b)),
       )
-      await writeFileAtomic(file, `${JSON.stringify({ version: 1, entries }, null, 2)}\n`)
+      await writeFileAtomic(file, `${JSON.stringify({ version: BASELINE_VERSION, entries }, null, 2)}\n`)
     })
   writes.set(file, next)
   const forget = (): void => {

@@ -54,11 +54,11 @@ export function statsFromLoadMetrics(metrics: LoadMetrics): BenchmarkStats {
   const times = metrics.responseTimes
   const count = metrics.totalRequests
   return {
-    mean: times.avg,
+    mean: times.mean,
     min: times.min,
     max: times.max,
-    sd: times.stddev,
-    rme: relativeMarginOfError(times.avg, times.stddev, count),
+    sd: times.sd,
+    rme: relativeMarginOfError(times.mean, times.sd, count),
     p50: times.p50,
     p75: times.p75,
     p90: times.p90,

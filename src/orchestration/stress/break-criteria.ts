@@ -55,10 +55,10 @@ export function findBreak(
   criteria: ResolvedBreakCriteria,
 ): { criterion: BreakCriterion; reason: string } | undefined {
   const { metrics } = step.result
-  if (criteria.maxErrorRatePercent !== false && metrics.errorRate > criteria.maxErrorRatePercent) {
+  if (criteria.maxErrorRatePercent !== false && metrics.errorRatePercent > criteria.maxErrorRatePercent) {
     return {
-      criterion: 'errorRate',
-      reason: `error rate ${round(metrics.errorRate)}% > ${criteria.maxErrorRatePercent}%`,
+      criterion: 'errorRatePercent',
+      reason: `error rate ${round(metrics.errorRatePercent)}% > ${criteria.maxErrorRatePercent}%`,
     }
   }
   const failed = step.result.thresholds.filter((threshold) => !threshold.passed)
@@ -79,14 +79,14 @@ export function findBreak(
     }
   }
   if (previous !== undefined && criteria.minThroughputScaling !== false) {
-    const before = previous.result.metrics.throughput
-    const now = metrics.throughput
+    const before = previous.result.metrics.rps
+    const now = metrics.rps
     if (before > 0 && step.users > previous.users) {
       const gain = now / before - 1
       const linearGain = step.users / previous.users - 1
       if (gain < criteria.minThroughputScaling * linearGain || now < before) {
         return {
-          criterion: 'throughput',
+          criterion: 'rps',
           reason:
             `throughput no longer rising: ${round(now)} req/s at ${step.users} users vs ${round(before)} req/s ` +
             `at ${previous.users} (${gain >= 0 ? '+' : ''}${round(gain * 100)}%, users +${round(linearGain * 100)}%)`,

@@ -113,7 +113,7 @@ function comparisonMessage(
     .join('')
   const notes = warnings.length === 0 ? '' : `\n${warnings.map((warning) => `  ⚠ ${warning}`).join('\n')}`
   return (
-    `${hint}\n\n${verdict}\n${describeMetric(comparison.p95)}\n${describeMetric(comparison.throughput)}${endpoints}${notes}\n\n` +
+    `${hint}\n\n${verdict}\n${describeMetric(comparison.p95)}\n${describeMetric(comparison.rps)}${endpoints}${notes}\n\n` +
     `Baseline: ${file} › "${key}" (accept the new numbers with ${updateCommand()})\nRun: ${summarizeRun(result)}`
   )
 }
@@ -184,8 +184,8 @@ export async function toMatchPerfBaseline(
     // `-u` rewrites silently otherwise: the reports list what each rewrite changed.
     if (stored !== undefined) {
       check.rewrote = {
-        before: { p95: stored.p95, throughput: stored.throughput },
-        after: { p95: entry.p95, throughput: entry.throughput },
+        before: { p95: stored.p95, rps: stored.rps },
+        after: { p95: entry.p95, rps: entry.rps },
       }
     }
     test?.recordBaseline?.(result, check)

@@ -5,7 +5,7 @@ import { checkLimit, hint, type LimitCheck } from './received.ts'
 import type { PerfMatcherContext, PerfMatcherResult, PerfResultPart } from './types.ts'
 import { checkMatcherUsage } from './usage.ts'
 
-type LatencyStat = keyof Omit<ResponseTimeStats, 'stddev' | 'min'>
+type LatencyStat = keyof Omit<ResponseTimeStats, 'sd' | 'min'>
 
 function below(matcher: string, stat: LatencyStat, metric: string): LimitCheck {
   return {
@@ -36,8 +36,8 @@ export const toHaveP95Below = belowMatcher('toHaveP95Below', 'p95', 'p95')
 export const toHaveP99Below = belowMatcher('toHaveP99Below', 'p99', 'p99')
 export const toHaveAvgResponseTimeBelow = belowMatcher(
   'toHaveAvgResponseTimeBelow',
-  'avg',
-  'average response time',
+  'mean',
+  'mean response time',
 )
 export const toHaveMaxResponseTimeBelow = belowMatcher(
   'toHaveMaxResponseTimeBelow',

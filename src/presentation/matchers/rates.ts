@@ -7,7 +7,7 @@ const ERROR_RATE: LimitCheck = {
   metric: 'error rate',
   relation: 'below',
   unit: '%',
-  read: (metrics) => metrics.errorRate,
+  read: (metrics) => metrics.errorRatePercent,
 }
 
 const THROUGHPUT: LimitCheck = {
@@ -16,7 +16,7 @@ const THROUGHPUT: LimitCheck = {
   metric: 'throughput',
   relation: 'above',
   unit: ' rps',
-  read: (metrics) => metrics.throughput,
+  read: (metrics) => metrics.rps,
 }
 
 export function toHaveErrorRateBelow(

@@ -5,7 +5,7 @@ import { type ReportRow, type TestState, type Verdict, verdictOf } from './rows.
 
 /** The content of `perfspec-report.json`. */
 export interface JsonReport {
-  version: 1
+  version: 2
   generatedAt: string
   machine: MachineInfo
   /** The test runner and its version, e.g. `vitest 4.1.12`. */
@@ -30,7 +30,7 @@ export function buildJsonReport(rows: readonly ReportRow[], context: ReportMeta)
   const results = rows.map((row) => ({ ...row, verdict: verdictOf(row) }))
   const failed = results.filter((row) => row.verdict !== 'pass').length
   return {
-    version: 1,
+    version: 2,
     generatedAt: (context.now ?? new Date()).toISOString(),
     machine: context.machine,
     runner: context.runner,

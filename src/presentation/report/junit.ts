@@ -27,9 +27,9 @@ function metricProperties(metrics: LoadMetrics, prefix = ''): Property[] {
   return [
     [`${prefix}requests`, metrics.totalRequests],
     [`${prefix}failed_requests`, metrics.failedRequests],
-    [`${prefix}error_rate_percent`, round(metrics.errorRate)],
-    [`${prefix}throughput_rps`, round(metrics.throughput)],
-    [`${prefix}avg_ms`, round(times.avg)],
+    [`${prefix}error_rate_percent`, round(metrics.errorRatePercent)],
+    [`${prefix}rps`, round(metrics.rps)],
+    [`${prefix}mean_ms`, round(times.mean)],
     [`${prefix}p50_ms`, round(times.p50)],
     [`${prefix}p90_ms`, round(times.p90)],
     [`${prefix}p95_ms`, round(times.p95)],
@@ -126,7 +126,7 @@ function propertiesOf(row: ReportRow): Property[] {
   if (baseline !== undefined && baseline !== null) {
     specific.push(
       ['baseline_p95_ms', round(baseline.p95.baseline)],
-      ['baseline_throughput_rps', round(baseline.throughput.baseline)],
+      ['baseline_rps', round(baseline.rps.baseline)],
       ['baseline_regressed', baseline.regressed],
     )
   }

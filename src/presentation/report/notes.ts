@@ -61,11 +61,11 @@ export function describeRow(row: ReportRow): RowNote[] {
       level: 'info',
       text:
         `baseline rewritten (-u): ${row.baseline?.file} › "${row.baseline?.key}": p95 ${formatMs(before.p95)} → ` +
-        `${formatMs(after.p95)} ms, throughput ${formatRps(before.throughput)} → ${formatRps(after.throughput)} rps`,
+        `${formatMs(after.p95)} ms, rps ${formatRps(before.rps)} → ${formatRps(after.rps)}`,
     })
   }
   const comparison = row.baseline?.comparison
-  for (const metric of comparison ? [comparison.p95, comparison.throughput] : []) {
+  for (const metric of comparison ? [comparison.p95, comparison.rps] : []) {
     if (metric.regressed) notes.push({ level: 'failure', text: describeRegression(metric) })
   }
   if (result.kind === 'stress') {

@@ -36,11 +36,11 @@ function columns(metrics: MetricsDisplay): Column[] {
     { header: 'reqs', align: 'right', cell: (line) => formatCount(line.metrics.totalRequests) },
   ]
   if (metrics.throughput) {
-    list.push({ header: 'rps', align: 'right', cell: (line) => formatRps(line.metrics.throughput) })
+    list.push({ header: 'rps', align: 'right', cell: (line) => formatRps(line.metrics.rps) })
   }
   if (metrics.responseTimes) {
     list.push(
-      latency('avg', (line) => line.metrics.responseTimes.avg),
+      latency('mean', (line) => line.metrics.responseTimes.mean),
       latency('p50', (line) => line.metrics.responseTimes.p50),
       latency('p95', (line) => line.metrics.responseTimes.p95),
       latency('p99', (line) => line.metrics.responseTimes.p99),
@@ -50,8 +50,8 @@ function columns(metrics: MetricsDisplay): Column[] {
     list.push({
       header: 'err%',
       align: 'right',
-      cell: (line) => formatPercent(line.metrics.errorRate),
-      color: (line, text, c) => (line.metrics.errorRate > 0 ? c.red(text) : text),
+      cell: (line) => formatPercent(line.metrics.errorRatePercent),
+      color: (line, text, c) => (line.metrics.errorRatePercent > 0 ? c.red(text) : text),
     })
   }
   if (metrics.responseTimes) {

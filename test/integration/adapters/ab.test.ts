@@ -66,7 +66,7 @@ await describeWithTool(new ApacheBenchAdapter(), 'ApacheBenchAdapter against a l
     expect(result.metrics.totalRequests).toBeGreaterThan(0)
     expect(server.count - result.metrics.totalRequests).toBeGreaterThanOrEqual(0)
     expect(server.count - result.metrics.totalRequests).toBeLessThanOrEqual(3)
-    expect(result.metrics.throughput).toBeGreaterThan(0)
+    expect(result.metrics.rps).toBeGreaterThan(0)
   })
 
   it('sends the method, headers and body as given', async () => {

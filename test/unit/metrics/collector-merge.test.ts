@@ -56,8 +56,8 @@ describe('MetricsCollector.merge', () => {
     for (const key of ['p50', 'p75', 'p90', 'p95', 'p99', 'p999', 'min', 'max'] as const) {
       expect(result.responseTimes[key], key).toBe(single.responseTimes[key])
     }
-    expect(result.responseTimes.avg).toBeCloseTo(single.responseTimes.avg, 9)
-    expect(result.responseTimes.stddev).toBeCloseTo(single.responseTimes.stddev, 9)
+    expect(result.responseTimes.mean).toBeCloseTo(single.responseTimes.mean, 9)
+    expect(result.responseTimes.sd).toBeCloseTo(single.responseTimes.sd, 9)
     expect(result.totalRequests).toBe(60_000)
     expect(result.successfulRequests).toBe(single.successfulRequests)
     expect(result.statusCodes).toEqual(single.statusCodes)
@@ -120,6 +120,6 @@ describe('TimelineMerger', () => {
       firstSecond.recordValue(toHistogramValue(ms))
     expect(timeline[0]?.p99).toBe(percentileMs(firstSecond, 99))
     expect(timeline[0]?.p50).toBe(percentileMs(firstSecond, 50))
-    expect(merger.progress(2000)).toMatchObject({ totalRequests: 8000, failedRequests: 5, throughput: 4000 })
+    expect(merger.progress(2000)).toMatchObject({ totalRequests: 8000, failedRequests: 5, rps: 4000 })
   })
 })

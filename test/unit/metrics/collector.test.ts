@@ -50,11 +50,11 @@ describe('MetricsCollector percentiles', () => {
         ).toBeLessThanOrEqual(0.01)
       }
       const mean = samples.reduce((sum, value) => sum + value, 0) / samples.length
-      expect(metrics.responseTimes.avg).toBeCloseTo(mean, 6)
+      expect(metrics.responseTimes.mean).toBeCloseTo(mean, 6)
       expect(metrics.responseTimes.min).toBe(sorted[0])
       expect(metrics.responseTimes.max).toBe(sorted.at(-1))
       const variance = samples.reduce((sum, value) => sum + (value - mean) ** 2, 0) / (samples.length - 1)
-      expect(metrics.responseTimes.stddev).toBeCloseTo(Math.sqrt(variance), 4)
+      expect(metrics.responseTimes.sd).toBeCloseTo(Math.sqrt(variance), 4)
     })
   }
 })
@@ -76,7 +76,7 @@ describe('MetricsCollector counts', () => {
     expect(metrics.totalRequests).toBe(4)
     expect(metrics.successfulRequests).toBe(2)
     expect(metrics.failedRequests).toBe(2)
-    expect(metrics.errorRate).toBe(50)
+    expect(metrics.errorRatePercent).toBe(50)
     expect(metrics.statusCodes).toEqual({ '200': 2, '500': 1 })
     expect(metrics.errorsByType).toEqual({
       http_5xx: { count: 1, sampleMessages: ['HTTP 500'] },
@@ -106,7 +106,7 @@ describe('MetricsCollector counts', () => {
     collector.stop()
     const metrics = collector.getMetrics()
     expect(metrics.durationMs).toBe(2000)
-    expect(metrics.throughput).toBe(250)
+    expect(metrics.rps).toBe(250)
   })
 
   it('reports zeros, not NaN, for an empty run', () => {
@@ -115,7 +115,7 @@ describe('MetricsCollector counts', () => {
     collector.stop()
     const metrics = collector.getMetrics()
     expect(metrics.totalRequests).toBe(0)
-    expect(metrics.errorRate).toBe(0)
+    expect(metrics.errorRatePercent).toBe(0)
     expect(Object.values(metrics.responseTimes).every((value) => value === 0)).toBe(true)
   })
 

@@ -2,16 +2,16 @@ import { describe, expect, it } from 'vitest'
 import type { LoadTestResult } from '../../../src/foundation/model/index.ts'
 import { compareLoadResults, mapComparisonConfigs } from '../../../src/orchestration/compare-runs.ts'
 
-function run(name: string, { throughput = 100, p50 = 10, errorRate = 0 } = {}) {
+function run(name: string, { rps = 100, p50 = 10, errorRatePercent = 0 } = {}) {
   const result = {
     metrics: {
-      throughput,
-      errorRate,
+      rps,
+      errorRatePercent,
       responseTimes: {
         min: 1,
         max: 50,
-        avg: p50,
-        stddev: 1,
+        mean: p50,
+        sd: 1,
         p50,
         p75: p50,
         p90: p50,
@@ -27,13 +27,13 @@ function run(name: string, { throughput = 100, p50 = 10, errorRate = 0 } = {}) {
 describe('compareLoadResults', () => {
   it('gives values, differences from the first configuration and the winner per metric', () => {
     const table = compareLoadResults([
-      run('http1', { throughput: 100, p50: 10 }),
-      run('http2', { throughput: 150, p50: 8 }),
-      run('h2c', { throughput: 120, p50: 12 }),
+      run('http1', { rps: 100, p50: 10 }),
+      run('http2', { rps: 150, p50: 8 }),
+      run('h2c', { rps: 120, p50: 12 }),
     ])
-    const throughput = table.find((row) => row.metric === 'throughput')!
-    expect(throughput).toEqual({
-      metric: 'throughput',
+    const rps = table.find((row) => row.metric === 'rps')!
+    expect(rps).toEqual({
+      metric: 'rps',
       unit: 'req/s',
       better: 'higher',
       values: { http1: 100, http2: 150, h2c: 120 },
@@ -46,8 +46,8 @@ describe('compareLoadResults', () => {
   })
 
   it('has no winner when all are equal, and no relative difference from a zero baseline', () => {
-    const table = compareLoadResults([run('a', { errorRate: 0 }), run('b', { errorRate: 2 })])
-    const errors = table.find((row) => row.metric === 'errorRate')!
+    const table = compareLoadResults([run('a', { errorRatePercent: 0 }), run('b', { errorRatePercent: 2 })])
+    const errors = table.find((row) => row.metric === 'errorRatePercent')!
     expect(errors.winner).toBe('a')
     expect(errors.relativePercent).toEqual({ a: null, b: null })
     const same = compareLoadResults([run('a'), run('b')]).find((row) => row.metric === 'p95')!

@@ -14,12 +14,12 @@ import {
 } from './parts.ts'
 
 const LABELS: Record<ComparisonRow['metric'], string> = {
-  throughput: 'Throughput',
-  avg: 'Mean latency',
+  rps: 'Throughput',
+  mean: 'Mean latency',
   p50: 'p50 latency',
   p95: 'p95 latency',
   p99: 'p99 latency',
-  errorRate: 'Error rate',
+  errorRatePercent: 'Error rate',
 }
 
 function formatValue(row: ComparisonRow, value: number): string {
@@ -90,7 +90,7 @@ export function renderComparisonBody(result: ComparisonResult): string {
     { label: 'configurations', value: String(names.length) },
     { label: 'baseline', value: result.baseline },
     { label: 'best p95', value: winnerOf('p95') ?? 'tie' },
-    { label: 'best throughput', value: winnerOf('throughput') ?? 'tie' },
+    { label: 'best throughput', value: winnerOf('rps') ?? 'tie' },
   ]
   const bars = result.table.map((row) =>
     renderBarChart({

@@ -43,9 +43,9 @@ function describeLoad(result: LoadTestResult): string {
 }
 
 /** The error rate and count, marked when there were any. */
-function errorTile(errorRate: number, failed: number): { label: string; value: string; tone?: 'bad' } {
-  const value = `${formatPercent(errorRate)} % (${failed})`
-  return errorRate > 0 ? { label: 'errors', value, tone: 'bad' } : { label: 'errors', value }
+function errorTile(errorRatePercent: number, failed: number): { label: string; value: string; tone?: 'bad' } {
+  const value = `${formatPercent(errorRatePercent)} % (${failed})`
+  return errorRatePercent > 0 ? { label: 'errors', value, tone: 'bad' } : { label: 'errors', value }
 }
 
 function renderTimeCharts(result: LoadTestResult): string {
@@ -145,12 +145,12 @@ export function renderLoadBody(result: LoadTestResult, baseline?: BaselineCheck)
   const times = metrics.responseTimes
   const tiles = [
     { label: 'requests', value: formatCount(metrics.totalRequests) },
-    { label: 'throughput', value: `${formatRps(metrics.throughput)} req/s` },
+    { label: 'throughput', value: `${formatRps(metrics.rps)} req/s` },
     { label: 'p50', value: `${formatMs(times.p50)} ms` },
     { label: 'p95', value: `${formatMs(times.p95)} ms` },
     { label: 'p99', value: `${formatMs(times.p99)} ms` },
     { label: 'max', value: `${formatMs(times.max)} ms` },
-    errorTile(metrics.errorRate, metrics.failedRequests),
+    errorTile(metrics.errorRatePercent, metrics.failedRequests),
   ]
   if (result.droppedIterations !== undefined) {
     const tone = result.droppedIterations > 0 ? ('bad' as const) : undefined

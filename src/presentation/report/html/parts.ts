@@ -86,7 +86,7 @@ export function renderBaseline(check: BaselineCheck | undefined): string {
   if (check.comparison === null) {
     return `${renderSubheading('Baseline')}${where}<p>No baseline was stored: this run was recorded as the baseline.</p>`
   }
-  const rows = [check.comparison.p95, check.comparison.throughput].map((metric) => {
+  const rows = [check.comparison.p95, check.comparison.rps].map((metric) => {
     const format =
       metric.metric === 'p95' ? (n: number) => `${formatMs(n)} ms` : (n: number) => `${formatRps(n)} req/s`
     const change = `${metric.worsePercent > 0 ? 'worse' : 'better'} by ${Math.abs(metric.worsePercent).toFixed(1)}%`
@@ -113,6 +113,6 @@ export const METRIC_HEADERS = ['requests', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms'
 /** A run's requests, req/s, p50, p95, p99 and error rate as number cells, errors marked when above 0. */
 export function metricCells(metrics: LoadMetrics): Cell[] {
   return formatMetricColumns(metrics).map((text, index, all) =>
-    num(text, index === all.length - 1 && metrics.errorRate > 0 ? 'bad' : undefined),
+    num(text, index === all.length - 1 && metrics.errorRatePercent > 0 ? 'bad' : undefined),
   )
 }

@@ -54,7 +54,7 @@ export function renderStressBody(result: StressTestResult): string {
           yUnit: 'req/s',
           dots: true,
           markers,
-          series: [{ name: 'requests/s', values: steps.map((step) => step.metrics.throughput), color: 4 }],
+          series: [{ name: 'requests/s', values: steps.map((step) => step.metrics.rps), color: 4 }],
         })
   const rows = steps.map((step) => [
     num(String(step.users), breakPoint?.users === step.users ? 'bad' : undefined),

@@ -57,8 +57,8 @@ describe('abToMetrics', () => {
       totalRequests: 200,
       successfulRequests: 200,
       failedRequests: 0,
-      errorRate: 0,
-      throughput: 180.91,
+      errorRatePercent: 0,
+      rps: 180.91,
       bytesReceived: 400,
       durationMs: 1106,
       errorsByType: {},
@@ -69,7 +69,7 @@ describe('abToMetrics', () => {
       p99: curve[99],
       max: curve[100],
     })
-    expect(metrics.responseTimes.avg).toBe(22)
+    expect(metrics.responseTimes.mean).toBe(22)
   })
 
   it('maps resets to connection_reset and non-2xx to unexpected_status without counting a reset twice', () => {
@@ -82,7 +82,7 @@ describe('abToMetrics', () => {
     expect(metrics.errorsByType.other).toBeUndefined()
     expect(metrics.failedRequests).toBe(118)
     expect(metrics.successfulRequests).toBe(82)
-    expect(metrics.errorRate).toBeCloseTo(59)
+    expect(metrics.errorRatePercent).toBeCloseTo(59)
   })
 
   it('maps Length failures to invalid_response and never reports more failures than requests', () => {

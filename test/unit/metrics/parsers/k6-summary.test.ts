@@ -82,8 +82,8 @@ describe('k6ToMetrics', () => {
       totalRequests: 380,
       successfulRequests: 380,
       failedRequests: 0,
-      errorRate: 0,
-      throughput: 188.5994663041089,
+      errorRatePercent: 0,
+      rps: 188.5994663041089,
       bytesReceived: 47500,
       errorsByType: {},
       statusCodes: {},
@@ -91,8 +91,8 @@ describe('k6ToMetrics', () => {
     expect(metrics.responseTimes).toEqual({
       min: 19.290101,
       max: 25.495288,
-      avg: 21.052290892105255,
-      stddev: 0,
+      mean: 21.052290892105255,
+      sd: 0,
       p50: 21.0183395,
       p75: 21.44873225,
       p90: 21.8014477,
@@ -105,7 +105,7 @@ describe('k6ToMetrics', () => {
 
   it('maps the real v1.3 export (no p(99) asked for there)', () => {
     const metrics = k6ToMetrics(parseK6Summary(fixture('summary-export-v1.3.json')))
-    expect(metrics).toMatchObject({ totalRequests: 145, failedRequests: 0, throughput: 47.9417 })
+    expect(metrics).toMatchObject({ totalRequests: 145, failedRequests: 0, rps: 47.9417 })
     expect(metrics.responseTimes).toMatchObject({ p50: 1.8148, p95: 8.4896, p99: 0 })
     expect(metrics.durationMs).toBeCloseTo((145 / 47.9417) * 1000)
   })
@@ -142,7 +142,7 @@ describe('k6ToMetrics', () => {
       successfulRequests: 94,
       durationMs: 2001.831005,
     })
-    expect(metrics.errorRate).toBeCloseTo((96 / 190) * 100)
+    expect(metrics.errorRatePercent).toBeCloseTo((96 / 190) * 100)
     // A user script's summary says how many failed, not why.
     expect(metrics.errorsByType).toEqual({ other: { count: 96, sampleMessages: [expect.any(String)] } })
   })

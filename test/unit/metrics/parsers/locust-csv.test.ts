@@ -54,7 +54,7 @@ describe('locustToMetrics', () => {
       totalRequests: 258,
       successfulRequests: 258,
       failedRequests: 0,
-      errorRate: 0,
+      errorRatePercent: 0,
       errorsByType: {},
     })
     expect(metrics.responseTimes).toMatchObject({
@@ -67,7 +67,7 @@ describe('locustToMetrics', () => {
       min: 19,
       max: 32,
     })
-    expect(metrics.throughput).toBeCloseTo(138.42, 2)
+    expect(metrics.rps).toBeCloseTo(138.42, 2)
     expect(metrics.durationMs).toBeCloseTo((258 / 138.41927004020198) * 1000, 6)
     expect(metrics.bytesReceived).toBe(516)
   })
@@ -100,7 +100,7 @@ describe('locustToMetrics', () => {
     expect(metrics.errorsByType).toEqual({
       connection_refused: { count: 9611, sampleMessages: [failures[0]!.error] },
     })
-    expect(metrics.errorRate).toBe(100)
+    expect(metrics.errorRatePercent).toBe(100)
   })
 
   it('counts failures missing from the failures file as other', () => {

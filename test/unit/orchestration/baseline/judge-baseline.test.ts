@@ -37,10 +37,10 @@ describe('compareWithBaseline', () => {
     )
   })
 
-  test('throughput regresses on its own, only below tolerance and floor', () => {
+  test('rps regresses on its own, only below tolerance and floor', () => {
     const slower = compareWithBaseline(baseline, makeResult({ latency: { p95: 100 }, rps: 150 }), limits)
     expect(slower.p95.regressed).toBe(false)
-    expect(slower.throughput).toMatchObject({ regressed: true, limit: 160, worsePercent: 25 })
+    expect(slower.rps).toMatchObject({ regressed: true, limit: 160, worsePercent: 25 })
     expect(
       compareWithBaseline(baseline, makeResult({ latency: { p95: 100 }, rps: 161 }), limits).regressed,
     ).toBe(false)
@@ -51,7 +51,7 @@ describe('compareWithBaseline', () => {
     expect(better).toMatchObject({
       regressed: false,
       p95: { worsePercent: -50 },
-      throughput: { worsePercent: -100 },
+      rps: { worsePercent: -100 },
     })
   })
 })

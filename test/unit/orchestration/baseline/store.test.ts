@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
-import { BaselineError } from '../../../../src/foundation/errors.ts'
+import { BaselineError, isPerfError } from '../../../../src/foundation/errors.ts'
 import { toBaselineEntry } from '../../../../src/orchestration/baseline/judge-baseline.ts'
 import { describeMachine } from '../../../../src/orchestration/baseline/machine.ts'
 import {
@@ -29,15 +29,75 @@ describe('baselinePath', () => {
 })
 
 describe('parseBaselineFile', () => {
+  const machine = describeMachine()
+  const entry = (numbers: Record<string, unknown>) => JSON.stringify({ ...numbers, machine })
+
   test.each([
     ['{', 'not JSON'],
-    ['[]', 'expected { "version": 1'],
-    ['{"version":2,"entries":{}}', 'expected { "version": 1'],
+    ['[]', 'expected { "version": 2'],
+    ['{"entries":{}}', 'expected { "version": 2'],
     ['{"version":1,"entries":[]}', '"entries" is not an object'],
     ['{"version":1,"entries":{"a":{"p95":"fast"}}}', 'entry "a" has no numeric p95 and throughput'],
+    // Version 2 under version 1's names: refused, not compared against a missing `rps`.
+    [
+      `{"version":2,"entries":{"a":${entry({ p95: 1, throughput: 2 })}}}`,
+      'entry "a" has no numeric p95 and rps',
+    ],
+    ['{"version":2,"entries":{"a":{"p95":1,"rps":2}}}', 'entry "a" has no "machine" object'],
+    [
+      `{"version":2,"entries":{"a":${entry({ p95: 1, rps: 2, endpoints: { login: { p95: 1 } } })}}}`,
+      'endpoint "login" of entry "a" has no numeric p95 and rps',
+    ],
+    [
+      `{"version":1,"entries":{"a":${entry({ p95: 1, throughput: 2, endpoints: [] })}}}`,
+      '"endpoints" of entry "a" is not an object',
+    ],
   ])('%s is a BaselineError naming the file', (text, why) => {
     expect(() => parseBaselineFile(text, '/p/x.perf.json')).toThrow(BaselineError)
     expect(() => parseBaselineFile(text, '/p/x.perf.json')).toThrow(`/p/x.perf.json is corrupt (${why}`)
+  })
+
+  test.each([3, '2', null])('version %j is refused as unknown, with PERF_BASELINE_ERROR', (version) => {
+    const text = JSON.stringify({ version, entries: {} })
+    expect(() => parseBaselineFile(text, '/p/x.perf.json')).toThrow(
+      `Baseline file /p/x.perf.json has version ${JSON.stringify(version)}; this perfspec reads versions 1 and 2`,
+    )
+    try {
+      parseBaselineFile(text, '/p/x.perf.json')
+    } catch (error) {
+      expect(isPerfError(error, 'PERF_BASELINE_ERROR')).toBe(true)
+    }
+  })
+
+  test("reads version 1 under version 2's names: avg → mean, throughput → rps, endpoints' throughput → rps", () => {
+    const v1 = {
+      p50: 5,
+      p95: 10,
+      p99: 20,
+      avg: 6,
+      throughput: 400,
+      errorRatePercent: 0.5,
+      requests: 800,
+      tool: 'native',
+      users: 4,
+      durationMs: 2000,
+      recordedAt: '2026-01-01T00:00:00.000Z',
+      machine,
+      endpoints: { login: { p95: 3, throughput: 300 }, order: { p95: 30, throughput: 100 } },
+    }
+    const file = parseBaselineFile(JSON.stringify({ version: 1, entries: { a: v1 } }), '/p/x.perf.json')
+    expect(file.version).toBe(2)
+    const { avg: _avg, throughput: _throughput, ...same } = v1
+    expect(file.entries['a']).toEqual({
+      ...same,
+      mean: 6,
+      rps: 400,
+      endpoints: { login: { p95: 3, rps: 300 }, order: { p95: 30, rps: 100 } },
+    })
+    // Written back, the keys keep their order: a migrated file diffs as renames only.
+    expect(Object.keys(file.entries['a'] ?? {})).toEqual(
+      Object.keys(v1).map((key) => ({ avg: 'mean', throughput: 'rps' })[key] ?? key),
+    )
   })
 })
 
@@ -55,6 +115,7 @@ describe('saveBaselineEntry', () => {
     expect(Object.keys((await readBaselineFile(file))?.entries ?? {})).toEqual(['a', 'b', 'c'])
     expect(await readdir(path.dirname(file))).toEqual(['a.test.ts.perf.json'])
     expect(await readFile(file, 'utf8')).toMatch(/\n$/)
+    expect(JSON.parse(await readFile(file, 'utf8')).version).toBe(2)
   })
 
   test('a missing file reads as undefined', async () => {

@@ -9,17 +9,17 @@ import {
 
 function step(
   users: number,
-  { errorRate = 0, p95 = 20, throughput = 100 } = {},
+  { errorRatePercent = 0, p95 = 20, rps = 100 } = {},
   failed = false,
 ): MeasuredStep {
   const metrics = {
-    errorRate,
-    throughput,
+    errorRatePercent,
+    rps,
     responseTimes: {
       min: 1,
       max: 100,
-      avg: 10,
-      stddev: 1,
+      mean: 10,
+      sd: 1,
       p50: 10,
       p75: 12,
       p90: 15,
@@ -42,34 +42,32 @@ const defaults = resolveBreakCriteria(undefined)
 
 describe('findBreak', () => {
   it('holds while errors stay low, p95 stays within 2× the first step and throughput scales', () => {
-    const first = step(10, { throughput: 100 })
+    const first = step(10, { rps: 100 })
     expect(findBreak(first, undefined, undefined, defaults)).toBeUndefined()
-    expect(findBreak(step(20, { p95: 39, throughput: 190 }), first, first, defaults)).toBeUndefined()
+    expect(findBreak(step(20, { p95: 39, rps: 190 }), first, first, defaults)).toBeUndefined()
   })
 
   it('breaks on an error rate above 5%, even at the first step', () => {
-    expect(findBreak(step(10, { errorRate: 5.1 }), undefined, undefined, defaults)).toEqual({
-      criterion: 'errorRate',
+    expect(findBreak(step(10, { errorRatePercent: 5.1 }), undefined, undefined, defaults)).toEqual({
+      criterion: 'errorRatePercent',
       reason: 'error rate 5.1% > 5%',
     })
   })
 
   it("breaks on p95 above twice the first step's", () => {
     const first = step(10, { p95: 20 })
-    const broken = findBreak(step(20, { p95: 41, throughput: 200 }), first, first, defaults)
+    const broken = findBreak(step(20, { p95: 41, rps: 200 }), first, first, defaults)
     expect(broken?.criterion).toBe('p95')
     expect(broken?.reason).toBe("p95 41 ms > 2 × the first step's 20 ms")
   })
 
   it('breaks when added users add less than a quarter of linear throughput, or throughput falls', () => {
-    const previous = step(40, { throughput: 400 })
+    const previous = step(40, { rps: 400 })
     // +25% users: +6.25% throughput is the least that holds.
-    expect(findBreak(step(50, { throughput: 425 }), previous, previous, defaults)).toBeUndefined()
-    expect(findBreak(step(50, { throughput: 424 }), previous, previous, defaults)?.criterion).toBe(
-      'throughput',
-    )
+    expect(findBreak(step(50, { rps: 425 }), previous, previous, defaults)).toBeUndefined()
+    expect(findBreak(step(50, { rps: 424 }), previous, previous, defaults)?.criterion).toBe('rps')
     const off = resolveBreakCriteria({ minThroughputScaling: 0 })
-    expect(findBreak(step(50, { throughput: 398 }), previous, previous, off)?.reason).toMatch(
+    expect(findBreak(step(50, { rps: 398 }), previous, previous, off)?.reason).toMatch(
       /^throughput no longer rising: 398 req\/s at 50 users vs 400 req\/s at 40 \(-0\.5%, users \+25%\)$/,
     )
   })
@@ -89,7 +87,7 @@ describe('findBreak', () => {
     })
     const first = step(10)
     expect(
-      findBreak(step(20, { errorRate: 90, p95: 900, throughput: 1 }), first, first, none),
+      findBreak(step(20, { errorRatePercent: 90, p95: 900, rps: 1 }), first, first, none),
     ).toBeUndefined()
   })
 })

@@ -1,8 +1,8 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest'
-import { BaselineError, MatcherUsageError } from '../../../../src/foundation/errors.ts'
+import { BaselineError, isPerfError, MatcherUsageError } from '../../../../src/foundation/errors.ts'
 import type { BaselineCheck } from '../../../../src/foundation/model/index.ts'
 import { describeMachine } from '../../../../src/orchestration/baseline/machine.ts'
 import { baselinePath } from '../../../../src/orchestration/baseline/store.ts'
@@ -19,7 +19,7 @@ function useMode(update: BaselineUpdateMode): void {
   setCurrentTestContext({ baselineDir: dir, root: process.cwd(), update })
 }
 
-async function readEntries(): Promise<Record<string, { p95: number; throughput: number }>> {
+async function readEntries(): Promise<Record<string, { p95: number; rps: number }>> {
   return JSON.parse(await readFile(file, 'utf8')).entries
 }
 
@@ -47,7 +47,7 @@ describe('toMatchPerfBaseline', () => {
     useMode('new')
     await expect(makeResult({ latency: { p95: 10 }, rps: 400 })).toMatchPerfBaseline({ key: KEY })
     const entry = (await readEntries())[KEY]
-    expect(entry).toMatchObject({ p95: 10, throughput: 400, machine: describeMachine() })
+    expect(entry).toMatchObject({ p95: 10, rps: 400, machine: describeMachine() })
     await expect(makeResult({ latency: { p95: 11 }, rps: 390 })).toMatchPerfBaseline({ key: KEY })
   })
 
@@ -76,14 +76,14 @@ describe('toMatchPerfBaseline', () => {
     ).rejects.toThrow('✗ p95')
   })
 
-  test('flags a throughput drop separately from p95', async () => {
+  test('flags an rps drop separately from p95', async () => {
     await record({ latency: { p95: 10 }, rps: 400 })
     const error = await expect(makeResult({ latency: { p95: 10 }, rps: 300 }))
       .toMatchPerfBaseline({ key: KEY })
       .catch((caught: Error) => caught)
     expect(String(error)).toContain('✓ p95: 10.0 ms vs baseline 10.0 ms')
     expect(String(error)).toContain(
-      '✗ throughput: 300.0 rps vs baseline 400.0 rps (worse by 25.0%; at least 320.0 rps allowed)',
+      '✗ rps: 300.0 rps vs baseline 400.0 rps (worse by 25.0%; at least 320.0 rps allowed)',
     )
   })
 
@@ -99,7 +99,7 @@ describe('toMatchPerfBaseline', () => {
     await record({ latency: { p95: 10 }, rps: 400 })
     useMode('all')
     await expect(makeResult({ latency: { p95: 50 }, rps: 100 })).toMatchPerfBaseline({ key: KEY })
-    expect((await readEntries())[KEY]).toMatchObject({ p95: 50, throughput: 100 })
+    expect((await readEntries())[KEY]).toMatchObject({ p95: 50, rps: 100 })
   })
 
   test('under CI (update none) a missing baseline fails and writes nothing', async () => {
@@ -178,5 +178,79 @@ describe('toMatchPerfBaseline', () => {
   test('writes atomically: no temp file is left beside the baseline', async () => {
     await record({ latency: { p95: 10 } })
     expect((await readdir(path.dirname(file))).filter((name) => name.endsWith('.tmp'))).toEqual([])
+  })
+})
+
+describe('toMatchPerfBaseline with a baseline file of another version', () => {
+  // What perfspec 0.1 wrote: `avg` and `throughput`, and each endpoint's `throughput`.
+  function versionOneEntry(p95: number, throughput: number): Record<string, unknown> {
+    return {
+      p50: p95 / 2,
+      p95,
+      p99: p95 * 2,
+      avg: p95 / 2,
+      throughput,
+      errorRatePercent: 0,
+      requests: 1000,
+      tool: 'native',
+      users: 4,
+      durationMs: 2000,
+      recordedAt: '2026-01-01T00:00:00.000Z',
+      machine: describeMachine(),
+    }
+  }
+
+  async function writeBaseline(content: unknown): Promise<string> {
+    const text = JSON.stringify(content, null, 2)
+    await mkdir(path.dirname(file), { recursive: true })
+    await writeFile(file, text)
+    return text
+  }
+
+  test('a version-1 file is compared under the new names, and left as it was', async () => {
+    const text = await writeBaseline({ version: 1, entries: { [KEY]: versionOneEntry(10, 400) } })
+    useMode('new')
+    await expect(makeResult({ latency: { p95: 10 }, rps: 400 })).toMatchPerfBaseline({ key: KEY })
+    // Read as `rps: undefined`, the drop would pass: it must fail against the stored throughput.
+    await expect(
+      expect(makeResult({ latency: { p95: 10 }, rps: 300 })).toMatchPerfBaseline({ key: KEY }),
+    ).rejects.toThrow('✗ rps: 300.0 rps vs baseline 400.0 rps (worse by 25.0%; at least 320.0 rps allowed)')
+    expect(await readFile(file, 'utf8')).toBe(text)
+  })
+
+  test('-u rewrites a version-1 file as version 2, its other entries renamed too', async () => {
+    const other = { ...versionOneEntry(5, 50), endpoints: { login: { p95: 5, throughput: 50 } } }
+    await writeBaseline({ version: 1, entries: { [KEY]: versionOneEntry(10, 400), other } })
+    const checks: BaselineCheck[] = []
+    setCurrentTestContext({
+      baselineDir: dir,
+      root: process.cwd(),
+      update: 'all',
+      recordBaseline: (_result, check) => checks.push(check),
+    })
+    await expect(makeResult({ latency: { p95: 20 }, rps: 200 })).toMatchPerfBaseline({ key: KEY })
+    expect(checks[0]?.rewrote).toEqual({ before: { p95: 10, rps: 400 }, after: { p95: 20, rps: 200 } })
+    const written = JSON.parse(await readFile(file, 'utf8'))
+    expect(written.version).toBe(2)
+    expect(written.entries[KEY]).toMatchObject({ p95: 20, mean: 10, rps: 200 })
+    const { avg: _avg, throughput: _throughput, ...rest } = versionOneEntry(5, 50)
+    expect(written.entries.other).toEqual({
+      ...rest,
+      mean: 2.5,
+      rps: 50,
+      endpoints: { login: { p95: 5, rps: 50 } },
+    })
+    expect(JSON.stringify(written)).not.toMatch(/"avg"|"throughput"/)
+  })
+
+  test('a file of a newer version is refused with PERF_BASELINE_ERROR and left alone, even under -u', async () => {
+    const text = await writeBaseline({ version: 3, entries: { [KEY]: { p95: 10, rps: 400 } } })
+    useMode('all')
+    const error = await expect(makeResult())
+      .toMatchPerfBaseline({ key: KEY })
+      .catch((caught: unknown) => caught)
+    expect(isPerfError(error, 'PERF_BASELINE_ERROR')).toBe(true)
+    expect(String(error)).toContain('has version 3; this perfspec reads versions 1 and 2')
+    expect(await readFile(file, 'utf8')).toBe(text)
   })
 })

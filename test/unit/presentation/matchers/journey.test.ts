@@ -68,10 +68,10 @@ describe('matchers judge one endpoint or scenario', () => {
 describe('baselines per endpoint', () => {
   const machine = describeMachine()
 
-  test('an entry keeps every endpoint’s p95 and throughput', () => {
+  test('an entry keeps every endpoint’s p95 and rps', () => {
     expect(toBaselineEntry(result, machine).endpoints).toEqual({
-      login: { p95: 20, throughput: 500 },
-      order: { p95: 350, throughput: 40 },
+      login: { p95: 20, rps: 500 },
+      order: { p95: 350, rps: 40 },
     })
   })
 

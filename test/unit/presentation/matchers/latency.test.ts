@@ -42,7 +42,7 @@ describe('toHaveP95Below', () => {
 })
 
 describe('the other latency matchers read their own statistic', () => {
-  const result = makeResult({ latency: { p50: 9, p90: 14, p99: 30, avg: 10, max: 40, p75: 11, p999: 39 } })
+  const result = makeResult({ latency: { p50: 9, p90: 14, p99: 30, mean: 10, max: 40, p75: 11, p999: 39 } })
 
   test.each([
     ['toHaveP50Below', 9],

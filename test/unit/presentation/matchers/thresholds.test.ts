@@ -39,7 +39,7 @@ describe('toPassThresholds()', () => {
 })
 
 describe('toPassThresholds(thresholds)', () => {
-  const result = makeResult({ latency: { p95: 18, avg: 10 }, requests: 1000, failed: 5, rps: 500 })
+  const result = makeResult({ latency: { p95: 18, mean: 10 }, requests: 1000, failed: 5, rps: 500 })
 
   test("evaluates k6's language", () => {
     expect(result).toPassThresholds({

@@ -17,7 +17,7 @@ describe('the JSON report', () => {
   test('carries machine info, runner, summary and every result with its verdict', () => {
     const report = buildJsonReport(rows, { machine, runner: 'vitest 4.1.12', now: new Date(0) })
     expect(report).toMatchObject({
-      version: 1,
+      version: 2,
       generatedAt: '1970-01-01T00:00:00.000Z',
       machine,
       runner: 'vitest 4.1.12',

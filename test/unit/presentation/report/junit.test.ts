@@ -90,7 +90,7 @@ describe('renderJunit', () => {
       tool: 'native',
       run: '/slow',
       requests: '1000',
-      throughput_rps: '500',
+      rps: '500',
       p95_ms: '240',
       p99_ms: '30',
       error_rate_percent: '0',

@@ -14,12 +14,12 @@ describe('report notes for issue 13', () => {
         key: 'search > /search',
         file: '__perf__/search.spec.ts.perf.json',
         comparison: null,
-        rewrote: { before: { p95: 1.94, throughput: 4277 }, after: { p95: 105.2, throughput: 34.2 } },
+        rewrote: { before: { p95: 1.94, rps: 4277 }, after: { p95: 105.2, rps: 34.2 } },
       },
     }
     expect(describeRow(row)).toContainEqual({
       level: 'info',
-      text: 'baseline rewritten (-u): __perf__/search.spec.ts.perf.json › "search > /search": p95 1.94 → 105.2 ms, throughput 4277 → 34.2 rps',
+      text: 'baseline rewritten (-u): __perf__/search.spec.ts.perf.json › "search > /search": p95 1.94 → 105.2 ms, rps 4277 → 34.2',
     })
   })
 

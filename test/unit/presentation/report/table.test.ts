@@ -53,7 +53,7 @@ describe('renderSummaryTable', () => {
       'tool',
       'reqs',
       'rps',
-      'avg',
+      'mean',
       'p50',
       'p95',
       'p99',
@@ -227,8 +227,8 @@ describe('renderNotes and renderHeading', () => {
           limit: 12,
           regressed: true,
         },
-        throughput: {
-          metric: 'throughput' as const,
+        rps: {
+          metric: 'rps' as const,
           baseline: 500,
           actual: 500,
           worsePercent: 0,
