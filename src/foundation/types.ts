@@ -131,7 +131,7 @@ export interface LoadTestOptions extends JourneyOptions {
   headers?: Record<string, string>
   /** A string or Buffer is sent as is; any other value is sent as JSON (with `content-type: application/json`). */
   body?: string | Uint8Array | Record<string, unknown> | unknown[]
-  /** Per-request timeout (ms or duration string). @default '30s' */
+  /** Per-request timeout (a number is seconds, as every duration here; or a string such as `'500ms'`). @default '30s' */
   timeout?: Duration
   /** Status codes that count as success. @default every 2xx and 3xx */
   expectStatus?: number | number[]
