@@ -20,13 +20,35 @@ export class InvalidResponseError extends Error {
   }
 }
 
-/** The server closed the connection before a response was complete. */
+/** The server closed the connection before a response was complete (`how`, when there is more to say). */
 export class SocketClosedError extends Error {
   readonly code = 'PERF_SOCKET_CLOSED'
 
-  constructor(midResponse: boolean) {
-    super(`the server closed the connection ${midResponse ? 'mid-response' : 'before responding'}`)
+  constructor(midResponse: boolean, how?: string) {
+    super(
+      `the server closed the connection ${midResponse ? 'mid-response' : 'before responding'}${how === undefined ? '' : `: ${how}`}`,
+    )
     this.name = 'SocketClosedError'
+  }
+}
+
+/** The server reset an HTTP/2 stream (RST_STREAM with the code `which`) before its response was complete. */
+export class StreamResetError extends Error {
+  readonly code = 'PERF_STREAM_RESET'
+
+  constructor(which: string) {
+    super(`the server reset the HTTP/2 stream before the response was complete (RST_STREAM ${which})`)
+    this.name = 'StreamResetError'
+  }
+}
+
+/** The server did not run an HTTP/2 stream (`why`), nor when it was sent once more. */
+export class StreamRefusedError extends Error {
+  readonly code = 'PERF_STREAM_REFUSED'
+
+  constructor(why: string) {
+    super(`the server did not run the HTTP/2 stream, nor when it was sent once more (${why})`)
+    this.name = 'StreamRefusedError'
   }
 }
 
@@ -45,6 +67,10 @@ const BY_CODE: Record<string, ErrorType> = {
   PERF_SOCKET_CLOSED: 'connection_reset',
   // undici: the server closed the connection before the response was complete.
   UND_ERR_SOCKET: 'connection_reset',
+  // HTTP/2: a GOAWAY with an error code.
+  ERR_HTTP2_SESSION_ERROR: 'connection_reset',
+  PERF_STREAM_RESET: 'stream_reset',
+  PERF_STREAM_REFUSED: 'stream_refused',
   ENOTFOUND: 'dns',
   EAI_AGAIN: 'dns',
   EAI_NONAME: 'dns',
@@ -56,6 +82,8 @@ const BY_CODE: Record<string, ErrorType> = {
   UND_ERR_RES_CONTENT_LENGTH_MISMATCH: 'invalid_response',
   UND_ERR_HEADERS_OVERFLOW: 'invalid_response',
   UND_ERR_RES_EXCEEDED_MAX_SIZE: 'invalid_response',
+  // HTTP/2 framing nghttp2 refused (e.g. a response head in too many CONTINUATION frames).
+  ERR_HTTP2_ERROR: 'invalid_response',
 }
 
 // OpenSSL's verification codes, as node:tls reports them, by what they mean to a user.
@@ -96,6 +124,11 @@ export function tlsReason(error: unknown): string | undefined {
   return undefined
 }
 
+// node:http2 names the RST_STREAM code in its message: REFUSED_STREAM says the server never ran the request.
+function streamErrorType(error: Error): ErrorType {
+  return error.message.endsWith('NGHTTP2_REFUSED_STREAM') ? 'stream_refused' : 'stream_reset'
+}
+
 /** Maps a transport error (the engine's own, undici's, node:net, node:tls, DNS) to an ErrorType. */
 export function classifyError(error: unknown): ErrorType {
   if (tlsReason(error) !== undefined) return 'tls'
@@ -106,6 +139,7 @@ export function classifyError(error: unknown): ErrorType {
     if (typeof code === 'string') {
       const type = BY_CODE[code]
       if (type !== undefined) return type
+      if (code === 'ERR_HTTP2_STREAM_ERROR') return streamErrorType(current)
       if (code.startsWith('HPE_')) return 'invalid_response'
     }
     // undici's HTTP parser (llhttp): a response that is not HTTP/1.x (its code is often unset).

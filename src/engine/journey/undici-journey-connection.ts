@@ -3,15 +3,17 @@ import type { ResolvedLoadOptions } from '../../options/load-options.ts'
 import { tlsReason } from '../classify-error.ts'
 import { headersToSend } from '../transports/framing.ts'
 import { IDEMPOTENT_METHODS } from '../transports/unanswered.ts'
-import { type ClientOptions, undiciClientOptions } from '../transports/undici-client-options.ts'
-import { explain, isClosedUnderUs, MISMATCH } from '../transports/undici-responses.ts'
+import { type ClientOptions, speaksHttp2, undiciClientOptions } from '../transports/undici-client-options.ts'
+import { explain, isClosedUnderUs, isGracefulGoaway, MISMATCH } from '../transports/undici-responses.ts'
+import { refusedTwice, StreamLedger } from '../transports/undici-streams.ts'
 import type { ConnectionHandler, JourneyConnection, JourneyTransport, WireRequest } from './connection.ts'
 
 /**
  * A journey user's connection on an undici `Client`; it is its own dispatch handler (one request at a
- * time). The rules of the undici transport hold: one more try on a new connection for an idempotent request
- * the server closed a kept-alive connection under, a new client after a TLS failure, undici's errors in the
- * engine's words.
+ * time). The rules of the undici transport hold: one more try for a request the server never ran (an HTTP/2
+ * stream refused or above a GOAWAY's last stream id) and for an idempotent one the server closed a
+ * kept-alive connection under, a new client after a TLS failure or a broken HTTP/2 session, undici's errors
+ * in the engine's words.
  */
 class UndiciConnection implements JourneyConnection, Dispatcher.DispatchHandler {
   private client: Client | null = null
@@ -25,6 +27,10 @@ class UndiciConnection implements JourneyConnection, Dispatcher.DispatchHandler 
   private head = false
   /** Responses on the client's current connection: a request lost on a reused one may be sent again. */
   private answered = 0
+  /** HTTP/2: which streams the server never ran (null over HTTP/1.1), and the request's connection and stream. */
+  private readonly streams: StreamLedger | null
+  private connection = 0
+  private stream = 0
   private readonly origin: string
   private readonly clientOptions: ClientOptions
   private readonly handler: ConnectionHandler
@@ -34,6 +40,7 @@ class UndiciConnection implements JourneyConnection, Dispatcher.DispatchHandler 
     // Per connection: its connector reads whether the step in flight is HEAD.
     this.clientOptions = undiciClientOptions(options, options.timeoutMs, () => this.head)
     this.handler = handler
+    this.streams = speaksHttp2(this.clientOptions) ? new StreamLedger() : null
   }
 
   send(request: unknown, keep: boolean, head: boolean, _now: number): void {
@@ -58,7 +65,11 @@ class UndiciConnection implements JourneyConnection, Dispatcher.DispatchHandler 
     client?.destroy().catch(() => {})
   }
 
-  onConnect(): void {}
+  onConnect(): void {
+    if (this.streams === null) return
+    this.connection = this.streams.connection
+    this.stream = this.streams.open()
+  }
 
   onHeaders(status: number, rawHeaders: Buffer[]): boolean {
     if (status < 200) return true
@@ -82,19 +93,16 @@ class UndiciConnection implements JourneyConnection, Dispatcher.DispatchHandler 
 
   onError(error: Error): void {
     const { status, request, client } = this
-    if (
-      status === 0 &&
-      !this.retried &&
-      request !== null &&
-      client !== null &&
-      this.answered > 0 &&
-      IDEMPOTENT_METHODS.has(request.method) &&
-      isClosedUnderUs(error)
-    ) {
-      // The server closed a kept-alive connection before it read this request: once more, on a new one.
+    // The server never ran it: an HTTP/2 stream refused, or above a GOAWAY's last stream id.
+    const unrun = status === 0 && this.streams?.unprocessed(this.connection, this.stream, error) === true
+    if (!this.retried && request !== null && client !== null && (unrun || this.mayResend(request, error))) {
+      // Never run, or lost on a kept-alive connection the server closed: once more (on a new one if gone).
       this.retried = true
       this.answered = 0
-      client.dispatch(request, this)
+      this.status = 0
+      this.rawHeaders = null
+      if (this.body !== null) this.body = []
+      this.clientOf().dispatch(request, this)
       return
     }
     if ((status === 204 || status === 304) && (error as { code?: unknown }).code === MISMATCH) {
@@ -108,16 +116,27 @@ class UndiciConnection implements JourneyConnection, Dispatcher.DispatchHandler 
       client.destroy().catch(() => {})
     }
     this.reset()
-    this.handler.onFailure(explain(error, status, this.clientOptions.maxHeaderSize ?? 16 * 1024), status)
+    const maxHeaderSize = this.clientOptions.maxHeaderSize ?? 16 * 1024
+    this.handler.onFailure(unrun ? refusedTwice(error) : explain(error, status, maxHeaderSize), status)
   }
 
   onUpgrade(): void {}
 
   onBodySent(): void {}
 
+  /** The undici transport's rule for a request the server may have run (UndiciUser.mayResend). */
+  private mayResend(request: Dispatcher.DispatchOptions, error: Error): boolean {
+    if (!IDEMPOTENT_METHODS.has(request.method)) return false
+    if (isGracefulGoaway(error)) return true
+    return this.status === 0 && this.answered > 0 && isClosedUnderUs(error)
+  }
+
+  /** The client to send on: a new one when there is none, or when its HTTP/2 session broke. */
   private clientOf(): Client {
+    if (this.client !== null && this.streams?.wedged === true) this.close()
     if (this.client !== null) return this.client
     const client = new Client(this.origin, this.clientOptions)
+    this.streams?.watch(client)
     client.on('connect', () => {
       if (client === this.client) this.answered = 0
     })

@@ -1,4 +1,4 @@
-import { InvalidResponseError } from '../classify-error.ts'
+import { InvalidResponseError, SocketClosedError, StreamResetError } from '../classify-error.ts'
 
 // What the undici transport reads of undici's responses and errors, apart from the user that runs it.
 
@@ -38,10 +38,20 @@ export function isClosedUnderUs(error: Error): boolean {
   )
 }
 
+const GRACEFUL_GOAWAY = 'HTTP/2: "GOAWAY" frame received with code 0'
+
+/**
+ * undici 7's error for every stream in flight when a GOAWAY comes, even a graceful one (NO_ERROR) that
+ * lets the streams it names finish: what the server was sending is lost.
+ */
+export function isGracefulGoaway(error: Error): boolean {
+  return (error as { code?: unknown }).code === 'UND_ERR_SOCKET' && error.message === GRACEFUL_GOAWAY
+}
+
 /**
  * undici's errors where the engine knows better words: an unsolicited `100 Continue` undici met (it drops
  * the connection; the engine's connector removes them, but not after a response it could not frame), a
- * head over `maxHeaderSize`, and a connection closed mid-body.
+ * head over `maxHeaderSize`, a connection closed mid-body, and HTTP/2 streams ended under a request.
  */
 export function explain(error: Error, status: number, maxHeaderSize: number): Error {
   const code = (error as { code?: unknown }).code
@@ -54,6 +64,15 @@ export function explain(error: Error, status: number, maxHeaderSize: number): Er
     return new InvalidResponseError(
       `response head larger than ${maxHeaderSize} bytes (the \`maxHeaderSize\` option)`,
     )
+  }
+  if (isGracefulGoaway(error)) {
+    return new SocketClosedError(
+      status !== 0,
+      'a graceful HTTP/2 GOAWAY, on which undici 7 ends the streams in flight (not sent again: the server may have run it)',
+    )
+  }
+  if (code === 'UND_ERR_INFO' && error.message === 'HTTP/2: stream closed before the response was complete') {
+    return new StreamResetError('NO_ERROR or CANCEL')
   }
   if (code === 'UND_ERR_SOCKET' && status !== 0 && error.message === 'other side closed') {
     return new InvalidResponseError(

@@ -7,7 +7,15 @@ import { headersToSend, requestTarget } from './framing.ts'
 import { TransportUser } from './transport-user.ts'
 import { IDEMPOTENT_METHODS, UnansweredRequestError } from './unanswered.ts'
 import { type ClientOptions, speaksHttp2, undiciClientOptions } from './undici-client-options.ts'
-import { announcesBody, explain, isClosedUnderUs, MISMATCH, saysClose } from './undici-responses.ts'
+import {
+  announcesBody,
+  explain,
+  isClosedUnderUs,
+  isGracefulGoaway,
+  MISMATCH,
+  saysClose,
+} from './undici-responses.ts'
+import { refusedTwice, StreamLedger } from './undici-streams.ts'
 
 /**
  * One request slot of a user: the undici dispatch handler (legacy callback API) for the requests that go
@@ -30,6 +38,9 @@ class Slot implements Dispatcher.DispatchHandler {
   strayBody = false
   /** Its response said `connection: close`: what was written behind it is cut once it has ended. */
   closes = false
+  /** HTTP/2: the connection (as the user's StreamLedger numbers them) and the id of its request's stream. */
+  connection = 0
+  stream = 0
   private readonly user: UndiciUser
 
   constructor(user: UndiciUser) {
@@ -38,6 +49,11 @@ class Slot implements Dispatcher.DispatchHandler {
 
   onConnect(abort: (error: Error) => void): void {
     this.abortRequest = abort
+    const streams = this.user.streams
+    if (streams !== null) {
+      this.connection = streams.connection
+      this.stream = streams.open()
+    }
   }
 
   onHeaders(status: number, rawHeaders: Buffer[]): boolean {
@@ -111,6 +127,8 @@ export class UndiciUser extends TransportUser {
   private readonly idempotent: boolean
   /** Responses on the client's current connection: a request lost on a reused one may be sent again. */
   private answered = 0
+  /** HTTP/2: which streams the server never ran (null over HTTP/1.1). */
+  readonly streams: StreamLedger | null
 
   private constructor(
     state: RunState,
@@ -130,11 +148,13 @@ export class UndiciUser extends TransportUser {
     this.pipelines = state.pipelining > 1 && !speaksHttp2(clientOptions)
     this.maxHeaderSize = clientOptions.maxHeaderSize ?? 16 * 1024
     this.idempotent = IDEMPOTENT_METHODS.has(request.method)
+    this.streams = speaksHttp2(clientOptions) ? new StreamLedger() : null
   }
 
   /** A new client, pipelining only once its connection has answered and stayed open. */
   private createClient(): Client {
     const client = new Client(this.origin, this.clientOptions)
+    this.streams?.watch(client)
     if (this.pipelines) client.pipelining = 1
     client.on('connect', () => {
       this.answered = 0
@@ -175,8 +195,20 @@ export class UndiciUser extends TransportUser {
     slot.dueAt = dueAt ?? now
     if (this.state.check !== undefined) slot.bodyChunks = []
     this.inFlight++
+    this.clientToSend().dispatch(this.request, slot)
+  }
+
+  /** The client for the next request: a new one when there is none, or when its HTTP/2 session broke. */
+  private clientToSend(): Client {
+    if (this.client !== null && this.streams?.wedged === true) this.dropClient()
     this.client ??= this.createClient()
-    this.client.dispatch(this.request, slot)
+    return this.client
+  }
+
+  private dropClient(): void {
+    const client = this.client
+    this.client = null
+    client?.destroy().catch(() => {})
   }
 
   /**
@@ -193,9 +225,7 @@ export class UndiciUser extends TransportUser {
 
   close(): void {
     this.cancelBackoff()
-    const client = this.client
-    this.client = null
-    client?.destroy().catch(() => {})
+    this.dropClient()
   }
 
   /** A response is complete. */
@@ -229,21 +259,20 @@ export class UndiciUser extends TransportUser {
   failed(slot: Slot, error: Error): void {
     if (slot.closes) this.closing(slot)
     const client = this.client
-    if (
+    // The server never ran it: an HTTP/2 stream refused, or above a GOAWAY's last stream id.
+    const unrun =
       slot.status === 0 &&
-      !slot.retried &&
       !slot.cut &&
-      this.idempotent &&
-      this.answered > 0 &&
-      client !== null &&
-      isClosedUnderUs(error)
-    ) {
-      // The server closed a kept-alive connection before it read this request (FIN between responses): it
-      // goes out once more on a new connection, as every HTTP client does.
+      this.streams?.unprocessed(slot.connection, slot.stream, error) === true
+    if (!slot.retried && !slot.cut && client !== null && (unrun || this.mayResend(slot, error))) {
       slot.retried = true
       slot.sentAt = this.state.now()
+      slot.status = 0
+      slot.rawHeaders = null
+      if (slot.bodyChunks !== null) slot.bodyChunks = []
+      slot.strayBody = false
       this.answered = 0
-      client.dispatch(this.request, slot)
+      this.clientToSend().dispatch(this.request, slot)
       return
     }
     if ((slot.status === 204 || slot.status === 304) && (error as { code?: unknown }).code === MISMATCH) {
@@ -252,15 +281,25 @@ export class UndiciUser extends TransportUser {
       this.complete(slot)
       return
     }
-    const reported = explain(error, slot.status, this.maxHeaderSize)
-    if (client !== null && tlsReason(error) !== undefined) {
-      // undici's client hangs the next request after a hostname mismatch: a failed handshake gets a new one.
-      this.client = null
-      client.destroy().catch(() => {})
-    }
+    const reported = unrun ? refusedTwice(error) : explain(error, slot.status, this.maxHeaderSize)
+    // undici's client hangs the next request after a hostname mismatch: a failed handshake gets a new one.
+    if (client !== null && tlsReason(error) !== undefined) this.dropClient()
     recordFailure(this.state, reported, slot.status, this.state.now() - slot.dueAt)
     this.release(slot)
     this.retryAfterError(1, error)
+  }
+
+  /**
+   * A lost request goes out once more (on a new connection when its own is gone), as every HTTP client
+   * does: whatever its method when the server never ran it (failed()), and when idempotent if the server
+   * closed a kept-alive connection under it before any byte of an answer (a FIN between responses), or
+   * went away gracefully (HTTP/2 GOAWAY NO_ERROR: undici 7 ends the streams it would let finish, answered
+   * in part or not).
+   */
+  private mayResend(slot: Slot, error: Error): boolean {
+    if (!this.idempotent) return false
+    if (isGracefulGoaway(error)) return true
+    return slot.status === 0 && this.answered > 0 && isClosedUnderUs(error)
   }
 
   /**

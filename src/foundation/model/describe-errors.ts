@@ -33,6 +33,10 @@ function hintFor(type: ErrorType, summary: ErrorSummary, result: LoadTestResult)
       return "a step's function threw"
     case 'tls':
       return 'TLS: the certificate is not trusted (self-signed? pass `tls: { ca }`), expired, or for another host'
+    case 'stream_refused':
+      return 'the server did not run HTTP/2 streams (REFUSED_STREAM or GOAWAY), nor when each was sent once more: over a concurrency or load limit, or shutting down?'
+    case 'stream_reset':
+      return 'the server reset HTTP/2 streams mid-request (RST_STREAM): see the code in the message and the server logs'
     case 'fd_exhausted':
       return 'out of file descriptors: raise `ulimit -n`, or use fewer `users`'
     case 'other':

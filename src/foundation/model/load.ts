@@ -94,6 +94,10 @@ export type ErrorType =
   | 'step_function'
   /** The load generator ran out of file descriptors (EMFILE, ENFILE): raise `ulimit -n` or lower `users`. */
   | 'fd_exhausted'
+  /** HTTP/2: the server did not run a stream (REFUSED_STREAM, or above a GOAWAY's last stream id), sent twice. */
+  | 'stream_refused'
+  /** HTTP/2: the server reset a stream (RST_STREAM, any other code) before its response was complete. */
+  | 'stream_reset'
   | 'other'
 
 /** How often one kind of error happened, with a few messages to look at. */

@@ -38,3 +38,25 @@ describe('classifyError', () => {
     expect(classifyError(undefined)).toBe('other')
   })
 })
+
+describe('classifyError over HTTP/2', () => {
+  const streamError = (name: string) =>
+    Object.assign(new Error(`Stream closed with error code ${name}`), { code: 'ERR_HTTP2_STREAM_ERROR' })
+
+  test('a stream refused (REFUSED_STREAM) is stream_refused, any other RST_STREAM stream_reset', () => {
+    expect(classifyError(streamError('NGHTTP2_REFUSED_STREAM'))).toBe('stream_refused')
+    expect(classifyError(streamError('NGHTTP2_INTERNAL_ERROR'))).toBe('stream_reset')
+    expect(classifyError(streamError('NGHTTP2_ENHANCE_YOUR_CALM'))).toBe('stream_reset')
+  })
+
+  test('a GOAWAY with an error code is connection_reset, framing nghttp2 refuses invalid_response', () => {
+    const goaway = Object.assign(new Error('Session closed with error code 11'), {
+      code: 'ERR_HTTP2_SESSION_ERROR',
+    })
+    expect(classifyError(goaway)).toBe('connection_reset')
+    const framing = Object.assign(new Error('Too many CONTINUATION frames following a HEADER frame'), {
+      code: 'ERR_HTTP2_ERROR',
+    })
+    expect(classifyError(framing)).toBe('invalid_response')
+  })
+})
