@@ -1,7 +1,7 @@
 import http2 from 'node:http2'
 import { afterEach, describe, expect, it } from 'vitest'
-import { loadTest } from '../../../src/load-test.ts'
-import type { HttpMethod } from '../../../src/types.ts'
+import type { HttpMethod } from '../../../src/foundation/types.ts'
+import { loadTest } from '../../../src/orchestration/load-test.ts'
 import {
   announcesShutdownAt,
   bigHeaders,
