@@ -7,6 +7,18 @@ export { K6Adapter } from './adapters/k6.ts'
 export { LocustAdapter } from './adapters/locust.ts'
 export { NativeAdapter } from './adapters/native.ts'
 export type { AdapterRun } from './metrics/adapter-run.ts'
+export { formatChange } from './metrics/change-format.ts'
+export type {
+  ChangeEstimate,
+  ChangeResult,
+  InsufficientEstimate,
+  LogSampleSummary,
+} from './metrics/change-interval.ts'
+export { estimateChange, summarizeLogSamples } from './metrics/change-interval.ts'
+export type { SamplingBudget, SamplingDecision } from './metrics/change-sampling.ts'
+export { lookConfidence, nextDecision, PROVISIONAL_SAMPLING_BUDGET } from './metrics/change-sampling.ts'
+export type { ChangeVerdict, ChangeVerdictName, VerdictRule } from './metrics/change-verdict.ts'
+export { judgeChange } from './metrics/change-verdict.ts'
 export type { MetricsCollectorOptions } from './metrics/collector.ts'
 export { MetricsCollector } from './metrics/collector.ts'
 export { formatDurationForTool, parseDuration } from './options/duration.ts'
