@@ -1,3 +1,4 @@
+import { round } from '../foundation/util/format.ts'
 import type { LatencyHistogram } from './histogram.ts'
 
 /** The part of hdr-histogram-js's JS histogram this module reads (the default, non-WebAssembly build). */
@@ -73,11 +74,7 @@ export function coordinatedOmissionWarning(histogram: LatencyHistogram): string 
   return (
     `Coordinated omission likely hides tail latency: users waiting on slow responses sent nothing meanwhile. ` +
     `Corrected for the requests they did not send, p99 would be about ${Math.round(corrected)} ms, not ` +
-    `${round(recordedP99Ms)} ms. Measure latency with an arrival rate (\`rate\`), which counts from when each ` +
+    `${round(recordedP99Ms, 1)} ms. Measure latency with an arrival rate (\`rate\`), which counts from when each ` +
     'request was due.'
   )
-}
-
-function round(value: number): number {
-  return Math.round(value * 10) / 10
 }

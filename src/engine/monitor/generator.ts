@@ -1,5 +1,6 @@
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks'
 import type { GeneratorHealth } from '../../foundation/model/index.ts'
+import { round } from '../../foundation/util/format.ts'
 
 const LAG_RESOLUTION_MS = 10
 /** Above this share of busy time the event loop queues responses before it reads them (Locust warns at 90% CPU). */
@@ -44,10 +45,6 @@ export class GeneratorMonitor {
       cpuPercent: round(cpuPercent),
     }
   }
-}
-
-function round(value: number): number {
-  return Math.round(value * 100) / 100
 }
 
 /** How a saturation warning begins: reports tell it from other warnings by this. */

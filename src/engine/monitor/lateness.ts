@@ -1,4 +1,5 @@
 import type { LatenessStats } from '../../foundation/model/index.ts'
+import { round } from '../../foundation/util/format.ts'
 import { type LatencyHistogram, percentileMs } from '../../metrics/histogram.ts'
 
 /** Lateness p99 at or above this means the generator no longer keeps the arrival schedule. */
@@ -8,16 +9,12 @@ const VISIBLE_SHARE = 0.1
 /** Below this the lateness is timer noise, whatever the latency. */
 const NEGLIGIBLE_MS = 0.1
 
-function round(ms: number): number {
-  return Math.round(ms * 1000) / 1000
-}
-
 /** p50, p99 and max of a lateness histogram (µs), in ms. */
 export function latenessStats(histogram: LatencyHistogram): LatenessStats {
   return {
-    p50: round(percentileMs(histogram, 50)),
-    p99: round(percentileMs(histogram, 99)),
-    max: round(histogram.maxValue / 1000),
+    p50: round(percentileMs(histogram, 50), 3),
+    p99: round(percentileMs(histogram, 99), 3),
+    max: round(histogram.maxValue / 1000, 3),
   }
 }
 

@@ -35,7 +35,9 @@ export function formatMetricColumns(metrics: LoadMetrics): string[] {
   ]
 }
 
-/** Two decimals: enough to read, no float noise in messages. */
-export function round(value: number): number {
-  return Math.round(value * 100) / 100
+/** `decimals` decimals (two by default: enough to read, no float noise in messages); not finite → 0. */
+export function round(value: number, decimals = 2): number {
+  if (!Number.isFinite(value)) return 0
+  const scale = 10 ** decimals
+  return Math.round(value * scale) / scale
 }

@@ -1,4 +1,5 @@
 import type { BreakCriterion, LoadTestResult } from '../../foundation/model/index.ts'
+import { round } from '../../foundation/util/format.ts'
 import { type KnownKeys, rejectUnknownKeys, requireNumber, requireObject } from '../../options/validate.ts'
 import type { BreakCriteria } from './types.ts'
 
@@ -40,10 +41,6 @@ export interface MeasuredStep {
   result: Pick<LoadTestResult, 'metrics' | 'thresholds' | 'success'>
 }
 
-function round(value: number): number {
-  return Math.round(value * 10) / 10
-}
-
 /**
  * Why `step` broke, or undefined when it held. `first` is the first step (the p95 baseline), `previous`
  * the step before (the throughput baseline); both undefined for the first step.
@@ -58,7 +55,7 @@ export function findBreak(
   if (criteria.maxErrorRatePercent !== false && metrics.errorRatePercent > criteria.maxErrorRatePercent) {
     return {
       criterion: 'errorRatePercent',
-      reason: `error rate ${round(metrics.errorRatePercent)}% > ${criteria.maxErrorRatePercent}%`,
+      reason: `error rate ${round(metrics.errorRatePercent, 1)}% > ${criteria.maxErrorRatePercent}%`,
     }
   }
   const failed = step.result.thresholds.filter((threshold) => !threshold.passed)
@@ -74,7 +71,7 @@ export function findBreak(
     if (baseline > 0 && p95 > criteria.maxP95Ratio * baseline) {
       return {
         criterion: 'p95',
-        reason: `p95 ${round(p95)} ms > ${criteria.maxP95Ratio} × the first step's ${round(baseline)} ms`,
+        reason: `p95 ${round(p95, 1)} ms > ${criteria.maxP95Ratio} × the first step's ${round(baseline, 1)} ms`,
       }
     }
   }
@@ -88,8 +85,8 @@ export function findBreak(
         return {
           criterion: 'rps',
           reason:
-            `throughput no longer rising: ${round(now)} req/s at ${step.users} users vs ${round(before)} req/s ` +
-            `at ${previous.users} (${gain >= 0 ? '+' : ''}${round(gain * 100)}%, users +${round(linearGain * 100)}%)`,
+            `throughput no longer rising: ${round(now, 1)} req/s at ${step.users} users vs ${round(before, 1)} req/s ` +
+            `at ${previous.users} (${gain >= 0 ? '+' : ''}${round(gain * 100, 1)}%, users +${round(linearGain * 100, 1)}%)`,
         }
       }
     }

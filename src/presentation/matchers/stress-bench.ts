@@ -1,5 +1,6 @@
 import type { BenchmarkResult, StressTestResult } from '../../foundation/model/index.ts'
 import { isBenchmarkResult } from '../../foundation/model/index.ts'
+import { round } from '../../foundation/util/format.ts'
 import { argument, requireNumber } from '../../options/validate.ts'
 import { compareBenchmarks } from '../../orchestration/bench/compare-benchmarks.ts'
 import type { CompareBenchmarksOptions } from '../../orchestration/bench/types.ts'
@@ -26,10 +27,6 @@ function print(context: StressBenchMatcherContext, value: unknown, as: 'received
 
 function isStressResult(value: unknown): value is StressTestResult {
   return typeof value === 'object' && value !== null && (value as StressTestResult).kind === 'stress'
-}
-
-function round(value: number): number {
-  return Math.round(value * 100) / 100
 }
 
 /**

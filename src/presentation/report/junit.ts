@@ -6,6 +6,7 @@ import type {
   StressTestResult,
 } from '../../foundation/model/index.ts'
 import { summarizeRun } from '../../foundation/model/index.ts'
+import { round } from '../../foundation/util/format.ts'
 import { BENCHMARK_TOOL, summarizeBenchmark } from './benchmark.ts'
 import { escapeXml, scrubReportText } from './escape.ts'
 import type { ReportMeta } from './meta.ts'
@@ -18,23 +19,19 @@ function xml(value: string): string {
   return escapeXml(scrubReportText(value))
 }
 
-function round(value: number): number {
-  return Number.isFinite(value) ? Math.round(value * 1000) / 1000 : 0
-}
-
 function metricProperties(metrics: LoadMetrics, prefix = ''): Property[] {
   const times = metrics.responseTimes
   return [
     [`${prefix}requests`, metrics.totalRequests],
     [`${prefix}failed_requests`, metrics.failedRequests],
-    [`${prefix}error_rate_percent`, round(metrics.errorRatePercent)],
-    [`${prefix}rps`, round(metrics.rps)],
-    [`${prefix}mean_ms`, round(times.mean)],
-    [`${prefix}p50_ms`, round(times.p50)],
-    [`${prefix}p90_ms`, round(times.p90)],
-    [`${prefix}p95_ms`, round(times.p95)],
-    [`${prefix}p99_ms`, round(times.p99)],
-    [`${prefix}max_ms`, round(times.max)],
+    [`${prefix}error_rate_percent`, round(metrics.errorRatePercent, 3)],
+    [`${prefix}rps`, round(metrics.rps, 3)],
+    [`${prefix}mean_ms`, round(times.mean, 3)],
+    [`${prefix}p50_ms`, round(times.p50, 3)],
+    [`${prefix}p90_ms`, round(times.p90, 3)],
+    [`${prefix}p95_ms`, round(times.p95, 3)],
+    [`${prefix}p99_ms`, round(times.p99, 3)],
+    [`${prefix}max_ms`, round(times.max, 3)],
   ]
 }
 
@@ -48,7 +45,7 @@ function journeyProperties(result: LoadTestResult, prefix: string): Property[] {
     properties.push(
       [`${prefix}scenario.${name}.iterations`, scenario.iterations],
       [`${prefix}scenario.${name}.failed_iterations`, scenario.failedIterations],
-      [`${prefix}scenario.${name}.iteration_p95_ms`, round(scenario.iterationDuration.p95)],
+      [`${prefix}scenario.${name}.iteration_p95_ms`, round(scenario.iterationDuration.p95, 3)],
     )
   }
   return properties
@@ -61,7 +58,7 @@ function loadProperties(result: LoadTestResult, prefix = ''): Property[] {
     ...result.thresholds.map(
       (threshold): Property => [
         `${prefix}threshold ${threshold.expression}`,
-        `${threshold.passed ? 'pass' : 'fail'} (actual ${round(threshold.actual)})`,
+        `${threshold.passed ? 'pass' : 'fail'} (actual ${round(threshold.actual, 3)})`,
       ],
     ),
   ]
@@ -98,14 +95,14 @@ function benchmarkProperties(result: BenchmarkResult): Property[] {
   return [
     ['target', result.target],
     ['iterations', result.iterations],
-    ['throughput_ops', round(result.throughput)],
-    ['mean_ms', round(stats.mean)],
-    ['sd_ms', round(stats.sd)],
-    ['rme_percent', round(stats.rme)],
-    ['p50_ms', round(stats.p50)],
-    ['p95_ms', round(stats.p95)],
-    ['p99_ms', round(stats.p99)],
-    ['max_ms', round(stats.max)],
+    ['throughput_ops', round(result.throughput, 3)],
+    ['mean_ms', round(stats.mean, 3)],
+    ['sd_ms', round(stats.sd, 3)],
+    ['rme_percent', round(stats.rme, 3)],
+    ['p50_ms', round(stats.p50, 3)],
+    ['p95_ms', round(stats.p95, 3)],
+    ['p99_ms', round(stats.p99, 3)],
+    ['max_ms', round(stats.max, 3)],
   ]
 }
 
@@ -125,8 +122,8 @@ function propertiesOf(row: ReportRow): Property[] {
   const baseline = row.baseline?.comparison
   if (baseline !== undefined && baseline !== null) {
     specific.push(
-      ['baseline_p95_ms', round(baseline.p95.baseline)],
-      ['baseline_rps', round(baseline.rps.baseline)],
+      ['baseline_p95_ms', round(baseline.p95.baseline, 3)],
+      ['baseline_rps', round(baseline.rps.baseline, 3)],
       ['baseline_regressed', baseline.regressed],
     )
   }
@@ -156,7 +153,7 @@ function renderTestCase(row: ReportRow): string {
   const notes = describeRow(row)
   const failures = notes.filter((note) => note.level === 'failure').map((note) => note.text)
   const lines = [
-    `    <testcase classname="${xml(row.file)}" name="${xml(row.test)}" time="${round(row.result.durationMs / 1000)}">`,
+    `    <testcase classname="${xml(row.file)}" name="${xml(row.test)}" time="${round(row.result.durationMs / 1000, 3)}">`,
     '      <properties>',
     ...propertiesOf(row).map(
       ([name, value]) => `        <property name="${xml(name)}" value="${xml(String(value))}"/>`,
@@ -193,7 +190,7 @@ export function renderJunit(rows: readonly ReportRow[], meta: ReportMeta): strin
       (row) => row.state !== 'skipped' && row.state !== 'pending' && verdictOf(row) !== 'pass',
     ).length,
     skipped: list.filter((row) => row.state === 'skipped' || row.state === 'pending').length,
-    time: round(list.reduce((sum, row) => sum + row.result.durationMs, 0) / 1000),
+    time: round(list.reduce((sum, row) => sum + row.result.durationMs, 0) / 1000, 3),
   })
   const attributes = (list: readonly ReportRow[]) => {
     const { tests, failures, skipped, time } = count(list)

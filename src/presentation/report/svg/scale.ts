@@ -13,10 +13,10 @@ export function niceTicks(min: number, max: number, count = 4): number[] {
   const first = Math.floor(min / step) * step
   const ticks: number[] = []
   for (let tick = first; ticks.length === 0 || tick < max - step * 1e-9; tick += step) {
-    ticks.push(round(tick))
+    ticks.push(withoutFloatNoise(tick))
     if (ticks.length > 50) break
   }
-  ticks.push(round(ticks[ticks.length - 1]! + step))
+  ticks.push(withoutFloatNoise(ticks[ticks.length - 1]! + step))
   return ticks
 }
 
@@ -26,11 +26,12 @@ export function innerTicks(min: number, max: number, count = 6, minStep = 0): nu
   const step = Math.max(minStep, niceStep(max - min, count))
   const ticks: number[] = []
   for (let tick = Math.ceil(min / step) * step; tick <= max + step * 1e-9; tick += step)
-    ticks.push(round(tick))
+    ticks.push(withoutFloatNoise(tick))
   return ticks
 }
 
-function round(value: number): number {
+// 0.1 + 0.2 steps leave 0.30000000000000004: twelve significant digits drop the noise, keep the tick.
+function withoutFloatNoise(value: number): number {
   return Number(value.toPrecision(12))
 }
 
