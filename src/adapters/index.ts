@@ -1,4 +1,4 @@
-import type { ToolChoice, ToolName } from '../foundation/types.ts'
+import { TOOL_NAMES, type ToolChoice, type ToolName } from '../foundation/types.ts'
 import type { ResolvedLoadOptions } from '../options/load-options.ts'
 import { ApacheBenchAdapter } from './ab.ts'
 import type { LoadAdapter } from './adapter.ts'
@@ -6,13 +6,16 @@ import { K6Adapter } from './k6.ts'
 import { LocustAdapter } from './locust.ts'
 import { NativeAdapter } from './native.ts'
 
-/** Every adapter by tool name. */
-const ADAPTERS: Record<ToolName, () => LoadAdapter> = {
+/**
+ * Every adapter by tool name. `satisfies` ties the registry to TOOL_NAMES: a tool without an adapter, an
+ * adapter without a name, or one registered under another tool's name does not compile.
+ */
+const ADAPTERS = {
   native: () => new NativeAdapter(),
   k6: () => new K6Adapter(),
   ab: () => new ApacheBenchAdapter(),
   locust: () => new LocustAdapter(),
-}
+} as const satisfies { [Name in ToolName]: () => LoadAdapter & { readonly name: Name } }
 
 /** `'auto'` picks k6 when a `script` is given, Locust when a `locustfile` is given, else native. */
 export function chooseTool(
@@ -32,7 +35,6 @@ export function createAdapter(tool: ToolName): LoadAdapter {
 
 /** The tools that can run on this machine. */
 export async function availableTools(): Promise<ToolName[]> {
-  const names = Object.keys(ADAPTERS) as ToolName[]
-  const available = await Promise.all(names.map((name) => createAdapter(name).isAvailable()))
-  return names.filter((_, index) => available[index])
+  const available = await Promise.all(TOOL_NAMES.map((name) => createAdapter(name).isAvailable()))
+  return TOOL_NAMES.filter((_, index) => available[index])
 }

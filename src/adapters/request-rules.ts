@@ -1,4 +1,4 @@
-import { FRAMING_HEADERS } from '../engine/transports/framing.ts'
+import { FRAMING_HEADERS } from '../options/http-fields.ts'
 import type { ResolvedLoadOptions } from '../options/load-options.ts'
 
 /** The request every engine sends, after the rules that are the same for all of them; and what changed. */

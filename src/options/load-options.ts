@@ -1,12 +1,13 @@
 import { InvalidOptionError } from '../foundation/errors.ts'
 import { isSecretHeader, REDACTED, redactUrl } from '../foundation/redact.ts'
-import type {
-  CheckResponse,
-  HttpMethod,
-  LoadProgress,
-  LoadTestOptions,
-  NativeTransport,
-  ToolChoice,
+import {
+  type CheckResponse,
+  type HttpMethod,
+  type LoadProgress,
+  type LoadTestOptions,
+  type NativeTransport,
+  TOOL_NAMES,
+  type ToolChoice,
 } from '../foundation/types.ts'
 import { MAX_DURATION_MS, requireDurationMs } from './duration.ts'
 import {
@@ -71,7 +72,7 @@ export const MAX_USERS_PER_PROCESS = 10_000
 const MAX_REQUESTS = 1_000_000_000
 const MAX_RATE = 1_000_000
 const METHODS: readonly HttpMethod[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']
-const TOOLS: readonly ToolChoice[] = ['auto', 'native', 'k6', 'ab', 'locust']
+const TOOLS: readonly ToolChoice[] = ['auto', ...TOOL_NAMES]
 const TRANSPORTS: readonly NativeTransport[] = ['undici', 'fast']
 
 // `satisfies` ties the list to the type: an option added to LoadTestOptions but not here fails tsc.

@@ -1,5 +1,5 @@
-import { ON_START_RETRY_MS } from '../../engine/journey/journey-user.ts'
 import { K6_JOURNEY_METRICS } from '../../metrics/parsers/k6-journey-metrics.ts'
+import { ON_START_RETRY_MS } from '../../options/journey/think.ts'
 
 /**
  * The code half of a journey script: fixed JavaScript. The journey is one JSON value (`spec`) written above

@@ -1,7 +1,7 @@
-import { assignScenarios } from '../../engine/journey/journey-run.ts'
 import { UnsupportedOptionError } from '../../foundation/errors.ts'
 import { K6_JOURNEY_METRICS, K6_STEP_ERROR_TYPES } from '../../metrics/parsers/k6-journey-metrics.ts'
 import { endpointNamesOf, type ResolvedJourney } from '../../options/journey/resolve.ts'
+import { assignScenarios } from '../../options/journey/scenario-order.ts'
 import type { ResolvedLoadOptions } from '../../options/load-options.ts'
 import { assertScriptable, type ScriptJourney, scriptJourney, stepsWithOptions } from './journey-spec.ts'
 import { K6_JOURNEY_CODE } from './k6-journey-code.ts'

@@ -1,5 +1,6 @@
 import type { NativeTransport } from '../../foundation/types.ts'
-import type { ResolvedJourney, ResolvedScenario } from '../../options/journey/resolve.ts'
+import type { ResolvedJourney } from '../../options/journey/resolve.ts'
+import { assignScenarios } from '../../options/journey/scenario-order.ts'
 import type { ResolvedLoadOptions } from '../../options/load-options.ts'
 import type { RunShare, RunState, UserFactory } from '../run-state.ts'
 import { compileStep } from './compile-step.ts'
@@ -20,29 +21,6 @@ export function loadJourneyTransport(transport: NativeTransport): Promise<Journe
 }
 
 const MAX_ORDER = 1_000_000
-
-/**
- * Which scenario each of the first `count` users runs: smooth weighted round robin (nginx's), so any run of
- * consecutive users splits by weight as closely as whole users can (9:1 gives one buyer in every ten).
- */
-export function assignScenarios(
-  scenarios: readonly Pick<ResolvedScenario, 'weight'>[],
-  count: number,
-): number[] {
-  const total = scenarios.reduce((sum, scenario) => sum + scenario.weight, 0)
-  const current = scenarios.map(() => 0)
-  const order: number[] = []
-  for (let user = 0; user < Math.min(count, total); user++) {
-    let best = 0
-    for (let index = 0; index < scenarios.length; index++) {
-      current[index]! += scenarios[index]!.weight
-      if (current[index]! > current[best]!) best = index
-    }
-    current[best]! -= total
-    order.push(best)
-  }
-  return order
-}
 
 /** The largest step timeout of a journey (the transports' backstops). */
 export function longestTimeoutMs(journey: ResolvedJourney, fallbackMs: number): number {
