@@ -1,5 +1,4 @@
-import { TOOL_NAMES, type ToolChoice, type ToolName } from '../foundation/types.ts'
-import type { ResolvedLoadOptions } from '../options/load-options.ts'
+import { TOOL_NAMES, type ToolName } from '../foundation/types.ts'
 import { ApacheBenchAdapter } from './ab.ts'
 import type { LoadAdapter } from './adapter.ts'
 import { K6Adapter } from './k6.ts'
@@ -17,16 +16,7 @@ const ADAPTERS = {
   locust: () => new LocustAdapter(),
 } as const satisfies { [Name in ToolName]: () => LoadAdapter & { readonly name: Name } }
 
-/** `'auto'` picks k6 when a `script` is given, Locust when a `locustfile` is given, else native. */
-export function chooseTool(
-  tool: ToolChoice,
-  options: Pick<ResolvedLoadOptions, 'script' | 'locustfile'>,
-): ToolName {
-  if (tool !== 'auto') return tool
-  if (options.script !== undefined) return 'k6'
-  if (options.locustfile !== undefined) return 'locust'
-  return 'native'
-}
+export { chooseTool } from '../options/tool.ts'
 
 /** A new adapter for the tool (binary paths come from the `binary` option or the tool's env variable). */
 export function createAdapter(tool: ToolName): LoadAdapter {

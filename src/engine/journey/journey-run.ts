@@ -1,7 +1,7 @@
 import type { NativeTransport } from '../../foundation/types.ts'
 import type { ResolvedJourney } from '../../options/journey/resolve.ts'
 import { assignScenarios } from '../../options/journey/scenario-order.ts'
-import type { ResolvedLoadOptions } from '../../options/load-options.ts'
+import type { EngineRunOptions } from '../engine-options.ts'
 import type { RunShare, RunState, UserFactory } from '../run-state.ts'
 import { compileStep } from './compile-step.ts'
 import type { JourneyTransportFactory } from './connection.ts'
@@ -55,28 +55,26 @@ export class JourneyRun {
   private readonly users: JourneyUser[] = []
 
   constructor(
-    options: ResolvedLoadOptions,
+    journey: ResolvedJourney,
+    options: EngineRunOptions,
     state: RunState,
     share: RunShare,
     setup: unknown,
     inWorker: boolean,
     transportFactory: JourneyTransportFactory,
   ) {
-    const journey = options.journey!
+    const { request, native, shape } = options
     this.share = share
     this.stats = new JourneyStats(journey, { inWorker })
-    const transport = transportFactory({
-      ...options,
-      timeoutMs: longestTimeoutMs(journey, options.timeoutMs),
-    })
+    const transport = transportFactory(request, native, longestTimeoutMs(journey, request.timeoutMs))
     const { data } = journey
     let rows = 0
     this.shared = {
       state,
-      base: options.url,
+      base: request.url,
       transport,
       setup,
-      iterationPerSend: options.rate !== undefined || options.stages !== undefined,
+      iterationPerSend: shape.model === 'open',
       stopped: false,
       // Threads take rows in turn, as their users are numbered: together they walk the rows in order.
       nextRow:
@@ -87,7 +85,7 @@ export class JourneyRun {
       const compile = (step: (typeof scenario.steps)[number]) =>
         compileStep(
           step,
-          options.url,
+          request.url,
           transport,
           [state.collector, this.stats.endpoints.get(step.name)!.collector, stats.collector],
           stats,
