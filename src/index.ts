@@ -93,7 +93,7 @@ export type {
   ToolChoice,
   ToolName,
 } from './foundation/types.ts'
-export type { LoadDefaults } from './options/load-options.ts'
+export type { LoadDefaults } from './options/defaults.ts'
 export { compareBenchmarks } from './orchestration/bench/compare-benchmarks.ts'
 export type { BenchmarkRunnerOptions } from './orchestration/bench/runner.ts'
 export { BenchmarkRunner } from './orchestration/bench/runner.ts'

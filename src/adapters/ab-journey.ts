@@ -2,7 +2,7 @@ import { UnsupportedOptionError } from '../foundation/errors.ts'
 import type { AdapterRun } from '../metrics/adapter-run.ts'
 import type { ResolvedJourney, ResolvedStep } from '../options/journey/resolve.ts'
 import { hasTemplate, parseTemplate } from '../options/journey/template.ts'
-import type { ResolvedLoadOptions } from '../options/load-options.ts'
+import type { ResolvedRequest } from '../options/request.ts'
 import { pathBase } from './scripts/journey-spec.ts'
 
 const ONE_STATIC_STEP = 'ab sends one fixed request again and again: a journey for ab is one static step'
@@ -31,16 +31,23 @@ export function abStep(journey: ResolvedJourney): ResolvedStep {
   return step
 }
 
-/** The options of a plain ab run that sends the journey's one step. */
-export function abStepOptions(options: ResolvedLoadOptions, step: ResolvedStep): ResolvedLoadOptions {
+/**
+ * The request ab sends for the journey's one step, on the run's request (after the request rules). The step
+ * was resolved from the run's headers before the rules: the Basic auth they made of the URL's credentials
+ * goes on it too, unless it has an `authorization` of its own.
+ */
+export function abStepRequest(request: ResolvedRequest, step: ResolvedStep): ResolvedRequest {
   const path = step.path as string
   const body = step.body as Exclude<ResolvedStep['body'], (...args: never[]) => unknown>
-  const { journey: _journey, ...rest } = options
+  const headers = { ...step.headers }
+  if (headers.authorization === undefined && request.headers.authorization !== undefined) {
+    headers.authorization = request.headers.authorization
+  }
   return {
-    ...rest,
-    url: new URL(path === '' ? options.url.href : `${pathBase(options.url)}${path}`),
+    ...request,
+    url: new URL(path === '' ? request.url.href : `${pathBase(request.url)}${path}`),
     method: step.method,
-    headers: step.headers,
+    headers,
     body:
       body === undefined
         ? undefined

@@ -1,6 +1,6 @@
 import net from 'node:net'
 import tls from 'node:tls'
-import type { ResolvedLoadOptions } from '../options/load-options.ts'
+import type { ResolvedRequest } from '../options/request.ts'
 
 /** How ab must talk to the server, learned from one or two requests sent the way ab sends them. */
 export interface AbFraming {
@@ -38,7 +38,7 @@ const PROBE_LIMIT_MS = 5_000
  * for HEAD runs) without the body: a probe must not repeat a POST's side effects, and servers frame a GET's
  * answer as they frame the others'.
  */
-export function abProbeRequest(options: ResolvedLoadOptions, keepAlive: boolean): Buffer {
+export function abProbeRequest(options: ResolvedRequest, keepAlive: boolean): Buffer {
   const { url } = options
   const method = options.method === 'HEAD' ? 'HEAD' : 'GET'
   const lines = [`${method} ${url.pathname}${url.search} HTTP/1.0`]
@@ -60,7 +60,7 @@ function headerOf(head: string, name: string): string | undefined {
 
 /** Reads one response (after any 1xx interim responses) and whether the server then closes. */
 function exchange(
-  options: ResolvedLoadOptions,
+  options: ResolvedRequest,
   request: Buffer,
   lingerMs: number,
 ): Promise<Exchange | undefined> {
@@ -137,7 +137,7 @@ function exchange(
  * connection without saying so, once more without keep-alive. Unreachable or silent servers give no
  * advice: ab runs with `-k` and reports what it meets.
  */
-export async function probeAbFraming(options: ResolvedLoadOptions): Promise<AbFraming> {
+export async function probeAbFraming(options: ResolvedRequest): Promise<AbFraming> {
   const first = await exchange(options, abProbeRequest(options, true), FIRST_LINGER_MS)
   if (first === undefined) return { keepAlive: true, probes: 1 }
   const truncated =

@@ -4,15 +4,17 @@ import { ToolFailedError, UnsupportedOptionError } from '../foundation/errors.ts
 import type { AdapterRun } from '../metrics/adapter-run.ts'
 import { type AbSummary, abToMetrics, parseAbPercentileCsv, parseAbText } from '../metrics/parsers/ab.ts'
 import { utf8HeaderProblem } from '../options/http-fields.ts'
-import type { ResolvedLoadOptions } from '../options/load-options.ts'
-import { abStep, abStepOptions, withAbEndpoint } from './ab-journey.ts'
+import type { ResolvedRequest } from '../options/request.ts'
+import type { LoadShape } from '../options/shape.ts'
+import { abStep, abStepRequest, withAbEndpoint } from './ab-journey.ts'
 import { type AbFraming, probeAbFraming } from './ab-probe.ts'
+import type { ToolRunOptions } from './adapter.ts'
 import { ExternalToolAdapter } from './external.ts'
-import { assertUsersFitFdLimit } from './fd-limit.ts'
+import type { FdNeeds } from './fd-limit.ts'
 import { applyRequestRules, withRuleWarnings } from './request-rules.ts'
 import { deadlineFor, emptyAbortedRun, requireSomeRequests, wholeSeconds, withRunDir } from './run-files.ts'
 import { runTool, type ToolSpec } from './spawn.ts'
-import { rejectUnsupported, WHY } from './unsupported.ts'
+import { rejectUnsupportedRequest, type UnsupportedOptions, WHY } from './unsupported.ts'
 
 export const AB: ToolSpec = {
   tool: 'ab',
@@ -30,54 +32,59 @@ export interface AbFiles {
   body: string
 }
 
-/** Throws UnsupportedOptionError for what ab cannot do. Runs before anything is spawned. */
-export function assertAbSupports(options: ResolvedLoadOptions): void {
-  rejectUnsupported('ab', options, {
-    rampUp: 'ab starts every user at once (no ramp-up)',
-    rate: 'ab has no open model: it runs a fixed number of concurrent users',
-    stages: 'ab has no open model: it runs a fixed number of concurrent users',
-    maxUsers: 'ab has no open model: use `users`',
-    workers: WHY.distributed,
-    masterBindHost: WHY.distributed,
-    masterPort: WHY.distributed,
-    script: WHY.script,
-    locustfile: WHY.locustfile,
-    check: WHY.check,
-    warmup: WHY.warmup,
-    expectStatus: 'ab counts every non-2xx response (3xx included) as failed and cannot be told otherwise',
-    tls: 'ab takes no CA, client certificate or verification setting (it does not verify certificates)',
-    maxHeaderSize: WHY.maxHeaderSize,
-    http2: 'ab speaks HTTP/1.0 only',
-  })
-  const utf8Problem = utf8HeaderProblem(options.headers)
+/** What ab cannot do (runAdapter refuses it before the run; a journey's step is checked against it too). */
+export const AB_UNSUPPORTED: UnsupportedOptions = {
+  rampUp: 'ab starts every user at once (no ramp-up)',
+  rate: 'ab has no open model: it runs a fixed number of concurrent users',
+  stages: 'ab has no open model: it runs a fixed number of concurrent users',
+  maxUsers: 'ab has no open model: use `users`',
+  workers: WHY.distributed,
+  masterBindHost: WHY.distributed,
+  masterPort: WHY.distributed,
+  script: WHY.script,
+  locustfile: WHY.locustfile,
+  check: WHY.check,
+  warmup: WHY.warmup,
+  expectStatus: 'ab counts every non-2xx response (3xx included) as failed and cannot be told otherwise',
+  tls: 'ab takes no CA, client certificate or verification setting (it does not verify certificates)',
+  maxHeaderSize: WHY.maxHeaderSize,
+  http2: 'ab speaks HTTP/1.0 only',
+}
+
+/**
+ * Throws UnsupportedOptionError for what ab cannot do with this request and shape beyond the options it
+ * declares unsupported. Runs before anything is spawned.
+ */
+export function assertAbSupports(request: ResolvedRequest, shape: LoadShape): void {
+  const utf8Problem = utf8HeaderProblem(request.headers)
   if (utf8Problem !== undefined) throw new UnsupportedOptionError('ab', utf8Problem.option, utf8Problem.why)
-  if (options.durationMs !== undefined && wholeSeconds(options.durationMs) === undefined) {
+  if (shape.durationMs !== undefined && wholeSeconds(shape.durationMs) === undefined) {
     throw new UnsupportedOptionError(
       'ab',
       'duration',
-      `ab takes whole seconds (-t), got ${options.durationMs} ms`,
+      `ab takes whole seconds (-t), got ${shape.durationMs} ms`,
     )
   }
-  if (options.requests !== undefined && options.requests < options.users) {
+  if (shape.requests !== undefined && shape.requests < shape.users) {
     throw new UnsupportedOptionError(
       'ab',
       'users',
-      `ab needs \`requests\` (${options.requests}) ≥ \`users\` (${options.users})`,
+      `ab needs \`requests\` (${shape.requests}) ≥ \`users\` (${shape.users})`,
     )
   }
-  if (options.method === 'HEAD' && options.body !== undefined) {
+  if (request.method === 'HEAD' && request.body !== undefined) {
     throw new UnsupportedOptionError('ab', 'body', 'ab cannot send a body with HEAD')
   }
 }
 
-function methodArgs(options: ResolvedLoadOptions, bodyFile: string): string[] {
-  if (options.body !== undefined) {
-    const args = ['-p', bodyFile, '-T', options.headers['content-type'] ?? 'application/octet-stream']
+function methodArgs(request: ResolvedRequest, bodyFile: string): string[] {
+  if (request.body !== undefined) {
+    const args = ['-p', bodyFile, '-T', request.headers['content-type'] ?? 'application/octet-stream']
     // -p means POST; a later -m keeps the body and changes the method.
-    return options.method === 'POST' ? args : [...args, '-m', options.method]
+    return request.method === 'POST' ? args : [...args, '-m', request.method]
   }
-  if (options.method === 'GET') return []
-  return options.method === 'HEAD' ? ['-i'] : ['-m', options.method]
+  if (request.method === 'GET') return []
+  return request.method === 'HEAD' ? ['-i'] : ['-m', request.method]
 }
 
 /** ab's `-s`: whole seconds, rounded up (ab takes no fractions). */
@@ -86,39 +93,42 @@ export function abTimeoutSeconds(timeoutMs: number): number {
 }
 
 /**
- * ab's argument array for the options (validated with assertAbSupports). `keepAlive: false` leaves out
- * `-k`, for servers that keep HTTP/1.0 connections without saying so (see probeAbFraming).
+ * ab's argument array for the request and shape (validated with assertAbSupports). `keepAlive: false`
+ * leaves out `-k`, for servers that keep HTTP/1.0 connections without saying so (see probeAbFraming).
  */
-export function buildAbArgs(options: ResolvedLoadOptions, files: AbFiles, keepAlive = true): string[] {
+export function buildAbArgs(
+  request: ResolvedRequest,
+  shape: LoadShape,
+  files: AbFiles,
+  keepAlive = true,
+): string[] {
   // -k keep-alive, -r count receive errors instead of exiting, -q no progress lines, -e the percentile curve.
   const args = [
     ...(keepAlive ? ['-k'] : []),
     '-r',
     '-q',
     '-c',
-    String(options.users),
+    String(shape.users),
     '-s',
-    String(abTimeoutSeconds(options.timeoutMs)),
+    String(abTimeoutSeconds(request.timeoutMs)),
   ]
-  if (options.durationMs !== undefined) args.push('-t', String(options.durationMs / 1000))
+  if (shape.durationMs !== undefined) args.push('-t', String(shape.durationMs / 1000))
   // -n after -t: -t resets the request count to 50,000.
-  if (options.requests !== undefined) args.push('-n', String(options.requests))
-  args.push(...methodArgs(options, files.body))
-  for (const [name, value] of Object.entries(options.headers)) {
-    if (options.body !== undefined && name === 'content-type') continue
+  if (shape.requests !== undefined) args.push('-n', String(shape.requests))
+  args.push(...methodArgs(request, files.body))
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (request.body !== undefined && name === 'content-type') continue
     args.push('-H', `${name}: ${value}`)
   }
-  args.push('-e', files.csv, options.url.href)
+  args.push('-e', files.csv, request.url.href)
   return args
 }
 
-function warningsFor(summary: AbSummary, options: ResolvedLoadOptions, framing: AbFraming): string[] {
+function warningsFor(summary: AbSummary, timeoutMs: number, shape: LoadShape, framing: AbFraming): string[] {
   const warnings = ['ab reports whole percentiles only: p99.9 is its slowest request']
-  const seconds = abTimeoutSeconds(options.timeoutMs)
-  if (seconds * 1000 !== options.timeoutMs) {
-    warnings.push(
-      `ab's timeout (-s) takes whole seconds: \`timeout\` ${options.timeoutMs} ms ran as ${seconds} s`,
-    )
+  const seconds = abTimeoutSeconds(timeoutMs)
+  if (seconds * 1000 !== timeoutMs) {
+    warnings.push(`ab's timeout (-s) takes whole seconds: \`timeout\` ${timeoutMs} ms ran as ${seconds} s`)
   }
   warnings.push(
     `perfspec sent ${framing.probes} probe request${framing.probes === 1 ? '' : 's'} before ab's run to ` +
@@ -145,7 +155,7 @@ function warningsFor(summary: AbSummary, options: ResolvedLoadOptions, framing: 
       'ab does not report status codes: its non-2xx responses (3xx included) count as unexpected_status',
     )
   }
-  if (options.requests === undefined && summary.completeRequests >= AB_TIME_LIMIT_REQUESTS) {
+  if (shape.requests === undefined && summary.completeRequests >= AB_TIME_LIMIT_REQUESTS) {
     warnings.push('ab stops after 50,000 requests with a time limit; set `requests` to raise the cap')
   }
   return warnings
@@ -164,45 +174,51 @@ async function readCurve(file: string, summary: AbSummary): Promise<number[] | u
 /** Apache Bench: a fixed number of concurrent HTTP/1.0 users, optionally keep-alive. */
 export class ApacheBenchAdapter extends ExternalToolAdapter {
   readonly name = 'ab' as const
+  readonly unsupported = AB_UNSUPPORTED
+  readonly fds: FdNeeds = { own: 16, limit: 'soft', workerProcesses: false }
   protected readonly spec = AB
 
   protected readVersion(file: string): Promise<string> {
     return this.probeVersion(file, ['-V'], /Version (\S+)/)
   }
 
-  /** Applies the rules every engine shares (see applyRequestRules), then runs the tool. */
-  async run(given: ResolvedLoadOptions): Promise<AdapterRun> {
-    if (given.journey !== undefined) {
-      const step = abStep(given.journey)
-      return withAbEndpoint(await this.run(abStepOptions(given, step)), given.journey, step)
-    }
-    const ruled = applyRequestRules(given)
-    return withRuleWarnings(await this.runRuled(ruled.options), ruled)
+  async run(options: ToolRunOptions): Promise<AdapterRun> {
+    const { journey } = options
+    if (journey === undefined) return this.runRequest(options.request, options)
+    // A journey's one step is the request ab sends: the request rules and the refusals apply to it.
+    const step = abStep(journey)
+    const ruled = applyRequestRules(abStepRequest(options.request, step))
+    rejectUnsupportedRequest('ab', ruled.request, AB_UNSUPPORTED)
+    const run = await this.runRequest(ruled.request, options)
+    return withRuleWarnings(withAbEndpoint(run, journey, step), ruled.warnings)
   }
 
-  private async runRuled(options: ResolvedLoadOptions): Promise<AdapterRun> {
-    assertAbSupports(options)
-    assertUsersFitFdLimit('ab', options)
-    const file = await this.locate(options)
-    const framing = await probeAbFraming(options)
+  private async runRequest(
+    request: ResolvedRequest,
+    options: Pick<ToolRunOptions, 'shape' | 'tool' | 'signal'>,
+  ): Promise<AdapterRun> {
+    const { shape } = options
+    assertAbSupports(request, shape)
+    const file = await this.locate(options.tool)
+    const framing = await probeAbFraming(request)
     if (framing.unusable !== undefined) {
       throw new ToolFailedError('ab', {
         stderrTail: '',
-        reason: `cannot run against ${options.url.origin}: ${framing.unusable}`,
+        reason: `cannot run against ${request.url.origin}: ${framing.unusable}`,
       })
     }
     return withRunDir('ab', async (dir) => {
       const files: AbFiles = { csv: path.join(dir, 'percentiles.csv'), body: path.join(dir, 'body') }
-      if (options.body !== undefined) await writeFile(files.body, options.body)
+      if (request.body !== undefined) await writeFile(files.body, request.body)
       const output = await runTool(
         {
           tool: 'ab',
           file,
-          args: buildAbArgs(options, files, framing.keepAlive),
+          args: buildAbArgs(request, shape, files, framing.keepAlive),
           cwd: dir,
           runDir: dir,
           signal: options.signal,
-          deadlineMs: deadlineFor(options),
+          deadlineMs: deadlineFor(shape, request.timeoutMs),
           stopSignal: 'SIGINT',
         },
         AB,
@@ -218,7 +234,7 @@ export class ApacheBenchAdapter extends ExternalToolAdapter {
       }
       const facts = framing.truncated === undefined ? {} : { truncated: framing.truncated }
       const metrics = abToMetrics(summary, await readCurve(files.csv, summary), facts)
-      const warnings = warningsFor(summary, options, framing)
+      const warnings = warningsFor(summary, request.timeoutMs, shape, framing)
       return requireSomeRequests('ab', { metrics, timeline: [], aborted: output.aborted, warnings })
     })
   }

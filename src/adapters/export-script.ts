@@ -6,15 +6,17 @@ import {
   DEFAULT_SCENARIO,
   type ResolvedJourney,
 } from '../options/journey/resolve.ts'
-import { type ResolvedLoadOptions, resolveLoadOptions } from '../options/load-options.ts'
-import { assertK6Supports } from './k6.ts'
-import { assertLocustSupports } from './locust.ts'
+import { type ResolvedLoadOptions, resolveLoadOptions } from '../options/resolve.ts'
+import { assertK6Supports, K6Adapter } from './k6.ts'
+import { assertLocustSupports, LocustAdapter } from './locust.ts'
+import { assertSupported } from './run-adapter.ts'
 import { k6JourneySpec, renderK6JourneyScript } from './scripts/k6-journey-script.ts'
 import { locustJourneySpec, renderLocustJourney } from './scripts/locust-journey-script.ts'
 
 /** A run without `steps` exports as a journey of its one request. */
 function journeyOf(options: ResolvedLoadOptions): ResolvedJourney {
   if (options.journey !== undefined) return options.journey
+  const { request } = options
   return {
     scenarios: [
       {
@@ -23,13 +25,13 @@ function journeyOf(options: ResolvedLoadOptions): ResolvedJourney {
         onStart: [],
         steps: [
           {
-            name: options.name,
-            method: options.method,
+            name: request.name,
+            method: request.method,
             path: '',
-            headers: options.headers,
-            body: options.body,
-            expectStatus: options.expectStatus,
-            timeoutMs: options.timeoutMs,
+            headers: request.headers,
+            body: request.body,
+            expectStatus: request.expectStatus,
+            timeoutMs: request.timeoutMs,
           },
         ],
         think: { minMs: 0, maxMs: 0 },
@@ -47,9 +49,14 @@ async function prepare(
 ): Promise<{ resolved: ResolvedLoadOptions; journey: ResolvedJourney; setup: unknown }> {
   const resolved = resolveLoadOptions(options)
   const journey = journeyOf(resolved)
-  const withJourney = { ...resolved, journey }
-  if (tool === 'k6') assertK6Supports(withJourney)
-  else assertLocustSupports(withJourney)
+  const withJourney: ResolvedLoadOptions = { ...resolved, journey }
+  if (tool === 'k6') {
+    assertSupported(new K6Adapter(), withJourney)
+    assertK6Supports(withJourney)
+  } else {
+    assertSupported(new LocustAdapter(), withJourney)
+    assertLocustSupports(withJourney)
+  }
   if (journey.teardown !== undefined) {
     throw new UnsupportedOptionError(
       tool,
@@ -100,5 +107,5 @@ export async function toK6Script(options: LoadTestOptions): Promise<string> {
  */
 export async function toLocustfile(options: LoadTestOptions): Promise<string> {
   const { resolved, journey, setup } = await prepare('locust', options)
-  return renderLocustJourney(locustJourneySpec(resolved, journey, setup))
+  return renderLocustJourney(locustJourneySpec(resolved.request.url, journey, setup))
 }

@@ -1,12 +1,28 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { InvalidOptionError } from '../foundation/errors.ts'
 import type { ToolName } from '../foundation/types.ts'
-import type { ResolvedLoadOptions } from '../options/load-options.ts'
+import type { ResolvedLoadOptions } from '../options/resolve.ts'
 
 /** RLIMIT_NOFILE as /proc/self/limits says (Node has no getrlimit); undefined where there is no /proc. */
 export interface OpenFileLimit {
   soft: number
   hard: number
+}
+
+/** What a load generator needs of the open-file limit besides one socket per user (a LoadAdapter declares it). */
+export interface FdNeeds {
+  /**
+   * Descriptors of its own: its files, pipes and runtime (measured with `ls /proc/PID/fd` on short runs,
+   * then doubled); `'in-process'`: it runs in this process, which needs what it has open now plus headroom.
+   */
+  own: number | 'in-process'
+  /**
+   * The limit it runs under: the soft limit it inherits, the hard one (it raises its soft limit itself), or
+   * the soft limit raised to `raisesTo` where it may (the hard limit is unlimited, or it runs as root).
+   */
+  limit: 'soft' | 'hard' | { raisesTo: number }
+  /** Its `workers` are processes, each holding its share of the users (else they share this one's limit). */
+  workerProcesses: boolean
 }
 
 /** Reads `Max open files` from /proc/self/limits (`unlimited` reads as Infinity). */
@@ -35,50 +51,42 @@ function openDescriptors(): number {
   }
 }
 
-/**
- * Descriptors a tool needs besides one socket per user: its own files, pipes and runtime (measured with
- * `ls /proc/PID/fd` on short runs, then doubled). Locust counts per process.
- */
-const TOOL_OWN_FDS: Record<ToolName, number> = { native: 0, ab: 16, k6: 64, locust: 64 }
 /** Headroom for this process (the runner's own files, worker threads, the odd reconnect). */
 const HEADROOM_FDS = 32
 
-/** Locust raises its soft limit to 10000 where it may (hard limit unlimited, or running as root). */
-const LOCUST_RAISES_TO = 10_000
-
-function availableTo(tool: ToolName, limit: OpenFileLimit): number {
-  if (tool === 'k6') return limit.hard
-  if (tool !== 'locust') return limit.soft
+function availableUnder(needs: FdNeeds['limit'], limit: OpenFileLimit): number {
+  if (needs === 'soft') return limit.soft
+  if (needs === 'hard') return limit.hard
   const mayRaise = limit.hard === Infinity || process.getuid?.() === 0
-  return mayRaise ? Math.max(limit.soft, LOCUST_RAISES_TO) : limit.soft
+  return mayRaise ? Math.max(limit.soft, needs.raisesTo) : limit.soft
 }
 
 /**
  * Throws InvalidOptionError (before any load) when the run's users cannot each hold a connection under the
- * open-file limit that the load generator runs with: this process's for the native engine, the inherited
- * soft limit for ab, per process for Locust (which raises it to 10000 where it may), and the hard limit
- * for k6 (Go raises its soft limit itself).
+ * open-file limit the load generator runs with, as its FdNeeds say (per process for worker processes).
  */
 export function assertUsersFitFdLimit(
-  tool: ToolName,
-  options: Pick<ResolvedLoadOptions, 'users' | 'maxUsers' | 'rate' | 'stages' | 'workers'>,
+  generator: { name: ToolName; fds: FdNeeds },
+  options: Pick<ResolvedLoadOptions, 'shape' | 'tool'>,
   limit: OpenFileLimit | undefined = readLimit(),
 ): void {
   if (limit === undefined) return
-  const open = options.rate !== undefined || options.stages !== undefined
-  const users = open ? options.maxUsers : options.users
-  // Locust's workers are processes, each with its own share; native workers are threads of this process.
-  const perProcess =
-    tool === 'locust' && options.workers !== undefined ? Math.ceil(users / options.workers) : users
-  const available = availableTo(tool, limit)
-  const inUse = tool === 'native' ? openDescriptors() + HEADROOM_FDS : TOOL_OWN_FDS[tool]
+  const { shape } = options
+  const { fds } = generator
+  const open = shape.model === 'open'
+  const users = open ? shape.maxUsers : shape.users
+  const processes = fds.workerProcesses ? options.tool.workers : undefined
+  const perProcess = processes === undefined ? users : Math.ceil(users / processes)
+  const available = availableUnder(fds.limit, limit)
+  const inProcess = fds.own === 'in-process'
+  const inUse = fds.own === 'in-process' ? openDescriptors() + HEADROOM_FDS : fds.own
   const needed = perProcess + inUse
   if (needed <= available) return
   const option = open ? 'maxUsers' : 'users'
   throw new InvalidOptionError(
     option,
     `Expected \`${option}\` (${users}) to fit under the open-file limit: each user holds a connection, ` +
-      `so ${tool === 'native' ? 'this process' : tool} needs about ${needed} file descriptors ` +
+      `so ${inProcess ? 'this process' : generator.name} needs about ${needed} file descriptors ` +
       `(${perProcess} sockets + ${inUse} of its own), but may open ${available}. ` +
       `Raise the limit (\`ulimit -n ${nextPowerOfTwo(needed)}\` in the shell that starts the tests) or lower \`${option}\``,
   )

@@ -7,11 +7,12 @@ import { k6Endpoints, k6Scenarios, runStepErrors, withStepErrors } from '../metr
 import { type K6Summary, k6ToMetrics, parseK6Summary } from '../metrics/parsers/k6-summary.ts'
 import { formatDurationForTool } from '../options/duration.ts'
 import { utf8HeaderProblem } from '../options/http-fields.ts'
-import type { ResolvedLoadOptions } from '../options/load-options.ts'
+import type { ResolvedRequest } from '../options/request.ts'
+import type { LoadShape } from '../options/shape.ts'
+import type { ToolRunOptions } from './adapter.ts'
 import { ExternalToolAdapter } from './external.ts'
-import { assertUsersFitFdLimit } from './fd-limit.ts'
+import type { FdNeeds } from './fd-limit.ts'
 import { withJourneySetup } from './journey-setup.ts'
-import { applyRequestRules, withRuleWarnings } from './request-rules.ts'
 import {
   deadlineFor,
   emptyAbortedRun,
@@ -29,7 +30,7 @@ import {
 } from './scripts/k6-journey-script.ts'
 import { GENERATED_K6_SCRIPT, K6_SPEC_ENV, K6_TREND_STATS, k6Spec } from './scripts/k6-script.ts'
 import { runTool, type ToolSpec } from './spawn.ts'
-import { rejectUnsupported, WHY } from './unsupported.ts'
+import { type UnsupportedOptions, WHY } from './unsupported.ts'
 
 export const K6: ToolSpec = {
   tool: 'k6',
@@ -46,55 +47,61 @@ const K6_GRACEFUL_STOP_MS = 30_000
 const K6_ENV = { K6_NEW_MACHINE_READABLE_SUMMARY: 'false' }
 const USER_SCRIPT_DEFINES = 'a user `script` defines its own requests'
 
-/** Throws for what perfspec cannot ask of k6. Runs before anything is spawned. */
-export function assertK6Supports(options: ResolvedLoadOptions): void {
-  if (options.journey !== undefined) {
-    if (options.script !== undefined)
+/** What k6 cannot do (runAdapter refuses it before the run). */
+export const K6_UNSUPPORTED: UnsupportedOptions = {
+  locustfile: WHY.locustfile,
+  check: WHY.check,
+  warmup: WHY.warmup,
+  workers: WHY.distributed,
+  masterBindHost: WHY.distributed,
+  masterPort: WHY.distributed,
+  maxHeaderSize: WHY.maxHeaderSize,
+}
+
+/** What a user's own `script` declares itself. */
+export const K6_UNSUPPORTED_WITH_SCRIPT: UnsupportedOptions = {
+  method: USER_SCRIPT_DEFINES,
+  headers: USER_SCRIPT_DEFINES,
+  body: USER_SCRIPT_DEFINES,
+  expectStatus: USER_SCRIPT_DEFINES,
+  rate: 'declare an arrival-rate scenario in your script',
+  stages: 'declare an arrival-rate scenario in your script',
+}
+
+/**
+ * Throws for what perfspec cannot ask of k6 beyond the options it declares unsupported: combinations, a
+ * journey it cannot run, what its formats cannot carry. Runs before anything is spawned.
+ */
+export function assertK6Supports(options: ToolRunOptions): void {
+  const { request, shape, tool, journey } = options
+  if (journey !== undefined) {
+    if (tool.script !== undefined)
       throw new UnsupportedOptionError(
         'k6',
         'script',
         'a journey generates its own script: give one or the other',
       )
-    assertK6Journey(options, options.journey)
+    assertK6Journey(shape, journey)
   }
-  rejectUnsupported('k6', options, {
-    locustfile: WHY.locustfile,
-    check: WHY.check,
-    warmup: WHY.warmup,
-    workers: WHY.distributed,
-    masterBindHost: WHY.distributed,
-    masterPort: WHY.distributed,
-    maxHeaderSize: WHY.maxHeaderSize,
-  })
-  const utf8Problem = utf8HeaderProblem(options.headers)
+  const utf8Problem = utf8HeaderProblem(request.headers)
   if (utf8Problem !== undefined) throw new UnsupportedOptionError('k6', utf8Problem.option, utf8Problem.why)
-  assertK6TlsSupported(options)
+  assertK6TlsSupported(request, tool.script)
   // k6 offers HTTP/2 over TLS (ALPN) on every https request; it has no h2c.
-  if (options.http2 && options.url.protocol !== 'https:') {
+  if (request.http2 && request.url.protocol !== 'https:') {
     throw new UnsupportedOptionError(
       'k6',
       'http2',
       'k6 speaks HTTP/2 over TLS only (no h2c): use an https URL',
     )
   }
-  if (options.script !== undefined) {
-    rejectUnsupported('k6', options, {
-      method: USER_SCRIPT_DEFINES,
-      headers: USER_SCRIPT_DEFINES,
-      body: USER_SCRIPT_DEFINES,
-      expectStatus: USER_SCRIPT_DEFINES,
-      rate: 'declare an arrival-rate scenario in your script',
-      stages: 'declare an arrival-rate scenario in your script',
-    })
-  }
-  const open = options.rate !== undefined || options.stages !== undefined
-  if (open && options.rampUpMs > 0) {
+  const open = shape.model === 'open'
+  if (open && shape.rampUpMs > 0) {
     throw new UnsupportedOptionError('k6', 'rampUp', 'an arrival rate has no ramp-up; use `stages`')
   }
-  if (open && options.requests !== undefined) {
+  if (open && shape.requests !== undefined) {
     throw new UnsupportedOptionError('k6', 'requests', 'an arrival-rate scenario runs for a duration')
   }
-  if (options.requests !== undefined && options.rampUpMs > 0) {
+  if (shape.requests !== undefined && shape.rampUpMs > 0) {
     throw new UnsupportedOptionError('k6', 'rampUp', 'k6 cannot ramp up a run bounded by `requests`')
   }
 }
@@ -104,8 +111,8 @@ export function assertK6Supports(options: ResolvedLoadOptions): void {
  * (`tlsAuth`, generated scripts only); it has no option for a CA of one's own, a key passphrase or a
  * server name other than the URL's.
  */
-function assertK6TlsSupported(options: ResolvedLoadOptions): void {
-  const { tls } = options
+function assertK6TlsSupported(request: ResolvedRequest, script: string | undefined): void {
+  const { tls } = request
   if (tls === undefined) return
   if (tls.ca !== undefined) {
     throw new UnsupportedOptionError(
@@ -119,27 +126,26 @@ function assertK6TlsSupported(options: ResolvedLoadOptions): void {
   if (tls.passphrase !== undefined) {
     throw new UnsupportedOptionError('k6', 'tls.passphrase', 'k6 v0.48 takes an unencrypted `tlsAuth` key')
   }
-  if (tls.cert !== undefined && options.script !== undefined) {
+  if (tls.cert !== undefined && script !== undefined) {
     throw new UnsupportedOptionError('k6', 'tls.cert', 'a user `script` declares its own `tlsAuth`')
   }
 }
 
 /** The load shape of a user script as k6 CLI flags (which override the script's own options). */
-function userScriptLoadArgs(options: ResolvedLoadOptions): string[] {
-  const args = ['--vus', String(options.users)]
-  if (options.requests !== undefined) args.push('--iterations', String(options.requests))
-  if (options.rampUpMs > 0 && options.durationMs !== undefined) {
-    const hold = options.durationMs - options.rampUpMs
-    args.push('--stage', `${formatDurationForTool(options.rampUpMs)}:${options.users}`)
-    if (hold > 0) args.push('--stage', `${formatDurationForTool(hold)}:${options.users}`)
-  } else if (options.durationMs !== undefined)
-    args.push('--duration', formatDurationForTool(options.durationMs))
+function userScriptLoadArgs(shape: LoadShape): string[] {
+  const args = ['--vus', String(shape.users)]
+  if (shape.requests !== undefined) args.push('--iterations', String(shape.requests))
+  if (shape.rampUpMs > 0 && shape.durationMs !== undefined) {
+    const hold = shape.durationMs - shape.rampUpMs
+    args.push('--stage', `${formatDurationForTool(shape.rampUpMs)}:${shape.users}`)
+    if (hold > 0) args.push('--stage', `${formatDurationForTool(hold)}:${shape.users}`)
+  } else if (shape.durationMs !== undefined) args.push('--duration', formatDurationForTool(shape.durationMs))
   return args
 }
 
 /** k6's argument array (validated with assertK6Supports). */
 export function buildK6Args(
-  options: ResolvedLoadOptions,
+  options: Pick<ToolRunOptions, 'request' | 'shape' | 'tool'>,
   files: { script: string; spec: string; summary: string },
 ): string[] {
   const args = [
@@ -151,9 +157,9 @@ export function buildK6Args(
     '--summary-trend-stats',
     K6_TREND_STATS.join(','),
   ]
-  if (options.tls?.rejectUnauthorized === false) args.push('--insecure-skip-tls-verify')
-  if (options.script === undefined) args.push('--env', `${K6_SPEC_ENV}=${files.spec}`)
-  else args.push(...userScriptLoadArgs(options))
+  if (options.request.tls?.rejectUnauthorized === false) args.push('--insecure-skip-tls-verify')
+  if (options.tool.script === undefined) args.push('--env', `${K6_SPEC_ENV}=${files.spec}`)
+  else args.push(...userScriptLoadArgs(options.shape))
   args.push(files.script)
   return args
 }
@@ -191,10 +197,10 @@ export function k6ThresholdResults(summary: K6Summary, exitCode: number | undefi
   return results
 }
 
-function warningsFor(summary: K6Summary, options: ResolvedLoadOptions): string[] {
+function warningsFor(summary: K6Summary, script: string | undefined): string[] {
   // The generated script counts failures by type; a user script's failures are only counted.
   const warnings = [
-    options.script === undefined
+    script === undefined
       ? "k6's summary reports no status codes"
       : "k6's summary reports no status codes and no breakdown of failed requests",
   ]
@@ -211,19 +217,20 @@ function warningsFor(summary: K6Summary, options: ResolvedLoadOptions): string[]
  * The kill deadline: perfspec's (duration + grace), plus the time k6 gives the requests in flight at the end
  * (`gracefulStop`; the generated script's requests end within `timeout`).
  */
-export function k6DeadlineMs(options: ResolvedLoadOptions): number {
+export function k6DeadlineMs(options: Pick<ToolRunOptions, 'request' | 'shape' | 'tool'>): number {
+  const { timeoutMs } = options.request
   const inFlight =
-    options.script === undefined ? Math.min(options.timeoutMs, K6_GRACEFUL_STOP_MS) : K6_GRACEFUL_STOP_MS
-  return deadlineFor(options) + inFlight
+    options.tool.script === undefined ? Math.min(timeoutMs, K6_GRACEFUL_STOP_MS) : K6_GRACEFUL_STOP_MS
+  return deadlineFor(options.shape, timeoutMs) + inFlight
 }
 
 async function prepareScript(
-  options: ResolvedLoadOptions,
+  options: ToolRunOptions,
   dir: string,
   specFile: string,
   setup: unknown,
 ): Promise<string> {
-  if (options.script !== undefined) return resolveUserFile('script', options.script)
+  if (options.tool.script !== undefined) return resolveUserFile('script', options.tool.script)
   if (options.journey !== undefined) {
     const file = path.join(dir, 'perfspec-journey.js')
     await writeFile(file, renderK6JourneyScript(k6JourneySpec(options, options.journey, setup)))
@@ -239,28 +246,25 @@ async function prepareScript(
 /** Grafana k6: a generated script (the request from the options) or the user's `script`. */
 export class K6Adapter extends ExternalToolAdapter {
   readonly name = 'k6' as const
+  readonly unsupported = K6_UNSUPPORTED
+  readonly unsupportedWithOwnFile = K6_UNSUPPORTED_WITH_SCRIPT
+  // Go raises its soft limit to the hard one itself.
+  readonly fds: FdNeeds = { own: 64, limit: 'hard', workerProcesses: false }
   protected readonly spec = K6
 
   protected readVersion(file: string): Promise<string> {
     return this.probeVersion(file, ['version'], /v(\d+\.\d+\.\d+\S*)/)
   }
 
-  /** Applies the rules every engine shares (see applyRequestRules), then runs the tool. */
-  async run(given: ResolvedLoadOptions): Promise<AdapterRun> {
-    const ruled = applyRequestRules(given)
-    return withRuleWarnings(await this.runRuled(ruled.options), ruled)
-  }
-
-  private async runRuled(options: ResolvedLoadOptions): Promise<AdapterRun> {
+  async run(options: ToolRunOptions): Promise<AdapterRun> {
     assertK6Supports(options)
-    assertUsersFitFdLimit('k6', options)
-    const file = await this.locate(options)
+    const file = await this.locate(options.tool)
     const { journey } = options
     if (journey === undefined) return this.runScript(file, options, undefined)
     return withJourneySetup('k6', journey, options.signal, (setup) => this.runScript(file, options, setup))
   }
 
-  private runScript(file: string, options: ResolvedLoadOptions, setup: unknown): Promise<AdapterRun> {
+  private runScript(file: string, options: ToolRunOptions, setup: unknown): Promise<AdapterRun> {
     return withRunDir('k6', async (dir) => {
       const files = {
         spec: path.join(dir, 'perfspec-spec.json'),
@@ -297,11 +301,11 @@ export class K6Adapter extends ExternalToolAdapter {
         metrics: k6ToMetrics(summary),
         timeline: [],
         aborted: output.aborted,
-        warnings: warningsFor(summary, options),
+        warnings: warningsFor(summary, options.tool.script),
         toolThresholds: k6ThresholdResults(summary, output.exitCode),
       }
       const dropped = summary.metrics.get('dropped_iterations')?.count
-      if (options.rate !== undefined || options.stages !== undefined) run.droppedIterations = dropped ?? 0
+      if (options.shape.model === 'open') run.droppedIterations = dropped ?? 0
       addEndpoints(run, summary, options)
       return requireSomeRequests('k6', run)
     })
@@ -309,11 +313,11 @@ export class K6Adapter extends ExternalToolAdapter {
 }
 
 /** Per-endpoint (and, for a journey, per-scenario) results from k6's tagged sub-metrics. */
-function addEndpoints(run: AdapterRun, summary: K6Summary, options: ResolvedLoadOptions): void {
+function addEndpoints(run: AdapterRun, summary: K6Summary, options: ToolRunOptions): void {
   const { journey } = options
   if (journey === undefined) {
     // A user's script reports the `{name:…}` sub-metrics it declared thresholds for.
-    const endpoints = options.script === undefined ? {} : k6Endpoints(summary, new Map())
+    const endpoints = options.tool.script === undefined ? {} : k6Endpoints(summary, new Map())
     if (Object.keys(endpoints).length > 0) run.endpoints = endpoints
     return
   }

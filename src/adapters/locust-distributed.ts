@@ -1,5 +1,5 @@
 import net from 'node:net'
-import type { ResolvedLoadOptions } from '../options/load-options.ts'
+import type { ToolRunOptions } from './adapter.ts'
 import { deadlineFor } from './run-files.ts'
 import { startTool, type ToolProcess, type ToolSpec } from './spawn.ts'
 
@@ -32,16 +32,17 @@ function freePort(host: string): Promise<number> {
  */
 export async function runDistributed(
   spec: ToolSpec,
-  options: ResolvedLoadOptions & { workers: number },
+  options: Pick<ToolRunOptions, 'request' | 'shape' | 'tool' | 'signal'>,
+  workerCount: number,
   command: LocustCommand,
   args: string[],
   files: { locustfile: string; runDir: string },
 ): Promise<{ aborted: boolean }> {
   const { locustfile } = files
-  const bindHost = options.masterBindHost ?? '127.0.0.1'
-  const port = options.masterPort ?? (await freePort(bindHost))
+  const bindHost = options.tool.masterBindHost ?? '127.0.0.1'
+  const port = options.tool.masterPort ?? (await freePort(bindHost))
   const connectHost = ['0.0.0.0', '*', '::'].includes(bindHost) ? '127.0.0.1' : bindHost
-  const deadlineMs = deadlineFor(options) + EXPECT_WORKERS_MAX_WAIT_S * 1000
+  const deadlineMs = deadlineFor(options.shape, options.request.timeoutMs) + EXPECT_WORKERS_MAX_WAIT_S * 1000
   const spawn = (extra: string[], signal?: AbortSignal): ToolProcess =>
     startTool(
       {
@@ -65,13 +66,13 @@ export async function runDistributed(
       '--master-bind-port',
       String(port),
       '--expect-workers',
-      String(options.workers),
+      String(workerCount),
       '--expect-workers-max-wait',
       String(EXPECT_WORKERS_MAX_WAIT_S),
     ],
     options.signal,
   )
-  const workers = Array.from({ length: options.workers }, () =>
+  const workers = Array.from({ length: workerCount }, () =>
     spawn(['-f', locustfile, '--worker', '--master-host', connectHost, '--master-port', String(port)]),
   )
   let workerFailure: unknown

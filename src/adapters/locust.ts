@@ -13,13 +13,13 @@ import {
 import { locustEndpoints, withFinalPoint } from '../metrics/parsers/locust-endpoints.ts'
 import { mergeEndpointMetrics, parseLocustScenarios } from '../metrics/parsers/locust-scenarios.ts'
 import { utf8HeaderProblem } from '../options/http-fields.ts'
-import type { ResolvedLoadOptions } from '../options/load-options.ts'
+import type { LoadShape } from '../options/shape.ts'
+import type { ToolRunOptions } from './adapter.ts'
 import { ExternalToolAdapter } from './external.ts'
-import { assertUsersFitFdLimit } from './fd-limit.ts'
+import type { FdNeeds } from './fd-limit.ts'
 import { withJourneySetup } from './journey-setup.ts'
 import { type LocustCommand, runDistributed } from './locust-distributed.ts'
 import { inspectLocust, type LocustInstall } from './locust-install.ts'
-import { applyRequestRules, withRuleWarnings } from './request-rules.ts'
 import {
   deadlineFor,
   emptyAbortedRun,
@@ -43,7 +43,7 @@ import {
   locustRequestSpec,
 } from './scripts/locustfile.ts'
 import { startTool, type ToolSpec } from './spawn.ts'
-import { rejectUnsupported, WHY } from './unsupported.ts'
+import { type UnsupportedOptions, WHY } from './unsupported.ts'
 
 export const LOCUST: ToolSpec = {
   tool: 'locust',
@@ -56,61 +56,71 @@ export const LOCUST: ToolSpec = {
 const JOURNEY_COUNTS_FILE = 'journey-counts.json'
 const USER_FILE_DEFINES = 'a user `locustfile` defines its own requests'
 
-/** Throws for what Locust cannot do. Runs before anything is spawned. */
-export function assertLocustSupports(options: ResolvedLoadOptions): void {
-  if (options.journey !== undefined) assertLocustJourney(options, options.journey)
-  rejectUnsupported('locust', options, {
-    rate: 'perfspec drives Locust as a closed model only: use `users`',
-    stages: 'perfspec drives Locust as a closed model only: use `users`',
-    maxUsers: 'perfspec drives Locust as a closed model only: use `users`',
-    requests: 'Locust 2.12 cannot stop after a number of requests: use `duration`',
-    script: WHY.script,
-    check: WHY.check,
-    warmup: WHY.warmup,
-    tls: "perfspec's generated FastHttpUser takes no CA or client certificate, and does not verify certificates",
-    maxHeaderSize: WHY.maxHeaderSize,
-    http2: "perfspec's generated FastHttpUser speaks HTTP/1.1 only",
-  })
-  const utf8Problem = utf8HeaderProblem(options.headers)
+/** What Locust cannot do (runAdapter refuses it before the run). */
+export const LOCUST_UNSUPPORTED: UnsupportedOptions = {
+  rate: 'perfspec drives Locust as a closed model only: use `users`',
+  stages: 'perfspec drives Locust as a closed model only: use `users`',
+  maxUsers: 'perfspec drives Locust as a closed model only: use `users`',
+  requests: 'Locust 2.12 cannot stop after a number of requests: use `duration`',
+  script: WHY.script,
+  check: WHY.check,
+  warmup: WHY.warmup,
+  tls: "perfspec's generated FastHttpUser takes no CA or client certificate, and does not verify certificates",
+  maxHeaderSize: WHY.maxHeaderSize,
+  http2: "perfspec's generated FastHttpUser speaks HTTP/1.1 only",
+}
+
+/** What a user's own `locustfile` defines itself. */
+export const LOCUST_UNSUPPORTED_WITH_LOCUSTFILE: UnsupportedOptions = {
+  method: USER_FILE_DEFINES,
+  headers: USER_FILE_DEFINES,
+  body: USER_FILE_DEFINES,
+  expectStatus: USER_FILE_DEFINES,
+}
+
+/** Locust's run length: whole seconds (`-t`). */
+function locustSeconds(shape: LoadShape): number | undefined {
+  return shape.durationMs === undefined ? undefined : wholeSeconds(shape.durationMs)
+}
+
+/**
+ * Throws for what Locust cannot do beyond the options it declares unsupported: a journey it cannot run,
+ * combinations, what its command line cannot carry. Runs before anything is spawned.
+ */
+export function assertLocustSupports(options: ToolRunOptions): void {
+  const { request, shape, tool, journey } = options
+  if (journey !== undefined) assertLocustJourney(tool, journey)
+  const utf8Problem = utf8HeaderProblem(request.headers)
   if (utf8Problem !== undefined)
     throw new UnsupportedOptionError('locust', utf8Problem.option, utf8Problem.why)
-  if (options.locustfile !== undefined) {
-    rejectUnsupported('locust', options, {
-      method: USER_FILE_DEFINES,
-      headers: USER_FILE_DEFINES,
-      body: USER_FILE_DEFINES,
-      expectStatus: USER_FILE_DEFINES,
-    })
-  }
-  if (
-    options.workers === undefined &&
-    (options.masterBindHost !== undefined || options.masterPort !== undefined)
-  ) {
-    const option = options.masterBindHost === undefined ? 'masterPort' : 'masterBindHost'
+  if (tool.workers === undefined && (tool.masterBindHost !== undefined || tool.masterPort !== undefined)) {
+    const option = tool.masterBindHost === undefined ? 'masterPort' : 'masterBindHost'
     throw new UnsupportedOptionError('locust', option, 'a master is only started with `workers`')
   }
-  if (options.durationMs === undefined || wholeSeconds(options.durationMs) === undefined) {
+  if (locustSeconds(shape) === undefined) {
     throw new UnsupportedOptionError(
       'locust',
       'duration',
-      `Locust takes whole seconds (-t), got ${options.durationMs} ms`,
+      `Locust takes whole seconds (-t), got ${shape.durationMs} ms`,
     )
   }
 }
 
 /** `--host`: the origin plus the URL's path, so a locustfile's relative paths resolve below it. */
-function hostOf(options: ResolvedLoadOptions): string {
-  if (options.locustfile === undefined) return options.url.origin
-  return `${options.url.origin}${options.url.pathname.replace(/\/+$/, '')}`
+function hostOf(options: Pick<ToolRunOptions, 'request' | 'tool'>): string {
+  const { url } = options.request
+  if (options.tool.locustfile === undefined) return url.origin
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`
 }
 
 /** The arguments of a standalone run or of the master (validated with assertLocustSupports). */
 export function buildLocustArgs(
-  options: ResolvedLoadOptions,
+  options: Pick<ToolRunOptions, 'request' | 'shape' | 'tool'>,
   files: { locustfile: string; csvPrefix: string },
 ): string[] {
-  const rampUpSeconds = options.rampUpMs / 1000
-  const spawnRate = rampUpSeconds > 0 ? options.users / rampUpSeconds : options.users
+  const { shape } = options
+  const rampUpSeconds = shape.rampUpMs / 1000
+  const spawnRate = rampUpSeconds > 0 ? shape.users / rampUpSeconds : shape.users
   return [
     '-f',
     files.locustfile,
@@ -118,11 +128,11 @@ export function buildLocustArgs(
     '--host',
     hostOf(options),
     '-u',
-    String(options.users),
+    String(shape.users),
     '-r',
     String(spawnRate),
     '-t',
-    `${wholeSeconds(options.durationMs ?? 0)}s`,
+    `${locustSeconds(shape)}s`,
     '--csv',
     files.csvPrefix,
     '--only-summary',
@@ -160,23 +170,24 @@ async function commandFor(file: string, install: LocustInstall, dir: string): Pr
   return { file: interpreter, prefix: [...interpreterArgs, entry], env }
 }
 
-async function prepareLocustfile(options: ResolvedLoadOptions, dir: string, setup: unknown): Promise<string> {
-  if (options.locustfile !== undefined) return resolveUserFile('locustfile', options.locustfile)
-  if (options.journey !== undefined) {
+async function prepareLocustfile(options: ToolRunOptions, dir: string, setup: unknown): Promise<string> {
+  const { request, tool, journey } = options
+  if (tool.locustfile !== undefined) return resolveUserFile('locustfile', tool.locustfile)
+  if (journey !== undefined) {
     const file = path.join(dir, 'perfspec_locustfile.py')
-    await writeFile(file, renderLocustJourney(locustJourneySpec(options, options.journey, setup)))
+    await writeFile(file, renderLocustJourney(locustJourneySpec(request.url, journey, setup)))
     return file
   }
   return writeGeneratedScript(
     dir,
     { name: 'perfspec_locustfile.py', code: GENERATED_LOCUSTFILE },
-    { file: path.join(dir, LOCUST_SPEC_FILE), value: locustRequestSpec(options) },
+    { file: path.join(dir, LOCUST_SPEC_FILE), value: locustRequestSpec(request) },
   )
 }
 
 async function readResults(
   dir: string,
-  options: ResolvedLoadOptions,
+  options: ToolRunOptions,
   aborted: boolean,
   warnings: string[],
 ): Promise<AdapterRun> {
@@ -193,8 +204,9 @@ async function readResults(
   const exceptions = await readExceptions(dir)
   const raised = exceptions.reduce((sum, exception) => sum + exception.count, 0)
   // perfspec's locustfile sends one request per task: each task exception is a request Locust lost.
-  const userFile = options.locustfile !== undefined
-  const metrics = locustToMetrics(stats, failures, options.durationMs ?? 0, userFile ? [] : exceptions)
+  const userFile = options.tool.locustfile !== undefined
+  const durationMs = options.shape.durationMs ?? 0
+  const metrics = locustToMetrics(stats, failures, durationMs, userFile ? [] : exceptions)
   if (userFile && raised > 0) {
     warnings.push(
       `the locustfile's tasks raised ${raised} exceptions (not counted as requests): ${exceptions[0]?.message}`,
@@ -210,18 +222,18 @@ async function readResults(
   })
   const run: AdapterRun = { metrics, timeline, aborted, warnings }
   // Per-name rows are endpoints for a user's locustfile; the generated single request is one endpoint only.
-  if (options.locustfile !== undefined)
-    run.endpoints = locustEndpoints(stats.rows, failures, historyText, options.durationMs ?? 0)
-  if (options.journey !== undefined) {
-    const known = knownEndpoints(options.journey)
-    const endpoints = locustEndpoints(stats.rows, failures, historyText, options.durationMs ?? 0, known)
+  if (userFile) run.endpoints = locustEndpoints(stats.rows, failures, historyText, durationMs)
+  const { journey } = options
+  if (journey !== undefined) {
+    const known = knownEndpoints(journey)
+    const endpoints = locustEndpoints(stats.rows, failures, historyText, durationMs, known)
     run.endpoints = endpoints
     const countsText = await readIfExists(path.join(dir, JOURNEY_COUNTS_FILE))
     if (countsText === undefined) warnings.push('Locust wrote no journey counts: the scenarios are missing')
     else {
-      const single = options.journey.scenarios.length === 1
+      const single = journey.scenarios.length === 1
       const stepNames = new Map(
-        options.journey.scenarios.map((scenario) => [
+        journey.scenarios.map((scenario) => [
           scenario.name,
           new Set([...scenario.onStart, ...scenario.steps].map((step) => step.name)),
         ]),
@@ -248,22 +260,19 @@ async function readResults(
 /** Locust (headless, CSV stats), standalone or as one master with `workers` worker processes. */
 export class LocustAdapter extends ExternalToolAdapter {
   readonly name = 'locust' as const
+  readonly unsupported = LOCUST_UNSUPPORTED
+  readonly unsupportedWithOwnFile = LOCUST_UNSUPPORTED_WITH_LOCUSTFILE
+  // Locust raises its soft limit to 10000 where it may; each worker process holds its share of the users.
+  readonly fds: FdNeeds = { own: 64, limit: { raisesTo: 10_000 }, workerProcesses: true }
   protected readonly spec = LOCUST
 
   protected async readVersion(file: string): Promise<string> {
     return (await inspectLocust(file)).version
   }
 
-  /** Applies the rules every engine shares (see applyRequestRules), then runs the tool. */
-  async run(given: ResolvedLoadOptions): Promise<AdapterRun> {
-    const ruled = applyRequestRules(given)
-    return withRuleWarnings(await this.runRuled(ruled.options), ruled)
-  }
-
-  private async runRuled(options: ResolvedLoadOptions): Promise<AdapterRun> {
+  async run(options: ToolRunOptions): Promise<AdapterRun> {
     assertLocustSupports(options)
-    assertUsersFitFdLimit('locust', options)
-    const file = await this.locate(options)
+    const file = await this.locate(options.tool)
     const install = await inspectLocust(file)
     const { journey } = options
     if (journey === undefined) return this.runIn(file, install, options, undefined)
@@ -275,7 +284,7 @@ export class LocustAdapter extends ExternalToolAdapter {
   private runIn(
     file: string,
     install: LocustInstall,
-    options: ResolvedLoadOptions,
+    options: ToolRunOptions,
     setup: unknown,
   ): Promise<AdapterRun> {
     return withRunDir('locust', async (dir) => {
@@ -288,13 +297,14 @@ export class LocustAdapter extends ExternalToolAdapter {
         'Locust percentiles are rounded to 2 significant digits, its response times to whole ms',
         'Locust reports no status codes; its timeline percentiles are over its rolling 10 s window',
       ]
-      if (command.env.PERFSPEC_LOCUST_VERSION !== undefined && options.workers !== undefined) {
+      const { workers } = options.tool
+      if (command.env.PERFSPEC_LOCUST_VERSION !== undefined && workers !== undefined) {
         warnings.push(
           `Locust reports an empty version; master and workers announce ${install.version} instead`,
         )
       }
       let aborted: boolean
-      if (options.workers === undefined) {
+      if (workers === undefined) {
         const standalone = startTool(
           {
             tool: 'locust',
@@ -303,7 +313,7 @@ export class LocustAdapter extends ExternalToolAdapter {
             env: command.env,
             runDir: dir,
             signal: options.signal,
-            deadlineMs: deadlineFor(options),
+            deadlineMs: deadlineFor(options.shape, options.request.timeoutMs),
             stopSignal: 'SIGTERM',
           },
           LOCUST,
@@ -311,7 +321,7 @@ export class LocustAdapter extends ExternalToolAdapter {
         aborted = (await standalone.done).aborted
       } else {
         aborted = (
-          await runDistributed(LOCUST, { ...options, workers: options.workers }, command, args, {
+          await runDistributed(LOCUST, options, workers, command, args, {
             locustfile,
             runDir: dir,
           })

@@ -1,24 +1,24 @@
-import { FRAMING_HEADERS } from '../engine/transports/framing.ts'
-import type { ResolvedLoadOptions } from '../options/load-options.ts'
+import { FRAMING_HEADERS } from '../options/http-fields.ts'
+import type { ResolvedRequest } from '../options/request.ts'
 
 /** The request every engine sends, after the rules that are the same for all of them; and what changed. */
 export interface RuledRequest {
-  options: ResolvedLoadOptions
+  request: ResolvedRequest
   warnings: string[]
 }
 
 /**
  * The rules every engine (native on both transports, k6, ab, Locust) applies to the user's request, so a
- * run means the same whichever tool sends it:
+ * run means the same whichever tool sends it (runAdapter applies them once, before any adapter runs):
  * - `content-length` and `transfer-encoding` in `headers` are dropped with a warning: each engine frames the
  *   body itself (a second Content-Length, or one that disagrees with the body, would be a broken request).
  * - `user:password@` in the URL becomes `authorization: Basic …` on every request (as k6, curl and browsers
  *   do), unless `headers` has an `authorization` of its own; the URL then goes out without them.
  */
-export function applyRequestRules(options: ResolvedLoadOptions): RuledRequest {
+export function applyRequestRules(request: ResolvedRequest): RuledRequest {
   const warnings: string[] = []
   const headers: Record<string, string> = {}
-  for (const [name, value] of Object.entries(options.headers)) {
+  for (const [name, value] of Object.entries(request.headers)) {
     if (FRAMING_HEADERS.has(name.toLowerCase())) {
       warnings.push(
         `\`headers.${name}\` was not sent: every engine frames the body itself (content-length and ` +
@@ -26,7 +26,7 @@ export function applyRequestRules(options: ResolvedLoadOptions): RuledRequest {
       )
     } else headers[name] = value
   }
-  let { url } = options
+  let { url } = request
   if (url.username !== '' || url.password !== '') {
     const hasOwn = Object.keys(headers).some((name) => name.toLowerCase() === 'authorization')
     if (!hasOwn) {
@@ -39,11 +39,12 @@ export function applyRequestRules(options: ResolvedLoadOptions): RuledRequest {
     url.username = ''
     url.password = ''
   }
-  if (warnings.length === 0 && url === options.url) return { options, warnings }
-  return { options: { ...options, url, headers }, warnings }
+  if (warnings.length === 0 && url === request.url) return { request, warnings }
+  return { request: { ...request, url, headers }, warnings }
 }
 
-/** `run`'s warnings with the request rules' ones first. */
-export function withRuleWarnings<T extends { warnings: string[] }>(run: T, ruled: RuledRequest): T {
-  return ruled.warnings.length === 0 ? run : { ...run, warnings: [...ruled.warnings, ...run.warnings] }
+/** `run`'s warnings with the request rules' ones first (once: an adapter may have said the same). */
+export function withRuleWarnings<T extends { warnings: string[] }>(run: T, warnings: readonly string[]): T {
+  if (warnings.length === 0) return run
+  return { ...run, warnings: [...warnings, ...run.warnings.filter((warning) => !warnings.includes(warning))] }
 }

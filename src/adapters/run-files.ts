@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import type { AdapterRun } from '../metrics/adapter-run.ts'
 import { MetricsCollector } from '../metrics/collector.ts'
-import type { ResolvedLoadOptions } from '../options/load-options.ts'
+import type { LoadShape } from '../options/shape.ts'
 import { fail } from '../options/validate.ts'
 import { deadlineGraceMs } from './spawn.ts'
 
@@ -25,10 +25,10 @@ export async function withRunDir<T>(prefix: string, task: (dir: string) => Promi
  * every request timing out) plus ramp-up and a grace period for start-up and writing results
  * (30 s, or `PERFSPEC_TOOL_GRACE`).
  */
-export function deadlineFor(options: ResolvedLoadOptions): number {
-  const rounds = Math.ceil((options.requests ?? 1) / options.users)
-  const runMs = options.durationMs ?? rounds * options.timeoutMs
-  return Math.min(MAX_DEADLINE_MS, runMs + options.rampUpMs + deadlineGraceMs())
+export function deadlineFor(shape: LoadShape, timeoutMs: number): number {
+  const runMs =
+    shape.durationMs === undefined ? Math.ceil(shape.requests / shape.users) * timeoutMs : shape.durationMs
+  return Math.min(MAX_DEADLINE_MS, runMs + shape.rampUpMs + deadlineGraceMs())
 }
 
 /** The result of a run that was aborted before the tool wrote anything readable. */

@@ -10,7 +10,7 @@ interface Segment {
   count: number
 }
 
-/** A rate stage in ms, as `ResolvedLoadOptions.stages` has it. */
+/** A rate stage in ms, as the load shape's `arrival.stages` has it. */
 export interface RateStageMs {
   durationMs: number
   target: number

@@ -1,4 +1,4 @@
-import type { ResolvedLoadOptions } from '../options/load-options.ts'
+import type { ClosedShape } from '../options/shape.ts'
 import {
   countOfShare,
   type EngineUser,
@@ -16,7 +16,11 @@ import {
 export class ClosedModelExecutor implements UserScheduler {
   readonly users: EngineUser[] = []
   private readonly state: RunState
-  private readonly options: ResolvedLoadOptions
+  /** The run's users (all shares). */
+  private readonly userCount: number
+  private readonly rampUpMs: number
+  /** This share's requests; undefined: until the duration ends. */
+  private readonly requests: number | undefined
   private readonly share: RunShare
   private readonly startTimers: NodeJS.Timeout[] = []
   private stopping = false
@@ -26,20 +30,22 @@ export class ClosedModelExecutor implements UserScheduler {
   private resolveDone: () => void = () => {}
   readonly done: Promise<void>
 
-  constructor(state: RunState, options: ResolvedLoadOptions, share: RunShare = WHOLE_RUN) {
+  constructor(state: RunState, shape: ClosedShape, share: RunShare = WHOLE_RUN) {
     this.state = state
-    this.options = options
+    this.userCount = shape.users
+    this.rampUpMs = shape.rampUpMs
+    this.requests = shape.requests
     this.share = share
-    this.pendingStarts = countOfShare(options.users, share)
+    this.pendingStarts = countOfShare(shape.users, share)
     this.done = new Promise((resolve) => {
       this.resolveDone = resolve
     })
   }
 
   start(): void {
-    const { users, rampUpMs } = this.options
-    for (let index = this.share.index; index < users; index += this.share.count) {
-      const delayMs = users === 1 ? 0 : (rampUpMs * index) / users
+    const { userCount, rampUpMs } = this
+    for (let index = this.share.index; index < userCount; index += this.share.count) {
+      const delayMs = userCount === 1 ? 0 : (rampUpMs * index) / userCount
       if (delayMs === 0) this.startUser()
       else this.startTimers.push(setTimeout(() => this.startUser(), delayMs))
     }
@@ -55,7 +61,7 @@ export class ClosedModelExecutor implements UserScheduler {
   }
 
   onUserIdle(user: EngineUser): void {
-    if (this.stopping || (this.options.requests !== undefined && this.issued >= this.options.requests)) {
+    if (this.stopping || (this.requests !== undefined && this.issued >= this.requests)) {
       user.retire()
       return
     }
@@ -90,6 +96,6 @@ export class ClosedModelExecutor implements UserScheduler {
   }
 
   private allRequestsIssued(): boolean {
-    return this.options.requests !== undefined && this.issued >= this.options.requests
+    return this.requests !== undefined && this.issued >= this.requests
   }
 }

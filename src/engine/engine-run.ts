@@ -1,29 +1,36 @@
 import { MetricsCollector, type MetricsCollectorOptions } from '../metrics/collector.ts'
-import type { ResolvedLoadOptions } from '../options/load-options.ts'
+import type { ResolvedJourney } from '../options/journey/resolve.ts'
+import type { NativeOptions } from '../options/native.ts'
+import type { ResolvedRequest } from '../options/request.ts'
 import { RequestTimeoutError } from './classify-error.ts'
 import { ClosedModelExecutor } from './closed-model.ts'
+import type { EngineRunOptions } from './engine-options.ts'
 import type { JourneyTransportFactory } from './journey/connection.ts'
 import { JourneyRun, loadJourneyTransport, shortestTimeoutMs } from './journey/journey-run.ts'
-import { isOpenModel, OpenModelExecutor } from './open-model.ts'
+import { OpenModelExecutor } from './open-model.ts'
 import { planRun, type RunPlan } from './run-phases.ts'
 import { type RunShare, type RunState, type UserFactory, WHOLE_RUN } from './run-state.ts'
 import { loadUserFactory } from './transports/index.ts'
 
-/** A run's transport, loaded before the run is built: its users' factory, or a journey's transport. */
-type LoadedTransport = { createUser: UserFactory } | { journey: JourneyTransportFactory }
+/** A run's transport, loaded before the run is built: its users' factory, or a journey and its transport. */
+type LoadedTransport =
+  | { createUser: UserFactory }
+  | { journey: ResolvedJourney; journeyTransport: JourneyTransportFactory }
 
+// The request's values are copied here once: the hot path reads them off the state, not the sections.
 function buildState(
-  options: ResolvedLoadOptions,
+  request: ResolvedRequest,
+  native: NativeOptions,
   collector: MetricsCollector,
   createUser: UserFactory,
 ): RunState & { createUser: UserFactory } {
   return {
     collector,
-    pipelining: options.pipelining,
-    headRequests: options.method === 'HEAD',
-    timeoutMs: options.timeoutMs,
-    expectStatus: options.expectStatus,
-    check: options.check,
+    pipelining: native.pipelining,
+    headRequests: request.method === 'HEAD',
+    timeoutMs: request.timeoutMs,
+    expectStatus: request.expectStatus,
+    check: request.check,
     now: performance.now.bind(performance),
     createUser,
     aborted: false,
@@ -51,32 +58,34 @@ export class EngineRun {
   readonly executor: ClosedModelExecutor | OpenModelExecutor
   readonly plan: RunPlan
   private readonly state: RunState
-  private readonly options: ResolvedLoadOptions
+  private readonly options: EngineRunOptions
 
   /** Loads the run's transport (undici only when the run asks for it), then builds the run. */
   static async create(
-    options: ResolvedLoadOptions,
+    options: EngineRunOptions,
     share: RunShare = WHOLE_RUN,
     collectorOptions: Pick<MetricsCollectorOptions, 'onInterval'> = {},
     journeyOptions: JourneyEngineOptions = { setup: undefined, inWorker: false },
   ): Promise<EngineRun> {
+    const { journey } = options
     const transport: LoadedTransport =
-      options.journey === undefined
-        ? { createUser: await loadUserFactory(options) }
-        : { journey: await loadJourneyTransport(options.transport) }
+      journey === undefined
+        ? { createUser: await loadUserFactory(options.request, options.native) }
+        : { journey, journeyTransport: await loadJourneyTransport(options.native.transport) }
     return new EngineRun(options, transport, share, collectorOptions, journeyOptions)
   }
 
   private constructor(
-    options: ResolvedLoadOptions,
+    options: EngineRunOptions,
     transport: LoadedTransport,
     share: RunShare,
     collectorOptions: Pick<MetricsCollectorOptions, 'onInterval'>,
     journeyOptions: JourneyEngineOptions,
   ) {
-    const openModel = isOpenModel(options)
+    const { request, shape, native } = options
+    const openModel = shape.model === 'open'
     this.options = options
-    this.plan = planRun(options)
+    this.plan = planRun(shape)
     this.collector = new MetricsCollector({
       ...collectorOptions,
       serviceTimes: openModel,
@@ -87,17 +96,26 @@ export class EngineRun {
     if ('journey' in transport) {
       const { setup, inWorker } = journeyOptions
       // The journey's users are made by the journey; the state's factory is set once that exists.
-      const state = buildState(options, this.collector, noUsers)
-      this.journey = new JourneyRun(options, state, share, setup, inWorker, transport.journey)
+      const state = buildState(request, native, this.collector, noUsers)
+      this.journey = new JourneyRun(
+        transport.journey,
+        options,
+        state,
+        share,
+        setup,
+        inWorker,
+        transport.journeyTransport,
+      )
       state.createUser = this.journey.createUser
       this.state = state
     } else {
       this.journey = undefined
-      this.state = buildState(options, this.collector, transport.createUser)
+      this.state = buildState(request, native, this.collector, transport.createUser)
     }
-    this.executor = openModel
-      ? new OpenModelExecutor(this.state, options, share)
-      : new ClosedModelExecutor(this.state, options, share)
+    this.executor =
+      shape.model === 'open'
+        ? new OpenModelExecutor(this.state, shape, share)
+        : new ClosedModelExecutor(this.state, shape, share)
   }
 
   get aborted(): boolean {
@@ -106,7 +124,8 @@ export class EngineRun {
 
   /** Runs until the duration ends, the requests have been sent, or abort(); then closes every connection. */
   async run(): Promise<void> {
-    const { timeoutMs, journey } = this.options
+    const { journey } = this.options
+    const { timeoutMs } = this.options.request
     const { executor, state } = this
     const durationMs = this.plan.runMs
     const shortestMs = journey === undefined ? timeoutMs : shortestTimeoutMs(journey)

@@ -1,6 +1,6 @@
 import type { GeneratorThread } from '../foundation/model/index.ts'
 import { functionFieldsOf } from '../options/journey/resolve.ts'
-import type { ResolvedLoadOptions } from '../options/load-options.ts'
+import type { EngineRunOptions } from './engine-options.ts'
 
 /** Where the native generator runs, with how many worker threads, and why when not where asked. */
 export interface GeneratorPlacement {
@@ -16,10 +16,12 @@ export interface GeneratorPlacement {
  * process. `workers: 0` keeps it in the calling thread; a function-valued option (`check`) cannot cross to
  * another thread, so it keeps it there too, and says so.
  */
-export function placeGenerator(options: ResolvedLoadOptions): GeneratorPlacement {
-  const workers = options.workers ?? 1
+export function placeGenerator(
+  options: Pick<EngineRunOptions, 'request' | 'native' | 'journey'>,
+): GeneratorPlacement {
+  const workers = options.native.workers ?? 1
   if (workers === 0) return { thread: 'main', workers: 0, warning: undefined }
-  if (options.check !== undefined) {
+  if (options.request.check !== undefined) {
     return {
       thread: 'main',
       workers: 0,

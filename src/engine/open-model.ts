@@ -1,4 +1,4 @@
-import type { ResolvedLoadOptions } from '../options/load-options.ts'
+import type { OpenShape } from '../options/shape.ts'
 import { ArrivalSchedule } from './arrival-schedule.ts'
 import { type EngineUser, type RunShare, type RunState, type UserScheduler, WHOLE_RUN } from './run-state.ts'
 
@@ -9,11 +9,6 @@ const END_SLACK_MS = 5
  * setImmediate turns, which still read responses, so sends go out within µs of their due time.
  */
 const SPIN_WINDOW_MS = 1.5
-
-/** True when the options ask for the open model (an arrival rate rather than a number of users). */
-export function isOpenModel(options: Pick<ResolvedLoadOptions, 'rate' | 'stages'>): boolean {
-  return options.rate !== undefined || options.stages !== undefined
-}
 
 /**
  * The open model: requests arrive at `rate` (or along `stages`) whatever the server does, each handed to an
@@ -46,17 +41,18 @@ export class OpenModelExecutor implements UserScheduler {
   private stopping = false
   private resolveDone: () => void = () => {}
 
-  constructor(state: RunState, options: ResolvedLoadOptions, share: RunShare = WHOLE_RUN) {
+  constructor(state: RunState, shape: OpenShape, share: RunShare = WHOLE_RUN) {
     this.state = state
     this.share = share
-    this.maxUsers = options.maxUsers
-    this.requestLimit = options.requests ?? Number.POSITIVE_INFINITY
+    this.maxUsers = shape.maxUsers
+    this.requestLimit = shape.requests ?? Number.POSITIVE_INFINITY
     // A warm-up is sent before the duration, at the run's rate.
-    this.endMs = (options.durationMs ?? Number.POSITIVE_INFINITY) + options.warmupMs
+    this.endMs = (shape.durationMs ?? Number.POSITIVE_INFINITY) + shape.warmupMs
+    const { arrival } = shape
     this.schedule =
-      options.stages === undefined
-        ? ArrivalSchedule.constant(options.rate ?? 0, options.rampUpMs)
-        : new ArrivalSchedule(options.stages)
+      arrival.kind === 'stages'
+        ? new ArrivalSchedule(arrival.stages)
+        : ArrivalSchedule.constant(arrival.rate, shape.rampUpMs)
     this.done = new Promise((resolve) => {
       this.resolveDone = resolve
     })

@@ -1,55 +1,26 @@
-import { InvalidOptionError } from '../foundation/errors.ts'
 import type { GeneratorHealth } from '../foundation/model/index.ts'
 import type { AdapterRun } from '../metrics/adapter-run.ts'
 import { MetricsCollector } from '../metrics/collector.ts'
 import { coordinatedOmissionWarning } from '../metrics/coordinated-omission.ts'
-import type { ResolvedLoadOptions } from '../options/load-options.ts'
+import type { LoadShape } from '../options/shape.ts'
+import type { NativeEngineOptions } from './engine-options.ts'
 import { EngineRun } from './engine-run.ts'
 import { type GeneratorPlacement, placeGenerator } from './generator-thread.ts'
-import { checkJourneyOptions, checkSetupValueClones } from './journey/journey-checks.ts'
+import { checkSetupValueClones } from './journey/journey-checks.ts'
 import { JourneyStats } from './journey/journey-stats.ts'
 import { withSetupAndTeardown } from './journey/setup-teardown.ts'
 import { saturationWarning } from './monitor/generator.ts'
 import { latenessStats, latenessWarning } from './monitor/lateness.ts'
 import { RunMonitors } from './monitor/run-monitors.ts'
-import { isOpenModel, OpenModelExecutor } from './open-model.ts'
+import { OpenModelExecutor } from './open-model.ts'
 import { startProgress } from './progress.ts'
 import { planRun } from './run-phases.ts'
 import { WHOLE_RUN } from './run-state.ts'
 import { type FinishedRun, runInWorkers } from './run-workers.ts'
 import { refusedWarning } from './transports/backoff.ts'
 
-/** Options the native engine can't honour as given: thrown before any request is sent. */
-function checkNativeOptions(options: ResolvedLoadOptions): void {
-  checkJourneyOptions(options)
-  const openModel = isOpenModel(options)
-  if (options.pipelining > 1 && openModel) {
-    throw new InvalidOptionError(
-      'pipelining',
-      'Expected no `pipelining` with an arrival rate (`rate`, `stages`): the open model sends each request ' +
-        'when it is due, on an idle connection',
-    )
-  }
-  const workers = options.workers ?? 1
-  if (workers <= 1) return
-  if (options.check !== undefined) {
-    throw new InvalidOptionError(
-      'check',
-      'A `check` function cannot run in worker threads: use `workers: 1` (the default) to check responses',
-    )
-  }
-  const users = openModel ? options.maxUsers : options.users
-  if (workers > users) {
-    throw new InvalidOptionError(
-      'workers',
-      `Expected the \`workers\` option to be at most the number of users (${users}): each worker thread runs at least one`,
-    )
-  }
-}
-
 /** Runs the native engine for one load test: in this thread, or in `workers` worker threads. */
-export async function runNativeEngine(options: ResolvedLoadOptions): Promise<AdapterRun> {
-  checkNativeOptions(options)
+export async function runNativeEngine(options: NativeEngineOptions): Promise<AdapterRun> {
   if (options.signal?.aborted) return abortedBeforeLoad(options, [])
   const { journey } = options
   if (journey === undefined) return runLoad(options, undefined)
@@ -60,7 +31,7 @@ export async function runNativeEngine(options: ResolvedLoadOptions): Promise<Ada
 }
 
 /** The run of a run aborted before its load: empty, `aborted`. */
-function abortedBeforeLoad(options: ResolvedLoadOptions, warnings: string[]): AdapterRun {
+function abortedBeforeLoad(options: NativeEngineOptions, warnings: string[]): AdapterRun {
   const collector = new MetricsCollector()
   collector.start()
   collector.stop()
@@ -82,19 +53,19 @@ function abortedBeforeLoad(options: ResolvedLoadOptions, warnings: string[]): Ad
 }
 
 /** Sends the load (a journey's with setup's value). */
-async function runLoad(options: ResolvedLoadOptions, setup: unknown): Promise<AdapterRun> {
-  const monitors = new RunMonitors(options.monitorPid)
+async function runLoad(options: NativeEngineOptions, setup: unknown): Promise<AdapterRun> {
+  const monitors = new RunMonitors(options.native.monitorPid)
   const placement = placeGenerator(options)
   if (placement.thread === 'worker' && options.journey !== undefined) checkSetupValueClones(setup)
   const finished =
     placement.thread === 'worker'
-      ? await runInWorkers({ ...options, workers: placement.workers }, monitors, setup)
+      ? await runInWorkers(options, placement.workers, monitors, setup)
       : await runInThisThread(options, monitors, setup)
-  return toAdapterRun(finished, monitors, options, placement)
+  return toAdapterRun(finished, monitors, options.shape, placement)
 }
 
 async function runInThisThread(
-  options: ResolvedLoadOptions,
+  options: NativeEngineOptions,
   monitors: RunMonitors,
   setup: unknown,
 ): Promise<FinishedRun> {
@@ -126,7 +97,7 @@ async function runInThisThread(
 function toAdapterRun(
   finished: FinishedRun,
   monitors: RunMonitors,
-  options: ResolvedLoadOptions,
+  shape: LoadShape,
   placement: GeneratorPlacement,
 ): AdapterRun {
   const { collector, open } = finished
@@ -162,12 +133,12 @@ function toAdapterRun(
     }
   }
   if (placement.warning !== undefined) run.warnings.push(placement.warning)
-  const plan = planRun(options)
+  const plan = planRun(shape)
   if (plan.warning !== undefined) run.warnings.push(plan.warning)
   if (open !== undefined) {
     run.droppedIterations = open.dropped
     run.serviceTimes = collector.getServiceTimes()!
-    if (open.dropped > 0) run.warnings.push(droppedWarning(open.dropped, open.scheduled, options))
+    if (open.dropped > 0) run.warnings.push(droppedWarning(open.dropped, open.scheduled, shape.maxUsers))
   } else {
     const warning = coordinatedOmissionWarning(collector.getHistogram())
     if (warning !== undefined) run.warnings.push(warning)
@@ -190,11 +161,11 @@ function withWorkers(main: GeneratorHealth, workers: GeneratorHealth[]): Generat
   }
 }
 
-function droppedWarning(dropped: number, scheduled: number, options: ResolvedLoadOptions): string {
+function droppedWarning(dropped: number, scheduled: number, maxUsers: number): string {
   const percent = Math.round((dropped / scheduled) * 1000) / 10
   return (
     `${dropped} of ${scheduled} requests (${percent}%) were dropped: they were due while all ` +
-    `${options.maxUsers} users (\`maxUsers\`) were busy. At this concurrency the server did not keep up with ` +
+    `${maxUsers} users (\`maxUsers\`) were busy. At this concurrency the server did not keep up with ` +
     'the arrival rate: raise `maxUsers`, or lower the rate.'
   )
 }

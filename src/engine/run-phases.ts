@@ -1,5 +1,5 @@
 import type { RunPhases } from '../metrics/collector.ts'
-import type { ResolvedLoadOptions } from '../options/load-options.ts'
+import type { LoadShape } from '../options/shape.ts'
 
 /** How a run of the native engine is laid out in time: how long it sends, and where its phases end. */
 export interface RunPlan {
@@ -15,8 +15,8 @@ export interface RunPlan {
  * long covers it); the steady state, which metrics judge, begins when both are over. A run bounded by a
  * count of `requests` measures them all.
  */
-export function planRun(options: ResolvedLoadOptions): RunPlan {
-  const { warmupMs, rampUpMs, durationMs, measureRampUp } = options
+export function planRun(shape: LoadShape): RunPlan {
+  const { warmupMs, rampUpMs, durationMs, measureRampUp } = shape
   if (durationMs === undefined) {
     return { runMs: undefined, phases: { warmupMs: 0, steadyFromMs: 0 }, warning: undefined }
   }

@@ -4,10 +4,10 @@ import { Worker } from 'node:worker_threads'
 import type { GeneratorHealth, TimelinePoint } from '../foundation/model/index.ts'
 import { MetricsCollector } from '../metrics/collector.ts'
 import type { ResolvedJourney } from '../options/journey/resolve.ts'
-import type { ResolvedLoadOptions } from '../options/load-options.ts'
+import type { LoadShape } from '../options/shape.ts'
+import type { NativeEngineOptions } from './engine-options.ts'
 import { JourneyStats } from './journey/journey-stats.ts'
 import type { RunMonitors } from './monitor/run-monitors.ts'
-import { isOpenModel } from './open-model.ts'
 import { progressReporter } from './progress.ts'
 import { countOfShare, type RunShare } from './run-state.ts'
 import { TimelineMerger } from './timeline-merger.ts'
@@ -117,31 +117,42 @@ function splitRequests(requests: number, users: number, shares: RunShare[]): num
 }
 
 /**
- * Runs the native engine in `options.workers` worker threads, each with its share of the users (and of
+ * Each share's load shape: its part of the `maxUsers` cap and, in the closed model, of `requests` (by its
+ * users); the open model numbers arrivals across the shares, so each keeps the run's `requests`.
+ */
+function shapesOfShares(shape: LoadShape, shares: RunShare[]): LoadShape[] {
+  const split =
+    shape.requests === undefined || shape.model === 'open'
+      ? undefined
+      : splitRequests(shape.requests, shape.users, shares)
+  return shares.map((share, index) => {
+    const maxUsers = countOfShare(shape.maxUsers, share)
+    return split === undefined ? { ...shape, maxUsers } : { ...shape, maxUsers, requests: split[index]! }
+  })
+}
+
+/**
+ * Runs the native engine in `count` worker threads, each with its share of the users (and of
  * `requests`, or of the arrivals of the open model), and merges what they measured exactly: counts add up,
  * latency histograms merge bucket by bucket, each second of the timeline from every worker's same second.
  * The threads start together once all are ready; an abort is forwarded to each; none outlives the run.
  */
 export async function runInWorkers(
-  options: ResolvedLoadOptions,
+  options: NativeEngineOptions,
+  count: number,
   monitors: RunMonitors,
   setup?: unknown,
 ): Promise<FinishedRun> {
-  const count = options.workers!
   const entry = workerEntry()
-  const openModel = isOpenModel(options)
+  const openModel = options.shape.model === 'open'
   const shares = Array.from({ length: count }, (_, index) => ({ index, count }))
-  // The closed model splits `requests` by users; the open model numbers arrivals across the shares.
-  const requests =
-    options.requests === undefined || openModel
-      ? shares.map(() => options.requests)
-      : splitRequests(options.requests, options.users, shares)
+  const shapes = shapesOfShares(options.shape, shares)
   const pooled = count === 1
   const workers = shares.map((share, index) => {
     const worker = acquireWorker(entry, pooled)
     worker.postMessage({
       type: 'job',
-      job: toWorkerJob(options, share, requests[index], countOfShare(options.maxUsers, share), setup),
+      job: toWorkerJob(options, share, shapes[index]!, setup),
     } satisfies ParentMessage)
     return worker
   })

@@ -1,14 +1,23 @@
 import type { GeneratorHealth, RunPhase } from '../foundation/model/index.ts'
 import type { CollectorSnapshot } from '../metrics/collector.ts'
-import type { ResolvedLoadOptions } from '../options/load-options.ts'
+import type { ResolvedJourney } from '../options/journey/resolve.ts'
+import type { NativeOptions } from '../options/native.ts'
+import type { ResolvedRequest } from '../options/request.ts'
+import type { LoadShape } from '../options/shape.ts'
+import type { EngineRunOptions } from './engine-options.ts'
 import type { JourneySnapshot } from './journey/journey-stats.ts'
 import type { RunShare } from './run-state.ts'
 
-/** The resolved options minus what can't cross to another thread (functions, the signal, a URL object). */
-export type WorkerOptions = Omit<
-  ResolvedLoadOptions,
-  'url' | 'body' | 'check' | 'signal' | 'onProgress' | 'thresholds'
-> & { url: string; body: Uint8Array | undefined }
+/**
+ * The sections a worker thread runs, minus what can't cross to another thread (functions, a URL object):
+ * the request, this share's load shape, the engine's own section, the journey's plain steps.
+ */
+export interface WorkerOptions {
+  request: Omit<ResolvedRequest, 'url' | 'body' | 'check'> & { url: string; body: Uint8Array | undefined }
+  shape: LoadShape
+  native: Omit<NativeOptions, 'onProgress'>
+  journey?: Omit<ResolvedJourney, 'setup' | 'teardown'>
+}
 
 /** What a worker thread is started with (its workerData). */
 export interface WorkerJob {
@@ -59,28 +68,21 @@ export type WorkerMessage =
  */
 export type ParentMessage = { type: 'job'; job: WorkerJob } | { type: 'start' } | { type: 'abort' }
 
+/** A worker's job: the run's sections as they cross (`shape` is the share's), `setup`'s value, the env. */
 export function toWorkerJob(
-  options: ResolvedLoadOptions,
+  options: EngineRunOptions,
   share: RunShare,
-  requests: number | undefined,
-  maxUsers: number,
+  shape: LoadShape,
   setup?: unknown,
 ): WorkerJob {
-  const {
-    url,
-    body,
-    check: _check,
-    signal: _signal,
-    onProgress: _onProgress,
-    thresholds: _thresholds,
-    journey,
-    ...rest
-  } = options
+  const { url, body, check: _check, ...request } = options.request
+  const { onProgress: _onProgress, ...native } = options.native
   const job: WorkerJob = {
-    options: { ...rest, url: url.href, body, requests, maxUsers },
+    options: { request: { ...request, url: url.href, body }, shape, native },
     share,
     env: { ...process.env },
   }
+  const { journey } = options
   if (journey !== undefined) {
     // Steps are plain data here (functions were refused); setup and teardown run in the parent.
     const { setup: _setup, teardown: _teardown, ...plain } = journey
@@ -90,14 +92,19 @@ export function toWorkerJob(
   return job
 }
 
-export function fromWorkerJob(job: WorkerJob): ResolvedLoadOptions {
-  const { url, body, ...rest } = job.options
-  return {
-    ...rest,
-    url: new URL(url),
-    body: body === undefined ? undefined : Buffer.from(body.buffer, body.byteOffset, body.byteLength),
-    check: undefined,
-    signal: undefined,
-    thresholds: [],
+export function fromWorkerJob(job: WorkerJob): EngineRunOptions {
+  const { request, shape, native, journey } = job.options
+  const { url, body, ...rest } = request
+  const options: EngineRunOptions = {
+    request: {
+      ...rest,
+      url: new URL(url),
+      body: body === undefined ? undefined : Buffer.from(body.buffer, body.byteOffset, body.byteLength),
+      check: undefined,
+    },
+    shape,
+    native,
   }
+  if (journey !== undefined) options.journey = journey
+  return options
 }

@@ -1,5 +1,11 @@
+/**
+ * The load generators perfspec can drive. The adapter registry (`adapters/index.ts`) is keyed by this list:
+ * a name without an adapter, or an adapter without a name, does not compile.
+ */
+export const TOOL_NAMES = ['native', 'k6', 'ab', 'locust'] as const
+
 /** Names of the load generators perfspec can drive. */
-export type ToolName = 'native' | 'k6' | 'ab' | 'locust'
+export type ToolName = (typeof TOOL_NAMES)[number]
 
 /** `'auto'` picks k6 when a `script` is given, Locust when a `locustfile` is given, else native. */
 export type ToolChoice = 'auto' | ToolName

@@ -1,31 +1,36 @@
 import type { LoadTestResult, RedactedOptions } from '../foundation/model/index.ts'
 import { redactHeaders, redactUrl } from '../foundation/redact.ts'
 import type { ToolName } from '../foundation/types.ts'
-import type { ResolvedLoadOptions } from '../options/load-options.ts'
+import type { ResolvedLoadOptions } from '../options/resolve.ts'
 import { evaluateThresholds } from '../options/thresholds.ts'
 import type { AdapterRun } from './adapter-run.ts'
 import { evaluateErrorBudget } from './error-budget.ts'
 
 /** The JSON-safe, credential-free subset of the options a result records. */
 export function redactOptions(options: ResolvedLoadOptions, tool?: ToolName): RedactedOptions {
+  const { request, shape, native } = options
   const redacted: RedactedOptions = {
-    url: redactUrl(options.url),
-    method: options.method,
-    users: options.users,
-    rampUpMs: options.rampUpMs,
-    timeoutMs: options.timeoutMs,
-    headers: redactHeaders(options.headers),
+    url: redactUrl(request.url),
+    method: request.method,
+    users: shape.users,
+    rampUpMs: shape.rampUpMs,
+    timeoutMs: request.timeoutMs,
+    headers: redactHeaders(request.headers),
   }
-  if (options.durationMs !== undefined) redacted.durationMs = options.durationMs
-  if (options.requests !== undefined) redacted.requests = options.requests
-  if (options.rate !== undefined) redacted.rate = options.rate
-  if (options.stages !== undefined) redacted.stages = options.stages.map((stage) => ({ ...stage }))
-  if (options.rate !== undefined || options.stages !== undefined) redacted.maxUsers = options.maxUsers
-  if (options.workers !== undefined) redacted.workers = options.workers
+  if (shape.durationMs !== undefined) redacted.durationMs = shape.durationMs
+  if (shape.requests !== undefined) redacted.requests = shape.requests
+  if (shape.model === 'open') {
+    const { arrival } = shape
+    if (arrival.kind === 'rate') redacted.rate = arrival.rate
+    else redacted.stages = arrival.stages.map((stage) => ({ ...stage }))
+    redacted.maxUsers = shape.maxUsers
+  }
+  const workers = native.workers ?? options.tool.workers
+  if (workers !== undefined) redacted.workers = workers
   // What shaped the native engine's numbers; an external tool has no transport or pipelining of ours.
   if (tool === 'native') {
-    redacted.transport = options.transport
-    redacted.pipelining = options.pipelining
+    redacted.transport = native.transport
+    redacted.pipelining = native.pipelining
   }
   return redacted
 }
@@ -48,7 +53,7 @@ export function buildResult(
     success: thresholds.every((threshold) => threshold.passed),
     aborted: run.aborted,
     tool,
-    name: options.name,
+    name: options.request.name,
     metrics: run.metrics,
     timeline: run.timeline,
     thresholds,

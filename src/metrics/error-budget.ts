@@ -1,5 +1,5 @@
 import type { LoadMetrics, ThresholdResult } from '../foundation/model/index.ts'
-import type { ErrorBudget } from '../options/load-options.ts'
+import type { ErrorBudget } from '../options/error-budget.ts'
 
 /** The name every error-budget verdict starts with in `result.thresholds`. */
 export const ERROR_BUDGET_NAME = 'errorBudget'

@@ -7,6 +7,12 @@
  * undefined when it may go out: the caller names the option.
  */
 
+/**
+ * Framing comes from the body (`content-length`, or none): the user's framing headers never go out, on any
+ * engine (the request rules drop them with a warning; the native transports never write them).
+ */
+export const FRAMING_HEADERS: ReadonlySet<string> = new Set(['content-length', 'transfer-encoding'])
+
 /** RFC 9110 token: a header name. */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 /** A character that is not RFC 9110 field-value text: CTLs but HTAB (NUL, CR, LF, ESC …, DEL) or above Latin-1. */

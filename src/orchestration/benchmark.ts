@@ -1,5 +1,5 @@
 import type { FunctionBenchmarkResult, HttpBenchmarkResult } from '../foundation/model/index.ts'
-import type { LoadDefaults } from '../options/load-options.ts'
+import type { LoadDefaults } from '../options/defaults.ts'
 import { benchmarkHttp } from './bench/http.ts'
 import { BenchmarkRunner } from './bench/runner.ts'
 import type { FunctionBenchmarkOptions, HttpBenchmarkOptions } from './bench/types.ts'

@@ -6,7 +6,9 @@ import type {
   StressTestResult,
 } from '../foundation/model/index.ts'
 import type { LoadTestOptions, Thresholds, ToolChoice } from '../foundation/types.ts'
-import { type LoadDefaults, parseTargetUrl, requireTool, validateDefaults } from '../options/load-options.ts'
+import { type LoadDefaults, validateDefaults } from '../options/defaults.ts'
+import { parseTargetUrl } from '../options/request.ts'
+import { requireTool } from '../options/tool.ts'
 import { argument, type KnownKeys, rejectUnknownKeys, requireObject } from '../options/validate.ts'
 import { benchmarkHttp } from './bench/http.ts'
 import type { HttpBenchmarkOptions } from './bench/types.ts'

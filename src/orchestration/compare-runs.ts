@@ -8,7 +8,8 @@ import type {
 } from '../foundation/model/index.ts'
 import type { LoadTestOptions } from '../foundation/types.ts'
 import { lockWaitWarning, runExclusive } from '../foundation/util/machine-lock.ts'
-import { type LoadDefaults, resolveLoadOptions } from '../options/load-options.ts'
+import type { LoadDefaults } from '../options/defaults.ts'
+import { resolveLoadOptions } from '../options/resolve.ts'
 import { argument, fail } from '../options/validate.ts'
 import { markNestedRun, trackGroupRun, withTestSignal } from './context.ts'
 import { loadTest } from './load-test.ts'
@@ -91,7 +92,7 @@ function nameConfigs(
   const named = entries.map(({ key, name, options }) => {
     try {
       const resolved = resolveLoadOptions(options, defaults)
-      const label = name ?? resolved.name
+      const label = name ?? resolved.request.name
       return { name: label, options: name === undefined ? options : { name, ...options } }
     } catch (error) {
       if (error instanceof InvalidOptionError) {

@@ -3,9 +3,12 @@ import path from 'node:path'
 import { parse } from 'yaml'
 import { InvalidConfigError, isPerfError } from '../foundation/errors.ts'
 import type { Duration, Thresholds, ToolChoice } from '../foundation/types.ts'
+import type { LoadDefaults } from '../options/defaults.ts'
 import { requireDurationMs } from '../options/duration.ts'
-import { type LoadDefaults, requireErrorBudget, requireTool, requireUsers } from '../options/load-options.ts'
+import { requireErrorBudget } from '../options/error-budget.ts'
+import { requireUsers } from '../options/shape.ts'
 import { mergeThresholds, parseThresholds } from '../options/thresholds.ts'
+import { requireTool } from '../options/tool.ts'
 import {
   argument,
   fail,

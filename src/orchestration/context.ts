@@ -6,9 +6,7 @@ import type {
   StressTestResult,
 } from '../foundation/model/index.ts'
 import type { LoadProgress, LoadTestOptions, Thresholds, ToolChoice } from '../foundation/types.ts'
-import { journeyNamesOf } from '../options/journey/resolve.ts'
-import type { LoadDefaults } from '../options/load-options.ts'
-import { mergeThresholds, parseTaggedKey } from '../options/thresholds.ts'
+import type { LoadDefaults } from '../options/defaults.ts'
 
 /** What a baseline matcher compares against and how it may update. */
 export type BaselineUpdateMode = 'all' | 'new' | 'none'
@@ -68,6 +66,14 @@ export function getCurrentTestContext(): PerfTestContext | undefined {
   return (globalThis as ContextHolder)[CURRENT]
 }
 
+/** A call's options under a test context, and the test's shared thresholds (config file, plugin). */
+export interface AppliedContext {
+  options: LoadTestOptions
+  defaults: Partial<LoadDefaults> | undefined
+  /** Resolved under the run's own thresholds, once its journey is known (see resolveLoadOptions). */
+  sharedThresholds: Thresholds | undefined
+}
+
 /**
  * Applies a test context beneath a call: the call's options win over the context's, explicit `defaults`
  * win over the context's defaults, and the test's signal joins the call's.
@@ -76,42 +82,22 @@ export function applyTestContext(
   options: LoadTestOptions,
   defaults: Partial<LoadDefaults> | undefined,
   context: PerfTestContext | undefined,
-): { options: LoadTestOptions; defaults: Partial<LoadDefaults> | undefined } {
-  if (context === undefined || typeof options !== 'object' || options === null) return { options, defaults }
+): AppliedContext {
+  if (context === undefined || typeof options !== 'object' || options === null) {
+    return { options, defaults, sharedThresholds: undefined }
+  }
   const merged: LoadTestOptions = { ...options }
   if (merged.tool === undefined && context.tool !== undefined) merged.tool = context.tool
-  const thresholds = mergeThresholds(sharedThresholdsFor(options, context.thresholds), options.thresholds)
-  if (thresholds !== undefined) merged.thresholds = thresholds
   const signal = joinSignals(options.signal, context.signal)
   if (signal !== undefined) merged.signal = signal
   if (merged.onProgress === undefined && context.onProgress !== undefined) {
     merged.onProgress = context.onProgress
   }
-  return { options: merged, defaults: { ...context.defaults, ...defaults } }
-}
-
-/**
- * The shared thresholds (config file, plugin) that concern this run: a tagged one (`{name:order}`) applies
- * only to a run whose journey has that endpoint or scenario. A run's own tagged thresholds must match.
- */
-function sharedThresholdsFor(
-  options: LoadTestOptions,
-  shared: Thresholds | undefined,
-): Thresholds | undefined {
-  if (shared === undefined || options.script !== undefined || options.locustfile !== undefined) return shared
-  const names = journeyNamesOf(options)
-  const kept: Record<string, unknown> = {}
-  for (const [key, value] of Object.entries(shared)) {
-    let tagged: ReturnType<typeof parseTaggedKey>
-    try {
-      tagged = parseTaggedKey(key)
-    } catch {
-      tagged = undefined // a malformed tag is reported where the thresholds are parsed
-    }
-    const list = tagged?.tag.kind === 'name' ? names?.endpoints : names?.scenarios
-    if (tagged === undefined || list?.includes(tagged.tag.value) === true) kept[key] = value
+  return {
+    options: merged,
+    defaults: { ...context.defaults, ...defaults },
+    sharedThresholds: context.thresholds,
   }
-  return kept as Thresholds
 }
 
 /** A run's own signal joined with the running test's (aborted when the test times out). */

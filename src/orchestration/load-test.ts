@@ -1,17 +1,15 @@
-import { chooseTool, createAdapter } from '../adapters/index.ts'
+import { createAdapter } from '../adapters/index.ts'
+import { runAdapter } from '../adapters/run-adapter.ts'
 import { TestTimeoutTooShortError } from '../foundation/errors.ts'
 import type { LoadTestResult } from '../foundation/model/index.ts'
 import { scrubError, secretsOf } from '../foundation/redact.ts'
-import type { LoadTestOptions, ToolName } from '../foundation/types.ts'
+import type { LoadProgress, LoadTestOptions, Thresholds, ToolName } from '../foundation/types.ts'
 import { lockWaitWarning, runExclusive } from '../foundation/util/machine-lock.ts'
 import { abortingThresholds, findBreach } from '../metrics/abort-on-breach.ts'
 import { buildResult } from '../metrics/build-result.ts'
-import {
-  DEFAULTS,
-  type LoadDefaults,
-  type ResolvedLoadOptions,
-  resolveLoadOptions,
-} from '../options/load-options.ts'
+import { DEFAULTS, type LoadDefaults } from '../options/defaults.ts'
+import { type ResolvedLoadOptions, resolveLoadOptions } from '../options/resolve.ts'
+import type { LoadShape } from '../options/shape.ts'
 import { applyTestContext, getCurrentTestContext, type PerfTestContext } from './context.ts'
 
 // A run needs a little more than its duration: connections open, the last responses arrive.
@@ -31,7 +29,12 @@ export function loadTest(
 ): Promise<LoadTestResult> {
   const context = getCurrentTestContext()
   const applied = applyTestContext(options, defaults, context)
-  const run = runLoadTest(applied.options, { ...DEFAULTS, ...applied.defaults }, context?.testTime)
+  const run = runLoadTest(
+    applied.options,
+    { ...DEFAULTS, ...applied.defaults },
+    context?.testTime,
+    applied.sharedThresholds,
+  )
   context?.track?.(run)
   return run
 }
@@ -46,25 +49,32 @@ export function loadTestUnrecorded(
 ): Promise<LoadTestResult> {
   const context = getCurrentTestContext()
   const applied = applyTestContext(options, defaults, context)
-  return runLoadTest(applied.options, { ...DEFAULTS, ...applied.defaults }, context?.testTime)
+  return runLoadTest(
+    applied.options,
+    { ...DEFAULTS, ...applied.defaults },
+    context?.testTime,
+    applied.sharedThresholds,
+  )
 }
 
 async function runLoadTest(
   options: LoadTestOptions,
   defaults: LoadDefaults,
   testTime: PerfTestContext['testTime'],
+  sharedThresholds: Thresholds | undefined,
 ): Promise<LoadTestResult> {
-  const resolved = resolveLoadOptions(options, defaults)
-  const tool = chooseTool(resolved.tool, resolved)
+  const resolved = resolveLoadOptions(options, defaults, sharedThresholds)
+  const tool = resolved.tool.name
   const adapter = createAdapter(tool)
   const watch = watchForBreach(resolved, tool)
-  requireTestTime(resolved, testTime)
+  requireTestTime(resolved.shape, testTime)
   return runExclusive(async ({ waitedMs }) => {
     // The wait came out of the test's time.
-    if (waitedMs > 0) requireTestTime(resolved, testTime, waitedMs)
+    if (waitedMs > 0) requireTestTime(resolved.shape, testTime, waitedMs)
     const startedAt = new Date()
-    const run = await adapter.run(watch.options).catch((error: unknown) => {
-      throw scrubError(error, secretsOf(resolved))
+    // The rules every engine shares are applied there, once (the request rules, refusals, the fd limit).
+    const run = await runAdapter(adapter, watch.options).catch((error: unknown) => {
+      throw scrubError(error, secretsOf(resolved.request))
     })
     const result = buildResult(run, resolved, tool, startedAt)
     if (watch.breached !== undefined && result.aborted) result.abortedBy = watch.breached
@@ -81,7 +91,7 @@ async function runLoadTest(
 // k6 exits as for any failed threshold when abortOnFail stopped it: a run well short of its plan, with an
 // aborting threshold failed, was stopped by it.
 function markK6Abort(result: LoadTestResult, options: ResolvedLoadOptions): void {
-  const planned = options.durationMs
+  const planned = options.shape.durationMs
   if (planned === undefined || result.durationMs > planned - 1000) return
   const failed = options.thresholds.find(
     (threshold) =>
@@ -94,17 +104,13 @@ function markK6Abort(result: LoadTestResult, options: ResolvedLoadOptions): void
 }
 
 /** Throws, before anything is sent, when the run cannot finish in what is left of its test's timeout. */
-function requireTestTime(
-  options: ResolvedLoadOptions,
-  testTime: PerfTestContext['testTime'],
-  waitedMs = 0,
-): void {
-  if (testTime === undefined || options.durationMs === undefined) return
-  const neededMs = options.durationMs + RUN_OVERHEAD_MS
+function requireTestTime(shape: LoadShape, testTime: PerfTestContext['testTime'], waitedMs = 0): void {
+  if (testTime === undefined || shape.durationMs === undefined) return
+  const neededMs = shape.durationMs + RUN_OVERHEAD_MS
   const remainingMs = testTime.remainingMs()
   if (neededMs <= remainingMs) return
   throw new TestTimeoutTooShortError({
-    durationMs: options.durationMs,
+    durationMs: shape.durationMs,
     testTimeoutMs: testTime.timeoutMs,
     remainingMs,
     howToRaise: testTime.howToRaise(testTime.timeoutMs - remainingMs + neededMs),
@@ -127,7 +133,7 @@ interface BreachWatch {
 function watchForBreach(options: ResolvedLoadOptions, tool: ToolName): BreachWatch {
   if (!options.thresholds.some((threshold) => threshold.abortOnFail !== undefined)) return { options }
   // The generated k6 script hands them to k6's own abortOnFail.
-  if (tool === 'k6' && options.script === undefined) return { options }
+  if (tool === 'k6' && options.tool.script === undefined) return { options }
   if (tool !== 'native') {
     return {
       options,
@@ -136,12 +142,11 @@ function watchForBreach(options: ResolvedLoadOptions, tool: ToolName): BreachWat
   }
   const aborting = abortingThresholds(options.thresholds)
   const controller = new AbortController()
-  const watch: BreachWatch = { options: { ...options } }
   const signal =
     options.signal === undefined ? controller.signal : AbortSignal.any([options.signal, controller.signal])
-  const display = options.onProgress
-  watch.options.signal = signal
-  watch.options.onProgress = (progress) => {
+  const display = options.native.onProgress
+  const watch: BreachWatch = { options }
+  const onProgress = (progress: LoadProgress): void => {
     display?.(progress)
     if (watch.breached !== undefined) return
     const breach = findBreach(aborting, progress)
@@ -149,5 +154,7 @@ function watchForBreach(options: ResolvedLoadOptions, tool: ToolName): BreachWat
     watch.breached = breach.expression
     controller.abort(new Error(`perfspec: threshold '${breach.expression}' was breached (abortOnFail)`))
   }
+  // Only the native engine reports progress: the watch rides on its section.
+  watch.options = { ...options, signal, native: { ...options.native, onProgress } }
   return watch
 }

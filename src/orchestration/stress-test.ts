@@ -1,10 +1,11 @@
-import { chooseTool } from '../adapters/index.ts'
 import { InvalidOptionError } from '../foundation/errors.ts'
 import type { BreakPoint, LoadTestResult, StressStep, StressTestResult } from '../foundation/model/index.ts'
 import type { Duration, LoadTestOptions } from '../foundation/types.ts'
 import { lockWaitWarning, runExclusive } from '../foundation/util/machine-lock.ts'
+import type { LoadDefaults } from '../options/defaults.ts'
 import { requireDurationMs } from '../options/duration.ts'
-import { type LoadDefaults, MAX_USERS_PER_PROCESS, resolveLoadOptions } from '../options/load-options.ts'
+import { resolveLoadOptions } from '../options/resolve.ts'
+import { MAX_USERS_PER_PROCESS } from '../options/shape.ts'
 import { argument, type KnownKeys, requireInteger, requireObject } from '../options/validate.ts'
 import { markNestedRun, trackGroupRun, withTestSignal } from './context.ts'
 import { loadTest } from './load-test.ts'
@@ -69,7 +70,7 @@ function planStress(options: StressTestOptions, defaults: Partial<LoadDefaults> 
   const levels: number[] = []
   for (let users = startUsers; users <= maxUsers; users += stepUsers) levels.push(users)
   if (levels.at(-1) !== maxUsers) levels.push(maxUsers)
-  return { base, levels, stepDuration, name: resolved.name, tool: chooseTool(resolved.tool, resolved) }
+  return { base, levels, stepDuration, name: resolved.request.name, tool: resolved.tool.name }
 }
 
 /**

@@ -2,7 +2,10 @@ import { fileURLToPath } from 'node:url'
 import { execa } from 'execa'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { assertUsersFitFdLimit, parseOpenFileLimit } from '../../src/adapters/fd-limit.ts'
+import { createAdapter } from '../../src/adapters/index.ts'
 import { isPerfError } from '../../src/foundation/errors.ts'
+import type { LoadTestOptions, ToolName } from '../../src/foundation/types.ts'
+import { resolveLoadOptions } from '../../src/options/resolve.ts'
 import { delayed, startServer, type TestServer } from '../helpers/servers.ts'
 
 // Out of file descriptors (EMFILE) used to show as `other`. Before a run, users that cannot fit under the
@@ -17,6 +20,16 @@ beforeAll(async () => {
   server = await startServer(delayed(5))
 })
 afterAll(() => server.close())
+
+/** Whether `users` of a run fit under `limit` on `tool`, as the adapter declares its descriptors. */
+function fits(
+  tool: ToolName,
+  options: Partial<LoadTestOptions>,
+  limit: { soft: number; hard: number },
+): () => void {
+  const resolved = resolveLoadOptions({ url: 'http://127.0.0.1:9/', tool, ...options } as LoadTestOptions)
+  return () => assertUsersFitFdLimit(createAdapter(tool), resolved, limit)
+}
 
 async function underLimit(limit: number, ...args: string[]): Promise<Record<string, unknown>> {
   const child = await execa(
@@ -40,28 +53,25 @@ describe('open-file limit', () => {
   })
 
   it('refuses users beyond the limit with PERF_INVALID_OPTION naming `ulimit -n`; k6 goes by the hard limit', () => {
-    const options = { users: 2000, maxUsers: 2000, rate: undefined, stages: undefined, workers: undefined }
     const limit = { soft: 1024, hard: 1024 }
     for (const tool of ['native', 'ab', 'k6'] as const) {
       let caught: unknown
       try {
-        assertUsersFitFdLimit(tool, options, limit)
+        fits(tool, { users: 2000 }, limit)()
       } catch (error) {
         caught = error
       }
       expect(isPerfError(caught, 'PERF_INVALID_OPTION')).toBe(true)
       expect((caught as Error).message).toMatch(/`ulimit -n (2048|4096)`/)
     }
-    expect(() => assertUsersFitFdLimit('k6', options, { soft: 1024, hard: 65536 })).not.toThrow()
-    expect(() => assertUsersFitFdLimit('ab', { ...options, users: 100 }, limit)).not.toThrow()
+    expect(fits('k6', { users: 2000 }, { soft: 1024, hard: 65536 })).not.toThrow()
+    expect(fits('ab', { users: 100 }, limit)).not.toThrow()
   })
 
   it('counts Locust per worker process', () => {
-    const options = { users: 1500, maxUsers: 1500, rate: undefined, stages: undefined, workers: 3 }
-    expect(() => assertUsersFitFdLimit('locust', options, { soft: 1024, hard: 1024 })).not.toThrow()
-    // Past the 10 000 that Locust raises its own limit to, where it may.
-    const many = { ...options, users: 12_000, maxUsers: 12_000, workers: undefined }
-    expect(() => assertUsersFitFdLimit('locust', many, { soft: 1024, hard: 1024 })).toThrow(/ulimit -n/)
+    expect(fits('locust', { users: 1500, workers: 3 }, { soft: 1024, hard: 1024 })).not.toThrow()
+    // Past the 10 000 that Locust raises its own limit to, where it may (12 000 is past the per-process cap).
+    expect(fits('locust', { users: 10_000 }, { soft: 1024, hard: 1024 })).toThrow(/ulimit -n/)
   })
 
   it('under `ulimit -n 256` in a child process: every engine refuses 10 000 users before sending anything', async () => {

@@ -13,7 +13,8 @@ describe('applyTestContext', () => {
       { users: 3 },
       { tool: 'k6', defaults: { users: 5, durationMs: 1000 }, thresholds: { maxP95Ms: 50, maxP99Ms: 80 } },
     )
-    expect(applied.options).toMatchObject({ tool: 'native', thresholds: { maxP95Ms: 10, maxP99Ms: 80 } })
+    expect(applied.options).toMatchObject({ tool: 'native', thresholds: { maxP95Ms: 10 } })
+    expect(applied.sharedThresholds).toEqual({ maxP95Ms: 50, maxP99Ms: 80 })
     expect(applied.defaults).toEqual({ users: 3, durationMs: 1000 })
   })
 
@@ -30,7 +31,11 @@ describe('applyTestContext', () => {
 
   test('without a context, changes nothing', () => {
     const options = { url: 'http://127.0.0.1:1/' }
-    expect(applyTestContext(options, undefined, undefined)).toEqual({ options, defaults: undefined })
+    expect(applyTestContext(options, undefined, undefined)).toEqual({
+      options,
+      defaults: undefined,
+      sharedThresholds: undefined,
+    })
   })
 
   test('mergeThresholds replaces per key, later layers last', () => {

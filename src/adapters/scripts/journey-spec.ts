@@ -10,7 +10,6 @@ import {
 } from '../../options/journey/resolve.ts'
 import { parseTemplate, type Template } from '../../options/journey/template.ts'
 import type { ThinkRange } from '../../options/journey/think.ts'
-import type { ResolvedLoadOptions } from '../../options/load-options.ts'
 
 /** A step's body as a script sends it: none, fixed bytes, or a template (JSON-escaped vars for a JSON body). */
 export type ScriptBody =
@@ -144,16 +143,12 @@ export function assertScriptable(tool: string, journey: ResolvedJourney): void {
 }
 
 /** The data half of a generated journey script (validated with assertScriptable). */
-export function scriptJourney(
-  options: ResolvedLoadOptions,
-  journey: ResolvedJourney,
-  setup?: unknown,
-): ScriptJourney {
+export function scriptJourney(url: URL, journey: ResolvedJourney, setup?: unknown): ScriptJourney {
   return {
-    origin: options.url.origin,
-    urlPath: `${options.url.pathname}${options.url.search}`,
-    pathname: options.url.pathname,
-    basePath: options.url.pathname.replace(/\/$/, ''),
+    origin: url.origin,
+    urlPath: `${url.pathname}${url.search}`,
+    pathname: url.pathname,
+    basePath: url.pathname.replace(/\/$/, ''),
     scenarios: journey.scenarios.map(scriptScenario),
     data: journey.data === undefined ? [] : [...journey.data],
     setup: setup === undefined ? null : setup,

@@ -1,5 +1,5 @@
-import { ON_START_RETRY_MS } from '../../engine/journey/journey-user.ts'
 import { K6_JOURNEY_METRICS } from '../../metrics/parsers/k6-journey-metrics.ts'
+import { ON_START_RETRY_MS } from '../../options/journey/think.ts'
 
 /**
  * The script's captures: a JSON body read by a path, a header, and a var's text in a template. One unit, so a

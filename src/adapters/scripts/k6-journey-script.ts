@@ -1,8 +1,9 @@
-import { assignScenarios } from '../../engine/journey/journey-run.ts'
 import { UnsupportedOptionError } from '../../foundation/errors.ts'
 import { K6_JOURNEY_METRICS, K6_STEP_ERROR_TYPES } from '../../metrics/parsers/k6-journey-metrics.ts'
 import { endpointNamesOf, type ResolvedJourney } from '../../options/journey/resolve.ts'
-import type { ResolvedLoadOptions } from '../../options/load-options.ts'
+import { assignScenarios } from '../../options/journey/scenario-order.ts'
+import type { LoadShape } from '../../options/shape.ts'
+import type { ToolRunOptions } from '../adapter.ts'
 import { assertScriptable, type ScriptJourney, scriptJourney, stepsWithOptions } from './journey-spec.ts'
 import { K6_JOURNEY_CODE } from './k6-journey-code.ts'
 import { type K6Options, k6LoadOptions } from './k6-script.ts'
@@ -24,9 +25,9 @@ const MAX_ORDER = 100_000
 const K6_UNTAGGABLE = /,|^[\s'"]|[\s'"]$/
 
 /** Throws UnsupportedOptionError for a journey k6 cannot run or report per endpoint. */
-export function assertK6Journey(options: ResolvedLoadOptions, journey: ResolvedJourney): void {
+export function assertK6Journey(shape: LoadShape, journey: ResolvedJourney): void {
   assertScriptable('k6', journey)
-  if (options.requests !== undefined) {
+  if (shape.requests !== undefined) {
     throw new UnsupportedOptionError('k6', 'requests', 'k6 counts journeys, not requests: use `duration`')
   }
   for (const [option, step] of stepsWithOptions(journey)) {
@@ -85,14 +86,13 @@ export function isCarrierThreshold(metric: string, expression: string): boolean 
 
 /** The data half of a journey script (validated with assertK6Journey). */
 export function k6JourneySpec(
-  options: ResolvedLoadOptions,
+  options: Pick<ToolRunOptions, 'request' | 'shape'>,
   journey: ResolvedJourney,
   setup?: unknown,
 ): K6JourneySpec {
-  const load = k6LoadOptions(options)
-  const open = options.rate !== undefined || options.stages !== undefined
+  const load = k6LoadOptions(options.shape)
   return {
-    journey: scriptJourney(options, journey, setup),
+    journey: scriptJourney(options.request.url, journey, setup),
     options: {
       ...load,
       // Captures read bodies; the script asks for them per step (responseType).
@@ -102,7 +102,7 @@ export function k6JourneySpec(
         journey.scenarios.map((scenario) => scenario.name),
       ),
     },
-    split: open ? 'iteration' : 'user',
+    split: options.shape.model === 'open' ? 'iteration' : 'user',
     order: assignScenarios(journey.scenarios, MAX_ORDER),
   }
 }

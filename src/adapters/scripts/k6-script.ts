@@ -5,7 +5,10 @@ import {
   k6FailureMetric,
 } from '../../metrics/parsers/k6-error-codes.ts'
 import { formatDurationForTool } from '../../options/duration.ts'
-import type { ResolvedLoadOptions } from '../../options/load-options.ts'
+import type { ResolvedRequest } from '../../options/request.ts'
+import type { LoadShape } from '../../options/shape.ts'
+import type { ParsedThreshold } from '../../options/thresholds.ts'
+import type { ToolRunOptions } from '../adapter.ts'
 import { k6AbortThresholds } from './k6-thresholds.ts'
 
 /** Environment variable naming the JSON file the generated script reads. */
@@ -55,51 +58,56 @@ function arrivalRate(rate: number): { rate: number; timeUnit: string } {
 }
 
 /** The load shape as k6 options (validated by assertK6Supports). */
-export function k6LoadOptions(options: ResolvedLoadOptions): K6Options {
-  const duration = options.durationMs === undefined ? undefined : formatDurationForTool(options.durationMs)
+export function k6LoadOptions(shape: LoadShape): K6Options {
+  const duration = shape.durationMs === undefined ? undefined : formatDurationForTool(shape.durationMs)
   const base: K6Options = { summaryTrendStats: K6_TREND_STATS, discardResponseBodies: true }
-  const arrival = (executor: string, fields: Record<string, unknown>): K6Options => ({
+  const arrivalScenario = (executor: string, fields: Record<string, unknown>): K6Options => ({
     ...base,
     scenarios: {
-      perfspec: { executor, ...fields, preAllocatedVUs: options.users, maxVUs: options.maxUsers },
+      perfspec: { executor, ...fields, preAllocatedVUs: shape.users, maxVUs: shape.maxUsers },
     },
   })
-  if (options.rate !== undefined) {
-    return arrival('constant-arrival-rate', { ...arrivalRate(options.rate), duration })
-  }
-  if (options.stages !== undefined) {
-    const stages = options.stages.map((stage) => ({
+  if (shape.model === 'open') {
+    const { arrival } = shape
+    if (arrival.kind === 'rate') {
+      return arrivalScenario('constant-arrival-rate', { ...arrivalRate(arrival.rate), duration })
+    }
+    const stages = arrival.stages.map((stage) => ({
       duration: formatDurationForTool(stage.durationMs),
       target: Math.round(stage.target),
     }))
-    return arrival('ramping-arrival-rate', { startRate: 0, timeUnit: '1s', stages })
+    return arrivalScenario('ramping-arrival-rate', { startRate: 0, timeUnit: '1s', stages })
   }
-  if (options.requests !== undefined) {
+  if (shape.requests !== undefined) {
     // shared-iterations: the requests are shared by the VUs; a duration becomes the maximum.
-    return { ...base, vus: options.users, iterations: options.requests, ...(duration ? { duration } : {}) }
+    return { ...base, vus: shape.users, iterations: shape.requests, ...(duration ? { duration } : {}) }
   }
-  if (options.rampUpMs > 0 && options.durationMs !== undefined) {
-    const hold = options.durationMs - options.rampUpMs
-    const stages = [{ duration: formatDurationForTool(options.rampUpMs), target: options.users }]
-    if (hold > 0) stages.push({ duration: formatDurationForTool(hold), target: options.users })
+  if (shape.rampUpMs > 0 && shape.durationMs !== undefined) {
+    const hold = shape.durationMs - shape.rampUpMs
+    const stages = [{ duration: formatDurationForTool(shape.rampUpMs), target: shape.users }]
+    if (hold > 0) stages.push({ duration: formatDurationForTool(hold), target: shape.users })
     return { ...base, stages }
   }
-  return { ...base, vus: options.users, duration }
+  return { ...base, vus: shape.users, duration }
 }
 
 /** The data half of the generated script. */
-export function k6Spec(options: ResolvedLoadOptions): K6Spec {
+export function k6Spec(options: Pick<ToolRunOptions, 'request' | 'shape' | 'thresholds'>): K6Spec {
+  const { request } = options
   return {
     request: {
-      method: options.method,
-      url: options.url.href,
-      name: options.name,
-      headers: options.headers,
-      bodyBase64: options.body === undefined ? null : options.body.toString('base64'),
-      expectStatus: options.expectStatus === null ? null : [...options.expectStatus],
-      timeout: formatDurationForTool(options.timeoutMs),
+      method: request.method,
+      url: request.url.href,
+      name: request.name,
+      headers: request.headers,
+      bodyBase64: request.body === undefined ? null : request.body.toString('base64'),
+      expectStatus: request.expectStatus === null ? null : [...request.expectStatus],
+      timeout: formatDurationForTool(request.timeoutMs),
     },
-    options: withAbortThresholds({ ...k6LoadOptions(options), ...k6TlsAuth(options) }, options),
+    options: withAbortThresholds(
+      { ...k6LoadOptions(options.shape), ...k6TlsAuth(request) },
+      options.thresholds,
+    ),
     failures: {
       metrics: Object.fromEntries(K6_FAILURE_TYPES.map((type) => [type, k6FailureMetric(type)])),
       rules: K6_ERROR_RULES,
@@ -108,16 +116,16 @@ export function k6Spec(options: ResolvedLoadOptions): K6Spec {
 }
 
 // k6 watches the `abortOnFail` thresholds itself and stops its run when one is breached.
-function withAbortThresholds(k6Options: K6Options, options: ResolvedLoadOptions): K6Options {
-  const thresholds = k6AbortThresholds(options.thresholds)
-  return thresholds === undefined ? k6Options : { ...k6Options, thresholds }
+function withAbortThresholds(k6Options: K6Options, thresholds: readonly ParsedThreshold[]): K6Options {
+  const aborting = k6AbortThresholds(thresholds)
+  return aborting === undefined ? k6Options : { ...k6Options, thresholds: aborting }
 }
 
 /** A client certificate as k6's `tlsAuth`, for the URL's host (assertK6Supports refused what k6 cannot do). */
-function k6TlsAuth(options: ResolvedLoadOptions): K6Options {
-  const { tls } = options
+function k6TlsAuth(request: ResolvedRequest): K6Options {
+  const { tls } = request
   if (tls?.cert === undefined || tls.key === undefined) return {}
-  return { tlsAuth: [{ domains: [options.url.hostname], cert: tls.cert, key: tls.key }] }
+  return { tlsAuth: [{ domains: [request.url.hostname], cert: tls.cert, key: tls.key }] }
 }
 
 /**

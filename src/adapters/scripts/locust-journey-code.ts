@@ -1,4 +1,4 @@
-import { ON_START_RETRY_MS } from '../../engine/journey/journey-user.ts'
+import { ON_START_RETRY_MS } from '../../options/journey/think.ts'
 
 /** Environment variable naming the file the journey locustfile writes its iteration counts to at quit. */
 export const LOCUST_JOURNEY_OUT_ENV = 'PERFSPEC_LOCUST_JOURNEY_OUT'

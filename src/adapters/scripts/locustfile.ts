@@ -1,4 +1,4 @@
-import type { ResolvedLoadOptions } from '../../options/load-options.ts'
+import type { ResolvedRequest } from '../../options/request.ts'
 
 /** The file the generated locustfile reads its request from, next to it. */
 export const LOCUST_SPEC_FILE = 'perfspec-request.json'
@@ -18,15 +18,15 @@ export interface LocustRequestSpec {
 }
 
 /** The data half of the generated locustfile. */
-export function locustRequestSpec(options: ResolvedLoadOptions): LocustRequestSpec {
+export function locustRequestSpec(request: ResolvedRequest): LocustRequestSpec {
   return {
-    method: options.method,
-    path: `${options.url.pathname}${options.url.search}`,
-    name: options.name,
-    headers: options.headers,
-    bodyBase64: options.body === undefined ? null : options.body.toString('base64'),
-    expectStatus: options.expectStatus === null ? null : [...options.expectStatus],
-    timeoutSeconds: options.timeoutMs / 1000,
+    method: request.method,
+    path: `${request.url.pathname}${request.url.search}`,
+    name: request.name,
+    headers: request.headers,
+    bodyBase64: request.body === undefined ? null : request.body.toString('base64'),
+    expectStatus: request.expectStatus === null ? null : [...request.expectStatus],
+    timeoutSeconds: request.timeoutMs / 1000,
   }
 }
 

@@ -1,4 +1,5 @@
-import type { ResolvedLoadOptions } from '../../options/load-options.ts'
+import type { NativeOptions } from '../../options/native.ts'
+import type { ResolvedRequest } from '../../options/request.ts'
 
 /** What a journey user hears from its connection: exactly one of onResponse / onFailure per request. */
 export interface ConnectionHandler {
@@ -41,4 +42,9 @@ export interface JourneyTransport {
   connect(handler: ConnectionHandler, now: () => number): JourneyConnection
 }
 
-export type JourneyTransportFactory = (options: ResolvedLoadOptions) => JourneyTransport
+/** Builds a run's journey transport once: the run's request (its url, TLS, HTTP/2), the engine's limits, the longest step timeout. */
+export type JourneyTransportFactory = (
+  request: ResolvedRequest,
+  native: NativeOptions,
+  timeoutMs: number,
+) => JourneyTransport

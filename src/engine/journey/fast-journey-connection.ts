@@ -1,5 +1,6 @@
 import type net from 'node:net'
-import type { ResolvedLoadOptions } from '../../options/load-options.ts'
+import type { NativeOptions } from '../../options/native.ts'
+import type { ResolvedRequest } from '../../options/request.ts'
 import { type ConnectionPolicy, connectionPolicyOf } from '../transports/connection-policy.ts'
 import { encodeRequestTo, type Target, targetOf } from '../transports/fast-request.ts'
 import { KEEP_ALIVE_MS } from '../transports/framing.ts'
@@ -225,9 +226,9 @@ class FastConnection implements JourneyConnection, ResponseHandler {
 }
 
 /** Journeys on the fast transport (`transport: 'fast'`): a static step's bytes are encoded once. */
-export function fastJourneyTransport(options: ResolvedLoadOptions): JourneyTransport {
+export function fastJourneyTransport(options: ResolvedRequest, native: NativeOptions): JourneyTransport {
   const target = targetOf(options.url)
-  const policy = connectionPolicyOf(options, target)
+  const policy = connectionPolicyOf(options, native, target)
   const { host } = options.url
   return {
     build: ({ method, target: path, headers, body }: WireRequest): FastWire => ({

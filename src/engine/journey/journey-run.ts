@@ -1,6 +1,7 @@
 import type { NativeTransport } from '../../foundation/types.ts'
-import type { ResolvedJourney, ResolvedScenario } from '../../options/journey/resolve.ts'
-import type { ResolvedLoadOptions } from '../../options/load-options.ts'
+import type { ResolvedJourney } from '../../options/journey/resolve.ts'
+import { assignScenarios } from '../../options/journey/scenario-order.ts'
+import type { EngineRunOptions } from '../engine-options.ts'
 import type { RunShare, RunState, UserFactory } from '../run-state.ts'
 import { compileStep } from './compile-step.ts'
 import type { JourneyTransportFactory } from './connection.ts'
@@ -20,29 +21,6 @@ export function loadJourneyTransport(transport: NativeTransport): Promise<Journe
 }
 
 const MAX_ORDER = 1_000_000
-
-/**
- * Which scenario each of the first `count` users runs: smooth weighted round robin (nginx's), so any run of
- * consecutive users splits by weight as closely as whole users can (9:1 gives one buyer in every ten).
- */
-export function assignScenarios(
-  scenarios: readonly Pick<ResolvedScenario, 'weight'>[],
-  count: number,
-): number[] {
-  const total = scenarios.reduce((sum, scenario) => sum + scenario.weight, 0)
-  const current = scenarios.map(() => 0)
-  const order: number[] = []
-  for (let user = 0; user < Math.min(count, total); user++) {
-    let best = 0
-    for (let index = 0; index < scenarios.length; index++) {
-      current[index]! += scenarios[index]!.weight
-      if (current[index]! > current[best]!) best = index
-    }
-    current[best]! -= total
-    order.push(best)
-  }
-  return order
-}
 
 /** The largest step timeout of a journey (the transports' backstops). */
 export function longestTimeoutMs(journey: ResolvedJourney, fallbackMs: number): number {
@@ -77,28 +55,26 @@ export class JourneyRun {
   private readonly users: JourneyUser[] = []
 
   constructor(
-    options: ResolvedLoadOptions,
+    journey: ResolvedJourney,
+    options: EngineRunOptions,
     state: RunState,
     share: RunShare,
     setup: unknown,
     inWorker: boolean,
     transportFactory: JourneyTransportFactory,
   ) {
-    const journey = options.journey!
+    const { request, native, shape } = options
     this.share = share
     this.stats = new JourneyStats(journey, { inWorker })
-    const transport = transportFactory({
-      ...options,
-      timeoutMs: longestTimeoutMs(journey, options.timeoutMs),
-    })
+    const transport = transportFactory(request, native, longestTimeoutMs(journey, request.timeoutMs))
     const { data } = journey
     let rows = 0
     this.shared = {
       state,
-      base: options.url,
+      base: request.url,
       transport,
       setup,
-      iterationPerSend: options.rate !== undefined || options.stages !== undefined,
+      iterationPerSend: shape.model === 'open',
       stopped: false,
       // Threads take rows in turn, as their users are numbered: together they walk the rows in order.
       nextRow:
@@ -109,7 +85,7 @@ export class JourneyRun {
       const compile = (step: (typeof scenario.steps)[number]) =>
         compileStep(
           step,
-          options.url,
+          request.url,
           transport,
           [state.collector, this.stats.endpoints.get(step.name)!.collector, stats.collector],
           stats,

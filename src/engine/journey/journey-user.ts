@@ -1,14 +1,11 @@
 import type { JourneyContext } from '../../foundation/types.ts'
-import { drawThinkMs, type ThinkRange } from '../../options/journey/think.ts'
+import { drawThinkMs, ON_START_RETRY_MS, type ThinkRange } from '../../options/journey/think.ts'
 import type { EngineUser, RunState, UserScheduler } from '../run-state.ts'
 import { backoffMs, isRefused } from '../transports/backoff.ts'
 import { buildDynamicRequest, type CompiledStep, StepPrepareError } from './compile-step.ts'
 import type { ConnectionHandler, JourneyConnection, JourneyTransport } from './connection.ts'
 import { recordStepError, recordStepFailure, recordStepResponse } from './journey-record.ts'
 import type { ScenarioStats } from './journey-stats.ts'
-
-/** A failed `onStart` is tried again after this pause (or the think time, when longer). */
-export const ON_START_RETRY_MS = 100
 
 /** A scenario compiled for one run. */
 export interface CompiledScenario {

@@ -1,9 +1,15 @@
 import { Client, type Dispatcher } from 'undici'
-import type { ResolvedLoadOptions } from '../../options/load-options.ts'
+import type { NativeOptions } from '../../options/native.ts'
+import type { ResolvedRequest } from '../../options/request.ts'
 import { tlsReason } from '../classify-error.ts'
 import { headersToSend } from '../transports/framing.ts'
 import { IDEMPOTENT_METHODS } from '../transports/unanswered.ts'
-import { type ClientOptions, speaksHttp2, undiciClientOptions } from '../transports/undici-client-options.ts'
+import {
+  type ClientOptions,
+  speaksHttp2,
+  type UndiciLimits,
+  undiciClientOptions,
+} from '../transports/undici-client-options.ts'
 import { explain, isClosedUnderUs, isGracefulGoaway, MISMATCH } from '../transports/undici-responses.ts'
 import { refusedTwice, StreamLedger } from '../transports/undici-streams.ts'
 import type { ConnectionHandler, JourneyConnection, JourneyTransport, WireRequest } from './connection.ts'
@@ -35,10 +41,10 @@ class UndiciConnection implements JourneyConnection, Dispatcher.DispatchHandler 
   private readonly clientOptions: ClientOptions
   private readonly handler: ConnectionHandler
 
-  constructor(origin: string, options: ResolvedLoadOptions, handler: ConnectionHandler) {
+  constructor(origin: string, options: ResolvedRequest, limits: UndiciLimits, handler: ConnectionHandler) {
     this.origin = origin
     // Per connection: its connector reads whether the step in flight is HEAD.
-    this.clientOptions = undiciClientOptions(options, options.timeoutMs, () => this.head)
+    this.clientOptions = undiciClientOptions(options, limits, () => this.head)
     this.handler = handler
     this.streams = speaksHttp2(this.clientOptions) ? new StreamLedger() : null
   }
@@ -153,8 +159,13 @@ class UndiciConnection implements JourneyConnection, Dispatcher.DispatchHandler 
 }
 
 /** Journeys on undici (`transport: 'undici'`): a step's dispatch options are built once when it is static. */
-export function undiciJourneyTransport(options: ResolvedLoadOptions): JourneyTransport {
-  const connectionOptions = { ...options, pipelining: 1 }
+export function undiciJourneyTransport(
+  options: ResolvedRequest,
+  native: NativeOptions,
+  timeoutMs: number,
+): JourneyTransport {
+  // One request at a time: a step waits for the previous response.
+  const limits: UndiciLimits = { pipelining: 1, maxHeaderSize: native.maxHeaderSize, timeoutMs }
   const { origin } = options.url
   return {
     build: ({ method, target, headers, body }: WireRequest): Dispatcher.DispatchOptions => ({
@@ -165,6 +176,6 @@ export function undiciJourneyTransport(options: ResolvedLoadOptions): JourneyTra
       blocking: false,
       reset: false,
     }),
-    connect: (handler) => new UndiciConnection(origin, connectionOptions, handler),
+    connect: (handler) => new UndiciConnection(origin, options, limits, handler),
   }
 }

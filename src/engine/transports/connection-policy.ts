@@ -1,5 +1,6 @@
 import type tls from 'node:tls'
-import type { ResolvedLoadOptions } from '../../options/load-options.ts'
+import type { NativeOptions } from '../../options/native.ts'
+import type { ResolvedRequest } from '../../options/request.ts'
 import type { Target } from './fast-request.ts'
 import { tlsConnectOptions } from './tls-options.ts'
 import { IDEMPOTENT_METHODS } from './unanswered.ts'
@@ -13,12 +14,12 @@ export interface ConnectionPolicy {
   tls: tls.ConnectionOptions
 }
 
-function secureConnectOptions(target: Target, options: ResolvedLoadOptions): tls.ConnectionOptions {
+function secureConnectOptions(target: Target, request: ResolvedRequest): tls.ConnectionOptions {
   const secure: tls.ConnectionOptions = {
     host: target.host,
     port: target.port,
     ALPNProtocols: ['http/1.1'],
-    ...tlsConnectOptions(options.tls),
+    ...tlsConnectOptions(request.tls),
   }
   if (secure.servername === undefined && target.servername !== undefined)
     secure.servername = target.servername
@@ -26,10 +27,14 @@ function secureConnectOptions(target: Target, options: ResolvedLoadOptions): tls
 }
 
 /** The policy of a run's fast connections, built once per run. */
-export function connectionPolicyOf(options: ResolvedLoadOptions, target: Target): ConnectionPolicy {
+export function connectionPolicyOf(
+  request: ResolvedRequest,
+  native: NativeOptions,
+  target: Target,
+): ConnectionPolicy {
   return {
-    idempotent: IDEMPOTENT_METHODS.has(options.method),
-    maxHeadBytes: options.maxHeaderSize,
-    tls: secureConnectOptions(target, options),
+    idempotent: IDEMPOTENT_METHODS.has(request.method),
+    maxHeadBytes: native.maxHeaderSize,
+    tls: secureConnectOptions(target, request),
   }
 }

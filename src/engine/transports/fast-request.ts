@@ -1,5 +1,5 @@
 import { describeChar } from '../../options/http-fields.ts'
-import type { ResolvedLoadOptions } from '../../options/load-options.ts'
+import type { ResolvedRequest } from '../../options/request.ts'
 import { headersToSend, requestTarget } from './framing.ts'
 
 /** Where a run's connections go. */
@@ -35,10 +35,8 @@ export function targetOf(url: URL): Target {
  * The bytes of the run's request, built once: every request of a run is the same, so the hot path writes
  * this buffer as it is. Framing headers come from the body, never from `headers`.
  */
-export function encodeRequest(
-  options: Pick<ResolvedLoadOptions, 'url' | 'method' | 'headers' | 'body'>,
-): Buffer {
-  const { url, method, headers, body } = options
+export function encodeRequest(request: Pick<ResolvedRequest, 'url' | 'method' | 'headers' | 'body'>): Buffer {
+  const { url, method, headers, body } = request
   return encodeRequestTo(method, requestTarget(url), url.host, headers, body)
 }
 

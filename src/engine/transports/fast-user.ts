@@ -1,5 +1,6 @@
 import type net from 'node:net'
-import type { ResolvedLoadOptions } from '../../options/load-options.ts'
+import type { NativeOptions } from '../../options/native.ts'
+import type { ResolvedRequest } from '../../options/request.ts'
 import { recordFailure, recordResponse } from '../record.ts'
 import type { EngineUser, RunState, UserFactory, UserScheduler } from '../run-state.ts'
 import { type ConnectionPolicy, connectionPolicyOf } from './connection-policy.ts'
@@ -19,10 +20,10 @@ import { isClosedUnderUs, UnansweredRequestError } from './unanswered.ts'
  */
 export class FastUser extends TransportUser implements ResponseHandler {
   /** The factory of a run's fast users: the request's bytes and its target are built here, once. */
-  static factory(options: ResolvedLoadOptions): UserFactory {
-    const target = targetOf(options.url)
-    const batches = requestBatches(encodeRequest(options), options.pipelining)
-    const connection = connectionPolicyOf(options, target)
+  static factory(request: ResolvedRequest, native: NativeOptions): UserFactory {
+    const target = targetOf(request.url)
+    const batches = requestBatches(encodeRequest(request), native.pipelining)
+    const connection = connectionPolicyOf(request, native, target)
     return (state, scheduler, onRetired) =>
       new FastUser(state, scheduler, onRetired, target, batches, connection)
   }

@@ -3,15 +3,14 @@
  * is trusted, and which of the user's `headers` go out as they are.
  */
 
+import { FRAMING_HEADERS } from '../../options/http-fields.ts'
+
 /**
  * An idle keep-alive connection is trusted this long (ms) when the server sends no `keep-alive: timeout=…`
  * hint: undici's default. Servers close idle connections (Node's after 5 s); a request sent into that race
  * would fail, so the fast transport replaces a connection idle longer than this before using it again.
  */
 export const KEEP_ALIVE_MS = 4000
-
-/** Framing comes from the body (`content-length`, or none): the user's framing headers never go out. */
-export const FRAMING_HEADERS: ReadonlySet<string> = new Set(['content-length', 'transfer-encoding'])
 
 /**
  * The user's headers (lower-case names) as they go out on either transport: without the framing headers.

@@ -1,10 +1,11 @@
 import type { NativeTransport } from '../../foundation/types.ts'
-import type { ResolvedLoadOptions } from '../../options/load-options.ts'
+import type { NativeOptions } from '../../options/native.ts'
+import type { ResolvedRequest } from '../../options/request.ts'
 import type { UserFactory } from '../run-state.ts'
 import { FastUser } from './fast-user.ts'
 
 /** Builds, once per run, what a transport's users share, and returns the factory of its users. */
-export type TransportFactory = (options: ResolvedLoadOptions) => UserFactory
+export type TransportFactory = (request: ResolvedRequest, native: NativeOptions) => UserFactory
 
 /**
  * The native engine's transports by their `transport` name, each loaded when a run asks for it: undici costs
@@ -18,6 +19,6 @@ export const TRANSPORTS = {
 } as const satisfies Record<NativeTransport, () => Promise<TransportFactory>>
 
 /** The factory of the run's virtual users on its transport: chosen once per run, not per request. */
-export async function loadUserFactory(options: ResolvedLoadOptions): Promise<UserFactory> {
-  return (await TRANSPORTS[options.transport]())(options)
+export async function loadUserFactory(request: ResolvedRequest, native: NativeOptions): Promise<UserFactory> {
+  return (await TRANSPORTS[native.transport]())(request, native)
 }

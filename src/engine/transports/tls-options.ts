@@ -1,5 +1,5 @@
 import type tls from 'node:tls'
-import type { ResolvedTls } from '../../options/load-options.ts'
+import type { ResolvedTls } from '../../options/tls.ts'
 
 /**
  * The `tls` option as node:tls connection options (both transports: undici's `connect`, the fast

@@ -1,11 +1,18 @@
 import type { Client } from 'undici'
-import type { ResolvedLoadOptions } from '../../options/load-options.ts'
+import type { ResolvedRequest } from '../../options/request.ts'
 import { KEEP_ALIVE_MS } from './framing.ts'
 import { tlsConnectOptions } from './tls-options.ts'
 import { undiciConnector } from './undici-connector.ts'
 
 /** undici's client options, with `useH2c` (undici 7 takes it; its types do not declare it yet). */
 export type ClientOptions = Client.Options & { useH2c?: boolean }
+
+/** What bounds a client: requests in flight, the response head's size, the backstop timeout. */
+export interface UndiciLimits {
+  pipelining: number
+  maxHeaderSize: number
+  timeoutMs: number
+}
 
 /**
  * The options of undici clients, the same for a run's users and its journeys: `pipelining` requests in
@@ -15,24 +22,25 @@ export type ClientOptions = Client.Options & { useH2c?: boolean }
  * run's sweep cuts a request at its timeout of total time.
  */
 export function undiciClientOptions(
-  options: ResolvedLoadOptions,
-  timeoutMs: number,
+  request: Pick<ResolvedRequest, 'url' | 'tls' | 'http2'>,
+  limits: UndiciLimits,
   noBody: () => boolean,
 ): ClientOptions {
-  const connect = { timeout: timeoutMs, ...tlsConnectOptions(options.tls) }
+  const { pipelining, maxHeaderSize, timeoutMs } = limits
+  const connect = { timeout: timeoutMs, ...tlsConnectOptions(request.tls) }
   const clientOptions: ClientOptions = {
-    pipelining: options.pipelining,
+    pipelining,
     keepAliveTimeout: KEEP_ALIVE_MS,
     headersTimeout: timeoutMs,
     bodyTimeout: timeoutMs,
-    maxHeaderSize: options.maxHeaderSize,
-    connect: options.http2 ? connect : undiciConnector(connect, noBody, options.maxHeaderSize),
+    maxHeaderSize,
+    connect: request.http2 ? connect : undiciConnector(connect, noBody, maxHeaderSize),
   }
-  if (options.http2) {
-    if (options.url.protocol === 'https:') clientOptions.allowH2 = true
+  if (request.http2) {
+    if (request.url.protocol === 'https:') clientOptions.allowH2 = true
     else clientOptions.useH2c = true
     // `pipelining` is then the streams kept open per connection.
-    clientOptions.maxConcurrentStreams = Math.max(100, options.pipelining)
+    clientOptions.maxConcurrentStreams = Math.max(100, pipelining)
   }
   return clientOptions
 }

@@ -1,5 +1,6 @@
 import { Client, type Dispatcher } from 'undici'
-import type { ResolvedLoadOptions } from '../../options/load-options.ts'
+import type { NativeOptions } from '../../options/native.ts'
+import type { ResolvedRequest } from '../../options/request.ts'
 import { tlsReason } from '../classify-error.ts'
 import { recordFailure, recordResponse } from '../record.ts'
 import type { EngineUser, RunState, UserFactory, UserScheduler } from '../run-state.ts'
@@ -95,7 +96,7 @@ export class UndiciUser extends TransportUser {
    * The factory of a run's undici users: the dispatch options are built here, once. `headersTimeout` and
    * `bodyTimeout` are only a backstop: the run's sweep cuts a request at `timeout` of total time.
    */
-  static factory(options: ResolvedLoadOptions): UserFactory {
+  static factory(options: ResolvedRequest, native: NativeOptions): UserFactory {
     const { url } = options
     const request: Dispatcher.DispatchOptions = {
       path: requestTarget(url),
@@ -108,7 +109,11 @@ export class UndiciUser extends TransportUser {
       reset: false,
     }
     const head = options.method === 'HEAD'
-    const clientOptions = undiciClientOptions(options, options.timeoutMs, () => head)
+    const clientOptions = undiciClientOptions(
+      options,
+      { pipelining: native.pipelining, maxHeaderSize: native.maxHeaderSize, timeoutMs: options.timeoutMs },
+      () => head,
+    )
     return (state, scheduler, onRetired) =>
       new UndiciUser(state, scheduler, onRetired, url.origin, request, clientOptions)
   }

@@ -8,21 +8,19 @@ import type {
 } from '../../foundation/types.ts'
 import { requireDurationMs } from '../duration.ts'
 import { escapeForMessage, headerNameProblem, headerValueProblem } from '../http-fields.ts'
+import { METHODS, requireStatusList } from '../request.ts'
 import {
   fail,
   isRecord,
   isThenable,
   type KnownKeys,
   rejectUnknownKeys,
-  requireInteger,
   requireObject,
   requireOneOf,
   requireString,
   requireSyncFunction,
 } from '../validate.ts'
 import { type CaptureSource, parseCaptureSource } from './capture-path.ts'
-
-export const METHODS: readonly HttpMethod[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']
 
 const STEP_KEYS = {
   name: true,
@@ -88,13 +86,6 @@ function resolveStepHeaders(
     headers[name.toLowerCase()] = headerValue
   }
   return headers
-}
-
-function resolveExpectStatus(option: string, value: unknown): ReadonlySet<number> | null {
-  const list = Array.isArray(value) ? value : [value]
-  if (list.length === 0) fail(option, 'a status code or a non-empty list of them', value)
-  for (const code of list) requireInteger(option, code, 100, 599)
-  return new Set(list as number[])
 }
 
 function resolvePath(option: string, value: unknown): ResolvedStep['path'] {
@@ -169,7 +160,7 @@ export function resolveStep(option: string, value: unknown, defaults: StepDefaul
     expectStatus:
       step['expectStatus'] === undefined
         ? defaults.expectStatus
-        : resolveExpectStatus(`${option}.expectStatus`, step['expectStatus']),
+        : requireStatusList(`${option}.expectStatus`, step['expectStatus']),
     timeoutMs:
       step['timeout'] === undefined
         ? defaults.timeoutMs

@@ -1,10 +1,5 @@
 import { InvalidOptionError } from '../../foundation/errors.ts'
-import type {
-  HttpMethod,
-  JourneyHookContext,
-  JourneyOptions,
-  JourneyScenario,
-} from '../../foundation/types.ts'
+import type { JourneyHookContext, JourneyOptions, JourneyScenario } from '../../foundation/types.ts'
 import { requireDurationMs } from '../duration.ts'
 import {
   fail,
@@ -15,7 +10,7 @@ import {
   requireObject,
   requireString,
 } from '../validate.ts'
-import { METHODS, type ResolvedStep, resolveStep, type StepDefaults } from './resolve-step.ts'
+import { type ResolvedStep, resolveStep, type StepDefaults } from './resolve-step.ts'
 import { parseTemplate } from './template.ts'
 import { resolveThink, type ThinkRange } from './think.ts'
 
@@ -211,31 +206,4 @@ export function endpointNamesOf(journey: ResolvedJourney): string[] {
 /** True when a path holds `{{var}}` templates (a function path counts as dynamic too). */
 export function isDynamicPath(path: ResolvedStep['path']): boolean {
   return typeof path === 'function' || parseTemplate(path).vars.length > 0
-}
-
-/**
- * The endpoint and scenario names a run's journey will have, or undefined when it has none (or its options
- * are invalid: resolving them reports that).
- */
-export function journeyNamesOf(
-  options: JourneyOptions & { method?: unknown },
-): { endpoints: string[]; scenarios: string[] } | undefined {
-  try {
-    const method = METHODS.includes(options.method as HttpMethod) ? (options.method as HttpMethod) : 'GET'
-    const journey = resolveJourney(options, {
-      method,
-      headers: {},
-      body: undefined,
-      expectStatus: null,
-      timeoutMs: 1000,
-      check: undefined,
-    })
-    if (journey === undefined) return undefined
-    return {
-      endpoints: endpointNamesOf(journey),
-      scenarios: journey.scenarios.map((scenario) => scenario.name),
-    }
-  } catch {
-    return undefined
-  }
 }

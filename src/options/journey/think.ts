@@ -2,6 +2,12 @@ import type { Duration } from '../../foundation/types.ts'
 import { MAX_DURATION_MS, parseDuration } from '../duration.ts'
 import { fail } from '../validate.ts'
 
+/**
+ * A failed `onStart` is tried again after this pause (or the think time, when longer): in the native engine
+ * and in the generated k6 script and locustfile alike.
+ */
+export const ON_START_RETRY_MS = 100
+
 /** A pause drawn uniformly from `[minMs, maxMs]` (equal for a fixed pause; 0 for none). */
 export interface ThinkRange {
   minMs: number

@@ -1,6 +1,7 @@
 import type { HttpBenchmarkResult } from '../../foundation/model/index.ts'
 import type { LoadTestOptions } from '../../foundation/types.ts'
-import { type LoadDefaults, resolveLoadOptions } from '../../options/load-options.ts'
+import type { LoadDefaults } from '../../options/defaults.ts'
+import { resolveLoadOptions } from '../../options/resolve.ts'
 import {
   argument,
   type KnownKeys,
@@ -63,9 +64,9 @@ export async function benchmarkHttp(
   return {
     kind: 'benchmark',
     target: 'http',
-    name: resolved.name,
+    name: resolved.request.name,
     url: result.options.url,
-    concurrency: resolved.users,
+    concurrency: resolved.shape.users,
     avgTime: result.metrics.responseTimes.mean,
     throughput: result.metrics.rps,
     stats,

@@ -1,5 +1,5 @@
 import type { Thresholds, ToolChoice } from '../../foundation/types.ts'
-import type { LoadDefaults } from '../../options/load-options.ts'
+import type { LoadDefaults } from '../../options/defaults.ts'
 import type { ResolvedPerfConfig } from '../config.ts'
 import type { BaselineUpdateMode } from '../context.ts'
 

@@ -7,6 +7,7 @@ import type { LoadTestResult } from '../../../src/foundation/model/index.ts'
 import type { LoadTestOptions, ToolName } from '../../../src/foundation/types.ts'
 import { loadTest } from '../../../src/orchestration/load-test.ts'
 import { countPaths } from '../../helpers/path-counts.ts'
+import { recordRequests } from '../../helpers/record-requests.ts'
 import { startServer, type TestServer } from '../../helpers/servers.ts'
 import { describeWithTool } from '../../helpers/tools.ts'
 
@@ -251,5 +252,27 @@ await describeWithTool(new ApacheBenchAdapter(), 'a journey on ab', () => {
     expect(result.endpoints?.login).toMatchObject({ method: 'POST', path: '/login', failedRequests: 0 })
     expect(counts.get('/api/login')).toBeGreaterThanOrEqual(result.metrics.totalRequests)
     expect([...counts.keys()]).toEqual(['/api/login'])
+  })
+
+  it("sends its step under the request rules: the URL's credentials as Basic auth, no framing header", async () => {
+    const seen = recordRequests(server)
+    const result = await loadTest({
+      url: `${server.url.replace('//', '//alice:s3cret@')}/api`,
+      tool: 'ab',
+      users: 1,
+      requests: 3,
+      headers: { 'content-length': '99' },
+      steps: [{ name: 'ping', path: '/ping' }],
+    })
+    expect(result.metrics).toMatchObject({ totalRequests: 3, failedRequests: 0 })
+    // ab's own requests and the probes that learn the server's framing alike.
+    expect(seen.length).toBeGreaterThanOrEqual(3)
+    for (const request of seen) {
+      expect(request.url).toBe('/api/ping')
+      expect(request.headers.authorization).toBe(`Basic ${Buffer.from('alice:s3cret').toString('base64')}`)
+      expect(request.headers['content-length']).toBeUndefined()
+    }
+    const dropped = result.warnings.filter((warning) => warning.includes('`headers.content-length`'))
+    expect(dropped).toHaveLength(1)
   })
 })

@@ -20,7 +20,7 @@ import {
   renderLocustJourney,
 } from '../../../src/adapters/scripts/locust-journey-script.ts'
 import type { LoadTestOptions } from '../../../src/foundation/types.ts'
-import { resolveLoadOptions } from '../../../src/options/load-options.ts'
+import { resolveLoadOptions } from '../../../src/options/resolve.ts'
 import { seededRandom } from '../../helpers/seeded-random.ts'
 
 const PIECES = ['"', "'", '`', '${', '}', '"""', "'''", '\\', '\n', '\r', '\u2028', '</script>', '#{', '%s']
@@ -216,7 +216,7 @@ describe('generated journey locustfile', () => {
           { name: 'other', steps: options.steps ?? [] },
         ],
       })
-      const spec = locustJourneySpec(resolved, resolved.journey!)
+      const spec = locustJourneySpec(resolved.request.url, resolved.journey!)
       const code = renderLocustJourney(spec)
       expect(code.startsWith(`${LOCUST_JOURNEY_HEADER}\n${LOCUST_SPEC_PREFIX}`)).toBe(true)
       expect(code.endsWith(`${LOCUST_SPEC_SUFFIX}\n${LOCUST_JOURNEY_CODE}`)).toBe(true)

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { k6Spec } from '../../../src/adapters/scripts/k6-script.ts'
 import { k6AbortThresholds } from '../../../src/adapters/scripts/k6-thresholds.ts'
-import { resolveLoadOptions } from '../../../src/options/load-options.ts'
+import { resolveLoadOptions } from '../../../src/options/resolve.ts'
 import { parseThresholds } from '../../../src/options/thresholds.ts'
 
 describe("abortOnFail thresholds as k6's own", () => {

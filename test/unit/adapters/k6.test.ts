@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { k6DeadlineMs } from '../../../src/adapters/k6.ts'
-import { resolveLoadOptions } from '../../../src/options/load-options.ts'
+import { resolveLoadOptions } from '../../../src/options/resolve.ts'
 
 const url = 'http://127.0.0.1:9/'
 

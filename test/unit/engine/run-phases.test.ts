@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { planRun } from '../../../src/engine/run-phases.ts'
-import { resolveLoadOptions } from '../../../src/options/load-options.ts'
+import { resolveLoadOptions } from '../../../src/options/resolve.ts'
 
 const plan = (options: Record<string, unknown>) =>
-  planRun(resolveLoadOptions({ url: 'http://127.0.0.1:1/', ...options }))
+  planRun(resolveLoadOptions({ url: 'http://127.0.0.1:1/', ...options }).shape)
 
 describe('planRun', () => {
   it('puts the warm-up before the duration and starts the steady state after warm-up and ramp-up', () => {

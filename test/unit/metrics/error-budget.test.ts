@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { isPerfError } from '../../../src/foundation/errors.ts'
 import { describeErrors } from '../../../src/foundation/model/index.ts'
 import { evaluateErrorBudget } from '../../../src/metrics/error-budget.ts'
-import { resolveLoadOptions } from '../../../src/options/load-options.ts'
+import { resolveLoadOptions } from '../../../src/options/resolve.ts'
 import { makeResult } from '../../helpers/results.ts'
 
 const url = 'http://127.0.0.1:4711/'

@@ -8,7 +8,7 @@ import {
   k6Spec,
 } from '../../../../src/adapters/scripts/k6-script.ts'
 import { GENERATED_LOCUSTFILE, locustRequestSpec } from '../../../../src/adapters/scripts/locustfile.ts'
-import { resolveLoadOptions } from '../../../../src/options/load-options.ts'
+import { resolveLoadOptions } from '../../../../src/options/resolve.ts'
 import { seededRandom } from '../../../helpers/seeded-random.ts'
 
 // Quotes, backticks, template and Python f-string syntax, docstring quotes, a newline in the body.
@@ -216,7 +216,7 @@ describe('generated scripts under fuzzed hostile values', () => {
       expect(Buffer.from(calls[0]?.body as ArrayBuffer).equals(body)).toBe(true)
       expect(calls[0]?.params).toMatchObject({ headers: { 'x-fuzz': headerValue }, tags: { name } })
       expect(context.pwned).toBeUndefined()
-      const locust = JSON.parse(JSON.stringify(locustRequestSpec(options)))
+      const locust = JSON.parse(JSON.stringify(locustRequestSpec(options.request)))
       expect(locust.headers).toEqual({ 'x-fuzz': headerValue })
       expect(locust.path).toBe(path)
       expect(Buffer.from(locust.bodyBase64, 'base64').equals(body)).toBe(true)
@@ -286,7 +286,7 @@ describe('generated locustfile', () => {
   it('is fixed code that reads its request with json.load', () => {
     expect(GENERATED_LOCUSTFILE).not.toContain('pwned')
     expect(GENERATED_LOCUSTFILE).toContain('json.load(spec_file)')
-    const spec = JSON.parse(JSON.stringify(locustRequestSpec(hostileOptions())))
+    const spec = JSON.parse(JSON.stringify(locustRequestSpec(hostileOptions().request)))
     expect(spec.headers).toEqual({ 'x-hostile': HOSTILE })
     expect(spec.path).toBe(`${new URL(URL_TEXT).pathname}${new URL(URL_TEXT).search}`)
     expect(Buffer.from(spec.bodyBase64, 'base64').equals(BODY)).toBe(true)
@@ -295,7 +295,9 @@ describe('generated locustfile', () => {
 
 describe('k6 load options', () => {
   const shape = (options: Parameters<typeof resolveLoadOptions>[0]) => {
-    const { summaryTrendStats, discardResponseBodies, ...rest } = k6LoadOptions(resolveLoadOptions(options))
+    const { summaryTrendStats, discardResponseBodies, ...rest } = k6LoadOptions(
+      resolveLoadOptions(options).shape,
+    )
     expect(summaryTrendStats).toContain('p(99)')
     expect(discardResponseBodies).toBe(true)
     return rest

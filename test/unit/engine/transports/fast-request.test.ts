@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { encodeRequest, requestBatches, targetOf } from '../../../../src/engine/transports/fast-request.ts'
 import type { LoadTestOptions } from '../../../../src/foundation/types.ts'
-import { resolveLoadOptions } from '../../../../src/options/load-options.ts'
+import { resolveLoadOptions } from '../../../../src/options/resolve.ts'
 
 function encode(options: Partial<LoadTestOptions> & { url: string }): string {
-  return encodeRequest(resolveLoadOptions(options)).toString('latin1')
+  return encodeRequest(resolveLoadOptions(options).request).toString('latin1')
 }
 
 describe('encodeRequest', () => {

@@ -13,7 +13,7 @@ import { runCaptures } from '../../../../src/engine/journey/capture.ts'
 import { PerfError } from '../../../../src/foundation/errors.ts'
 import type { CaptureSource } from '../../../../src/options/journey/capture-path.ts'
 import { lookupVar } from '../../../../src/options/journey/template.ts'
-import { resolveLoadOptions } from '../../../../src/options/load-options.ts'
+import { resolveLoadOptions } from '../../../../src/options/resolve.ts'
 import { describeWithTool } from '../../../helpers/tools.ts'
 
 // One table, three implementations of a JSON capture: the native engine (TypeScript), the generated k6
@@ -65,7 +65,7 @@ function resolveCase(
     })
     const journey = options.journey!
     const capture = journey.scenarios[0]!.steps[0]!.capture as Record<string, CaptureSource>
-    const script = scriptJourney(options, journey).scenarios[0]!.steps[0]!.captures
+    const script = scriptJourney(options.request.url, journey).scenarios[0]!.steps[0]!.captures
     return { native: Object.entries(capture), script }
   } catch (error) {
     // Anything but a PerfError is a bug of its own: it shows in the table as what was thrown.

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { isPerfError } from '../../../../src/foundation/errors.ts'
 import type { LoadTestOptions } from '../../../../src/foundation/types.ts'
 import { endpointNamesOf, functionFieldsOf } from '../../../../src/options/journey/resolve.ts'
-import { resolveLoadOptions } from '../../../../src/options/load-options.ts'
+import { resolveLoadOptions } from '../../../../src/options/resolve.ts'
 
 const url = 'http://127.0.0.1:9'
 

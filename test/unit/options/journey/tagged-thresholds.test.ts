@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { isPerfError } from '../../../../src/foundation/errors.ts'
 import type { LoadTestOptions, Thresholds } from '../../../../src/foundation/types.ts'
-import { resolveLoadOptions } from '../../../../src/options/load-options.ts'
+import { resolveLoadOptions } from '../../../../src/options/resolve.ts'
 import { evaluateThresholds, parseThresholds } from '../../../../src/options/thresholds.ts'
 import { parseQaConfig } from '../../../../src/orchestration/config.ts'
 import { applyTestContext } from '../../../../src/orchestration/context.ts'
@@ -123,14 +123,16 @@ describe('tagged thresholds in the options', () => {
 
   it('shared ones (config, plugin) apply only to runs whose journey has the endpoint', () => {
     const shared: Thresholds = { maxP95Ms: 200, 'http_req_duration{name:order}': ['p(95)<300'] }
-    const context = { thresholds: shared }
-    const withOrder: LoadTestOptions = { url, steps: [{ name: 'order', path: '/o' }] }
-    expect(applyTestContext(withOrder, undefined, context).options.thresholds).toEqual(shared)
-    expect(applyTestContext({ url }, undefined, context).options.thresholds).toEqual({ maxP95Ms: 200 })
-    const own: LoadTestOptions = { url, thresholds: { 'http_reqs{name:x}': ['count>1'] } }
-    expect(applyTestContext(own, undefined, context).options.thresholds).toEqual({
-      maxP95Ms: 200,
-      'http_reqs{name:x}': ['count>1'],
-    })
+    const { options, sharedThresholds } = applyTestContext({ url }, undefined, { thresholds: shared })
+    expect(options.thresholds).toBeUndefined()
+    expect(sharedThresholds).toEqual(shared)
+    const expressions = (run: LoadTestOptions) =>
+      resolveLoadOptions(run, {}, sharedThresholds).thresholds.map(({ expression }) => expression)
+    const steps = [{ name: 'order', path: '/o' }]
+    expect(expressions({ url, steps })).toEqual(['maxP95Ms: 200', 'http_req_duration{name:order}: p(95)<300'])
+    expect(expressions({ url })).toEqual(['maxP95Ms: 200'])
+    // The run's own replace them key by key; a user's own script names its endpoints only when it runs.
+    expect(expressions({ url, steps, thresholds: { maxP95Ms: 100 } })[0]).toBe('maxP95Ms: 100')
+    expect(expressions({ url, script: 'x.js' })).toContain('http_req_duration{name:order}: p(95)<300')
   })
 })

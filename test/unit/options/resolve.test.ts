@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { isPerfError } from '../../../src/foundation/errors.ts'
 import type { LoadTestOptions } from '../../../src/foundation/types.ts'
-import { resolveLoadOptions } from '../../../src/options/load-options.ts'
+import { resolveLoadOptions } from '../../../src/options/resolve.ts'
 
 const url = 'http://127.0.0.1:9/'
 
@@ -16,37 +16,69 @@ function rejection(options: unknown): { code: string; message: string; option?: 
 }
 
 describe('resolveLoadOptions', () => {
-  it('applies defaults: 10 users for 10 s, GET, 30 s timeout, no ramp-up', () => {
+  it('applies defaults: 10 users for 10 s, GET, 30 s timeout, no ramp-up, on the native engine', () => {
     const resolved = resolveLoadOptions({ url })
-    expect(resolved).toMatchObject({
+    expect(resolved.shape).toMatchObject({
+      model: 'closed',
       users: 10,
       durationMs: 10_000,
       requests: undefined,
-      method: 'GET',
-      timeoutMs: 30_000,
       rampUpMs: 0,
-      tool: 'auto',
-      name: '/',
     })
+    expect(resolved.request).toMatchObject({ method: 'GET', timeoutMs: 30_000, name: '/' })
+    expect(resolved.tool.name).toBe('native')
+    expect(resolved.native).toMatchObject({ transport: 'fast', pipelining: 1, workers: undefined })
   })
 
   it('has no duration when the run is bounded by requests alone', () => {
-    expect(resolveLoadOptions({ url, requests: 100 }).durationMs).toBeUndefined()
+    expect(resolveLoadOptions({ url, requests: 100 }).shape).toMatchObject({
+      durationMs: undefined,
+      requests: 100,
+    })
+  })
+
+  it('an arrival rate makes the open model; stages give it its duration', () => {
+    expect(resolveLoadOptions({ url, rate: 5, maxUsers: 20 }).shape).toMatchObject({
+      model: 'open',
+      arrival: { kind: 'rate', rate: 5 },
+      maxUsers: 20,
+    })
+    const stages = [
+      { duration: '1s', target: 5 },
+      { duration: '2s', target: 0 },
+    ] as const
+    expect(resolveLoadOptions({ url, stages: [...stages] }).shape).toMatchObject({
+      model: 'open',
+      arrival: { kind: 'stages' },
+      durationMs: 3000,
+    })
+  })
+
+  it("decides 'auto' and puts `workers` in the section of the tool that runs", () => {
+    expect(resolveLoadOptions({ url, workers: 2, users: 4 })).toMatchObject({
+      native: { workers: 2 },
+      tool: { name: 'native', workers: undefined },
+    })
+    expect(resolveLoadOptions({ url, locustfile: 'f.py', workers: 2 })).toMatchObject({
+      native: { workers: undefined },
+      tool: { name: 'locust', workers: 2 },
+    })
+    expect(resolveLoadOptions({ url, script: 'x.js' }).tool.name).toBe('k6')
   })
 
   it('encodes an object body as JSON with a content-type', () => {
-    const resolved = resolveLoadOptions({ url, method: 'POST', body: { a: 1 } })
-    expect(resolved.body?.toString()).toBe('{"a":1}')
-    expect(resolved.headers['content-type']).toBe('application/json')
+    const { request } = resolveLoadOptions({ url, method: 'POST', body: { a: 1 } })
+    expect(request.body?.toString()).toBe('{"a":1}')
+    expect(request.headers['content-type']).toBe('application/json')
   })
 
   it('keeps a caller content-type and lower-cases header names', () => {
-    const resolved = resolveLoadOptions({
+    const { request } = resolveLoadOptions({
       url,
       body: { a: 1 },
       headers: { 'Content-Type': 'application/vnd+json' },
     })
-    expect(resolved.headers).toEqual({ 'content-type': 'application/vnd+json' })
+    expect(request.headers).toEqual({ 'content-type': 'application/vnd+json' })
   })
 
   it.each<[string, Record<string, unknown>, string]>([
@@ -79,6 +111,26 @@ describe('resolveLoadOptions', () => {
     expect(error.code).toBe('PERF_INVALID_OPTION')
     expect(error.option).toBe(option)
     expect(error.message).toContain(`\`${option}\``)
+  })
+
+  it.each<[string, Record<string, unknown>, string]>([
+    ['pipelining with an arrival rate', { url, rate: 5, pipelining: 2 }, 'pipelining'],
+    ['pipelining with a journey', { url, steps: [{ path: '/a' }], pipelining: 2 }, 'pipelining'],
+    ['a check across worker threads', { url, users: 2, workers: 2, check: () => true }, 'check'],
+    ['more worker threads than users', { url, users: 2, workers: 3 }, 'workers'],
+    [
+      'a step function in a worker thread',
+      { url, workers: 1, steps: [{ path: () => '/a' }] },
+      'steps[0].path',
+    ],
+  ])('refuses, for the native engine, %s with PERF_INVALID_OPTION', (_, options, option) => {
+    const error = rejection(options)
+    expect(error.code).toBe('PERF_INVALID_OPTION')
+    expect(error.option).toBe(option)
+  })
+
+  it("leaves the native engine's combinations to it: Locust's worker processes may outnumber nothing", () => {
+    expect(resolveLoadOptions({ url, tool: 'locust', users: 2, workers: 3 }).tool.workers).toBe(3)
   })
 
   it('rejects an unknown threshold with PERF_INVALID_THRESHOLD', () => {

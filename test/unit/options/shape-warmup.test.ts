@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { assertAbSupports } from '../../../src/adapters/ab.ts'
-import { assertK6Supports } from '../../../src/adapters/k6.ts'
-import { assertLocustSupports } from '../../../src/adapters/locust.ts'
+import { createAdapter } from '../../../src/adapters/index.ts'
+import { assertSupported } from '../../../src/adapters/run-adapter.ts'
 import { isPerfError } from '../../../src/foundation/errors.ts'
 import type { LoadTestOptions } from '../../../src/foundation/types.ts'
-import { resolveLoadOptions } from '../../../src/options/load-options.ts'
+import { resolveLoadOptions } from '../../../src/options/resolve.ts'
 
 const url = 'http://127.0.0.1:9/'
 
@@ -20,8 +19,8 @@ function thrown(run: () => unknown): { code: string; message: string; option?: s
 
 describe('the `warmup` and `measureRampUp` options', () => {
   it('resolve to ms and a flag, off by default', () => {
-    expect(resolveLoadOptions({ url })).toMatchObject({ warmupMs: 0, measureRampUp: false })
-    expect(resolveLoadOptions({ url, warmup: '2s', measureRampUp: true })).toMatchObject({
+    expect(resolveLoadOptions({ url }).shape).toMatchObject({ warmupMs: 0, measureRampUp: false })
+    expect(resolveLoadOptions({ url, warmup: '2s', measureRampUp: true }).shape).toMatchObject({
       warmupMs: 2000,
       measureRampUp: true,
     })
@@ -50,8 +49,8 @@ describe('the `warmup` and `measureRampUp` options', () => {
 
   it('are refused by k6, ab and Locust before anything is spawned', () => {
     const options = resolveLoadOptions({ url, warmup: '1s', duration: '2s' })
-    for (const assertSupports of [assertK6Supports, assertAbSupports, assertLocustSupports]) {
-      const error = thrown(() => assertSupports(options))
+    for (const tool of ['k6', 'ab', 'locust'] as const) {
+      const error = thrown(() => assertSupported(createAdapter(tool), options))
       expect(error.code).toBe('PERF_TOOL_UNSUPPORTED_OPTION')
       expect(error.message).toMatch(/does not support `warmup`: a warm-up .* needs the native engine/)
     }

@@ -1,19 +1,15 @@
 import { InvalidOptionError } from '../foundation/errors.ts'
-import type { LoadTestOptions, NativeTransport, TlsOptions } from '../foundation/types.ts'
+import type { TlsOptions } from '../foundation/types.ts'
 import {
   fail,
   type KnownKeys,
   rejectUnknownKeys,
   requireBoolean,
-  requireInteger,
   requireObject,
   requireString,
 } from './validate.ts'
 
-/** As undici's and Node's default `maxHeaderSize`. */
-export const DEFAULT_MAX_HEADER_SIZE = 16 * 1024
-
-/** The `tls` option as the engine uses it: PEM text (it crosses to worker threads as it is). */
+/** The `tls` option as the engines use it: PEM text (it crosses to worker threads as it is). */
 export interface ResolvedTls {
   ca?: string[]
   cert?: string
@@ -68,26 +64,4 @@ export function resolveTls(value: unknown): ResolvedTls | undefined {
   if (tls.passphrase !== undefined) resolved.passphrase = requireString('tls.passphrase', tls.passphrase)
   if (tls.servername !== undefined) resolved.servername = requireString('tls.servername', tls.servername)
   return resolved
-}
-
-/** The largest response head the native engine accepts, in bytes. */
-export function resolveMaxHeaderSize(options: LoadTestOptions): number {
-  if (options.maxHeaderSize === undefined) return DEFAULT_MAX_HEADER_SIZE
-  return requireInteger('maxHeaderSize', options.maxHeaderSize, 1024, 16 * 1024 * 1024)
-}
-
-/**
- * The transport of an HTTP/2 run: undici (the fast transport speaks HTTP/1.1 only). Without `transport`,
- * `http2: true` picks undici; with `transport: 'fast'` it is refused.
- */
-export function resolveHttp2Transport(options: LoadTestOptions, transport: NativeTransport): NativeTransport {
-  if (options.http2 !== true) return transport
-  if (options.transport === undefined) return 'undici'
-  if (transport !== 'undici') {
-    throw new InvalidOptionError(
-      'http2',
-      "The fast transport speaks HTTP/1.1 only: use `transport: 'undici'` (or leave `transport` out) with `http2`",
-    )
-  }
-  return transport
 }
