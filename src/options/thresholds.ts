@@ -145,7 +145,7 @@ function parseK6Expression(metric: string, expression: unknown): ParsedThreshold
     )
   }
   const [, aggregation, comparison, limit] = match as unknown as [string, string, Comparison, string]
-  const stat = K6_METRICS[metric]?.(aggregation)
+  const stat = Object.hasOwn(K6_METRICS, metric) ? K6_METRICS[metric]?.(aggregation) : undefined
   if (stat === undefined) {
     throw new InvalidThresholdError(
       `Unsupported aggregation '${aggregation}' in threshold '${expression}' for \`${metric}\` ` +
@@ -162,9 +162,11 @@ export function parseThresholds(thresholds: Thresholds | undefined): ParsedThres
     throw new InvalidThresholdError('`thresholds` must be an object')
   }
   const parsed: ParsedThreshold[] = []
+  // Own keys only: `in` would take `__proto__` or `constructor` (from a YAML or JSON file) for known names.
+  const isMetric = (name: string) => Object.hasOwn(K6_METRICS, name)
   for (const [key, value] of Object.entries(thresholds)) {
     if (value === undefined) continue
-    if (key in SEED_KEYS) {
+    if (Object.hasOwn(SEED_KEYS, key)) {
       const given =
         typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined
       const limit = given === undefined ? value : given['limit']
@@ -178,10 +180,10 @@ export function parseThresholds(thresholds: Thresholds | undefined): ParsedThres
       const abortOnFail = given === undefined ? undefined : readAbortOnFail(`\`${key}\``, given, 'limit', key)
       if (abortOnFail !== undefined) threshold.abortOnFail = abortOnFail
       parsed.push(threshold)
-    } else if (key in K6_METRICS) {
+    } else if (isMetric(key)) {
       const entries: unknown[] = Array.isArray(value) ? value : [value]
       for (const entry of entries) parsed.push(parseK6Threshold(key, entry))
-    } else if (parseTaggedKey(key) !== undefined && parseTaggedKey(key)!.metric in K6_METRICS) {
+    } else if (parseTaggedKey(key) !== undefined && isMetric(parseTaggedKey(key)!.metric)) {
       const { metric, tag } = parseTaggedKey(key)!
       const entries: unknown[] = Array.isArray(value) ? value : [value]
       for (const entry of entries) {
@@ -301,5 +303,7 @@ export function checkThresholdTags(
 export function mergeThresholds(...layers: (Thresholds | undefined)[]): Thresholds | undefined {
   const present = layers.filter((layer): layer is Thresholds => layer !== undefined)
   if (present.length <= 1) return present[0]
-  return Object.assign({}, ...present) as Thresholds
+  // Entries, not Object.assign: an own `__proto__` key stays a key (and is refused as unknown) rather than
+  // becoming the merged object's prototype, which would hide every threshold of its layer.
+  return Object.fromEntries(present.flatMap((layer) => Object.entries(layer))) as Thresholds
 }

@@ -62,20 +62,24 @@ export function parseHeader(text: string): [string, string] {
 
 /**
  * `'p(95)<200'` reads `http_req_duration`; `'http_req_failed: rate<0.01'` (or any `metric: expression`,
- * tags included: `'http_req_duration{name:login}: p(95)<300'`) names its metric.
+ * tags included: `'http_req_duration{name:login}: p(95)<300'`) names its metric. A metric named like a
+ * property every object has (`__proto__`, `constructor`) is refused: as a key it would not be a threshold.
  */
 export function parseThresholdFlags(expressions: readonly string[]): Record<string, string[]> {
-  const thresholds: Record<string, string[]> = {}
+  const thresholds = new Map<string, string[]>()
   for (const text of expressions) {
     const named = /^\s*([a-z_]+(?:\{[^}]*\})?)\s*:\s*(.+)$/.exec(text)
     const metric = named?.[1] ?? 'http_req_duration'
     const expression = (named?.[2] ?? text).trim()
     if (expression === '') fail(argument('--threshold'), "an expression like 'p(95)<200'", text)
-    const list = thresholds[metric] ?? []
+    if (Object.hasOwn(Object.prototype, metric.replace(/\{.*$/, ''))) {
+      fail(argument('--threshold'), "'metric: expression' with a metric like http_req_failed", text)
+    }
+    const list = thresholds.get(metric) ?? []
     list.push(expression)
-    thresholds[metric] = list
+    thresholds.set(metric, list)
   }
-  return thresholds
+  return Object.fromEntries(thresholds)
 }
 
 type ParsedValues = ReturnType<

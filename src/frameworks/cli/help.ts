@@ -38,7 +38,8 @@ Export
       --locust           export FILE as a locustfile (locust -f; the load shape stays on its command line)
 
 Exit codes
-  0 every threshold passed   1 a threshold failed   2 bad input (nothing was sent)   130 interrupted
+  0 every threshold passed   1 a threshold failed (or a report was not written)
+  2 bad input (nothing was sent)   130 interrupted (Ctrl-C)   143 terminated (SIGTERM)
 
 Examples
   perfspec http://127.0.0.1:3000/users -u 50 -d 30s

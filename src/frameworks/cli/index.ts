@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// `perfspec` on the command line: wires the process (argv, streams, SIGINT, exit code) to runCli.
+// `perfspec` on the command line: wires the process (argv, streams, SIGINT/SIGTERM, exit code) to runCli.
 import { readFileSync } from 'node:fs'
-import { runCli } from './main.ts'
+import { EXIT_ON_SIGNAL, runCli } from './main.ts'
 
 // dist/cli.mjs reads ../package.json; from src/frameworks/cli/ (tests through tsx) it is two levels up.
 function readVersion(): string {
@@ -18,11 +18,14 @@ function readVersion(): string {
 }
 
 const controller = new AbortController()
-// The first Ctrl-C stops the load and shows what was measured; a second one leaves at once.
-process.on('SIGINT', () => {
-  if (controller.signal.aborted) process.exit(130)
-  controller.abort()
-})
+// Ctrl-C (SIGINT) and a CI runner's or container's stop (SIGTERM) stop the load and show what was measured,
+// the signal's name as the abort reason (it picks the exit code); a second signal leaves at once.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (controller.signal.aborted) process.exit(EXIT_ON_SIGNAL[signal])
+    controller.abort(signal)
+  })
+}
 
 const code = await runCli(process.argv.slice(2), {
   stdout: process.stdout,

@@ -2,24 +2,36 @@ import path from 'node:path'
 import pc from 'picocolors'
 import type { Colors } from 'picocolors/types.js'
 import { toK6Script, toLocustfile } from '../../adapters/export-script.ts'
-import { isPerfError } from '../../foundation/errors.ts'
+import { InvalidOptionError, isPerfError } from '../../foundation/errors.ts'
 import type { LoadProgress, LoadTestOptions } from '../../foundation/types.ts'
 import { describeMachine } from '../../orchestration/baseline/machine.ts'
 import { loadTest } from '../../orchestration/load-test.ts'
 import { createReportColors } from '../../presentation/report/colors.ts'
+import { escapeTerminal } from '../../presentation/report/escape.ts'
 import { isLongRun, renderProgressLine } from '../../presentation/report/progress-line.ts'
-import { describeReportOutcomes, writeReports } from '../../presentation/report/write-reports.ts'
+import {
+  anyReportUnwritten,
+  describeReportOutcomes,
+  prepareReportFile,
+  writeReports,
+} from '../../presentation/report/write-reports.ts'
 import { type CliCommand, type CliOutput, parseCli } from './args.ts'
 import { HELP } from './help.ts'
 import { readOptionsFile } from './options-file.ts'
 import { type CliStreams, renderCliSummary, toReportRow, widthOf } from './output.ts'
 
-/** The exit codes: what a CI step or a shell script branches on. */
-export const EXIT = { passed: 0, failed: 1, badInput: 2, interrupted: 130 } as const
+/** The exit codes: what a CI step or a shell script branches on. 128 + the signal's number, as shells do. */
+export const EXIT = { passed: 0, failed: 1, badInput: 2, interrupted: 130, terminated: 143 } as const
+
+/** The exit code of a run stopped by each signal the CLI handles. */
+export const EXIT_ON_SIGNAL = { SIGINT: EXIT.interrupted, SIGTERM: EXIT.terminated } as const
 
 export interface CliContext extends CliStreams {
   env: Record<string, string | undefined>
-  /** Aborted on SIGINT: the run stops, its partial summary is shown. */
+  /**
+   * Aborted on SIGINT or SIGTERM, with the signal's name as its reason: the run stops, its partial summary
+   * is shown, and the exit code is the signal's (130, 143).
+   */
   signal: AbortSignal
   version: string
   cwd: string
@@ -67,34 +79,51 @@ async function runLoad(
   context: CliContext,
 ): Promise<number> {
   const { output } = command
+  const html = output.html === undefined ? false : path.resolve(context.cwd, output.html)
+  const junit = output.junit === undefined ? false : path.resolve(context.cwd, output.junit)
+  await prepareReports({ '--html': html, '--junit': junit })
   // Human output goes to stderr when stdout carries the JSON.
   const human = output.json ? context.stderr : context.stdout
   const colors = colorsFor(output, context.env, human)
   const progress = output.quiet || context.stderr.isTTY !== true ? undefined : progressWriter(context, colors)
-  const result = await loadTest({
+  const measured = await loadTest({
     ...options,
     signal: context.signal,
     ...(progress !== undefined && { onProgress: progress.update }),
   })
   progress?.clear()
+  // A run a signal cut short is never a pass: its JSON and its table say so, whatever its thresholds saw.
+  const interrupted = measured.aborted && context.signal.aborted
+  const result = interrupted ? { ...measured, success: false } : measured
   const row = toReportRow(result, command.file ?? 'perfspec')
   if (output.json) context.stdout.write(`${JSON.stringify(result, null, 2)}\n`)
   const outcomes = await writeReports(
     [row],
     { machine: describeMachine(), runner: `perfspec ${context.version}` },
-    {
-      json: false,
-      html: output.html === undefined ? false : path.resolve(context.cwd, output.html),
-      junit: output.junit === undefined ? false : path.resolve(context.cwd, output.junit),
-    },
+    { json: false, html, junit },
   )
   if (!output.quiet) {
     const reports = describeReportOutcomes(outcomes, colors, context.cwd)
     human.write(renderCliSummary(row, colors, widthOf(human)) + reports.map((line) => `${line}\n`).join(''))
   }
-  if (result.aborted && context.signal.aborted) return EXIT.interrupted
-  const unwritten = outcomes.some((outcome) => outcome.error !== undefined)
-  return result.success && !unwritten ? EXIT.passed : EXIT.failed
+  if (interrupted) return context.signal.reason === 'SIGTERM' ? EXIT.terminated : EXIT.interrupted
+  return result.success && !anyReportUnwritten(outcomes) ? EXIT.passed : EXIT.failed
+}
+
+// A report path no file can have (a file in the way, /proc, no permission) is bad input, found before the
+// load rather than after it.
+async function prepareReports(targets: Record<'--html' | '--junit', string | false>): Promise<void> {
+  for (const [flag, file] of Object.entries(targets)) {
+    if (file === false) continue
+    try {
+      await prepareReportFile(file)
+    } catch (error) {
+      throw new InvalidOptionError(
+        flag,
+        `Cannot write the \`${flag}\` report ${file}: ${(error as Error).message}`,
+      )
+    }
+  }
 }
 
 function colorsFor(output: CliOutput, env: CliContext['env'], stream: { isTTY?: boolean }): Colors {
@@ -118,11 +147,14 @@ function progressWriter(context: CliContext, colors: Colors) {
 
 // Bad input is the error's own message, no stack; anything else is a bug, shown whole.
 function reportError(error: unknown, context: CliContext): number {
+  // Messages quote what the user gave: shown, never obeyed by the terminal.
   if (isPerfError(error)) {
-    context.stderr.write(`perfspec: ${error.message}\n`)
+    context.stderr.write(`perfspec: ${escapeTerminal(error.message, { keepLines: true })}\n`)
     return EXIT.badInput
   }
   const text = error instanceof Error ? (error.stack ?? error.message) : String(error)
-  context.stderr.write(`perfspec: unexpected error (please report it)\n${text}\n`)
+  context.stderr.write(
+    `perfspec: unexpected error (please report it)\n${escapeTerminal(text, { keepLines: true })}\n`,
+  )
   return EXIT.badInput
 }

@@ -19,8 +19,10 @@ import {
   terminalWidth,
 } from '../../presentation/report/table.ts'
 import {
+  anyReportUnwritten,
   describeReportOutcomes,
   reportTargetsOf,
+  UNWRITTEN_REPORT_FAILS_RUN,
   writeReports,
 } from '../../presentation/report/write-reports.ts'
 import { collectRows, type JestFileResultLike } from './collect-rows.ts'
@@ -85,6 +87,10 @@ export class PerfJestReporter {
   private readonly dir: string
   // The table goes to stderr, so that is the stream whose terminal decides.
   private readonly colors: Colors = createReportColors(process.env, process.stderr)
+  // A report another process writes into the same place after this is merged with this run's.
+  private startedAt = new Date()
+  // Jest fails the run when a reporter has an error to give.
+  private lastError: Error | undefined
 
   constructor(globalConfig: JestGlobalConfigLike, options: PerfJestReporterOptions = {}) {
     this.config = resolveConfig(globalConfig.rootDir, options)
@@ -102,6 +108,8 @@ export class PerfJestReporter {
 
   onRunStart(): void {
     clearRecords(this.dir)
+    this.startedAt = new Date()
+    this.lastError = undefined
   }
 
   async onRunComplete(_contexts: unknown, results: JestAggregatedResultLike): Promise<void> {
@@ -112,14 +120,19 @@ export class PerfJestReporter {
     const width = terminalWidth(process.stderr.columns)
     const table = renderSummaryTable(rows, { colors: c, width, metrics: this.config.metrics })
     const lines = ['', renderHeading(rows, c), table, ...renderNotes(rows, c, width)]
-    const meta = { machine: describeMachine(), runner: describeRunner() }
-    lines.push(...describeReportOutcomes(await writeReports(rows, meta, reportTargetsOf(this.config)), c))
+    const meta = { machine: describeMachine(), runner: describeRunner(), startedAt: this.startedAt }
+    const outcomes = await writeReports(rows, meta, reportTargetsOf(this.config))
+    lines.push(...describeReportOutcomes(outcomes, c))
+    if (anyReportUnwritten(outcomes)) {
+      lines.push(c.red(UNWRITTEN_REPORT_FAILS_RUN))
+      this.lastError = new Error(UNWRITTEN_REPORT_FAILS_RUN)
+    }
     // stderr, as Jest's own reporters: stdout may carry `--json` output.
     process.stderr.write(`${lines.join('\n')}\n`)
   }
 
   getLastError(): Error | undefined {
-    return undefined
+    return this.lastError
   }
 }
 

@@ -11,8 +11,10 @@ import {
   terminalWidth,
 } from '../../presentation/report/table.ts'
 import {
+  anyReportUnwritten,
   describeReportOutcomes,
   reportTargetsOf,
+  UNWRITTEN_REPORT_FAILS_RUN,
   writeReports,
 } from '../../presentation/report/write-reports.ts'
 import { collectRows } from './collect-rows.ts'
@@ -47,6 +49,8 @@ export class PerfReporter implements Reporter {
   private readonly options: PerfReporterOptions
   private readonly colors: Colors
   private pending: (() => Promise<void>) | undefined
+  // A report another Vitest process writes into the same place after this is merged with this run's.
+  private startedAt = new Date()
 
   constructor(options: PerfReporterOptions = {}) {
     this.options = options
@@ -55,6 +59,10 @@ export class PerfReporter implements Reporter {
 
   onInit(vitest: Vitest): void {
     this.vitest = vitest
+  }
+
+  onTestRunStart(): void {
+    this.startedAt = new Date()
   }
 
   onUserConsoleLog(log: { content: string; taskId?: string }): void {
@@ -96,9 +104,15 @@ export class PerfReporter implements Reporter {
       junitReport: this.options.junitReport ?? false,
       githubSummary: this.options.githubSummary ?? true,
     })
-    const meta = { machine: describeMachine(), runner: `vitest ${vitest.version}` }
+    const meta = { machine: describeMachine(), runner: `vitest ${vitest.version}`, startedAt: this.startedAt }
     const outcomes = await writeReports(rows, meta, targets)
     lines.push(...describeReportOutcomes(outcomes, c))
+    if (anyReportUnwritten(outcomes)) {
+      lines.push(c.red(UNWRITTEN_REPORT_FAILS_RUN))
+      // Vitest sets the exit code before this hook and never clears it: a CI step that keeps the report
+      // must not pass without it. (Vitest 3 calls this from onFinished, also before it exits.)
+      process.exitCode = 1
+    }
     vitest.logger.log(`${lines.join('\n')}\n`)
   }
 }

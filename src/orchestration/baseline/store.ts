@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { BaselineError } from '../../foundation/errors.ts'
 import type { BaselineEntry } from '../../foundation/model/index.ts'
-import { writeFileAtomic } from '../../foundation/util/write-atomic.ts'
+import { withLockFile } from '../../foundation/util/lock-file.ts'
+import { ensureDir, writeFileAtomic } from '../../foundation/util/write-atomic.ts'
 import { BASELINE_VERSION, COMPARED_NAMES, migrateV1Entry } from './migrate.ts'
 
 /** A `__perf__/<test file>.perf.json` file: one entry per test (and result) name. */
@@ -106,23 +107,39 @@ export async function readBaselineFile(file: string): Promise<BaselineFile | und
   return parseBaselineFile(text, file)
 }
 
-// Tests of one file run in one process; chaining the writes per file keeps concurrent tests from losing entries.
+// Tests of one file run in one process: chaining its writes per file spares them polling for the lock.
 const writes = new Map<string, Promise<unknown>>()
 
-/** Stores one entry (read, change, atomic write), keeping the file's other entries and sorting keys. */
-export function saveBaselineEntry(file: string, key: string, entry: BaselineEntry): Promise<void> {
-  const previous = writes.get(file) ?? Promise.resolve()
-  const next = previous
-    .catch(() => {})
-    .then(async () => {
+// Read, change, write under the file's lock: processes sharing a baseline file (two projects running one
+// test file, Vitest beside Jest) would otherwise each write back what they read, losing the other's entries.
+async function storeEntry(file: string, key: string, entry: BaselineEntry): Promise<void> {
+  try {
+    await ensureDir(path.dirname(file))
+    await withLockFile(`${file}.lock`, async () => {
       // A version-1 file was read under version 2's names: writing it back stores them all as version 2.
       const current = (await readBaselineFile(file)) ?? { version: BASELINE_VERSION, entries: {} }
       current.entries[key] = entry
-      const entries = Object.fromEntries(
-        Object.entries(current.entries).sort(([a], [b]) => a.localeCompare(b)),
-      )
-      await writeFileAtomic(file, `${JSON.stringify({ version: BASELINE_VERSION, entries }, null, 2)}\n`)
+      const sorted = Object.entries(current.entries).sort(([a], [b]) => a.localeCompare(b))
+      const text = JSON.stringify({ version: BASELINE_VERSION, entries: Object.fromEntries(sorted) }, null, 2)
+      await writeFileAtomic(file, `${text}\n`)
     })
+  } catch (error) {
+    // A corrupt file keeps its own message; a folder or disk that refuses the write gets one naming the file.
+    throw error instanceof BaselineError ? error : cannotWrite(file, error)
+  }
+}
+
+function cannotWrite(file: string, cause: unknown): BaselineError {
+  return new BaselineError(`Cannot write baseline file ${file}: ${(cause as Error).message}`, { cause })
+}
+
+/**
+ * Stores one entry (read, change, atomic write), keeping the file's other entries and sorting keys. Other
+ * processes writing the same file wait for each other (a lock file beside it, `<file>.lock`).
+ */
+export function saveBaselineEntry(file: string, key: string, entry: BaselineEntry): Promise<void> {
+  const previous = writes.get(file) ?? Promise.resolve()
+  const next = previous.catch(() => {}).then(() => storeEntry(file, key, entry))
   writes.set(file, next)
   const forget = (): void => {
     if (writes.get(file) === next) writes.delete(file)

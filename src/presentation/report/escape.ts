@@ -56,3 +56,25 @@ export function escapeMarkdown(text: string): string {
 export function htmlText(text: string): string {
   return escapeHtml(scrubReportText(text))
 }
+
+// C0 controls (ESC starts a terminal sequence, BEL rings, CR rewrites the line), DEL and C1 controls
+// (U+009B is a one-character CSI on many terminals).
+function isTerminalControl(code: number): boolean {
+  return code < 0x20 || (code >= 0x7f && code <= 0x9f)
+}
+
+/**
+ * User text for the terminal: control characters shown as `\x1b` rather than obeyed, so a test or run name
+ * cannot color, move or clear what perfspec prints. `keepLines` leaves line breaks (a multi-line message).
+ */
+export function escapeTerminal(text: string, options: { keepLines?: boolean } = {}): string {
+  let escaped = ''
+  let from = 0
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index)
+    if (!isTerminalControl(code) || (code === 0x0a && options.keepLines === true)) continue
+    escaped += `${text.slice(from, index)}\\x${code.toString(16).padStart(2, '0')}`
+    from = index + 1
+  }
+  return from === 0 ? text : escaped + text.slice(from)
+}

@@ -7,6 +7,11 @@ export interface ReportMeta {
   runner: string
   /** When the report was made. @default now */
   now?: Date
+  /**
+   * When the run began. Given, a JSON report another process wrote into the same place since then (a run
+   * sharing the report folder) has its results kept beside this run's; see `writeReports`.
+   */
+  startedAt?: Date
 }
 
 /** `vitest 4.1.12 · Intel Xeon (2 cores) · Node v20.20.2 · linux-x64` */

@@ -1,6 +1,7 @@
 import type { Colors } from 'picocolors/types.js'
 import type { LoadProgress } from '../../foundation/types.ts'
 import { formatMs, formatPercent, formatRps } from '../../foundation/util/format.ts'
+import { escapeTerminal } from './escape.ts'
 
 /** Runs at least this long get live progress; shorter ones are over before a line would help. */
 export const PROGRESS_MIN_MS = 2000
@@ -16,7 +17,7 @@ export function renderProgressLine(progress: LoadProgress, colors: Colors, label
   const total = progress.durationMs === undefined ? '' : `/${(progress.durationMs / 1000).toFixed(1)}`
   const errors = `${formatPercent(progress.errorRatePercent)}% errors`
   return [
-    colors.cyan(`⏱ ${label}`),
+    colors.cyan(`⏱ ${escapeTerminal(label)}`),
     `${elapsed}${total} s`,
     `${formatRps(progress.rps)} rps`,
     `p95 ${formatMs(progress.p95)} ms`,

@@ -1,6 +1,7 @@
 import type { Colors } from 'picocolors/types.js'
 import { formatCount, formatMs, formatPercent, formatRps } from '../../foundation/util/format.ts'
 import type { MetricsDisplay } from '../../orchestration/config.ts'
+import { escapeTerminal } from './escape.ts'
 import { NO_TREND, type ResultLine, toResultLines, whereOf } from './lines.ts'
 import { describeRow, type RowNote } from './notes.ts'
 import { type ReportRow, type Verdict, verdictOf } from './rows.ts'
@@ -87,7 +88,7 @@ export function renderSummaryTable(rows: readonly ReportRow[], options: TableOpt
     options.metrics ?? { responseTimes: true, throughput: true, errorRates: true },
   )
   const lines = toResultLines(rows)
-  const labels = lines.map((line) => line.label)
+  const labels = lines.map((line) => escapeTerminal(line.label))
   const cells = lines.map((line) => metricColumns.map((column) => column.cell(line)))
   const widths = metricColumns.map((column, index) =>
     Math.max(column.header.length, ...cells.map((line) => line[index]?.length ?? 0)),
@@ -161,15 +162,16 @@ export function renderNotes(rows: readonly ReportRow[], colors: Colors, width = 
     warning: colors.yellow,
   }
   const notes: string[] = []
+  // Notes may run over several lines (a tool's stderr); names and messages in them are user text.
+  const multiLine = { keepLines: true }
   for (const row of rows) {
     for (const note of describeRow(row)) {
       if (note.brief !== undefined) {
-        notes.push(
-          paint[note.level](fitLine(`${NOTE_MARK[note.level]} ${whereOf(row)}: ${note.brief}`, width)),
-        )
+        const brief = escapeTerminal(`${NOTE_MARK[note.level]} ${whereOf(row)}: ${note.brief}`, multiLine)
+        notes.push(paint[note.level](fitLine(brief, width)))
         continue
       }
-      const text = `${NOTE_MARK[note.level]} ${whereOf(row)}: ${note.text}`
+      const text = escapeTerminal(`${NOTE_MARK[note.level]} ${whereOf(row)}: ${note.text}`, multiLine)
       for (const line of wrapText(text, width)) notes.push(paint[note.level](line))
     }
   }

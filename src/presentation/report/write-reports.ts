@@ -1,7 +1,10 @@
-import { appendFile } from 'node:fs/promises'
+import { appendFile, stat } from 'node:fs/promises'
 import path from 'node:path'
 import type { Colors } from 'picocolors/types.js'
-import { writeFileAtomic } from '../../foundation/util/write-atomic.ts'
+import { withLockFile } from '../../foundation/util/lock-file.ts'
+import { ensureDir, writeFileAtomic } from '../../foundation/util/write-atomic.ts'
+import { readConcurrentRows } from './concurrent-rows.ts'
+import { escapeTerminal } from './escape.ts'
 import { renderHtmlReport } from './html/report.ts'
 import { buildJsonReport, writeJsonReport } from './json.ts'
 import { renderJunit } from './junit.ts'
@@ -49,9 +52,35 @@ export function reportTargetsOf(
 /**
  * Writes every report of a run: JSON, HTML and JUnit atomically (temp file + rename), the Markdown summary
  * appended (GitHub reads the file after the step). One failing report does not stop the others.
+ *
+ * With `meta.startedAt` and a JSON report, the three files are rewritten under a lock file beside the JSON
+ * one (`<json>.lock`), and the results of a JSON report another process wrote there since `startedAt` (two
+ * runs sharing a report folder) are kept in all three, before this run's. An older report is replaced.
  */
 export async function writeReports(
   rows: readonly ReportRow[],
+  meta: ReportMeta,
+  targets: ReportTargets,
+): Promise<ReportOutcome[]> {
+  const { startedAt } = meta
+  const shared = targets.json
+  if (startedAt === undefined || shared === false) return writeFiles(rows, rows, meta, targets)
+  try {
+    await ensureDir(path.dirname(shared))
+    return await withLockFile(`${shared}.lock`, async () => {
+      const others = await readConcurrentRows(shared, startedAt)
+      return writeFiles([...others, ...rows], rows, meta, targets)
+    })
+  } catch {
+    // No lock to be had (the folder refuses files): each write says for itself why it fails.
+    return writeFiles(rows, rows, meta, targets)
+  }
+}
+
+// `rows` go in the files; `own` (this run's) in the Markdown summary, which every run appends its own to.
+async function writeFiles(
+  rows: readonly ReportRow[],
+  own: readonly ReportRow[],
   meta: ReportMeta,
   targets: ReportTargets,
 ): Promise<ReportOutcome[]> {
@@ -74,7 +103,7 @@ export async function writeReports(
     {
       format: 'markdown',
       file: targets.markdown,
-      write: (file) => appendFile(file, `${renderMarkdownSummary(rows, meta)}\n`),
+      write: (file) => appendFile(file, `${renderMarkdownSummary(own, meta)}\n`),
     },
   ]
   const outcomes: ReportOutcome[] = []
@@ -89,6 +118,29 @@ export async function writeReports(
   }
   return outcomes
 }
+
+/**
+ * Makes sure a report can go to `file` before a run, so that a path no report can have is refused up front
+ * rather than after the load: creates its folder (failing at once where it cannot be made: a file in the
+ * way, /proc, no permission) and refuses a folder at `file` itself. Throws the file system's error.
+ */
+export async function prepareReportFile(file: string): Promise<void> {
+  await ensureDir(path.dirname(file))
+  const existing = await stat(file).catch(() => undefined)
+  if (existing?.isDirectory()) {
+    throw Object.assign(new Error(`EISDIR: illegal operation on a directory, open '${file}'`), {
+      code: 'EISDIR',
+    })
+  }
+}
+
+/** True when any report could not be written: the run fails, as a test whose output is lost would. */
+export function anyReportUnwritten(outcomes: readonly ReportOutcome[]): boolean {
+  return outcomes.some((outcome) => outcome.error !== undefined)
+}
+
+/** The line under the report lines when one could not be written. */
+export const UNWRITTEN_REPORT_FAILS_RUN = 'the run fails: a perfspec report could not be written'
 
 const NAMES: Record<ReportFormat, string> = {
   json: 'JSON report',
@@ -105,7 +157,7 @@ export function describeReportOutcomes(
 ): string[] {
   return outcomes.map(({ format, file, error }) =>
     error === undefined
-      ? colors.dim(`${NAMES[format]}: ${path.relative(cwd, file) || file}`)
-      : colors.red(`perfspec could not write the ${NAMES[format]} ${file}: ${error.message}`),
+      ? colors.dim(escapeTerminal(`${NAMES[format]}: ${path.relative(cwd, file) || file}`))
+      : colors.red(escapeTerminal(`perfspec could not write the ${NAMES[format]} ${file}: ${error.message}`)),
   )
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { isPerfError } from '../../../src/foundation/errors.ts'
 import type { LoadMetrics } from '../../../src/foundation/model/index.ts'
-import { evaluateThresholds, parseThresholds } from '../../../src/options/thresholds.ts'
+import { evaluateThresholds, mergeThresholds, parseThresholds } from '../../../src/options/thresholds.ts'
 
 const metrics: LoadMetrics = {
   totalRequests: 1000,
@@ -88,6 +88,10 @@ describe('thresholds', () => {
     [{ http_req_waiting: ['p(95)<200'] }, 'http_req_waiting'],
     [{ maxAvgResponseTimeMs: -1 }, 'maxAvgResponseTimeMs'],
     [{ maxAvgResponseTimeMs: '500' }, 'maxAvgResponseTimeMs'],
+    // Names every object has, as an options file gives them (own keys): unknown, not read as known ones.
+    [JSON.parse('{"__proto__": ["rate<1"]}'), 'Unknown threshold `__proto__`'],
+    [{ constructor: 5 }, 'Unknown threshold `constructor`'],
+    [{ 'constructor{name:a}': ['rate<1'] }, 'Unknown threshold `constructor{name:a}`'],
   ])('rejects %j with PERF_INVALID_THRESHOLD naming %s', (thresholds, named) => {
     let thrown: unknown
     try {
@@ -97,5 +101,16 @@ describe('thresholds', () => {
     }
     expect(isPerfError(thrown, 'PERF_INVALID_THRESHOLD')).toBe(true)
     expect((thrown as Error).message).toContain(named)
+  })
+})
+
+describe('mergeThresholds', () => {
+  it('keeps an own `__proto__` key a key, so that it is refused rather than hiding its layer', () => {
+    const merged = mergeThresholds(
+      { maxP95Ms: 100 },
+      JSON.parse('{"__proto__": ["rate<1"], "maxP99Ms": 200}'),
+    )
+    expect(Object.keys(merged ?? {})).toEqual(['maxP95Ms', '__proto__', 'maxP99Ms'])
+    expect(() => parseThresholds(merged)).toThrow('Unknown threshold `__proto__`')
   })
 })

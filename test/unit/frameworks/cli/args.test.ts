@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { isPerfError } from '../../../../src/foundation/errors.ts'
+import { InvalidOptionError, isPerfError } from '../../../../src/foundation/errors.ts'
 import { parseCli, parseHeader, parseThresholdFlags } from '../../../../src/frameworks/cli/args.ts'
 import { widthOf } from '../../../../src/frameworks/cli/output.ts'
 
@@ -100,6 +100,21 @@ describe('parseThresholdFlags', () => {
       'http_req_duration{name:login}': ['p(99)<300'],
     })
   })
+
+  it.each(['__proto__: rate<1', 'constructor: rate<1', 'constructor{name:a}: rate<1'])(
+    '%s is an InvalidOptionError naming --threshold',
+    (text) => {
+      let thrown: unknown
+      try {
+        parseThresholdFlags([text])
+      } catch (error) {
+        thrown = error
+      }
+      expect(thrown).toBeInstanceOf(InvalidOptionError)
+      expect((thrown as InvalidOptionError).option).toBe('--threshold')
+      expect((thrown as Error).message).toContain(text)
+    },
+  )
 })
 
 describe('parseHeader', () => {

@@ -1,10 +1,12 @@
+import pc from 'picocolors'
 import { describe, expect, test } from 'vitest'
 import { describeMachine } from '../../../../src/orchestration/baseline/machine.ts'
-import { scrubReportText } from '../../../../src/presentation/report/escape.ts'
+import { escapeTerminal, scrubReportText } from '../../../../src/presentation/report/escape.ts'
 import { renderHtmlReport } from '../../../../src/presentation/report/html/report.ts'
 import { renderJunit } from '../../../../src/presentation/report/junit.ts'
 import { renderMarkdownSummary } from '../../../../src/presentation/report/markdown.ts'
 import type { ReportRow } from '../../../../src/presentation/report/rows.ts'
+import { renderNotes, renderSummaryTable } from '../../../../src/presentation/report/table.ts'
 import { makeComparison } from '../../../helpers/report-results.ts'
 import { makeResult } from '../../../helpers/results.ts'
 
@@ -54,5 +56,26 @@ describe('reports never show credentials', () => {
     expect(scrubReportText('mail me at a@b.example, see http://127.0.0.1:3000/a@b')).toBe(
       'mail me at a@b.example, see http://127.0.0.1:3000/a@b',
     )
+  })
+})
+
+describe('terminal output never obeys control characters of user text', () => {
+  const NAME = 'red\x1b[31m\x07\r\x9b2J'
+
+  test('escapeTerminal shows them as \\x escapes, line breaks too unless kept', () => {
+    expect(escapeTerminal(NAME)).toBe('red\\x1b[31m\\x07\\x0d\\x9b2J')
+    expect(escapeTerminal('a\nb\tc', { keepLines: true })).toBe('a\nb\\x09c')
+    expect(escapeTerminal('plain ✓ text')).toBe('plain ✓ text')
+  })
+
+  test('in the summary table and the notes under it', () => {
+    const result = makeResult({ name: NAME })
+    result.thresholds = [{ expression: 'p(95)<1', actual: 5, passed: false }]
+    result.success = false
+    const rows: ReportRow[] = [{ file: 'a\x1b]0;title\x07.test.ts', test: NAME, state: 'failed', result }]
+    const colors = pc.createColors(false)
+    const text = [renderSummaryTable(rows, { colors }), ...renderNotes(rows, colors)].join('\n')
+    expect([...text].filter((char) => char !== '\n' && /\p{Cc}/u.test(char))).toEqual([])
+    expect(text).toContain('a\\x1b]0;title\\x07.test.ts › red\\x1b[31m')
   })
 })

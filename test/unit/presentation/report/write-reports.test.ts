@@ -69,6 +69,49 @@ describe('writeReports', () => {
     expect(lines[0]).toMatch(/^perfspec could not write the JSON report .*file\/perfspec-report\.json: /)
     expect(lines[1]).toBe('HTML report: perfspec-report.html')
   })
+
+  describe('into a folder another run shares', () => {
+    const rowOf = (test: string): ReportRow => ({
+      file: 'a.test.ts',
+      test,
+      state: 'passed',
+      result: makeResult(),
+    })
+    const testsIn = async (file: string) =>
+      (JSON.parse(await readFile(file, 'utf8')) as { results: { test: string }[] }).results.map((r) => r.test)
+
+    test('keeps the results of a report written since this run began, in every file', async () => {
+      const targets = {
+        json: path.join(dir, 'perfspec-report.json'),
+        html: path.join(dir, 'perfspec-report.html'),
+        junit: path.join(dir, 'perfspec-report.junit.xml'),
+      }
+      const startedAt = new Date()
+      await writeReports([rowOf('other run')], { ...meta, startedAt: new Date(0) }, targets)
+      await writeReports([rowOf('this run')], { ...meta, startedAt }, targets)
+      expect(await testsIn(targets.json)).toEqual(['other run', 'this run'])
+      expect((await readFile(targets.html, 'utf8')).match(/<section class="result"/g)).toHaveLength(2)
+      expect((await readFile(targets.junit, 'utf8')).match(/<testcase /g)).toHaveLength(2)
+      expect(await readdir(dir)).not.toContain('perfspec-report.json.lock')
+    })
+
+    test('replaces a report older than this run', async () => {
+      const json = path.join(dir, 'perfspec-report.json')
+      const targets = { json, html: false as const, junit: false as const }
+      await writeReports([rowOf('earlier run')], { ...meta, now: new Date(1000) }, targets)
+      await writeReports([rowOf('this run')], { ...meta, startedAt: new Date(2000) }, targets)
+      expect(await testsIn(json)).toEqual(['this run'])
+    })
+
+    test('loses no result when runs write at the same time', async () => {
+      const json = path.join(dir, 'perfspec-report.json')
+      const targets = { json, html: path.join(dir, 'r.html'), junit: false as const }
+      const startedAt = new Date()
+      const names = Array.from({ length: 8 }, (_, index) => `run ${index}`)
+      await Promise.all(names.map((name) => writeReports([rowOf(name)], { ...meta, startedAt }, targets)))
+      expect((await testsIn(json)).sort()).toEqual(names)
+    })
+  })
 })
 
 describe('reportTargetsOf', () => {
