@@ -41,16 +41,16 @@ const noUsers: UserFactory = () => {
   throw new Error('a journey run makes its users through its journey')
 }
 
-/**
- * The engine in one thread: the users of a run (or of a worker's share of it), their collector, one timeout
- * sweep for all of them and the duration timer.
- */
 /** A journey run's part of the engine: what `setup` returned, and whether this is a worker thread. */
 export interface JourneyEngineOptions {
   setup: unknown
   inWorker: boolean
 }
 
+/**
+ * The engine in one thread: the users of a run (or of a worker's share of it), their collector, one timeout
+ * sweep for all of them and the duration timer.
+ */
 export class EngineRun {
   readonly collector: MetricsCollector
   /** Journey runs: the steps, users and per-endpoint collectors. */

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url'
 import type { Plugin } from 'vitest/config'
 import type { Vitest } from 'vitest/node'
+import { isCI } from '../../foundation/util/ci.ts'
 import {
   type PerfPluginOptions,
   resolvePerfConfig,
@@ -16,11 +17,6 @@ const SETUP_FILE = fileURLToPath(
   new URL(import.meta.url.endsWith('.ts') ? './setup.ts' : './setup.mjs', import.meta.url),
 )
 const HIDES_PROGRESS = Symbol.for('perfspec:hides-progress')
-
-function isCI(): boolean {
-  const ci = process.env['CI']
-  return ci !== undefined && ci !== '' && ci !== '0' && ci !== 'false'
-}
 
 type ConsoleLogFilter = (log: string, ...rest: unknown[]) => boolean | undefined
 

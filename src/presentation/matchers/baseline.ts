@@ -7,6 +7,7 @@ import {
   type MetricComparison,
   summarizeRun,
 } from '../../foundation/model/index.ts'
+import { isCI } from '../../foundation/util/ci.ts'
 import { formatMs, formatRps } from '../../foundation/util/format.ts'
 import {
   argument,
@@ -48,8 +49,7 @@ export function readUpdateMode(context: PerfMatcherContext): BaselineUpdateMode 
   const state = (context as { snapshotState?: SnapshotStateLike }).snapshotState
   const mode = state?.snapshotUpdateState ?? state?._updateSnapshot
   if (mode === 'all' || mode === 'new' || mode === 'none') return mode
-  const ci = process.env['CI']
-  return ci !== undefined && ci !== '' && ci !== '0' && ci !== 'false' ? 'none' : 'new'
+  return isCI() ? 'none' : 'new'
 }
 
 // Reports show where the baseline lives without the machine's absolute paths.
