@@ -12,6 +12,7 @@ export type PerfErrorCode =
   | 'PERF_MATCHER_USAGE'
   | 'PERF_TEST_TIMEOUT_TOO_SHORT'
   | 'PERF_SETUP_TIMEOUT'
+  | 'PERF_COMPARE_SETUP'
 
 /** Base of every error perfspec throws. */
 export class PerfError extends Error {
@@ -209,6 +210,25 @@ export class SetupTimeoutError extends PerfError {
     )
     this.name = 'SetupTimeoutError'
     this.timeoutMs = timeoutMs
+  }
+}
+
+/** What `perfspec compare` was setting up when it failed. */
+export type CompareSetupStep = 'git' | 'ref' | 'dirty-tree' | 'worktree' | 'install' | 'runner' | 'results'
+
+/**
+ * `perfspec compare` could not set up its comparison: not a git repository, a ref that names no commit,
+ * uncommitted changes, a worktree git would not make, an install that failed, no test runner, no results.
+ * No round was judged.
+ */
+export class CompareSetupError extends PerfError {
+  override readonly code = 'PERF_COMPARE_SETUP' as const
+  readonly step: CompareSetupStep
+
+  constructor(step: CompareSetupStep, message: string, options?: { cause?: unknown }) {
+    super('PERF_COMPARE_SETUP', message, options)
+    this.name = 'CompareSetupError'
+    this.step = step
   }
 }
 

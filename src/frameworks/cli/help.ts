@@ -5,6 +5,8 @@ Usage
   perfspec URL [flags]                 one load run against URL
   perfspec run FILE [flags]            the options of loadTest from a JSON or YAML file (flags override)
   perfspec export FILE --k6|--locust   that file as a standalone k6 script or locustfile, on stdout
+  perfspec compare --base REF [FILES]  the perf specs of a git ref against the working tree, in A/B rounds
+                                       (perfspec compare --help)
 
 Load
   -u, --users N          concurrent virtual users (closed model)       alias -c, --connections   [10]

@@ -16,6 +16,7 @@ import {
   writeReports,
 } from '../../presentation/report/write-reports.ts'
 import { type CliCommand, type CliOutput, parseCli } from './args.ts'
+import { runCompareCommand } from './compare-command.ts'
 import { HELP } from './help.ts'
 import { readOptionsFile } from './options-file.ts'
 import { type CliStreams, renderCliSummary, toReportRow, widthOf } from './output.ts'
@@ -39,6 +40,8 @@ export interface CliContext extends CliStreams {
 
 /** Runs one command line to its exit code. Writes only through `context`; never calls `process.exit`. */
 export async function runCli(argv: readonly string[], context: CliContext): Promise<number> {
+  // `compare` has flags of its own and runs the project's test runner, not a load run.
+  if (argv[0] === 'compare') return runCompareCommand(argv.slice(1), context)
   let command: CliCommand
   try {
     command = parseCli(argv)

@@ -2,6 +2,7 @@ import { appendFile, stat } from 'node:fs/promises'
 import path from 'node:path'
 import type { Colors } from 'picocolors/types.js'
 import { withLockFile } from '../../foundation/util/lock-file.ts'
+import { JSON_REPORT_ENV } from '../../foundation/util/report-env.ts'
 import { ensureDir, writeFileAtomic } from '../../foundation/util/write-atomic.ts'
 import { readConcurrentRows } from './concurrent-rows.ts'
 import { escapeTerminal } from './escape.ts'
@@ -30,7 +31,10 @@ export interface ReportOutcome {
   error?: Error
 }
 
-/** The report settings of a resolved config, as targets; the Markdown file comes from the environment. */
+/**
+ * The report settings of a resolved config, as targets; the Markdown file comes from the environment.
+ * `PERFSPEC_JSON_REPORT` (set by `perfspec compare` for each round) overrides them all: that JSON file only.
+ */
 export function reportTargetsOf(
   config: {
     jsonReport: string | false
@@ -40,6 +44,8 @@ export function reportTargetsOf(
   },
   env: Record<string, string | undefined> = process.env,
 ): ReportTargets {
+  const only = env[JSON_REPORT_ENV]
+  if (only !== undefined && only !== '') return { json: path.resolve(only), html: false, junit: false }
   const summary = env['GITHUB_STEP_SUMMARY']
   return {
     json: config.jsonReport,

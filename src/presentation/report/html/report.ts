@@ -34,15 +34,28 @@ function renderSection(row: ReportRow, id: string): string {
   )
 }
 
+/** What a report made by another command adds: `perfspec compare` puts its comparison first. */
+export interface HtmlReportExtras {
+  /** A section (escaped HTML) before the summary table. */
+  lead?: string
+  /** The page's heading. @default 'perfspec report' */
+  heading?: string
+}
+
 /**
  * The HTML report of a run: one self-contained file (inline CSS, inline SVG charts, a small inline script
  * for tooltips; nothing fetched), a summary table, then a section per result. Pure.
  */
-export function renderHtmlReport(rows: readonly ReportRow[], meta: ReportMeta): string {
+export function renderHtmlReport(
+  rows: readonly ReportRow[],
+  meta: ReportMeta,
+  extras: HtmlReportExtras = {},
+): string {
   const ids = new Map(rows.map((row, index) => [row, `r${index + 1}`]))
   const anchorOf = (row: ReportRow) => ids.get(row) ?? ''
   const failed = rows.filter((row) => verdictOf(row) !== 'pass').length
-  const title = `perfspec report · ${rows.length} result${rows.length === 1 ? '' : 's'}${failed > 0 ? ` · ${failed} failed` : ''}`
+  const heading = extras.heading ?? 'perfspec report'
+  const title = `${heading} · ${rows.length} result${rows.length === 1 ? '' : 's'}${failed > 0 ? ` · ${failed} failed` : ''}`
   const generated = (meta.now ?? new Date()).toISOString()
   const counts =
     `<div class="counts"><span class="count">${rows.length} results</span>` +
@@ -50,9 +63,10 @@ export function renderHtmlReport(rows: readonly ReportRow[], meta: ReportMeta): 
     (failed > 0 ? `<span class="count fail">${failed} failed</span>` : '') +
     '</div>'
   const content =
-    rows.length === 0
+    (extras.lead ?? '') +
+    (rows.length === 0
       ? '<p class="empty">No perf results in this run.</p>'
-      : renderSummary(rows, anchorOf) + rows.map((row) => renderSection(row, anchorOf(row))).join('\n')
+      : renderSummary(rows, anchorOf) + rows.map((row) => renderSection(row, anchorOf(row))).join('\n'))
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -64,7 +78,7 @@ export function renderHtmlReport(rows: readonly ReportRow[], meta: ReportMeta): 
 <style>${STYLES}</style>
 </head>
 <body>
-<header><h1>perfspec report</h1>
+<header><h1>${htmlText(heading)}</h1>
 <p class="meta">${htmlText(`${generated} · ${describeRunContext(meta)} · latencies in ms`)}</p>${counts}</header>
 <main>
 ${content}

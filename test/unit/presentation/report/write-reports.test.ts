@@ -135,4 +135,14 @@ describe('reportTargetsOf', () => {
       reportTargetsOf({ ...config, githubSummary: false }, { GITHUB_STEP_SUMMARY: '/gh' }).markdown,
     ).toBeUndefined()
   })
+
+  test('PERFSPEC_JSON_REPORT (a compare round) writes that JSON file and no other report', () => {
+    const env = { PERFSPEC_JSON_REPORT: 'rounds/1-base.json', GITHUB_STEP_SUMMARY: '/gh/summary' }
+    expect(reportTargetsOf(config, env)).toEqual({
+      json: path.resolve('rounds/1-base.json'),
+      html: false,
+      junit: false,
+    })
+    expect(reportTargetsOf(config, { PERFSPEC_JSON_REPORT: '' }).json).toBe('/r/a.json')
+  })
 })
