@@ -83,13 +83,24 @@ function abortedBeforeLoad(options: ResolvedLoadOptions, warnings: string[]): Ad
 
 /** Sends the load (a journey's with setup's value). */
 async function runLoad(options: ResolvedLoadOptions, setup: unknown): Promise<AdapterRun> {
-  const monitors = new RunMonitors(options.monitorPid)
   const placement = placeGenerator(options)
+  const monitors = new RunMonitors({
+    pid: options.monitorPid,
+    url: options.url,
+    generatorThread: placement.thread,
+    steadyFromMs: planRun(options).phases.steadyFromMs,
+  })
   if (placement.thread === 'worker' && options.journey !== undefined) checkSetupValueClones(setup)
-  const finished =
-    placement.thread === 'worker'
-      ? await runInWorkers({ ...options, workers: placement.workers }, monitors, setup)
-      : await runInThisThread(options, monitors, setup)
+  let finished: FinishedRun
+  try {
+    finished =
+      placement.thread === 'worker'
+        ? await runInWorkers({ ...options, workers: placement.workers }, monitors, setup)
+        : await runInThisThread(options, monitors, setup)
+  } finally {
+    // The monitors' timers stop even when the run throws.
+    monitors.loadEnded()
+  }
   return toAdapterRun(finished, monitors, options, placement)
 }
 
