@@ -22,6 +22,8 @@ export {
   UnsupportedOptionError,
 } from './foundation/errors.ts'
 export type {
+  AppCost,
+  AppCostSource,
   BaselineCheck,
   BaselineComparison,
   BaselineEntry,
@@ -47,6 +49,7 @@ export type {
   LoadMetrics,
   LoadTestResult,
   MachineInfo,
+  MeasuredAppCost,
   MetricComparison,
   PairComparison,
   PerfResult,
@@ -60,6 +63,7 @@ export type {
   StressTestResult,
   ThresholdResult,
   TimelinePoint,
+  UnmeasuredAppCost,
 } from './foundation/model/index.ts'
 export {
   isBenchmarkResult,

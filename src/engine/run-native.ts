@@ -54,13 +54,24 @@ function abortedBeforeLoad(options: NativeEngineOptions, warnings: string[]): Ad
 
 /** Sends the load (a journey's with setup's value). */
 async function runLoad(options: NativeEngineOptions, setup: unknown): Promise<AdapterRun> {
-  const monitors = new RunMonitors(options.native.monitorPid)
   const placement = placeGenerator(options)
+  const monitors = new RunMonitors({
+    pid: options.native.monitorPid,
+    url: options.request.url,
+    generatorThread: placement.thread,
+    steadyFromMs: planRun(options.shape).phases.steadyFromMs,
+  })
   if (placement.thread === 'worker' && options.journey !== undefined) checkSetupValueClones(setup)
-  const finished =
-    placement.thread === 'worker'
-      ? await runInWorkers(options, placement.workers, monitors, setup)
-      : await runInThisThread(options, monitors, setup)
+  let finished: FinishedRun
+  try {
+    finished =
+      placement.thread === 'worker'
+        ? await runInWorkers(options, placement.workers, monitors, setup)
+        : await runInThisThread(options, monitors, setup)
+  } finally {
+    // The monitors' timers stop even when the run throws.
+    monitors.loadEnded()
+  }
   return toAdapterRun(finished, monitors, options.shape, placement)
 }
 

@@ -195,6 +195,8 @@ export async function runInWorkers(
   let succeeded = false
   try {
     finished = await Promise.all(results)
+    // The app's measured window ends here, before this thread (the app's) merges what the workers measured.
+    monitors.loadEnded()
     succeeded = true
   } finally {
     options.signal?.removeEventListener('abort', abort)

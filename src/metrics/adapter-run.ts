@@ -1,4 +1,5 @@
 import type {
+  AppCost,
   EndpointMetrics,
   GeneratorHealth,
   LoadMetrics,
@@ -20,6 +21,8 @@ export interface AdapterRun {
   serviceTimes?: ResponseTimeStats
   /** How busy the load generator itself was. */
   generator?: GeneratorHealth
+  /** The native engine: what the app under test cost, or why that was not measured. */
+  app?: AppCost
   /**
    * Verdicts of the run itself, beside the options' thresholds: a k6 script's own thresholds, a tool run that
    * made no request, a journey's teardown that did not complete. They decide `success` too.

@@ -1,4 +1,4 @@
-import type { LoadTestResult, RedactedOptions } from '../foundation/model/index.ts'
+import type { AppCost, LoadTestResult, RedactedOptions } from '../foundation/model/index.ts'
 import { redactHeaders, redactUrl } from '../foundation/redact.ts'
 import type { ToolName } from '../foundation/types.ts'
 import type { ResolvedLoadOptions } from '../options/resolve.ts'
@@ -35,6 +35,15 @@ export function redactOptions(options: ResolvedLoadOptions, tool?: ToolName): Re
   return redacted
 }
 
+// The tool's summary covers the whole run (no steady state to divide by), and the test's thread, where an
+// app started by the test runs, spends it driving the tool's process and reading its output.
+function externalToolAppCost(tool: ToolName): AppCost {
+  return {
+    measured: false,
+    reason: `the app’s cost is measured with the native engine; ${tool} runs in a process of its own`,
+  }
+}
+
 /** Turns what an engine or adapter measured into the one result model. */
 export function buildResult(
   run: AdapterRun,
@@ -65,6 +74,8 @@ export function buildResult(
   if (run.droppedIterations !== undefined) result.droppedIterations = run.droppedIterations
   if (run.serviceTimes !== undefined) result.serviceTimes = run.serviceTimes
   if (run.generator !== undefined) result.generator = run.generator
+  const app = run.app ?? (tool === 'native' ? undefined : externalToolAppCost(tool))
+  if (app !== undefined) result.app = app
   if (run.endpoints !== undefined) result.endpoints = run.endpoints
   if (run.scenarios !== undefined) result.scenarios = run.scenarios
   return result

@@ -149,8 +149,8 @@ describe('monitor: { pid }', () => {
     })
     expect(result.timeline.length).toBeGreaterThanOrEqual(2)
     for (const point of result.timeline) {
-      expect(point.targetCpuPercent).toBeGreaterThanOrEqual(0)
-      expect(point.targetRssBytes).toBeGreaterThan(1_000_000)
+      expect(point.appCpuPercent).toBeGreaterThanOrEqual(0)
+      expect(point.appRssBytes).toBeGreaterThan(1_000_000)
     }
   })
 

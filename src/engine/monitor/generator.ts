@@ -1,7 +1,8 @@
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks'
 import type { GeneratorHealth } from '../../foundation/model/index.ts'
 import { round } from '../../foundation/util/format.ts'
+import { EventLoopWatch } from './event-loop.ts'
 
+/** How often the generator's event-loop lag is sampled (a timer on its own thread). */
 const LAG_RESOLUTION_MS = 10
 /** Above this share of busy time the event loop queues responses before it reads them (Locust warns at 90% CPU). */
 export const SATURATED_UTILIZATION = 0.9
@@ -10,18 +11,20 @@ export const SATURATED_LAG_MS = 50
 
 /**
  * Watches the load generator itself while a run goes on: event-loop lag (sampled every 10 ms), event-loop
- * utilization and process CPU. Nothing of it runs per request.
+ * utilization and process CPU. Nothing of it runs per request. Without `eventLoop` (a thread that only
+ * waits for the generator's worker threads) it takes the process CPU alone.
  */
 export class GeneratorMonitor {
-  private readonly lag = monitorEventLoopDelay({ resolution: LAG_RESOLUTION_MS })
-  private utilizationAtStart = performance.eventLoopUtilization()
+  private readonly loop: EventLoopWatch | undefined
   private cpuAtStart = process.cpuUsage()
   private startedAt = 0
 
+  constructor({ eventLoop = true }: { eventLoop?: boolean } = {}) {
+    this.loop = eventLoop ? new EventLoopWatch(LAG_RESOLUTION_MS) : undefined
+  }
+
   start(): void {
-    this.lag.reset()
-    this.lag.enable()
-    this.utilizationAtStart = performance.eventLoopUtilization()
+    this.loop?.start()
     this.cpuAtStart = process.cpuUsage()
     this.startedAt = performance.now()
   }
@@ -31,17 +34,15 @@ export class GeneratorMonitor {
    * due times), so a busy event loop is no sign of saturation; the lag still is.
    */
   stop({ busyWaits = false }: { busyWaits?: boolean } = {}): GeneratorHealth {
-    this.lag.disable()
+    const loop = this.loop?.stop() ?? { utilization: 0, lagP99Ms: 0 }
     const elapsedMs = performance.now() - this.startedAt
     const cpu = process.cpuUsage(this.cpuAtStart)
-    const utilization = performance.eventLoopUtilization(this.utilizationAtStart).utilization
-    // The histogram holds whole timer periods (ns); the lag is what exceeds the period.
-    const lagP99Ms = this.lag.count === 0 ? 0 : Math.max(0, this.lag.percentile(99) / 1e6 - LAG_RESOLUTION_MS)
     const cpuPercent = elapsedMs > 0 ? ((cpu.user + cpu.system) / 1000 / elapsedMs) * 100 : 0
     return {
-      saturated: (!busyWaits && utilization >= SATURATED_UTILIZATION) || lagP99Ms >= SATURATED_LAG_MS,
-      eventLoopLagP99Ms: round(lagP99Ms),
-      eventLoopUtilization: round(utilization),
+      saturated:
+        (!busyWaits && loop.utilization >= SATURATED_UTILIZATION) || loop.lagP99Ms >= SATURATED_LAG_MS,
+      eventLoopLagP99Ms: round(loop.lagP99Ms),
+      eventLoopUtilization: round(loop.utilization),
       cpuPercent: round(cpuPercent),
     }
   }

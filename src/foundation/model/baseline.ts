@@ -27,6 +27,8 @@ export interface BaselineEntry {
   machine: MachineInfo
   /** Journey runs: each endpoint's p95 and rps, compared endpoint by endpoint. */
   endpoints?: Record<string, { p95: number; rps: number }>
+  /** The app's CPU time per request (µs), when the run measured it (`LoadTestResult.app`). Recorded, not yet compared. */
+  appCpuPerRequestUs?: number
 }
 
 /** How one metric moved against its baseline. */

@@ -26,6 +26,8 @@ export { listThresholds, summarizeRun } from './describe.ts'
 export { describeErrors } from './describe-errors.ts'
 
 export type {
+  AppCost,
+  AppCostSource,
   EndpointMetrics,
   ErrorSummary,
   ErrorType,
@@ -34,12 +36,14 @@ export type {
   LatenessStats,
   LoadMetrics,
   LoadTestResult,
+  MeasuredAppCost,
   RedactedOptions,
   ResponseTimeStats,
   RunPhase,
   ScenarioMetrics,
   ThresholdResult,
   TimelinePoint,
+  UnmeasuredAppCost,
 } from './load.ts'
 export { isLoadTestResult } from './load.ts'
 export type { PerfResult, RecordedResult } from './perf-result.ts'

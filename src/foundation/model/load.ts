@@ -27,6 +27,8 @@ export interface LoadTestResult {
   serviceTimes?: ResponseTimeStats
   /** Native engine: how busy the generator itself was. */
   generator?: GeneratorHealth
+  /** What the app under test cost while it served the load, or why that was not measured. */
+  app?: AppCost
   /** Journey runs: the metrics of each endpoint (step name). `metrics` stays the whole run. */
   endpoints?: Record<string, EndpointMetrics>
   /** Journey runs: iterations and journey durations per scenario (`'default'` for a single journey). */
@@ -124,10 +126,49 @@ export interface TimelinePoint {
   activeUsers: number
   /** Native engine: the phase this second began in; only `steady` seconds count in `metrics`. */
   phase?: RunPhase
-  /** CPU of the `monitor`ed process in this second (100 = one core). */
-  targetCpuPercent?: number
-  /** Resident memory of the `monitor`ed process at the end of this second. */
-  targetRssBytes?: number
+  /** CPU of the app under test in this second (100 = one core): see `LoadTestResult.app`. */
+  appCpuPercent?: number
+  /** The app's CPU time in this second divided by the requests completed in it (µs); absent without requests. */
+  appCpuPerRequestUs?: number
+  /** Resident memory of the app's process at the end of this second (the test's own process, or `monitor.pid`). */
+  appRssBytes?: number
+}
+
+/**
+ * The app under test's own cost over the steady state (native engine): measured on the thread the test runs
+ * on (an app started in the test's process, with the generator in its worker thread), or in the
+ * `monitor: { pid }` process. When neither applies, `measured` is false and `reason` says why.
+ */
+export type AppCost = MeasuredAppCost | UnmeasuredAppCost
+
+/** Where the app's cost was measured: the test's own thread, or the `monitor.pid` process (all its threads). */
+export type AppCostSource = 'test-thread' | 'pid'
+
+export interface MeasuredAppCost {
+  measured: true
+  source: AppCostSource
+  /** The app's CPU time over the steady state divided by `requests` (µs): the measure to compare runs by. */
+  cpuPerRequestUs: number
+  /** The app's CPU over the steady state (100 = one core). */
+  cpuPercent: number
+  /** The requests the CPU time was divided by: those completed in the steady state (`metrics.totalRequests`). */
+  requests: number
+  /** Resident memory growth over the steady state, the whole process's (bytes; negative when it shrank). */
+  rssGrowthBytes: number
+  /** `test-thread`: the app thread's JavaScript heap growth over the steady state (bytes). */
+  heapGrowthBytes?: number
+  /** `test-thread`: share of the steady state the app's event loop was busy (0..1). */
+  eventLoopUtilization?: number
+  /** `test-thread`: event-loop lag p99 over the steady state (ms). */
+  eventLoopLagP99Ms?: number
+  /** `test-thread`: mean event-loop lag over the steady state (ms). */
+  eventLoopLagMeanMs?: number
+}
+
+export interface UnmeasuredAppCost {
+  measured: false
+  /** Why there is no app cost, and what would give one. */
+  reason: string
 }
 
 /** How busy the load generator itself was; when saturated, the numbers describe the tester, not the server. */

@@ -7,6 +7,11 @@ export function formatMs(ms: number): string {
   return ms.toFixed(ms < 9.995 ? 2 : ms < 999.95 ? 1 : 0)
 }
 
+/** Microseconds with the precision of `formatMs`: 0.42, 12.3, 1234. */
+export function formatUs(us: number): string {
+  return formatMs(us)
+}
+
 /** Requests per second, one decimal. */
 export function formatRps(rps: number): string {
   return rps.toFixed(rps < 1000 ? 1 : 0)

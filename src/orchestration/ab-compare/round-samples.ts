@@ -4,11 +4,6 @@ import { isPerfResult } from '../../foundation/model/index.ts'
 import { formatPercent } from '../../foundation/util/format.ts'
 import type { GatedMetric, RunIdentity } from './types.ts'
 
-/** The app's CPU per request as `result.app` carries it, when the result has it. */
-interface AppCpuField {
-  app?: { measured: true; cpuPerRequestUs: number } | { measured: false; reason: string }
-}
-
 /** One run (or endpoint) of one round: its gated values, and what to say about them. */
 export interface RoundRun {
   identity: RunIdentity
@@ -90,7 +85,7 @@ function valuesOf(
     rps: metrics.rps,
   }
   // The app's CPU is measured for the whole run, not per endpoint; `app` may be absent (older results).
-  const app = (result as LoadTestResult & AppCpuField).app
+  const { app } = result
   if (whole && app?.measured === true && typeof app.cpuPerRequestUs === 'number') {
     values.cpuPerRequest = app.cpuPerRequestUs
   }

@@ -36,6 +36,7 @@ export function toBaselineEntry(
     recordedAt: now.toISOString(),
     machine,
   }
+  if (result.app?.measured === true) entry.appCpuPerRequestUs = result.app.cpuPerRequestUs
   if (result.endpoints !== undefined) {
     entry.endpoints = Object.fromEntries(
       Object.entries(result.endpoints).map(([name, endpoint]) => [

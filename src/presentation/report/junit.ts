@@ -51,9 +51,20 @@ function journeyProperties(result: LoadTestResult, prefix: string): Property[] {
   return properties
 }
 
+/** The app's cost when it was measured (`app_cpu_per_request_us`, …). */
+function appProperties(result: LoadTestResult, prefix: string): Property[] {
+  const { app } = result
+  if (app?.measured !== true) return []
+  return [
+    [`${prefix}app_cpu_per_request_us`, round(app.cpuPerRequestUs)],
+    [`${prefix}app_cpu_percent`, round(app.cpuPercent)],
+  ]
+}
+
 function loadProperties(result: LoadTestResult, prefix = ''): Property[] {
   return [
     ...metricProperties(result.metrics, prefix),
+    ...appProperties(result, prefix),
     ...journeyProperties(result, prefix),
     ...result.thresholds.map(
       (threshold): Property => [

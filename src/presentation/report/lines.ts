@@ -17,6 +17,8 @@ export interface ResultLine {
   p95Trend: number[]
   /** Set on the line of one endpoint of a journey run, shown under its run (no verdict of its own). */
   endpoint?: string
+  /** The app's CPU per request (µs), on the line of a run that measured it. */
+  appCpuPerRequestUs?: number
 }
 
 const NO_METRICS: LoadMetrics = {
@@ -56,6 +58,7 @@ function loadLines(row: ReportRow, result: LoadTestResult, label: string): Resul
     // Under 3 s there is no trend to draw: the table says so rather than drawing one.
     p95Trend: trend(result.timeline),
   }
+  if (result.app?.measured === true) run.appCpuPerRequestUs = result.app.cpuPerRequestUs
   const endpoints = Object.entries(result.endpoints ?? {}).map(
     ([name, endpoint]): ResultLine => ({
       row,

@@ -1,4 +1,4 @@
-import { formatMetricColumns } from '../../foundation/util/format.ts'
+import { formatMetricColumns, formatUs } from '../../foundation/util/format.ts'
 import { escapeMarkdown, scrubReportText } from './escape.ts'
 import { NO_TREND, toResultLines, whereOf } from './lines.ts'
 import { describeRunContext, type ReportMeta } from './meta.ts'
@@ -23,16 +23,21 @@ export function renderMarkdownSummary(rows: readonly ReportRow[], meta: ReportMe
   if (failed > 0) counts.push(`${failed} failed`)
   const out = [`### ${failed > 0 ? '❌' : '✅'} perfspec: ${counts.join(' · ')}`, '']
   if (rows.length > 0) {
+    const lines = toResultLines(rows)
+    // The app's CPU per request, when a run measured it (an app in the test's process, or `monitor`).
+    const app = lines.some((line) => line.appCpuPerRequestUs !== undefined)
     out.push(
-      '| | test | tool | requests | req/s | p50 ms | p95 ms | p99 ms | errors % | p95 trend |',
-      '|---|---|---|--:|--:|--:|--:|--:|--:|---|',
+      `| | test | tool | requests | req/s | p50 ms | p95 ms | p99 ms | errors % |${app ? ' app µs/req |' : ''} p95 trend |`,
+      `|---|---|---|--:|--:|--:|--:|--:|--:|${app ? '--:|' : ''}---|`,
     )
-    for (const line of toResultLines(rows)) {
+    for (const line of lines) {
+      const appCell = line.appCpuPerRequestUs === undefined ? '' : formatUs(line.appCpuPerRequestUs)
       const cells = [
         line.endpoint === undefined ? ICON[line.verdict] : '',
         line.endpoint === undefined ? text(line.label) : `↳ ${text(line.endpoint)}`,
         line.tool,
         ...formatMetricColumns(line.metrics),
+        ...(app ? [appCell] : []),
         line.p95Trend.length === 0 ? NO_TREND : renderSparkline(line.p95Trend, 12),
       ]
       out.push(`| ${cells.join(' | ')} |`)

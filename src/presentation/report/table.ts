@@ -1,5 +1,5 @@
 import type { Colors } from 'picocolors/types.js'
-import { formatCount, formatMs, formatPercent, formatRps } from '../../foundation/util/format.ts'
+import { formatCount, formatMs, formatPercent, formatRps, formatUs } from '../../foundation/util/format.ts'
 import type { MetricsDisplay } from '../../orchestration/config.ts'
 import { escapeTerminal } from './escape.ts'
 import { NO_TREND, type ResultLine, toResultLines, whereOf } from './lines.ts'
@@ -31,7 +31,14 @@ function latency(header: string, pick: (line: ResultLine) => number): Column {
   return { header, align: 'right', cell: (line) => formatMs(pick(line)) }
 }
 
-function columns(metrics: MetricsDisplay): Column[] {
+/** The app's CPU per request: shown when a run measured it (an app in the test's process, or `monitor`). */
+const APP_COLUMN: Column = {
+  header: 'app µs/req',
+  align: 'right',
+  cell: (line) => (line.appCpuPerRequestUs === undefined ? '' : formatUs(line.appCpuPerRequestUs)),
+}
+
+function columns(metrics: MetricsDisplay, app: boolean): Column[] {
   const list: Column[] = [
     { header: 'tool', align: 'left', cell: (line) => line.tool },
     { header: 'reqs', align: 'right', cell: (line) => formatCount(line.metrics.totalRequests) },
@@ -55,6 +62,7 @@ function columns(metrics: MetricsDisplay): Column[] {
       color: (line, text, c) => (line.metrics.errorRatePercent > 0 ? c.red(text) : text),
     })
   }
+  if (app) list.push(APP_COLUMN)
   if (metrics.responseTimes) {
     list.push({
       header: 'p95 trend',
@@ -84,10 +92,11 @@ function pad(text: string, width: number, align: 'left' | 'right'): string {
 export function renderSummaryTable(rows: readonly ReportRow[], options: TableOptions): string {
   const { colors: c } = options
   const width = options.width ?? 100
+  const lines = toResultLines(rows)
   const metricColumns = columns(
     options.metrics ?? { responseTimes: true, throughput: true, errorRates: true },
+    lines.some((line) => line.appCpuPerRequestUs !== undefined),
   )
-  const lines = toResultLines(rows)
   const labels = lines.map((line) => escapeTerminal(line.label))
   const cells = lines.map((line) => metricColumns.map((column) => column.cell(line)))
   const widths = metricColumns.map((column, index) =>

@@ -18,6 +18,8 @@ export interface ChartTimeline {
   p50: (number | null)[]
   p95: (number | null)[]
   p99: (number | null)[]
+  /** The app's CPU (100 = one core), the mean of the bucket's seconds; null where it was not measured. */
+  appCpuPercent: (number | null)[]
   /** Seconds per point: 1 unless the run was longer than `maxPoints` seconds. */
   bucketSeconds: number
 }
@@ -78,6 +80,7 @@ export function bucketTimeline(
     p50: [],
     p95: [],
     p99: [],
+    appCpuPercent: [],
     bucketSeconds: size,
   }
   for (let start = 0; start < spans.length; start += size) {
@@ -94,6 +97,8 @@ export function bucketTimeline(
     out.p50.push(worst((point) => point.p50))
     out.p95.push(worst((point) => point.p95))
     out.p99.push(worst((point) => point.p99))
+    const app = bucket.flatMap((span) => span.point.appCpuPercent ?? [])
+    out.appCpuPercent.push(app.length === 0 ? null : app.reduce((sum, cpu) => sum + cpu, 0) / app.length)
   }
   return out
 }

@@ -1,5 +1,5 @@
 import type { BaselineCheck, LoadTestResult } from '../../../foundation/model/index.ts'
-import { formatCount, formatMs, formatPercent, formatRps } from '../../../foundation/util/format.ts'
+import { formatCount, formatMs, formatPercent, formatRps, formatUs } from '../../../foundation/util/format.ts'
 import { htmlText } from '../escape.ts'
 import { renderBarChart } from '../svg/bar-chart.ts'
 import { renderLineChart } from '../svg/line-chart.ts'
@@ -83,7 +83,17 @@ function renderTimeCharts(result: LoadTestResult): string {
         { name: 'requests/s', values: timeline.rps, color: 4, area: true },
         { name: 'errors/s', values: timeline.errorsPerSecond, color: 3 },
       ],
-    })
+    }) +
+    (timeline.appCpuPercent.some((cpu) => cpu !== null)
+      ? renderLineChart({
+          title: `The app’s CPU over time${mean}${note}`,
+          ...shape,
+          x: timeline.second,
+          xUnit: 's',
+          yUnit: '% CPU',
+          series: [{ name: 'app CPU (100 = one core)', values: timeline.appCpuPercent, color: 5 }],
+        })
+      : '')
   )
 }
 
@@ -139,6 +149,30 @@ function renderGenerator(result: LoadTestResult): string {
   return `<p class="note${generator.saturated ? ' bad' : ''}">${htmlText(text)}</p>`
 }
 
+function megabytes(bytes: number): string {
+  return `${bytes >= 0 ? '+' : '−'}${(Math.abs(bytes) / 1e6).toFixed(1)} MB`
+}
+
+/** The app's cost over the steady state, or why it was not measured. */
+function renderApp(result: LoadTestResult): string {
+  const { app } = result
+  if (app === undefined) return ''
+  if (!app.measured) return `<p class="note">${htmlText(`App cost not measured: ${app.reason}.`)}</p>`
+  const where = app.source === 'pid' ? 'the monitored process' : 'the test’s thread'
+  const parts = [
+    `${formatUs(app.cpuPerRequestUs)} µs CPU per request (${formatCount(app.requests)} requests)`,
+    `CPU ${app.cpuPercent.toFixed(0)}%`,
+  ]
+  if (app.eventLoopUtilization !== undefined) {
+    parts.push(
+      `event loop busy ${(app.eventLoopUtilization * 100).toFixed(0)}%, lag p99 ${formatMs(app.eventLoopLagP99Ms ?? 0)} ms`,
+    )
+  }
+  if (app.heapGrowthBytes !== undefined) parts.push(`heap ${megabytes(app.heapGrowthBytes)}`)
+  parts.push(`RSS ${megabytes(app.rssGrowthBytes)}`)
+  return `<p class="note">${htmlText(`App under test (${where}): ${parts.join(', ')}`)}</p>`
+}
+
 /** Everything about one load run: key numbers, charts over time, distribution, checks, errors, warnings. */
 export function renderLoadBody(result: LoadTestResult, baseline?: BaselineCheck): string {
   const { metrics } = result
@@ -152,6 +186,9 @@ export function renderLoadBody(result: LoadTestResult, baseline?: BaselineCheck)
     { label: 'max', value: `${formatMs(times.max)} ms` },
     errorTile(metrics.errorRatePercent, metrics.failedRequests),
   ]
+  if (result.app?.measured === true) {
+    tiles.push({ label: 'app CPU/req', value: `${formatUs(result.app.cpuPerRequestUs)} µs` })
+  }
   if (result.droppedIterations !== undefined) {
     const tone = result.droppedIterations > 0 ? ('bad' as const) : undefined
     tiles.push({ label: 'dropped', value: formatCount(result.droppedIterations), ...(tone && { tone }) })
@@ -165,6 +202,7 @@ export function renderLoadBody(result: LoadTestResult, baseline?: BaselineCheck)
     renderBaseline(baseline) +
     renderErrors(result) +
     renderGenerator(result) +
+    renderApp(result) +
     renderWarnings(result.warnings) +
     (result.aborted
       ? '<p class="note bad">Aborted before its end (a timeout or a signal): the numbers cover what ran.</p>'

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, test } from 'vitest'
-import type { LoadTestResult } from '../../../../src/foundation/model/index.ts'
+import type { LoadTestResult, MeasuredAppCost } from '../../../../src/foundation/model/index.ts'
 import { keyOf, readRoundRuns } from '../../../../src/orchestration/ab-compare/round-samples.ts'
 import { buildJsonReport } from '../../../../src/presentation/report/json.ts'
 import type { ReportRow } from '../../../../src/presentation/report/rows.ts'
@@ -56,8 +56,19 @@ describe('readRoundRuns', () => {
   })
 
   test("the app's CPU per request when the result measured it, for the whole run only", () => {
-    const measured = { ...makeResult({ name: '/m' }), app: { measured: true, cpuPerRequestUs: 412 } }
-    const unmeasured = { ...makeResult({ name: '/u' }), app: { measured: false, reason: 'no monitor' } }
+    const app: MeasuredAppCost = {
+      measured: true,
+      source: 'test-thread',
+      cpuPerRequestUs: 412,
+      cpuPercent: 40,
+      requests: 1000,
+      rssGrowthBytes: 0,
+    }
+    const measured = { ...makeResult({ name: '/m' }), app }
+    const unmeasured = {
+      ...makeResult({ name: '/u' }),
+      app: { measured: false as const, reason: 'no monitor' },
+    }
     const runs = readRoundRuns(writeRound('app.json', [row('m', measured), row('u', unmeasured)]))!
     const values = [...runs.values()].map((run) => run.values)
     expect(values).toEqual([

@@ -69,3 +69,21 @@ describe('describeMachineDifferences', () => {
     ])
   })
 })
+
+describe('toBaselineEntry and the app’s cost', () => {
+  test('records the app’s CPU per request when the run measured it, and nothing when it did not', () => {
+    const measured = makeResult()
+    measured.app = {
+      measured: true,
+      source: 'pid',
+      cpuPerRequestUs: 250.5,
+      cpuPercent: 40,
+      requests: 1000,
+      rssGrowthBytes: 0,
+    }
+    expect(toBaselineEntry(measured, machine).appCpuPerRequestUs).toBe(250.5)
+    const unmeasured = makeResult()
+    unmeasured.app = { measured: false, reason: 'why' }
+    expect(toBaselineEntry(unmeasured, machine)).not.toHaveProperty('appCpuPerRequestUs')
+  })
+})

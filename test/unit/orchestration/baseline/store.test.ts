@@ -118,6 +118,21 @@ describe('saveBaselineEntry', () => {
     expect(JSON.parse(await readFile(file, 'utf8')).version).toBe(2)
   })
 
+  test('an entry with the app’s CPU per request saves and reads back with it', async () => {
+    const file = path.join(dir, '__perf__/a.test.ts.perf.json')
+    const result = makeResult()
+    result.app = {
+      measured: true,
+      source: 'test-thread',
+      cpuPerRequestUs: 87.5,
+      cpuPercent: 20,
+      requests: 1000,
+      rssGrowthBytes: 0,
+    }
+    await saveBaselineEntry(file, 'a', toBaselineEntry(result, describeMachine()))
+    expect((await readBaselineFile(file))?.entries['a']?.appCpuPerRequestUs).toBe(87.5)
+  })
+
   test('a missing file reads as undefined', async () => {
     expect(await readBaselineFile(path.join(dir, 'none.perf.json'))).toBeUndefined()
   })
