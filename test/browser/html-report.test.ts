@@ -171,7 +171,8 @@ describe.skipIf(!runs)('the HTML report in headless Chromium', () => {
       }
     }
     const [load, stress, comparison] = sections
-    expect(load?.charts).toHaveLength(3) // latency over time, throughput and errors, distribution
+    // latency over time, throughput and errors, distribution, and the app's CPU (its server runs in this test)
+    expect(load?.charts).toHaveLength(4)
     expect(stress?.charts).toHaveLength(2) // latency and throughput by users
     expect(stress?.charts[0]?.dots).toBeGreaterThan(1)
     expect(comparison?.charts.filter((chart) => chart.bars === 2)).toHaveLength(6) // a bar per configuration and metric
