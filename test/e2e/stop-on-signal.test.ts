@@ -7,11 +7,12 @@ import { delayed, startServer } from '../helpers/servers.ts'
 import { jestTarget, prepareJestFixture, removeJestFixture } from './jest-run-fixture.ts'
 import { prepareFixture, removeFixture, target } from './run-fixture.ts'
 
-// A runner (Vitest, Jest) with a 10 s run is signalled mid-run: SIGINT, SIGTERM, or SIGKILL (which no
-// handler sees). Two seconds later no process of the tool is left, the server's count has stopped growing,
-// and no run folder is left in the runner's TMPDIR. Vitest runs the file in a forked worker, so signalling
-// its main process also covers the orphaned worker; Jest runs the files in band (its main process) or, in
-// the `files in workers` cases, in worker processes.
+// A runner (Vitest, Jest) with a 60 s run is signalled mid-run: SIGINT, SIGTERM, or SIGKILL (which no
+// handler sees). Soon after (within 20 s: a busy machine is slow to start and end processes, and the run
+// would go on for most of its minute) no process of the tool is left, the server's count has stopped
+// growing, and no run folder is left in the runner's TMPDIR. Vitest runs the file in a forked worker, so
+// signalling its main process also covers the orphaned worker; Jest runs the files in band (its main
+// process) or, in the `files in workers` cases, in worker processes.
 
 type Runner = 'vitest' | 'jest'
 type Signal = 'SIGINT' | 'SIGTERM' | 'SIGKILL'
@@ -41,6 +42,20 @@ function parentOf(pid: number): number {
   return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
 }
 
+/** State and parent of a process, as in /proc (e.g. `S 1`); `gone` once it has. */
+function statOf(pid: number): string {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return stat
+      .slice(stat.lastIndexOf(')') + 2)
+      .split(' ')
+      .slice(0, 2)
+      .join(' ')
+  } catch {
+    return 'gone'
+  }
+}
+
 /** Live processes whose environment carries `marker` (everything the runner started), from /proc. */
 function markedProcesses(marker: string): { pid: number; command: string }[] {
   const found: { pid: number; command: string }[] = []
@@ -60,6 +75,12 @@ function markedProcesses(marker: string): { pid: number; command: string }[] {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+/** How long the load may take to reach the server: a runner, and a tool, start slowly on a busy machine. */
+const START_LIMIT_MS = 60_000
+/** How long after the signal everything must have stopped; the fixture's run is 60 s. */
+const STOP_LIMIT_MS = 20_000
+/** How long the server's count must stand still to count as stopped. */
+const QUIET_MS = 1000
 
 async function until(condition: () => boolean, limitMs: number): Promise<boolean> {
   const end = performance.now() + limitMs
@@ -91,8 +112,11 @@ async function stopMidRun({
   projects.push(project)
   const tmp = mkdtempSync(path.join(path.dirname(project), 'tmp-'))
   const marker = `PERFSPEC_STOP_CASE=${path.basename(tmp)}`
+  // The run lock goes to the runner's TMPDIR (the default folder), where this test reads it.
   const env = Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !/^(VITEST|JEST_|CI$|GITHUB_)/.test(name)),
+    Object.entries(process.env).filter(
+      ([name]) => !/^(VITEST|JEST_|CI$|GITHUB_|PERFSPEC_RUN_LOCK_DIR$)/.test(name),
+    ),
   )
   const jestMode = jestWorkers ? ['--maxWorkers=2'] : ['--runInBand']
   const args = runner === 'vitest' ? [target.cli, 'run'] : [jestTarget.cli, ...jestMode]
@@ -110,9 +134,18 @@ async function stopMidRun({
     stdio: 'ignore',
   })
   const exited = new Promise((resolve) => child.once('exit', resolve))
+  const lockFile = path.join(tmp, 'perfspec-load-run.lock')
+  const toolsLeft = () =>
+    markedProcesses(marker).filter(
+      ({ command }) => WATCHDOG.test(command) || (TOOL_COMMAND[tool]?.test(command) ?? false),
+    )
+  // The runner's own run folders; the machine-wide run lock is a file, not a run folder: a killed holder
+  // leaves it stale (taken over).
+  const runFolders = () =>
+    readdirSync(tmp).filter((name) => name.startsWith('perfspec-') && name !== 'perfspec-load-run.lock')
   try {
     // Mid-run: the load has reached the server.
-    expect(await until(() => server.count > 20, 30_000)).toBe(true)
+    expect(await until(() => server.count > 20, START_LIMIT_MS)).toBe(true)
     if (signalled === 'main') {
       child.kill(signal)
       await exited
@@ -122,22 +155,30 @@ async function stopMidRun({
       if (toolProcess === undefined) throw new Error('no tool process found')
       const worker = parentOf(toolProcess.pid)
       process.kill(worker, signal)
-      await until(() => !markedProcesses(marker).some(({ pid }) => pid === worker), 10_000)
+      await until(() => !markedProcesses(marker).some(({ pid }) => pid === worker), STOP_LIMIT_MS)
     }
-    await sleep(2000)
+    // Stopped: nothing left, and the count has stood still for a second.
+    let count = server.count
+    let stillSince = performance.now()
+    await until(() => {
+      if (server.count !== count) {
+        count = server.count
+        stillSince = performance.now()
+      }
+      const quiet = performance.now() - stillSince >= QUIET_MS
+      return quiet && toolsLeft().length === 0 && runFolders().length === 0 && !lockHolderAlive(lockFile)
+    }, STOP_LIMIT_MS)
     const countAfter = server.count
-    const left = markedProcesses(marker).filter(
-      ({ command }) => WATCHDOG.test(command) || (TOOL_COMMAND[tool]?.test(command) ?? false),
-    )
-    await sleep(1000)
+    const left = toolsLeft()
+    // Every process the runner started that is still there, to tell what held on when this fails.
+    const processes = markedProcesses(marker).map(({ pid, command }) => `${pid} ${statOf(pid)} ${command}`)
+    await sleep(QUIET_MS)
     return {
       left,
+      processes,
       growth: server.count - countAfter,
-      // The machine-wide run lock is a file, not a run folder: a killed holder leaves it stale (taken over).
-      runFolders: readdirSync(tmp).filter(
-        (name) => name.startsWith('perfspec-') && name !== 'perfspec-load-run.lock',
-      ),
-      lockHolderAlive: lockHolderAlive(path.join(tmp, 'perfspec-load-run.lock')),
+      runFolders: runFolders(),
+      lockHolderAlive: lockHolderAlive(lockFile),
     }
   } finally {
     child.kill('SIGKILL')
@@ -191,10 +232,10 @@ function lockHolderAlive(file: string): boolean {
   }
 }
 
-describe.concurrent('a runner stopped mid-run stops its load', { timeout: 60_000 }, () => {
+describe.concurrent('a runner stopped mid-run stops its load', { timeout: 120_000 }, () => {
   it.each(cases.map((stop) => [title(stop), stop] as const))('%s', async (_title, stop) => {
-    const { left, growth, runFolders, lockHolderAlive: holderAlive } = await stopMidRun(stop)
-    expect(left).toEqual([])
+    const { left, processes, growth, runFolders, lockHolderAlive: holderAlive } = await stopMidRun(stop)
+    expect(left, processes.join('\n')).toEqual([])
     expect(growth).toBe(0)
     expect(runFolders).toEqual([])
     expect(holderAlive).toBe(false)

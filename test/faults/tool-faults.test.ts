@@ -64,7 +64,8 @@ describe.each<ToolName>(['ab', 'k6'])('%s stand-in', (tool) => {
     expect(isPerfError(error, 'PERF_TOOL_FAILED')).toBe(true)
     expect(error.message).toContain('exited with code 3')
     expect(error.message).toContain('simulated crash')
-    expect(elapsedMs).toBeLessThan(5000)
+    // At its exit, not at the deadline (duration + the default 30 s grace): generous for a busy machine.
+    expect(elapsedMs).toBeLessThan(15_000)
   })
 
   it('hanging: killed with its children at duration + grace, PERF_TOOL_FAILED', async () => {
@@ -76,7 +77,8 @@ describe.each<ToolName>(['ab', 'k6'])('%s stand-in', (tool) => {
       const { error, elapsedMs } = await failure(tool, path.join(fakeTools, 'hang'), { timeout: 1 })
       expect(isPerfError(error, 'PERF_TOOL_FAILED')).toBe(true)
       expect(error.message).toMatch(/did not finish within \d+ ms/)
-      expect(elapsedMs).toBeLessThan(8000)
+      // At the 2–3 s deadline, where the tool would hang for 300 s: generous for a busy machine.
+      expect(elapsedMs).toBeLessThan(15_000)
       const pids = readFileSync(pidFile, 'utf8').trim().split(' ').map(Number)
       expect(pids).toHaveLength(2)
       await waitFor(() => !pids.some(isAlive))

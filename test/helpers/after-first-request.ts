@@ -13,9 +13,14 @@ export function afterFirstRequest(
   delayMs: number,
   action: () => void,
 ): Trigger {
+  return afterCondition(() => server.count > 0, delayMs, action)
+}
+
+/** Runs `action` `delayMs` after `condition` (polled every 5 ms) first held. */
+export function afterCondition(condition: () => boolean, delayMs: number, action: () => void): Trigger {
   const trigger = { firedAt: Number.NaN }
   const poll = setInterval(() => {
-    if (server.count === 0) return
+    if (!condition()) return
     clearInterval(poll)
     setTimeout(() => {
       trigger.firedAt = performance.now()

@@ -11,48 +11,57 @@ afterEach(async () => {
 
 const TRANSPORTS: NativeTransport[] = ['undici', 'fast']
 
+// The last second's p50 within 3× the run's is a quiet machine's claim (a busy one may slow any second):
+// `npm run bench` (bench/trust-engine.mjs, "end of a timed run").
 describe.each(TRANSPORTS)('the end of a timed run, transport %s', (transport) => {
-  it("keeps the last second within 3× the run's p50, with no sliver of a point after it", async () => {
+  it('lands the requests in flight at the end in the last whole second, with no sliver of a point after it', async () => {
     server = await startServer()
-    const result = await loadTest({ url: server.url, users: 4, duration: '2s', transport })
+    const users = 4
+    const result = await loadTest({ url: server.url, users, duration: '2s', transport })
     const last = result.timeline.at(-1)!
-    // The requests in flight at the end land in the last whole second.
     expect(result.timeline.map((point) => point.second)).toEqual([0, 1])
-    expect(last.requests).toBeGreaterThan(100)
-    expect(last.p50 / result.metrics.responseTimes.p50).toBeLessThanOrEqual(3)
+    // A whole second of load, not only the requests in flight at the end (one per user).
+    expect(last.requests).toBeGreaterThan(10 * users)
+    expect(last.p50).toBeLessThanOrEqual(result.metrics.responseTimes.max)
     expect(result.timeline.reduce((sum, point) => sum + point.requests, 0)).toBe(result.metrics.totalRequests)
   })
 })
 
 describe('warm-up and steady state', () => {
   it('sends the warm-up but leaves it out of metrics and thresholds; the timeline shows it', async () => {
-    // Slow for the first second of load (a cold cache), fast after it.
+    // Cold for the first half second of load: it fails (503), then serves. Told apart by status, not by time,
+    // so a busy machine cannot blur the two.
     let firstAt: number | undefined
+    let coldAnswers = 0
     server = await startServer((_request, response) => {
       firstAt ??= performance.now()
-      if (performance.now() - firstAt < 1000) setTimeout(() => response.end('cold'), 40)
-      else response.end('ok')
+      if (performance.now() - firstAt < 500) {
+        coldAnswers++
+        response.statusCode = 503
+      }
+      response.end('ok')
     })
     const result = await loadTest({
       url: server.url,
       users: 2,
       warmup: '1s',
       duration: '1s',
-      thresholds: { maxP95Ms: 20 },
+      thresholds: { maxErrorRatePercent: 0 },
     })
     const warmup = result.timeline.filter((point) => point.phase === 'warmup')
     const steady = result.timeline.filter((point) => point.phase === 'steady')
     expect(warmup.map((point) => point.second)).toEqual([0])
     expect(steady.map((point) => point.second)).toEqual([1])
-    expect(warmup[0]!.p50).toBeGreaterThanOrEqual(40)
+    expect(coldAnswers).toBeGreaterThan(0)
+    expect(warmup[0]!.errors).toBe(coldAnswers)
     // Sent and answered, not measured: the server saw more than the metrics count.
     expect(server.count).toBeGreaterThanOrEqual(result.metrics.totalRequests + warmup[0]!.requests)
-    expect(result.metrics.responseTimes.p95).toBeLessThan(20)
+    expect(result.metrics.statusCodes).toEqual({ '200': result.metrics.totalRequests })
     expect(result.thresholds.every((threshold) => threshold.passed)).toBe(true)
     expect(result.success).toBe(true)
-    // The metrics cover the steady second only.
+    // The metrics cover the steady second only, not the two of the run.
     expect(result.metrics.durationMs).toBeGreaterThan(900)
-    expect(result.metrics.durationMs).toBeLessThan(1500)
+    expect(result.metrics.durationMs).toBeLessThan(1800)
   })
 
   it('leaves the ramp-up out of the metrics by default and counts it with `measureRampUp`', async () => {
@@ -62,8 +71,10 @@ describe('warm-up and steady state', () => {
     const steadyOnly = await run(false)
     expect(steadyOnly.timeline.map((point) => point.phase)).toEqual(['rampUp', 'steady'])
     const steadyRequests = steadyOnly.timeline[1]!.requests
-    // The cut comes a moment after the second's tick: a few requests of the steady second fall before it.
-    expect(Math.abs(steadyOnly.metrics.totalRequests - steadyRequests)).toBeLessThan(steadyRequests * 0.1)
+    // The cut comes a moment after the second's tick (later on a busy machine): a few requests of the steady
+    // second fall before it, none of the ramp-up's after it.
+    expect(steadyOnly.metrics.totalRequests).toBeLessThanOrEqual(steadyRequests)
+    expect(steadyOnly.metrics.totalRequests).toBeGreaterThan(steadyRequests / 2)
     const whole = await run(true)
     expect(whole.timeline.map((point) => point.phase)).toEqual(['steady', 'steady'])
     expect(whole.metrics.totalRequests).toBe(whole.timeline[0]!.requests + whole.timeline[1]!.requests)

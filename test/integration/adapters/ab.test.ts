@@ -56,8 +56,10 @@ await describeWithTool(new ApacheBenchAdapter(), 'ApacheBenchAdapter against a l
     expect(server.count).toBe(120 + 1)
     expect(result.warnings.join('\n')).toContain('sent 1 probe request')
     expect(result.metrics.failedRequests).toBe(0)
+    // At least the server's 20 ms on any machine; read in ms (not s or µs). Under 40 ms on a quiet machine:
+    // `npm run bench` (bench/quiet-claims.mjs).
     expect(result.metrics.responseTimes.p50).toBeGreaterThanOrEqual(19.5)
-    expect(result.metrics.responseTimes.p50).toBeLessThan(40)
+    expect(result.metrics.responseTimes.p50).toBeLessThan(200)
     expect(result.metrics.responseTimes.p99).toBeGreaterThanOrEqual(result.metrics.responseTimes.p50)
   })
 

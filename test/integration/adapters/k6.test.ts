@@ -58,8 +58,10 @@ await describeWithTool(new K6Adapter(), 'K6Adapter against a loopback server', (
     const result = await loadTest({ url: server.url, tool: 'k6', requests: 60, users: 3, duration: 10 })
     expect(result.metrics.totalRequests).toBe(60)
     expect(server.count).toBe(60)
+    // At least the server's 20 ms on any machine; read in ms (not s or µs). Under 40 ms on a quiet machine:
+    // `npm run bench` (bench/quiet-claims.mjs).
     expect(result.metrics.responseTimes.p50).toBeGreaterThanOrEqual(19.5)
-    expect(result.metrics.responseTimes.p50).toBeLessThan(40)
+    expect(result.metrics.responseTimes.p50).toBeLessThan(200)
     expect(result.metrics.responseTimes.p99).toBeGreaterThanOrEqual(result.metrics.responseTimes.p50)
   })
 
@@ -105,10 +107,12 @@ await describeWithTool(new K6Adapter(), 'K6Adapter against a loopback server', (
     expect(ramped.metrics.totalRequests).toBe(server.count)
     const before = server.count
     const open = await loadTest({ url: server.url, tool: 'k6', users: 2, rate: 20, duration: 1 })
-    expect(open.droppedIterations).toBe(0)
-    // constant-arrival-rate starts 20 iterations in the second, each finishing within it.
-    expect(open.metrics.totalRequests).toBeGreaterThanOrEqual(19)
-    expect(open.metrics.totalRequests).toBeLessThanOrEqual(21)
+    // constant-arrival-rate schedules 20 iterations in the second: started, or dropped when k6 (starved by its
+    // neighbours on a busy machine) found both VUs busy.
+    const scheduled = open.metrics.totalRequests + open.droppedIterations!
+    expect(scheduled).toBeGreaterThanOrEqual(19)
+    expect(scheduled).toBeLessThanOrEqual(21)
+    expect(open.metrics.totalRequests).toBeGreaterThan(0)
     expect(open.metrics.totalRequests).toBe(server.count - before)
   })
 
@@ -169,13 +173,16 @@ await describeWithTool(new K6Adapter(), 'K6Adapter against a loopback server', (
 
   it('waits for requests k6 lets finish after the duration (timeout beyond the grace period)', async () => {
     server.setHandler(() => {})
-    process.env.PERFSPEC_TOOL_GRACE = '1s'
+    // The grace covers k6's start and its summary, slower on a busy machine: 3 s of it.
+    process.env.PERFSPEC_TOOL_GRACE = '3s'
     try {
-      // Requests started at 0 s time out at 2 s, after duration + grace: k6 waits for them (gracefulStop).
-      const result = await loadTest({ url: server.url, tool: 'k6', users: 1, duration: 1, timeout: 2 })
+      // A request started at 0 s times out at 6 s, after duration + grace (4 s): k6 waits for it (gracefulStop),
+      // and so must perfspec.
+      const result = await loadTest({ url: server.url, tool: 'k6', users: 1, duration: 1, timeout: 6 })
       expect(result.metrics.totalRequests).toBe(1)
-      // k6's http_req_duration leaves out connecting: a little under the 2 s timeout.
-      expect(result.metrics.responseTimes.min).toBeGreaterThanOrEqual(1900)
+      expect(result.metrics.errorsByType.timeout?.count).toBe(1)
+      // k6's http_req_duration leaves out connecting: under the 6 s timeout, past duration + grace.
+      expect(result.metrics.responseTimes.min).toBeGreaterThanOrEqual(4000)
     } finally {
       delete process.env.PERFSPEC_TOOL_GRACE
     }

@@ -24,6 +24,9 @@ afterEach(async () => {
 })
 
 const locustChildren = () => childProcesses().filter((child) => /locust/.test(child.command))
+// Locust's -t clock includes spawning its users, which a busy machine slows: a run that must send something
+// gets 3 s, not 1.
+const SENDS_SURELY = 3
 
 it('rejects what Locust cannot do before spawning anything', async () => {
   const cases: [Partial<LoadTestOptions>, string][] = [
@@ -52,7 +55,7 @@ await describeWithTool(new LocustAdapter(), 'LocustAdapter against a loopback se
     expect(await new LocustAdapter().version()).toMatch(/^\d+\.\d+/)
   })
 
-  it('counts what the server counts (less the requests in flight at the end) and reports p50 ≈ 20 ms', async () => {
+  it('counts what the server counts (less the requests in flight at the end) and reports p50 of the 20 ms server', async () => {
     const users = 3
     const result = await loadTest({ url: `${server.url}/standalone`, tool: 'locust', users, duration: 2 })
     const { metrics } = result
@@ -61,9 +64,10 @@ await describeWithTool(new LocustAdapter(), 'LocustAdapter against a loopback se
     expect(server.count - metrics.totalRequests).toBeGreaterThanOrEqual(0)
     expect(server.count - metrics.totalRequests).toBeLessThanOrEqual(users)
     expect(metrics.failedRequests).toBe(0)
-    // Whole ms, rounded to 2 significant digits: 20 ms reads 19–21 on a quiet machine.
+    // Whole ms, rounded to 2 significant digits: at least the server's 20 ms (19 after rounding) on any
+    // machine, read in ms (not s or µs); 19–21 on a quiet machine (`npm run bench`: bench/quiet-claims.mjs).
     expect(metrics.responseTimes.p50).toBeGreaterThanOrEqual(19)
-    expect(metrics.responseTimes.p50).toBeLessThanOrEqual(30)
+    expect(metrics.responseTimes.p50).toBeLessThan(200)
     expect(result.timeline.reduce((sum, point) => sum + point.requests, 0)).toBe(metrics.totalRequests)
     expect(result.warnings.join('\n')).toContain('rounded to 2 significant digits')
   })
@@ -86,7 +90,7 @@ await describeWithTool(new LocustAdapter(), 'LocustAdapter against a loopback se
 
   it('counts 5xx responses as http_5xx failures', async () => {
     server.setHandler(delayed(5, 503))
-    const result = await loadTest({ url: server.url, tool: 'locust', users: 2, duration: 1 })
+    const result = await loadTest({ url: server.url, tool: 'locust', users: 2, duration: SENDS_SURELY })
     expect(result.metrics.failedRequests).toBe(result.metrics.totalRequests)
     expect(result.metrics.errorsByType.http_5xx?.count).toBe(result.metrics.totalRequests)
     expect(result.metrics.errorsByType.http_5xx?.sampleMessages.join()).toContain('HTTP 503')
@@ -102,7 +106,7 @@ await describeWithTool(new LocustAdapter(), 'LocustAdapter against a loopback se
       tool: 'locust',
       method: 'POST',
       users: 1,
-      duration: 1,
+      duration: SENDS_SURELY,
       headers: { 'x-hostile': hostile },
       body,
     })
@@ -135,7 +139,7 @@ await describeWithTool(new LocustAdapter(), 'LocustAdapter against a loopback se
       paths.add(request.url ?? '')
       response.end('ok')
     })
-    const result = await loadTest({ url: server.url, locustfile, users: 1, duration: 1 })
+    const result = await loadTest({ url: server.url, locustfile, users: 1, duration: SENDS_SURELY })
     expect(result.tool).toBe('locust')
     expect(result.metrics.totalRequests).toBeGreaterThan(0)
     expect([...paths]).toEqual(['/from-user-file'])

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { NativeTransport } from '../../../src/foundation/types.ts'
 import { loadTest } from '../../../src/orchestration/load-test.ts'
+import { afterCondition } from '../../helpers/after-first-request.ts'
 import { type JourneyServer, startJourneyServer } from '../../helpers/journey-server.ts'
 
 let server: JourneyServer | undefined
@@ -184,11 +185,16 @@ describe.each(TRANSPORTS)('journey users, transport %s', (transport) => {
   })
 
   it('an abort ends the run at once, think time or not, and teardown still runs', async () => {
-    server = await startJourneyServer()
+    const journeyServer = await startJourneyServer()
+    server = journeyServer
     const controller = new AbortController()
     let tornDown = false
-    setTimeout(() => controller.abort(), 300)
-    const startedAt = performance.now()
+    // Once both users sent their first step and went to think (a busy machine may take a while to get there).
+    const trigger = afterCondition(
+      () => journeyServer.perRoute.get('/a') === 2,
+      300,
+      () => controller.abort(),
+    )
     const result = await loadTest({
       url: server.url,
       transport,
@@ -206,6 +212,7 @@ describe.each(TRANSPORTS)('journey users, transport %s', (transport) => {
     // Two users, each sent its first step and then thought: nothing more went out.
     expect(server.perRoute.get('/a')).toBe(2)
     expect(server.perRoute.get('/b')).toBeUndefined()
-    expect(performance.now() - startedAt).toBeLessThan(5000)
+    // Not after the think time: 9.7 s of it were left.
+    expect(performance.now() - trigger.firedAt).toBeLessThan(5000)
   })
 })

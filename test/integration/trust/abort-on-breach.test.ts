@@ -9,7 +9,9 @@ describe('abortOnFail: a breached threshold stops the run', () => {
   })
   afterAll(() => slow.close())
 
-  it('stops at the first look after the breach (about a second), keeping the partial metrics', async () => {
+  // The looks come once a second: at the first, on a quiet machine (`npm run bench`: bench/quiet-claims.mjs).
+  // A busy machine may delay a look; the claim here is that the breach stops the 10 s run.
+  it('stops the run at a look after the breach, keeping the partial metrics', async () => {
     const result = await loadTest({
       url: `${slow.url}/`,
       users: 2,
@@ -19,8 +21,8 @@ describe('abortOnFail: a breached threshold stops the run', () => {
     expect(result.aborted).toBe(true)
     expect(result.abortedBy).toBe('http_req_duration: p(95)<5')
     expect(result.success).toBe(false)
-    // Breached from the first request; looked at once a second: stopped within a second of the first look.
-    expect(result.durationMs).toBeLessThan(2500)
+    // Breached from the first request: stopped at a look, well before the run's 10 s.
+    expect(result.durationMs).toBeLessThan(5000)
     expect(result.metrics.totalRequests).toBeGreaterThan(0)
     expect(result.metrics.responseTimes.p50).toBeGreaterThanOrEqual(20)
     // The other thresholds are judged on what was measured.
@@ -38,8 +40,9 @@ describe('abortOnFail: a breached threshold stops the run', () => {
       thresholds: { maxP95Ms: { limit: 5, abortOnFail: true, delayAbortEval: '2s' } },
     })
     expect(result.abortedBy).toBe('maxP95Ms: 5')
+    // Not looked at before 2 s, on any machine; stopped at a look after it, well before the run's 10 s.
     expect(result.durationMs).toBeGreaterThanOrEqual(1800)
-    expect(result.durationMs).toBeLessThan(3000)
+    expect(result.durationMs).toBeLessThan(6000)
   })
 
   it('lets a run whose thresholds hold go to its end', async () => {
