@@ -18,7 +18,7 @@ const spin = new Function(`${SPIN}; return spin`)() as (iterations: number) => n
 
 /** `?n=` iterations of work, then 200. */
 const spinHandler: http.RequestListener = (request, response) => {
-  const iterations = Number(new URL(request.url ?? '/', 'http://x').searchParams.get('n') ?? 0)
+  const iterations = Number(new URL(request.url ?? '/', 'http://app.invalid').searchParams.get('n') ?? 0)
   response.end(String(spin(iterations) > 0))
 }
 
@@ -125,7 +125,7 @@ describe('the app’s cost, in the test’s own process', () => {
 async function startChildServer(): Promise<{ child: ChildProcess; url: string }> {
   const script = `${SPIN}
     const server = require('node:http').createServer((request, response) => {
-      const iterations = Number(new URL(request.url, 'http://x').searchParams.get('n') ?? 0)
+      const iterations = Number(new URL(request.url, 'http://app.invalid').searchParams.get('n') ?? 0)
       response.end(String(spin(iterations) > 0))
     })
     server.keepAliveTimeout = 60000
