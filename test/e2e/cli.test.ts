@@ -5,6 +5,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { isLoadTestResult, type LoadTestResult } from '../../src/index.ts'
+import { collectOutput, type ProcessOutput } from '../helpers/collect-output.ts'
 import { delayed, startServer, type TestServer } from '../helpers/servers.ts'
 
 // The built CLI, run as a user's shell runs it: a child process with its own stdout, stderr and exit code.
@@ -15,26 +16,11 @@ const CLI =
     ? path.resolve(import.meta.dirname, '../../dist/cli.mjs')
     : path.resolve(home, 'node_modules/perfspec/dist/cli.mjs')
 
-interface CliRun {
-  code: number | null
-  stdout: string
-  stderr: string
-}
+type CliRun = ProcessOutput
 
 function startCli(args: string[], cwd: string): { child: ChildProcess; done: Promise<CliRun> } {
   const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' } })
-  let stdout = ''
-  let stderr = ''
-  child.stdout?.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString()
-  })
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString()
-  })
-  const done = new Promise<CliRun>((resolve) => {
-    child.on('close', (code) => resolve({ code, stdout, stderr }))
-  })
-  return { child, done }
+  return collectOutput(child)
 }
 
 const runCli = (args: string[], cwd: string) => startCli(args, cwd).done

@@ -6,6 +6,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { execa } from 'execa'
+import { collectOutput, type ProcessOutput } from '../helpers/collect-output.ts'
 
 // A git repository made in the test: a small node:http app started in the perf spec's beforeAll, whose
 // handler burns `work` iterations of CPU per request, and its perf spec (1 s runs, 2 users). Its
@@ -151,11 +152,7 @@ export async function createCompareFixture(runner: FixtureRunner): Promise<Compa
   }
 }
 
-export interface CompareRun {
-  code: number | null
-  stdout: string
-  stderr: string
-}
+export type CompareRun = ProcessOutput
 
 // The outer runner's variables would make the fixture's Vitest or Jest think it is a worker.
 const AMBIENT =
@@ -177,18 +174,7 @@ export function startCompare(
     [name]: value,
   }
   const child = spawn(process.execPath, [CLI, 'compare', ...args], { cwd: fixture.dir, env })
-  let stdout = ''
-  let stderr = ''
-  child.stdout?.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString()
-  })
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString()
-  })
-  const done = new Promise<CompareRun>((resolve) => {
-    child.on('close', (code) => resolve({ code, stdout, stderr }))
-  })
-  return { child, done }
+  return collectOutput(child)
 }
 
 export const runCompare = (fixture: CompareFixture, args: readonly string[]) =>
