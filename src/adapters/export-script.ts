@@ -10,7 +10,13 @@ import { type ResolvedLoadOptions, resolveLoadOptions } from '../options/resolve
 import { assertK6Supports, K6Adapter } from './k6.ts'
 import { assertLocustSupports, LocustAdapter } from './locust.ts'
 import { assertSupported } from './run-adapter.ts'
-import { k6JourneySpec, renderK6JourneyScript } from './scripts/k6-journey-script.ts'
+import { k6Journey, renderK6JourneyScript } from './scripts/k6-journey-script.ts'
+import {
+  type K6ThresholdMap,
+  k6ErrorBudget,
+  mergeK6Thresholds,
+  toK6Thresholds,
+} from './scripts/k6-thresholds.ts'
 import { locustJourneySpec, renderLocustJourney } from './scripts/locust-journey-script.ts'
 
 /** A run without `steps` exports as a journey of its one request. */
@@ -76,28 +82,26 @@ async function prepare(
   return { resolved: withJourney, journey, setup }
 }
 
-/** The k6-syntax thresholds of the options (`'http_req_duration{name:login}': ['p(95)<300']`), for k6 to judge. */
-function k6Thresholds(options: LoadTestOptions): Record<string, string[]> {
-  const thresholds: Record<string, string[]> = {}
-  for (const [key, value] of Object.entries(options.thresholds ?? {})) {
-    if (Array.isArray(value)) thresholds[key] = value.map(String)
-  }
-  return thresholds
-}
-
 /**
  * The standalone k6 script of a journey (or of a run's one request): run it with `k6 run`, k6-operator or
- * Grafana Cloud k6. The journey, the load shape and the options' k6-syntax thresholds are embedded as data;
- * `setup` runs now and its value is embedded. Function fields are PERF_TOOL_UNSUPPORTED_OPTION.
+ * Grafana Cloud k6. The journey, its data, the load shape and the verdicts are embedded as data: every
+ * threshold of the options in k6's spelling (seed names, object form and tags alike) and the error budget as
+ * `http_req_failed`, for k6 to judge. `setup` runs now and its value is embedded. Function fields are
+ * PERF_TOOL_UNSUPPORTED_OPTION.
  */
 export async function toK6Script(options: LoadTestOptions): Promise<string> {
   const { resolved, journey, setup } = await prepare('k6', options)
-  const spec = k6JourneySpec(resolved, journey, setup)
-  spec.options = {
-    ...spec.options,
-    thresholds: { ...(spec.options.thresholds as Record<string, string[]>), ...k6Thresholds(options) },
+  const k6 = k6Journey(resolved, journey, setup)
+  k6.spec.options = {
+    ...k6.spec.options,
+    thresholds: mergeK6Thresholds(
+      k6.spec.options['thresholds'] as K6ThresholdMap,
+      // The run's abortOnFail thresholds are already there: every other one is added.
+      toK6Thresholds(resolved.thresholds.filter((threshold) => threshold.abortOnFail === undefined)),
+      k6ErrorBudget(resolved.errorBudget),
+    ),
   }
-  return renderK6JourneyScript(spec)
+  return renderK6JourneyScript(k6)
 }
 
 /**

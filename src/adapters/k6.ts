@@ -25,8 +25,9 @@ import { knownEndpoints } from './scripts/journey-spec.ts'
 import {
   assertK6Journey,
   isCarrierThreshold,
-  k6JourneySpec,
-  renderK6JourneyScript,
+  K6_JOURNEY_FILES,
+  k6Journey,
+  renderK6JourneyFiles,
 } from './scripts/k6-journey-script.ts'
 import { GENERATED_K6_SCRIPT, K6_SPEC_ENV, K6_TREND_STATS, k6Spec } from './scripts/k6-script.ts'
 import { runTool, type ToolSpec } from './spawn.ts'
@@ -232,9 +233,10 @@ async function prepareScript(
 ): Promise<string> {
   if (options.tool.script !== undefined) return resolveUserFile('script', options.tool.script)
   if (options.journey !== undefined) {
-    const file = path.join(dir, 'perfspec-journey.js')
-    await writeFile(file, renderK6JourneyScript(k6JourneySpec(options, options.journey, setup)))
-    return file
+    const files = renderK6JourneyFiles(k6Journey(options, options.journey, setup))
+    for (const [kind, text] of Object.entries(files))
+      await writeFile(path.join(dir, K6_JOURNEY_FILES[kind as keyof typeof files]), text)
+    return path.join(dir, K6_JOURNEY_FILES.script)
   }
   return writeGeneratedScript(
     dir,

@@ -1,5 +1,6 @@
 import { K6_JOURNEY_METRICS } from '../../metrics/parsers/k6-journey-metrics.ts'
 import { ON_START_RETRY_MS } from '../../options/journey/think.ts'
+import { K6_FAILURE_CODE } from './k6-script.ts'
 
 /**
  * The script's captures: a JSON body read by a path, a header, and a var's text in a template. One unit, so a
@@ -70,21 +71,54 @@ function capture(step, response, vars) {
 `
 
 /**
- * The code half of a journey script: fixed JavaScript. The journey is one JSON value (`spec`) written above
- * it; every URL, header, body, template and capture is read from that value, never spliced into code.
+ * The scenario order of a journey script: the native engine's smooth weighted round robin
+ * (src/options/journey/scenario-order.ts), computed from the weights once, in k6's first init context, so
+ * that no file or literal holds one entry per slot (weights 1:1,000,000 would make a million).
+ */
+export const K6_SCENARIO_ORDER_CODE = `
+function scenarioOrder(weights, count) {
+  const total = weights.reduce((sum, weight) => sum + weight, 0)
+  const current = weights.map(() => 0)
+  const order = []
+  for (let slot = 0; slot < Math.min(count, total); slot++) {
+    let best = 0
+    for (let index = 0; index < weights.length; index++) {
+      current[index] += weights[index]
+      if (current[index] > current[best]) best = index
+    }
+    current[best] -= total
+    order.push(best)
+  }
+  return order
+}
+`
+
+/**
+ * The code half of a journey script: fixed JavaScript. Above it, `spec` is the journey as one JSON value and
+ * `rowLines()` the data rows, one JSON text per line (K6_JOURNEY_SOURCES); every URL, header, body,
+ * template and capture is read from them, never spliced into code.
  * - a VU is user `idInTest - 1`; in a closed model it runs the scenario its index picks by weight (users
  *   split by weight); under an arrival rate each iteration picks by its index in the test;
  * - `onStart` runs at a VU's first iteration; a failure is counted and retried at its next iteration;
  * - each iteration takes the next data row (by its index in the test, round robin); row fields overwrite vars;
- * - a step that fails (error, unexpected status, missing var, failed capture) ends the iteration.
+ * - a step that fails (error, unexpected status, missing var, failed capture) ends the iteration; a failed
+ *   response is counted by type (K6_FAILURE_CODE) for the whole run.
  */
 export const K6_JOURNEY_CODE = `
-const rows = new SharedArray('perfspec-data', () => spec.journey.data)
+// Read once for all VUs (k6 runs a SharedArray's function in its first init context only).
+const rows = new SharedArray('perfspec-rows', () => {
+  const text = rowLines()
+  return text === '' ? [] : text.split('\\n')
+})
+${K6_SCENARIO_ORDER_CODE}
+const order = new SharedArray('perfspec-order', () =>
+  scenarioOrder(spec.journey.scenarios.map((scenario) => scenario.weight), spec.orderLength),
+)
 const journey = spec.journey
 // Where the load goes: the journey's origin, or PERFSPEC_ORIGIN (k6 run -e PERFSPEC_ORIGIN=https://staging…).
 const origin = __ENV.PERFSPEC_ORIGIN || journey.origin
-export const options = spec.options
-
+exports.options = spec.options
+${K6_FAILURE_CODE}
 const stepErrors = new Counter('${K6_JOURNEY_METRICS.stepErrors}')
 const completed = new Counter('${K6_JOURNEY_METRICS.completed}')
 const failedIterations = new Counter('${K6_JOURNEY_METRICS.failed}')
@@ -111,7 +145,7 @@ const scenarios = journey.scenarios.map((scenario) =>
 )
 // The native engine's smooth weighted round robin: any run of consecutive slots splits as closely as it can.
 function pick(slot) {
-  return scenarios[spec.order[slot % spec.order.length]]
+  return scenarios[order[slot % order.length]]
 }
 
 class MissingVar extends Error {}
@@ -162,7 +196,10 @@ function send(step, scope) {
   const expected = step.expectStatus === null
     ? response.status >= 200 && response.status <= 399
     : step.expectStatus.includes(response.status)
-  if (!expected) return false
+  if (!expected) {
+    failures[failureType(response)].add(1)
+    return false
+  }
   if (step.captures.length > 0 && !capture(step, response, scope.vars)) return fail(step, 'capture_failed')
   return true
 }
@@ -176,11 +213,11 @@ let started = false
 let iteration = 0
 const vars = {}
 
-export function setup() {
+exports.setup = function () {
   return journey.setup
 }
 
-export default function () {
+exports.default = function () {
   const user = exec.vu.idInTest - 1
   const scenario = pick(spec.split === 'user' ? user : exec.scenario.iterationInTest)
   exec.vu.tags.scenario = scenario.name
@@ -198,7 +235,7 @@ export default function () {
     }
     started = true
   }
-  if (rows.length > 0) Object.assign(vars, rows[exec.scenario.iterationInTest % rows.length])
+  if (rows.length > 0) Object.assign(vars, JSON.parse(rows[exec.scenario.iterationInTest % rows.length]))
   const began = Date.now()
   for (const step of scenario.steps) {
     const ok = send(step, scope)

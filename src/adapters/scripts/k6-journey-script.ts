@@ -1,21 +1,29 @@
 import { UnsupportedOptionError } from '../../foundation/errors.ts'
 import { K6_JOURNEY_METRICS, K6_STEP_ERROR_TYPES } from '../../metrics/parsers/k6-journey-metrics.ts'
-import { endpointNamesOf, type ResolvedJourney } from '../../options/journey/resolve.ts'
-import { assignScenarios } from '../../options/journey/scenario-order.ts'
+import { DEFAULT_SCENARIO, endpointNamesOf, type ResolvedJourney } from '../../options/journey/resolve.ts'
 import type { LoadShape } from '../../options/shape.ts'
 import type { ToolRunOptions } from '../adapter.ts'
 import { assertScriptable, type ScriptJourney, scriptJourney, stepsWithOptions } from './journey-spec.ts'
 import { K6_JOURNEY_CODE } from './k6-journey-code.ts'
-import { type K6Options, k6LoadOptions } from './k6-script.ts'
+import { type K6Failures, type K6Options, k6Failures, k6LoadOptions } from './k6-script.ts'
+import { k6AbortThresholds, mergeK6Thresholds } from './k6-thresholds.ts'
 
-/** What the generated journey script runs: the journey as data, k6's options, how VUs pick a scenario. */
+/** What every VU of a generated journey script reads: the journey as data, k6's options, how VUs pick. */
 export interface K6JourneySpec {
-  journey: ScriptJourney
+  /** The journey without its data rows (K6Journey.rows): read by every VU. */
+  journey: Omit<ScriptJourney, 'data'>
   options: K6Options
   /** `user`: a VU keeps the scenario its index picks (closed model); `iteration`: each iteration picks. */
   split: 'user' | 'iteration'
-  /** Scenario index per slot (VU or iteration index modulo its length): the native engine's weighted order. */
-  order: number[]
+  /** How many slots of the scenario order (by weight) the script computes: a VU or iteration index wraps at it. */
+  orderLength: number
+  failures: K6Failures
+}
+
+/** A generated journey script's data: the spec, and the data rows that k6 reads once (a SharedArray). */
+export interface K6Journey {
+  spec: K6JourneySpec
+  rows: readonly Record<string, unknown>[]
 }
 
 // The order repeats after the weights' sum; a longer one only repeats itself.
@@ -24,11 +32,28 @@ const MAX_ORDER = 100_000
 // k6 splits a sub-metric's tags at commas and trims spaces and quotes from a value.
 const K6_UNTAGGABLE = /,|^[\s'"]|[\s'"]$/
 
+/**
+ * The most endpoints and scenarios a k6 journey reports: k6 matches every sample against each tagged
+ * sub-metric (about 8 per name), so a run slows with their number. 1,000 endpoints made a 1 s run last 13 s;
+ * 10,000 were killed after a minute.
+ */
+export const K6_MAX_TAGGED_NAMES = 1_000
+
 /** Throws UnsupportedOptionError for a journey k6 cannot run or report per endpoint. */
 export function assertK6Journey(shape: LoadShape, journey: ResolvedJourney): void {
   assertScriptable('k6', journey)
   if (shape.requests !== undefined) {
     throw new UnsupportedOptionError('k6', 'requests', 'k6 counts journeys, not requests: use `duration`')
+  }
+  const names = endpointNamesOf(journey).length + journey.scenarios.length
+  if (names > K6_MAX_TAGGED_NAMES) {
+    const single = journey.scenarios.length === 1 && journey.scenarios[0]?.name === DEFAULT_SCENARIO
+    throw new UnsupportedOptionError(
+      'k6',
+      single ? 'steps' : 'scenarios',
+      `k6 reports at most ${K6_MAX_TAGGED_NAMES} endpoints (step names) and scenarios in all, and this journey ` +
+        `has ${names}: give steps that are one endpoint the same \`name\``,
+    )
   }
   for (const [option, step] of stepsWithOptions(journey)) {
     if (K6_UNTAGGABLE.test(step.name))
@@ -84,49 +109,96 @@ export function isCarrierThreshold(metric: string, expression: string): boolean 
   return metric.includes('{') && CARRIER_EXPRESSIONS.has(expression)
 }
 
-/** The data half of a journey script (validated with assertK6Journey). */
-export function k6JourneySpec(
-  options: Pick<ToolRunOptions, 'request' | 'shape'>,
+/**
+ * The data of a journey script (validated with assertK6Journey). k6 itself watches the `abortOnFail`
+ * thresholds, tagged ones too; the others are judged by perfspec on the parsed results.
+ */
+export function k6Journey(
+  options: Pick<ToolRunOptions, 'request' | 'shape' | 'thresholds'>,
   journey: ResolvedJourney,
   setup?: unknown,
-): K6JourneySpec {
-  const load = k6LoadOptions(options.shape)
+): K6Journey {
+  const { data, ...rest } = scriptJourney(options.request.url, journey, setup)
+  const closed = options.shape.model === 'closed'
   return {
-    journey: scriptJourney(options.request.url, journey, setup),
-    options: {
-      ...load,
-      // Captures read bodies; the script asks for them per step (responseType).
-      discardResponseBodies: true,
-      thresholds: carrierThresholds(
-        endpointNamesOf(journey),
-        journey.scenarios.map((scenario) => scenario.name),
-      ),
+    spec: {
+      journey: rest,
+      options: {
+        ...k6LoadOptions(options.shape),
+        // Captures read bodies; the script asks for them per step (responseType).
+        discardResponseBodies: true,
+        thresholds: mergeK6Thresholds(
+          carrierThresholds(
+            endpointNamesOf(journey),
+            journey.scenarios.map((scenario) => scenario.name),
+          ),
+          k6AbortThresholds(options.thresholds),
+        ),
+      },
+      split: closed ? 'user' : 'iteration',
+      // A closed model's slot is a VU's index: its users are all the slots it needs.
+      orderLength: closed ? Math.min(options.shape.users, MAX_ORDER) : MAX_ORDER,
+      failures: k6Failures(),
     },
-    split: options.shape.model === 'open' ? 'iteration' : 'user',
-    order: assignScenarios(journey.scenarios, MAX_ORDER),
+    rows: data,
   }
 }
 
-/** JSON as a JavaScript literal: JSON is an expression; U+2028/2029 are escaped for older parsers. */
-function jsonLiteral(value: unknown): string {
-  return JSON.stringify(value, null, 2)
+/** The files of a journey run: the script, and beside it the spec (JSON) and the rows (a JSON text a line). */
+export const K6_JOURNEY_FILES = {
+  script: 'perfspec-journey.js',
+  spec: 'perfspec-journey.json',
+  rows: 'perfspec-journey-rows.jsonl',
+} as const
+
+export const K6_JOURNEY_HEADER = `// Generated by perfspec: a journey for k6. The journey is JSON data (\`spec\` and its rows), never code.
+// CommonJS: k6 compiles it as it is, where an ES module goes through Babel first (slow on a large script).
+const http = require('k6/http')
+const { sleep } = require('k6')
+const encoding = require('k6/encoding')
+const exec = require('k6/execution')
+const { SharedArray } = require('k6/data')
+const { Counter, Trend } = require('k6/metrics')
+`
+
+/** The data rows as lines: JSON.stringify writes no raw line feed, so a line is one row. */
+function rowLines(rows: readonly Record<string, unknown>[]): string {
+  return rows.map((row) => JSON.stringify(row)).join('\n')
+}
+
+/** Text as a JavaScript string literal (JSON's); U+2028/2029 escaped for older parsers. */
+function stringLiteral(text: string): string {
+  return JSON.stringify(text)
     .replace(/\u2028/g, '\\u2028')
     .replace(/\u2029/g, '\\u2029')
 }
 
-/** The line of a journey script that holds its data; everything else is K6_JOURNEY_HEADER + K6_JOURNEY_CODE. */
-export const K6_SPEC_PREFIX = 'const spec = '
+/** Where a script finds its data: the files beside it (a run), or two string literals in it (an export). */
+export const K6_JOURNEY_SOURCES = {
+  files: `const spec = JSON.parse(open('./${K6_JOURNEY_FILES.spec}'))
+const rowLines = () => open('./${K6_JOURNEY_FILES.rows}')
+`,
+  embedded: (journey: K6Journey) => `const spec = JSON.parse(${stringLiteral(JSON.stringify(journey.spec))})
+const rowLines = () => ${stringLiteral(rowLines(journey.rows))}
+`,
+}
 
-export const K6_JOURNEY_HEADER = `// Generated by perfspec: a journey for k6. The journey is the JSON value \`spec\` (data, never code).
-import http from 'k6/http'
-import { sleep } from 'k6'
-import encoding from 'k6/encoding'
-import exec from 'k6/execution'
-import { SharedArray } from 'k6/data'
-import { Counter, Trend } from 'k6/metrics'
-`
+/**
+ * A journey run's files: fixed code that reads the spec and the rows from the files beside it with k6's
+ * `open()`, so k6's start does not grow with the data (JSON.parse, not compiled source).
+ */
+export function renderK6JourneyFiles(journey: K6Journey): Record<keyof typeof K6_JOURNEY_FILES, string> {
+  return {
+    script: `${K6_JOURNEY_HEADER}\n${K6_JOURNEY_SOURCES.files}${K6_JOURNEY_CODE}`,
+    spec: JSON.stringify(journey.spec),
+    rows: rowLines(journey.rows),
+  }
+}
 
-/** A standalone k6 script: fixed code around the journey's one JSON literal. */
-export function renderK6JourneyScript(spec: K6JourneySpec): string {
-  return `${K6_JOURNEY_HEADER}\n${K6_SPEC_PREFIX}${jsonLiteral(spec)}\n${K6_JOURNEY_CODE}`
+/**
+ * A standalone k6 script: the same code, the spec and rows in two string literals that k6 parses as JSON
+ * (a string literal compiles fast where an object literal of the same size does not).
+ */
+export function renderK6JourneyScript(journey: K6Journey): string {
+  return `${K6_JOURNEY_HEADER}\n${K6_JOURNEY_SOURCES.embedded(journey)}${K6_JOURNEY_CODE}`
 }

@@ -45,9 +45,51 @@ export interface K6Spec {
     timeout: string
   }
   options: K6Options
-  /** How the script files each failed request: a Counter per error type, k6's error codes mapped by `rules`. */
-  failures: { metrics: Record<string, string>; rules: readonly K6ErrorRule[] }
+  failures: K6Failures
 }
+
+/** How a generated script files each failed request: a Counter per error type, k6's error codes mapped by `rules`. */
+export interface K6Failures {
+  metrics: Record<string, string>
+  rules: readonly K6ErrorRule[]
+}
+
+/** The failure Counters and rules of every generated script (single request and journey). */
+export function k6Failures(): K6Failures {
+  return {
+    metrics: Object.fromEntries(K6_FAILURE_TYPES.map((type) => [type, k6FailureMetric(type)])),
+    rules: K6_ERROR_RULES,
+  }
+}
+
+/**
+ * Files a failed response under a perfspec error type (`failureType(response)`), counted in `failures`:
+ * its status, else k6's `error_code` by `spec.failures.rules`. Shared by the generated scripts.
+ */
+export const K6_FAILURE_CODE = `
+// k6's summary says how many requests failed, not why: one Counter per perfspec error type says why.
+const failures = {}
+for (const type of Object.keys(spec.failures.metrics)) failures[type] = new Counter(spec.failures.metrics[type])
+const rules = spec.failures.rules.map((rule) => ({
+  from: rule.from,
+  to: rule.to,
+  type: rule.type,
+  pattern: rule.errorPattern === null ? null : new RegExp(rule.errorPattern),
+}))
+
+function failureType(response) {
+  if (response.status !== 0) {
+    return response.status >= 500 ? 'http_5xx' : response.status >= 400 ? 'http_4xx' : 'unexpected_status'
+  }
+  const code = response.error_code
+  for (const rule of rules) {
+    if (code >= rule.from && code <= rule.to && (rule.pattern === null || rule.pattern.test(response.error))) {
+      return rule.type
+    }
+  }
+  return 'other'
+}
+`
 
 /** k6 takes whole requests per time unit: 2.5/s becomes 25 per 10 s. */
 function arrivalRate(rate: number): { rate: number; timeUnit: string } {
@@ -108,10 +150,7 @@ export function k6Spec(options: Pick<ToolRunOptions, 'request' | 'shape' | 'thre
       { ...k6LoadOptions(options.shape), ...k6TlsAuth(request) },
       options.thresholds,
     ),
-    failures: {
-      metrics: Object.fromEntries(K6_FAILURE_TYPES.map((type) => [type, k6FailureMetric(type)])),
-      rules: K6_ERROR_RULES,
-    },
+    failures: k6Failures(),
   }
 }
 
@@ -151,31 +190,9 @@ http.setResponseCallback(
   expected === null ? http.expectedStatuses(...request.expectStatus) : http.expectedStatuses(expected),
 )
 
-// k6's summary says how many requests failed, not why: one Counter per perfspec error type says why.
-const failures = {}
-for (const type of Object.keys(spec.failures.metrics)) failures[type] = new Counter(spec.failures.metrics[type])
-const rules = spec.failures.rules.map((rule) => ({
-  from: rule.from,
-  to: rule.to,
-  type: rule.type,
-  pattern: rule.errorPattern === null ? null : new RegExp(rule.errorPattern),
-}))
-
+${K6_FAILURE_CODE}
 function isExpected(status) {
   return expected === null ? request.expectStatus.includes(status) : status >= expected.min && status <= expected.max
-}
-
-function failureType(response) {
-  if (response.status !== 0) {
-    return response.status >= 500 ? 'http_5xx' : response.status >= 400 ? 'http_4xx' : 'unexpected_status'
-  }
-  const code = response.error_code
-  for (const rule of rules) {
-    if (code >= rule.from && code <= rule.to && (rule.pattern === null || rule.pattern.test(response.error))) {
-      return rule.type
-    }
-  }
-  return 'other'
 }
 
 export default function () {

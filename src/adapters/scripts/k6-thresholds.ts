@@ -1,15 +1,15 @@
 import { formatDurationForTool } from '../../options/duration.ts'
+import type { ErrorBudget } from '../../options/error-budget.ts'
 import type { ParsedThreshold, ThresholdStat } from '../../options/thresholds.ts'
 
-/** One k6 threshold in its object form, as k6's `options.thresholds` takes it. */
-interface K6AbortingThreshold {
-  threshold: string
-  abortOnFail: true
-  delayAbortEval: string
-}
+/** One k6 threshold: its expression, or k6's object form for one that stops the run when breached. */
+export type K6ThresholdEntry = string | { threshold: string; abortOnFail: true; delayAbortEval: string }
+
+/** k6's `options.thresholds`: entries by metric, tagged for one endpoint or scenario (`http_reqs{name:order}`). */
+export type K6ThresholdMap = Record<string, K6ThresholdEntry[]>
 
 // Each stat in k6's metric language; a percent becomes k6's rate (0..1).
-const K6_SPELLING: Record<ThresholdStat, { metric: string; aggregation: string; scale?: number }> = {
+const K6_SPELLING: Record<ThresholdStat, { metric: string; aggregation: string; percent?: true }> = {
   mean: { metric: 'http_req_duration', aggregation: 'avg' },
   min: { metric: 'http_req_duration', aggregation: 'min' },
   max: { metric: 'http_req_duration', aggregation: 'max' },
@@ -19,32 +19,58 @@ const K6_SPELLING: Record<ThresholdStat, { metric: string; aggregation: string; 
   p95: { metric: 'http_req_duration', aggregation: 'p(95)' },
   p99: { metric: 'http_req_duration', aggregation: 'p(99)' },
   p999: { metric: 'http_req_duration', aggregation: 'p(99.9)' },
-  errorRatePercent: { metric: 'http_req_failed', aggregation: 'rate', scale: 0.01 },
+  errorRatePercent: { metric: 'http_req_failed', aggregation: 'rate', percent: true },
   errorFraction: { metric: 'http_req_failed', aggregation: 'rate' },
   rps: { metric: 'http_reqs', aggregation: 'rate' },
   totalRequests: { metric: 'http_reqs', aggregation: 'count' },
   checksFraction: { metric: 'checks', aggregation: 'rate' },
 }
 
+/** One parsed threshold in k6's spelling: its key (metric and tag) and its entry. */
+function k6Threshold(threshold: ParsedThreshold): [key: string, entry: K6ThresholdEntry] {
+  const { stat, comparison, limit, tag, abortOnFail } = threshold
+  const { metric, aggregation, percent } = K6_SPELLING[stat]
+  const key = tag === undefined ? metric : `${metric}{${tag.kind}:${tag.value}}`
+  // Divided, not multiplied by 0.01: 57 / 100 is 0.57, 57 * 0.01 is 0.5700000000000001.
+  const expression = `${aggregation}${comparison === '==' ? '===' : comparison}${percent ? limit / 100 : limit}`
+  if (abortOnFail === undefined) return [key, expression]
+  const delayAbortEval = abortOnFail.delayMs === 0 ? '0s' : formatDurationForTool(abortOnFail.delayMs)
+  return [key, { threshold: expression, abortOnFail: true, delayAbortEval }]
+}
+
+/** Thresholds in k6's `options.thresholds` shape: the seed names and k6's own spelling alike, tags kept. */
+export function toK6Thresholds(thresholds: readonly ParsedThreshold[]): K6ThresholdMap {
+  const byKey: K6ThresholdMap = {}
+  for (const threshold of thresholds) {
+    const [key, entry] = k6Threshold(threshold)
+    byKey[key] = [...(byKey[key] ?? []), entry]
+  }
+  return byKey
+}
+
 /**
  * The `abortOnFail` thresholds as k6's own `options.thresholds`, so k6 stops the run itself when one is
  * breached (k6 evaluates them every few seconds). Undefined when there are none.
  */
-export function k6AbortThresholds(
-  thresholds: readonly ParsedThreshold[],
-): Record<string, K6AbortingThreshold[]> | undefined {
-  const byMetric: Record<string, K6AbortingThreshold[]> = {}
-  for (const { stat, comparison, limit, abortOnFail } of thresholds) {
-    if (abortOnFail === undefined) continue
-    const { metric, aggregation, scale = 1 } = K6_SPELLING[stat]
-    const operator = comparison === '==' ? '===' : comparison
-    const list = byMetric[metric] ?? []
-    list.push({
-      threshold: `${aggregation}${operator}${limit * scale}`,
-      abortOnFail: true,
-      delayAbortEval: abortOnFail.delayMs === 0 ? '0s' : formatDurationForTool(abortOnFail.delayMs),
-    })
-    byMetric[metric] = list
+export function k6AbortThresholds(thresholds: readonly ParsedThreshold[]): K6ThresholdMap | undefined {
+  const aborting = thresholds.filter((threshold) => threshold.abortOnFail !== undefined)
+  return aborting.length === 0 ? undefined : toK6Thresholds(aborting)
+}
+
+/** Threshold maps joined key by key: every entry of each is kept. */
+export function mergeK6Thresholds(...maps: (K6ThresholdMap | undefined)[]): K6ThresholdMap {
+  const merged: K6ThresholdMap = {}
+  for (const map of maps) {
+    for (const [key, entries] of Object.entries(map ?? {})) merged[key] = [...(merged[key] ?? []), ...entries]
   }
-  return Object.keys(byMetric).length === 0 ? undefined : byMetric
+  return merged
+}
+
+/**
+ * The error budget as a k6 threshold, for an exported script: `http_req_failed` at most that share. None
+ * when the budget is off, or when the run's own error-rate threshold takes its place.
+ */
+export function k6ErrorBudget(budget: ErrorBudget): K6ThresholdMap | undefined {
+  if (budget === false || budget.maxFraction === undefined) return undefined
+  return { http_req_failed: [`rate<=${budget.maxFraction}`] }
 }

@@ -50,11 +50,13 @@ it('refuses teardown and function fields before writing anything', async () => {
 })
 
 it('embeds everything: no temp path, no spec file beside the script', async () => {
-  for (const script of [await toK6Script(journey(server.url)), await toLocustfile(journey(server.url))]) {
-    expect(script).not.toContain(tmpdir())
-    expect(script).not.toContain('open(__ENV')
-    expect(script).toContain('"region": "eu"')
-  }
+  const k6 = await toK6Script(journey(server.url))
+  const locust = await toLocustfile(journey(server.url))
+  for (const script of [k6, locust]) expect(script).not.toContain(tmpdir())
+  // The k6 script reads no file: it holds its JSON in string literals.
+  expect(k6).not.toContain('open(')
+  expect(k6).toContain('\\"region\\":\\"eu\\"')
+  expect(locust).toContain('"region": "eu"')
 })
 
 await describeWithTool(new K6Adapter(), 'an exported k6 script', () => {
@@ -72,6 +74,67 @@ await describeWithTool(new K6Adapter(), 'an exported k6 script', () => {
       (counts.get('/shop/items/a') ?? 0) + (counts.get('/shop/items/b') ?? 0),
     )
   })
+})
+
+await describeWithTool(new K6Adapter(), "an exported k6 script's thresholds", () => {
+  /** Runs the script with a bare `k6 run`: its exit code, k6's threshold verdicts and how long it ran. */
+  async function runExport(options: LoadTestOptions) {
+    const file = path.join(dir, 'thresholds.k6.js')
+    await writeFile(file, await toK6Script(options))
+    const summary = path.join(dir, 'summary.json')
+    const began = Date.now()
+    const exitCode = await run('k6', ['run', '--quiet', '--no-color', '--summary-export', summary, file], {
+      cwd: dir,
+    }).then(
+      () => 0,
+      (error: { code?: number }) => error.code,
+    )
+    // k6 writes no summary when it refuses the script (exit code 104).
+    const text = await readFile(summary, 'utf8').catch(() => '{ "metrics": {} }')
+    const metrics = JSON.parse(text).metrics as Record<string, { thresholds?: Record<string, boolean> }>
+    const verdicts = Object.fromEntries(
+      Object.entries(metrics).flatMap(([metric, { thresholds = {} }]) =>
+        Object.entries(thresholds).map(([expression, failed]) => [`${metric}: ${expression}`, !failed]),
+      ),
+    )
+    return { exitCode, verdicts, ranMs: Date.now() - began }
+  }
+
+  it('writes the object form and the seed names in k6 spelling, and k6 judges each of them', async () => {
+    const { exitCode, verdicts } = await runExport({
+      url: server.url,
+      users: 1,
+      duration: 1,
+      steps: [{ name: 'home', path: '/' }],
+      thresholds: {
+        http_req_duration: [{ threshold: 'p(95)<10000', abortOnFail: true, delayAbortEval: '1s' }],
+        'http_req_duration{name:home}': [{ threshold: 'p(99)<10000' }, 'max<10000'],
+        maxP95Ms: 10_000,
+        minThroughputRps: 1,
+      },
+    })
+    expect(exitCode).toBe(0)
+    expect(verdicts).toMatchObject({
+      'http_req_duration: p(95)<10000': true,
+      'http_req_duration: p(95)<=10000': true,
+      'http_req_duration{name:home}: p(99)<10000': true,
+      'http_req_duration{name:home}: max<10000': true,
+      'http_reqs: rate>=1': true,
+    })
+  }, 30_000)
+
+  it('carries the seed form `{ limit, abortOnFail }`: k6 stops the run when it is breached', async () => {
+    countPaths(server, { statusOf: () => 500 })
+    const { exitCode, verdicts, ranMs } = await runExport({
+      url: server.url,
+      users: 1,
+      duration: '20s',
+      thresholds: { maxErrorRatePercent: { limit: 5, abortOnFail: true } },
+    })
+    expect(exitCode).toBe(99)
+    expect(verdicts['http_req_failed: rate<=0.05']).toBe(false)
+    expect(ranMs).toBeLessThan(15_000)
+  }, 40_000)
 })
 
 await describeWithTool(new LocustAdapter(), 'an exported locustfile', () => {

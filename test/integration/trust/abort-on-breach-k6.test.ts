@@ -27,4 +27,22 @@ await describeWithTool(new K6Adapter(), 'abortOnFail through k6 (its own abortOn
       expect.objectContaining({ expression: 'k6 http_req_duration: p(95)<5', passed: false }),
     )
   }, 30_000)
+
+  it('stops a journey on a threshold of one of its endpoints (tagged), and says which', async () => {
+    const result = await loadTest({
+      url: slow.url,
+      tool: 'k6',
+      users: 2,
+      duration: '20s',
+      steps: [{ name: 'slow', path: '/' }],
+      thresholds: { 'http_req_duration{name:slow}': [{ threshold: 'p(95)<5', abortOnFail: true }] },
+    })
+    expect(result.aborted).toBe(true)
+    expect(result.abortedBy).toBe('http_req_duration{name:slow}: p(95)<5')
+    expect(result.durationMs).toBeLessThan(15_000)
+    expect(result.endpoints?.slow?.totalRequests).toBeGreaterThan(0)
+    expect(result.thresholds).toContainEqual(
+      expect.objectContaining({ expression: 'k6 http_req_duration{name:slow}: p(95)<5', passed: false }),
+    )
+  }, 30_000)
 })

@@ -4,11 +4,13 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import vm from 'node:vm'
 import { afterAll, describe, expect, it } from 'vitest'
-import { K6_JOURNEY_CODE } from '../../../src/adapters/scripts/k6-journey-code.ts'
+import { K6_JOURNEY_CODE, K6_SCENARIO_ORDER_CODE } from '../../../src/adapters/scripts/k6-journey-code.ts'
 import {
+  K6_JOURNEY_FILES,
   K6_JOURNEY_HEADER,
-  K6_SPEC_PREFIX,
-  k6JourneySpec,
+  K6_JOURNEY_SOURCES,
+  k6Journey,
+  renderK6JourneyFiles,
   renderK6JourneyScript,
 } from '../../../src/adapters/scripts/k6-journey-script.ts'
 import { LOCUST_JOURNEY_CODE } from '../../../src/adapters/scripts/locust-journey-code.ts'
@@ -20,6 +22,7 @@ import {
   renderLocustJourney,
 } from '../../../src/adapters/scripts/locust-journey-script.ts'
 import type { LoadTestOptions } from '../../../src/foundation/types.ts'
+import { assignScenarios } from '../../../src/options/journey/scenario-order.ts'
 import { resolveLoadOptions } from '../../../src/options/resolve.ts'
 import { seededRandom } from '../../helpers/seeded-random.ts'
 
@@ -66,60 +69,112 @@ function journeyOptions(random: () => number): { options: LoadTestOptions; token
   return { options, token, row }
 }
 
-/** Runs a rendered k6 journey script in a sandbox standing in for k6's modules; returns the requests. */
-function runK6Script(script: string, responses: (url: string) => { status: number; body: string }) {
+/**
+ * Runs a rendered k6 journey script in a sandbox standing in for k6's modules (and `open()` for the files
+ * beside it); returns the requests of two iterations.
+ */
+function runK6Script(
+  script: string,
+  responses: (url: string) => { status: number; body: string },
+  files: Record<string, string> = {},
+) {
   const calls: { method: string; url: string; body: unknown; params: { headers: Record<string, string> } }[] =
     []
-  const source = script
-    .replace(/^import .*$/gm, '')
-    .replace('export const options', 'const options')
-    .replace('export function setup', 'function setup')
-    .replace('export default function', 'main = function')
   class Metric {
     add() {}
   }
-  const sandbox = {
-    __ENV: {},
-    SharedArray: class {
-      constructor(_name: string, make: () => unknown[]) {
-        // biome-ignore lint/correctness/noConstructorReturn: stands in for k6's SharedArray, an array
-        return make()
-      }
-    },
-    Counter: Metric,
-    Trend: Metric,
-    exec: { vu: { idInTest: 1, tags: {} }, scenario: { iterationInTest: 0 } },
-    sleep: () => {},
-    encoding: { b64decode: (text: string) => Buffer.from(text, 'base64') },
-    http: {
+  const exec = { vu: { idInTest: 1, tags: {} }, scenario: { iterationInTest: 0 } }
+  const modules: Record<string, unknown> = {
+    k6: { sleep: () => {} },
+    'k6/http': {
       expectedStatuses: (...codes: unknown[]) => codes,
       request: (method: string, url: string, body: unknown, params: { headers: Record<string, string> }) => {
         calls.push({ method, url, body, params })
         return { ...responses(url), headers: {} }
       },
     },
-    main: undefined as undefined | (() => void),
+    'k6/encoding': { b64decode: (text: string) => Buffer.from(text, 'base64') },
+    'k6/execution': exec,
+    'k6/data': {
+      SharedArray: class {
+        constructor(_name: string, make: () => unknown[]) {
+          // biome-ignore lint/correctness/noConstructorReturn: stands in for k6's SharedArray, an array
+          return make()
+        }
+      },
+    },
+    'k6/metrics': { Counter: Metric, Trend: Metric },
+  }
+  const exports: { default?: () => void } = {}
+  const sandbox = {
+    __ENV: {},
+    require: (name: string) => modules[name],
+    open: (file: string) => files[file],
+    exports,
   }
   const context = vm.createContext(sandbox)
-  vm.runInContext(`${source}\nthis.main = main`, context)
-  sandbox.main?.()
-  sandbox.exec.scenario.iterationInTest = 1
-  sandbox.main?.()
+  vm.runInContext(script, context)
+  exports.default?.()
+  exec.scenario.iterationInTest = 1
+  exports.default?.()
   return { calls, context: context as Record<string, unknown> }
 }
 
 describe('generated k6 journey script', () => {
-  it('is fixed code around one JSON literal that holds the journey exactly', () => {
+  it('is fixed code; the spec and rows are string literals that parse back to the journey exactly', () => {
     const { options } = journeyOptions(seededRandom(7))
-    const resolved = resolveLoadOptions(options)
-    const spec = k6JourneySpec(resolved, resolved.journey!)
-    const script = renderK6JourneyScript(spec)
-    const start = `${K6_JOURNEY_HEADER}\n${K6_SPEC_PREFIX}`
-    expect(script.startsWith(start)).toBe(true)
-    expect(script.endsWith(`\n${K6_JOURNEY_CODE}`)).toBe(true)
-    const literal = script.slice(start.length, script.length - K6_JOURNEY_CODE.length - 1)
-    expect(JSON.parse(literal)).toEqual(JSON.parse(JSON.stringify(spec)))
+    const resolved = resolveLoadOptions({ ...options, data: [{ id: 'a\u2028"' }, { id: 2 }] })
+    const journey = k6Journey(resolved, resolved.journey!)
+    const script = renderK6JourneyScript(journey)
+    expect(script.startsWith(`${K6_JOURNEY_HEADER}\n`)).toBe(true)
+    expect(script.endsWith(K6_JOURNEY_CODE)).toBe(true)
+    const source = script.slice(K6_JOURNEY_HEADER.length + 1, script.length - K6_JOURNEY_CODE.length)
+    expect(source).toBe(K6_JOURNEY_SOURCES.embedded(journey))
+    const read = vm.runInNewContext(`${source}\n;({ spec, rows: rowLines().split('\\n') })`)
+    expect(JSON.parse(JSON.stringify(read.spec))).toEqual(JSON.parse(JSON.stringify(journey.spec)))
+    expect(read.rows.map((row: string) => JSON.parse(row))).toEqual(journey.rows)
     expect(K6_JOURNEY_CODE).not.toContain('pwned')
+  })
+
+  it('for a run, reads the same spec and rows from the files beside it', () => {
+    const { options } = journeyOptions(seededRandom(8))
+    const resolved = resolveLoadOptions(options)
+    const journey = k6Journey(resolved, resolved.journey!)
+    const files = renderK6JourneyFiles(journey)
+    expect(files.script).toBe(`${K6_JOURNEY_HEADER}\n${K6_JOURNEY_SOURCES.files}${K6_JOURNEY_CODE}`)
+    expect(JSON.parse(files.spec)).toEqual(JSON.parse(JSON.stringify(journey.spec)))
+    expect(files.rows.split('\n').map((row) => JSON.parse(row))).toEqual(journey.rows)
+  })
+
+  it('computes the native engine’s scenario order from the weights, expanding none of them', () => {
+    const random = seededRandom(11)
+    const order = vm.runInNewContext(`${K6_SCENARIO_ORDER_CODE}\nscenarioOrder`) as (
+      weights: number[],
+      count: number,
+    ) => number[]
+    for (let round = 0; round < 50; round++) {
+      const weights = Array.from({ length: 1 + Math.floor(random() * 4) }, () => 1 + Math.floor(random() * 9))
+      const count = Math.floor(random() * 60)
+      expect([...order(weights, count)]).toEqual(
+        assignScenarios(
+          weights.map((weight) => ({ weight })),
+          count,
+        ),
+      )
+    }
+    const resolved = resolveLoadOptions({
+      url: 'http://127.0.0.1:9/',
+      users: 3,
+      duration: 1,
+      scenarios: [
+        { name: 'rare', weight: 1, steps: [{ path: '/r' }] },
+        { name: 'common', weight: 1_000_000, steps: [{ path: '/c' }] },
+      ],
+    })
+    const { spec } = k6Journey(resolved, resolved.journey!)
+    // A VU is a slot: 3 users need 3, whatever the weights' sum.
+    expect(spec.orderLength).toBe(3)
+    expect(JSON.stringify(spec).length).toBeLessThan(5_000)
   })
 
   it('200 fuzzed journeys: templates, captures and data reach the request byte for byte, nothing runs', () => {
@@ -130,12 +185,20 @@ describe('generated k6 journey script', () => {
       const login = options.onStart?.[0]
       const capture = (login?.capture ?? {}) as Record<string, string>
       const captureKey = JSON.parse(String(capture.token).slice('json:['.length, -1)) as string
-      const script = renderK6JourneyScript(k6JourneySpec(resolved, resolved.journey!))
-      const { calls, context } = runK6Script(script, (url) =>
+      const journey = k6Journey(resolved, resolved.journey!)
+      const respond = (url: string) =>
         url.endsWith('/login')
           ? { status: 200, body: JSON.stringify({ [captureKey]: token }) }
-          : { status: 200, body: '' },
-      )
+          : { status: 200, body: '' }
+      // Every other round reads the journey from the files a run writes, the others from an export's literals.
+      const files = renderK6JourneyFiles(journey)
+      const { calls, context } =
+        round % 2 === 0
+          ? runK6Script(renderK6JourneyScript(journey), respond)
+          : runK6Script(files.script, respond, {
+              [`./${K6_JOURNEY_FILES.spec}`]: files.spec,
+              [`./${K6_JOURNEY_FILES.rows}`]: files.rows,
+            })
       expect(context.pwned).toBeUndefined()
       expect(calls.map((call) => call.method)).toEqual(['POST', 'GET', 'GET'])
       const [first, item0, item1] = calls
