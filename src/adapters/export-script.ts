@@ -107,5 +107,5 @@ export async function toK6Script(options: LoadTestOptions): Promise<string> {
  */
 export async function toLocustfile(options: LoadTestOptions): Promise<string> {
   const { resolved, journey, setup } = await prepare('locust', options)
-  return renderLocustJourney(locustJourneySpec(resolved.request.url, journey, setup))
+  return renderLocustJourney(locustJourneySpec(resolved.request.url, journey, setup, resolved.request.tls))
 }

@@ -1,4 +1,5 @@
 import { ON_START_RETRY_MS } from '../../options/journey/think.ts'
+import { LOCUST_COMMON_CODE } from './locust-common-code.ts'
 
 /** Environment variable naming the file the journey locustfile writes its iteration counts to at quit. */
 export const LOCUST_JOURNEY_OUT_ENV = 'PERFSPEC_LOCUST_JOURNEY_OUT'
@@ -170,6 +171,7 @@ def new_counts():
 COUNTS = {scenario["name"]: new_counts() for scenario in SPEC["scenarios"]}
 
 ${LOCUST_CAPTURE_CODE}
+${LOCUST_COMMON_CODE}
 
 def rounded_ms(ms):
     # Like Locust's own buckets: whole ms below 100, then 2 significant digits.
@@ -231,6 +233,8 @@ class JourneyUser(FastHttpUser):
     connection_timeout = network_timeout
     # geventhttpclient counts attempts: 1 means no retry, so Locust's count is the server's count.
     max_retries = 1
+    insecure = not SPEC["tls"]["verify"]
+    ssl_context_factory = staticmethod(tls_context_factory(SPEC["tls"]))
     scenario = None
 
     def on_start(self):
@@ -258,16 +262,19 @@ class JourneyUser(FastHttpUser):
                 data = None
         except MissingVar as error:
             return fire_failure(step, "${LOCUST_STEP_ERRORS.template} %s" % error)
+        # Writing a captured value nested deeper than Python recurses (about 1000 levels) as JSON text.
+        except RecursionError:
+            return fire_failure(step, "${LOCUST_STEP_ERRORS.template} a var nested too deep to write as text")
         if UNSAFE_PATH.search(path) or any(UNSAFE_HEADER.search(value) for value in headers.values()):
             return fire_failure(step, "${LOCUST_STEP_ERRORS.template} a rendered value holds a control character")
         if path == "":
             url = SPEC["urlPath"]
         else:
             url = (SPEC["pathname"] if path.startswith("?") else SPEC["basePath"]) + path
-        with self.client.request(
-            step["method"], url, headers=headers, data=data, name=step["name"],
-            allow_redirects=False, catch_response=True,
-        ) as response:
+        response = open_request(self.client, step["method"], url, step["name"], headers, data)
+        if response is None:
+            return False
+        with response:
             # Status 0: no response (refused, reset, timeout); Locust then reports the transport exception.
             status = getattr(response, "status_code", 0) or 0
             if not status:
@@ -275,7 +282,12 @@ class JourneyUser(FastHttpUser):
             if not is_expected(step, status):
                 response.failure("HTTP %d" % status)
                 return False
-            if step["captures"] and not capture(step, response, self.vars):
+            try:
+                captured = capture(step, response, self.vars) if step["captures"] else True
+            # A body the capture cannot read (a charset Python does not know, …) captures nothing.
+            except Exception:
+                captured = False
+            if not captured:
                 response.failure("${LOCUST_STEP_ERRORS.capture_failed} found nothing for %s" % ", ".join(
                     item["var"] for item in step["captures"]))
                 return False

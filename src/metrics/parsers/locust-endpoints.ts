@@ -58,13 +58,14 @@ export function locustEndpoints(
   historyText: string | undefined,
   fallbackDurationMs: number,
   known: KnownEndpoints = new Map(),
+  loadMs?: number,
 ): Record<string, EndpointMetrics> {
   const keys = endpointKeys(rows)
   const endpoints: Record<string, EndpointMetrics> = {}
   rows.forEach((row, index) => {
     const key = keys[index] ?? row.name
     const own = failures.filter((failure) => failure.name === row.name && failure.method === row.type)
-    const metrics = locustRowToMetrics(row, own, fallbackDurationMs)
+    const metrics = locustRowToMetrics(row, own, fallbackDurationMs, loadMs)
     const history = historyText === undefined ? [] : parseLocustHistory(historyText, row)
     const timeline = withFinalPoint(history, {
       requests: metrics.totalRequests,

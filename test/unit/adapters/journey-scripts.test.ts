@@ -168,7 +168,10 @@ const STUBS = {
     '    request = report_to_master = worker_report = init = quit = _Hook()',
   ].join('\n'),
   'locust/runners.py': 'class WorkerRunner: pass',
+  'locust/contrib/__init__.py': '',
+  'locust/contrib/fasthttp.py': 'class ResponseContextManager: pass',
   'gevent/__init__.py': 'def sleep(seconds): pass',
+  'gevent/ssl.py': 'CERT_NONE = 0\ndef create_default_context(**kwargs): return None',
 }
 
 describe('generated journey locustfile', () => {
