@@ -7,7 +7,9 @@ import { type K6Summary, k6ToMetrics } from './k6-summary.ts'
 type StepErrorType = (typeof K6_STEP_ERROR_TYPES)[number]
 
 const MESSAGES: Record<StepErrorType, string> = {
-  template: 'a {{var}} named no var (or rendered a control character): the step was not sent',
+  template:
+    'a {{var}} named no var, or rendered a value that cannot go out (a control character, a header value ' +
+    'that is not ASCII): the step was not sent',
   capture_failed: 'a capture found nothing in the response',
 }
 
