@@ -3,7 +3,7 @@ import https from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { isPerfError } from '../../../src/foundation/errors.ts'
-import type { LoadTestOptions, NativeTransport } from '../../../src/foundation/types.ts'
+import type { LoadTestOptions, NativeTransport, TlsOptions } from '../../../src/foundation/types.ts'
 import { loadTest } from '../../../src/orchestration/load-test.ts'
 import { hasOpenssl, makeCertificates, type TestCertificates } from '../../helpers/tls-certs.ts'
 
@@ -151,7 +151,7 @@ describe.skipIf(!hasOpenssl)('tls (skipped without /usr/bin/openssl)', () => {
     async (transport) => {
       const server = await httpsServer({ ...certs.server, ca: certs.ca.cert, requestCert: true })
       const client = { ca: certs.ca.cert, cert: certs.client.cert, key: certs.client.key }
-      const cases: [LoadTestOptions['tls'], string, RegExp][] = [
+      const cases: [TlsOptions, string, RegExp][] = [
         [
           { ...client, passphrase: 'wrong' },
           'tls.passphrase',
