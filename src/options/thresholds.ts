@@ -1,6 +1,7 @@
 import { InvalidThresholdError } from '../foundation/errors.ts'
 import type { LoadMetrics, ThresholdResult } from '../foundation/model/index.ts'
 import type { Thresholds } from '../foundation/types.ts'
+import { getOwn } from '../foundation/util/own-keys.ts'
 import { requireDurationMs } from './duration.ts'
 
 /** How a threshold compares the measured value with its limit. */
@@ -252,7 +253,9 @@ export function taggedMetrics(
   expression: string,
 ): LoadMetrics {
   const metrics =
-    tag.kind === 'name' ? breakdown.endpoints?.[tag.value] : breakdown.scenarios?.[tag.value]?.metrics
+    tag.kind === 'name'
+      ? getOwn(breakdown.endpoints, tag.value)
+      : getOwn(breakdown.scenarios, tag.value)?.metrics
   if (metrics === undefined) {
     const noun = tag.kind === 'name' ? 'endpoint' : 'scenario'
     throw new InvalidThresholdError(

@@ -134,8 +134,27 @@ function render(template, scope, json) {
   return text
 }
 
-const UNSAFE_PATH = /[\\u0000-\\u0020\\u007f]/
-const UNSAFE_HEADER = /[\\u0000-\\u0008\\u000a-\\u001f\\u007f]|[^\\u0000-\\u00ff]/
+// A step's request as every engine sends it (docs/journeys.md#what-goes-on-the-wire): controls refused; in the
+// path only what a URI cannot carry percent-encoded (src/options/journey/request-target.ts); a header value
+// trimmed of spaces and tabs at either end, and ASCII.
+const UNSAFE_PATH = /[\\u0000-\\u001f\\u007f]/
+const UNSAFE_HEADER = /[^\\u0009\\u0020-\\u007e]/
+const ESCAPE_OR_UNSAFE = /%[0-9A-Fa-f]{2}|[\\uD800-\\uDBFF][\\uDC00-\\uDFFF]|[^A-Za-z0-9\\-._~!$&'()*+,;=:@/?[\\]]/g
+
+function percentEncode(match) {
+  if (match.length === 3 && match[0] === '%') return match
+  try {
+    return encodeURIComponent(match)
+  } catch (error) {
+    return '%EF%BF%BD' // a lone surrogate, as U+FFFD (as the native engine's Buffer encodes it)
+  }
+}
+
+function encodeTarget(target) {
+  const encoded = target.replace(ESCAPE_OR_UNSAFE, percentEncode)
+  const query = encoded.indexOf('?')
+  return query !== -1 && query === encoded.length - 1 ? encoded.slice(0, -1) : encoded
+}
 
 function fail(step, type) {
   stepErrors.add(1, { name: step.name, type })
@@ -144,11 +163,15 @@ function fail(step, type) {
 
 function send(step, scope) {
   let path
-  let headers = {}
+  const headers = {}
   let body = step.bytes
   try {
     path = render(step.path, scope, false)
-    for (const [name, template] of step.headers) headers[name] = render(template, scope, false)
+    for (const [name, template] of step.headers) {
+      const value = render(template, scope, false).replace(/^[\\t ]+|[\\t ]+$/g, '')
+      // Defined, not assigned: a header named __proto__ is a header, not the object's prototype.
+      Object.defineProperty(headers, name, { value, enumerable: true })
+    }
     if (step.body.kind === 'template') body = render(step.body.template, scope, step.body.json)
   } catch (error) {
     if (error instanceof MissingVar) return fail(step, 'template')
@@ -157,7 +180,8 @@ function send(step, scope) {
   if (UNSAFE_PATH.test(path)) return fail(step, 'template')
   for (const name of Object.keys(headers)) if (UNSAFE_HEADER.test(headers[name])) return fail(step, 'template')
   const url =
-    origin + (path === '' ? journey.urlPath : (path[0] === '?' ? journey.pathname : journey.basePath) + path)
+    origin +
+    encodeTarget(path === '' ? journey.urlPath : (path[0] === '?' ? journey.pathname : journey.basePath) + path)
   const response = http.request(step.method, url, body, Object.assign({}, step.params, { headers }))
   const expected = step.expectStatus === null
     ? response.status >= 200 && response.status <= 399

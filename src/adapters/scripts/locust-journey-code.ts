@@ -156,8 +156,13 @@ export const LOCUST_JOURNEY_CODE = `
 USER_INDEX = itertools.count()
 ROWS = itertools.cycle(SPEC["data"]) if SPEC["data"] else None
 VAR = re.compile(r"\\{\\{\\s*([A-Za-z_$][\\w$]*)\\s*\\}\\}")
-UNSAFE_PATH = re.compile(r"[\\x00-\\x20\\x7f]")
-UNSAFE_HEADER = re.compile(r"[\\x00-\\x08\\x0a-\\x1f\\x7f]|[^\\x00-\\xff]")
+# A step's request as every engine sends it (docs/journeys.md#what-goes-on-the-wire): controls refused; in the
+# path only what a URI cannot carry percent-encoded (src/options/journey/request-target.ts); a header value
+# trimmed of spaces and tabs at either end, and ASCII.
+UNSAFE_PATH = re.compile(r"[\\x00-\\x1f\\x7f]")
+UNSAFE_HEADER = re.compile(r"[^\\t\\x20-\\x7e]")
+ESCAPE_OR_UNSAFE = re.compile(r"%[0-9A-Fa-f]{2}|[^A-Za-z0-9\\-._~!$&'()*+,;=:@/?\\[\\]]")
+SURROGATE = re.compile("[\\ud800-\\udfff]")
 
 
 class MissingVar(Exception):
@@ -201,6 +206,20 @@ def render(template, scope, as_json):
         parts.append(json.dumps(value, ensure_ascii=False)[1:-1] if as_json else value)
         parts.append(template["strings"][index + 1])
     return "".join(parts)
+
+
+def percent_encode(match):
+    text = match.group(0)
+    if len(text) == 3 and text[0] == "%":
+        return text
+    # A lone surrogate (JSON can hold one) as U+FFFD, as the native engine's Buffer encodes it.
+    return "".join("%%%02X" % byte for byte in SURROGATE.sub("\\ufffd", text).encode("utf-8"))
+
+
+def encode_target(target):
+    encoded = ESCAPE_OR_UNSAFE.sub(percent_encode, target)
+    query = encoded.find("?")
+    return encoded[:-1] if query != -1 and query == len(encoded) - 1 else encoded
 
 
 def is_expected(step, status):
@@ -252,7 +271,7 @@ class JourneyUser(FastHttpUser):
         scope = {"user": self.user_index, "iteration": self.iteration, "vars": self.vars}
         try:
             path = render(step["path"], scope, False)
-            headers = {name: render(value, scope, False) for name, value in step["headers"]}
+            headers = {name: render(value, scope, False).strip(" \\t") for name, value in step["headers"]}
             body = step["body"]
             if body["kind"] == "bytes":
                 data = base64.b64decode(body["base64"])
@@ -266,11 +285,12 @@ class JourneyUser(FastHttpUser):
         except RecursionError:
             return fire_failure(step, "${LOCUST_STEP_ERRORS.template} a var nested too deep to write as text")
         if UNSAFE_PATH.search(path) or any(UNSAFE_HEADER.search(value) for value in headers.values()):
-            return fire_failure(step, "${LOCUST_STEP_ERRORS.template} a rendered value holds a control character")
+            return fire_failure(step, "${LOCUST_STEP_ERRORS.template} a rendered value cannot go out (a control "
+                                      "character, or a header value that is not ASCII)")
         if path == "":
-            url = SPEC["urlPath"]
+            url = encode_target(SPEC["urlPath"])
         else:
-            url = (SPEC["pathname"] if path.startswith("?") else SPEC["basePath"]) + path
+            url = encode_target((SPEC["pathname"] if path.startswith("?") else SPEC["basePath"]) + path)
         response = open_request(self.client, step["method"], url, step["name"], headers, data)
         if response is None:
             return False

@@ -1,4 +1,5 @@
 import type { EndpointMetrics, LoadMetrics, ScenarioMetrics } from '../../foundation/model/index.ts'
+import { setOwn } from '../../foundation/util/own-keys.ts'
 import { deriveRequestCounts } from '../request-counts.ts'
 import type { KnownEndpoints } from './endpoint-names.ts'
 import { K6_JOURNEY_METRICS, K6_STEP_ERROR_TYPES } from './k6-journey-metrics.ts'
@@ -7,7 +8,9 @@ import { type K6Summary, k6ToMetrics } from './k6-summary.ts'
 type StepErrorType = (typeof K6_STEP_ERROR_TYPES)[number]
 
 const MESSAGES: Record<StepErrorType, string> = {
-  template: 'a {{var}} named no var (or rendered a control character): the step was not sent',
+  template:
+    'a {{var}} named no var, or rendered a value that cannot go out (a control character, a header value ' +
+    'that is not ASCII): the step was not sent',
   capture_failed: 'a capture found nothing in the response',
 }
 
@@ -74,12 +77,12 @@ export function k6Endpoints(summary: K6Summary, known: KnownEndpoints): Record<s
   const endpoints: Record<string, EndpointMetrics> = {}
   for (const name of names) {
     const metrics = withStepErrors(k6ToMetrics(summary, `{name:${name}}`), stepErrorCounts(summary, name))
-    endpoints[name] = {
+    setOwn(endpoints, name, {
       ...metrics,
       method: known.get(name)?.method ?? 'GET',
       path: known.get(name)?.path ?? name,
       timeline: [],
-    }
+    })
   }
   return endpoints
 }
@@ -94,7 +97,7 @@ export function k6Scenarios(
     const tagged = (metric: string): Record<string, number> =>
       summary.metrics.get(`${metric}{scenario:${name}}`) ?? {}
     const duration = tagged(K6_JOURNEY_METRICS.duration)
-    result[name] = {
+    setOwn(result, name, {
       iterations: tagged(K6_JOURNEY_METRICS.completed).count ?? 0,
       failedIterations: tagged(K6_JOURNEY_METRICS.failed).count ?? 0,
       iterationDuration: {
@@ -111,7 +114,7 @@ export function k6Scenarios(
       },
       onStartFailures: tagged(K6_JOURNEY_METRICS.onStartFailures).count ?? 0,
       metrics: k6ToMetrics(summary, `{scenario:${name}}`),
-    }
+    })
   }
   return result
 }

@@ -1,5 +1,6 @@
 import type { EndpointMetrics, TimelinePoint } from '../../foundation/model/index.ts'
 import type { HttpMethod } from '../../foundation/types.ts'
+import { setOwn } from '../../foundation/util/own-keys.ts'
 import type { KnownEndpoints } from './endpoint-names.ts'
 import {
   type LocustFailure,
@@ -76,12 +77,12 @@ export function locustEndpoints(
     const method = (
       HTTP_METHODS.has(row.type.toUpperCase()) ? row.type.toUpperCase() : row.type
     ) as HttpMethod
-    endpoints[key] = {
+    setOwn(endpoints, key, {
       ...metrics,
       method: known.get(row.name)?.method ?? method,
       path: known.get(row.name)?.path ?? row.name,
       timeline,
-    }
+    })
   })
   return endpoints
 }

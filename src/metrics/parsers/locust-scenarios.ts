@@ -5,6 +5,7 @@ import type {
   ResponseTimeStats,
   ScenarioMetrics,
 } from '../../foundation/model/index.ts'
+import { setOwn } from '../../foundation/util/own-keys.ts'
 import { deriveRequestCounts } from '../request-counts.ts'
 
 /** One scenario's counts as the journey locustfile writes them: durations as rounded ms → count. */
@@ -107,7 +108,7 @@ export function parseLocustScenarios(
   for (const [name, value] of Object.entries(data)) {
     if (!isObject(value)) continue
     const counts = value as Partial<LocustScenarioCounts>
-    scenarios[name] = {
+    setOwn(scenarios, name, {
       iterations: Number(counts.iterations ?? 0),
       failedIterations: Number(counts.failedIterations ?? 0),
       iterationDuration: histogramStats(
@@ -115,7 +116,7 @@ export function parseLocustScenarios(
       ),
       onStartFailures: Number(counts.onStartFailures ?? 0),
       metrics: metricsOf(name),
-    }
+    })
   }
   return scenarios
 }

@@ -6,6 +6,7 @@ import type {
   JourneyStep,
   StepBody,
 } from '../../foundation/types.ts'
+import { setOwn } from '../../foundation/util/own-keys.ts'
 import { requireDurationMs } from '../duration.ts'
 import { escapeForMessage, headerNameProblem, headerValueProblem } from '../http-fields.ts'
 import { METHODS, requireStatusList } from '../request.ts'
@@ -83,7 +84,7 @@ function resolveStepHeaders(
     if (valueProblem !== undefined) {
       fail(`${option}.${name}`, valueProblem, isSecretHeader(name) ? REDACTED : escapeForMessage(headerValue))
     }
-    headers[name.toLowerCase()] = headerValue
+    setOwn(headers, name.toLowerCase(), headerValue)
   }
   return headers
 }

@@ -5,6 +5,7 @@ import type {
   MachineInfo,
   MetricComparison,
 } from '../../foundation/model/index.ts'
+import { getOwn, setOwn } from '../../foundation/util/own-keys.ts'
 
 export interface ComparisonLimits {
   /** Fraction of the baseline: 0.2 = 20%. */
@@ -92,10 +93,11 @@ export function compareWithBaseline(
   }
   const endpoints: Record<string, MetricComparison> = {}
   for (const [name, stored] of Object.entries(baseline.endpoints ?? {})) {
-    const measured = result.endpoints?.[name]
+    const measured = getOwn(result.endpoints, name)
     if (measured === undefined || measured.totalRequests === 0) continue
-    endpoints[name] = compareP95(stored.p95, measured.responseTimes.p95, limits)
-    if (endpoints[name].regressed) comparison.regressed = true
+    const compared = compareP95(stored.p95, measured.responseTimes.p95, limits)
+    setOwn(endpoints, name, compared)
+    if (compared.regressed) comparison.regressed = true
   }
   if (Object.keys(endpoints).length > 0) comparison.endpoints = endpoints
   return comparison

@@ -3,6 +3,7 @@ import path from 'node:path'
 import { BaselineError } from '../../foundation/errors.ts'
 import type { BaselineEntry } from '../../foundation/model/index.ts'
 import { withLockFile } from '../../foundation/util/lock-file.ts'
+import { setOwn } from '../../foundation/util/own-keys.ts'
 import { ensureDir, writeFileAtomic } from '../../foundation/util/write-atomic.ts'
 import { BASELINE_VERSION, COMPARED_NAMES, migrateV1Entry } from './migrate.ts'
 
@@ -88,7 +89,7 @@ export function parseBaselineFile(text: string, file: string): BaselineFile {
   const read: Record<string, BaselineEntry> = {}
   for (const [key, entry] of Object.entries(entries)) {
     const checked = checkEntry(file, key, entry, version)
-    read[key] = version === 1 ? migrateV1Entry(checked) : (checked as unknown as BaselineEntry)
+    setOwn(read, key, version === 1 ? migrateV1Entry(checked) : (checked as unknown as BaselineEntry))
   }
   return { version: BASELINE_VERSION, entries: read }
 }
@@ -118,7 +119,7 @@ async function storeEntry(file: string, key: string, entry: BaselineEntry): Prom
     await withLockFile(`${file}.lock`, async () => {
       // A version-1 file was read under version 2's names: writing it back stores them all as version 2.
       const current = (await readBaselineFile(file)) ?? { version: BASELINE_VERSION, entries: {} }
-      current.entries[key] = entry
+      setOwn(current.entries, key, entry)
       const sorted = Object.entries(current.entries).sort(([a], [b]) => a.localeCompare(b))
       const text = JSON.stringify({ version: BASELINE_VERSION, entries: Object.fromEntries(sorted) }, null, 2)
       await writeFileAtomic(file, `${text}\n`)

@@ -9,6 +9,7 @@ import {
 } from '../../foundation/model/index.ts'
 import { isCI } from '../../foundation/util/ci.ts'
 import { formatMs, formatRps } from '../../foundation/util/format.ts'
+import { getOwn } from '../../foundation/util/own-keys.ts'
 import {
   argument,
   type KnownKeys,
@@ -119,7 +120,7 @@ function comparisonMessage(
 }
 
 function endpointAsRun(hint: string, result: LoadTestResult, endpoint: string): LoadTestResult {
-  const metrics = result.endpoints?.[endpoint]
+  const metrics = getOwn(result.endpoints, endpoint)
   if (metrics === undefined) {
     const names = Object.keys(result.endpoints ?? {})
     throw matcherUsageError(
@@ -158,7 +159,7 @@ export async function toMatchPerfBaseline(
   const file = baselinePath(this.testPath, { ...test })
   const key = options.key ?? `${this.currentTestName ?? 'test'} > ${result.name}`
   const mode = readUpdateMode(this)
-  const stored = (await readBaselineFile(file))?.entries[key]
+  const stored = getOwn((await readBaselineFile(file))?.entries, key)
   const machine = describeMachine()
 
   if (stored === undefined || mode === 'all') {

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { assertAbSupports } from '../../../src/adapters/ab.ts'
 import { createAdapter } from '../../../src/adapters/index.ts'
@@ -11,7 +12,10 @@ import type { LoadTestOptions } from '../../../src/foundation/types.ts'
 import { resolveLoadOptions } from '../../../src/options/resolve.ts'
 
 const PEM = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n'
-const KEY = '-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n'
+// A real key: option validation reads it (src/options/tls.ts).
+const KEY = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+  .privateKey.export({ format: 'pem', type: 'pkcs8' })
+  .toString()
 const resolve = (options: Partial<LoadTestOptions>) =>
   resolveLoadOptions({ url: 'https://api.example.invalid/health', duration: '1s', ...options })
 const files = { script: 's.js', spec: 'spec.json', summary: 'summary.json' }

@@ -7,6 +7,7 @@ import {
   describeMachine,
   describeMachineDifferences,
 } from '../../../../src/orchestration/baseline/machine.ts'
+import { makeJourneyResult } from '../../../helpers/journey-results.ts'
 import { makeResult } from '../../../helpers/results.ts'
 
 const machine = describeMachine()
@@ -53,6 +54,20 @@ describe('compareWithBaseline', () => {
       p95: { worsePercent: -50 },
       rps: { worsePercent: -100 },
     })
+  })
+})
+
+describe('endpoints named like Object.prototype members', () => {
+  test('an endpoint named `__proto__` is stored and compared like any other', () => {
+    // Entries, not a literal: `{ __proto__: … }` would set the object's prototype.
+    const endpoint = (p95: number) => Object.fromEntries([['__proto__', { latency: { p95 } }]])
+    const result = makeJourneyResult({}, endpoint(100))
+    const entry = toBaselineEntry(result, machine)
+    expect(Object.keys(entry.endpoints ?? {})).toEqual(['__proto__'])
+    const slower = makeJourneyResult({}, endpoint(200))
+    const comparison = compareWithBaseline(entry, slower, limits)
+    expect(Object.keys(comparison.endpoints ?? {})).toEqual(['__proto__'])
+    expect(comparison.regressed).toBe(true)
   })
 })
 

@@ -3,6 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import { BaselineError, isPerfError } from '../../../../src/foundation/errors.ts'
+import { getOwn } from '../../../../src/foundation/util/own-keys.ts'
 import { toBaselineEntry } from '../../../../src/orchestration/baseline/judge-baseline.ts'
 import { describeMachine } from '../../../../src/orchestration/baseline/machine.ts'
 import {
@@ -131,6 +132,18 @@ describe('saveBaselineEntry', () => {
     }
     await saveBaselineEntry(file, 'a', toBaselineEntry(result, describeMachine()))
     expect((await readBaselineFile(file))?.entries['a']?.appCpuPerRequestUs).toBe(87.5)
+  })
+
+  test('entries keyed `__proto__` and `constructor` save and read back as entries', async () => {
+    const file = path.join(dir, '__perf__/a.test.ts.perf.json')
+    const entry = toBaselineEntry(makeResult({ latency: { p95: 42 } }), describeMachine())
+    await saveBaselineEntry(file, '__proto__', entry)
+    await saveBaselineEntry(file, 'constructor', entry)
+    const read = await readBaselineFile(file)
+    expect(Object.keys(read?.entries ?? {})).toEqual(['__proto__', 'constructor'])
+    expect(Object.getPrototypeOf(read?.entries)).toBe(Object.prototype)
+    expect(getOwn(read?.entries, '__proto__')?.p95).toBe(42)
+    expect(getOwn(JSON.parse(await readFile(file, 'utf8')).entries, '__proto__')).toMatchObject({ p95: 42 })
   })
 
   test('a missing file reads as undefined', async () => {
