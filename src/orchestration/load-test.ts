@@ -10,7 +10,7 @@ import { buildResult } from '../metrics/build-result.ts'
 import { DEFAULTS, type LoadDefaults } from '../options/defaults.ts'
 import { type ResolvedLoadOptions, resolveLoadOptions } from '../options/resolve.ts'
 import type { LoadShape } from '../options/shape.ts'
-import { applyTestContext, getCurrentTestContext, type PerfTestContext } from './context.ts'
+import { annotateWhenDone, applyTestContext, getCurrentTestContext, type PerfTestContext } from './context.ts'
 
 // A run needs a little more than its duration: connections open, the last responses arrive.
 const RUN_OVERHEAD_MS = 250
@@ -24,6 +24,26 @@ const RUN_OVERHEAD_MS = 250
  * a run waits for another perfspec run (any process) to finish first.
  */
 export function loadTest(
+  options: LoadTestOptions,
+  defaults?: Partial<LoadDefaults>,
+): Promise<LoadTestResult> {
+  const context = getCurrentTestContext()
+  const applied = applyTestContext(options, defaults, context)
+  const run = runLoadTest(
+    applied.options,
+    { ...DEFAULTS, ...applied.defaults },
+    context?.testTime,
+    applied.sharedThresholds,
+  )
+  context?.track?.(run)
+  return annotateWhenDone(run, context)
+}
+
+/**
+ * One run of a stress test or a comparison: recorded like any run (reports show it in its group), but the
+ * group's result is what annotates the test, not each of its runs.
+ */
+export function loadTestInGroup(
   options: LoadTestOptions,
   defaults?: Partial<LoadDefaults>,
 ): Promise<LoadTestResult> {

@@ -213,10 +213,14 @@ describe('toMatchPerfBaseline across Jest runs', () => {
     const run = await runJest(dir, [], { FIXTURE_DELAY_MS: '40' })
     expect(run.exitCode, run.output).toBe(1)
     expect(run.output).toContain('Performance regressed against the baseline:')
-    expect(run.output).toMatch(/✗ p95: [\d.]+ ms vs baseline [\d.]+ ms/)
+    expect(run.output).toMatch(/✗ (p95|rps): [\d.]+ (ms|rps) vs baseline [\d.]+ (ms|rps): regressed: /)
     expect(run.output).toContain('accept the new numbers with jest -u')
     const [entry] = (await readJson(path.join(dir, 'perfspec-report.json'))).results
-    expect(entry.baseline.comparison).toMatchObject({ regressed: true, p95: { regressed: true } })
+    expect(entry.baseline.comparison).toMatchObject({
+      method: 'interval',
+      regressed: true,
+      verdict: 'regressed',
+    })
     expect(await readFile(file, 'utf8')).toBe(before)
   })
 
