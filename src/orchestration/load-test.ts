@@ -20,23 +20,15 @@ const RUN_OVERHEAD_MS = 250
  * during the run (refused, reset, timeout, 5xx) are counted in the result, never thrown.
  *
  * Inside a test with the perfspec setup file, the run also takes the test's defaults, thresholds and abort
- * signal, and its result is attached to the test for the reporter. Load runs on one machine never overlap:
- * a run waits for another perfspec run (any process) to finish first.
+ * signal, and its result is attached to the test for the reporter (and, on Vitest ≥ 3.2, annotates the test
+ * with its numbers). Load runs on one machine never overlap: a run waits for another perfspec run (any
+ * process) to finish first.
  */
 export function loadTest(
   options: LoadTestOptions,
   defaults?: Partial<LoadDefaults>,
 ): Promise<LoadTestResult> {
-  const context = getCurrentTestContext()
-  const applied = applyTestContext(options, defaults, context)
-  const run = runLoadTest(
-    applied.options,
-    { ...DEFAULTS, ...applied.defaults },
-    context?.testTime,
-    applied.sharedThresholds,
-  )
-  context?.track?.(run)
-  return annotateWhenDone(run, context)
+  return annotateWhenDone(loadTestInGroup(options, defaults), getCurrentTestContext())
 }
 
 /**

@@ -55,7 +55,7 @@ describe('two spec files on two Jest workers', () => {
 
   test('writes the JSON report with the reporter options applied', async () => {
     const report = await readJson(path.join(dir, 'perfspec-report.json'))
-    expect(report.summary).toEqual({ runs: 3, passed: 3, failed: 0 })
+    expect(report.summary).toEqual({ runs: 3, passed: 3, failed: 0, inconclusive: 0 })
     expect(report.runner).toMatch(new RegExp(`^jest ${process.env['PERFSPEC_E2E_JEST_MAJOR'] ?? '\\d+'}\\.`))
     // The comparison's own load runs stay inside it.
     expect(report.results.map((entry: ReportEntry) => `${entry.file} ${entry.result.kind}`)).toEqual([

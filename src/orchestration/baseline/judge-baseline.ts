@@ -2,18 +2,16 @@ import type {
   BaselineComparison,
   BaselineEntry,
   BaselineSamples,
-  BaselineVerdict,
   EndpointComparison,
   LoadTestResult,
   MachineInfo,
-  MetricComparison,
 } from '../../foundation/model/index.ts'
-import { listMetricComparisons } from '../../foundation/model/index.ts'
 import { judgeByPoint } from './judge-point.ts'
 import { judgeByWindows } from './judge-windows.ts'
 import { describeMachine, isSameHardware } from './machine.ts'
 import { effectiveTolerancePercent } from './metric-rules.ts'
 import { toBaselineSamples, toEndpointSamples, windowsOf } from './samples.ts'
+import { notComparable, withVerdict } from './whole-verdict.ts'
 
 /** How far each metric may move, as a fraction of the baseline (0.1 = 10%). */
 export interface BaselineTolerances {
@@ -221,56 +219,6 @@ function judgePoints(
   }
   if (Object.keys(endpoints).length > 0) comparison.endpoints = endpoints
   return withVerdict(comparison)
-}
-
-/** The baseline came from another kind of machine: every metric is shown, none is judged. */
-function notComparable(judged: BaselineComparison): BaselineComparison {
-  const neutral = (metric: MetricComparison): MetricComparison => {
-    const { interval: _interval, ...numbers } = metric
-    return {
-      ...numbers,
-      verdict: 'inconclusive',
-      regressed: false,
-      reason: 'not compared: the baseline was recorded on another machine',
-    }
-  }
-  const comparison: BaselineComparison = {
-    method: 'not-comparable',
-    verdict: 'inconclusive',
-    p95: neutral(judged.p95),
-    rps: neutral(judged.rps),
-    regressed: false,
-    notes: [
-      'not comparable: the baseline was recorded on another kind of machine (CPU model, cores, platform or ' +
-        'architecture), and latency, throughput and the app’s CPU time per request depend on the machine as ' +
-        'much as on the code, so nothing was judged. Record the baseline on the machine that checks it, or ' +
-        'compare with a git ref on this machine (perfspec compare --base)',
-    ],
-  }
-  if (judged.cpuPerRequest !== undefined) comparison.cpuPerRequest = neutral(judged.cpuPerRequest)
-  if (judged.endpoints !== undefined) {
-    comparison.endpoints = Object.fromEntries(
-      Object.entries(judged.endpoints).map(([name, { p95, rps }]) => [
-        name,
-        rps === undefined ? { p95: neutral(p95) } : { p95: neutral(p95), rps: neutral(rps) },
-      ]),
-    )
-  }
-  return comparison
-}
-
-function withVerdict(comparison: Omit<BaselineComparison, 'verdict' | 'regressed'>): BaselineComparison {
-  const verdicts = listMetricComparisons({ ...comparison, verdict: 'unchanged', regressed: false }).map(
-    ({ metric }) => metric.verdict,
-  )
-  const verdict: BaselineVerdict = verdicts.includes('regressed')
-    ? 'regressed'
-    : verdicts.includes('inconclusive')
-      ? 'inconclusive'
-      : verdicts.includes('improved')
-        ? 'improved'
-        : 'unchanged'
-  return { ...comparison, verdict, regressed: verdict === 'regressed' }
 }
 
 /** Reasons the comparison may mislead even on the same machine. */

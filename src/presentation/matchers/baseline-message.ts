@@ -5,7 +5,7 @@ import {
   listMetricComparisons,
   type MetricComparison,
 } from '../../foundation/model/index.ts'
-import { formatMs, formatRps, formatUs } from '../../foundation/util/format.ts'
+import { formatMetricValue } from '../../orchestration/baseline/metric-rules.ts'
 
 const MARK: Record<BaselineVerdict, string> = {
   regressed: '✗',
@@ -19,15 +19,6 @@ export const INCONCLUSIVE_HINT =
   'inconclusive is not a pass: the data do not show the change within the tolerance nor beyond it. More ' +
   'steady-state seconds on both sides (a longer run, re-recorded with -u), a wider tolerance, or a ' +
   'baseline from this machine decide it; failOnInconclusive makes it fail'
-
-function formatValue(metric: MetricComparison): string {
-  if (metric.metric === 'cpuPerRequest') return `${formatUs(metric.actual)} µs`
-  return metric.metric === 'p95' ? `${formatMs(metric.actual)} ms` : `${formatRps(metric.actual)} rps`
-}
-
-function formatBaseline(metric: MetricComparison): string {
-  return formatValue({ ...metric, actual: metric.baseline })
-}
 
 /**
  * One line per metric. One number against one number keeps the line perfspec always printed
@@ -43,7 +34,7 @@ export function describeMetricLine(
     endpoint === undefined
       ? BASELINE_METRIC_LABELS[metric.metric]
       : `${BASELINE_METRIC_LABELS[metric.metric]} of endpoint '${endpoint}'`
-  const values = `${formatValue(metric)} vs baseline ${formatBaseline(metric)}`
+  const values = `${formatMetricValue(metric.metric, metric.actual)} vs baseline ${formatMetricValue(metric.metric, metric.baseline)}`
   const judged = comparison.method === 'point' ? `(${metric.reason})` : `${metric.verdict}: ${metric.reason}`
   return `  ${MARK[metric.verdict]} ${label}: ${values}${comparison.method === 'point' ? ' ' : ': '}${judged}`
 }

@@ -4,26 +4,21 @@ import {
   listMetricComparisons,
   type MetricComparison,
 } from '../../foundation/model/index.ts'
-import { formatMs, formatRps, formatUs } from '../../foundation/util/format.ts'
+import { formatMetricValue } from '../../orchestration/baseline/metric-rules.ts'
 import type { RowNote } from './row-note.ts'
-
-function format(metric: MetricComparison['metric'], value: number): string {
-  if (metric === 'cpuPerRequest') return `${formatUs(value)} µs`
-  return metric === 'p95' ? `${formatMs(value)} ms` : `${formatRps(value)} rps`
-}
 
 function labelOf(metric: MetricComparison, endpoint: string | undefined): string {
   return `${BASELINE_METRIC_LABELS[metric.metric]}${endpoint === undefined ? '' : ` of endpoint '${endpoint}'`}`
 }
 
 function valuesOf(metric: MetricComparison, endpoint: string | undefined): string {
-  return `${labelOf(metric, endpoint)} ${format(metric.metric, metric.actual)} vs ${format(metric.metric, metric.baseline)}`
+  return `${labelOf(metric, endpoint)} ${formatMetricValue(metric.metric, metric.actual)} vs ${formatMetricValue(metric.metric, metric.baseline)}`
 }
 
 function describeRegression(metric: MetricComparison, endpoint: string | undefined, point: boolean): string {
   // One number against one number reads as it always did.
   if (point) {
-    return `${valuesOf(metric, endpoint)} (worse by ${metric.worsePercent.toFixed(1)}%, limit ${format(metric.metric, metric.limit)})`
+    return `${valuesOf(metric, endpoint)} (worse by ${metric.worsePercent.toFixed(1)}%, limit ${formatMetricValue(metric.metric, metric.limit)})`
   }
   return `${valuesOf(metric, endpoint)}: ${metric.reason}`
 }
