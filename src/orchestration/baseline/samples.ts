@@ -11,12 +11,22 @@ import { plannedRunMs, type SteadyWindows, steadyWindows } from '../../metrics/s
 // Six decimals of a log are a millionth of the value: far below any noise, and a file that diffs quietly.
 const LOG_DECIMALS = 6
 
-/** The windows of a run (or of one endpoint's timeline): its full steady-state seconds with requests. */
+/**
+ * The windows of a run (or of one endpoint's timeline): its full steady-state seconds with requests. An
+ * endpoint's seconds carry no phase of their own: they take the run's second's.
+ */
 export function windowsOf(
   result: LoadTestResult,
   timeline: readonly TimelinePoint[] = result.timeline,
 ): SteadyWindows {
-  return steadyWindows(timeline, plannedRunMs(result.options))
+  const runMs = plannedRunMs(result.options)
+  if (timeline === result.timeline) return steadyWindows(timeline, runMs)
+  const phases = new Map(result.timeline.map((point) => [point.second, point.phase]))
+  const phased = timeline.map((point) => {
+    const phase = point.phase ?? phases.get(point.second)
+    return phase === undefined ? point : { ...point, phase }
+  })
+  return steadyWindows(phased, runMs)
 }
 
 /** A log summary for a baseline file; windows are positive by construction, so there always is one. */

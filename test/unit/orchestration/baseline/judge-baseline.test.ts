@@ -225,3 +225,45 @@ describe('compareWithBaseline, one number against one number', () => {
     ])
   })
 })
+
+describe('compareWithBaseline, journeys by windows', () => {
+  // A 4 s run with a 1 s warm-up: the run's first second is warm-up, and so is each endpoint's.
+  function journeyRun(orderP95: number) {
+    const result = makeWindowedResult({ p95: [50, 10, 11, 9], rps: [100, 400, 380, 420] })
+    result.options.durationMs = 3000
+    result.options.warmupMs = 1000
+    result.timeline[0]!.phase = 'warmup'
+    const endpoint = (p95s: number[]) => {
+      const { metrics, timeline } = makeWindowedResult({ p95: p95s, rps: [50, 200, 190, 210] })
+      return {
+        ...metrics,
+        method: 'GET' as const,
+        path: '/x',
+        timeline: timeline.map(({ phase: _phase, ...point }) => point),
+      }
+    }
+    result.endpoints = {
+      login: endpoint([90, 5, 5.5, 4.5]),
+      order: endpoint([90, orderP95, orderP95 * 1.1, orderP95 * 0.9]),
+    }
+    return result
+  }
+
+  test('each endpoint keeps its steady windows, and regresses on its own', () => {
+    const entry = toBaselineEntry(journeyRun(20), machine)
+    // The warm-up second (p95 90 ms) is no window of the endpoint either.
+    expect(entry.endpoints?.['order']?.samples).toMatchObject({ windows: 3, p95: { count: 3 } })
+    expect(entry.endpoints?.['order']?.samples?.p95.meanLog).toBeCloseTo(Math.log(20), 1)
+    const comparison = compareWithBaseline(entry, journeyRun(60))
+    expect(comparison.endpoints?.['order']?.p95.verdict).toBe('regressed')
+    // Three windows of ±10% leave these undecided at ±20%: not regressed is what they show.
+    for (const metric of [
+      comparison.endpoints?.['order']?.rps,
+      comparison.endpoints?.['login']?.p95,
+      comparison.p95,
+    ]) {
+      expect(metric?.verdict).not.toBe('regressed')
+    }
+    expect(comparison).toMatchObject({ method: 'interval', verdict: 'regressed' })
+  })
+})
