@@ -19,6 +19,7 @@ export function redactOptions(options: ResolvedLoadOptions, tool?: ToolName): Re
   }
   if (shape.durationMs !== undefined) redacted.durationMs = shape.durationMs
   if (shape.requests !== undefined) redacted.requests = shape.requests
+  if (shape.warmupMs > 0) redacted.warmupMs = shape.warmupMs
   if (shape.model === 'open') {
     const { arrival } = shape
     if (arrival.kind === 'rate') redacted.rate = arrival.rate

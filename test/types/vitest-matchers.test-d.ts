@@ -84,8 +84,11 @@ describe('toMatchPerfBaseline', () => {
       .toEqualTypeOf<PerfBaselineOptions | undefined>()
     await expect(result).toMatchPerfBaseline({ tolerance: 0.3, floorMs: 5 })
     await expect(result).toMatchPerfBaseline({ endpoint: 'order' })
+    await expect(result).toMatchPerfBaseline({ tolerance: { cpu: 0.05, p95: 0.5 }, failOnInconclusive: true })
     // @ts-expect-error tolerance is a number (a fraction)
     await expect(result).toMatchPerfBaseline({ tolerance: '20%' })
+    // @ts-expect-error the metrics are cpu, p95 and rps
+    await expect(result).toMatchPerfBaseline({ tolerance: { latency: 0.1 } })
   })
 })
 

@@ -1,13 +1,21 @@
 // The result model: every result perfspec hands back, the parts they are made of, and their guards. Plain
 // and JSON-safe, so a result that went through a reporter's JSON is still one.
 export type {
+  BaselineChangeInterval,
   BaselineCheck,
   BaselineComparison,
   BaselineEntry,
+  BaselineMethod,
+  BaselineMetric,
   BaselineNumbers,
+  BaselineSamples,
+  BaselineVerdict,
+  EndpointComparison,
+  LogSummary,
   MachineInfo,
   MetricComparison,
 } from './baseline.ts'
+export { BASELINE_METRIC_LABELS, listMetricComparisons } from './baseline.ts'
 export type {
   BenchmarkComparison,
   BenchmarkRank,

@@ -213,8 +213,11 @@ export interface RedactedOptions {
   url: string
   method: HttpMethod
   users: number
+  /** The measured duration (the steady state's, after any warm-up). */
   durationMs?: number
   requests?: number
+  /** The warm-up before `durationMs`, sent but not measured (only when there was one). */
+  warmupMs?: number
   rampUpMs: number
   timeoutMs: number
   headers: Record<string, string>

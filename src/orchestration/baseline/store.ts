@@ -42,6 +42,35 @@ function isNumberRecord(value: unknown, keys: readonly string[]): value is Recor
   return isRecord(value) && keys.every((key) => typeof value[key] === 'number')
 }
 
+function isLogSummary(value: unknown): boolean {
+  if (!isRecord(value)) return false
+  const { meanLog, sdLog, count } = value
+  return (
+    typeof meanLog === 'number' &&
+    Number.isFinite(meanLog) &&
+    typeof sdLog === 'number' &&
+    Number.isFinite(sdLog) &&
+    sdLog >= 0 &&
+    Number.isInteger(count) &&
+    (count as number) >= 0
+  )
+}
+
+// Windows that are there must be whole: an interval over a half-read summary would judge nothing real.
+function checkSamples(file: string, where: string, samples: unknown): void {
+  if (samples === undefined) return
+  const metrics = ['p95', 'rps'].filter((metric) => isRecord(samples) && !isLogSummary(samples[metric]))
+  if (!isRecord(samples) || !Number.isInteger(samples['windows']) || metrics.length > 0) {
+    throw corrupt(
+      file,
+      `"samples" of ${where} is not { windows, p95, rps } with { meanLog, sdLog, count } summaries`,
+    )
+  }
+  if (samples['cpuPerRequest'] !== undefined && !isLogSummary(samples['cpuPerRequest'])) {
+    throw corrupt(file, `"samples.cpuPerRequest" of ${where} is not a { meanLog, sdLog, count } summary`)
+  }
+}
+
 // The numbers a comparison reads must be there: a missing one would compare against `undefined` and pass.
 function checkEntry(file: string, key: string, entry: unknown, version: 1 | 2): Record<string, unknown> {
   const names = COMPARED_NAMES[version]
@@ -49,6 +78,7 @@ function checkEntry(file: string, key: string, entry: unknown, version: 1 | 2): 
     throw corrupt(file, `entry "${key}" has no numeric ${names.entry.join(' and ')}`)
   }
   if (!isRecord(entry['machine'])) throw corrupt(file, `entry "${key}" has no "machine" object`)
+  checkSamples(file, `entry "${key}"`, entry['samples'])
   const endpoints = entry['endpoints']
   if (endpoints === undefined) return entry
   if (!isRecord(endpoints)) throw corrupt(file, `"endpoints" of entry "${key}" is not an object`)
@@ -59,6 +89,7 @@ function checkEntry(file: string, key: string, entry: unknown, version: 1 | 2): 
         `endpoint "${name}" of entry "${key}" has no numeric ${names.endpoint.join(' and ')}`,
       )
     }
+    checkSamples(file, `endpoint "${name}" of entry "${key}"`, endpoint['samples'])
   }
   return entry
 }
