@@ -28,6 +28,7 @@ export { describeErrors } from './describe-errors.ts'
 export type {
   AppCost,
   AppCostSource,
+  CheckCounts,
   EndpointMetrics,
   ErrorSummary,
   ErrorType,
@@ -37,6 +38,7 @@ export type {
   LoadMetrics,
   LoadTestResult,
   MeasuredAppCost,
+  NotSentReason,
   RedactedOptions,
   ResponseTimeStats,
   RunPhase,
