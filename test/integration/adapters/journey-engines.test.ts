@@ -144,7 +144,7 @@ await describeWithTool(new K6Adapter(), 'the journey on k6', () => {
     expect(p50).toBeLessThan(30)
     if (p50s.has('native')) expect(Math.abs(p50 - (p50s.get('native') ?? 0))).toBeLessThan(5)
   })
-  it('k6: a 3:1 mix splits the VUs 3:1 and reports each scenario', async () => {
+  it('k6: a 3:1 mix splits the iterations 3:1 and reports each scenario', async () => {
     const counts = countPaths(server, { delayMs: 5 })
     const result = await loadTest({
       url: server.url,
@@ -208,7 +208,7 @@ describe('what a tool cannot run is refused before any traffic', () => {
     }
     expect(server.count).toBe(0)
   })
-  it("Locust with 2 workers: the master sums every worker's iterations per scenario, users split 3:1", async () => {
+  it("Locust with 2 workers: the master sums every worker's iterations per scenario, iterations split 3:1", async () => {
     const counts = countPaths(server, { delayMs: 5 })
     const users = 4
     const result = await loadTest({

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import type { LoadTestOptions } from '../../../src/foundation/types.ts'
+import type { JourneyScenario } from '../../../src/foundation/types.ts'
 import { loadTest } from '../../../src/orchestration/load-test.ts'
 import { countPaths } from '../../helpers/path-counts.ts'
 import { startServer, type TestServer } from '../../helpers/servers.ts'
@@ -11,7 +11,7 @@ afterEach(async () => {
 })
 
 /** Browse 9, buy 1: one step each, so the server's count per path is the scenario's iterations. */
-const NINE_TO_ONE: LoadTestOptions['scenarios'] = [
+const NINE_TO_ONE: JourneyScenario[] = [
   { name: 'browse', weight: 9, steps: [{ name: 'browse', path: '/browse' }] },
   { name: 'buy', weight: 1, steps: [{ name: 'buy', path: '/buy' }] },
 ]
