@@ -120,4 +120,14 @@ describe('describeErrors', () => {
     }
     expect(describeErrors(result)[0]).toContain('TLS: the certificate is not trusted (self-signed?)')
   })
+
+  it('adds the requests a journey never sent, as counts (they are not requests)', () => {
+    const result = makeResult({ requests: 0 })
+    result.metrics.notSent = {
+      template: { count: 12, sampleMessages: ['item: {{id}} in path names no var'] },
+    }
+    expect(describeErrors(result)).toEqual([
+      'never sent: 12 template (not requests): a `{{var}}` names a var that does not exist — e.g. "item: {{id}} in path names no var"',
+    ])
+  })
 })
