@@ -194,6 +194,8 @@ describe('what a tool cannot run is refused before any traffic', () => {
         'scenarios[0].steps[0].capture',
       ],
       ['k6', { steps: [{ name: 'a,b', path: '/a' }] }, 'steps[0].name'],
+      ['k6', { steps: [{ path: '/a', checks: { 'a,b': { status: 200 } } }] }, 'steps[0].checks.a,b'],
+      ['ab', { steps: [{ path: '/a', checks: { ok: { status: 200 } } }] }, 'steps[0].checks'],
       ['ab', { steps: [{ path: '/a' }, { path: '/b' }] }, 'steps'],
       ['ab', { steps: [{ path: '/a/{{user}}' }] }, 'steps[0]'],
       ['ab', { steps: [{ path: '/a', capture: { t: 'json:t' } }] }, 'steps[0].capture'],
