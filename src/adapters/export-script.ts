@@ -22,6 +22,7 @@ function journeyOf(options: ResolvedLoadOptions): ResolvedJourney {
       {
         name: DEFAULT_SCENARIO,
         weight: 1,
+        onStartSlot: 0,
         onStart: [],
         steps: [
           {
@@ -37,6 +38,7 @@ function journeyOf(options: ResolvedLoadOptions): ResolvedJourney {
         think: { minMs: 0, maxMs: 0 },
       },
     ],
+    mix: 'per-iteration',
     setupTimeoutMs: DEFAULT_HOOK_TIMEOUT_MS,
     teardownTimeoutMs: DEFAULT_HOOK_TIMEOUT_MS,
   }

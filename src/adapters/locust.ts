@@ -1,7 +1,11 @@
 import { readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { UnsupportedOptionError } from '../foundation/errors.ts'
+import type { EndpointMetrics } from '../foundation/model/index.ts'
+import { getOwn, setOwn } from '../foundation/util/own-keys.ts'
 import type { AdapterRun } from '../metrics/adapter-run.ts'
+import { withCheckCounts, withEndpointCounts } from '../metrics/check-counts.ts'
+import type { KnownEndpoints } from '../metrics/parsers/endpoint-names.ts'
 import {
   type LocustException,
   locustToMetrics,
@@ -12,7 +16,12 @@ import {
   parseLocustStats,
 } from '../metrics/parsers/locust-csv.ts'
 import { locustEndpoints, withFinalPoint } from '../metrics/parsers/locust-endpoints.ts'
-import { mergeEndpointMetrics, parseLocustScenarios } from '../metrics/parsers/locust-scenarios.ts'
+import {
+  type LocustStepCounts,
+  mergeEndpointMetrics,
+  parseLocustScenarios,
+  parseLocustStepCounts,
+} from '../metrics/parsers/locust-scenarios.ts'
 import { utf8HeaderProblem } from '../options/http-fields.ts'
 import type { LoadShape } from '../options/shape.ts'
 import type { ToolRunOptions } from './adapter.ts'
@@ -259,9 +268,14 @@ async function readResults(
   const { journey } = options
   if (journey !== undefined) {
     const known = knownEndpoints(journey)
-    const endpoints = locustEndpoints(stats.rows, failures, historyText, durationMs, known, loadMs)
-    run.endpoints = endpoints
     const countsText = await readIfExists(path.join(dir, JOURNEY_COUNTS_FILE))
+    const endpoints = withStepCounts(
+      locustEndpoints(stats.rows, failures, historyText, durationMs, known, loadMs),
+      known,
+      countsText === undefined ? new Map() : parseLocustStepCounts(countsText),
+    )
+    run.endpoints = endpoints
+    run.metrics = withEndpointCounts(metrics, endpoints)
     if (countsText === undefined) warnings.push('Locust wrote no journey counts: the scenarios are missing')
     else {
       const single = journey.scenarios.length === 1
@@ -288,6 +302,31 @@ async function readResults(
     }
   }
   return run
+}
+
+/**
+ * A generated journey's endpoints with the checks and requests never sent its locustfile counted; a step
+ * that sent no request (Locust has no row for it) is an empty endpoint.
+ */
+function withStepCounts(
+  endpoints: Record<string, EndpointMetrics>,
+  known: KnownEndpoints,
+  counts: ReadonlyMap<string, LocustStepCounts>,
+): Record<string, EndpointMetrics> {
+  const empty = emptyAbortedRun([]).metrics
+  const result = { ...endpoints }
+  for (const [name, { method, path: stepPath }] of known) {
+    const endpoint = getOwn(result, name) ?? { ...empty, durationMs: 0, method, path: stepPath, timeline: [] }
+    const step = counts.get(name)
+    setOwn(
+      result,
+      name,
+      step === undefined
+        ? endpoint
+        : { ...endpoint, ...withCheckCounts(endpoint, step.checks, step.notSent) },
+    )
+  }
+  return result
 }
 
 /** Locust (headless, CSV stats), standalone or as one master with `workers` worker processes. */

@@ -26,6 +26,7 @@ describe('latency matchers', () => {
     expect(result).toHavePercentileBelow(99, 100, { scenario: 'buy' })
     expect(result).toHaveErrorRateBelow(1, { endpoint: 'login' })
     expect(result).toHaveThroughputAbove(10, { scenario: 'browse' })
+    expect(result).toHaveCheckRateAbove(99, { endpoint: 'login' })
     expect(result).not.toHaveP50Below(1, { endpoint: 'order' })
     // @ts-expect-error one of endpoint or scenario, not both
     expect(result).toHaveP95Below(100, { endpoint: 'a', scenario: 'b' })

@@ -1,10 +1,20 @@
 import { UnsupportedOptionError } from '../../foundation/errors.ts'
-import { K6_JOURNEY_METRICS, K6_STEP_ERROR_TYPES } from '../../metrics/parsers/k6-journey-metrics.ts'
+import {
+  K6_JOURNEY_METRICS,
+  K6_NOT_SENT_REASONS,
+  K6_STEP_ERROR_TYPES,
+} from '../../metrics/parsers/k6-journey-metrics.ts'
 import { endpointNamesOf, type ResolvedJourney } from '../../options/journey/resolve.ts'
 import { assignScenarios } from '../../options/journey/scenario-order.ts'
 import type { LoadShape } from '../../options/shape.ts'
 import type { ToolRunOptions } from '../adapter.ts'
-import { assertScriptable, type ScriptJourney, scriptJourney, stepsWithOptions } from './journey-spec.ts'
+import {
+  assertScriptable,
+  knownChecks,
+  type ScriptJourney,
+  scriptJourney,
+  stepsWithOptions,
+} from './journey-spec.ts'
 import { K6_JOURNEY_CODE } from './k6-journey-code.ts'
 import { type K6Options, k6LoadOptions } from './k6-script.ts'
 
@@ -12,10 +22,12 @@ import { type K6Options, k6LoadOptions } from './k6-script.ts'
 export interface K6JourneySpec {
   journey: ScriptJourney
   options: K6Options
-  /** `user`: a VU keeps the scenario its index picks (closed model); `iteration`: each iteration picks. */
+  /** `user`: a VU keeps the scenario its index picks (`mix: 'per-user'`); `iteration`: each iteration picks. */
   split: 'user' | 'iteration'
   /** Scenario index per slot (VU or iteration index modulo its length): the native engine's weighted order. */
   order: number[]
+  /** The closed model: a VU whose step was never sent backs off before its next iteration (as native's). */
+  backoff: boolean
 }
 
 // The order repeats after the weights' sum; a longer one only repeats itself.
@@ -38,6 +50,16 @@ export function assertK6Journey(shape: LoadShape, journey: ResolvedJourney): voi
         'k6 cannot tag a metric with a name that holds a comma or starts or ends with a space or quote',
       )
   }
+  for (const [option, step] of stepsWithOptions(journey)) {
+    for (const check of step.checks ?? []) {
+      if (K6_UNTAGGABLE.test(check.name))
+        throw new UnsupportedOptionError(
+          'k6',
+          `${option}.checks.${check.name}`,
+          'k6 cannot tag a check with a name that holds a comma or starts or ends with a space or quote',
+        )
+    }
+  }
   journey.scenarios.forEach((scenario, index) => {
     if (K6_UNTAGGABLE.test(scenario.name))
       throw new UnsupportedOptionError(
@@ -52,20 +74,38 @@ export function assertK6Journey(shape: LoadShape, journey: ResolvedJourney): voi
  * Always-true thresholds on every endpoint's and scenario's sub-metrics: k6's summary carries a sub-metric
  * only when a threshold names it. They are not results (isCarrierThreshold filters them out).
  */
-export function carrierThresholds(endpoints: string[], scenarios: string[]): Record<string, string[]> {
+export function carrierThresholds(
+  endpoints: string[],
+  scenarios: string[],
+  checks: {
+    byStep: ReadonlyMap<string, readonly string[]>
+    byScenario: ReadonlyMap<string, readonly string[]>
+  } = {
+    byStep: new Map(),
+    byScenario: new Map(),
+  },
+): Record<string, string[]> {
   const thresholds: Record<string, string[]> = {}
   const carry = (tags: string): void => {
     thresholds[`http_req_duration{${tags}}`] = [CARRIERS.trend]
     thresholds[`http_reqs{${tags}}`] = [CARRIERS.counter]
     thresholds[`http_req_failed{${tags}}`] = [CARRIERS.rate]
   }
+  // The script tags its counters and checks with these; each named pair is a sub-metric of the summary.
+  const carryCounts = (tag: string, checkNames: readonly string[]): void => {
+    for (const reason of K6_NOT_SENT_REASONS)
+      thresholds[`${K6_JOURNEY_METRICS.notSent}{${tag},reason:${reason}}`] = [CARRIERS.counter]
+    for (const check of checkNames) thresholds[`checks{${tag},check:${check}}`] = [CARRIERS.rate]
+  }
   for (const name of endpoints) {
     carry(`name:${name}`)
+    carryCounts(`name:${name}`, checks.byStep.get(name) ?? [])
     for (const type of K6_STEP_ERROR_TYPES)
       thresholds[`${K6_JOURNEY_METRICS.stepErrors}{name:${name},type:${type}}`] = [CARRIERS.counter]
   }
   for (const name of scenarios) {
     carry(`scenario:${name}`)
+    carryCounts(`scenario:${name}`, checks.byScenario.get(name) ?? [])
     // k6 counts bytes per VU's scenario, not per request: there is no data_received{name:…}.
     thresholds[`data_received{scenario:${name}}`] = [CARRIERS.counter]
     thresholds[`${K6_JOURNEY_METRICS.completed}{scenario:${name}}`] = [CARRIERS.counter]
@@ -100,10 +140,13 @@ export function k6JourneySpec(
       thresholds: carrierThresholds(
         endpointNamesOf(journey),
         journey.scenarios.map((scenario) => scenario.name),
+        knownChecks(journey),
       ),
     },
-    split: options.shape.model === 'open' ? 'iteration' : 'user',
+    // An arrival-rate run has no VU of its own scenario: each iteration picks there, whatever the mix.
+    split: options.shape.model === 'open' || journey.mix === 'per-iteration' ? 'iteration' : 'user',
     order: assignScenarios(journey.scenarios, MAX_ORDER),
+    backoff: options.shape.model !== 'open',
   }
 }
 
@@ -119,7 +162,7 @@ export const K6_SPEC_PREFIX = 'const spec = '
 
 export const K6_JOURNEY_HEADER = `// Generated by perfspec: a journey for k6. The journey is the JSON value \`spec\` (data, never code).
 import http from 'k6/http'
-import { sleep } from 'k6'
+import { check, sleep } from 'k6'
 import encoding from 'k6/encoding'
 import exec from 'k6/execution'
 import { SharedArray } from 'k6/data'

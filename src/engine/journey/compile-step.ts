@@ -5,6 +5,7 @@ import { rawUrlProblem, renderedHeaderValueProblem, trimHeaderValue } from '../.
 import type { CaptureSource } from '../../options/journey/capture-path.ts'
 import { encodeRequestTarget } from '../../options/journey/request-target.ts'
 import type { CaptureFunction, ResolvedStep } from '../../options/journey/resolve.ts'
+import { type ResolvedCheck, readsResponse } from '../../options/journey/step-checks.ts'
 import {
   escapeJsonString,
   parseTemplate,
@@ -46,6 +47,8 @@ export interface CompiledStep {
   timeoutMs: number
   expectStatus: ReadonlySet<number> | null
   check: ((response: CheckResponse) => boolean) | undefined
+  /** Named checks, run on every response (and failed request); undefined when the step has none. */
+  checks: ResolvedCheck[] | undefined
   captures: [name: string, source: CaptureSource][] | undefined
   captureFunction: CaptureFunction | undefined
   resolved: ResolvedStep
@@ -121,11 +124,13 @@ export function compileStep(
     collectors,
     scenario,
     staticRequest,
-    keep: step.check !== undefined || step.capture !== undefined,
+    keep:
+      step.check !== undefined || step.capture !== undefined || (step.checks?.some(readsResponse) ?? false),
     head: step.method === 'HEAD',
     timeoutMs: step.timeoutMs,
     expectStatus: step.expectStatus,
     check: step.check,
+    checks: step.checks,
     captures: declarative,
     captureFunction: typeof step.capture === 'function' ? step.capture : undefined,
     resolved: step,

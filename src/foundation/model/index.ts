@@ -36,6 +36,7 @@ export { describeErrors } from './describe-errors.ts'
 export type {
   AppCost,
   AppCostSource,
+  CheckCounts,
   EndpointMetrics,
   ErrorSummary,
   ErrorType,
@@ -45,6 +46,7 @@ export type {
   LoadMetrics,
   LoadTestResult,
   MeasuredAppCost,
+  NotSentReason,
   RedactedOptions,
   ResponseTimeStats,
   RunPhase,

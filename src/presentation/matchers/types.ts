@@ -87,6 +87,11 @@ export interface PerfMatchers<R = void, T = unknown> {
   /** Failed requests below `percent` (0..100) of all requests. */
   toHaveErrorRateBelow(...args: MatcherArgs<R, T, [percent: number, part?: PerfResultPart]>): R
   toHaveThroughputAbove(...args: MatcherArgs<R, T, [rps: number, part?: PerfResultPart]>): R
+  /**
+   * More than `percent` (0..100) of the checks that ran passed (a journey's named `checks`, `check`
+   * functions); fails when no check ran.
+   */
+  toHaveCheckRateAbove(...args: MatcherArgs<R, T, [percent: number, part?: PerfResultPart]>): R
   /** Every threshold passed: the given ones (tagged ones judge their endpoint), or the run's. */
   toPassThresholds(...args: MatcherArgs<R, T, [thresholds?: Thresholds]>): R
   /**

@@ -141,7 +141,7 @@ await describeWithTool(new K6Adapter(), 'the journey on k6', () => {
     expect(result.success).toBe(false)
     expect(result.endpoints?.item?.responseTimes.p50).toBeGreaterThanOrEqual(20)
   })
-  it('k6: a 3:1 mix splits the VUs 3:1 and reports each scenario', async () => {
+  it('k6: a 3:1 mix splits the iterations 3:1 and reports each scenario', async () => {
     const counts = countPaths(server, { delayMs: 5 })
     const result = await loadTest({
       url: server.url,
@@ -188,6 +188,8 @@ describe('what a tool cannot run is refused before any traffic', () => {
         'scenarios[0].steps[0].capture',
       ],
       ['k6', { steps: [{ name: 'a,b', path: '/a' }] }, 'steps[0].name'],
+      ['k6', { steps: [{ path: '/a', checks: { 'a,b': { status: 200 } } }] }, 'steps[0].checks.a,b'],
+      ['ab', { steps: [{ path: '/a', checks: { ok: { status: 200 } } }] }, 'steps[0].checks'],
       ['ab', { steps: [{ path: '/a' }, { path: '/b' }] }, 'steps'],
       ['ab', { steps: [{ path: '/a/{{user}}' }] }, 'steps[0]'],
       ['ab', { steps: [{ path: '/a', capture: { t: 'json:t' } }] }, 'steps[0].capture'],
@@ -202,7 +204,7 @@ describe('what a tool cannot run is refused before any traffic', () => {
     }
     expect(server.count).toBe(0)
   })
-  it("Locust with 2 workers: the master sums every worker's iterations per scenario, users split 3:1", async () => {
+  it("Locust with 2 workers: the master sums every worker's iterations per scenario, iterations split 3:1", async () => {
     const counts = countPaths(server, { delayMs: 5 })
     const users = 4
     const result = await loadTest({

@@ -214,6 +214,8 @@ describe('generated journey locustfile', () => {
       const { steps: _steps, ...rest } = options
       const resolved = resolveLoadOptions({
         ...rest,
+        // Per iteration (the default), one user class picks; per user, one class per scenario.
+        mix: round % 2 === 0 ? 'per-iteration' : 'per-user',
         scenarios: [
           { name: hostileString(random, 5), weight: 3, steps: options.steps ?? [] },
           { name: 'other', steps: options.steps ?? [] },
@@ -228,6 +230,8 @@ describe('generated journey locustfile', () => {
     }
     const imported = importLocustfiles(codes)
     expect(imported.map((module) => module.spec)).toEqual(specs)
-    for (const module of imported) expect(module.classes).toBe(2)
+    expect(imported.map((module) => module.classes)).toEqual(
+      imported.map((_, round) => (round % 2 === 0 ? 1 : 2)),
+    )
   })
 })
