@@ -62,7 +62,10 @@ function programsOn(adapter: LoadAdapter, tool: 'k6' | 'locust', inFlight: numbe
       // The picks are one round robin's order: 10 per ten iterations, give or take the users in flight.
       expect(Math.abs(buy * 10 - total)).toBeLessThanOrEqual(10 * (1 + inFlight))
       expect(result.scenarios?.['buy']?.iterations).toBeGreaterThan(0)
-      expect(result.endpoints?.['buy']?.totalRequests).toBe(buy)
+      // The engine's count is the server's, less at most the requests in flight that the tool drops at the end.
+      const reported = result.endpoints?.['buy']?.totalRequests ?? 0
+      expect(buy - reported).toBeGreaterThanOrEqual(0)
+      expect(buy - reported).toBeLessThanOrEqual(tool === 'k6' ? 0 : inFlight)
     })
 
     it(`0.5% failing responses under \`checks: rate>=1.0\` fail the run; checks count each (${tool})`, async () => {

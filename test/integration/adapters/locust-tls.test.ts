@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { LocustAdapter } from '../../../src/adapters/locust.ts'
 import type { LoadTestOptions, TlsOptions } from '../../../src/foundation/types.ts'
@@ -78,7 +79,10 @@ await describeWithTool(new LocustAdapter(), 'Locust over TLS', () => {
 
 it('refuses the `tls` settings its locustfiles cannot carry, before spawning anything', async () => {
   const pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n'
-  const key = '-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n'
+  // A real key: perfspec reads the key (and its passphrase) before anything else.
+  const key = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+    .privateKey.export({ type: 'pkcs8', format: 'pem' })
+    .toString()
   const cases: [TlsOptions, string][] = [
     [{ cert: pem, key }, 'tls.cert'],
     [{ servername: 'other.example' }, 'tls.servername'],
