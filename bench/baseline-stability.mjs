@@ -8,7 +8,6 @@
 // BASELINE_RUNS (5), BASELINE_SECONDS (4), BASELINE_USERS (4), BASELINE_DELAY_MS (10), BASELINE_BUSY_US (200).
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
-import os from 'node:os'
 import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 
@@ -19,7 +18,7 @@ const DELAY_MS = Number(process.env.BASELINE_DELAY_MS ?? 10)
 const BUSY_US = Number(process.env.BASELINE_BUSY_US ?? 200)
 
 const { loadTest } = await import(pathToFileURL(resolve('dist/index.mjs')).href)
-const { compareWithBaseline, toBaselineEntry } = await import(
+const { compareWithBaseline, describeMachine, toBaselineEntry } = await import(
   pathToFileURL(resolve('dist/advanced.mjs')).href
 )
 
@@ -39,13 +38,8 @@ async function startTarget(factor) {
 }
 
 const run = (url) => loadTest({ url, users: USERS, duration: `${SECONDS}s`, name: '/work' })
-const machine = {
-  cpuModel: os.cpus()[0]?.model ?? '',
-  cores: os.cpus().length,
-  node: process.version,
-  platform: process.platform,
-  arch: process.arch,
-}
+// The matcher's own fingerprint: a baseline from another one is not judged at all.
+const machine = describeMachine()
 const fmt = (n) => n.toFixed(2)
 
 async function series(factor, baseline, label) {
@@ -61,12 +55,12 @@ async function series(factor, baseline, label) {
       const comparison = compareWithBaseline(recorded, result)
       rows.push({
         p95: result.metrics.responseTimes.p95,
-        rps: result.metrics.throughput,
+        rps: result.metrics.rps,
         regressed: comparison.regressed,
       })
       console.log(
         `  ${label} run ${index + 1}: p95 ${fmt(result.metrics.responseTimes.p95)} ms (limit ${fmt(comparison.p95.limit)}), ` +
-          `${fmt(result.metrics.throughput)} rps (limit ${fmt(comparison.throughput.limit)}) → ${comparison.regressed ? 'REGRESSION' : 'ok'}`,
+          `${fmt(result.metrics.rps)} rps (limit ${fmt(comparison.rps.limit)}) → ${comparison.verdict}`,
       )
     }
     return { baseline: recorded, rows }
@@ -79,7 +73,7 @@ console.log(
   `\nBaseline stability: ${RUNS} runs of ${SECONDS}s, ${USERS} users, a server taking ${DELAY_MS} ms + ${BUSY_US} µs of CPU per request (child process)`,
 )
 const same = await series(1, undefined, 'unchanged')
-console.log(`  baseline: p95 ${fmt(same.baseline.p95)} ms, ${fmt(same.baseline.throughput)} rps`)
+console.log(`  baseline: p95 ${fmt(same.baseline.p95)} ms, ${fmt(same.baseline.rps)} rps`)
 const slower = await series(2, same.baseline, '2x slower')
 const falseRegressions = same.rows.filter((row) => row.regressed).length
 const caught = slower.rows.filter((row) => row.regressed).length

@@ -1,7 +1,7 @@
 // One load generator run in its own process, so its CPU time is its own.
 // Usage: node bench/generator.mjs <native|autocannon|wrk|timing> <url> <connections> <durationSec|0> [requests]
 //          [--workers N] [--pipelining N] [--transport undici|fast] [--module path/to/a/built/index.mjs]
-//          [--journey] (three static steps in turn: perfspec `steps`, autocannon `requests[]`)
+//          [--journey] (three static steps in turn: perfspec `steps`, autocannon `requests[]`) [--monitor-pid N]
 // Prints one JSON line: { tool, requests, errors, wallMs, cpuMs, maxRssMb } (timing: { nsPerRequest }).
 import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
@@ -16,6 +16,7 @@ const { positionals, values } = parseArgs({
     transport: { type: 'string' },
     module: { type: 'string' },
     journey: { type: 'boolean' },
+    'monitor-pid': { type: 'string' },
   },
 })
 // The three-step static journey both engines run in turn, per connection.
@@ -47,6 +48,8 @@ async function runNative() {
     // Only when asked: a build from before the option (`--module`) would reject it.
     ...(values.transport !== undefined ? { transport: values.transport } : {}),
     ...(values.journey ? { steps: JOURNEY_PATHS.map((path) => ({ path })) } : {}),
+    // The app's cost measured in the target's process (`monitor: { pid }`).
+    ...(values['monitor-pid'] !== undefined ? { monitor: { pid: Number(values['monitor-pid']) } } : {}),
   })
   return { requests: result.metrics.totalRequests, errors: result.metrics.failedRequests }
 }

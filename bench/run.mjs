@@ -16,6 +16,7 @@ import { benchTrustEngine } from './trust-engine.mjs'
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5)
 const DEFAULT_ROW = 'native (fast, the default)'
+const MONITORED_ROW = 'native (fast, app cost measured)'
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50)
 const PIPELINING = Number(process.env.BENCH_PIPELINING ?? 10)
@@ -65,6 +66,7 @@ http { access_log off; keepalive_requests 1000000; keepalive_timeout 120s;
   return {
     name: 'nginx (1 worker)',
     url: `http://127.0.0.1:${port}/`,
+    pid: child.pid,
     // stub_status counts every request, itself included.
     served: async () => {
       const text = await (await fetch(`http://127.0.0.1:${port}/nginx_status`)).text()
@@ -88,6 +90,7 @@ async function startNodeTarget(script = 'bench/node-target.mjs', name = 'node:ht
   return {
     name,
     url: `http://127.0.0.1:${port}/`,
+    pid: child.pid,
     served: async () => Number(await (await fetch(`http://127.0.0.1:${port}/__count`)).text()),
     stop: () => child.kill('SIGTERM'),
   }
@@ -176,6 +179,8 @@ try {
     { name: 'autocannon', tool: 'autocannon' },
     ...(hasWrk ? [{ name: 'wrk', tool: 'wrk' }] : []),
     ...(BEFORE ? [{ name: 'native (before, fast)', tool: 'native', args: fast, module: BEFORE }] : []),
+    // The same run measuring the app's cost (the target's process, read once a second from /proc).
+    { name: MONITORED_ROW, tool: 'native', args: ['--monitor-pid', String(target.pid)] },
   ]
   const main = await measure('one connection per user, no pipelining', peers, target)
   printTable(main, ['autocannon', ...(hasWrk ? ['wrk'] : [])])
@@ -184,13 +189,21 @@ try {
     const ratio = main.get(DEFAULT_ROW).cpuPer10k / main.get('wrk').cpuPer10k
     console.log(`default transport: ${fixed(ratio, 2)}x wrk's CPU per request (target: at most 1.20x)`)
   }
+  const monitoring = main.get(MONITORED_ROW).cpuPer10k / main.get(DEFAULT_ROW).cpuPer10k
+  console.log(
+    `measuring the app's cost: ${fixed(monitoring, 3)}x the generator's CPU per request (target: at most 1.03x)`,
+  )
 
   if (FASTIFY && nginx) {
     // A real framework as the target: the generator's share of a shared machine, against Fastify.
     const fastifyTarget = await startNodeTarget('bench/fastify-target.mjs', 'Fastify')
     try {
       runGenerator({ tool: 'native' }, fastifyTarget.url, 1)
-      const onFastify = await measure('against Fastify (node:http framework)', peers, fastifyTarget)
+      const onFastify = await measure(
+        'against Fastify (node:http framework)',
+        peers.filter((peer) => peer.name !== MONITORED_ROW),
+        fastifyTarget,
+      )
       printTable(onFastify, ['autocannon', ...(hasWrk ? ['wrk'] : [])])
     } finally {
       fastifyTarget.stop()

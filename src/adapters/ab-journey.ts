@@ -26,6 +26,7 @@ export function abStep(journey: ResolvedJourney): ResolvedStep {
   if (typeof step.path === 'function' || typeof step.body === 'function' || step.check !== undefined)
     reject(option, 'functions run only in the native engine')
   if (step.capture !== undefined) reject(`${option}.capture`, 'ab cannot read responses')
+  if (step.checks !== undefined) reject(`${option}.checks`, 'ab cannot read responses')
   if (parseTemplate(step.path).vars.length > 0 || hasTemplate(step.body) || hasTemplate(step.headers))
     reject(option, 'ab cannot fill {{var}} templates')
   return step

@@ -46,9 +46,30 @@ export const AB_UNSUPPORTED: UnsupportedOptions = {
   check: WHY.check,
   warmup: WHY.warmup,
   expectStatus: 'ab counts every non-2xx response (3xx included) as failed and cannot be told otherwise',
-  tls: 'ab takes no CA, client certificate or verification setting (it does not verify certificates)',
   maxHeaderSize: WHY.maxHeaderSize,
   http2: 'ab speaks HTTP/1.0 only',
+}
+
+const AB_NO_VERIFY = 'ab does not verify certificates and takes no CA or client certificate'
+
+/**
+ * ab never verifies a certificate: it runs against https only when the run says so, with
+ * `tls: { rejectUnauthorized: false }`, the one `tls` setting it can honour. Anything else is refused, so an
+ * expired or untrusted certificate is not reported as a healthy run where native, k6 and Locust fail it.
+ */
+function assertAbTls(request: ResolvedRequest): void {
+  const { tls } = request
+  if (tls !== undefined) {
+    const option = (['ca', 'cert', 'servername', 'passphrase'] as const).find((key) => tls[key] !== undefined)
+    if (option !== undefined) throw new UnsupportedOptionError('ab', `tls.${option}`, AB_NO_VERIFY)
+  }
+  if (request.url.protocol === 'https:' && tls?.rejectUnauthorized !== false) {
+    throw new UnsupportedOptionError(
+      'ab',
+      'tls',
+      `${AB_NO_VERIFY}: against https, say so with \`tls: { rejectUnauthorized: false }\`, or use a tool that verifies (native, k6, locust)`,
+    )
+  }
 }
 
 /**
@@ -56,6 +77,7 @@ export const AB_UNSUPPORTED: UnsupportedOptions = {
  * declares unsupported. Runs before anything is spawned.
  */
 export function assertAbSupports(request: ResolvedRequest, shape: LoadShape): void {
+  assertAbTls(request)
   const utf8Problem = utf8HeaderProblem(request.headers)
   if (utf8Problem !== undefined) throw new UnsupportedOptionError('ab', utf8Problem.option, utf8Problem.why)
   if (shape.durationMs !== undefined && wholeSeconds(shape.durationMs) === undefined) {
@@ -124,8 +146,19 @@ export function buildAbArgs(
   return args
 }
 
-function warningsFor(summary: AbSummary, timeoutMs: number, shape: LoadShape, framing: AbFraming): string[] {
+function warningsFor(
+  summary: AbSummary,
+  request: ResolvedRequest,
+  shape: LoadShape,
+  framing: AbFraming,
+): string[] {
+  const { timeoutMs } = request
   const warnings = ['ab reports whole percentiles only: p99.9 is its slowest request']
+  if (request.url.protocol === 'https:') {
+    warnings.push(
+      "ab did not verify the server's certificate (`tls.rejectUnauthorized: false`): an expired or untrusted one passes",
+    )
+  }
   const seconds = abTimeoutSeconds(timeoutMs)
   if (seconds * 1000 !== timeoutMs) {
     warnings.push(`ab's timeout (-s) takes whole seconds: \`timeout\` ${timeoutMs} ms ran as ${seconds} s`)
@@ -234,7 +267,7 @@ export class ApacheBenchAdapter extends ExternalToolAdapter {
       }
       const facts = framing.truncated === undefined ? {} : { truncated: framing.truncated }
       const metrics = abToMetrics(summary, await readCurve(files.csv, summary), facts)
-      const warnings = warningsFor(summary, request.timeoutMs, shape, framing)
+      const warnings = warningsFor(summary, request, shape, framing)
       return requireSomeRequests('ab', { metrics, timeline: [], aborted: output.aborted, warnings })
     })
   }

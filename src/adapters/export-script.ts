@@ -28,6 +28,7 @@ function journeyOf(options: ResolvedLoadOptions): ResolvedJourney {
       {
         name: DEFAULT_SCENARIO,
         weight: 1,
+        onStartSlot: 0,
         onStart: [],
         steps: [
           {
@@ -43,6 +44,7 @@ function journeyOf(options: ResolvedLoadOptions): ResolvedJourney {
         think: { minMs: 0, maxMs: 0 },
       },
     ],
+    mix: 'per-iteration',
     setupTimeoutMs: DEFAULT_HOOK_TIMEOUT_MS,
     teardownTimeoutMs: DEFAULT_HOOK_TIMEOUT_MS,
   }
@@ -111,5 +113,5 @@ export async function toK6Script(options: LoadTestOptions): Promise<string> {
  */
 export async function toLocustfile(options: LoadTestOptions): Promise<string> {
   const { resolved, journey, setup } = await prepare('locust', options)
-  return renderLocustJourney(locustJourneySpec(resolved.request.url, journey, setup))
+  return renderLocustJourney(locustJourneySpec(resolved.request.url, journey, setup, resolved.request.tls))
 }

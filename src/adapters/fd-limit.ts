@@ -75,7 +75,9 @@ export function assertUsersFitFdLimit(
   const { fds } = generator
   const open = shape.model === 'open'
   const users = open ? shape.maxUsers : shape.users
-  const processes = fds.workerProcesses ? options.tool.workers : undefined
+  const { workers } = options.tool
+  // `workers: 0` starts no worker process: the generator holds every user itself.
+  const processes = fds.workerProcesses && workers !== undefined && workers > 0 ? workers : undefined
   const perProcess = processes === undefined ? users : Math.ceil(users / processes)
   const available = availableUnder(fds.limit, limit)
   const inProcess = fds.own === 'in-process'

@@ -3,6 +3,7 @@ import path from 'node:path'
 import { ParseError, UnsupportedOptionError } from '../foundation/errors.ts'
 import type { ThresholdResult } from '../foundation/model/index.ts'
 import type { AdapterRun } from '../metrics/adapter-run.ts'
+import { withEndpointCounts } from '../metrics/check-counts.ts'
 import { k6Endpoints, k6Scenarios, runStepErrors, withStepErrors } from '../metrics/parsers/k6-endpoints.ts'
 import { type K6Summary, k6ToMetrics, parseK6Summary } from '../metrics/parsers/k6-summary.ts'
 import { formatDurationForTool } from '../options/duration.ts'
@@ -21,7 +22,7 @@ import {
   withRunDir,
   writeGeneratedScript,
 } from './run-files.ts'
-import { knownEndpoints } from './scripts/journey-spec.ts'
+import { knownChecks, knownEndpoints } from './scripts/journey-spec.ts'
 import {
   assertK6Journey,
   isCarrierThreshold,
@@ -324,10 +325,15 @@ function addEndpoints(run: AdapterRun, summary: K6Summary, options: ToolRunOptio
     return
   }
   const known = knownEndpoints(journey)
-  run.metrics = withStepErrors(run.metrics, runStepErrors(summary, [...known.keys()]))
-  run.endpoints = k6Endpoints(summary, known)
+  const checks = knownChecks(journey)
+  run.endpoints = k6Endpoints(summary, known, checks.byStep)
+  run.metrics = withEndpointCounts(
+    withStepErrors(run.metrics, runStepErrors(summary, [...known.keys()])),
+    run.endpoints,
+  )
   run.scenarios = k6Scenarios(
     summary,
     journey.scenarios.map((scenario) => scenario.name),
+    checks.byScenario,
   )
 }

@@ -14,6 +14,15 @@ export interface LocustCommand {
   env: Record<string, string>
 }
 
+/**
+ * How many worker processes a run starts: `workers` of 1 or more; undefined (a standalone run) without it or
+ * with `workers: 0`, which means what it means on the native engine: no workers apart, the load runs in one
+ * process.
+ */
+export function locustWorkerProcesses(tool: Pick<ToolRunOptions['tool'], 'workers'>): number | undefined {
+  return tool.workers === undefined || tool.workers === 0 ? undefined : tool.workers
+}
+
 function freePort(host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer()

@@ -1,24 +1,34 @@
 import { readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { UnsupportedOptionError } from '../foundation/errors.ts'
+import type { EndpointMetrics } from '../foundation/model/index.ts'
+import { getOwn, setOwn } from '../foundation/util/own-keys.ts'
 import type { AdapterRun } from '../metrics/adapter-run.ts'
+import { withCheckCounts, withEndpointCounts } from '../metrics/check-counts.ts'
+import type { KnownEndpoints } from '../metrics/parsers/endpoint-names.ts'
 import {
   type LocustException,
   locustToMetrics,
   parseLocustExceptions,
   parseLocustFailures,
   parseLocustHistory,
+  parseLocustLoadSpan,
   parseLocustStats,
 } from '../metrics/parsers/locust-csv.ts'
 import { locustEndpoints, withFinalPoint } from '../metrics/parsers/locust-endpoints.ts'
-import { mergeEndpointMetrics, parseLocustScenarios } from '../metrics/parsers/locust-scenarios.ts'
+import {
+  type LocustStepCounts,
+  mergeEndpointMetrics,
+  parseLocustScenarios,
+  parseLocustStepCounts,
+} from '../metrics/parsers/locust-scenarios.ts'
 import { utf8HeaderProblem } from '../options/http-fields.ts'
 import type { LoadShape } from '../options/shape.ts'
 import type { ToolRunOptions } from './adapter.ts'
 import { ExternalToolAdapter } from './external.ts'
 import type { FdNeeds } from './fd-limit.ts'
 import { withJourneySetup } from './journey-setup.ts'
-import { type LocustCommand, runDistributed } from './locust-distributed.ts'
+import { type LocustCommand, locustWorkerProcesses, runDistributed } from './locust-distributed.ts'
 import { inspectLocust, type LocustInstall } from './locust-install.ts'
 import {
   deadlineFor,
@@ -39,6 +49,8 @@ import {
 import {
   GENERATED_LOCUSTFILE,
   LOCUST_ENTRY,
+  LOCUST_ENTRY_ENV,
+  LOCUST_LOAD_SUFFIX,
   LOCUST_SPEC_FILE,
   locustRequestSpec,
 } from './scripts/locustfile.ts'
@@ -65,7 +77,6 @@ export const LOCUST_UNSUPPORTED: UnsupportedOptions = {
   script: WHY.script,
   check: WHY.check,
   warmup: WHY.warmup,
-  tls: "perfspec's generated FastHttpUser takes no CA or client certificate, and does not verify certificates",
   maxHeaderSize: WHY.maxHeaderSize,
   http2: "perfspec's generated FastHttpUser speaks HTTP/1.1 only",
 }
@@ -76,7 +87,15 @@ export const LOCUST_UNSUPPORTED_WITH_LOCUSTFILE: UnsupportedOptions = {
   headers: USER_FILE_DEFINES,
   body: USER_FILE_DEFINES,
   expectStatus: USER_FILE_DEFINES,
+  tls: 'a user `locustfile` verifies as its own code says (FastHttpUser: `insecure`, `ssl_context_factory`)',
 }
+
+/** What of `tls` the generated locustfiles carry: the CAs to trust and whether to verify. */
+const TLS_UNSUPPORTED = {
+  cert: "perfspec's generated locustfiles send no client certificate",
+  passphrase: "perfspec's generated locustfiles send no client certificate",
+  servername: "Locust's client verifies the URL's host",
+} as const
 
 /** Locust's run length: whole seconds (`-t`). */
 function locustSeconds(shape: LoadShape): number | undefined {
@@ -93,9 +112,16 @@ export function assertLocustSupports(options: ToolRunOptions): void {
   const utf8Problem = utf8HeaderProblem(request.headers)
   if (utf8Problem !== undefined)
     throw new UnsupportedOptionError('locust', utf8Problem.option, utf8Problem.why)
-  if (tool.workers === undefined && (tool.masterBindHost !== undefined || tool.masterPort !== undefined)) {
+  if (
+    locustWorkerProcesses(tool) === undefined &&
+    (tool.masterBindHost !== undefined || tool.masterPort !== undefined)
+  ) {
     const option = tool.masterBindHost === undefined ? 'masterPort' : 'masterBindHost'
-    throw new UnsupportedOptionError('locust', option, 'a master is only started with `workers`')
+    throw new UnsupportedOptionError('locust', option, 'a master is only started with `workers` of 1 or more')
+  }
+  for (const [option, why] of Object.entries(TLS_UNSUPPORTED)) {
+    if (request.tls?.[option as keyof typeof TLS_UNSUPPORTED] !== undefined)
+      throw new UnsupportedOptionError('locust', `tls.${option}`, why)
   }
   if (locustSeconds(shape) === undefined) {
     throw new UnsupportedOptionError(
@@ -113,10 +139,14 @@ function hostOf(options: Pick<ToolRunOptions, 'request' | 'tool'>): string {
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`
 }
 
-/** The arguments of a standalone run or of the master (validated with assertLocustSupports). */
+/**
+ * The arguments of a standalone run or of the master (validated with assertLocustSupports). `clock: 'entry'`:
+ * perfspec's entry point ends the run (PERFSPEC_LOCUST_RUN_SECONDS), so there is no `-t`.
+ */
 export function buildLocustArgs(
   options: Pick<ToolRunOptions, 'request' | 'shape' | 'tool'>,
   files: { locustfile: string; csvPrefix: string },
+  clock: 'entry' | 'locust' = 'locust',
 ): string[] {
   const { shape } = options
   const rampUpSeconds = shape.rampUpMs / 1000
@@ -131,8 +161,7 @@ export function buildLocustArgs(
     String(shape.users),
     '-r',
     String(spawnRate),
-    '-t',
-    `${locustSeconds(shape)}s`,
+    ...(clock === 'locust' ? ['-t', `${locustSeconds(shape)}s`] : []),
     '--csv',
     files.csvPrefix,
     '--only-summary',
@@ -159,13 +188,24 @@ async function readExceptions(dir: string): Promise<LocustException[]> {
   return text === undefined ? [] : parseLocustExceptions(text)
 }
 
-/** Locust runs through perfspec's entry point under the script's own interpreter (see LOCUST_ENTRY). */
-async function commandFor(file: string, install: LocustInstall, dir: string): Promise<LocustCommand> {
+/**
+ * Locust runs through perfspec's entry point under the script's own interpreter (see LOCUST_ENTRY), which
+ * also ends the run; a `locust` that is no Python script runs as it is, ended by its own `-t`.
+ */
+async function commandFor(
+  file: string,
+  install: LocustInstall,
+  dir: string,
+  shape: LoadShape,
+): Promise<LocustCommand> {
   if (install.interpreter === undefined) return { file, prefix: [], env: {} }
   const entry = path.join(dir, 'perfspec_locust.py')
   await writeFile(entry, LOCUST_ENTRY)
-  const env: Record<string, string> = { PERFSPEC_LOCUST_FINAL: path.join(dir, 'final') }
-  if (install.reportedVersion === '') env.PERFSPEC_LOCUST_VERSION = install.version
+  const env: Record<string, string> = {
+    [LOCUST_ENTRY_ENV.final]: path.join(dir, 'final'),
+    [LOCUST_ENTRY_ENV.runSeconds]: String(locustSeconds(shape)),
+  }
+  if (install.reportedVersion === '') env[LOCUST_ENTRY_ENV.version] = install.version
   const [interpreter, ...interpreterArgs] = install.interpreter as [string, ...string[]]
   return { file: interpreter, prefix: [...interpreterArgs, entry], env }
 }
@@ -175,7 +215,7 @@ async function prepareLocustfile(options: ToolRunOptions, dir: string, setup: un
   if (tool.locustfile !== undefined) return resolveUserFile('locustfile', tool.locustfile)
   if (journey !== undefined) {
     const file = path.join(dir, 'perfspec_locustfile.py')
-    await writeFile(file, renderLocustJourney(locustJourneySpec(request.url, journey, setup)))
+    await writeFile(file, renderLocustJourney(locustJourneySpec(request.url, journey, setup, request.tls)))
     return file
   }
   return writeGeneratedScript(
@@ -201,20 +241,21 @@ async function readResults(
     (await readIfExists(path.join(dir, 'final_failures.csv'))) ??
     (await readIfExists(path.join(dir, 'run_failures.csv')))
   const failures = failuresText === undefined ? [] : parseLocustFailures(failuresText)
+  // perfspec's locustfiles count every request, raised or not (open_request): a task exception is no request.
   const exceptions = await readExceptions(dir)
   const raised = exceptions.reduce((sum, exception) => sum + exception.count, 0)
-  // perfspec's locustfile sends one request per task: each task exception is a request Locust lost.
-  const userFile = options.tool.locustfile !== undefined
-  const durationMs = options.shape.durationMs ?? 0
-  const metrics = locustToMetrics(stats, failures, durationMs, userFile ? [] : exceptions)
-  if (userFile && raised > 0) {
+  if (raised > 0) {
     warnings.push(
       `the locustfile's tasks raised ${raised} exceptions (not counted as requests): ${exceptions[0]?.message}`,
     )
   }
+  const userFile = options.tool.locustfile !== undefined
+  const durationMs = options.shape.durationMs ?? 0
+  const loadText = await readIfExists(path.join(dir, `final${LOCUST_LOAD_SUFFIX}`))
+  const loadMs = loadText === undefined ? undefined : parseLocustLoadSpan(loadText)
+  const metrics = locustToMetrics(stats, failures, durationMs, loadMs)
   const historyText = await readIfExists(path.join(dir, 'run_stats_history.csv'))
   const history = historyText === undefined ? [] : parseLocustHistory(historyText)
-  // Locust's history holds only the requests its stats counted; raised ones have no second.
   const timeline = withFinalPoint(history, {
     requests: stats.aggregated.requestCount,
     failures: stats.aggregated.failureCount,
@@ -222,13 +263,19 @@ async function readResults(
   })
   const run: AdapterRun = { metrics, timeline, aborted, warnings }
   // Per-name rows are endpoints for a user's locustfile; the generated single request is one endpoint only.
-  if (userFile) run.endpoints = locustEndpoints(stats.rows, failures, historyText, durationMs)
+  if (userFile)
+    run.endpoints = locustEndpoints(stats.rows, failures, historyText, durationMs, undefined, loadMs)
   const { journey } = options
   if (journey !== undefined) {
     const known = knownEndpoints(journey)
-    const endpoints = locustEndpoints(stats.rows, failures, historyText, durationMs, known)
-    run.endpoints = endpoints
     const countsText = await readIfExists(path.join(dir, JOURNEY_COUNTS_FILE))
+    const endpoints = withStepCounts(
+      locustEndpoints(stats.rows, failures, historyText, durationMs, known, loadMs),
+      known,
+      countsText === undefined ? new Map() : parseLocustStepCounts(countsText),
+    )
+    run.endpoints = endpoints
+    run.metrics = withEndpointCounts(metrics, endpoints)
     if (countsText === undefined) warnings.push('Locust wrote no journey counts: the scenarios are missing')
     else {
       const single = journey.scenarios.length === 1
@@ -255,6 +302,31 @@ async function readResults(
     }
   }
   return run
+}
+
+/**
+ * A generated journey's endpoints with the checks and requests never sent its locustfile counted; a step
+ * that sent no request (Locust has no row for it) is an empty endpoint.
+ */
+function withStepCounts(
+  endpoints: Record<string, EndpointMetrics>,
+  known: KnownEndpoints,
+  counts: ReadonlyMap<string, LocustStepCounts>,
+): Record<string, EndpointMetrics> {
+  const empty = emptyAbortedRun([]).metrics
+  const result = { ...endpoints }
+  for (const [name, { method, path: stepPath }] of known) {
+    const endpoint = getOwn(result, name) ?? { ...empty, durationMs: 0, method, path: stepPath, timeline: [] }
+    const step = counts.get(name)
+    setOwn(
+      result,
+      name,
+      step === undefined
+        ? endpoint
+        : { ...endpoint, ...withCheckCounts(endpoint, step.checks, step.notSent) },
+    )
+  }
+  return result
 }
 
 /** Locust (headless, CSV stats), standalone or as one master with `workers` worker processes. */
@@ -289,16 +361,17 @@ export class LocustAdapter extends ExternalToolAdapter {
   ): Promise<AdapterRun> {
     return withRunDir('locust', async (dir) => {
       const locustfile = await prepareLocustfile(options, dir, setup)
-      const command = await commandFor(file, install, dir)
+      const command = await commandFor(file, install, dir, options.shape)
       if (options.journey !== undefined)
         command.env[LOCUST_JOURNEY_OUT_ENV] = path.join(dir, JOURNEY_COUNTS_FILE)
-      const args = buildLocustArgs(options, { locustfile, csvPrefix: path.join(dir, 'run') })
+      const clock = command.env[LOCUST_ENTRY_ENV.runSeconds] === undefined ? 'locust' : 'entry'
+      const args = buildLocustArgs(options, { locustfile, csvPrefix: path.join(dir, 'run') }, clock)
       const warnings = [
         'Locust percentiles are rounded to 2 significant digits, its response times to whole ms',
         'Locust reports no status codes; its timeline percentiles are over its rolling 10 s window',
       ]
-      const { workers } = options.tool
-      if (command.env.PERFSPEC_LOCUST_VERSION !== undefined && workers !== undefined) {
+      const workers = locustWorkerProcesses(options.tool)
+      if (command.env[LOCUST_ENTRY_ENV.version] !== undefined && workers !== undefined) {
         warnings.push(
           `Locust reports an empty version; master and workers announce ${install.version} instead`,
         )

@@ -1,3 +1,4 @@
+import { setOwn } from '../foundation/util/own-keys.ts'
 import { FRAMING_HEADERS } from '../options/http-fields.ts'
 import type { ResolvedRequest } from '../options/request.ts'
 
@@ -24,7 +25,7 @@ export function applyRequestRules(request: ResolvedRequest): RuledRequest {
         `\`headers.${name}\` was not sent: every engine frames the body itself (content-length and ` +
           'transfer-encoding are dropped)',
       )
-    } else headers[name] = value
+    } else setOwn(headers, name, value)
   }
   let { url } = request
   if (url.username !== '' || url.password !== '') {

@@ -2,8 +2,6 @@ import type { OpenShape } from '../options/shape.ts'
 import { ArrivalSchedule } from './arrival-schedule.ts'
 import { type EngineUser, type RunShare, type RunState, type UserScheduler, WHOLE_RUN } from './run-state.ts'
 
-/** How early the end of a run may come (ms) by the executor's clock: the timer that ends it started first. */
-const END_SLACK_MS = 5
 /**
  * Timers fire up to ~1 ms late (ms granularity): the last stretch before a request is due is waited out on
  * setImmediate turns, which still read responses, so sends go out within µs of their due time.
@@ -35,6 +33,7 @@ export class OpenModelExecutor implements UserScheduler {
   private readonly share: RunShare
   private timer: NodeJS.Timeout | undefined
   private immediate: NodeJS.Immediate | undefined
+  private endTimer: NodeJS.Timeout | undefined
   private startedAt = 0
   private busy = 0
   private retired = 0
@@ -63,11 +62,24 @@ export class OpenModelExecutor implements UserScheduler {
     this.dispatchDue()
   }
 
-  /** No new requests from here on; in-flight ones finish (or time out). */
+  /**
+   * No new requests from here on; in-flight ones finish (or time out). At the end of the duration (not an
+   * abort), every request due before the end still goes out at its time: the duration timer started before
+   * this executor, and a timer may fire early by the executor's clock (libuv's cached loop time), by more on
+   * a busy machine.
+   */
   stop(): void {
     if (this.stopping) return
-    // The duration timer started a moment before this executor: what is due by the end still goes out.
-    if (!this.state.aborted) this.sendDue(this.state.now() - this.startedAt + END_SLACK_MS)
+    if (!this.state.aborted) {
+      const elapsed = this.state.now() - this.startedAt
+      this.sendDue(elapsed)
+      if (this.hasDueBeforeEnd() && elapsed < this.endMs) {
+        if (this.endTimer === undefined)
+          this.endTimer = setTimeout(this.endOfDuration, this.endMs - elapsed + 1)
+        return
+      }
+    }
+    if (this.endTimer !== undefined) clearTimeout(this.endTimer)
     this.stopping = true
     if (this.timer !== undefined) clearTimeout(this.timer)
     if (this.immediate !== undefined) clearImmediate(this.immediate)
@@ -80,6 +92,17 @@ export class OpenModelExecutor implements UserScheduler {
     this.state.collector.setActiveUsers(this.busy)
     if (this.stopping) user.retire()
     else this.idle.push(user)
+  }
+
+  private readonly endOfDuration = (): void => {
+    this.endTimer = undefined
+    this.stop()
+  }
+
+  /** Whether a request of this share is still due before the end of the duration. */
+  private hasDueBeforeEnd(): boolean {
+    const next = this.arrival(this.scheduled)
+    return next < this.requestLimit && this.schedule.timeOf(next) < this.endMs
   }
 
   private readonly tick = (): void => {

@@ -56,6 +56,9 @@ function checkFailedMessage(status: number): string {
 
 const CHECK_RETURNED_PROMISE = promiseReturnedMessage('check')
 
+/** The name a `check` function's verdicts are counted under in `metrics.checks`. */
+export const CHECK_FUNCTION_NAME = 'check'
+
 /**
  * Why a `check` failed a response — it returned false, threw, or returned a Promise (never a pass) — or
  * undefined when it passed.
@@ -95,8 +98,12 @@ export function recordResponse(
     collector.recordError(classifyStatus(status), statusMessage(status), latencyMs)
     return
   }
-  const failure =
-    check === undefined ? undefined : checkFailure(check, checkResponseOf(status, rawHeaders, bodyChunks))
+  if (check === undefined) {
+    collector.recordResponseTime(latencyMs)
+    return
+  }
+  const failure = checkFailure(check, checkResponseOf(status, rawHeaders, bodyChunks))
+  collector.recordCheck(CHECK_FUNCTION_NAME, failure === undefined)
   if (failure !== undefined) collector.recordError('check_failed', failure, latencyMs)
   else collector.recordResponseTime(latencyMs)
 }

@@ -136,7 +136,11 @@ function toAdapterRun(
     const lateness = collector.getLateness()
     if (lateness !== undefined && lateness.totalCount > 0) {
       run.generator.latenessMs = latenessStats(lateness)
-      const warning = latenessWarning(run.generator.latenessMs, run.metrics.responseTimes.p50)
+      const warning = latenessWarning(
+        run.generator.latenessMs,
+        run.metrics.responseTimes.p50,
+        lateness.totalCount,
+      )
       if (warning !== undefined) {
         run.warnings.push(warning.message)
         if (warning.saturated) run.generator.saturated = true

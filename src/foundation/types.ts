@@ -264,6 +264,23 @@ export type StepCapture = Record<string, string> | ((response: CheckResponse, ct
 export type StepBody = string | Uint8Array | Record<string, unknown> | unknown[]
 
 /**
+ * A declarative check of a step's response, with one subject. It records a pass or a fail under its name
+ * (`result.metrics.checks`) and never fails the request or ends the iteration (k6's `check`); the `checks`
+ * threshold judges them. The native engine, the k6 script and the locustfile run them alike.
+ * - `status`: the status is this one, or one of these;
+ * - `json`: a path into the decoded JSON body, as a `json:` capture reads it (`'$.id'`, `'items[0].name'`),
+ *   finds a value (not `null`); with `equals`, exactly this value; with `exists: false`, finds none;
+ * - `header`: the response has this header (any case); with `equals`, exactly this value (several values
+ *   joined by `, `); with `exists: false`, has none;
+ * - `bodyIncludes`: the body text contains this text.
+ */
+export type StepCheck =
+  | { status: number | readonly number[] }
+  | { json: string; equals?: string | number | boolean; exists?: boolean }
+  | { header: string; equals?: string; exists?: boolean }
+  | { bodyIncludes: string }
+
+/**
  * One request of a journey. The run's own options are the defaults of every step. Its functions (`path`,
  * `body`, `check`, `capture`) are called for every request and must be synchronous: an async one is refused
  * (do async work in `setup`).
@@ -281,6 +298,11 @@ export interface JourneyStep {
   body?: StepBody | ((ctx: JourneyContext) => StepBody)
   expectStatus?: number | number[]
   check?: (response: CheckResponse) => boolean
+  /**
+   * Named checks that record and go on: `{ 'status 200': { status: 200 }, 'has id': { json: '$.id' } }`. They
+   * run on every response (and on a failed request, as status 0), on every engine.
+   */
+  checks?: Record<string, StepCheck>
   timeout?: Duration
   capture?: StepCapture
 }
@@ -288,7 +310,10 @@ export interface JourneyStep {
 /** One weighted journey of a mix. */
 export interface JourneyScenario {
   name: string
-  /** Relative share of the users (an integer ≥ 1). @default 1 */
+  /**
+   * Relative share (an integer ≥ 1): of the iterations (`mix: 'per-iteration'`, the default), or of the
+   * users (`mix: 'per-user'`). @default 1
+   */
   weight?: number
   /** Steps each of this scenario's users runs once before its first iteration. */
   onStart?: JourneyStep[]
@@ -296,6 +321,9 @@ export interface JourneyScenario {
   /** Overrides the run's `think`. */
   think?: ThinkTime
 }
+
+/** How a mix of `scenarios` is split: per iteration (the default) or per user. */
+export type ScenarioMix = 'per-iteration' | 'per-user'
 
 /** What `setup` and `teardown` are given. */
 export interface JourneyHookContext {
@@ -328,8 +356,15 @@ export interface JourneyOptions {
   steps?: JourneyStep[]
   /** Steps run once per user before its first iteration; their captures stay in the user's vars. */
   onStart?: JourneyStep[]
-  /** A weighted mix of journeys; users are split by weight. Exclusive with `steps`. */
+  /** A weighted mix of journeys; iterations (or users, see `mix`) are split by weight. Exclusive with `steps`. */
   scenarios?: JourneyScenario[]
+  /**
+   * How `scenarios` share the load by weight. `'per-iteration'`: every iteration of every user picks its
+   * scenario by a smooth weighted round robin, so a 9:1 mix is 9:1 with any number of users (Locust's task
+   * weights). `'per-user'`: each user keeps one scenario, users split by weight (Locust's user classes).
+   * @default 'per-iteration'
+   */
+  mix?: ScenarioMix
   /** Pause after each step. @default 0 */
   think?: ThinkTime
 }

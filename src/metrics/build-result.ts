@@ -4,7 +4,8 @@ import type { ToolName } from '../foundation/types.ts'
 import type { ResolvedLoadOptions } from '../options/resolve.ts'
 import { evaluateThresholds } from '../options/thresholds.ts'
 import type { AdapterRun } from './adapter-run.ts'
-import { evaluateErrorBudget } from './error-budget.ts'
+import { evaluateErrorBudget, evaluateScenarioCoverage, scenariosNeverRun } from './error-budget.ts'
+import { notSentWarning } from './not-sent.ts'
 
 /** The JSON-safe, credential-free subset of the options a result records. */
 export function redactOptions(options: ResolvedLoadOptions, tool?: ToolName): RedactedOptions {
@@ -19,6 +20,7 @@ export function redactOptions(options: ResolvedLoadOptions, tool?: ToolName): Re
   }
   if (shape.durationMs !== undefined) redacted.durationMs = shape.durationMs
   if (shape.requests !== undefined) redacted.requests = shape.requests
+  if (shape.warmupMs > 0) redacted.warmupMs = shape.warmupMs
   if (shape.model === 'open') {
     const { arrival } = shape
     if (arrival.kind === 'rate') redacted.rate = arrival.rate
@@ -57,6 +59,13 @@ export function buildResult(
   ]
   const budget = evaluateErrorBudget(options.errorBudget, run.metrics)
   if (budget !== undefined) thresholds.push(budget)
+  const warnings = [...run.warnings]
+  const neverRun = scenariosNeverRun(run.scenarios)
+  const coverage = evaluateScenarioCoverage(options.errorBudget, neverRun)
+  if (coverage !== undefined) thresholds.push(coverage)
+  if (neverRun.length > 0) warnings.push(neverRunWarning(neverRun, options))
+  const unsent = notSentWarning(run.metrics)
+  if (unsent !== undefined) warnings.push(unsent)
   const result: LoadTestResult = {
     kind: 'load',
     success: thresholds.every((threshold) => threshold.passed),
@@ -66,7 +75,7 @@ export function buildResult(
     metrics: run.metrics,
     timeline: run.timeline,
     thresholds,
-    warnings: run.warnings,
+    warnings,
     startedAt: startedAt.toISOString(),
     durationMs: run.metrics.durationMs,
     options: redactOptions(options, tool),
@@ -79,4 +88,16 @@ export function buildResult(
   if (run.endpoints !== undefined) result.endpoints = run.endpoints
   if (run.scenarios !== undefined) result.scenarios = run.scenarios
   return result
+}
+
+/** Why a weighted scenario may have had no load, and what to change. */
+function neverRunWarning(neverRun: readonly string[], options: ResolvedLoadOptions): string {
+  const names = neverRun.map((name) => `'${name}'`).join(', ')
+  const why =
+    options.journey?.mix === 'per-user'
+      ? `with \`mix: 'per-user'\` the ${options.shape.users} users are split by weight, and none got it: ` +
+        "use the default `mix: 'per-iteration'`, or more users"
+      : 'the run ended before its turn came: run longer'
+  const verdict = options.errorBudget === false ? '' : ' It fails the error budget.'
+  return `The scenario mix was not tested: ${names} never ran (${why}).${verdict}`
 }

@@ -1,7 +1,9 @@
 import type {
+  CheckCounts,
   ErrorSummary,
   ErrorType,
   LoadMetrics,
+  NotSentReason,
   ResponseTimeStats,
   RunPhase,
   TimelinePoint,
@@ -85,6 +87,9 @@ export interface CollectorSnapshot {
   serviceTimes: string | undefined
   /** encodeHistogram() of the lateness histogram, when kept. */
   lateness: string | undefined
+  /** Named checks: name, passes, fails. */
+  checks: [string, number, number][]
+  notSent: [NotSentReason, ErrorSummary][]
 }
 
 /**
@@ -101,6 +106,8 @@ export class MetricsCollector {
   private readonly now: () => number
   private readonly keepTimeline: boolean
   private readonly errors = new Map<ErrorType, ErrorSummary>()
+  private readonly checks = new Map<string, CheckCounts>()
+  private readonly notSent = new Map<NotSentReason, ErrorSummary>()
   private readonly statusCounts = new Map<number, number>()
   private readonly timelinePoints: TimelinePoint[] = []
   private readonly serviceTimes: LatencyHistogram | undefined
@@ -183,6 +190,8 @@ export class MetricsCollector {
     this.latencyMax = 0
     this.bytes = 0
     this.errors.clear()
+    this.checks.clear()
+    this.notSent.clear()
     this.statusCounts.clear()
     this.total.reset()
     this.serviceTimes?.reset()
@@ -219,19 +228,26 @@ export class MetricsCollector {
 
   /** Adds `count` errors of a type and keeps `message` as a sample while there is room. */
   private addError(type: ErrorType, count: number, message: string | undefined): void {
-    let summary = this.errors.get(type)
-    if (summary === undefined) {
-      summary = { count: 0, sampleMessages: [] }
-      this.errors.set(type, summary)
+    addTo(this.errors, type, count, message)
+  }
+
+  /**
+   * A request a journey step prepared and never sent (its template or function failed): not a request, so
+   * in none of the request counts, the timeline or the rates.
+   */
+  recordNotSent(reason: NotSentReason, message: string): void {
+    addTo(this.notSent, reason, 1, message)
+  }
+
+  /** One run of a named check. */
+  recordCheck(name: string, passed: boolean): void {
+    let counts = this.checks.get(name)
+    if (counts === undefined) {
+      counts = { passes: 0, fails: 0 }
+      this.checks.set(name, counts)
     }
-    summary.count += count
-    if (
-      message !== undefined &&
-      summary.sampleMessages.length < SAMPLE_MESSAGES_PER_TYPE &&
-      !summary.sampleMessages.includes(message)
-    ) {
-      summary.sampleMessages.push(message)
-    }
+    if (passed) counts.passes++
+    else counts.fails++
   }
 
   /** A request's service time in ms (only recorded when the collector was built with `serviceTimes`). */
@@ -354,6 +370,8 @@ export class MetricsCollector {
       histogram: encodeHistogram(this.getHistogram()),
       serviceTimes: this.serviceTimes === undefined ? undefined : encodeHistogram(this.serviceTimes),
       lateness: this.lateness === undefined ? undefined : encodeHistogram(this.lateness),
+      checks: [...this.checks].map(([name, { passes, fails }]) => [name, passes, fails]),
+      notSent: [...this.notSent].map(([reason, summary]) => [reason, { ...summary }]),
     }
   }
 
@@ -376,6 +394,16 @@ export class MetricsCollector {
     for (const [type, summary] of snapshot.errors) {
       this.addError(type, summary.count, summary.sampleMessages[0])
       for (const message of summary.sampleMessages.slice(1)) this.addError(type, 0, message)
+    }
+    for (const [name, passes, fails] of snapshot.checks) {
+      const counts = this.checks.get(name) ?? { passes: 0, fails: 0 }
+      counts.passes += passes
+      counts.fails += fails
+      this.checks.set(name, counts)
+    }
+    for (const [reason, summary] of snapshot.notSent) {
+      addTo(this.notSent, reason, summary.count, summary.sampleMessages[0])
+      for (const message of summary.sampleMessages.slice(1)) addTo(this.notSent, reason, 0, message)
     }
     for (const [code, count] of snapshot.statusCounts) {
       this.statusCounts.set(code, (this.statusCounts.get(code) ?? 0) + count)
@@ -401,7 +429,7 @@ export class MetricsCollector {
     const statusCodes: Record<string, number> = {}
     for (const [code, seen] of [...this.statusCounts].sort((a, b) => a[0] - b[0]))
       statusCodes[String(code)] = seen
-    return {
+    const metrics: LoadMetrics = {
       ...deriveRequestCounts({ total: totalRequests, failed: this.failureCount, durationMs }),
       responseTimes: {
         min: count === 0 ? 0 : this.latencyMin,
@@ -415,5 +443,39 @@ export class MetricsCollector {
       bytesReceived: this.bytes,
       durationMs,
     }
+    // Object.fromEntries: a check named `__proto__` stays a name.
+    if (this.checks.size > 0)
+      metrics.checks = Object.fromEntries([...this.checks].map(([name, counts]) => [name, { ...counts }]))
+    if (this.notSent.size > 0) {
+      metrics.notSent = Object.fromEntries(
+        [...this.notSent].map(([reason, summary]) => [
+          reason,
+          { count: summary.count, sampleMessages: [...summary.sampleMessages] },
+        ]),
+      )
+    }
+    return metrics
+  }
+}
+
+/** Adds `count` to a kind's summary and keeps `message` as a sample while there is room. */
+function addTo<K>(
+  summaries: Map<K, ErrorSummary>,
+  kind: K,
+  count: number,
+  message: string | undefined,
+): void {
+  let summary = summaries.get(kind)
+  if (summary === undefined) {
+    summary = { count: 0, sampleMessages: [] }
+    summaries.set(kind, summary)
+  }
+  summary.count += count
+  if (
+    message !== undefined &&
+    summary.sampleMessages.length < SAMPLE_MESSAGES_PER_TYPE &&
+    !summary.sampleMessages.includes(message)
+  ) {
+    summary.sampleMessages.push(message)
   }
 }

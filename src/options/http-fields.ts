@@ -73,6 +73,33 @@ export function headerValueProblem(value: string): string | undefined {
   return undefined
 }
 
+/** Not ASCII field text: a control character but HTAB, or anything above U+007F. */
+const NOT_ASCII_FIELD_TEXT = /[^\t\x20-\x7e]/
+
+/**
+ * A rendered header value (one with a `{{var}}`) as every engine sends it: optional whitespace at either end
+ * (RFC 9110 §5.5) trimmed, as k6's Go client always does.
+ */
+export function trimHeaderValue(value: string): string {
+  return value.replace(/^[\t ]+|[\t ]+$/g, '')
+}
+
+/**
+ * Why a rendered, trimmed header value cannot go out, or undefined when it can: ASCII field text only. The
+ * native engine would send é as one Latin-1 byte, k6 and Locust as two UTF-8 bytes: refused on all of them.
+ */
+export function renderedHeaderValueProblem(value: string): string | undefined {
+  const match = NOT_ASCII_FIELD_TEXT.exec(value)
+  if (match === null) return undefined
+  const char = String.fromCodePoint(value.codePointAt(match.index)!)
+  if (char.codePointAt(0)! < 0x80)
+    return `a header value without control characters (${describeChar(char)} at index ${match.index})`
+  return (
+    `ASCII text (${describeChar(char)} at index ${match.index}): engines send other text as different ` +
+    'bytes; send ASCII, e.g. encodeURIComponent(value), and decode it on the server'
+  )
+}
+
 /** Why the URL string as given cannot be a target, or undefined: controls are refused, not dropped. */
 export function rawUrlProblem(url: string): string | undefined {
   const match = URL_CONTROL.exec(url)

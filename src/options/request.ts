@@ -1,5 +1,6 @@
 import { isSecretHeader, REDACTED, redactUrl } from '../foundation/redact.ts'
 import type { CheckResponse, HttpMethod, LoadTestOptions } from '../foundation/types.ts'
+import { setOwn } from '../foundation/util/own-keys.ts'
 import { requireDurationMs } from './duration.ts'
 import {
   escapeForMessage,
@@ -81,7 +82,7 @@ function resolveHeaders(value: unknown): Record<string, string> {
     if (valueProblem !== undefined) {
       fail(`headers.${name}`, valueProblem, isSecretHeader(name) ? REDACTED : escapeForMessage(headerValue))
     }
-    headers[name.toLowerCase()] = headerValue
+    setOwn(headers, name.toLowerCase(), headerValue)
   }
   return headers
 }

@@ -60,6 +60,7 @@ const LOAD_TEST_KEYS = {
   steps: true,
   onStart: true,
   scenarios: true,
+  mix: true,
   think: true,
   errorBudget: true,
 } as const satisfies KnownKeys<LoadTestOptions>

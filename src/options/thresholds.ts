@@ -1,6 +1,7 @@
 import { InvalidThresholdError } from '../foundation/errors.ts'
 import type { LoadMetrics, ThresholdResult } from '../foundation/model/index.ts'
 import type { Thresholds } from '../foundation/types.ts'
+import { getOwn } from '../foundation/util/own-keys.ts'
 import { requireDurationMs } from './duration.ts'
 
 /** How a threshold compares the measured value with its limit. */
@@ -204,6 +205,27 @@ export function parseThresholds(thresholds: Thresholds | undefined): ParsedThres
   return parsed
 }
 
+/** Every named check's runs added up: what the `checks` rate is made of. */
+export function checkTotals(metrics: Pick<LoadMetrics, 'checks'>): { passes: number; fails: number } {
+  let passes = 0
+  let fails = 0
+  for (const counts of Object.values(metrics.checks ?? {})) {
+    passes += counts.passes
+    fails += counts.fails
+  }
+  return { passes, fails }
+}
+
+/** The note of a `checks` threshold with no check to judge. */
+export const NO_CHECK_RAN = 'no check ran: give steps `checks` (or a `check` function) for it to judge'
+
+/** True when a threshold has something to judge: some request, and for the check rate some check. */
+function judgeable(metrics: LoadMetrics, stat: ThresholdStat): boolean {
+  if (stat !== 'checksFraction') return metrics.totalRequests > 0
+  const { passes, fails } = checkTotals(metrics)
+  return passes + fails > 0
+}
+
 /** Reads one stat from metrics. */
 export function readStat(metrics: LoadMetrics, stat: ThresholdStat): number {
   switch (stat) {
@@ -216,8 +238,8 @@ export function readStat(metrics: LoadMetrics, stat: ThresholdStat): number {
     case 'totalRequests':
       return metrics.totalRequests
     case 'checksFraction': {
-      const failedChecks = metrics.errorsByType.check_failed?.count ?? 0
-      return metrics.totalRequests === 0 ? 1 : 1 - failedChecks / metrics.totalRequests
+      const { passes, fails } = checkTotals(metrics)
+      return passes + fails === 0 ? 0 : passes / (passes + fails)
     }
     default:
       return metrics.responseTimes[stat]
@@ -252,7 +274,9 @@ export function taggedMetrics(
   expression: string,
 ): LoadMetrics {
   const metrics =
-    tag.kind === 'name' ? breakdown.endpoints?.[tag.value] : breakdown.scenarios?.[tag.value]?.metrics
+    tag.kind === 'name'
+      ? getOwn(breakdown.endpoints, tag.value)
+      : getOwn(breakdown.scenarios, tag.value)?.metrics
   if (metrics === undefined) {
     const noun = tag.kind === 'name' ? 'endpoint' : 'scenario'
     throw new InvalidThresholdError(
@@ -270,7 +294,8 @@ export function meetsThreshold(threshold: ParsedThreshold, actual: number): bool
 
 /**
  * Evaluates parsed thresholds against metrics; a tagged one against its endpoint's or scenario's. A run
- * (or endpoint) with no requests fails every threshold.
+ * (or endpoint) with no requests fails every threshold, and one in which no check ran fails a `checks`
+ * threshold, each with a note saying so.
  */
 export function evaluateThresholds(
   thresholds: readonly ParsedThreshold[],
@@ -280,7 +305,11 @@ export function evaluateThresholds(
   return thresholds.map(({ expression, stat, comparison, limit, tag }) => {
     const judged = tag === undefined ? metrics : taggedMetrics(tag, breakdown, expression)
     const actual = readStat(judged, stat)
-    return { expression, actual, passed: judged.totalRequests > 0 && compare(actual, comparison, limit) }
+    if (judgeable(judged, stat)) return { expression, actual, passed: compare(actual, comparison, limit) }
+    // A rate of no checks is no evidence: it fails, saying so.
+    return stat === 'checksFraction'
+      ? { expression, actual, passed: false, note: NO_CHECK_RAN }
+      : { expression, actual, passed: false }
   })
 }
 

@@ -13,7 +13,7 @@ import { argument, type KnownKeys, rejectUnknownKeys, requireObject } from '../o
 import { benchmarkHttp } from './bench/http.ts'
 import type { HttpBenchmarkOptions } from './bench/types.ts'
 import { type ComparisonConfigs, mapComparisonConfigs, runComparison } from './compare-runs.ts'
-import { loadTest } from './load-test.ts'
+import { loadTest, loadTestInGroup } from './load-test.ts'
 import type { StressTestOptions } from './stress/types.ts'
 import { runStressTest } from './stress-test.ts'
 
@@ -82,7 +82,7 @@ export class PerformanceClient {
     return this.track(options.signal, (signal) =>
       runStressTest(
         this.withClientDefaults(options, signal),
-        (step) => loadTest(step, this.defaults),
+        (step) => loadTestInGroup(step, this.defaults),
         this.defaults,
       ),
     )

@@ -12,7 +12,7 @@ import type { LoadDefaults } from '../options/defaults.ts'
 import { resolveLoadOptions } from '../options/resolve.ts'
 import { argument, fail } from '../options/validate.ts'
 import { markNestedRun, trackGroupRun, withTestSignal } from './context.ts'
-import { loadTest } from './load-test.ts'
+import { loadTestInGroup } from './load-test.ts'
 
 /** The configurations to compare: by name, or a list whose `name`s (default: the URL's path) tell them apart. */
 export type ComparisonConfigs = Record<string, LoadTestOptions> | LoadTestOptions[]
@@ -120,7 +120,8 @@ function nameConfigs(
 export function runComparison(
   configs: ComparisonConfigs,
   defaults?: Partial<LoadDefaults>,
-  runLoad: (options: LoadTestOptions) => Promise<LoadTestResult> = (options) => loadTest(options, defaults),
+  runLoad: (options: LoadTestOptions) => Promise<LoadTestResult> = (options) =>
+    loadTestInGroup(options, defaults),
 ): Promise<ComparisonResult> {
   return trackGroupRun(runConfigs(configs, defaults, runLoad))
 }

@@ -72,6 +72,12 @@ export interface PerfPluginOptions {
   configFile?: string | false
   /** Fail a test whose run breached a threshold that no `toPassThresholds` checked. @default true */
   failOnThresholds?: boolean
+  /**
+   * Fail `toMatchPerfBaseline` when its comparison is inconclusive, not only when it regressed. Either way
+   * an inconclusive comparison is shown in the matcher's message, the table and every report.
+   * @default false
+   */
+  failOnInconclusive?: boolean
 }
 
 /** The `performance:` section of config/qa.yaml, in perfspec's terms. */
@@ -97,6 +103,7 @@ export interface ResolvedPerfConfig extends QaPerformanceConfig {
   /** Append the Markdown summary to `$GITHUB_STEP_SUMMARY` when it is set. */
   githubSummary: boolean
   failOnThresholds: boolean
+  failOnInconclusive: boolean
 }
 
 // The seed's YAML keys: they have no TypeScript type to tie to, only the seed's schema.
@@ -136,6 +143,7 @@ const PLUGIN_KEYS = {
   report: true,
   configFile: true,
   failOnThresholds: true,
+  failOnInconclusive: true,
 } as const satisfies KnownKeys<PerfPluginOptions>
 const PLUGIN_DEFAULTS_KEYS = {
   users: true,
@@ -298,6 +306,9 @@ export function validatePluginOptions(options: PerfPluginOptions): void {
     requireString('configFile', options.configFile, 'a file path or false')
   }
   if (options.failOnThresholds !== undefined) requireBoolean('failOnThresholds', options.failOnThresholds)
+  if (options.failOnInconclusive !== undefined) {
+    requireBoolean('failOnInconclusive', options.failOnInconclusive)
+  }
   if (options.baselineDir !== undefined) requireString('baselineDir', options.baselineDir, 'a folder path')
 }
 
@@ -342,6 +353,7 @@ export function resolvePerfConfig(root: string, options: PerfPluginOptions = {})
     junitReport: resolveReportFile(root, options.report, 'junit', false),
     githubSummary: options.report?.githubSummary ?? true,
     failOnThresholds: options.failOnThresholds ?? true,
+    failOnInconclusive: options.failOnInconclusive ?? false,
   }
   if (file !== undefined && configFile !== undefined) resolved.configFile = configFile
   const tool = readTool(options.tool, 'tool') ?? file?.tool

@@ -3,6 +3,7 @@ import type {
   BenchmarkResult,
   ComparisonResult,
   LoadTestResult,
+  PerfResult,
   StressTestResult,
 } from '../foundation/model/index.ts'
 import type { LoadProgress, LoadTestOptions, Thresholds, ToolChoice } from '../foundation/types.ts'
@@ -35,8 +36,19 @@ export interface PerfTestContext {
    * too, marked so that reports can leave them out (`isNestedRun`).
    */
   trackGroup?(run: Promise<StressTestResult | ComparisonResult | BenchmarkResult>): void
-  /** Told when `toMatchPerfBaseline` recorded or compared a result, for the reports. */
+  /**
+   * Told when `toMatchPerfBaseline` recorded or compared a result, for the reports. The matcher awaits
+   * what it returns (a session annotates the test with the verdict).
+   */
   recordBaseline?(result: LoadTestResult, check: BaselineCheck): void
+  /** Inconclusive baseline comparisons fail their matcher (the plugin's `failOnInconclusive`). */
+  failOnInconclusive?: boolean
+  /**
+   * Shows a finished run beside its test in the framework's own reports (Vitest ≥ 3.2's
+   * `context.annotate`); never rejects. Called inside the test's await of the run, where the framework
+   * can tell which line of the test it belongs to.
+   */
+  annotate?(result: PerfResult): Promise<void>
   /** Called about once a second while a run goes on. */
   onProgress?(progress: LoadProgress): void
   /**
@@ -155,8 +167,29 @@ export function recordBenchmark(result: BenchmarkResult): void {
   getCurrentTestContext()?.trackGroup?.(Promise.resolve(reported))
 }
 
-/** Hands a stress test or comparison to the running test (if a setup file installed one); returns it. */
+/**
+ * Hands a stress test or comparison to the running test (if a setup file installed one); returns it,
+ * annotating the test when it ends.
+ */
 export function trackGroupRun<T extends StressTestResult | ComparisonResult>(run: Promise<T>): Promise<T> {
-  getCurrentTestContext()?.trackGroup?.(run)
-  return run
+  const context = getCurrentTestContext()
+  context?.trackGroup?.(run)
+  return annotateWhenDone(run, context)
+}
+
+/**
+ * The run, annotated on its test once it ends (when the framework can annotate). The test awaits this
+ * promise, so the annotation is made inside the test's own await chain: Vitest places it at that line.
+ */
+export function annotateWhenDone<T extends PerfResult>(
+  run: Promise<T>,
+  context: PerfTestContext | undefined,
+): Promise<T> {
+  const annotate = context?.annotate
+  if (annotate === undefined) return run
+  return (async () => {
+    const result = await run
+    await annotate(result)
+    return result
+  })()
 }

@@ -10,7 +10,7 @@ import { buildResult } from '../metrics/build-result.ts'
 import { DEFAULTS, type LoadDefaults } from '../options/defaults.ts'
 import { type ResolvedLoadOptions, resolveLoadOptions } from '../options/resolve.ts'
 import type { LoadShape } from '../options/shape.ts'
-import { applyTestContext, getCurrentTestContext, type PerfTestContext } from './context.ts'
+import { annotateWhenDone, applyTestContext, getCurrentTestContext, type PerfTestContext } from './context.ts'
 
 // A run needs a little more than its duration: connections open, the last responses arrive.
 const RUN_OVERHEAD_MS = 250
@@ -20,10 +20,22 @@ const RUN_OVERHEAD_MS = 250
  * during the run (refused, reset, timeout, 5xx) are counted in the result, never thrown.
  *
  * Inside a test with the perfspec setup file, the run also takes the test's defaults, thresholds and abort
- * signal, and its result is attached to the test for the reporter. Load runs on one machine never overlap:
- * a run waits for another perfspec run (any process) to finish first.
+ * signal, and its result is attached to the test for the reporter (and, on Vitest ≥ 3.2, annotates the test
+ * with its numbers). Load runs on one machine never overlap: a run waits for another perfspec run (any
+ * process) to finish first.
  */
 export function loadTest(
+  options: LoadTestOptions,
+  defaults?: Partial<LoadDefaults>,
+): Promise<LoadTestResult> {
+  return annotateWhenDone(loadTestInGroup(options, defaults), getCurrentTestContext())
+}
+
+/**
+ * One run of a stress test or a comparison: recorded like any run (reports show it in its group), but the
+ * group's result is what annotates the test, not each of its runs.
+ */
+export function loadTestInGroup(
   options: LoadTestOptions,
   defaults?: Partial<LoadDefaults>,
 ): Promise<LoadTestResult> {

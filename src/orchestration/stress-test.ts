@@ -8,7 +8,7 @@ import { resolveLoadOptions } from '../options/resolve.ts'
 import { MAX_USERS_PER_PROCESS } from '../options/shape.ts'
 import { argument, type KnownKeys, requireInteger, requireObject } from '../options/validate.ts'
 import { markNestedRun, trackGroupRun, withTestSignal } from './context.ts'
-import { loadTest } from './load-test.ts'
+import { loadTestInGroup } from './load-test.ts'
 import { findBreak, type MeasuredStep, resolveBreakCriteria } from './stress/break-criteria.ts'
 import type { StressTestOptions } from './stress/types.ts'
 
@@ -160,7 +160,7 @@ export function stressTest(
   options: StressTestOptions,
   defaults?: Partial<LoadDefaults>,
 ): Promise<StressTestResult> {
-  return runStressTest(options, (load) => loadTest(load, defaults), defaults)
+  return runStressTest(options, (load) => loadTestInGroup(load, defaults), defaults)
 }
 
 /** Why a break found while the generator was saturated is not the server's. */

@@ -55,7 +55,7 @@ describe('two spec files on two Jest workers', () => {
 
   test('writes the JSON report with the reporter options applied', async () => {
     const report = await readJson(path.join(dir, 'perfspec-report.json'))
-    expect(report.summary).toEqual({ runs: 3, passed: 3, failed: 0 })
+    expect(report.summary).toEqual({ runs: 3, passed: 3, failed: 0, inconclusive: 0 })
     expect(report.runner).toMatch(new RegExp(`^jest ${process.env['PERFSPEC_E2E_JEST_MAJOR'] ?? '\\d+'}\\.`))
     // The comparison's own load runs stay inside it.
     expect(report.results.map((entry: ReportEntry) => `${entry.file} ${entry.result.kind}`)).toEqual([
@@ -213,10 +213,14 @@ describe('toMatchPerfBaseline across Jest runs', () => {
     const run = await runJest(dir, [], { FIXTURE_DELAY_MS: '40' })
     expect(run.exitCode, run.output).toBe(1)
     expect(run.output).toContain('Performance regressed against the baseline:')
-    expect(run.output).toMatch(/✗ p95: [\d.]+ ms vs baseline [\d.]+ ms/)
+    expect(run.output).toMatch(/✗ (p95|rps): [\d.]+ (ms|rps) vs baseline [\d.]+ (ms|rps): regressed: /)
     expect(run.output).toContain('accept the new numbers with jest -u')
     const [entry] = (await readJson(path.join(dir, 'perfspec-report.json'))).results
-    expect(entry.baseline.comparison).toMatchObject({ regressed: true, p95: { regressed: true } })
+    expect(entry.baseline.comparison).toMatchObject({
+      method: 'interval',
+      regressed: true,
+      verdict: 'regressed',
+    })
     expect(await readFile(file, 'utf8')).toBe(before)
   })
 

@@ -38,7 +38,7 @@ describe('a passing perf spec', () => {
 
     test('writes the JSON report with machine info and the plugin defaults applied', async () => {
       const report = JSON.parse(await readFile(path.join(dir, 'perfspec-report.json'), 'utf8'))
-      expect(report.summary).toEqual({ runs: 1, passed: 1, failed: 0 })
+      expect(report.summary).toEqual({ runs: 1, passed: 1, failed: 0, inconclusive: 0 })
       expect(report.machine).toMatchObject({
         cores: expect.any(Number),
         node: expect.stringMatching(/^v\d+/),

@@ -72,6 +72,11 @@ describe('open-file limit', () => {
     expect(fits('locust', { users: 1500, workers: 3 }, { soft: 1024, hard: 1024 })).not.toThrow()
     // Past the 10 000 that Locust raises its own limit to, where it may (12 000 is past the per-process cap).
     expect(fits('locust', { users: 10_000 }, { soft: 1024, hard: 1024 })).toThrow(/ulimit -n/)
+    // `workers: 0` starts no worker process: one process holds every user (no division by zero).
+    expect(fits('locust', { users: 500, workers: 0 }, { soft: 1024, hard: 1024 })).not.toThrow()
+    expect(fits('locust', { users: 10_000, workers: 0 }, { soft: 1024, hard: 1024 })).toThrow(
+      /needs about 10064 file descriptors.*`ulimit -n 16384`/,
+    )
   })
 
   it('under `ulimit -n 256` in a child process: every engine refuses 10 000 users before sending anything', async () => {

@@ -4,6 +4,8 @@ import type { LoadProgress } from '../../src/foundation/types.ts'
 import { mergeThresholds } from '../../src/options/thresholds.ts'
 import { applyTestContext, setCurrentTestContext } from '../../src/orchestration/context.ts'
 import { loadTest } from '../../src/orchestration/load-test.ts'
+import { beginTestSession } from '../../src/orchestration/session/test-session.ts'
+import { stressTest } from '../../src/orchestration/stress-test.ts'
 import { startServer, type TestServer } from '../helpers/servers.ts'
 
 describe('applyTestContext', () => {
@@ -97,5 +99,39 @@ describe('loadTest inside a test context', () => {
     seen.length = 0
     await loadTest({ url: `${server.url}/`, users: 1, requests: 5 })
     expect(seen).toEqual([])
+  })
+
+  test('annotates the test with each run’s numbers before its await returns; a stress test once, not per step', async () => {
+    const annotations: { message: string; type: string }[] = []
+    const session = beginTestSession({
+      signal: new AbortController().signal,
+      config: undefined,
+      failOnThresholdsHint: 'hint',
+      annotate: async (message, type) => {
+        annotations.push({ message, type })
+      },
+    })
+    try {
+      const result = await loadTest({ url: `${server.url}/`, users: 1, requests: 20 })
+      // Already there when the test's await returns: Vitest places it at that line.
+      expect(annotations).toEqual([
+        {
+          message: expect.stringMatching(/^\/ \(native\): 20 requests, [\d.]+ rps, .*0\.00% errors/),
+          type: 'perfspec',
+        },
+      ])
+      expect(annotations[0]?.message).toContain(`${result.metrics.totalRequests} requests`)
+      await stressTest({
+        url: `${server.url}/`,
+        startUsers: 1,
+        stepUsers: 1,
+        maxUsers: 2,
+        stepDuration: '300ms',
+      })
+      expect(annotations).toHaveLength(2)
+      expect(annotations[1]?.message).toMatch(/^\/ \(stress, native\): (held up to 2 users|broke at)/)
+    } finally {
+      await session.end()
+    }
   })
 })

@@ -171,6 +171,22 @@ describe('generator honesty', () => {
   })
 })
 
+describe('generator honesty on runs of a few requests', () => {
+  it.each([
+    ['its own thread', {}],
+    ['the test thread (`workers: 0`)', { workers: 0 }],
+    ['undici', { transport: 'undici' as const }],
+  ])('a run of 1–3 requests in %s gets no saturation verdict (too short to say)', async (_where, extra) => {
+    server = await startServer()
+    for (const requests of [1, 2, 3]) {
+      const result = await loadTest({ url: server.url, users: 1, requests, ...extra })
+      expect(result.metrics.totalRequests).toBe(requests)
+      expect(result.generator?.saturated, `${requests} requests`).toBe(false)
+      expect(result.warnings.join('\n')).not.toMatch(/generator saturated/)
+    }
+  })
+})
+
 describe('monitor: { pid }', () => {
   it("samples a local process's CPU and RSS into the timeline", async () => {
     server = await startServer(delayed(2))

@@ -26,6 +26,7 @@ describe('latency matchers', () => {
     expect(result).toHavePercentileBelow(99, 100, { scenario: 'buy' })
     expect(result).toHaveErrorRateBelow(1, { endpoint: 'login' })
     expect(result).toHaveThroughputAbove(10, { scenario: 'browse' })
+    expect(result).toHaveCheckRateAbove(99, { endpoint: 'login' })
     expect(result).not.toHaveP50Below(1, { endpoint: 'order' })
     // @ts-expect-error one of endpoint or scenario, not both
     expect(result).toHaveP95Below(100, { endpoint: 'a', scenario: 'b' })
@@ -84,8 +85,11 @@ describe('toMatchPerfBaseline', () => {
       .toEqualTypeOf<PerfBaselineOptions | undefined>()
     await expect(result).toMatchPerfBaseline({ tolerance: 0.3, floorMs: 5 })
     await expect(result).toMatchPerfBaseline({ endpoint: 'order' })
+    await expect(result).toMatchPerfBaseline({ tolerance: { cpu: 0.05, p95: 0.5 }, failOnInconclusive: true })
     // @ts-expect-error tolerance is a number (a fraction)
     await expect(result).toMatchPerfBaseline({ tolerance: '20%' })
+    // @ts-expect-error the metrics are cpu, p95 and rps
+    await expect(result).toMatchPerfBaseline({ tolerance: { latency: 0.1 } })
   })
 })
 

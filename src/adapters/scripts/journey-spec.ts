@@ -1,5 +1,5 @@
 import { UnsupportedOptionError } from '../../foundation/errors.ts'
-import type { HttpMethod } from '../../foundation/types.ts'
+import type { HttpMethod, ScenarioMix } from '../../foundation/types.ts'
 import { utf8HeaderProblem } from '../../options/http-fields.ts'
 import type { PathSegment } from '../../options/journey/capture-path.ts'
 import {
@@ -8,6 +8,7 @@ import {
   type ResolvedScenario,
   type ResolvedStep,
 } from '../../options/journey/resolve.ts'
+import type { ResolvedCheck } from '../../options/journey/step-checks.ts'
 import { parseTemplate, type Template } from '../../options/journey/template.ts'
 import type { ThinkRange } from '../../options/journey/think.ts'
 
@@ -36,11 +37,15 @@ export interface ScriptStep {
   expectStatus: number[] | null
   timeoutMs: number
   captures: ScriptCapture[]
+  /** Named checks, as the native engine runs them (plain data). */
+  checks: ResolvedCheck[]
 }
 
 export interface ScriptScenario {
   name: string
   weight: number
+  /** Scenarios of one slot share an `onStart`: a user runs it once (ResolvedScenario.onStartSlot). */
+  onStartSlot: number
   onStart: ScriptStep[]
   steps: ScriptStep[]
   think: ThinkRange
@@ -57,6 +62,8 @@ export interface ScriptJourney {
   /** The url's path without a trailing slash: any other step path is appended to it. */
   basePath: string
   scenarios: ScriptScenario[]
+  /** How the scenarios share the load by weight: each iteration picks (round robin), or each user keeps one. */
+  mix: ScenarioMix
   data: Record<string, unknown>[]
   /** What `setup` returned (JSON), passed to the script as data. */
   setup: unknown
@@ -97,6 +104,7 @@ function scriptStep(step: ResolvedStep): ScriptStep {
     expectStatus: step.expectStatus === null ? null : [...step.expectStatus],
     timeoutMs: step.timeoutMs,
     captures,
+    checks: step.checks ?? [],
   }
 }
 
@@ -104,6 +112,7 @@ function scriptScenario(scenario: ResolvedScenario): ScriptScenario {
   return {
     name: scenario.name,
     weight: scenario.weight,
+    onStartSlot: scenario.onStartSlot,
     onStart: scenario.onStart.map(scriptStep),
     steps: scenario.steps.map(scriptStep),
     think: scenario.think,
@@ -150,6 +159,7 @@ export function scriptJourney(url: URL, journey: ResolvedJourney, setup?: unknow
     pathname: url.pathname,
     basePath: url.pathname.replace(/\/$/, ''),
     scenarios: journey.scenarios.map(scriptScenario),
+    mix: journey.mix,
     data: journey.data === undefined ? [] : [...journey.data],
     setup: setup === undefined ? null : setup,
   }
@@ -166,4 +176,28 @@ export function knownEndpoints(journey: ResolvedJourney): Map<string, { method: 
       })
   }
   return known
+}
+
+/** The check names of a journey: by step name and by scenario (each name once), as the scripts tag them. */
+export function knownChecks(journey: ResolvedJourney): {
+  byStep: Map<string, string[]>
+  byScenario: Map<string, string[]>
+} {
+  const byStep = new Map<string, Set<string>>()
+  const byScenario = new Map<string, Set<string>>()
+  const add = (map: Map<string, Set<string>>, key: string, name: string): void => {
+    const names = map.get(key) ?? new Set<string>()
+    names.add(name)
+    map.set(key, names)
+  }
+  for (const scenario of journey.scenarios) {
+    for (const step of [...scenario.onStart, ...scenario.steps]) {
+      for (const check of step.checks ?? []) {
+        add(byStep, step.name, check.name)
+        add(byScenario, scenario.name, check.name)
+      }
+    }
+  }
+  const lists = (map: Map<string, Set<string>>) => new Map([...map].map(([key, names]) => [key, [...names]]))
+  return { byStep: lists(byStep), byScenario: lists(byScenario) }
 }

@@ -1,9 +1,19 @@
 import { UnsupportedOptionError } from '../../foundation/errors.ts'
-import { K6_JOURNEY_METRICS, K6_STEP_ERROR_TYPES } from '../../metrics/parsers/k6-journey-metrics.ts'
+import {
+  K6_JOURNEY_METRICS,
+  K6_NOT_SENT_REASONS,
+  K6_STEP_ERROR_TYPES,
+} from '../../metrics/parsers/k6-journey-metrics.ts'
 import { DEFAULT_SCENARIO, endpointNamesOf, type ResolvedJourney } from '../../options/journey/resolve.ts'
 import type { LoadShape } from '../../options/shape.ts'
 import type { ToolRunOptions } from '../adapter.ts'
-import { assertScriptable, type ScriptJourney, scriptJourney, stepsWithOptions } from './journey-spec.ts'
+import {
+  assertScriptable,
+  knownChecks,
+  type ScriptJourney,
+  scriptJourney,
+  stepsWithOptions,
+} from './journey-spec.ts'
 import { K6_JOURNEY_CODE } from './k6-journey-code.ts'
 import { type K6Failures, type K6Options, k6Failures, k6LoadOptions } from './k6-script.ts'
 import { k6AbortThresholds, mergeK6Thresholds } from './k6-thresholds.ts'
@@ -13,10 +23,12 @@ export interface K6JourneySpec {
   /** The journey without its data rows (K6Journey.rows): read by every VU. */
   journey: Omit<ScriptJourney, 'data'>
   options: K6Options
-  /** `user`: a VU keeps the scenario its index picks (closed model); `iteration`: each iteration picks. */
+  /** `user`: a VU keeps the scenario its index picks (`mix: 'per-user'`); `iteration`: each iteration picks. */
   split: 'user' | 'iteration'
   /** How many slots of the scenario order (by weight) the script computes: a VU or iteration index wraps at it. */
   orderLength: number
+  /** The closed model: a VU whose step was never sent backs off before its next iteration (as native's). */
+  backoff: boolean
   failures: K6Failures
 }
 
@@ -63,6 +75,16 @@ export function assertK6Journey(shape: LoadShape, journey: ResolvedJourney): voi
         'k6 cannot tag a metric with a name that holds a comma or starts or ends with a space or quote',
       )
   }
+  for (const [option, step] of stepsWithOptions(journey)) {
+    for (const check of step.checks ?? []) {
+      if (K6_UNTAGGABLE.test(check.name))
+        throw new UnsupportedOptionError(
+          'k6',
+          `${option}.checks.${check.name}`,
+          'k6 cannot tag a check with a name that holds a comma or starts or ends with a space or quote',
+        )
+    }
+  }
   journey.scenarios.forEach((scenario, index) => {
     if (K6_UNTAGGABLE.test(scenario.name))
       throw new UnsupportedOptionError(
@@ -77,20 +99,38 @@ export function assertK6Journey(shape: LoadShape, journey: ResolvedJourney): voi
  * Always-true thresholds on every endpoint's and scenario's sub-metrics: k6's summary carries a sub-metric
  * only when a threshold names it. They are not results (isCarrierThreshold filters them out).
  */
-export function carrierThresholds(endpoints: string[], scenarios: string[]): Record<string, string[]> {
+export function carrierThresholds(
+  endpoints: string[],
+  scenarios: string[],
+  checks: {
+    byStep: ReadonlyMap<string, readonly string[]>
+    byScenario: ReadonlyMap<string, readonly string[]>
+  } = {
+    byStep: new Map(),
+    byScenario: new Map(),
+  },
+): Record<string, string[]> {
   const thresholds: Record<string, string[]> = {}
   const carry = (tags: string): void => {
     thresholds[`http_req_duration{${tags}}`] = [CARRIERS.trend]
     thresholds[`http_reqs{${tags}}`] = [CARRIERS.counter]
     thresholds[`http_req_failed{${tags}}`] = [CARRIERS.rate]
   }
+  // The script tags its counters and checks with these; each named pair is a sub-metric of the summary.
+  const carryCounts = (tag: string, checkNames: readonly string[]): void => {
+    for (const reason of K6_NOT_SENT_REASONS)
+      thresholds[`${K6_JOURNEY_METRICS.notSent}{${tag},reason:${reason}}`] = [CARRIERS.counter]
+    for (const check of checkNames) thresholds[`checks{${tag},check:${check}}`] = [CARRIERS.rate]
+  }
   for (const name of endpoints) {
     carry(`name:${name}`)
+    carryCounts(`name:${name}`, checks.byStep.get(name) ?? [])
     for (const type of K6_STEP_ERROR_TYPES)
       thresholds[`${K6_JOURNEY_METRICS.stepErrors}{name:${name},type:${type}}`] = [CARRIERS.counter]
   }
   for (const name of scenarios) {
     carry(`scenario:${name}`)
+    carryCounts(`scenario:${name}`, checks.byScenario.get(name) ?? [])
     // k6 counts bytes per VU's scenario, not per request: there is no data_received{name:…}.
     thresholds[`data_received{scenario:${name}}`] = [CARRIERS.counter]
     thresholds[`${K6_JOURNEY_METRICS.completed}{scenario:${name}}`] = [CARRIERS.counter]
@@ -120,24 +160,28 @@ export function k6Journey(
 ): K6Journey {
   const { data, ...rest } = scriptJourney(options.request.url, journey, setup)
   const closed = options.shape.model === 'closed'
+  // An arrival-rate run has no VU of its own scenario: each iteration picks there, whatever the mix.
+  const split = closed && journey.mix === 'per-user' ? 'user' : 'iteration'
   return {
     spec: {
       journey: rest,
       options: {
         ...k6LoadOptions(options.shape),
-        // Captures read bodies; the script asks for them per step (responseType).
+        // Captures and checks read bodies; the script asks for them per step (responseType).
         discardResponseBodies: true,
         thresholds: mergeK6Thresholds(
           carrierThresholds(
             endpointNamesOf(journey),
             journey.scenarios.map((scenario) => scenario.name),
+            knownChecks(journey),
           ),
           k6AbortThresholds(options.thresholds),
         ),
       },
-      split: closed ? 'user' : 'iteration',
-      // A closed model's slot is a VU's index: its users are all the slots it needs.
-      orderLength: closed ? Math.min(options.shape.users, MAX_ORDER) : MAX_ORDER,
+      split,
+      // A per-user split's slot is a VU's index: its users are all the slots it needs.
+      orderLength: split === 'user' ? Math.min(options.shape.users, MAX_ORDER) : MAX_ORDER,
+      backoff: closed,
       failures: k6Failures(),
     },
     rows: data,
@@ -154,7 +198,7 @@ export const K6_JOURNEY_FILES = {
 export const K6_JOURNEY_HEADER = `// Generated by perfspec: a journey for k6. The journey is JSON data (\`spec\` and its rows), never code.
 // CommonJS: k6 compiles it as it is, where an ES module goes through Babel first (slow on a large script).
 const http = require('k6/http')
-const { sleep } = require('k6')
+const { check, sleep } = require('k6')
 const encoding = require('k6/encoding')
 const exec = require('k6/execution')
 const { SharedArray } = require('k6/data')

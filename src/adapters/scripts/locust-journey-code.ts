@@ -1,11 +1,12 @@
+import { FIRST_BACKOFF_MS, MAX_BACKOFF_MS } from '../../engine/transports/backoff.ts'
 import { ON_START_RETRY_MS } from '../../options/journey/think.ts'
+import { LOCUST_COMMON_CODE } from './locust-common-code.ts'
 
 /** Environment variable naming the file the journey locustfile writes its iteration counts to at quit. */
 export const LOCUST_JOURNEY_OUT_ENV = 'PERFSPEC_LOCUST_JOURNEY_OUT'
 
 /** Prefixes of the failure messages the journey locustfile reports (the parser classifies them). */
 export const LOCUST_STEP_ERRORS = {
-  template: 'perfspec template:',
   capture_failed: 'perfspec capture:',
 } as const
 
@@ -143,20 +144,91 @@ def capture(step, response, into):
 `
 
 /**
+ * The locustfile's named checks (after LOCUST_CAPTURE_CODE, whose readers they use): one unit, so a test runs
+ * it alone under python3. A failed request is status 0, no headers, no body. Values compare as JavaScript's
+ * `===` does: a boolean is not a number, a number is not a string.
+ */
+export const LOCUST_CHECK_CODE = `
+# Conformance: test/fixtures/step-checks.json is one table of checks that this code, the native engine's
+# (src/options/journey/step-checks.ts) and the k6 script's (K6_CHECK_CODE) all answer alike.
+def same_value(value, expected):
+    if isinstance(value, bool) or isinstance(expected, bool):
+        return isinstance(value, bool) and isinstance(expected, bool) and value == expected
+    if isinstance(value, str) or isinstance(expected, str):
+        return isinstance(value, str) and isinstance(expected, str) and value == expected
+    return isinstance(value, (int, float)) and isinstance(expected, (int, float)) and value == expected
+
+
+def check_passes(check, status, headers, text, decoded):
+    kind = check["kind"]
+    if kind == "status":
+        return status in check["statuses"]
+    if kind == "body":
+        return check["includes"] in (text or "")
+    if kind == "header":
+        value = headers.get(check["header"]) if headers is not None else None
+        found = value is not None
+    else:
+        if "ok" not in decoded:
+            try:
+                decoded["value"] = parse_json_body(text or "")
+                decoded["ok"] = True
+            # Python's parser stops at about 1000 levels of nesting (RecursionError).
+            except (ValueError, RecursionError):
+                decoded["ok"] = False
+        value, found = read_path(decoded["value"], check["path"]) if decoded["ok"] else (None, False)
+        found = found and value is not None
+    if not check["exists"]:
+        return not found
+    return found and ("equals" not in check or same_value(value, check["equals"]))
+`
+
+/**
+ * The locustfile's scenario picks: the native engine's smooth weighted round robin (WeightedRoundRobin in
+ * src/options/journey/scenario-order.ts), the same order.
+ */
+export const LOCUST_PICK_CODE = `
+class RoundRobin:
+    def __init__(self, weights):
+        self.weights = weights
+        self.credit = [0] * len(weights)
+        self.total = sum(weights)
+
+    def next(self):
+        best = 0
+        for index, weight in enumerate(self.weights):
+            self.credit[index] += weight
+            if self.credit[index] > self.credit[best]:
+                best = index
+        self.credit[best] -= self.total
+        return best
+`
+
+/**
  * The code half of a journey locustfile: fixed Python after the one `SPEC = json.loads(r'''…''')` line.
- * - one user class per scenario, `weight` from the scenario (Locust splits users by weight);
- * - each task run is one iteration: `onStart` first (until it succeeds), then the steps in order;
+ * - each task run is one iteration of a scenario, picked by one round robin per process over the weights
+ *   (Locust's task weights); with `mix: 'per-user'`, one user class per scenario, `weight` from the
+ *   scenario (Locust splits users by weight);
+ * - a scenario's `onStart` runs before a user's first iteration of it (a shared one once per user), until
+ *   it succeeds (the same scenario is tried again);
  * - data rows come from one iterator per process (round robin across its users);
- * - a step that fails (error, unexpected status, missing var, failed capture) ends the iteration;
- * - iteration counts and durations per scenario go to the master (report_to_master) and, at quit, to the
- *   file named by LOCUST_JOURNEY_OUT_ENV.
+ * - a step's named checks run on its response and go on;
+ * - a step that fails (error, unexpected status, missing var, failed capture) ends the iteration; one never
+ *   sent (a missing var) is not a request: counted apart, and the user backs off before its next iteration;
+ * - iteration counts and durations, checks and requests never sent, per scenario, go to the master
+ *   (report_to_master) and, at quit, to the file named by LOCUST_JOURNEY_OUT_ENV.
  */
 export const LOCUST_JOURNEY_CODE = `
 USER_INDEX = itertools.count()
 ROWS = itertools.cycle(SPEC["data"]) if SPEC["data"] else None
 VAR = re.compile(r"\\{\\{\\s*([A-Za-z_$][\\w$]*)\\s*\\}\\}")
-UNSAFE_PATH = re.compile(r"[\\x00-\\x20\\x7f]")
-UNSAFE_HEADER = re.compile(r"[\\x00-\\x08\\x0a-\\x1f\\x7f]|[^\\x00-\\xff]")
+# A step's request as every engine sends it (docs/journeys.md#what-goes-on-the-wire): controls refused; in the
+# path only what a URI cannot carry percent-encoded (src/options/journey/request-target.ts); a header value
+# trimmed of spaces and tabs at either end, and ASCII.
+UNSAFE_PATH = re.compile(r"[\\x00-\\x1f\\x7f]")
+UNSAFE_HEADER = re.compile(r"[^\\t\\x20-\\x7e]")
+ESCAPE_OR_UNSAFE = re.compile(r"%[0-9A-Fa-f]{2}|[^A-Za-z0-9\\-._~!$&'()*+,;=:@/?\\[\\]]")
+SURROGATE = re.compile("[\\ud800-\\udfff]")
 
 
 class MissingVar(Exception):
@@ -164,12 +236,20 @@ class MissingVar(Exception):
 
 
 def new_counts():
-    return {"iterations": 0, "failedIterations": 0, "onStartFailures": 0, "durations": {}}
+    # checks: step name -> check name -> [passes, fails]; notSent: step name -> reason -> [count, a message].
+    return {"iterations": 0, "failedIterations": 0, "onStartFailures": 0, "durations": {},
+            "checks": {}, "notSent": {}}
 
 
 COUNTS = {scenario["name"]: new_counts() for scenario in SPEC["scenarios"]}
+# What send() returns for a step that never went out: not a request, so nothing in Locust's stats.
+NOT_SENT = "not sent"
 
 ${LOCUST_CAPTURE_CODE}
+${LOCUST_COMMON_CODE}
+${LOCUST_CHECK_CODE}
+${LOCUST_PICK_CODE}
+PICKER = RoundRobin([scenario["weight"] for scenario in SPEC["scenarios"]])
 
 def rounded_ms(ms):
     # Like Locust's own buckets: whole ms below 100, then 2 significant digits.
@@ -201,23 +281,32 @@ def render(template, scope, as_json):
     return "".join(parts)
 
 
+def percent_encode(match):
+    text = match.group(0)
+    if len(text) == 3 and text[0] == "%":
+        return text
+    # A lone surrogate (JSON can hold one) as U+FFFD, as the native engine's Buffer encodes it.
+    return "".join("%%%02X" % byte for byte in SURROGATE.sub("\\ufffd", text).encode("utf-8"))
+
+
+def encode_target(target):
+    encoded = ESCAPE_OR_UNSAFE.sub(percent_encode, target)
+    query = encoded.find("?")
+    return encoded[:-1] if query != -1 and query == len(encoded) - 1 else encoded
+
+
 def is_expected(step, status):
     if step["expectStatus"] is None:
         return 200 <= status < 400
     return status in step["expectStatus"]
 
 
-def fire_failure(step, message):
-    events.request.fire(
-        request_type=step["method"],
-        name=step["name"],
-        response_time=0,
-        response_length=0,
-        response=None,
-        context={},
-        exception=Exception(message),
-    )
-    return False
+def record_checks(counts, step, status, headers, text):
+    into = counts["checks"].setdefault(step["name"], {})
+    decoded = {"value": None}
+    for check in step["checks"]:
+        tally = into.setdefault(check["name"], [0, 0])
+        tally[0 if check_passes(check, status, headers, text, decoded) else 1] += 1
 
 
 class JourneyUser(FastHttpUser):
@@ -231,24 +320,41 @@ class JourneyUser(FastHttpUser):
     connection_timeout = network_timeout
     # geventhttpclient counts attempts: 1 means no retry, so Locust's count is the server's count.
     max_retries = 1
-    scenario = None
+    insecure = not SPEC["tls"]["verify"]
+    ssl_context_factory = staticmethod(tls_context_factory(SPEC["tls"]))
+    # A user class's own scenario (\`mix: 'per-user'\`); None: each iteration picks one.
+    fixed = None
 
     def on_start(self):
         self.user_index = next(USER_INDEX)
         self.iteration = 0
         self.vars = {}
-        self.started = False
+        self.scenario = self.fixed or SPEC["scenarios"][0]
+        # The onStart slots this user completed, the scenario whose onStart failed, steps not sent in a row.
+        self.started = set()
+        self.retry = None
+        self.unsent = 0
 
     def think(self):
         think = self.scenario["think"]
         if think["maxMs"] > 0:
             gevent.sleep((think["minMs"] + (think["maxMs"] - think["minMs"]) * random.random()) / 1000)
 
+    def not_sent(self, step, reason, message):
+        by_reason = COUNTS[self.scenario["name"]]["notSent"].setdefault(step["name"], {})
+        by_reason.setdefault(reason, [0, message])[0] += 1
+        self.unsent += 1
+        return NOT_SENT
+
+    def back_off(self):
+        # The native engine's back-off: ${FIRST_BACKOFF_MS} ms, doubling to ${MAX_BACKOFF_MS} ms, while steps fail unsent.
+        gevent.sleep(min(${MAX_BACKOFF_MS}, ${FIRST_BACKOFF_MS} * 2 ** (self.unsent - 1)) / 1000)
+
     def send(self, step):
         scope = {"user": self.user_index, "iteration": self.iteration, "vars": self.vars}
         try:
             path = render(step["path"], scope, False)
-            headers = {name: render(value, scope, False) for name, value in step["headers"]}
+            headers = {name: render(value, scope, False).strip(" \\t") for name, value in step["headers"]}
             body = step["body"]
             if body["kind"] == "bytes":
                 data = base64.b64decode(body["base64"])
@@ -257,25 +363,38 @@ class JourneyUser(FastHttpUser):
             else:
                 data = None
         except MissingVar as error:
-            return fire_failure(step, "${LOCUST_STEP_ERRORS.template} %s" % error)
+            return self.not_sent(step, "template", "%s: %s" % (step["name"], error))
+        # Writing a captured value nested deeper than Python recurses (about 1000 levels) as JSON text.
+        except RecursionError:
+            return self.not_sent(step, "template", "%s: a var nested too deep to write as text" % step["name"])
         if UNSAFE_PATH.search(path) or any(UNSAFE_HEADER.search(value) for value in headers.values()):
-            return fire_failure(step, "${LOCUST_STEP_ERRORS.template} a rendered value holds a control character")
+            return self.not_sent(step, "template", "%s: a rendered value cannot go out (a control character, "
+                                 "or a header value that is not ASCII)" % step["name"])
+        self.unsent = 0
         if path == "":
-            url = SPEC["urlPath"]
+            url = encode_target(SPEC["urlPath"])
         else:
-            url = (SPEC["pathname"] if path.startswith("?") else SPEC["basePath"]) + path
-        with self.client.request(
-            step["method"], url, headers=headers, data=data, name=step["name"],
-            allow_redirects=False, catch_response=True,
-        ) as response:
+            url = encode_target((SPEC["pathname"] if path.startswith("?") else SPEC["basePath"]) + path)
+        response = open_request(self.client, step["method"], url, step["name"], headers, data)
+        if response is None:
+            return False
+        with response:
             # Status 0: no response (refused, reset, timeout); Locust then reports the transport exception.
             status = getattr(response, "status_code", 0) or 0
+            if step["checks"]:
+                record_checks(COUNTS[self.scenario["name"]], step, status,
+                              response.headers if status else None, response.text if status else None)
             if not status:
                 return False
             if not is_expected(step, status):
                 response.failure("HTTP %d" % status)
                 return False
-            if step["captures"] and not capture(step, response, self.vars):
+            try:
+                captured = capture(step, response, self.vars) if step["captures"] else True
+            # A body the capture cannot read (a charset Python does not know, …) captures nothing.
+            except Exception:
+                captured = False
+            if not captured:
                 response.failure("${LOCUST_STEP_ERRORS.capture_failed} found nothing for %s" % ", ".join(
                     item["var"] for item in step["captures"]))
                 return False
@@ -284,27 +403,34 @@ class JourneyUser(FastHttpUser):
 
     @task
     def iterate(self):
+        if self.retry is not None:
+            self.scenario, self.retry = self.retry, None
+        else:
+            self.scenario = self.fixed or SPEC["scenarios"][PICKER.next()]
         counts = COUNTS[self.scenario["name"]]
-        if not self.started:
+        if self.scenario["onStartSlot"] not in self.started:
             for step in self.scenario["onStart"]:
                 ok = self.send(step)
                 self.think()
-                if not ok:
+                if ok is not True:
                     counts["onStartFailures"] += 1
+                    self.retry = self.scenario
                     # Retried at the next task run, after at least the native engine's pause.
                     if self.scenario["think"]["maxMs"] < ${ON_START_RETRY_MS}:
                         gevent.sleep(${ON_START_RETRY_MS / 1000})
                     return
-            self.started = True
+            self.started.add(self.scenario["onStartSlot"])
         if ROWS is not None:
             self.vars.update(next(ROWS))
         began = time.time()
         for step in self.scenario["steps"]:
             ok = self.send(step)
             self.think()
-            if not ok:
+            if ok is not True:
                 counts["failedIterations"] += 1
                 self.iteration += 1
+                if ok is NOT_SENT:
+                    self.back_off()
                 return
         counts["iterations"] += 1
         bucket = str(rounded_ms((time.time() - began) * 1000))
@@ -312,10 +438,14 @@ class JourneyUser(FastHttpUser):
         self.iteration += 1
 
 
-for index, scenario in enumerate(SPEC["scenarios"]):
-    globals()["PerfspecJourney%d" % index] = type(
-        "PerfspecJourney%d" % index, (JourneyUser,), {"weight": scenario["weight"], "scenario": scenario}
-    )
+if SPEC["mix"] == "per-user":
+    for index, scenario in enumerate(SPEC["scenarios"]):
+        globals()["PerfspecJourney%d" % index] = type(
+            "PerfspecJourney%d" % index, (JourneyUser,), {"weight": scenario["weight"], "fixed": scenario}
+        )
+else:
+    class PerfspecJourney(JourneyUser):
+        pass
 
 
 def merge_counts(into, counts):
@@ -325,11 +455,19 @@ def merge_counts(into, counts):
             target[key] += value[key]
         for bucket, count in value["durations"].items():
             target["durations"][bucket] = target["durations"].get(bucket, 0) + count
+        for step, checks in value["checks"].items():
+            for check, tally in checks.items():
+                into_tally = target["checks"].setdefault(step, {}).setdefault(check, [0, 0])
+                into_tally[0] += tally[0]
+                into_tally[1] += tally[1]
+        for step, reasons in value["notSent"].items():
+            for reason, tally in reasons.items():
+                target["notSent"].setdefault(step, {}).setdefault(reason, [0, tally[1]])[0] += tally[0]
 
 
 @events.report_to_master.add_listener
 def report_counts(client_id, data, **kwargs):
-    data["perfspec_journey"] = {name: dict(value, durations=dict(value["durations"])) for name, value in COUNTS.items()}
+    data["perfspec_journey"] = json.loads(json.dumps(COUNTS))
     for name in COUNTS:
         COUNTS[name] = new_counts()
 

@@ -1,8 +1,11 @@
 import type { CheckResponse, JourneyContext, StepBody } from '../../foundation/types.ts'
+import { setOwn } from '../../foundation/util/own-keys.ts'
 import type { MetricsCollector } from '../../metrics/collector.ts'
-import { headerValueProblem, parsedUrlProblem, rawUrlProblem } from '../../options/http-fields.ts'
+import { rawUrlProblem, renderedHeaderValueProblem, trimHeaderValue } from '../../options/http-fields.ts'
 import type { CaptureSource } from '../../options/journey/capture-path.ts'
+import { encodeRequestTarget } from '../../options/journey/request-target.ts'
 import type { CaptureFunction, ResolvedStep } from '../../options/journey/resolve.ts'
+import { type ResolvedCheck, readsResponse } from '../../options/journey/step-checks.ts'
 import {
   escapeJsonString,
   parseTemplate,
@@ -44,6 +47,8 @@ export interface CompiledStep {
   timeoutMs: number
   expectStatus: ReadonlySet<number> | null
   check: ((response: CheckResponse) => boolean) | undefined
+  /** Named checks, run on every response (and failed request); undefined when the step has none. */
+  checks: ResolvedCheck[] | undefined
   captures: [name: string, source: CaptureSource][] | undefined
   captureFunction: CaptureFunction | undefined
   resolved: ResolvedStep
@@ -77,16 +82,15 @@ function joinTarget(base: URL, path: string): string {
   return `${basePath}${path}`
 }
 
-/** Percent-encodes a rendered target the way WHATWG URLs do, and refuses one that is not safe to send. */
+/**
+ * The target a rendered path goes out as, refusing one with control characters. No URL parsing: dot segments
+ * go out as rendered, and a path such as '//elsewhere/x' stays a path on the run's host.
+ */
 function normalizeTarget(base: URL, path: string, type: 'template' | 'step_function'): string {
   const raw = joinTarget(base, path)
-  const rawProblem = rawUrlProblem(raw)
-  if (rawProblem !== undefined) throw new StepPrepareError(type, `path: expected ${rawProblem}`)
-  // The origin is prefixed as text: a path such as '//elsewhere/x' stays a path on the run's host.
-  const url = new URL(`${base.origin}${raw}`)
-  const problem = parsedUrlProblem(url)
+  const problem = rawUrlProblem(raw)
   if (problem !== undefined) throw new StepPrepareError(type, `path: expected ${problem}`)
-  return `${url.pathname}${url.search}`
+  return encodeRequestTarget(raw)
 }
 
 export function compileStep(
@@ -120,11 +124,13 @@ export function compileStep(
     collectors,
     scenario,
     staticRequest,
-    keep: step.check !== undefined || step.capture !== undefined,
+    keep:
+      step.check !== undefined || step.capture !== undefined || (step.checks?.some(readsResponse) ?? false),
     head: step.method === 'HEAD',
     timeoutMs: step.timeoutMs,
     expectStatus: step.expectStatus,
     check: step.check,
+    checks: step.checks,
     captures: declarative,
     captureFunction: typeof step.capture === 'function' ? step.capture : undefined,
     resolved: step,
@@ -186,6 +192,18 @@ function bodyBytes(step: CompiledStep, ctx: JourneyContext): Buffer | undefined 
   }
 }
 
+/**
+ * A header value with vars, as every engine sends it: trimmed of optional whitespace, then checked like a
+ * configured value and for ASCII (CR/LF never reach the wire).
+ */
+function renderHeader(name: string, template: Template, ctx: JourneyContext): string {
+  const value = trimHeaderValue(render(template, ctx, `header ${name}`))
+  const problem = renderedHeaderValueProblem(value)
+  if (problem !== undefined)
+    throw new StepPrepareError('template', `header ${name}: rendered value is not ${problem}`)
+  return value
+}
+
 /** Builds the request of a step that varies: renders its templates, calls its functions, checks the result. */
 export function buildDynamicRequest(
   step: CompiledStep,
@@ -208,12 +226,8 @@ export function buildDynamicRequest(
   }
   const headers: Record<string, string> = {}
   for (const [name, template] of step.headers) {
-    const value = render(template, ctx, `header ${name}`)
-    // A rendered value goes through the same wire check as a configured one: CR/LF never reach the wire.
-    const problem = template.vars.length === 0 ? undefined : headerValueProblem(value)
-    if (problem !== undefined)
-      throw new StepPrepareError('template', `header ${name}: rendered value is not ${problem}`)
-    headers[name] = value
+    const value = template.vars.length === 0 ? template.strings[0]! : renderHeader(name, template, ctx)
+    setOwn(headers, name, value)
   }
   const request: WireRequest = { method: step.resolved.method, target, headers, body: bodyBytes(step, ctx) }
   return transport.build(request)

@@ -1,6 +1,6 @@
 import type { NativeTransport } from '../../foundation/types.ts'
 import type { ResolvedJourney } from '../../options/journey/resolve.ts'
-import { assignScenarios } from '../../options/journey/scenario-order.ts'
+import { assignScenarios, WeightedRoundRobin } from '../../options/journey/scenario-order.ts'
 import type { EngineRunOptions } from '../engine-options.ts'
 import type { RunShare, RunState, UserFactory } from '../run-state.ts'
 import { compileStep } from './compile-step.ts'
@@ -69,6 +69,10 @@ export class JourneyRun {
     const transport = transportFactory(request, native, longestTimeoutMs(journey, request.timeoutMs))
     const { data } = journey
     let rows = 0
+    const picker =
+      journey.mix === 'per-iteration' && journey.scenarios.length > 1
+        ? new WeightedRoundRobin(journey.scenarios.map((scenario) => scenario.weight))
+        : undefined
     this.shared = {
       state,
       base: request.url,
@@ -79,6 +83,9 @@ export class JourneyRun {
       // Threads take rows in turn, as their users are numbered: together they walk the rows in order.
       nextRow:
         data === undefined ? () => undefined : () => data[(rows++ * share.count + share.index) % data.length],
+      // One round robin per thread: its users' iterations, in the order they begin, split by weight.
+      pickScenario: picker === undefined ? undefined : () => this.scenarios[picker.next()]!,
+      onStartSlots: journey.scenarios.length + 1,
     }
     this.scenarios = journey.scenarios.map((scenario) => {
       const stats = this.stats.scenarios.get(scenario.name)!
@@ -92,20 +99,25 @@ export class JourneyRun {
         )
       return {
         name: scenario.name,
+        onStartSlot: scenario.onStartSlot,
         onStart: scenario.onStart.map(compile),
         steps: scenario.steps.map(compile),
         think: scenario.think,
         stats,
       }
     })
-    // The order repeats after the weights' sum: that many entries (capped) serve every user number.
-    this.order = assignScenarios(journey.scenarios, MAX_ORDER)
+    // `mix: 'per-user'`: the order repeats after the weights' sum; that many entries (capped) serve every
+    // user number.
+    this.order = picker === undefined ? assignScenarios(journey.scenarios, MAX_ORDER) : []
   }
 
-  /** Makes the thread's next user, on the scenario its run-wide number gets. */
+  /** Makes the thread's next user: on the scenario its run-wide number gets, or picking per iteration. */
   readonly createUser: UserFactory = (_state, scheduler, onRetired) => {
     const user = this.share.index + this.created++ * this.share.count
-    const scenario = this.scenarios[this.order[user % this.order.length]!]!
+    const scenario =
+      this.shared.pickScenario === undefined
+        ? this.scenarios[this.order[user % this.order.length]!]!
+        : undefined
     const created = new JourneyUser(this.shared, scenario, user, scheduler, onRetired)
     this.users.push(created)
     return created

@@ -1,5 +1,6 @@
 import type { EndpointMetrics, ScenarioMetrics, TimelinePoint } from '../../foundation/model/index.ts'
 import type { HttpMethod } from '../../foundation/types.ts'
+import { setOwn } from '../../foundation/util/own-keys.ts'
 import { type CollectorSnapshot, type IntervalSummary, MetricsCollector } from '../../metrics/collector.ts'
 import { encodeHistogram } from '../../metrics/histogram.ts'
 import type { ResolvedJourney, ResolvedStep } from '../../options/journey/resolve.ts'
@@ -130,12 +131,12 @@ export class JourneyStats {
   endpointMetrics(timelines?: Map<string, TimelinePoint[]>): Record<string, EndpointMetrics> {
     const endpoints: Record<string, EndpointMetrics> = {}
     for (const { name, method, path, collector } of this.endpoints.values()) {
-      endpoints[name] = {
+      setOwn(endpoints, name, {
         ...collector.getMetrics(),
         method,
         path,
         timeline: timelines?.get(name) ?? collector.getTimeline(),
-      }
+      })
     }
     return endpoints
   }
@@ -143,13 +144,13 @@ export class JourneyStats {
   scenarioMetrics(): Record<string, ScenarioMetrics> {
     const scenarios: Record<string, ScenarioMetrics> = {}
     for (const scenario of this.scenarios.values()) {
-      scenarios[scenario.name] = {
+      setOwn(scenarios, scenario.name, {
         iterations: scenario.iterations,
         failedIterations: scenario.failedIterations,
         iterationDuration: scenario.iterationTimes.getMetrics().responseTimes,
         onStartFailures: scenario.onStartFailures,
         metrics: scenario.collector.getMetrics(),
-      }
+      })
     }
     return scenarios
   }

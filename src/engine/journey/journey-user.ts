@@ -4,12 +4,14 @@ import type { EngineUser, RunState, UserScheduler } from '../run-state.ts'
 import { backoffMs, isRefused } from '../transports/backoff.ts'
 import { buildDynamicRequest, type CompiledStep, StepPrepareError } from './compile-step.ts'
 import type { ConnectionHandler, JourneyConnection, JourneyTransport } from './connection.ts'
-import { recordStepError, recordStepFailure, recordStepResponse } from './journey-record.ts'
+import { recordStepFailure, recordStepNotSent, recordStepResponse } from './journey-record.ts'
 import type { ScenarioStats } from './journey-stats.ts'
 
 /** A scenario compiled for one run. */
 export interface CompiledScenario {
   name: string
+  /** Which `onStart` it runs (ResolvedScenario.onStartSlot): scenarios of one slot share it. */
+  onStartSlot: number
   onStart: CompiledStep[]
   steps: CompiledStep[]
   think: ThinkRange
@@ -26,14 +28,20 @@ export interface JourneyShared {
   readonly iterationPerSend: boolean
   /** Set when the run's time is up: users stop at the next step. */
   stopped: boolean
+  /** `mix: 'per-iteration'`: the scenario of a user's next iteration. Undefined: a user keeps its own. */
+  readonly pickScenario: (() => CompiledScenario) | undefined
+  /** How many `onStart` slots the journey has (the run's, and each scenario's own). */
+  readonly onStartSlots: number
   /** The next data row of this thread, or undefined without `data`. */
   nextRow(): Record<string, unknown> | undefined
 }
 
 /**
- * A virtual user running a journey: `onStart` once (again after a failure), then the scenario's steps in
- * order, again and again, on one keep-alive connection of the run's transport. Closed model: each `send`
- * is the next step; open model: each `send` is one whole iteration. A failed step ends the iteration.
+ * A virtual user running a journey: each iteration runs its scenario's steps in order, on one keep-alive
+ * connection of the run's transport, after that scenario's `onStart` the first time (again after a
+ * failure). The scenario is the user's own (`mix: 'per-user'`) or picked for each iteration. Closed model:
+ * each `send` is the next step; open model: each `send` is one whole iteration. A failed step ends the
+ * iteration; one that failed before it was sent (closed model) is followed by a back-off.
  */
 export class JourneyUser implements EngineUser, ConnectionHandler {
   inFlight = 0
@@ -43,7 +51,12 @@ export class JourneyUser implements EngineUser, ConnectionHandler {
   timeoutMs = 0
   readonly ctx: JourneyContext
   private readonly shared: JourneyShared
-  private readonly scenario: CompiledScenario
+  /** The scenario of the current (or next) iteration. */
+  private scenario: CompiledScenario
+  /** `scenario` is chosen for the iteration to come (always, with a scenario of the user's own). */
+  private picked = true
+  /** Which `onStart` slots this user completed. */
+  private readonly startedSlots: boolean[]
   private readonly scheduler: UserScheduler
   private readonly onRetired: (user: EngineUser) => void
   private readonly connection: JourneyConnection
@@ -64,19 +77,24 @@ export class JourneyUser implements EngineUser, ConnectionHandler {
   private arrivalAt: number | undefined
   /** Connections refused in a row: the user backs off before its next step (reset by a response). */
   private refusals = 0
+  /** Steps in a row that failed before they were sent: the user backs off (reset by a request sent). */
+  private unsent = 0
 
   constructor(
     shared: JourneyShared,
-    scenario: CompiledScenario,
+    /** The user's own scenario; undefined: each iteration picks one (`shared.pickScenario`). */
+    scenario: CompiledScenario | undefined,
     user: number,
     scheduler: UserScheduler,
     onRetired: (user: EngineUser) => void,
   ) {
     this.shared = shared
-    this.scenario = scenario
+    // Made as its first iteration is due: users made together pick in turn.
+    this.scenario = scenario ?? shared.pickScenario!()
     this.scheduler = scheduler
     this.onRetired = onRetired
-    this.onStartDone = scenario.onStart.length === 0
+    this.startedSlots = new Array<boolean>(shared.onStartSlots).fill(false)
+    this.onStartDone = this.scenario.onStart.length === 0
     this.ctx = { user, iteration: 0, vars: {}, setup: shared.setup }
     this.connection = shared.transport.connect(this, shared.state.now)
   }
@@ -125,6 +143,7 @@ export class JourneyUser implements EngineUser, ConnectionHandler {
     const now = this.shared.state.now()
     this.inFlight = 0
     this.refusals = 0
+    this.unsent = 0
     const step = this.step!
     const ok = recordStepResponse(
       step,
@@ -140,6 +159,7 @@ export class JourneyUser implements EngineUser, ConnectionHandler {
 
   onFailure(error: Error, status: number): void {
     this.inFlight = 0
+    this.unsent = 0
     const { state } = this.shared
     if (!state.aborted) recordStepFailure(this.step!, error, status, state.now() - this.dueAt)
     // Errors can come back synchronously: deferring the next step keeps the stack flat. After a refused
@@ -151,6 +171,7 @@ export class JourneyUser implements EngineUser, ConnectionHandler {
   private sendNext(): void {
     const { state } = this.shared
     const now = state.now()
+    if (!this.picked) this.pickScenario()
     let step: CompiledStep
     if (!this.onStartDone) step = this.scenario.onStart[this.stepIndex]!
     else {
@@ -163,9 +184,11 @@ export class JourneyUser implements EngineUser, ConnectionHandler {
       try {
         request = buildDynamicRequest(step, this.ctx, this.shared.base, this.shared.transport)
       } catch (error) {
-        const type = error instanceof StepPrepareError ? error.type : 'template'
-        recordStepError(step, type, `${step.name}: ${(error as Error).message}`)
-        this.stepEnded(false, true)
+        const reason = error instanceof StepPrepareError ? error.type : 'template'
+        recordStepNotSent(step, reason, `${step.name}: ${(error as Error).message}`)
+        // Nothing reached the server: without a pause the user would fail again at loop speed. The open
+        // model's arrivals pace it already.
+        this.stepEnded(false, true, this.shared.iterationPerSend ? 0 : backoffMs(++this.unsent))
         return
       }
     }
@@ -175,6 +198,14 @@ export class JourneyUser implements EngineUser, ConnectionHandler {
     this.arrivalAt = undefined
     this.timeoutMs = step.timeoutMs
     this.connection.send(request, step.keep, step.head, now)
+  }
+
+  /** `mix: 'per-iteration'`: the next iteration's scenario, and whether this user has run its `onStart`. */
+  private pickScenario(): void {
+    const scenario = this.shared.pickScenario!()
+    this.scenario = scenario
+    this.picked = true
+    this.onStartDone = scenario.onStart.length === 0 || this.startedSlots[scenario.onStartSlot] === true
   }
 
   private beginIteration(now: number): void {
@@ -197,6 +228,7 @@ export class JourneyUser implements EngineUser, ConnectionHandler {
     } else if (!this.onStartDone) {
       if (ok && ++this.stepIndex === scenario.onStart.length) {
         this.onStartDone = true
+        this.startedSlots[scenario.onStartSlot] = true
         this.stepIndex = 0
       } else if (!ok) {
         scenario.stats.onStartFailures++
@@ -208,11 +240,13 @@ export class JourneyUser implements EngineUser, ConnectionHandler {
       this.inIteration = false
       this.stepIndex = 0
       this.iterationDone = true
+      this.picked = this.shared.pickScenario === undefined
     } else if (++this.stepIndex === scenario.steps.length) {
       // Completed; its duration includes the last pause, so it is recorded when that ends.
       scenario.stats.iterations++
       this.stepIndex = 0
       this.iterationDone = true
+      this.picked = this.shared.pickScenario === undefined
     }
     if (pauseMs > 0 || defer) {
       this.waiting = true

@@ -8,6 +8,24 @@ const LAG_RESOLUTION_MS = 10
 export const SATURATED_UTILIZATION = 0.9
 /** A p99 event-loop lag above this delays the reading of responses visibly. */
 export const SATURATED_LAG_MS = 50
+/**
+ * The least watch that says anything about saturation: 50 lag samples. A shorter run (a few requests) is
+ * mostly start-up — loading, compiling, connecting — which keeps the loop busy whatever the load.
+ */
+export const MIN_JUDGED_MS = 500
+
+/**
+ * The verdict on one watch: busy at least 90% of it (unless it `busyWaits`) or a lag p99 of 50 ms, over at
+ * least MIN_JUDGED_MS. Shorter watches are never saturated.
+ */
+export function isSaturated(
+  loop: { utilization: number; lagP99Ms: number },
+  elapsedMs: number,
+  busyWaits: boolean,
+): boolean {
+  if (elapsedMs < MIN_JUDGED_MS) return false
+  return (!busyWaits && loop.utilization >= SATURATED_UTILIZATION) || loop.lagP99Ms >= SATURATED_LAG_MS
+}
 
 /**
  * Watches the load generator itself while a run goes on: event-loop lag (sampled every 10 ms), event-loop
@@ -39,8 +57,7 @@ export class GeneratorMonitor {
     const cpu = process.cpuUsage(this.cpuAtStart)
     const cpuPercent = elapsedMs > 0 ? ((cpu.user + cpu.system) / 1000 / elapsedMs) * 100 : 0
     return {
-      saturated:
-        (!busyWaits && loop.utilization >= SATURATED_UTILIZATION) || loop.lagP99Ms >= SATURATED_LAG_MS,
+      saturated: isSaturated(loop, elapsedMs, busyWaits),
       eventLoopLagP99Ms: round(loop.lagP99Ms),
       eventLoopUtilization: round(loop.utilization),
       cpuPercent: round(cpuPercent),

@@ -66,11 +66,17 @@ function safeUrl(text: string): URL | undefined {
 /**
  * The errors of a run, most frequent first, one line each with what to look at:
  * `100% connection_refused (250 of 250): nothing is listening at 127.0.0.1:4711? — e.g. "connect ECONNREFUSED …"`.
- * Empty when no request failed.
+ * Then the requests a journey never sent, by reason. Empty when no request failed and all were sent.
  */
 export function describeErrors(result: LoadTestResult): string[] {
-  const { totalRequests, errorsByType } = result.metrics
+  const { totalRequests, errorsByType, notSent } = result.metrics
   const entries = Object.entries(errorsByType) as [ErrorType, ErrorSummary][]
+  // Not requests, so no share of them: what a journey never sent, and why.
+  const unsent = (Object.entries(notSent ?? {}) as [ErrorType, ErrorSummary][]).map(
+    ([reason, summary]) =>
+      `never sent: ${summary.count} ${reason} (not requests): ${hintFor(reason, summary, result)}` +
+      (summary.sampleMessages[0] === undefined ? '' : ` — e.g. "${summary.sampleMessages[0]}"`),
+  )
   return entries
     .filter(([, summary]) => summary.count > 0)
     .sort(([, a], [, b]) => b.count - a.count)
@@ -82,4 +88,5 @@ export function describeErrors(result: LoadTestResult): string[] {
         (sample === undefined ? '' : ` — e.g. "${sample}"`)
       )
     })
+    .concat(unsent)
 }

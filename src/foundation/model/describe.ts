@@ -19,7 +19,8 @@ export function summarizeRun(result: LoadTestResult): string {
 export function listThresholds(thresholds: readonly ThresholdResult[]): string {
   return thresholds
     .map(
-      ({ expression, actual, passed }) => `  ${passed ? '✓' : '✗'} ${expression}  (actual ${round(actual)})`,
+      ({ expression, actual, passed, note }) =>
+        `  ${passed ? '✓' : '✗'} ${expression}  (actual ${round(actual)}${note === undefined ? '' : `; ${note}`})`,
     )
     .join('\n')
 }

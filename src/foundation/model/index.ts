@@ -1,13 +1,21 @@
 // The result model: every result perfspec hands back, the parts they are made of, and their guards. Plain
 // and JSON-safe, so a result that went through a reporter's JSON is still one.
 export type {
+  BaselineChangeInterval,
   BaselineCheck,
   BaselineComparison,
   BaselineEntry,
+  BaselineMethod,
+  BaselineMetric,
   BaselineNumbers,
+  BaselineSamples,
+  BaselineVerdict,
+  EndpointComparison,
+  LogSummary,
   MachineInfo,
   MetricComparison,
 } from './baseline.ts'
+export { BASELINE_METRIC_LABELS, listMetricComparisons } from './baseline.ts'
 export type {
   BenchmarkComparison,
   BenchmarkRank,
@@ -28,6 +36,7 @@ export { describeErrors } from './describe-errors.ts'
 export type {
   AppCost,
   AppCostSource,
+  CheckCounts,
   EndpointMetrics,
   ErrorSummary,
   ErrorType,
@@ -37,6 +46,7 @@ export type {
   LoadMetrics,
   LoadTestResult,
   MeasuredAppCost,
+  NotSentReason,
   RedactedOptions,
   ResponseTimeStats,
   RunPhase,

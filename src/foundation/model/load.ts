@@ -55,7 +55,27 @@ export interface LoadMetrics {
   statusCodes: Record<string, number>
   bytesReceived: number
   durationMs: number
+  /**
+   * The named checks that ran (a journey step's `checks`, and `check` functions as `'check'`): how many
+   * passed and failed, by name. Absent when no check ran. The `checks` threshold judges these.
+   */
+  checks?: Record<string, CheckCounts>
+  /**
+   * Journeys: requests a step prepared but never sent, because a `{{var}}` template or a step function
+   * failed first, by reason. They are not requests: not in `totalRequests`, the error rate or `rps`.
+   * Absent when every prepared request went out.
+   */
+  notSent?: Partial<Record<NotSentReason, ErrorSummary>>
 }
+
+/** How often one named check passed and failed. */
+export interface CheckCounts {
+  passes: number
+  fails: number
+}
+
+/** Why a journey step's request never reached the wire: a `{{var}}` template, or a step function. */
+export type NotSentReason = 'template' | 'step_function'
 
 /** Response time statistics, all in milliseconds. */
 export interface ResponseTimeStats {
@@ -206,6 +226,8 @@ export interface ThresholdResult {
   /** The measured value it was compared with (same unit as the limit). */
   actual: number
   passed: boolean
+  /** Why it failed without a measurement to judge (e.g. `no check ran`), or what it found missing. */
+  note?: string
 }
 
 /** The JSON-safe subset of options stored in a result. */
@@ -213,8 +235,11 @@ export interface RedactedOptions {
   url: string
   method: HttpMethod
   users: number
+  /** The measured duration (the steady state's, after any warm-up). */
   durationMs?: number
   requests?: number
+  /** The warm-up before `durationMs`, sent but not measured (only when there was one). */
+  warmupMs?: number
   rampUpMs: number
   timeoutMs: number
   headers: Record<string, string>

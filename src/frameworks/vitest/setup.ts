@@ -26,6 +26,14 @@ const config = inject('perfspec') as PerfWorkerConfig | undefined
 
 let current: TestSession | undefined
 
+type Annotate = (message: string, type?: string) => Promise<unknown>
+
+// `annotate` came with Vitest 3.2; without it (or outside a test) runs are not annotated.
+function annotatorOf(testContext: object): Annotate | undefined {
+  const annotate = (testContext as { annotate?: unknown }).annotate
+  return typeof annotate === 'function' ? (annotate as Annotate).bind(testContext) : undefined
+}
+
 beforeEach((testContext) => {
   const meta = testContext.task.meta as Record<string, unknown>
   current = beginTestSession({
@@ -41,6 +49,7 @@ beforeEach((testContext) => {
       },
     }),
     failOnThresholdsHint: 'set perf({ failOnThresholds: false })',
+    annotate: annotatorOf(testContext),
     testTimeoutMs: (testContext.task as { timeout?: number }).timeout,
     howToRaiseTimeout: (neededMs) =>
       `test('…', { timeout: ${suggestTimeoutMs(neededMs)} }, …), or \`test.testTimeout\` in vitest.config`,

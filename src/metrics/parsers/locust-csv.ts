@@ -124,9 +124,11 @@ export function parseLocustExceptions(text: string): LocustException[] {
 }
 
 const ERROR_PATTERNS: [RegExp, ErrorType][] = [
-  // The journey locustfile's own failures (see LOCUST_STEP_ERRORS).
+  // The generated locustfiles' own failures (see LOCUST_STEP_ERRORS and LOCUST_CLIENT_RAISED).
   [/perfspec template:/, 'template'],
   [/perfspec capture:/, 'capture_failed'],
+  // Locust's client raised on what the server sent (a 1xx interim response, a HEAD answered with a body).
+  [/perfspec client raised:/, 'invalid_response'],
   [/Too many open files|Errno 2[34]\b/i, 'fd_exhausted'],
   [/ConnectionRefused|Connection refused|Errno 111\b/i, 'connection_refused'],
   [
@@ -134,6 +136,8 @@ const ERROR_PATTERNS: [RegExp, ErrorType][] = [
     'connection_reset',
   ],
   [/timeout|timed out/i, 'timeout'],
+  // Python's ssl module: a certificate not verified (untrusted, expired, another host) or a failed handshake.
+  [/SSL|CERTIFICATE_VERIFY_FAILED|CertificateError/, 'tls'],
   [/gaierror|Name or service not known|name resolution|nodename nor servname/i, 'dns'],
   [/ParseError|BadStatusLine|IncompleteRead|EmptyResponse|InvalidChunk|Invalid HTTP/i, 'invalid_response'],
 ]
@@ -152,34 +156,42 @@ export function classifyLocustError(message: string): ErrorType {
 const SAMPLE_MESSAGES = 5
 
 /**
- * Maps Locust's Aggregated row and failures onto LoadMetrics. `fallbackDurationMs` serves when nothing ran.
- * `requestExceptions` are task exceptions that each stand for one request whose response made Locust's HTTP
- * client raise (a 1xx interim response, a HEAD answered with a body): Locust files them apart from its
- * request stats, so they are added here as failed requests (perfspec's generated locustfile sends one
- * request per task, so one exception is one request).
+ * The load's span in ms from what perfspec's entry point writes at quit (`{"started": s, "stopped": s}`,
+ * epoch seconds); undefined when the text says nothing usable.
+ */
+export function parseLocustLoadSpan(text: string): number | undefined {
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch {
+    return undefined
+  }
+  const { started, stopped } = (value ?? {}) as { started?: unknown; stopped?: unknown }
+  if (typeof started !== 'number' || typeof stopped !== 'number' || !(stopped > started)) return undefined
+  return (stopped - started) * 1000
+}
+
+/**
+ * Maps Locust's Aggregated row and failures onto LoadMetrics. `loadMs` is how long the load ran, when
+ * perfspec's entry point measured it; else the duration is Locust's own (from its first request to its last
+ * completed one), and `fallbackDurationMs` serves when nothing ran.
  */
 export function locustToMetrics(
   stats: { aggregated: LocustStatsRow },
   failures: LocustFailure[],
   fallbackDurationMs: number,
-  requestExceptions: LocustException[] = [],
+  loadMs?: number,
 ): LoadMetrics {
-  return locustRowToMetrics(stats.aggregated, failures, fallbackDurationMs, requestExceptions)
+  return locustRowToMetrics(stats.aggregated, failures, fallbackDurationMs, loadMs)
 }
 
 /** Maps one `_stats.csv` row (an endpoint's, or the Aggregated one) and its failures onto LoadMetrics. */
 export function locustRowToMetrics(
-  statsRow: LocustStatsRow,
+  row: LocustStatsRow,
   failures: readonly LocustFailure[],
   fallbackDurationMs: number,
-  requestExceptions: readonly LocustException[] = [],
+  loadMs?: number,
 ): LoadMetrics {
-  const raised = requestExceptions.reduce((sum, exception) => sum + exception.count, 0)
-  const row = {
-    ...statsRow,
-    requestCount: statsRow.requestCount + raised,
-    failureCount: statsRow.failureCount + raised,
-  }
   const errorsByType: LoadMetrics['errorsByType'] = {}
   const add = (type: ErrorType, count: number, message?: string): void => {
     const summary = errorsByType[type] ?? { count: 0, sampleMessages: [] }
@@ -193,24 +205,17 @@ export function locustRowToMetrics(
     add(classifyLocustError(failure.error), failure.occurrences, failure.error)
     classified += failure.occurrences
   }
-  for (const exception of requestExceptions) {
-    const type = classifyLocustError(exception.message)
-    // The client raised on what the server sent: unless the message says otherwise, the response was invalid.
-    add(type === 'other' ? 'invalid_response' : type, exception.count, exception.message)
-    classified += exception.count
-  }
   if (row.failureCount > classified) add('other', row.failureCount - classified)
   const at = (column: string): number => row.percentiles.get(column) ?? 0
-  // Locust's rate is requests over the span from the first to the last request.
-  const counted = statsRow.requestCount
-  const durationMs = row.requestsPerSecond > 0 ? (counted / row.requestsPerSecond) * 1000 : fallbackDurationMs
+  // Locust's rate is requests over the span from the test's start to the last completed request.
+  const locustMs = row.requestsPerSecond > 0 ? (row.requestCount / row.requestsPerSecond) * 1000 : undefined
+  const durationMs = loadMs ?? locustMs ?? fallbackDurationMs
   return {
     ...deriveRequestCounts({
       total: row.requestCount,
       failed: row.failureCount,
       durationMs,
-      // Locust's own rate leaves the raised requests out.
-      rps: raised > 0 ? undefined : row.requestsPerSecond,
+      rps: loadMs === undefined ? row.requestsPerSecond : undefined,
     }),
     responseTimes: {
       min: row.minMs,

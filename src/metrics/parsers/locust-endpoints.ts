@@ -1,5 +1,6 @@
 import type { EndpointMetrics, TimelinePoint } from '../../foundation/model/index.ts'
 import type { HttpMethod } from '../../foundation/types.ts'
+import { setOwn } from '../../foundation/util/own-keys.ts'
 import type { KnownEndpoints } from './endpoint-names.ts'
 import {
   type LocustFailure,
@@ -58,13 +59,14 @@ export function locustEndpoints(
   historyText: string | undefined,
   fallbackDurationMs: number,
   known: KnownEndpoints = new Map(),
+  loadMs?: number,
 ): Record<string, EndpointMetrics> {
   const keys = endpointKeys(rows)
   const endpoints: Record<string, EndpointMetrics> = {}
   rows.forEach((row, index) => {
     const key = keys[index] ?? row.name
     const own = failures.filter((failure) => failure.name === row.name && failure.method === row.type)
-    const metrics = locustRowToMetrics(row, own, fallbackDurationMs)
+    const metrics = locustRowToMetrics(row, own, fallbackDurationMs, loadMs)
     const history = historyText === undefined ? [] : parseLocustHistory(historyText, row)
     const timeline = withFinalPoint(history, {
       requests: metrics.totalRequests,
@@ -75,12 +77,12 @@ export function locustEndpoints(
     const method = (
       HTTP_METHODS.has(row.type.toUpperCase()) ? row.type.toUpperCase() : row.type
     ) as HttpMethod
-    endpoints[key] = {
+    setOwn(endpoints, key, {
       ...metrics,
       method: known.get(row.name)?.method ?? method,
       path: known.get(row.name)?.path ?? row.name,
       timeline,
-    }
+    })
   })
   return endpoints
 }

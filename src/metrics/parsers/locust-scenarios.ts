@@ -1,19 +1,36 @@
 import { ParseError } from '../../foundation/errors.ts'
 import type {
+  CheckCounts,
   EndpointMetrics,
   LoadMetrics,
+  NotSentReason,
   ResponseTimeStats,
   ScenarioMetrics,
 } from '../../foundation/model/index.ts'
+import { setOwn } from '../../foundation/util/own-keys.ts'
+import { sumChecks, sumNotSent, withCheckCounts } from '../check-counts.ts'
 import { deriveRequestCounts } from '../request-counts.ts'
 
-/** One scenario's counts as the journey locustfile writes them: durations as rounded ms → count. */
+/**
+ * One scenario's counts as the journey locustfile writes them: durations as rounded ms → count; checks as
+ * step → check → [passes, fails]; requests never sent as step → reason → [count, a message].
+ */
 interface LocustScenarioCounts {
   iterations: number
   failedIterations: number
   onStartFailures: number
   durations: Record<string, number>
+  checks: Record<string, Record<string, [number, number]>>
+  notSent: Record<string, Record<string, [number, string]>>
 }
+
+/** What one step of one scenario counted beside its requests: its checks and its requests never sent. */
+export interface LocustStepCounts {
+  checks: LoadMetrics['checks']
+  notSent: LoadMetrics['notSent']
+}
+
+const NOT_SENT_REASONS: readonly string[] = ['template', 'step_function'] satisfies NotSentReason[]
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
@@ -91,11 +108,7 @@ export function mergeEndpointMetrics(endpoints: readonly EndpointMetrics[], dura
   }
 }
 
-/** Parses the journey locustfile's counts file into scenario metrics (`metricsOf` gives each one's requests). */
-export function parseLocustScenarios(
-  text: string,
-  metricsOf: (scenario: string) => LoadMetrics,
-): Record<string, ScenarioMetrics> {
+function parseCounts(text: string): [string, Partial<LocustScenarioCounts>][] {
   let data: unknown
   try {
     data = JSON.parse(text)
@@ -103,19 +116,75 @@ export function parseLocustScenarios(
     throw new ParseError('the journey counts Locust wrote are not JSON', { cause: error })
   }
   if (!isObject(data)) throw new ParseError('the journey counts Locust wrote: expected a JSON object')
+  return Object.entries(data).filter((entry): entry is [string, Partial<LocustScenarioCounts>] =>
+    isObject(entry[1]),
+  )
+}
+
+/** One step's counts in one scenario: its checks and requests never sent, as LoadMetrics carries them. */
+function stepCounts(counts: Partial<LocustScenarioCounts>, step: string): LocustStepCounts {
+  const checks = new Map<string, CheckCounts>()
+  const byCheck = isObject(counts.checks) ? counts.checks[step] : undefined
+  for (const [name, tally] of Object.entries(isObject(byCheck) ? byCheck : {})) {
+    if (Array.isArray(tally))
+      checks.set(name, { passes: Number(tally[0] ?? 0), fails: Number(tally[1] ?? 0) })
+  }
+  const notSent: NonNullable<LoadMetrics['notSent']> = {}
+  const byReason = isObject(counts.notSent) ? counts.notSent[step] : undefined
+  for (const [reason, tally] of Object.entries(isObject(byReason) ? byReason : {})) {
+    if (!NOT_SENT_REASONS.includes(reason) || !Array.isArray(tally)) continue
+    notSent[reason as NotSentReason] = {
+      count: Number(tally[0] ?? 0),
+      sampleMessages: [String(tally[1] ?? '')],
+    }
+  }
+  return {
+    checks: checks.size === 0 ? undefined : Object.fromEntries(checks),
+    notSent: Object.keys(notSent).length === 0 ? undefined : notSent,
+  }
+}
+
+function stepsOf(counts: Partial<LocustScenarioCounts>): string[] {
+  return [
+    ...new Set([
+      ...Object.keys(isObject(counts.checks) ? counts.checks : {}),
+      ...Object.keys(isObject(counts.notSent) ? counts.notSent : {}),
+    ]),
+  ]
+}
+
+/**
+ * Parses the journey locustfile's counts file into scenario metrics: `metricsOf` gives each one's requests,
+ * the file its iterations, checks and requests never sent.
+ */
+export function parseLocustScenarios(
+  text: string,
+  metricsOf: (scenario: string) => LoadMetrics,
+): Record<string, ScenarioMetrics> {
   const scenarios: Record<string, ScenarioMetrics> = {}
-  for (const [name, value] of Object.entries(data)) {
-    if (!isObject(value)) continue
-    const counts = value as Partial<LocustScenarioCounts>
-    scenarios[name] = {
+  for (const [name, counts] of parseCounts(text)) {
+    const steps = stepsOf(counts).map((step) => stepCounts(counts, step))
+    setOwn(scenarios, name, {
       iterations: Number(counts.iterations ?? 0),
       failedIterations: Number(counts.failedIterations ?? 0),
       iterationDuration: histogramStats(
         isObject(counts.durations) ? (counts.durations as Record<string, number>) : {},
       ),
       onStartFailures: Number(counts.onStartFailures ?? 0),
-      metrics: metricsOf(name),
-    }
+      metrics: withCheckCounts(metricsOf(name), sumChecks(steps), sumNotSent(steps)),
+    })
   }
   return scenarios
+}
+
+/** Each step's checks and requests never sent, over every scenario (a step name is one endpoint). */
+export function parseLocustStepCounts(text: string): Map<string, LocustStepCounts> {
+  const byStep = new Map<string, LocustStepCounts[]>()
+  for (const [, counts] of parseCounts(text)) {
+    for (const step of stepsOf(counts))
+      byStep.set(step, [...(byStep.get(step) ?? []), stepCounts(counts, step)])
+  }
+  return new Map(
+    [...byStep].map(([step, parts]) => [step, { checks: sumChecks(parts), notSent: sumNotSent(parts) }]),
+  )
 }

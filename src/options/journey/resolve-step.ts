@@ -6,6 +6,7 @@ import type {
   JourneyStep,
   StepBody,
 } from '../../foundation/types.ts'
+import { setOwn } from '../../foundation/util/own-keys.ts'
 import { requireDurationMs } from '../duration.ts'
 import { escapeForMessage, headerNameProblem, headerValueProblem } from '../http-fields.ts'
 import { METHODS, requireStatusList } from '../request.ts'
@@ -21,6 +22,7 @@ import {
   requireSyncFunction,
 } from '../validate.ts'
 import { type CaptureSource, parseCaptureSource } from './capture-path.ts'
+import { type ResolvedCheck, resolveChecks } from './step-checks.ts'
 
 const STEP_KEYS = {
   name: true,
@@ -30,6 +32,7 @@ const STEP_KEYS = {
   body: true,
   expectStatus: true,
   check: true,
+  checks: true,
   timeout: true,
   capture: true,
 } as const satisfies KnownKeys<JourneyStep>
@@ -51,6 +54,8 @@ export interface ResolvedStep {
   expectStatus: ReadonlySet<number> | null
   timeoutMs: number
   check?: (response: CheckResponse) => boolean
+  /** Named declarative checks: they record a pass or a fail and never fail the request. */
+  checks?: ResolvedCheck[]
   /** Declarative captures by var name, or a function. */
   capture?: Record<string, CaptureSource> | CaptureFunction
 }
@@ -83,7 +88,7 @@ function resolveStepHeaders(
     if (valueProblem !== undefined) {
       fail(`${option}.${name}`, valueProblem, isSecretHeader(name) ? REDACTED : escapeForMessage(headerValue))
     }
-    headers[name.toLowerCase()] = headerValue
+    setOwn(headers, name.toLowerCase(), headerValue)
   }
   return headers
 }
@@ -171,6 +176,8 @@ export function resolveStep(option: string, value: unknown, defaults: StepDefaul
       ? defaults.check
       : requireSyncFunction<NonNullable<ResolvedStep['check']>>(`${option}.check`, step['check'])
   if (check !== undefined) resolved.check = check
+  const checks = resolveChecks(`${option}.checks`, step['checks'])
+  if (checks !== undefined) resolved.checks = checks
   const capture = resolveCapture(`${option}.capture`, step['capture'])
   if (capture !== undefined) resolved.capture = capture
   return resolved

@@ -1,5 +1,10 @@
 import { InvalidOptionError } from '../../foundation/errors.ts'
-import type { JourneyHookContext, JourneyOptions, JourneyScenario } from '../../foundation/types.ts'
+import type {
+  JourneyHookContext,
+  JourneyOptions,
+  JourneyScenario,
+  ScenarioMix,
+} from '../../foundation/types.ts'
 import { requireDurationMs } from '../duration.ts'
 import {
   fail,
@@ -8,6 +13,7 @@ import {
   requireFunction,
   requireInteger,
   requireObject,
+  requireOneOf,
   requireString,
 } from '../validate.ts'
 import { type ResolvedStep, resolveStep, type StepDefaults } from './resolve-step.ts'
@@ -32,6 +38,11 @@ const SCENARIO_KEYS = {
 export interface ResolvedScenario {
   name: string
   weight: number
+  /**
+   * Which `onStart` it runs: 0 the run's (shared by every scenario without its own: a user runs it once,
+   * whichever of them it picks), `k` the own `onStart` of scenario `k - 1`.
+   */
+  onStartSlot: number
   onStart: ResolvedStep[]
   steps: ResolvedStep[]
   think: ThinkRange
@@ -40,6 +51,8 @@ export interface ResolvedScenario {
 /** The journey of a run (`steps`, or a weighted mix of `scenarios`), resolved and validated. */
 export interface ResolvedJourney {
   scenarios: ResolvedScenario[]
+  /** How the scenarios share the load by weight (`'per-iteration'` for a single journey too). */
+  mix: ScenarioMix
   data?: readonly Record<string, unknown>[]
   setup?: (context: JourneyHookContext) => unknown
   teardown?: (setup: unknown, context: JourneyHookContext) => unknown
@@ -84,11 +97,12 @@ function resolveSteps(
 }
 
 function resolveScenario(
-  option: string,
+  index: number,
   value: unknown,
   defaults: StepDefaults,
   run: { onStart: unknown; think: ThinkRange },
 ): ResolvedScenario {
+  const option = `scenarios[${index}]`
   const scenario = requireObject(
     option,
     value,
@@ -101,6 +115,7 @@ function resolveScenario(
       scenario['weight'] === undefined
         ? 1
         : requireInteger(`${option}.weight`, scenario['weight'], 1, MAX_WEIGHT),
+    onStartSlot: scenario['onStart'] === undefined ? 0 : index + 1,
     // A scenario's own onStart replaces the run's.
     onStart:
       scenario['onStart'] === undefined
@@ -119,7 +134,10 @@ function resolveData(value: unknown): readonly Record<string, unknown>[] {
   return value as Record<string, unknown>[]
 }
 
+const MIXES = ['per-iteration', 'per-user'] as const
+
 const JOURNEY_ONLY = [
+  'mix',
   'setup',
   'teardown',
   'setupTimeout',
@@ -160,6 +178,7 @@ export function resolveJourney(options: JourneyOptions, defaults: StepDefaults):
       {
         name: DEFAULT_SCENARIO,
         weight: 1,
+        onStartSlot: 0,
         onStart: resolveSteps('onStart', options.onStart, defaults, true),
         steps: resolveSteps('steps', steps, defaults, false),
         think,
@@ -170,7 +189,7 @@ export function resolveJourney(options: JourneyOptions, defaults: StepDefaults):
       fail('scenarios', 'a non-empty array of { name, weight?, steps }', scenarios)
     }
     resolvedScenarios = scenarios.map((scenario, index) =>
-      resolveScenario(`scenarios[${index}]`, scenario, defaults, { onStart: options.onStart, think }),
+      resolveScenario(index, scenario, defaults, { onStart: options.onStart, think }),
     )
     const seen = new Set<string>()
     resolvedScenarios.forEach((scenario, index) => {
@@ -181,6 +200,7 @@ export function resolveJourney(options: JourneyOptions, defaults: StepDefaults):
   }
   const journey: ResolvedJourney = {
     scenarios: resolvedScenarios,
+    mix: options.mix === undefined ? 'per-iteration' : requireOneOf('mix', options.mix, MIXES),
     setupTimeoutMs: hookTimeoutMs('setupTimeout', options.setupTimeout),
     teardownTimeoutMs: hookTimeoutMs('teardownTimeout', options.teardownTimeout),
   }

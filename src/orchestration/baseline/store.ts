@@ -3,6 +3,7 @@ import path from 'node:path'
 import { BaselineError } from '../../foundation/errors.ts'
 import type { BaselineEntry } from '../../foundation/model/index.ts'
 import { withLockFile } from '../../foundation/util/lock-file.ts'
+import { setOwn } from '../../foundation/util/own-keys.ts'
 import { ensureDir, writeFileAtomic } from '../../foundation/util/write-atomic.ts'
 import { BASELINE_VERSION, COMPARED_NAMES, migrateV1Entry } from './migrate.ts'
 
@@ -41,6 +42,35 @@ function isNumberRecord(value: unknown, keys: readonly string[]): value is Recor
   return isRecord(value) && keys.every((key) => typeof value[key] === 'number')
 }
 
+function isLogSummary(value: unknown): boolean {
+  if (!isRecord(value)) return false
+  const { meanLog, sdLog, count } = value
+  return (
+    typeof meanLog === 'number' &&
+    Number.isFinite(meanLog) &&
+    typeof sdLog === 'number' &&
+    Number.isFinite(sdLog) &&
+    sdLog >= 0 &&
+    Number.isInteger(count) &&
+    (count as number) >= 0
+  )
+}
+
+// Windows that are there must be whole: an interval over a half-read summary would judge nothing real.
+function checkSamples(file: string, where: string, samples: unknown): void {
+  if (samples === undefined) return
+  const metrics = ['p95', 'rps'].filter((metric) => isRecord(samples) && !isLogSummary(samples[metric]))
+  if (!isRecord(samples) || !Number.isInteger(samples['windows']) || metrics.length > 0) {
+    throw corrupt(
+      file,
+      `"samples" of ${where} is not { windows, p95, rps } with { meanLog, sdLog, count } summaries`,
+    )
+  }
+  if (samples['cpuPerRequest'] !== undefined && !isLogSummary(samples['cpuPerRequest'])) {
+    throw corrupt(file, `"samples.cpuPerRequest" of ${where} is not a { meanLog, sdLog, count } summary`)
+  }
+}
+
 // The numbers a comparison reads must be there: a missing one would compare against `undefined` and pass.
 function checkEntry(file: string, key: string, entry: unknown, version: 1 | 2): Record<string, unknown> {
   const names = COMPARED_NAMES[version]
@@ -48,6 +78,7 @@ function checkEntry(file: string, key: string, entry: unknown, version: 1 | 2): 
     throw corrupt(file, `entry "${key}" has no numeric ${names.entry.join(' and ')}`)
   }
   if (!isRecord(entry['machine'])) throw corrupt(file, `entry "${key}" has no "machine" object`)
+  checkSamples(file, `entry "${key}"`, entry['samples'])
   const endpoints = entry['endpoints']
   if (endpoints === undefined) return entry
   if (!isRecord(endpoints)) throw corrupt(file, `"endpoints" of entry "${key}" is not an object`)
@@ -58,6 +89,7 @@ function checkEntry(file: string, key: string, entry: unknown, version: 1 | 2): 
         `endpoint "${name}" of entry "${key}" has no numeric ${names.endpoint.join(' and ')}`,
       )
     }
+    checkSamples(file, `endpoint "${name}" of entry "${key}"`, endpoint['samples'])
   }
   return entry
 }
@@ -88,7 +120,7 @@ export function parseBaselineFile(text: string, file: string): BaselineFile {
   const read: Record<string, BaselineEntry> = {}
   for (const [key, entry] of Object.entries(entries)) {
     const checked = checkEntry(file, key, entry, version)
-    read[key] = version === 1 ? migrateV1Entry(checked) : (checked as unknown as BaselineEntry)
+    setOwn(read, key, version === 1 ? migrateV1Entry(checked) : (checked as unknown as BaselineEntry))
   }
   return { version: BASELINE_VERSION, entries: read }
 }
@@ -118,7 +150,7 @@ async function storeEntry(file: string, key: string, entry: BaselineEntry): Prom
     await withLockFile(`${file}.lock`, async () => {
       // A version-1 file was read under version 2's names: writing it back stores them all as version 2.
       const current = (await readBaselineFile(file)) ?? { version: BASELINE_VERSION, entries: {} }
-      current.entries[key] = entry
+      setOwn(current.entries, key, entry)
       const sorted = Object.entries(current.entries).sort(([a], [b]) => a.localeCompare(b))
       const text = JSON.stringify({ version: BASELINE_VERSION, entries: Object.fromEntries(sorted) }, null, 2)
       await writeFileAtomic(file, `${text}\n`)

@@ -10,6 +10,7 @@ import {
 import type { LoadProgress } from '../../foundation/types.ts'
 import { isErrorBudgetVerdict } from '../../metrics/error-budget.ts'
 import { areThresholdsChecked, type PerfTestContext, setCurrentTestContext } from '../context.ts'
+import { type Annotation, annotateBaseline, annotateResult } from './annotation-text.ts'
 import { toRecordedResults } from './recorded-results.ts'
 import type { PerfWorkerConfig } from './worker-config.ts'
 
@@ -32,6 +33,12 @@ export interface TestSessionOptions {
   testTimeoutMs?: number | undefined
   /** How a user of this framework gives a test `neededMs`, for the refusal's message. */
   howToRaiseTimeout?: (neededMs: number) => string
+  /**
+   * Shows a line beside the test in the framework's reports (Vitest ≥ 3.2's `context.annotate`): every
+   * run's numbers when it ends, every baseline verdict. Its failures are ignored: a report line never
+   * fails a test.
+   */
+  annotate?: ((message: string, type: string) => Promise<unknown>) | undefined
 }
 
 /** One test's perf runs: what `loadTest` and friends report to while the test runs. Framework-free. */
@@ -73,16 +80,28 @@ export function beginTestSession(options: TestSessionOptions): TestSession {
     void settled.then(() => pending.delete(settled))
   }
 
+  const annotate = options.annotate
+  const show = async ({ message, type }: Annotation): Promise<void> => {
+    try {
+      await annotate?.(message, type)
+    } catch {
+      // The test already ended (a run that outlived its timeout), or the framework cannot annotate.
+    }
+  }
+
   const context: PerfTestContext = {
     ...sharedConfig(options.config),
     signal: options.signal,
     track: follow,
     trackGroup: follow,
+    // Returns the annotation's promise for the matcher to await, though its type says void.
     recordBaseline(result, check) {
       baselines.set(result, check)
       changed()
+      return show(annotateBaseline(result, check))
     },
   }
+  if (annotate !== undefined) context.annotate = (result) => show(annotateResult(result))
   if (options.onProgress !== undefined) context.onProgress = options.onProgress
   const testTime = trackTestTime(options)
   if (testTime !== undefined) context.testTime = testTime

@@ -20,6 +20,8 @@ export interface PerfWorkerConfig {
   /** Send progress of long runs to the reporter (a TTY, not CI). */
   progress: boolean
   failOnThresholds: boolean
+  /** Inconclusive baseline comparisons fail their matcher; absent when they do not. */
+  failOnInconclusive?: boolean
   /** Jest: the test timeout the setup gives every test (the user set none). */
   testTimeoutMs?: number
 }
@@ -42,5 +44,6 @@ export function toWorkerConfig(
   if (config.tool !== undefined) worker.tool = config.tool
   if (config.thresholds !== undefined) worker.thresholds = config.thresholds
   if (config.baselineDir !== undefined) worker.baselineDir = config.baselineDir
+  if (config.failOnInconclusive) worker.failOnInconclusive = true
   return worker
 }

@@ -1,31 +1,31 @@
 import path from 'node:path'
 import { BaselineError } from '../../foundation/errors.ts'
-import type { LoadTestResult } from '../../foundation/model/index.ts'
-import {
-  type BaselineCheck,
-  type BaselineComparison,
-  type MetricComparison,
-  summarizeRun,
-} from '../../foundation/model/index.ts'
+import type { BaselineEntry, LoadTestResult } from '../../foundation/model/index.ts'
+import { type BaselineCheck, type BaselineComparison, summarizeRun } from '../../foundation/model/index.ts'
 import { isCI } from '../../foundation/util/ci.ts'
-import { formatMs, formatRps } from '../../foundation/util/format.ts'
+import { getOwn } from '../../foundation/util/own-keys.ts'
 import {
   argument,
   type KnownKeys,
   rejectUnknownKeys,
+  requireBoolean,
   requireNumber,
   requireObject,
   requireString,
 } from '../../options/validate.ts'
 import {
+  type BaselineTolerances,
+  type ComparisonLimits,
   compareWithBaseline,
   DEFAULT_LIMITS,
   describeShapeDifferences,
   toBaselineEntry,
 } from '../../orchestration/baseline/judge-baseline.ts'
+import { MIN_WINDOWS } from '../../orchestration/baseline/judge-windows.ts'
 import { describeMachine, describeMachineDifferences } from '../../orchestration/baseline/machine.ts'
 import { baselinePath, readBaselineFile, saveBaselineEntry } from '../../orchestration/baseline/store.ts'
 import { type BaselineUpdateMode, getCurrentTestContext } from '../../orchestration/context.ts'
+import { describeMetricLines, describeOutcome, INCONCLUSIVE_HINT } from './baseline-message.ts'
 import { requireResult } from './received.ts'
 import type { PerfBaselineOptions, PerfMatcherContext, PerfMatcherResult } from './types.ts'
 import { checkMatcherUsage, matcherUsageError } from './usage.ts'
@@ -37,7 +37,12 @@ const BASELINE_KEYS = {
   floorRps: true,
   key: true,
   endpoint: true,
+  failOnInconclusive: true,
 } as const satisfies KnownKeys<PerfBaselineOptions>
+const TOLERANCE_KEYS = { cpu: true, p95: true, rps: true } as const satisfies KnownKeys<
+  Exclude<NonNullable<PerfBaselineOptions['tolerance']>, number>
+>
+const FRACTION = { min: 0, max: 5, hint: '(a fraction: 0.2 means 20%)' }
 
 type SnapshotStateLike = { snapshotUpdateState?: unknown; _updateSnapshot?: unknown } | undefined
 
@@ -63,37 +68,30 @@ function updateCommand(): string {
   return process.env['JEST_WORKER_ID'] === undefined ? 'vitest -u' : 'jest -u'
 }
 
-function resolveLimits(options: PerfBaselineOptions) {
+function resolveTolerance(value: unknown): ComparisonLimits['tolerance'] {
+  if (typeof value !== 'object' || value === null) return requireNumber('tolerance', value, FRACTION)
+  rejectUnknownKeys(value, TOLERANCE_KEYS, 'tolerance.')
+  const tolerances: Partial<BaselineTolerances> = {}
+  for (const [metric, fraction] of Object.entries(value)) {
+    if (fraction === undefined) continue
+    tolerances[metric as keyof BaselineTolerances] = requireNumber(`tolerance.${metric}`, fraction, FRACTION)
+  }
+  return tolerances
+}
+
+function resolveLimits(options: PerfBaselineOptions): ComparisonLimits {
   rejectUnknownKeys(requireObject(argument('options'), options), BASELINE_KEYS)
   if (options.key !== undefined) requireString('key', options.key)
   if (options.endpoint !== undefined) requireString('endpoint', options.endpoint)
-  const limits = { ...DEFAULT_LIMITS }
-  for (const name of ['tolerance', 'floorMs', 'floorRps'] as const) {
+  if (options.failOnInconclusive !== undefined)
+    requireBoolean('failOnInconclusive', options.failOnInconclusive)
+  const limits: ComparisonLimits = { ...DEFAULT_LIMITS }
+  if (options.tolerance !== undefined) limits.tolerance = resolveTolerance(options.tolerance)
+  for (const name of ['floorMs', 'floorRps'] as const) {
     const value = options[name]
-    if (value === undefined) continue
-    limits[name] =
-      name === 'tolerance'
-        ? requireNumber(name, value, { min: 0, max: 5, hint: '(a fraction: 0.2 means 20%)' })
-        : requireNumber(name, value, { min: 0 })
+    if (value !== undefined) limits[name] = requireNumber(name, value, { min: 0 })
   }
   return limits
-}
-
-function describeMetric({
-  metric,
-  baseline,
-  actual,
-  worsePercent,
-  limit,
-  regressed,
-}: MetricComparison): string {
-  const format = metric === 'p95' ? (n: number) => `${formatMs(n)} ms` : (n: number) => `${formatRps(n)} rps`
-  const change = `${worsePercent >= 0 ? 'worse' : 'better'} by ${Math.abs(worsePercent).toFixed(1)}%`
-  const bound = metric === 'p95' ? 'at most' : 'at least'
-  return (
-    `  ${regressed ? '✗' : '✓'} ${metric}: ${format(actual)} vs baseline ${format(baseline)} ` +
-    `(${change}; ${bound} ${format(limit)} allowed)`
-  )
 }
 
 function comparisonMessage(
@@ -105,21 +103,31 @@ function comparisonMessage(
   warnings: string[],
   result: LoadTestResult,
 ): string {
-  const verdict = context.isNot
-    ? 'Expected a regression against the baseline, found none:'
-    : 'Performance regressed against the baseline:'
-  const endpoints = Object.entries(comparison.endpoints ?? {})
-    .map(([name, p95]) => `\n${describeMetric(p95).replace(' p95:', ` p95 of endpoint '${name}':`)}`)
-    .join('')
-  const notes = warnings.length === 0 ? '' : `\n${warnings.map((warning) => `  ⚠ ${warning}`).join('\n')}`
+  const lines = [
+    describeOutcome(comparison, context.isNot),
+    ...describeMetricLines(comparison),
+    ...comparison.notes.map((note) => `  ⓘ ${note}`),
+    ...warnings.map((warning) => `  ⚠ ${warning}`),
+    ...(comparison.verdict === 'inconclusive' ? [`  ? ${INCONCLUSIVE_HINT}`] : []),
+  ]
   return (
-    `${hint}\n\n${verdict}\n${describeMetric(comparison.p95)}\n${describeMetric(comparison.rps)}${endpoints}${notes}\n\n` +
+    `${hint}\n\n${lines.join('\n')}\n\n` +
     `Baseline: ${file} › "${key}" (accept the new numbers with ${updateCommand()})\nRun: ${summarizeRun(result)}`
   )
 }
 
+// A baseline with too few windows makes every later comparison inconclusive: say so when it is recorded.
+function describeThinBaseline(entry: BaselineEntry): string[] {
+  const windows = entry.samples?.windows
+  if (windows === undefined || windows >= MIN_WINDOWS) return []
+  return [
+    `the baseline was recorded from ${windows} steady-state second${windows === 1 ? '' : 's'}: comparisons ` +
+      `need at least ${MIN_WINDOWS} on each side and will be inconclusive until it is recorded again from a longer run (-u)`,
+  ]
+}
+
 function endpointAsRun(hint: string, result: LoadTestResult, endpoint: string): LoadTestResult {
-  const metrics = result.endpoints?.[endpoint]
+  const metrics = getOwn(result.endpoints, endpoint)
   if (metrics === undefined) {
     const names = Object.keys(result.endpoints ?? {})
     throw matcherUsageError(
@@ -133,8 +141,10 @@ function endpointAsRun(hint: string, result: LoadTestResult, endpoint: string): 
 }
 
 /**
- * Compares p95 and throughput with the baseline stored beside the test, recording it when there is none
- * (rewriting it under `-u`). Under CI a missing baseline fails instead. Await it.
+ * Compares the app's CPU per request, p95 and throughput with the baseline stored beside the test,
+ * recording it when there is none (rewriting it under `-u`). Under CI a missing baseline fails instead.
+ * A regression fails; an inconclusive comparison fails only with `failOnInconclusive`, and is reported
+ * either way. Await it.
  */
 export async function toMatchPerfBaseline(
   this: PerfMatcherContext,
@@ -158,7 +168,7 @@ export async function toMatchPerfBaseline(
   const file = baselinePath(this.testPath, { ...test })
   const key = options.key ?? `${this.currentTestName ?? 'test'} > ${result.name}`
   const mode = readUpdateMode(this)
-  const stored = (await readBaselineFile(file))?.entries[key]
+  const stored = getOwn((await readBaselineFile(file))?.entries, key)
   const machine = describeMachine()
 
   if (stored === undefined || mode === 'all') {
@@ -181,6 +191,8 @@ export async function toMatchPerfBaseline(
     const entry = toBaselineEntry(result, machine)
     await saveBaselineEntry(file, key, entry)
     const check: BaselineCheck = { key, file: relativeToRoot(file, test?.root), comparison: null }
+    const thin = describeThinBaseline(entry)
+    if (thin.length > 0) check.warnings = thin
     // `-u` rewrites silently otherwise: the reports list what each rewrite changed.
     if (stored !== undefined) {
       check.rewrote = {
@@ -188,20 +200,23 @@ export async function toMatchPerfBaseline(
         after: { p95: entry.p95, rps: entry.rps },
       }
     }
-    test?.recordBaseline?.(result, check)
+    await test?.recordBaseline?.(result, check)
     return { pass: true, message: () => `${hint}\n\nRecorded a new baseline for "${key}" in ${file}` }
   }
 
-  const comparison = compareWithBaseline(stored, result, limits)
+  const comparison = compareWithBaseline(stored, result, limits, machine)
+  const failOnInconclusive = options.failOnInconclusive ?? test?.failOnInconclusive ?? false
   const warnings = [
     ...describeMachineDifferences(stored.machine, machine),
     ...describeShapeDifferences(stored, result),
   ]
   // The warnings travel with the check to the reports; the result the test holds stays as it was.
-  const check = { key, file: relativeToRoot(file, test?.root), comparison }
-  test?.recordBaseline?.(result, warnings.length === 0 ? check : { ...check, warnings })
+  const check: BaselineCheck = { key, file: relativeToRoot(file, test?.root), comparison }
+  if (warnings.length > 0) check.warnings = warnings
+  if (failOnInconclusive) check.failOnInconclusive = true
+  await test?.recordBaseline?.(result, check)
   return {
-    pass: !comparison.regressed,
+    pass: !comparison.regressed && !(failOnInconclusive && comparison.verdict === 'inconclusive'),
     message: () => comparisonMessage(this, hint, file, key, comparison, warnings, result),
   }
 }

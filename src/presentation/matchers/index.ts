@@ -1,4 +1,5 @@
 import { toMatchPerfBaseline } from './baseline.ts'
+import { toHaveCheckRateAbove } from './checks.ts'
 import * as latency from './latency.ts'
 import * as rates from './rates.ts'
 import { toBeFasterThan, toBeSignificantlyFasterThan, toHaveBreakPointAbove } from './stress-bench.ts'
@@ -17,6 +18,7 @@ export type {
 export const perfMatchers = {
   ...latency,
   ...rates,
+  toHaveCheckRateAbove,
   toPassThresholds,
   toMatchPerfBaseline,
   toHaveBreakPointAbove,

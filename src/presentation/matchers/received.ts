@@ -1,6 +1,7 @@
 import type { LoadMetrics, LoadTestResult } from '../../foundation/model/index.ts'
 import { isLoadTestResult, summarizeRun } from '../../foundation/model/index.ts'
 import { round } from '../../foundation/util/format.ts'
+import { getOwn } from '../../foundation/util/own-keys.ts'
 import { argument, requireNumber } from '../../options/validate.ts'
 import type { PerfMatcherContext, PerfMatcherResult, PerfResultPart } from './types.ts'
 import { checkMatcherUsage, matcherUsageError } from './usage.ts'
@@ -106,12 +107,12 @@ export function selectMetrics(
     return usage("takes one of `{ endpoint: 'name' }` or `{ scenario: 'name' }`")
   }
   if (endpoint !== undefined) {
-    const metrics = result.endpoints?.[endpoint]
+    const metrics = getOwn(result.endpoints, endpoint)
     if (metrics === undefined)
       usage(`found no endpoint '${endpoint}' in the result (endpoints: ${namesOf(result.endpoints)})`)
     return { metrics: metrics!, label: ` of endpoint '${endpoint}'` }
   }
-  const metrics = result.scenarios?.[scenario!]?.metrics
+  const metrics = getOwn(result.scenarios, scenario!)?.metrics
   if (metrics === undefined)
     usage(`found no scenario '${scenario}' in the result (scenarios: ${namesOf(result.scenarios)})`)
   return { metrics: metrics!, label: ` of scenario '${scenario}'` }

@@ -30,18 +30,24 @@ export interface PerfMatcherResult {
 /** Options of `toMatchPerfBaseline`. */
 export interface PerfBaselineOptions {
   /**
-   * How much worse p95 or throughput may get before it counts as a regression, as a fraction of the
-   * baseline: 0.2 = 20%. @default 0.2
+   * How far a metric may move either way and still count as unchanged, as a fraction of the baseline
+   * (0.2 = 20%): one number for every metric, or one per metric (`cpu` is the app's CPU per request).
+   * @default { cpu: 0.1, p95: 0.2, rps: 0.2 }
    */
-  tolerance?: number
-  /** p95 must also be worse by more than this many ms (guards very fast endpoints). @default 2 */
+  tolerance?: number | { cpu?: number; p95?: number; rps?: number }
+  /** p95 must also move by more than this many ms (guards very fast endpoints). @default 2 */
   floorMs?: number
-  /** Throughput must also drop by more than this many requests per second. @default 1 */
+  /** Throughput must also move by more than this many requests per second. @default 1 */
   floorRps?: number
   /** The baseline's key in the file. @default '<test name> > <result name>' */
   key?: string
   /** Judge one endpoint of a journey: its p95 and throughput against the baseline's for that endpoint. */
   endpoint?: string
+  /**
+   * Fail when the comparison is inconclusive (too few windows, an interval that is not decided, a baseline
+   * from another machine), not only when it regressed. @default the plugin's `failOnInconclusive`, else false
+   */
+  failOnInconclusive?: boolean
 }
 
 /**
@@ -81,9 +87,17 @@ export interface PerfMatchers<R = void, T = unknown> {
   /** Failed requests below `percent` (0..100) of all requests. */
   toHaveErrorRateBelow(...args: MatcherArgs<R, T, [percent: number, part?: PerfResultPart]>): R
   toHaveThroughputAbove(...args: MatcherArgs<R, T, [rps: number, part?: PerfResultPart]>): R
+  /**
+   * More than `percent` (0..100) of the checks that ran passed (a journey's named `checks`, `check`
+   * functions); fails when no check ran.
+   */
+  toHaveCheckRateAbove(...args: MatcherArgs<R, T, [percent: number, part?: PerfResultPart]>): R
   /** Every threshold passed: the given ones (tagged ones judge their endpoint), or the run's. */
   toPassThresholds(...args: MatcherArgs<R, T, [thresholds?: Thresholds]>): R
-  /** p95 and throughput no worse than the stored baseline (of one `endpoint`, when given). Await it. */
+  /**
+   * The app's CPU per request, p95 and throughput no worse than the stored baseline (of one `endpoint`,
+   * when given), judged with confidence intervals over the runs' steady-state seconds. Await it.
+   */
   toMatchPerfBaseline(...args: MatcherArgs<R, T, [options?: PerfBaselineOptions]>): Promise<R>
   /** A stress result broke above `users` (or held at least up to `users`). */
   toHaveBreakPointAbove(...args: MatcherArgs<R, T, [users: number]>): R

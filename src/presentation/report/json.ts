@@ -1,7 +1,7 @@
 import type { BaselineCheck, MachineInfo, PerfResult } from '../../foundation/model/index.ts'
 import { writeFileAtomic } from '../../foundation/util/write-atomic.ts'
 import type { ReportMeta } from './meta.ts'
-import { type ReportRow, type TestState, type Verdict, verdictOf } from './rows.ts'
+import { countVerdicts, type ReportRow, type TestState, type Verdict, verdictOf } from './rows.ts'
 
 /** The content of `perfspec-report.json`. */
 export interface JsonReport {
@@ -10,7 +10,8 @@ export interface JsonReport {
   machine: MachineInfo
   /** The test runner and its version, e.g. `vitest 4.1.12`. */
   runner: string
-  summary: { runs: number; passed: number; failed: number }
+  /** Inconclusive: the test passed, its baseline comparison could not decide (not counted as passed). */
+  summary: { runs: number; passed: number; failed: number; inconclusive: number }
   results: JsonReportEntry[]
 }
 
@@ -28,13 +29,13 @@ export interface JsonReportEntry {
 /** Builds the JSON report of a run. Pure. */
 export function buildJsonReport(rows: readonly ReportRow[], context: ReportMeta): JsonReport {
   const results = rows.map((row) => ({ ...row, verdict: verdictOf(row) }))
-  const failed = results.filter((row) => row.verdict !== 'pass').length
+  const { passed, failed, inconclusive } = countVerdicts(rows)
   return {
     version: 2,
     generatedAt: (context.now ?? new Date()).toISOString(),
     machine: context.machine,
     runner: context.runner,
-    summary: { runs: rows.length, passed: rows.length - failed, failed },
+    summary: { runs: rows.length, passed, failed, inconclusive },
     results: results.map(({ file, test, state, verdict, result, baseline }) =>
       baseline === undefined
         ? { file, test, state, verdict, result }

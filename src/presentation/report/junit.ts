@@ -1,17 +1,19 @@
 import type {
+  BaselineComparison,
   BenchmarkResult,
   ComparisonResult,
   LoadMetrics,
   LoadTestResult,
   StressTestResult,
 } from '../../foundation/model/index.ts'
-import { summarizeRun } from '../../foundation/model/index.ts'
+import { listMetricComparisons, summarizeRun } from '../../foundation/model/index.ts'
 import { round } from '../../foundation/util/format.ts'
+import { formatPercentChange } from '../../metrics/change-format.ts'
 import { BENCHMARK_TOOL, summarizeBenchmark } from './benchmark.ts'
 import { escapeXml, scrubReportText } from './escape.ts'
 import type { ReportMeta } from './meta.ts'
 import { describeRow } from './notes.ts'
-import { type ReportRow, verdictOf } from './rows.ts'
+import { isFailure, type ReportRow, verdictOf } from './rows.ts'
 
 type Property = readonly [name: string, value: string | number | boolean]
 
@@ -117,6 +119,29 @@ function benchmarkProperties(result: BenchmarkResult): Property[] {
   ]
 }
 
+// JUnit has no state between passed and failed: an inconclusive baseline is a property, and a note in system-out.
+function baselineProperties(comparison: BaselineComparison): Property[] {
+  const properties: Property[] = [
+    ['baseline_p95_ms', round(comparison.p95.baseline, 3)],
+    ['baseline_rps', round(comparison.rps.baseline, 3)],
+    ['baseline_regressed', comparison.regressed],
+    ['baseline_verdict', comparison.verdict],
+    ['baseline_method', comparison.method],
+  ]
+  for (const { endpoint, metric } of listMetricComparisons(comparison)) {
+    const name = `baseline.${endpoint === undefined ? '' : `${endpoint}.`}${metric.metric}`
+    properties.push([`${name}.verdict`, metric.verdict])
+    const { interval } = metric
+    if (interval !== undefined) {
+      properties.push([
+        `${name}.change`,
+        `${formatPercentChange(interval.changePercent)} [${formatPercentChange(interval.lowPercent)}, ${formatPercentChange(interval.highPercent)}]`,
+      ])
+    }
+  }
+  return properties
+}
+
 function propertiesOf(row: ReportRow): Property[] {
   const { result } = row
   const common: Property[] = [['kind', result.kind]]
@@ -131,13 +156,7 @@ function propertiesOf(row: ReportRow): Property[] {
           ? benchmarkProperties(result)
           : comparisonProperties(result)
   const baseline = row.baseline?.comparison
-  if (baseline !== undefined && baseline !== null) {
-    specific.push(
-      ['baseline_p95_ms', round(baseline.p95.baseline, 3)],
-      ['baseline_rps', round(baseline.rps.baseline, 3)],
-      ['baseline_regressed', baseline.regressed],
-    )
-  }
+  if (baseline !== undefined && baseline !== null) specific.push(...baselineProperties(baseline))
   return [...common, ...specific]
 }
 
@@ -172,7 +191,7 @@ function renderTestCase(row: ReportRow): string {
     '      </properties>',
   ]
   if (row.state === 'skipped' || row.state === 'pending') lines.push('      <skipped/>')
-  else if (verdict !== 'pass') {
+  else if (isFailure(verdict)) {
     // A failed threshold names itself; otherwise the matcher's own message says what was expected.
     const assertion = row.errors?.find((error) => error.trim() !== '')
     const message =
@@ -198,7 +217,7 @@ export function renderJunit(rows: readonly ReportRow[], meta: ReportMeta): strin
   const count = (list: readonly ReportRow[]) => ({
     tests: list.length,
     failures: list.filter(
-      (row) => row.state !== 'skipped' && row.state !== 'pending' && verdictOf(row) !== 'pass',
+      (row) => row.state !== 'skipped' && row.state !== 'pending' && isFailure(verdictOf(row)),
     ).length,
     skipped: list.filter((row) => row.state === 'skipped' || row.state === 'pending').length,
     time: round(list.reduce((sum, row) => sum + row.result.durationMs, 0) / 1000, 3),

@@ -3,10 +3,10 @@ import { escapeMarkdown, scrubReportText } from './escape.ts'
 import { NO_TREND, toResultLines, whereOf } from './lines.ts'
 import { describeRunContext, type ReportMeta } from './meta.ts'
 import { describeRow, type RowNote } from './notes.ts'
-import { type ReportRow, type Verdict, verdictOf } from './rows.ts'
+import { countVerdicts, isFailure, type ReportRow, type Verdict, verdictOf } from './rows.ts'
 import { renderSparkline } from './sparkline.ts'
 
-const ICON: Record<Verdict, string> = { pass: '✅', fail: '❌', abort: '⏱️' }
+const ICON: Record<Verdict, string> = { pass: '✅', inconclusive: '⚠️', fail: '❌', abort: '⏱️' }
 const NOTE_ICON: Record<RowNote['level'], string> = { failure: '❌', info: '⚑', warning: '⚠️' }
 
 function text(value: string): string {
@@ -18,10 +18,13 @@ function text(value: string): string {
  * of every result, then what failed (with the threshold and the value it saw) and notes. Pure.
  */
 export function renderMarkdownSummary(rows: readonly ReportRow[], meta: ReportMeta): string {
-  const failed = rows.filter((row) => verdictOf(row) !== 'pass').length
-  const counts = [`${rows.length} result${rows.length === 1 ? '' : 's'}`, `${rows.length - failed} passed`]
+  const { passed, inconclusive, failed } = countVerdicts(rows)
+  const counts = [`${rows.length} result${rows.length === 1 ? '' : 's'}`, `${passed} passed`]
+  if (inconclusive > 0) counts.push(`${inconclusive} inconclusive`)
   if (failed > 0) counts.push(`${failed} failed`)
-  const out = [`### ${failed > 0 ? '❌' : '✅'} perfspec: ${counts.join(' · ')}`, '']
+  // Inconclusive is never shown as a pass: no green heading while one is.
+  const icon = failed > 0 ? '❌' : inconclusive > 0 ? '⚠️' : '✅'
+  const out = [`### ${icon} perfspec: ${counts.join(' · ')}`, '']
   if (rows.length > 0) {
     const lines = toResultLines(rows)
     // The app's CPU per request, when a run measured it (an app in the test's process, or `monitor`).
@@ -49,7 +52,7 @@ export function renderMarkdownSummary(rows: readonly ReportRow[], meta: ReportMe
   for (const row of rows) {
     const rowNotes = describeRow(row)
     const where = text(whereOf(row))
-    if (verdictOf(row) !== 'pass' && !rowNotes.some((note) => note.level === 'failure')) {
+    if (isFailure(verdictOf(row)) && !rowNotes.some((note) => note.level === 'failure')) {
       failures.push(`- ${ICON[verdictOf(row)]} ${where}: the test failed`)
     }
     for (const note of rowNotes) {

@@ -1,15 +1,11 @@
 import { SATURATION_PREFIX } from '../../engine/monitor/generator.ts'
-import type { LoadTestResult, MetricComparison } from '../../foundation/model/index.ts'
+import type { LoadTestResult } from '../../foundation/model/index.ts'
 import { formatMs, formatRps } from '../../foundation/util/format.ts'
+import { describeBaselineCheck } from './baseline-notes.ts'
+import type { RowNote } from './row-note.ts'
 import type { ReportRow } from './rows.ts'
 
-/** What went wrong or is worth knowing about one row, as a plain sentence. */
-export interface RowNote {
-  level: 'failure' | 'info' | 'warning'
-  text: string
-  /** A one-line form for the terminal, where the whole text would be one of many long paragraphs. */
-  brief?: string
-}
+export type { RowNote } from './row-note.ts'
 
 // `The load generator saturated (event loop busy 100% …, CPU 190%): …` → its CPU figure.
 function briefSaturation(warning: string): string {
@@ -23,15 +19,6 @@ function loadRuns(row: ReportRow): { prefix: string; run: LoadTestResult }[] {
   if (result.kind === 'comparison')
     return result.runs.map(({ name, result: run }) => ({ prefix: `[${name}] `, run }))
   return []
-}
-
-function describeRegression(metric: MetricComparison): string {
-  const format =
-    metric.metric === 'p95' ? (n: number) => `${formatMs(n)} ms` : (n: number) => `${formatRps(n)} rps`
-  return (
-    `baseline: ${metric.metric} ${format(metric.actual)} vs ${format(metric.baseline)} ` +
-    `(worse by ${metric.worsePercent.toFixed(1)}%, limit ${format(metric.limit)})`
-  )
 }
 
 /**
@@ -64,10 +51,7 @@ export function describeRow(row: ReportRow): RowNote[] {
         `${formatMs(after.p95)} ms, rps ${formatRps(before.rps)} → ${formatRps(after.rps)}`,
     })
   }
-  const comparison = row.baseline?.comparison
-  for (const metric of comparison ? [comparison.p95, comparison.rps] : []) {
-    if (metric.regressed) notes.push({ level: 'failure', text: describeRegression(metric) })
-  }
+  if (row.baseline !== undefined) notes.push(...describeBaselineCheck(row.baseline))
   if (result.kind === 'stress') {
     const { breakPoint } = result
     if (breakPoint !== null) {

@@ -17,11 +17,16 @@ export interface ReportRow {
   errors?: readonly string[]
 }
 
-export type Verdict = 'pass' | 'fail' | 'abort'
+/**
+ * `inconclusive`: the test passed, but its baseline comparison could not decide (too few windows, an
+ * undecided interval, a baseline from another machine). Not a failure, and never shown as a pass.
+ */
+export type Verdict = 'pass' | 'inconclusive' | 'fail' | 'abort'
 
 /**
  * A failed test whose run was cut short timed out; any other failure or failed threshold is a fail. A
- * stress test that found its break point did its job: only its test decides.
+ * stress test that found its break point did its job: only its test decides. A passing test whose
+ * baseline comparison was inconclusive is inconclusive.
  */
 export function verdictOf(row: ReportRow): Verdict {
   const { result } = row
@@ -30,5 +35,23 @@ export function verdictOf(row: ReportRow): Verdict {
   if (row.state === 'failed' && aborted) return 'abort'
   if (row.state === 'failed') return 'fail'
   if (result.kind !== 'stress' && result.kind !== 'benchmark' && !result.success) return 'fail'
+  if (row.baseline?.comparison?.verdict === 'inconclusive') return 'inconclusive'
   return 'pass'
+}
+
+/** A fail or an abort: what fails a run. Pass and inconclusive do not. */
+export function isFailure(verdict: Verdict): boolean {
+  return verdict === 'fail' || verdict === 'abort'
+}
+
+/** How many rows of each outcome: the counts every report's heading shows. */
+export function countVerdicts(rows: readonly ReportRow[]): {
+  passed: number
+  inconclusive: number
+  failed: number
+} {
+  const verdicts = rows.map(verdictOf)
+  const failed = verdicts.filter(isFailure).length
+  const inconclusive = verdicts.filter((verdict) => verdict === 'inconclusive').length
+  return { passed: rows.length - failed - inconclusive, inconclusive, failed }
 }

@@ -4,7 +4,7 @@ import type { MetricsDisplay } from '../../orchestration/config.ts'
 import { escapeTerminal } from './escape.ts'
 import { NO_TREND, type ResultLine, toResultLines, whereOf } from './lines.ts'
 import { describeRow, type RowNote } from './notes.ts'
-import { type ReportRow, type Verdict, verdictOf } from './rows.ts'
+import { countVerdicts, type ReportRow, type Verdict } from './rows.ts'
 import { renderSparkline } from './sparkline.ts'
 
 export interface TableOptions {
@@ -22,7 +22,12 @@ interface Column {
   color?(line: ResultLine, text: string, colors: Colors): string
 }
 
-const VERDICT_TEXT: Record<Verdict, string> = { pass: '✓ pass', fail: '✗ fail', abort: '✗ abort' }
+const VERDICT_TEXT: Record<Verdict, string> = {
+  pass: '✓ pass',
+  inconclusive: '? inconclusive',
+  fail: '✗ fail',
+  abort: '✗ abort',
+}
 const MIN_NAME_WIDTH = 16
 /** Characters of the p95 sparkline: one per second (or stress step), squeezed beyond this. */
 export const TREND_WIDTH = 10
@@ -75,7 +80,12 @@ function columns(metrics: MetricsDisplay, app: boolean): Column[] {
     header: 'verdict',
     align: 'left',
     cell: (line) => (line.endpoint === undefined ? VERDICT_TEXT[line.verdict] : ''),
-    color: (line, text, c) => (line.verdict === 'pass' ? c.green(text) : c.red(text)),
+    color: (line, text, c) =>
+      line.verdict === 'pass'
+        ? c.green(text)
+        : line.verdict === 'inconclusive'
+          ? c.yellow(text)
+          : c.red(text),
   })
   return list
 }
@@ -187,13 +197,11 @@ export function renderNotes(rows: readonly ReportRow[], colors: Colors, width = 
   return notes
 }
 
-/** The heading: `perf  3 runs · 2 passed · 1 failed · latencies in ms`. */
+/** The heading: `perf  3 runs · 1 passed · 1 inconclusive · 1 failed · latencies in ms`. */
 export function renderHeading(rows: readonly ReportRow[], colors: Colors): string {
-  const failed = rows.filter((row) => verdictOf(row) !== 'pass').length
-  const parts = [
-    `${rows.length} run${rows.length === 1 ? '' : 's'}`,
-    colors.green(`${rows.length - failed} passed`),
-  ]
+  const { passed, inconclusive, failed } = countVerdicts(rows)
+  const parts = [`${rows.length} run${rows.length === 1 ? '' : 's'}`, colors.green(`${passed} passed`)]
+  if (inconclusive > 0) parts.push(colors.yellow(`${inconclusive} inconclusive`))
   if (failed > 0) parts.push(colors.red(`${failed} failed`))
   parts.push(colors.dim('latencies in ms'))
   return `${colors.bold(colors.cyan(' PERF '))} ${parts.join(colors.dim(' · '))}`

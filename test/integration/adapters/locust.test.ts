@@ -35,6 +35,7 @@ it('rejects what Locust cannot do before spawning anything', async () => {
     [{ check: () => true }, 'check'],
     [{ duration: '1500ms' }, 'duration'],
     [{ masterPort: 5557 }, 'masterPort'],
+    [{ masterPort: 5557, workers: 0 }, 'masterPort'],
     [{ locustfile: 'x.py', headers: { 'x-a': 'b' } }, 'headers'],
   ]
   for (const [options, option] of cases) {
@@ -70,6 +71,24 @@ await describeWithTool(new LocustAdapter(), 'LocustAdapter against a loopback se
     expect(metrics.responseTimes.p50).toBeLessThan(200)
     expect(result.timeline.reduce((sum, point) => sum + point.requests, 0)).toBe(metrics.totalRequests)
     expect(result.warnings.join('\n')).toContain('rounded to 2 significant digits')
+  })
+
+  it('runs the whole duration from its first user: durationMs covers it, rps is requests over it', async () => {
+    const users = 2
+    const { metrics } = await loadTest({ url: server.url, tool: 'locust', users, duration: 2 })
+    // Locust's own -t clock starts before its users do (a third of a second on a quiet machine, more on a
+    // busy one): the load ran that much shorter than asked, and the duration with it.
+    expect(metrics.durationMs).toBeGreaterThanOrEqual(2000)
+    expect(metrics.durationMs).toBeLessThan(2000 + 5000)
+    expect(metrics.rps).toBeCloseTo(metrics.totalRequests / (metrics.durationMs / 1000), 6)
+    expect(server.count - metrics.totalRequests).toBeGreaterThanOrEqual(0)
+    expect(server.count - metrics.totalRequests).toBeLessThanOrEqual(users)
+  })
+
+  it('`workers: 0` runs standalone, as no workers means on the native engine', async () => {
+    const result = await loadTest({ url: server.url, tool: 'locust', users: 2, duration: 1, workers: 0 })
+    expect(result.metrics.totalRequests).toBeGreaterThan(0)
+    expect(result.metrics.failedRequests).toBe(0)
   })
 
   it('runs two real workers under one master, the server sees both, and no process is left', async () => {

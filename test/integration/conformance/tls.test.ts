@@ -3,7 +3,7 @@ import https from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { isPerfError } from '../../../src/foundation/errors.ts'
-import type { LoadTestOptions, NativeTransport } from '../../../src/foundation/types.ts'
+import type { LoadTestOptions, NativeTransport, TlsOptions } from '../../../src/foundation/types.ts'
 import { loadTest } from '../../../src/orchestration/load-test.ts'
 import { hasOpenssl, makeCertificates, type TestCertificates } from '../../helpers/tls-certs.ts'
 
@@ -145,6 +145,38 @@ describe.skipIf(!hasOpenssl)('tls (skipped without /usr/bin/openssl)', () => {
       )
     })
   })
+
+  it.each(TRANSPORTS)(
+    'transport %s: a client key it cannot read (wrong or missing passphrase) is refused before any load',
+    async (transport) => {
+      const server = await httpsServer({ ...certs.server, ca: certs.ca.cert, requestCert: true })
+      const client = { ca: certs.ca.cert, cert: certs.client.cert, key: certs.client.key }
+      const cases: [TlsOptions, string, RegExp][] = [
+        [
+          { ...client, passphrase: 'wrong' },
+          'tls.passphrase',
+          /`tls.passphrase` option given does not decrypt `tls.key`/,
+        ],
+        [client, 'tls.passphrase', /`tls.key` is encrypted: give its `tls.passphrase`/],
+        [
+          { ...client, key: '-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n' },
+          'tls.key',
+          /tls.key/,
+        ],
+      ]
+      for (const [tls, option, message] of cases) {
+        const error = await loadTest({ url: server.url, transport, users: 2, duration: 1, tls }).catch(
+          (caught: unknown) => caught,
+        )
+        expect(isPerfError(error, 'PERF_INVALID_OPTION'), option).toBe(true)
+        expect(error).toMatchObject({ option })
+        expect((error as Error).message).toMatch(message)
+        // The passphrase is a secret: never in a message.
+        expect((error as Error).message).not.toContain('wrong')
+      }
+      expect(server.count()).toBe(0)
+    },
+  )
 
   it.each([
     [{ ca: 'not a certificate' }, /`tls.ca` option to be PEM text/],

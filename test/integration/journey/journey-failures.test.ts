@@ -16,7 +16,7 @@ describe.each(TRANSPORTS)('journey failures, transport %s', (transport) => {
   const load = (options: Omit<LoadTestOptions, 'url'>) =>
     loadTest({ url: server!.url, transport, users: 2, ...options })
 
-  it('a missing template var is a `template` failure of its step, never sent, and ends the iteration', async () => {
+  it('a missing template var is a `template` failure of its step, not sent, not a request, and ends the iteration', async () => {
     server = await startJourneyServer()
     const result = await load({
       requests: 40,
@@ -27,13 +27,17 @@ describe.each(TRANSPORTS)('journey failures, transport %s', (transport) => {
       ],
     })
     const item = result.endpoints!['item']!
-    expect(item.errorsByType.template?.count).toBe(item.totalRequests)
-    expect(item.errorsByType.template?.sampleMessages[0]).toContain('{{nope}}')
+    const unsent = item.notSent?.template
+    expect(item.totalRequests).toBe(0)
+    expect(unsent?.sampleMessages[0]).toContain('{{nope}}')
     expect(server.perRoute.get('/items')).toBeUndefined()
     expect(server.perRoute.get('/after')).toBeUndefined()
     expect(result.endpoints!['after']!.totalRequests).toBe(0)
     expect(result.endpoints!['first']!.totalRequests).toBe(server.perRoute.get('/first'))
-    expect(result.scenarios!['default']!.failedIterations).toBe(item.totalRequests)
+    // `requests` counts the tries: half of them went out.
+    expect(server.perRoute.get('/first')! + unsent!.count).toBe(40)
+    expect(result.metrics.totalRequests).toBe(server.perRoute.get('/first'))
+    expect(result.scenarios!['default']!.failedIterations).toBe(unsent?.count)
     expect(result.scenarios!['default']!.iterations).toBe(0)
   })
 
@@ -44,7 +48,8 @@ describe.each(TRANSPORTS)('journey failures, transport %s', (transport) => {
       data: [{ evil: 'x\r\nx-injected: 1' }],
       steps: [{ name: 'evil', path: '/evil', headers: { 'x-value': '{{evil}}' } }],
     })
-    expect(result.endpoints!['evil']!.errorsByType.template?.count).toBe(10)
+    expect(result.endpoints!['evil']!.notSent?.template?.count).toBe(10)
+    expect(result.endpoints!['evil']!.totalRequests).toBe(0)
     expect(server.count).toBe(0)
   })
 
@@ -70,7 +75,7 @@ describe.each(TRANSPORTS)('journey failures, transport %s', (transport) => {
     expect(server.perRoute.get('/items')).toBeUndefined()
   })
 
-  it('a throwing step function is `step_function`', async () => {
+  it('a throwing step function is `step_function`, not sent', async () => {
     server = await startJourneyServer()
     const result = await load({
       requests: 10,
@@ -84,8 +89,9 @@ describe.each(TRANSPORTS)('journey failures, transport %s', (transport) => {
       ],
     })
     const boom = result.endpoints!['boom']!
-    expect(boom.errorsByType.step_function?.count).toBe(10)
-    expect(boom.errorsByType.step_function?.sampleMessages[0]).toContain('no path today')
+    expect(boom.notSent?.step_function?.count).toBe(10)
+    expect(boom.notSent?.step_function?.sampleMessages[0]).toContain('no path today')
+    expect(boom.totalRequests).toBe(0)
     expect(server.count).toBe(0)
   })
 

@@ -96,7 +96,7 @@ describe.each(TRANSPORTS)('a function that returns a Promise fails its call, tra
     expect(result.success).toBe(false)
   })
 
-  it('a body or path: `step_function`, nothing sent (never the body `{}`), rejections handled', async () => {
+  it('a body or path: `notSent.step_function`, nothing sent (never the body `{}`), rejections handled', async () => {
     server = await startJourneyServer()
     const result = await load({
       requests: 20,
@@ -115,9 +115,10 @@ describe.each(TRANSPORTS)('a function that returns a Promise fails its call, tra
     })
     await afterRejections()
     expect(server.count).toBe(0)
-    expect(result.endpoints!['post']!.errorsByType.step_function?.count).toBeGreaterThan(0)
-    expect(result.endpoints!['get']!.errorsByType.step_function?.count).toBeGreaterThan(0)
-    expect(result.metrics.errorsByType.step_function?.count).toBe(20)
+    expect(result.endpoints!['post']!.notSent?.step_function?.count).toBeGreaterThan(0)
+    expect(result.endpoints!['get']!.notSent?.step_function?.count).toBeGreaterThan(0)
+    expect(result.metrics.notSent?.step_function?.count).toBe(20)
+    expect(result.metrics.totalRequests).toBe(0)
     expect(unhandled).toEqual([])
   })
 

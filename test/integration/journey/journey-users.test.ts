@@ -97,7 +97,7 @@ describe.each(TRANSPORTS)('journey users, transport %s', (transport) => {
     expect(server.unauthorized).toBe(0)
   })
 
-  it('splits users 9:1 by weight: requests follow within ±10% over 3000 requests', async () => {
+  it('splits iterations 9:1 by weight: requests follow within ±10% over 3000 requests', async () => {
     server = await startJourneyServer()
     const result = await loadTest({
       url: server.url,

@@ -13,6 +13,7 @@ describe('perfspec matchers on the global expect', () => {
     expect(result).toHavePercentileBelow(99.9, 100)
     expect(result).toHaveErrorRateBelow(1)
     expect(result).toHaveThroughputAbove(100)
+    expect(result).toHaveCheckRateAbove(99.5)
     expect(result).not.toHaveP99Below(1)
     expect(result).toPassThresholds({ maxP95Ms: 200, http_req_failed: ['rate<0.01'] })
     expect(result).toHaveP95Below(300, { endpoint: 'order' })

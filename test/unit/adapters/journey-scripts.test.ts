@@ -85,7 +85,7 @@ function runK6Script(
   }
   const exec = { vu: { idInTest: 1, tags: {} }, scenario: { iterationInTest: 0 } }
   const modules: Record<string, unknown> = {
-    k6: { sleep: () => {} },
+    k6: { check: () => true, sleep: () => {} },
     'k6/http': {
       expectedStatuses: (...codes: unknown[]) => codes,
       request: (method: string, url: string, body: unknown, params: { headers: Record<string, string> }) => {
@@ -162,19 +162,28 @@ describe('generated k6 journey script', () => {
         ),
       )
     }
-    const resolved = resolveLoadOptions({
-      url: 'http://127.0.0.1:9/',
-      users: 3,
-      duration: 1,
-      scenarios: [
-        { name: 'rare', weight: 1, steps: [{ path: '/r' }] },
-        { name: 'common', weight: 1_000_000, steps: [{ path: '/c' }] },
-      ],
-    })
-    const { spec } = k6Journey(resolved, resolved.journey!)
-    // A VU is a slot: 3 users need 3, whatever the weights' sum.
-    expect(spec.orderLength).toBe(3)
-    expect(JSON.stringify(spec).length).toBeLessThan(5_000)
+    const lopsided = (mix: 'per-user' | 'per-iteration') => {
+      const resolved = resolveLoadOptions({
+        url: 'http://127.0.0.1:9/',
+        users: 3,
+        duration: 1,
+        mix,
+        scenarios: [
+          { name: 'rare', weight: 1, steps: [{ path: '/r' }] },
+          { name: 'common', weight: 1_000_000, steps: [{ path: '/c' }] },
+        ],
+      })
+      return k6Journey(resolved, resolved.journey!).spec
+    }
+    // Per user, a VU is a slot: 3 users need 3, whatever the weights' sum.
+    const perUser = lopsided('per-user')
+    expect(perUser.split).toBe('user')
+    expect(perUser.orderLength).toBe(3)
+    // Per iteration, an iteration's index in the test is the slot: the order runs its whole length.
+    const perIteration = lopsided('per-iteration')
+    expect(perIteration.split).toBe('iteration')
+    expect(perIteration.orderLength).toBe(100_000)
+    for (const spec of [perUser, perIteration]) expect(JSON.stringify(spec).length).toBeLessThan(5_000)
   })
 
   it('200 fuzzed journeys: templates, captures and data reach the request byte for byte, nothing runs', () => {
@@ -231,7 +240,10 @@ const STUBS = {
     '    request = report_to_master = worker_report = init = quit = _Hook()',
   ].join('\n'),
   'locust/runners.py': 'class WorkerRunner: pass',
+  'locust/contrib/__init__.py': '',
+  'locust/contrib/fasthttp.py': 'class ResponseContextManager: pass',
   'gevent/__init__.py': 'def sleep(seconds): pass',
+  'gevent/ssl.py': 'CERT_NONE = 0\ndef create_default_context(**kwargs): return None',
 }
 
 describe('generated journey locustfile', () => {
@@ -274,6 +286,8 @@ describe('generated journey locustfile', () => {
       const { steps: _steps, ...rest } = options
       const resolved = resolveLoadOptions({
         ...rest,
+        // Per iteration (the default), one user class picks; per user, one class per scenario.
+        mix: round % 2 === 0 ? 'per-iteration' : 'per-user',
         scenarios: [
           { name: hostileString(random, 5), weight: 3, steps: options.steps ?? [] },
           { name: 'other', steps: options.steps ?? [] },
@@ -288,6 +302,8 @@ describe('generated journey locustfile', () => {
     }
     const imported = importLocustfiles(codes)
     expect(imported.map((module) => module.spec)).toEqual(specs)
-    for (const module of imported) expect(module.classes).toBe(2)
+    expect(imported.map((module) => module.classes)).toEqual(
+      imported.map((_, round) => (round % 2 === 0 ? 1 : 2)),
+    )
   })
 })

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { isPerfError } from '../../../src/foundation/errors.ts'
 import { describeErrors } from '../../../src/foundation/model/index.ts'
-import { evaluateErrorBudget } from '../../../src/metrics/error-budget.ts'
+import {
+  evaluateErrorBudget,
+  evaluateScenarioCoverage,
+  scenariosNeverRun,
+} from '../../../src/metrics/error-budget.ts'
 import { resolveLoadOptions } from '../../../src/options/resolve.ts'
 import { makeResult } from '../../helpers/results.ts'
 
@@ -28,6 +32,41 @@ describe('evaluateErrorBudget', () => {
 
   it('is silent when off', () => {
     expect(evaluateErrorBudget(false, metrics(10, 10))).toBeUndefined()
+  })
+
+  it('counts requests never sent as failed tries (they are not requests)', () => {
+    const unsent = { ...metrics(99, 0), notSent: { template: { count: 1, sampleMessages: [] } } }
+    expect(evaluateErrorBudget({ maxFraction: 0.01 }, unsent)).toMatchObject({ passed: true, actual: 0.01 })
+    unsent.notSent.template.count = 2
+    expect(evaluateErrorBudget({ maxFraction: 0.01 }, unsent)?.passed).toBe(false)
+  })
+})
+
+describe('a weighted scenario that never ran', () => {
+  const scenario = (iterations: number, requests = iterations) => ({
+    iterations,
+    failedIterations: 0,
+    onStartFailures: 0,
+    iterationDuration: makeResult().metrics.responseTimes,
+    metrics: makeResult({ requests }).metrics,
+  })
+
+  it('is found in a mix, not in a single journey, and not once it sent anything', () => {
+    expect(scenariosNeverRun({ browse: scenario(9), buy: scenario(0) })).toEqual(['buy'])
+    expect(scenariosNeverRun({ browse: scenario(9), buy: scenario(0, 1) })).toEqual([])
+    expect(scenariosNeverRun({ default: scenario(0) })).toEqual([])
+    expect(scenariosNeverRun(undefined)).toEqual([])
+  })
+
+  it('fails the error budget, naming it; not when the budget is off', () => {
+    expect(evaluateScenarioCoverage({ maxFraction: 0.01 }, ['buy'])).toEqual({
+      expression: 'errorBudget: every scenario of the mix ran',
+      actual: 1,
+      passed: false,
+      note: "never ran: 'buy'",
+    })
+    expect(evaluateScenarioCoverage(false, ['buy'])).toBeUndefined()
+    expect(evaluateScenarioCoverage({ maxFraction: 0.01 }, [])).toBeUndefined()
   })
 })
 
@@ -80,5 +119,15 @@ describe('describeErrors', () => {
       other: { count: 4, sampleMessages: ['DEPTH_ZERO_SELF_SIGNED_CERT: self-signed certificate'] },
     }
     expect(describeErrors(result)[0]).toContain('TLS: the certificate is not trusted (self-signed?)')
+  })
+
+  it('adds the requests a journey never sent, as counts (they are not requests)', () => {
+    const result = makeResult({ requests: 0 })
+    result.metrics.notSent = {
+      template: { count: 12, sampleMessages: ['item: {{id}} in path names no var'] },
+    }
+    expect(describeErrors(result)).toEqual([
+      'never sent: 12 template (not requests): a `{{var}}` names a var that does not exist — e.g. "item: {{id}} in path names no var"',
+    ])
   })
 })

@@ -28,6 +28,7 @@ const metrics: LoadMetrics = {
   statusCodes: { '200': 994, '500': 6 },
   bytesReceived: 0,
   durationMs: 4000,
+  checks: { check: { passes: 990, fails: 4 }, 'has id': { passes: 1000, fails: 4 } },
 }
 
 describe('thresholds', () => {
@@ -72,7 +73,22 @@ describe('thresholds', () => {
       ['checks: rate>0.99', true],
     ])
     expect(results[4]?.actual).toBe(0.01)
-    expect(results[7]?.actual).toBeCloseTo(0.996)
+    expect(results[7]?.actual).toBeCloseTo(1990 / 1998)
+  })
+
+  it('judges the checks that ran, and fails a check rate with none, saying so', () => {
+    const thresholds = parseThresholds({ checks: ['rate>=1.0', 'rate<2'] })
+    const allPassed = { ...metrics, checks: { 'status 200': { passes: 10, fails: 0 } } }
+    expect(evaluateThresholds(thresholds, allPassed).map((result) => result.passed)).toEqual([true, true])
+    // Failed requests are not failed checks: a 401 is judged by `expectStatus`, a check by its own verdict.
+    const { checks: _none, ...noChecks } = metrics
+    for (const result of evaluateThresholds(thresholds, noChecks)) {
+      expect(result).toMatchObject({
+        actual: 0,
+        passed: false,
+        note: expect.stringContaining('no check ran'),
+      })
+    }
   })
 
   it('fails every threshold of a run that made no request', () => {

@@ -1,5 +1,15 @@
-import type { BaselineCheck, LoadMetrics, ThresholdResult } from '../../../foundation/model/index.ts'
-import { formatMetricColumns, formatMs, formatRps } from '../../../foundation/util/format.ts'
+import {
+  BASELINE_METRIC_LABELS,
+  type BaselineCheck,
+  type BaselineComparison,
+  type BaselineVerdict,
+  type LoadMetrics,
+  listMetricComparisons,
+  type MetricComparison,
+  type ThresholdResult,
+} from '../../../foundation/model/index.ts'
+import { formatMetricColumns, formatMs, formatRps, formatUs } from '../../../foundation/util/format.ts'
+import { formatPercentChange } from '../../../metrics/change-format.ts'
 import { htmlText } from '../escape.ts'
 import type { Verdict } from '../rows.ts'
 
@@ -42,7 +52,13 @@ export function txt(text: string): Cell {
   return { html: htmlText(text) }
 }
 
-const VERDICT_LABEL: Record<Verdict, string> = { pass: '✓ pass', fail: '✗ fail', abort: '✗ abort' }
+// Inconclusive has no colour of its own (as in the compare section): bold, with its question mark.
+const VERDICT_LABEL: Record<Verdict, string> = {
+  pass: '✓ pass',
+  inconclusive: '? inconclusive',
+  fail: '✗ fail',
+  abort: '✗ abort',
+}
 
 export function renderVerdict(verdict: Verdict): string {
   return `<span class="verdict ${verdict}">${VERDICT_LABEL[verdict]}</span>`
@@ -80,26 +96,72 @@ export function renderThresholds(thresholds: readonly ThresholdResult[]): string
   )
 }
 
+const METRIC_VERDICT: Record<BaselineVerdict, { label: string; className: string }> = {
+  regressed: { label: '✗ regressed', className: 'fail' },
+  improved: { label: '✓ improved', className: 'pass' },
+  unchanged: { label: '✓ unchanged', className: 'pass' },
+  inconclusive: { label: '? inconclusive', className: 'inconclusive' },
+}
+
+function formatBaselineValue(metric: MetricComparison['metric'], value: number): string {
+  if (metric === 'cpuPerRequest') return `${formatUs(value)} µs`
+  return metric === 'p95' ? `${formatMs(value)} ms` : `${formatRps(value)} req/s`
+}
+
+function formatChangeCell(metric: MetricComparison): string {
+  const { interval } = metric
+  if (interval === undefined) {
+    const change = metric.metric === 'rps' ? -metric.worsePercent : metric.worsePercent
+    return formatPercentChange(change)
+  }
+  const { changePercent, lowPercent, highPercent } = interval
+  return `${formatPercentChange(changePercent)} [${formatPercentChange(lowPercent)}, ${formatPercentChange(highPercent)}]`
+}
+
+const METHOD_TEXT: Record<BaselineComparison['method'], string> = {
+  interval: 'judged by 95% intervals over the steady-state seconds of both runs',
+  point: 'judged one number against one number',
+  'not-comparable': 'not judged: the baseline comes from another machine',
+}
+
+/** The baseline check of a run: each metric's numbers, change (with its interval) and verdict; the reason on hover. */
 export function renderBaseline(check: BaselineCheck | undefined): string {
   if (check === undefined) return ''
   const where = `<p class="note">${htmlText(`${check.file} › "${check.key}"`)}</p>`
-  if (check.comparison === null) {
+  const { comparison } = check
+  if (comparison === null) {
     return `${renderSubheading('Baseline')}${where}<p>No baseline was stored: this run was recorded as the baseline.</p>`
   }
-  const rows = [check.comparison.p95, check.comparison.rps].map((metric) => {
-    const format =
-      metric.metric === 'p95' ? (n: number) => `${formatMs(n)} ms` : (n: number) => `${formatRps(n)} req/s`
-    const change = `${metric.worsePercent > 0 ? 'worse' : 'better'} by ${Math.abs(metric.worsePercent).toFixed(1)}%`
+  const rows = listMetricComparisons(comparison).map(({ endpoint, metric }) => {
+    const verdict = METRIC_VERDICT[metric.verdict]
     return [
-      txt(metric.metric),
-      num(format(metric.baseline)),
-      num(format(metric.actual)),
-      num(change, metric.regressed ? 'bad' : ''),
-      num(format(metric.limit)),
-      renderCheck(!metric.regressed),
+      txt(`${BASELINE_METRIC_LABELS[metric.metric]}${endpoint === undefined ? '' : ` · ${endpoint}`}`),
+      num(formatBaselineValue(metric.metric, metric.baseline)),
+      num(formatBaselineValue(metric.metric, metric.actual)),
+      {
+        html: `<span title="${htmlText(metric.reason)}">${htmlText(formatChangeCell(metric))}</span>`,
+        numeric: true,
+        ...(metric.regressed && { className: 'bad' }),
+      },
+      num(`±${metric.tolerancePercent.toFixed(1)}%`),
+      { html: `<span class="verdict ${verdict.className}">${htmlText(verdict.label)}</span>` },
     ]
   })
-  return `${renderSubheading('Baseline')}${where}${renderTable(['metric', 'baseline', 'this run', 'change', 'limit', 'verdict'], rows)}`
+  const method = `<p class="note">${htmlText(`${METHOD_TEXT[comparison.method]} · ${comparison.verdict}`)}</p>`
+  const notes = [
+    ...comparison.notes,
+    ...(comparison.verdict === 'inconclusive'
+      ? ['inconclusive is not a pass: the data do not show the change within the tolerance nor beyond it']
+      : []),
+  ]
+  const list =
+    notes.length === 0
+      ? ''
+      : `<ul class="warnings">${notes.map((note) => `<li>${htmlText(note)}</li>`).join('')}</ul>`
+  return (
+    `${renderSubheading('Baseline')}${where}${method}` +
+    `${renderTable(['metric', 'baseline', 'this run', 'change', 'tolerance', 'verdict'], rows)}${list}`
+  )
 }
 
 export function renderWarnings(warnings: readonly string[]): string {

@@ -1,6 +1,6 @@
 import { htmlText } from '../escape.ts'
 import { describeRunContext, type ReportMeta } from '../meta.ts'
-import { type ReportRow, verdictOf } from '../rows.ts'
+import { countVerdicts, type ReportRow, verdictOf } from '../rows.ts'
 import { renderBenchmarkBody } from './benchmark.ts'
 import { renderComparisonBody } from './comparison.ts'
 import { renderLoadBody } from './load.ts'
@@ -53,13 +53,16 @@ export function renderHtmlReport(
 ): string {
   const ids = new Map(rows.map((row, index) => [row, `r${index + 1}`]))
   const anchorOf = (row: ReportRow) => ids.get(row) ?? ''
-  const failed = rows.filter((row) => verdictOf(row) !== 'pass').length
+  const { passed, inconclusive, failed } = countVerdicts(rows)
   const heading = extras.heading ?? 'perfspec report'
-  const title = `${heading} · ${rows.length} result${rows.length === 1 ? '' : 's'}${failed > 0 ? ` · ${failed} failed` : ''}`
+  const title =
+    `${heading} · ${rows.length} result${rows.length === 1 ? '' : 's'}` +
+    `${inconclusive > 0 ? ` · ${inconclusive} inconclusive` : ''}${failed > 0 ? ` · ${failed} failed` : ''}`
   const generated = (meta.now ?? new Date()).toISOString()
   const counts =
     `<div class="counts"><span class="count">${rows.length} results</span>` +
-    `<span class="count pass">${rows.length - failed} passed</span>` +
+    `<span class="count pass">${passed} passed</span>` +
+    (inconclusive > 0 ? `<span class="count inconclusive">${inconclusive} inconclusive</span>` : '') +
     (failed > 0 ? `<span class="count fail">${failed} failed</span>` : '') +
     '</div>'
   const content =

@@ -1,6 +1,7 @@
 const { loadTest } = require('perfspec')
 
 test('search keeps its speed', async () => {
-  const result = await loadTest({ url: `${process.env.FIXTURE_BASE_URL}/search` })
+  // Three seconds: three steady-state windows a side, the fewest a baseline's interval judges.
+  const result = await loadTest({ url: `${process.env.FIXTURE_BASE_URL}/search`, duration: '3s' })
   await expect(result).toMatchPerfBaseline({ tolerance: 0.2 })
 })

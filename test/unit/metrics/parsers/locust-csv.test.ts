@@ -8,6 +8,7 @@ import {
   parseLocustExceptions,
   parseLocustFailures,
   parseLocustHistory,
+  parseLocustLoadSpan,
   parseLocustStats,
 } from '../../../../src/metrics/parsers/locust-csv.ts'
 
@@ -119,6 +120,15 @@ describe('classifyLocustError', () => {
     ["timeout('timed out')", 'timeout'],
     ["gaierror(-2, 'Name or service not known')", 'dns'],
     ["HTTPParseError('invalid HTTP status line')", 'invalid_response'],
+    [
+      "SSLCertVerificationError(1, '[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: certificate has expired (_ssl.c:992)')",
+      'tls',
+    ],
+    ["SSLError('The read operation timed out')", 'timeout'],
+    [
+      "CatchResponseError('perfspec client raised: HTTPProtocolViolationError: A new response began before end of <HTTPSocketPoolResponse status=103>.')",
+      'invalid_response',
+    ],
     ["RuntimeError('boom')", 'other'],
   ])('%s → %s', (message, type) => {
     expect(classifyLocustError(message)).toBe(type)
@@ -157,13 +167,21 @@ describe('Locust task exceptions', () => {
       },
     ])
   })
+})
 
-  it('counts each raised request as a failed invalid_response on top of the stats', () => {
+describe('the load span and the duration', () => {
+  it("reads the span perfspec's entry point writes, and refuses what makes no span", () => {
+    expect(parseLocustLoadSpan('{"started": 1000.25, "stopped": 1003.5}')).toBeCloseTo(3250, 6)
+    for (const text of ['', '{', 'null', '{"started": 5, "stopped": 5}', '{"started": "1", "stopped": 2}'])
+      expect(parseLocustLoadSpan(text), text).toBeUndefined()
+  })
+
+  it("takes the measured span for the duration and the rate, over Locust's shorter own", () => {
     const stats = parseLocustStats(fixture('ok_stats.csv'))
-    const base = stats.aggregated.requestCount
-    const metrics = locustToMetrics(stats, [], 2000, parseLocustExceptions(exceptionsCsv))
-    expect(metrics.totalRequests).toBe(base + 7)
-    expect(metrics.failedRequests).toBe(stats.aggregated.failureCount + 7)
-    expect(metrics.errorsByType.invalid_response?.count).toBe(7)
+    const own = locustToMetrics(stats, [], 2000)
+    const measured = locustToMetrics(stats, [], 2000, 4000)
+    expect(measured.durationMs).toBe(4000)
+    expect(measured.rps).toBeCloseTo(stats.aggregated.requestCount / 4, 6)
+    expect(own.rps).toBe(stats.aggregated.requestsPerSecond)
   })
 })

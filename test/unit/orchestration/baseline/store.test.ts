@@ -3,6 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import { BaselineError, isPerfError } from '../../../../src/foundation/errors.ts'
+import { getOwn } from '../../../../src/foundation/util/own-keys.ts'
 import { toBaselineEntry } from '../../../../src/orchestration/baseline/judge-baseline.ts'
 import { describeMachine } from '../../../../src/orchestration/baseline/machine.ts'
 import {
@@ -11,7 +12,7 @@ import {
   readBaselineFile,
   saveBaselineEntry,
 } from '../../../../src/orchestration/baseline/store.ts'
-import { makeResult } from '../../../helpers/results.ts'
+import { makeResult, makeWindowedResult } from '../../../helpers/results.ts'
 
 describe('baselinePath', () => {
   test('is __perf__/<file>.perf.json beside the test file', () => {
@@ -51,6 +52,19 @@ describe('parseBaselineFile', () => {
     [
       `{"version":1,"entries":{"a":${entry({ p95: 1, throughput: 2, endpoints: [] })}}}`,
       '"endpoints" of entry "a" is not an object',
+    ],
+    // Windows half there would be judged as if they were whole.
+    [
+      `{"version":2,"entries":{"a":${entry({ p95: 1, rps: 2, samples: { windows: 3, p95: { meanLog: 1, sdLog: 0.1, count: 3 } } })}}}`,
+      '"samples" of entry "a" is not { windows, p95, rps }',
+    ],
+    [
+      `{"version":2,"entries":{"a":${entry({ p95: 1, rps: 2, samples: { windows: 3, p95: { meanLog: 1, sdLog: -1, count: 3 }, rps: { meanLog: 1, sdLog: 0, count: 3 } } })}}}`,
+      '"samples" of entry "a" is not { windows, p95, rps }',
+    ],
+    [
+      `{"version":2,"entries":{"a":${entry({ p95: 1, rps: 2, endpoints: { login: { p95: 1, rps: 2, samples: {} } } })}}}`,
+      '"samples" of endpoint "login" of entry "a" is not',
     ],
   ])('%s is a BaselineError naming the file', (text, why) => {
     expect(() => parseBaselineFile(text, '/p/x.perf.json')).toThrow(BaselineError)
@@ -131,6 +145,29 @@ describe('saveBaselineEntry', () => {
     }
     await saveBaselineEntry(file, 'a', toBaselineEntry(result, describeMachine()))
     expect((await readBaselineFile(file))?.entries['a']?.appCpuPerRequestUs).toBe(87.5)
+  })
+
+  test('entries keyed `__proto__` and `constructor` save and read back as entries', async () => {
+    const file = path.join(dir, '__perf__/a.test.ts.perf.json')
+    const entry = toBaselineEntry(makeResult({ latency: { p95: 42 } }), describeMachine())
+    await saveBaselineEntry(file, '__proto__', entry)
+    await saveBaselineEntry(file, 'constructor', entry)
+    const read = await readBaselineFile(file)
+    expect(Object.keys(read?.entries ?? {})).toEqual(['__proto__', 'constructor'])
+    expect(Object.getPrototypeOf(read?.entries)).toBe(Object.prototype)
+    expect(getOwn(read?.entries, '__proto__')?.p95).toBe(42)
+    expect(getOwn(JSON.parse(await readFile(file, 'utf8')).entries, '__proto__')).toMatchObject({ p95: 42 })
+  })
+
+  test('an entry with windows saves and reads back with them', async () => {
+    const file = path.join(dir, '__perf__/a.test.ts.perf.json')
+    const entry = toBaselineEntry(
+      makeWindowedResult({ cpu: [100, 110, 90], p95: [5, 6, 4], rps: [300, 310, 290] }),
+      describeMachine(),
+    )
+    await saveBaselineEntry(file, 'a', entry)
+    expect((await readBaselineFile(file))?.entries['a']?.samples).toEqual(entry.samples)
+    expect(entry.samples?.cpuPerRequest?.count).toBe(3)
   })
 
   test('a missing file reads as undefined', async () => {

@@ -9,7 +9,7 @@ import { baselinePath } from '../../../../src/orchestration/baseline/store.ts'
 import { type BaselineUpdateMode, setCurrentTestContext } from '../../../../src/orchestration/context.ts'
 import { toRecordedResults } from '../../../../src/orchestration/session/recorded-results.ts'
 import { perfMatchers } from '../../../../src/presentation/matchers/index.ts'
-import { makeResult } from '../../../helpers/results.ts'
+import { makeResult, makeWindowedResult } from '../../../helpers/results.ts'
 
 let dir: string
 let file: string
@@ -143,6 +143,11 @@ describe('toMatchPerfBaseline', () => {
     ]
     expect(result).toEqual(before)
     expect(checks.get(result)?.warnings).toEqual(machineWarnings)
+    // Not judged on numbers from another machine: inconclusive, which passes unless asked to fail.
+    expect(checks.get(result)?.comparison).toMatchObject({
+      method: 'not-comparable',
+      verdict: 'inconclusive',
+    })
     // The reports get them on a copy of the result.
     const [recorded] = toRecordedResults([result], checks)
     expect(recorded?.result.warnings).toEqual(machineWarnings)
@@ -252,5 +257,112 @@ describe('toMatchPerfBaseline with a baseline file of another version', () => {
     expect(isPerfError(error, 'PERF_BASELINE_ERROR')).toBe(true)
     expect(String(error)).toContain('has version 3; this perfspec reads versions 1 and 2')
     expect(await readFile(file, 'utf8')).toBe(text)
+  })
+})
+
+describe('toMatchPerfBaseline with windows', () => {
+  // Six steady seconds: ±2% of CPU per request, ±10% of p95 and rps.
+  const run = (cpuUs: number, seconds = 6) =>
+    makeWindowedResult({
+      cpu: [1, 1.02, 0.98, 1.01, 0.99, 1].slice(0, seconds).map((factor) => cpuUs * factor),
+      p95: [10, 11, 9, 10.5, 9.5, 10].slice(0, seconds),
+      rps: [400, 360, 440, 380, 420, 400].slice(0, seconds),
+    })
+
+  function recordChecks(failOnInconclusive?: boolean): BaselineCheck[] {
+    const checks: BaselineCheck[] = []
+    setCurrentTestContext({
+      baselineDir: dir,
+      root: process.cwd(),
+      update: 'new',
+      recordBaseline: (_result, check) => {
+        checks.push(check)
+      },
+      ...(failOnInconclusive !== undefined && { failOnInconclusive }),
+    })
+    return checks
+  }
+
+  test('a handler twice as heavy fails on the app’s CPU per request, its interval in the message', async () => {
+    recordChecks()
+    await expect(run(200)).toMatchPerfBaseline({ key: KEY })
+    const error = await expect(run(400))
+      .toMatchPerfBaseline({ key: KEY })
+      .catch((caught: Error) => caught)
+    expect(String(error)).toMatch(
+      /Performance regressed against the baseline:\n {2}✗ app CPU\/req: 400.0 µs vs baseline 200.0 µs: regressed: \+100\.\d% \[\+\d+\.\d%, \+\d+\.\d%\] at 95%: the whole interval is worse than \+10\.0% \(lower is better\)/,
+    )
+    expect(String(error)).toMatch(/✓ p95: 10\.0 ms vs baseline 10\.0 ms: unchanged: /)
+  })
+
+  test('the same handler passes', async () => {
+    recordChecks()
+    await expect(run(200)).toMatchPerfBaseline({ key: KEY })
+    await expect(run(202)).toMatchPerfBaseline({ key: KEY })
+  })
+
+  test('an inconclusive comparison passes, reported as such; failOnInconclusive fails it', async () => {
+    const checks = recordChecks()
+    await expect(run(200)).toMatchPerfBaseline({ key: KEY })
+    // Two seconds: too few windows to judge anything.
+    await expect(run(400, 2)).toMatchPerfBaseline({ key: KEY })
+    expect(checks.at(-1)?.comparison).toMatchObject({ verdict: 'inconclusive', regressed: false })
+    const error = await expect(run(400, 2))
+      .toMatchPerfBaseline({ key: KEY, failOnInconclusive: true })
+      .catch((caught: Error) => caught)
+    const message = String(error)
+    expect(message).toContain(
+      'The comparison with the baseline is inconclusive, and failOnInconclusive makes that a failure:',
+    )
+    expect(message).toMatch(
+      /\? app CPU\/req: 404.0 µs vs baseline 200.0 µs: inconclusive: no interval: this run has 2 windows/,
+    )
+    expect(message).toContain('? inconclusive is not a pass')
+    expect(checks.at(-1)?.failOnInconclusive).toBe(true)
+  })
+
+  test('the plugin’s failOnInconclusive fails it too; the matcher’s own option wins', async () => {
+    recordChecks(true)
+    await expect(run(200)).toMatchPerfBaseline({ key: KEY })
+    await expect(expect(run(400, 2)).toMatchPerfBaseline({ key: KEY })).rejects.toThrow(
+      'failOnInconclusive makes that a failure',
+    )
+    await expect(run(400, 2)).toMatchPerfBaseline({ key: KEY, failOnInconclusive: false })
+  })
+
+  test('a baseline from another machine says it is not comparable, and fails only with failOnInconclusive', async () => {
+    recordChecks()
+    await expect(run(200)).toMatchPerfBaseline({ key: KEY })
+    const stored = JSON.parse(await readFile(file, 'utf8'))
+    stored.entries[KEY].machine = { ...describeMachine(), cpuModel: 'Laptop CPU' }
+    await writeFile(file, JSON.stringify(stored))
+    // Twice as heavy, yet not judged: the numbers of two machines say nothing about the code.
+    await expect(run(400)).toMatchPerfBaseline({ key: KEY })
+    const error = await expect(run(400))
+      .toMatchPerfBaseline({ key: KEY, failOnInconclusive: true })
+      .catch((caught: Error) => caught)
+    expect(String(error)).toContain(
+      '? app CPU/req: 400.0 µs vs baseline 200.0 µs: inconclusive: not compared: the baseline was recorded on another machine',
+    )
+    expect(String(error)).toMatch(/ⓘ not comparable: the baseline was recorded on another kind of machine/)
+  })
+
+  test('recording from a run too short to judge warns that later comparisons will be inconclusive', async () => {
+    const checks = recordChecks()
+    await expect(run(200, 2)).toMatchPerfBaseline({ key: KEY })
+    expect(checks[0]?.warnings).toEqual([
+      expect.stringMatching(/^the baseline was recorded from 2 steady-state seconds: .* at least 3/),
+    ])
+  })
+
+  test.each([
+    [{ tolerance: { cpu: 10 } }, '0.2 means 20%'],
+    [{ tolerance: { latency: 0.1 } }, 'tolerance.latency'],
+    [{ failOnInconclusive: 'yes' }, 'failOnInconclusive'],
+  ])('%j is a MatcherUsageError', async (options, why) => {
+    recordChecks()
+    const call = () => expect(run(200)).toMatchPerfBaseline({ key: KEY, ...(options as object) })
+    await expect(call()).rejects.toThrow(MatcherUsageError)
+    await expect(call()).rejects.toThrow(why)
   })
 })

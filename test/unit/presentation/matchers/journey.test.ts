@@ -83,8 +83,8 @@ describe('baselines per endpoint', () => {
     )
     const comparison = compareWithBaseline(baseline, slower)
     expect(comparison.p95.regressed).toBe(false)
-    expect(comparison.endpoints?.['order']?.regressed).toBe(true)
-    expect(comparison.endpoints?.['login']?.regressed).toBe(false)
+    expect(comparison.endpoints?.['order']?.p95.regressed).toBe(true)
+    expect(comparison.endpoints?.['login']?.p95.regressed).toBe(false)
     expect(comparison.regressed).toBe(true)
   })
 

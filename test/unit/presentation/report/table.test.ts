@@ -219,12 +219,17 @@ describe('renderNotes and renderHeading', () => {
       key: 'GET / > /api',
       file: '__perf__/a.test.ts.perf.json',
       comparison: {
+        method: 'point' as const,
+        verdict: 'regressed' as const,
         p95: {
           metric: 'p95' as const,
           baseline: 10,
           actual: 18,
           worsePercent: 80,
           limit: 12,
+          tolerancePercent: 20,
+          verdict: 'regressed' as const,
+          reason: 'worse by 80.0%; at most 12.0 ms allowed',
           regressed: true,
         },
         rps: {
@@ -233,9 +238,13 @@ describe('renderNotes and renderHeading', () => {
           actual: 500,
           worsePercent: 0,
           limit: 400,
+          tolerancePercent: 20,
+          verdict: 'unchanged' as const,
+          reason: 'worse by 0.0%; at least 400.0 rps allowed',
           regressed: false,
         },
         regressed: true,
+        notes: [],
       },
     }
     const notes = renderNotes(
