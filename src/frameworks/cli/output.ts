@@ -1,5 +1,6 @@
 import type { Colors } from 'picocolors/types.js'
 import type { LoadTestResult } from '../../foundation/model/index.ts'
+import { renderChecksTable } from '../../presentation/report/checks-table.ts'
 import type { ReportRow } from '../../presentation/report/rows.ts'
 import {
   renderHeading,
@@ -24,11 +25,12 @@ export function widthOf(stream: { columns?: number }): number {
   return terminalWidth(stream.columns)
 }
 
-/** The end-of-run summary: heading, table and notes (failed thresholds, warnings). Pure. */
+/** The end-of-run summary: heading, table, checks and notes (failed thresholds, warnings). Pure. */
 export function renderCliSummary(row: ReportRow, colors: Colors, width: number): string {
   const lines = [
     renderHeading([row], colors),
     renderSummaryTable([row], { colors, width }),
+    ...renderChecksTable([row], colors, width),
     ...renderNotes([row], colors, width),
   ]
   if (row.result.kind === 'load' && row.result.aborted) {

@@ -11,6 +11,7 @@ import {
 } from '../../orchestration/config.ts'
 import type { BaselineUpdateMode } from '../../orchestration/context.ts'
 import { PERF_TEST_TIMEOUT_MS, toWorkerConfig } from '../../orchestration/session/worker-config.ts'
+import { renderChecksTable } from '../../presentation/report/checks-table.ts'
 import { createReportColors } from '../../presentation/report/colors.ts'
 import {
   renderHeading,
@@ -119,7 +120,13 @@ export class PerfJestReporter {
     const c = this.colors
     const width = terminalWidth(process.stderr.columns)
     const table = renderSummaryTable(rows, { colors: c, width, metrics: this.config.metrics })
-    const lines = ['', renderHeading(rows, c), table, ...renderNotes(rows, c, width)]
+    const lines = [
+      '',
+      renderHeading(rows, c),
+      table,
+      ...renderChecksTable(rows, c, width),
+      ...renderNotes(rows, c, width),
+    ]
     const meta = { machine: describeMachine(), runner: describeRunner(), startedAt: this.startedAt }
     const outcomes = await writeReports(rows, meta, reportTargetsOf(this.config))
     lines.push(...describeReportOutcomes(outcomes, c))

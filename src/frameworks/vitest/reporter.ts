@@ -2,6 +2,7 @@ import type { Colors } from 'picocolors/types.js'
 import type { Reporter, TestModule, Vitest } from 'vitest/node'
 import { describeMachine } from '../../orchestration/baseline/machine.ts'
 import type { MetricsDisplay } from '../../orchestration/config.ts'
+import { renderChecksTable } from '../../presentation/report/checks-table.ts'
 import { createReportColors } from '../../presentation/report/colors.ts'
 import { renderProgressLine } from '../../presentation/report/progress-line.ts'
 import {
@@ -97,7 +98,13 @@ export class PerfReporter implements Reporter {
       width,
       ...(this.options.metrics && { metrics: this.options.metrics }),
     })
-    const lines = ['', renderHeading(rows, c), table, ...renderNotes(rows, c, width)]
+    const lines = [
+      '',
+      renderHeading(rows, c),
+      table,
+      ...renderChecksTable(rows, c, width),
+      ...renderNotes(rows, c, width),
+    ]
     const targets = reportTargetsOf({
       jsonReport: this.options.jsonReport ?? `${root}/perfspec-report.json`,
       htmlReport: this.options.htmlReport ?? false,

@@ -1,6 +1,7 @@
 // `perfspec/report`: the renderers and writers the Vitest and Jest reporters use, for a reporter of your
 // own or a script that renders saved results. Pure renderers take rows; `writeReports` writes the files.
 export { isRecordedResult, summarizeRun } from '../../foundation/model/index.ts'
+export { renderChecksTable } from './checks-table.ts'
 export { createReportColors } from './colors.ts'
 export { renderHtmlReport } from './html/report.ts'
 export type { JsonReport, JsonReportEntry } from './json.ts'

@@ -10,6 +10,7 @@ import { listMetricComparisons, summarizeRun } from '../../foundation/model/inde
 import { round } from '../../foundation/util/format.ts'
 import { formatPercentChange } from '../../metrics/change-format.ts'
 import { BENCHMARK_TOOL, summarizeBenchmark } from './benchmark.ts'
+import { checkTotalsOf, notSentLinesOf } from './checks.ts'
 import { escapeXml, scrubReportText } from './escape.ts'
 import type { ReportMeta } from './meta.ts'
 import { describeRow } from './notes.ts'
@@ -37,11 +38,39 @@ function metricProperties(metrics: LoadMetrics, prefix = ''): Property[] {
   ]
 }
 
+/**
+ * Named checks (`checks_rate_percent`, `checks.has id.fails`) and requests never sent (`not_sent`,
+ * `not_sent.template`), when there are any.
+ */
+function checkProperties(metrics: LoadMetrics, prefix: string): Property[] {
+  const properties: Property[] = []
+  const totals = checkTotalsOf(metrics)
+  if (totals !== undefined) {
+    const ran = totals.passes + totals.fails
+    properties.push(
+      [`${prefix}checks_rate_percent`, ran === 0 ? 0 : round((totals.passes / ran) * 100, 3)],
+      [`${prefix}checks_failed`, totals.fails],
+    )
+    for (const [name, { passes, fails }] of Object.entries(metrics.checks ?? {})) {
+      properties.push([`${prefix}checks.${name}.passes`, passes], [`${prefix}checks.${name}.fails`, fails])
+    }
+  }
+  const unsent = notSentLinesOf(metrics)
+  if (unsent.length > 0) {
+    properties.push([`${prefix}not_sent`, unsent.reduce((sum, line) => sum + line.count, 0)])
+    for (const { reason, count } of unsent) properties.push([`${prefix}not_sent.${reason}`, count])
+  }
+  return properties
+}
+
 /** A property set per endpoint (`endpoint.login.p95_ms`) and per scenario (`scenario.buy.iterations`). */
 function journeyProperties(result: LoadTestResult, prefix: string): Property[] {
   const properties: Property[] = []
   for (const [name, endpoint] of Object.entries(result.endpoints ?? {})) {
-    properties.push(...metricProperties(endpoint, `${prefix}endpoint.${name}.`))
+    properties.push(
+      ...metricProperties(endpoint, `${prefix}endpoint.${name}.`),
+      ...checkProperties(endpoint, `${prefix}endpoint.${name}.`),
+    )
   }
   for (const [name, scenario] of Object.entries(result.scenarios ?? {})) {
     properties.push(
@@ -66,12 +95,14 @@ function appProperties(result: LoadTestResult, prefix: string): Property[] {
 function loadProperties(result: LoadTestResult, prefix = ''): Property[] {
   return [
     ...metricProperties(result.metrics, prefix),
+    ...checkProperties(result.metrics, prefix),
     ...appProperties(result, prefix),
     ...journeyProperties(result, prefix),
     ...result.thresholds.map(
       (threshold): Property => [
         `${prefix}threshold ${threshold.expression}`,
-        `${threshold.passed ? 'pass' : 'fail'} (actual ${round(threshold.actual, 3)})`,
+        `${threshold.passed ? 'pass' : 'fail'} (actual ${round(threshold.actual, 3)}` +
+          `${threshold.note === undefined ? '' : `; ${threshold.note}`})`,
       ],
     ),
   ]

@@ -1,9 +1,10 @@
 import { SATURATION_PREFIX } from '../../engine/monitor/generator.ts'
-import type { LoadTestResult } from '../../foundation/model/index.ts'
+import type { ThresholdResult } from '../../foundation/model/index.ts'
 import { formatMs, formatRps } from '../../foundation/util/format.ts'
 import { describeBaselineCheck } from './baseline-notes.ts'
+import { describeFailedChecks } from './checks.ts'
 import type { RowNote } from './row-note.ts'
-import type { ReportRow } from './rows.ts'
+import { loadRunsOf, type ReportRow } from './rows.ts'
 
 export type { RowNote } from './row-note.ts'
 
@@ -13,29 +14,31 @@ function briefSaturation(warning: string): string {
   return `load generator saturated${cpu === undefined ? '' : ` (CPU ${cpu}%)`}: numbers describe the tester too`
 }
 
-function loadRuns(row: ReportRow): { prefix: string; run: LoadTestResult }[] {
-  const { result } = row
-  if (result.kind === 'load') return [{ prefix: '', run: result }]
-  if (result.kind === 'comparison')
-    return result.runs.map(({ name, result: run }) => ({ prefix: `[${name}] `, run }))
-  return []
+/** `p(95)<200 (actual 250.3)`, with the threshold's note when it has one: `(actual 1; never ran: 'buy')`. */
+export function describeThreshold(threshold: ThresholdResult): string {
+  const note = threshold.note === undefined ? '' : `; ${threshold.note}`
+  return `${threshold.expression} (actual ${formatMs(threshold.actual)}${note})`
 }
 
 /**
- * Failed thresholds (with the value they saw), baseline regressions, a run cut short, a stress test's break
- * point, and warnings. Shared by the terminal, Markdown and JUnit reports. Pure.
+ * Failed thresholds (with the value they saw and their note), failed checks, baseline regressions, a run cut
+ * short, a stress test's break point, and warnings. Shared by the terminal, Markdown and JUnit reports. Pure.
  */
 export function describeRow(row: ReportRow): RowNote[] {
   const notes: RowNote[] = []
   const { result } = row
-  for (const { prefix, run } of loadRuns(row)) {
+  for (const { prefix, run } of loadRunsOf(row)) {
     for (const threshold of run.thresholds) {
-      if (threshold.passed) continue
+      // A passed threshold is news only when it says something of its own.
+      if (threshold.passed && threshold.note === undefined) continue
       notes.push({
-        level: 'failure',
-        text: `${prefix}${threshold.expression} (actual ${formatMs(threshold.actual)})`,
+        level: threshold.passed ? 'info' : 'failure',
+        text: `${prefix}${describeThreshold(threshold)}`,
       })
     }
+    // Named checks fail no request: without this a run whose checks failed would read clean.
+    const failedChecks = describeFailedChecks(run.metrics)
+    if (failedChecks !== undefined) notes.push({ level: 'warning', text: `${prefix}${failedChecks}` })
     if (run.aborted) {
       const why = run.abortedBy === undefined ? 'before its end' : `by ${run.abortedBy} (abortOnFail)`
       notes.push({ level: 'failure', text: `${prefix}run aborted ${why}` })

@@ -1,4 +1,4 @@
-import type { BaselineCheck, PerfResult } from '../../foundation/model/index.ts'
+import type { BaselineCheck, LoadTestResult, PerfResult } from '../../foundation/model/index.ts'
 
 /** The state a test ended in, as reporters see it. */
 export type TestState = 'passed' | 'failed' | 'skipped' | 'pending'
@@ -54,4 +54,13 @@ export function countVerdicts(rows: readonly ReportRow[]): {
   const failed = verdicts.filter(isFailure).length
   const inconclusive = verdicts.filter((verdict) => verdict === 'inconclusive').length
   return { passed: rows.length - failed - inconclusive, inconclusive, failed }
+}
+
+/** The load runs of a row: a load run itself, or each run of a comparison, prefixed `[name] `. */
+export function loadRunsOf(row: ReportRow): { prefix: string; run: LoadTestResult }[] {
+  const { result } = row
+  if (result.kind === 'load') return [{ prefix: '', run: result }]
+  if (result.kind === 'comparison')
+    return result.runs.map(({ name, result: run }) => ({ prefix: `[${name}] `, run }))
+  return []
 }

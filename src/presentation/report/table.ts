@@ -1,6 +1,14 @@
 import type { Colors } from 'picocolors/types.js'
 import { formatCount, formatMs, formatPercent, formatRps, formatUs } from '../../foundation/util/format.ts'
 import type { MetricsDisplay } from '../../orchestration/config.ts'
+import {
+  caveatsOfMetrics,
+  checkTotalsOf,
+  countCaveats,
+  describeCaveatCounts,
+  formatCheckRate,
+  hasCaveats,
+} from './checks.ts'
 import { escapeTerminal } from './escape.ts'
 import { NO_TREND, type ResultLine, toResultLines, whereOf } from './lines.ts'
 import { describeRow, type RowNote } from './notes.ts'
@@ -28,7 +36,8 @@ const VERDICT_TEXT: Record<Verdict, string> = {
   fail: '✗ fail',
   abort: '✗ abort',
 }
-const MIN_NAME_WIDTH = 16
+/** The narrowest a name column gets before names go on lines of their own. */
+export const MIN_NAME_WIDTH = 16
 /** Characters of the p95 sparkline: one per second (or stress step), squeezed beyond this. */
 export const TREND_WIDTH = 10
 
@@ -43,7 +52,54 @@ const APP_COLUMN: Column = {
   cell: (line) => (line.appCpuPerRequestUs === undefined ? '' : formatUs(line.appCpuPerRequestUs)),
 }
 
-function columns(metrics: MetricsDisplay, app: boolean): Column[] {
+/** Passes in percent of the line's named checks; blank for a line without checks. */
+const CHECKS_COLUMN: Column = {
+  header: 'checks%',
+  align: 'right',
+  cell: (line) => {
+    const totals = checkTotalsOf(line.metrics)
+    return totals === undefined ? '' : formatCheckRate(totals).replace('%', '')
+  },
+  color: (line, text, c) => (caveatsOfMetrics(line.metrics).failedChecks > 0 ? c.red(text) : text),
+}
+
+/** Requests the line's journey prepared and never sent: in no other column. */
+const UNSENT_COLUMN: Column = {
+  header: 'unsent',
+  align: 'right',
+  cell: (line) => {
+    const count = caveatsOfMetrics(line.metrics).notSent
+    return count === 0 ? '' : formatCount(count)
+  },
+  color: (_line, text, c) => c.red(text),
+}
+
+/** Which optional columns a table has: each only when some line has something to show in it. */
+interface OptionalColumns {
+  app: boolean
+  checks: boolean
+  unsent: boolean
+}
+
+// A run whose checks failed or whose requests were never sent is marked beside its verdict, whatever it is.
+const CAVEAT_MARK = ' ⚠'
+
+function verdictCell(line: ResultLine): string {
+  if (line.endpoint !== undefined) return ''
+  return VERDICT_TEXT[line.verdict] + (hasCaveats(caveatsOfMetrics(line.metrics)) ? CAVEAT_MARK : '')
+}
+
+function paintVerdict(line: ResultLine, text: string, c: Colors): string {
+  const paint = line.verdict === 'pass' ? c.green : line.verdict === 'inconclusive' ? c.yellow : c.red
+  const mark = text.indexOf(CAVEAT_MARK)
+  return mark === -1
+    ? paint(text)
+    : paint(text.slice(0, mark)) +
+        c.yellow(text.slice(mark, mark + CAVEAT_MARK.length)) +
+        text.slice(mark + CAVEAT_MARK.length)
+}
+
+function columns(metrics: MetricsDisplay, optional: OptionalColumns): Column[] {
   const list: Column[] = [
     { header: 'tool', align: 'left', cell: (line) => line.tool },
     { header: 'reqs', align: 'right', cell: (line) => formatCount(line.metrics.totalRequests) },
@@ -67,7 +123,9 @@ function columns(metrics: MetricsDisplay, app: boolean): Column[] {
       color: (line, text, c) => (line.metrics.errorRatePercent > 0 ? c.red(text) : text),
     })
   }
-  if (app) list.push(APP_COLUMN)
+  if (optional.checks) list.push(CHECKS_COLUMN)
+  if (optional.unsent) list.push(UNSENT_COLUMN)
+  if (optional.app) list.push(APP_COLUMN)
   if (metrics.responseTimes) {
     list.push({
       header: 'p95 trend',
@@ -76,17 +134,7 @@ function columns(metrics: MetricsDisplay, app: boolean): Column[] {
       color: (_line, text, c) => c.cyan(text),
     })
   }
-  list.push({
-    header: 'verdict',
-    align: 'left',
-    cell: (line) => (line.endpoint === undefined ? VERDICT_TEXT[line.verdict] : ''),
-    color: (line, text, c) =>
-      line.verdict === 'pass'
-        ? c.green(text)
-        : line.verdict === 'inconclusive'
-          ? c.yellow(text)
-          : c.red(text),
-  })
+  list.push({ header: 'verdict', align: 'left', cell: verdictCell, color: paintVerdict })
   return list
 }
 
@@ -105,7 +153,11 @@ export function renderSummaryTable(rows: readonly ReportRow[], options: TableOpt
   const lines = toResultLines(rows)
   const metricColumns = columns(
     options.metrics ?? { responseTimes: true, throughput: true, errorRates: true },
-    lines.some((line) => line.appCpuPerRequestUs !== undefined),
+    {
+      app: lines.some((line) => line.appCpuPerRequestUs !== undefined),
+      checks: lines.some((line) => line.metrics.checks !== undefined),
+      unsent: lines.some((line) => caveatsOfMetrics(line.metrics).notSent > 0),
+    },
   )
   const labels = lines.map((line) => escapeTerminal(line.label))
   const cells = lines.map((line) => metricColumns.map((column) => column.cell(line)))
@@ -197,12 +249,20 @@ export function renderNotes(rows: readonly ReportRow[], colors: Colors, width = 
   return notes
 }
 
-/** The heading: `perf  3 runs · 1 passed · 1 inconclusive · 1 failed · latencies in ms`. */
+/**
+ * The heading: `perf  3 runs · 1 passed · 1 inconclusive · 1 failed · latencies in ms`, and when some run had
+ * failed checks or requests never sent, a second line that says so: `⚠ 1 with failed checks · …`.
+ */
 export function renderHeading(rows: readonly ReportRow[], colors: Colors): string {
   const { passed, inconclusive, failed } = countVerdicts(rows)
   const parts = [`${rows.length} run${rows.length === 1 ? '' : 's'}`, colors.green(`${passed} passed`)]
   if (inconclusive > 0) parts.push(colors.yellow(`${inconclusive} inconclusive`))
   if (failed > 0) parts.push(colors.red(`${failed} failed`))
   parts.push(colors.dim('latencies in ms'))
-  return `${colors.bold(colors.cyan(' PERF '))} ${parts.join(colors.dim(' · '))}`
+  const heading = `${colors.bold(colors.cyan(' PERF '))} ${parts.join(colors.dim(' · '))}`
+  // A line of its own: beside the counts it would push the heading past the terminal's width.
+  const caveats = describeCaveatCounts(countCaveats(rows))
+  return caveats.length === 0
+    ? heading
+    : `${heading}\n${' '.repeat(7)}${colors.yellow(`⚠ ${caveats.join(' · ')}`)}`
 }

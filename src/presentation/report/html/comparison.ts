@@ -4,6 +4,7 @@ import { htmlText } from '../escape.ts'
 import { renderBarChart } from '../svg/bar-chart.ts'
 import { renderLineChart } from '../svg/line-chart.ts'
 import { bucketTimeline, MAX_POINTS } from '../timeline.ts'
+import { renderChecks, renderNotSent } from './checks.ts'
 import {
   type Cell,
   renderSubheading,
@@ -103,12 +104,14 @@ export function renderComparisonBody(result: ComparisonResult): string {
       format: (value) => formatValue(row, value),
     }),
   )
+  // Each configuration's thresholds, named checks and requests never sent, where it has any.
   const thresholds = result.runs
-    .filter((run) => run.result.thresholds.length > 0)
-    .map(
-      (run) =>
-        `<div class="sub-run"><h4>${htmlText(run.name)}</h4>${renderThresholds(run.result.thresholds)}</div>`,
-    )
+    .map(({ name, result: run }) => ({
+      name,
+      html: renderThresholds(run.thresholds) + renderChecks(run) + renderNotSent(run),
+    }))
+    .filter(({ html }) => html !== '')
+    .map(({ name, html }) => `<div class="sub-run"><h4>${htmlText(name)}</h4>${html}</div>`)
   return (
     `<p class="run">${htmlText(`${names.join(' vs ')} · started ${result.startedAt}`)}</p>` +
     renderTiles(tiles) +

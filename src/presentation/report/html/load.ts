@@ -4,6 +4,7 @@ import { htmlText } from '../escape.ts'
 import { renderBarChart } from '../svg/bar-chart.ts'
 import { renderLineChart } from '../svg/line-chart.ts'
 import { bucketTimeline, MIN_TREND_POINTS } from '../timeline.ts'
+import { checksTile, notSentTile, renderChecks, renderNotSent } from './checks.ts'
 import { renderJourneyBody } from './journey.ts'
 import {
   num,
@@ -173,7 +174,10 @@ function renderApp(result: LoadTestResult): string {
   return `<p class="note">${htmlText(`App under test (${where}): ${parts.join(', ')}`)}</p>`
 }
 
-/** Everything about one load run: key numbers, charts over time, distribution, checks, errors, warnings. */
+/**
+ * Everything about one load run: key numbers, charts over time, distribution, thresholds, named checks,
+ * requests never sent, errors, warnings.
+ */
 export function renderLoadBody(result: LoadTestResult, baseline?: BaselineCheck): string {
   const { metrics } = result
   const times = metrics.responseTimes
@@ -189,6 +193,10 @@ export function renderLoadBody(result: LoadTestResult, baseline?: BaselineCheck)
   if (result.app?.measured === true) {
     tiles.push({ label: 'app CPU/req', value: `${formatUs(result.app.cpuPerRequestUs)} µs` })
   }
+  const checks = checksTile(result)
+  if (checks !== undefined) tiles.push(checks)
+  const unsent = notSentTile(result)
+  if (unsent !== undefined) tiles.push(unsent)
   if (result.droppedIterations !== undefined) {
     const tone = result.droppedIterations > 0 ? ('bad' as const) : undefined
     tiles.push({ label: 'dropped', value: formatCount(result.droppedIterations), ...(tone && { tone }) })
@@ -199,7 +207,9 @@ export function renderLoadBody(result: LoadTestResult, baseline?: BaselineCheck)
     `<div class="charts">${renderTimeCharts(result)}${renderDistribution(result)}</div>` +
     renderJourneyBody(result, (run) => renderTimeCharts(run) + renderDistribution(run)) +
     renderThresholds(result.thresholds) +
+    renderChecks(result) +
     renderBaseline(baseline) +
+    renderNotSent(result) +
     renderErrors(result) +
     renderGenerator(result) +
     renderApp(result) +

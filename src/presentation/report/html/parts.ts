@@ -86,14 +86,16 @@ export function renderSubheading(title: string, count?: number): string {
 
 export function renderThresholds(thresholds: readonly ThresholdResult[]): string {
   if (thresholds.length === 0) return ''
+  // A note says why a verdict was reached with nothing to judge (`no check ran`, `never ran: 'buy'`).
+  const notes = thresholds.some((threshold) => threshold.note !== undefined)
   const rows = thresholds.map((threshold) => [
     { html: `<code>${htmlText(threshold.expression)}</code>` },
     num(formatMs(threshold.actual)),
     renderCheck(threshold.passed),
+    ...(notes ? [txt(threshold.note ?? '')] : []),
   ])
-  return (
-    renderSubheading('Thresholds', thresholds.length) + renderTable(['threshold', 'actual', 'verdict'], rows)
-  )
+  const headers = ['threshold', 'actual', 'verdict', ...(notes ? ['note'] : [])]
+  return renderSubheading('Thresholds', thresholds.length) + renderTable(headers, rows)
 }
 
 const METRIC_VERDICT: Record<BaselineVerdict, { label: string; className: string }> = {

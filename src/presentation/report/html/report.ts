@@ -1,7 +1,9 @@
+import { caveatsOf, countCaveats, describeCaveatCounts } from '../checks.ts'
 import { htmlText } from '../escape.ts'
 import { describeRunContext, type ReportMeta } from '../meta.ts'
 import { countVerdicts, type ReportRow, verdictOf } from '../rows.ts'
 import { renderBenchmarkBody } from './benchmark.ts'
+import { renderCaveatBadges } from './checks.ts'
 import { renderComparisonBody } from './comparison.ts'
 import { renderLoadBody } from './load.ts'
 import { renderVerdict } from './parts.ts'
@@ -28,7 +30,7 @@ function renderSection(row: ReportRow, id: string): string {
   const verdict = verdictOf(row)
   return (
     `<section class="result" id="${id}" data-kind="${result.kind}" data-verdict="${verdict}">` +
-    `<header>${renderVerdict(verdict)}<h2>${htmlText(row.test)}</h2>${name}` +
+    `<header>${renderVerdict(verdict)}${renderCaveatBadges(caveatsOf(row))}<h2>${htmlText(row.test)}</h2>${name}` +
     `<span class="kind">${result.kind}</span><span class="file">${htmlText(row.file)}</span></header>` +
     `${body}</section>`
   )
@@ -54,16 +56,19 @@ export function renderHtmlReport(
   const ids = new Map(rows.map((row, index) => [row, `r${index + 1}`]))
   const anchorOf = (row: ReportRow) => ids.get(row) ?? ''
   const { passed, inconclusive, failed } = countVerdicts(rows)
+  const caveats = describeCaveatCounts(countCaveats(rows))
   const heading = extras.heading ?? 'perfspec report'
   const title =
     `${heading} · ${rows.length} result${rows.length === 1 ? '' : 's'}` +
-    `${inconclusive > 0 ? ` · ${inconclusive} inconclusive` : ''}${failed > 0 ? ` · ${failed} failed` : ''}`
+    `${inconclusive > 0 ? ` · ${inconclusive} inconclusive` : ''}${failed > 0 ? ` · ${failed} failed` : ''}` +
+    caveats.map((words) => ` · ${words}`).join('')
   const generated = (meta.now ?? new Date()).toISOString()
   const counts =
     `<div class="counts"><span class="count">${rows.length} results</span>` +
     `<span class="count pass">${passed} passed</span>` +
     (inconclusive > 0 ? `<span class="count inconclusive">${inconclusive} inconclusive</span>` : '') +
     (failed > 0 ? `<span class="count fail">${failed} failed</span>` : '') +
+    caveats.map((words) => `<span class="count caveat">⚠ ${words}</span>`).join('') +
     '</div>'
   const content =
     (extras.lead ?? '') +

@@ -2,10 +2,10 @@
 // set under prefers-color-scheme, so charts (classes s1…s6) follow the reader's theme.
 export const STYLES = `
 :root{color-scheme:light dark;--bg:#f7f8fa;--card:#fff;--fg:#1b1f24;--muted:#5b6570;--line:#d9dee4;--grid:#e8ebef;
---good:#147a3d;--bad:#c2261d;--good-bg:#e5f5ea;--bad-bg:#fdeaea;--accent:#2557c7;
+--good:#147a3d;--bad:#c2261d;--good-bg:#e5f5ea;--bad-bg:#fdeaea;--accent:#2557c7;--warn:#9a5b00;
 --s1:#2f6fdb;--s2:#d9822b;--s3:#d33a3a;--s4:#1f9d6b;--s5:#8a5cd6;--s6:#0e97b0}
 @media (prefers-color-scheme:dark){:root{--bg:#111418;--card:#1a1e24;--fg:#e6e9ed;--muted:#9aa5b1;--line:#2e353e;
---grid:#262c34;--good:#5fd38d;--bad:#ff7b72;--good-bg:#173524;--bad-bg:#3d1d1c;--accent:#7aa7ff;
+--grid:#262c34;--good:#5fd38d;--bad:#ff7b72;--good-bg:#173524;--bad-bg:#3d1d1c;--accent:#7aa7ff;--warn:#e3b341;
 --s1:#6ea2ff;--s2:#f0a35c;--s3:#ff7b72;--s4:#4cc995;--s5:#b794f6;--s6:#3cc7e0}}
 *{box-sizing:border-box}
 body{margin:0;background:var(--bg);color:var(--fg);font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
@@ -16,11 +16,12 @@ a{color:var(--accent)}code{font:12px ui-monospace,SFMono-Regular,Menlo,Consolas,
 .meta,.note,.run,.empty{color:var(--muted);margin:4px 0}.note.bad{color:var(--bad)}
 .counts{display:flex;gap:8px;margin:10px 0 0;flex-wrap:wrap}
 .count{padding:3px 10px;border-radius:999px;background:var(--card);border:1px solid var(--line)}
-.count.pass{color:var(--good)}.count.fail{color:var(--bad)}
+.count.pass{color:var(--good)}.count.fail{color:var(--bad)}.count.caveat{color:var(--warn)}
 section.result,.summary{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:14px 16px;margin:14px 0}
 section.result>header{display:flex;gap:10px;align-items:baseline;flex-wrap:wrap}
 .file{color:var(--muted)}
 .verdict{font-weight:600;white-space:nowrap}.verdict.pass{color:var(--good)}.verdict.fail,.verdict.abort{color:var(--bad)}
+.verdict.caveat{color:var(--warn)}
 .kind{font-size:12px;color:var(--muted);border:1px solid var(--line);border-radius:4px;padding:0 6px}
 table{border-collapse:collapse;width:100%;margin:4px 0}
 th,td{padding:4px 8px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
