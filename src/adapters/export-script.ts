@@ -18,6 +18,7 @@ import {
   toK6Thresholds,
 } from './scripts/k6-thresholds.ts'
 import { locustJourneySpec, renderLocustJourney } from './scripts/locust-journey-script.ts'
+import { locustVerdicts } from './scripts/locust-verdicts.ts'
 
 /** A run without `steps` exports as a journey of its one request. */
 function journeyOf(options: ResolvedLoadOptions): ResolvedJourney {
@@ -64,6 +65,8 @@ async function prepare(
   } else {
     assertSupported(new LocustAdapter(), withJourney)
     assertLocustSupports(withJourney)
+    // Refused before setup runs: a verdict the file cannot judge.
+    locustVerdicts(resolved.thresholds, resolved.errorBudget)
   }
   if (journey.teardown !== undefined) {
     throw new UnsupportedOptionError(
@@ -109,9 +112,13 @@ export async function toK6Script(options: LoadTestOptions): Promise<string> {
 /**
  * The standalone locustfile of a journey (or of a run's one request), for `locust -f` on one machine or as
  * master and workers on many. The journey is embedded as data; `setup` runs now and its value is embedded.
- * The load shape stays on Locust's command line (`-u`, `-r`, `-t`).
+ * The load shape stays on Locust's command line (`-u`, `-r`, `-t`). The verdicts (thresholds and the error
+ * budget) are embedded as data too, for the file to judge at quit (exit code 1); a threshold it cannot judge
+ * (`{scenario:…}`) is PERF_TOOL_UNSUPPORTED_OPTION.
  */
 export async function toLocustfile(options: LoadTestOptions): Promise<string> {
   const { resolved, journey, setup } = await prepare('locust', options)
-  return renderLocustJourney(locustJourneySpec(resolved.request.url, journey, setup, resolved.request.tls))
+  const verdicts = locustVerdicts(resolved.thresholds, resolved.errorBudget)
+  const spec = locustJourneySpec(resolved.request.url, journey, setup, resolved.request.tls)
+  return renderLocustJourney({ ...spec, verdicts })
 }

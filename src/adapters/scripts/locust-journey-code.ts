@@ -1,6 +1,7 @@
 import { FIRST_BACKOFF_MS, MAX_BACKOFF_MS } from '../../engine/transports/backoff.ts'
 import { ON_START_RETRY_MS } from '../../options/journey/think.ts'
 import { LOCUST_COMMON_CODE } from './locust-common-code.ts'
+import { LOCUST_VERDICT_CODE } from './locust-verdict-code.ts'
 
 /** Environment variable naming the file the journey locustfile writes its iteration counts to at quit. */
 export const LOCUST_JOURNEY_OUT_ENV = 'PERFSPEC_LOCUST_JOURNEY_OUT'
@@ -216,7 +217,8 @@ class RoundRobin:
  * - a step that fails (error, unexpected status, missing var, failed capture) ends the iteration; one never
  *   sent (a missing var) is not a request: counted apart, and the user backs off before its next iteration;
  * - iteration counts and durations, checks and requests never sent, per scenario, go to the master
- *   (report_to_master) and, at quit, to the file named by LOCUST_JOURNEY_OUT_ENV.
+ *   (report_to_master) and, at quit, to the file named by LOCUST_JOURNEY_OUT_ENV;
+ * - an exported file judges its verdicts (LOCUST_VERDICT_CODE).
  */
 export const LOCUST_JOURNEY_CODE = `
 USER_INDEX = itertools.count()
@@ -495,4 +497,4 @@ def write_counts(**kwargs):
     if out:
         with open(out, "w", encoding="utf-8") as out_file:
             json.dump(COUNTS, out_file)
-`
+${LOCUST_VERDICT_CODE}`

@@ -169,3 +169,96 @@ await describeWithTool(new LocustAdapter(), 'an exported locustfile', () => {
     expect(items / orders).toBeLessThan(4.5)
   })
 })
+
+await describeWithTool(new LocustAdapter(), "an exported locustfile's verdicts", () => {
+  /** Runs the file with a bare `locust -f … --headless`: its exit code, what it printed, how long it ran. */
+  async function runExport(options: LoadTestOptions, seconds = 2) {
+    const file = path.join(dir, 'verdicts_locustfile.py')
+    await writeFile(file, await toLocustfile(options))
+    const args = ['-f', file, '--headless', '-u', '2', '-r', '2', '-t', `${seconds}s`, '-H', server.url]
+    const began = Date.now()
+    const { exitCode, output } = await run('locust', [...args, '--only-summary'], { cwd: dir }).then(
+      ({ stdout, stderr }) => ({ exitCode: 0, output: stdout + stderr }),
+      (error: { code?: number; stdout?: string; stderr?: string }) => ({
+        exitCode: error.code,
+        output: `${error.stdout ?? ''}${error.stderr ?? ''}`,
+      }),
+    )
+    return { exitCode, output, ranMs: Date.now() - began }
+  }
+
+  it('judges a breached latency threshold itself: exit 1 and the ✗ line', async () => {
+    countPaths(server, { delayMs: 20 })
+    const { exitCode, output } = await runExport({
+      url: server.url,
+      steps: [{ name: 'home', path: '/' }],
+      thresholds: { http_req_duration: ['p(95)<1'], 'http_reqs{name:home}': ['count>0'] },
+    })
+    expect(output).toMatch(/✗ http_req_duration: p\(95\)<1: \d+/)
+    expect(output).toMatch(/✓ http_reqs\{name:home\}: count>0: [1-9]\d*/)
+    expect(exitCode).toBe(1)
+  }, 30_000)
+
+  it('judges the error budget: an all-500 server fails it, its share and its "some request succeeded"', async () => {
+    countPaths(server, { statusOf: () => 500 })
+    const { exitCode, output } = await runExport({ url: server.url, errorBudget: 0.05 })
+    expect(output).toContain('✗ errorBudget: rate<=0.05: 1')
+    expect(output).toContain('✗ errorBudget: some request succeeded: 0')
+    expect(exitCode).toBe(1)
+  }, 30_000)
+
+  it('exits 0 when every verdict passes: seed names, k6 spelling, tags, checks and the budget', async () => {
+    const counts = countPaths(server)
+    const { exitCode, output } = await runExport({
+      url: server.url,
+      steps: [{ name: 'home', path: '/', checks: { 'says ok': { bodyIncludes: 'ok' } } }],
+      thresholds: {
+        checks: ['rate==1'],
+        'checks{name:home}': ['rate>0.99'],
+        maxP95Ms: 10_000,
+        maxAvgResponseTimeMs: 10_000,
+        maxErrorRatePercent: 1,
+        minThroughputRps: 1,
+        http_req_duration: ['med<10000', 'max<10000', 'min>=0', 'p(99.9)<10000'],
+        'http_req_failed{name:home}': ['rate<0.01'],
+        'http_reqs{name:home}': ['count>0', 'rate>0'],
+      },
+    })
+    expect(counts.get('/')).toBeGreaterThan(0)
+    for (const line of [
+      'maxP95Ms: 10000',
+      'maxAvgResponseTimeMs: 10000',
+      'maxErrorRatePercent: 1',
+      'minThroughputRps: 1',
+      'http_req_duration: p(99.9)<10000',
+      'http_req_failed{name:home}: rate<0.01',
+      'http_reqs{name:home}: count>0',
+      'checks: rate==1: 1',
+      'checks{name:home}: rate>0.99: 1',
+      'errorBudget: some request succeeded',
+    ])
+      expect(output).toContain(`✓ ${line}`)
+    expect(output).not.toContain('✗')
+    expect(exitCode).toBe(0)
+  }, 30_000)
+
+  it('carries abortOnFail: a breached one stops the run long before its end', async () => {
+    countPaths(server, { statusOf: () => 500 })
+    const { exitCode, output, ranMs } = await runExport(
+      { url: server.url, thresholds: { maxErrorRatePercent: { limit: 5, abortOnFail: true } } },
+      20,
+    )
+    expect(output).toContain('✗ maxErrorRatePercent: 5')
+    expect(exitCode).toBe(1)
+    expect(ranMs).toBeLessThan(15_000)
+  }, 40_000)
+})
+
+it('refuses, naming it, a threshold an exported locustfile cannot judge', async () => {
+  await expect(
+    toLocustfile({ ...journey(server.url), thresholds: { 'http_reqs{scenario:buy}': ['count>0'] } }),
+  ).rejects.toMatchObject({
+    code: 'PERF_TOOL_UNSUPPORTED_OPTION',
+    option: 'thresholds.http_reqs{scenario:buy}',
+  })
+})
