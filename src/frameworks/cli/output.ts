@@ -1,13 +1,8 @@
 import type { Colors } from 'picocolors/types.js'
 import type { LoadTestResult } from '../../foundation/model/index.ts'
-import { renderChecksTable } from '../../presentation/report/checks-table.ts'
 import type { ReportRow } from '../../presentation/report/rows.ts'
-import {
-  renderHeading,
-  renderNotes,
-  renderSummaryTable,
-  terminalWidth,
-} from '../../presentation/report/table.ts'
+import { terminalWidth } from '../../presentation/report/table.ts'
+import { renderTerminalSummary } from '../../presentation/report/terminal-summary.ts'
 
 /** Where a CLI run writes: the streams and their widths, injectable for tests. */
 export interface CliStreams {
@@ -27,12 +22,7 @@ export function widthOf(stream: { columns?: number }): number {
 
 /** The end-of-run summary: heading, table, checks and notes (failed thresholds, warnings). Pure. */
 export function renderCliSummary(row: ReportRow, colors: Colors, width: number): string {
-  const lines = [
-    renderHeading([row], colors),
-    renderSummaryTable([row], { colors, width }),
-    ...renderChecksTable([row], colors, width),
-    ...renderNotes([row], colors, width),
-  ]
+  const lines = renderTerminalSummary([row], { colors, width })
   if (row.result.kind === 'load' && row.result.aborted) {
     lines.push(colors.yellow('interrupted: the summary covers the load sent before the stop'))
   }

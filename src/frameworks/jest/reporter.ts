@@ -11,14 +11,9 @@ import {
 } from '../../orchestration/config.ts'
 import type { BaselineUpdateMode } from '../../orchestration/context.ts'
 import { PERF_TEST_TIMEOUT_MS, toWorkerConfig } from '../../orchestration/session/worker-config.ts'
-import { renderChecksTable } from '../../presentation/report/checks-table.ts'
 import { createReportColors } from '../../presentation/report/colors.ts'
-import {
-  renderHeading,
-  renderNotes,
-  renderSummaryTable,
-  terminalWidth,
-} from '../../presentation/report/table.ts'
+import { terminalWidth } from '../../presentation/report/table.ts'
+import { renderTerminalSummary } from '../../presentation/report/terminal-summary.ts'
 import {
   anyReportUnwritten,
   describeReportOutcomes,
@@ -119,14 +114,7 @@ export class PerfJestReporter {
     if (rows.length === 0) return
     const c = this.colors
     const width = terminalWidth(process.stderr.columns)
-    const table = renderSummaryTable(rows, { colors: c, width, metrics: this.config.metrics })
-    const lines = [
-      '',
-      renderHeading(rows, c),
-      table,
-      ...renderChecksTable(rows, c, width),
-      ...renderNotes(rows, c, width),
-    ]
+    const lines = ['', ...renderTerminalSummary(rows, { colors: c, width, metrics: this.config.metrics })]
     const meta = { machine: describeMachine(), runner: describeRunner(), startedAt: this.startedAt }
     const outcomes = await writeReports(rows, meta, reportTargetsOf(this.config))
     lines.push(...describeReportOutcomes(outcomes, c))

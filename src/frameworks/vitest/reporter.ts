@@ -2,15 +2,10 @@ import type { Colors } from 'picocolors/types.js'
 import type { Reporter, TestModule, Vitest } from 'vitest/node'
 import { describeMachine } from '../../orchestration/baseline/machine.ts'
 import type { MetricsDisplay } from '../../orchestration/config.ts'
-import { renderChecksTable } from '../../presentation/report/checks-table.ts'
 import { createReportColors } from '../../presentation/report/colors.ts'
 import { renderProgressLine } from '../../presentation/report/progress-line.ts'
-import {
-  renderHeading,
-  renderNotes,
-  renderSummaryTable,
-  terminalWidth,
-} from '../../presentation/report/table.ts'
+import { terminalWidth } from '../../presentation/report/table.ts'
+import { renderTerminalSummary } from '../../presentation/report/terminal-summary.ts'
 import {
   anyReportUnwritten,
   describeReportOutcomes,
@@ -93,17 +88,13 @@ export class PerfReporter implements Reporter {
     if (rows.length === 0) return
     const c = this.colors
     const width = this.options.width ?? terminalWidth(process.stdout.columns)
-    const table = renderSummaryTable(rows, {
-      colors: c,
-      width,
-      ...(this.options.metrics && { metrics: this.options.metrics }),
-    })
     const lines = [
       '',
-      renderHeading(rows, c),
-      table,
-      ...renderChecksTable(rows, c, width),
-      ...renderNotes(rows, c, width),
+      ...renderTerminalSummary(rows, {
+        colors: c,
+        width,
+        ...(this.options.metrics && { metrics: this.options.metrics }),
+      }),
     ]
     const targets = reportTargetsOf({
       jsonReport: this.options.jsonReport ?? `${root}/perfspec-report.json`,
