@@ -87,6 +87,7 @@ export type {
   CheckResponse,
   Duration,
   HttpMethod,
+  IterationFunction,
   JourneyContext,
   JourneyHookContext,
   JourneyOptions,
@@ -107,6 +108,10 @@ export type {
   Thresholds,
   ToolChoice,
   ToolName,
+  VirtualUser,
+  VuCheck,
+  VuRequestOptions,
+  VuResponse,
 } from './foundation/types.ts'
 export type { LoadDefaults } from './options/defaults.ts'
 export { compareBenchmarks } from './orchestration/bench/compare-benchmarks.ts'

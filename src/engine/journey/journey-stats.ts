@@ -53,16 +53,29 @@ export interface JourneySnapshot {
   }[]
 }
 
+/** The most endpoints a code iteration may name: past it, a request is refused (give requests a `name`). */
+export const MAX_CODE_ENDPOINTS = 1000
+
+/** The path of an endpoint a threshold named and the code never requested. */
+const NOT_REQUESTED = '(not requested)'
+
 function pathOf(step: ResolvedStep): string {
   return typeof step.path === 'function' ? '(function)' : step.path
 }
 
-/** The collectors of a journey run: one per endpoint, one per scenario. */
+/**
+ * The collectors of a journey run: one per endpoint, one per scenario. A code iteration's endpoints are
+ * made as it names them (`endpoint()`), at most MAX_CODE_ENDPOINTS.
+ */
 export class JourneyStats {
   readonly endpoints = new Map<string, EndpointStats>()
   readonly scenarios = new Map<string, ScenarioStats>()
+  private readonly inWorker: boolean
+  /** When start() ran (the collectors' clock); undefined before. */
+  private startedAt: number | undefined
 
   constructor(journey: ResolvedJourney, { inWorker = false }: { inWorker?: boolean } = {}) {
+    this.inWorker = inWorker
     for (const scenario of journey.scenarios) {
       this.scenarios.set(scenario.name, {
         name: scenario.name,
@@ -73,25 +86,53 @@ export class JourneyStats {
         onStartFailures: 0,
       })
       for (const step of [...scenario.onStart, ...scenario.steps]) {
-        if (this.endpoints.has(step.name)) continue
-        const intervals: EncodedInterval[] | undefined = inWorker ? [] : undefined
-        const onInterval =
-          intervals === undefined
-            ? undefined
-            : ({ requests, errors, activeUsers, histogram }: IntervalSummary) =>
-                intervals.push({ requests, errors, activeUsers, histogram: encodeHistogram(histogram) })
-        this.endpoints.set(step.name, {
-          name: step.name,
-          method: step.method,
-          path: pathOf(step),
-          collector: new MetricsCollector(onInterval === undefined ? {} : { onInterval }),
-          intervals,
-        })
+        if (!this.endpoints.has(step.name)) this.addEndpoint(step.name, step.method, pathOf(step))
       }
+    }
+    for (const name of journey.iteration?.endpoints ?? []) {
+      if (!this.endpoints.has(name)) this.addEndpoint(name, 'GET', NOT_REQUESTED)
     }
   }
 
+  private addEndpoint(name: string, method: HttpMethod, path: string): EndpointStats {
+    const intervals: EncodedInterval[] | undefined = this.inWorker ? [] : undefined
+    const onInterval =
+      intervals === undefined
+        ? undefined
+        : ({ requests, errors, activeUsers, histogram }: IntervalSummary) =>
+            intervals.push({ requests, errors, activeUsers, histogram: encodeHistogram(histogram) })
+    const endpoint: EndpointStats = {
+      name,
+      method,
+      path,
+      collector: new MetricsCollector(onInterval === undefined ? {} : { onInterval }),
+      intervals,
+    }
+    this.endpoints.set(name, endpoint)
+    return endpoint
+  }
+
+  /**
+   * The endpoint `name`, made now (on the run's clock) when the run has none of that name yet; undefined
+   * when the run already has MAX_CODE_ENDPOINTS.
+   */
+  endpoint(name: string, method: HttpMethod, path: string): EndpointStats | undefined {
+    const known = this.endpoints.get(name)
+    if (known !== undefined) {
+      if (known.path === NOT_REQUESTED) {
+        known.method = method
+        known.path = path
+      }
+      return known
+    }
+    if (this.endpoints.size >= MAX_CODE_ENDPOINTS) return undefined
+    const made = this.addEndpoint(name, method, path)
+    if (this.startedAt !== undefined) made.collector.startAt(this.startedAt)
+    return made
+  }
+
   start(): void {
+    this.startedAt = performance.now()
     for (const endpoint of this.endpoints.values()) endpoint.collector.start()
     for (const scenario of this.scenarios.values()) {
       scenario.collector.start()
@@ -157,8 +198,11 @@ export class JourneyStats {
 
   /** Adds a worker thread's snapshot (this instance records nothing itself). */
   merge(snapshot: JourneySnapshot): void {
-    for (const endpoint of snapshot.endpoints)
-      this.endpoints.get(endpoint.name)?.collector.merge(endpoint.snapshot)
+    for (const endpoint of snapshot.endpoints) {
+      const merged =
+        this.endpoints.get(endpoint.name) ?? this.addEndpoint(endpoint.name, endpoint.method, endpoint.path)
+      merged.collector.merge(endpoint.snapshot)
+    }
     for (const given of snapshot.scenarios) {
       const scenario = this.scenarios.get(given.name)
       if (scenario === undefined) continue
