@@ -93,10 +93,14 @@ export interface K6Thresholds {
   http_req_failed?: K6Threshold[]
   http_reqs?: K6Threshold[]
   checks?: K6Threshold[]
-  /** One endpoint or scenario of a journey: `'http_req_duration{name:order}'`, `'http_reqs{scenario:buy}'`. */
-  [tagged: `${'http_req_duration' | 'http_req_failed' | 'http_reqs' | 'checks'}{${string}}`]:
-    | K6Threshold[]
-    | undefined
+  /**
+   * One endpoint or scenario of a journey: `'http_req_duration{name:order}'`, `'http_reqs{scenario:buy}'`;
+   * one group of a code iteration: `'group_duration{group:::checkout}'`. A code iteration's custom metric is
+   * a key of its own name (`cart_size`), which this type does not know: cast the object (`as Thresholds`).
+   */
+  [
+    tagged: `${'http_req_duration' | 'http_req_failed' | 'http_reqs' | 'checks' | 'group_duration'}{${string}}`
+  ]: K6Threshold[] | undefined
 }
 
 /** Either spelling, or both at once. */
@@ -386,6 +390,29 @@ export interface VirtualUser<Setup = unknown> {
   check<Value>(value: Value, checks: Record<string, VuCheck<Value>>): boolean
   /** Pauses this user; cut short when the run ends. */
   sleep(seconds: number): Promise<void>
+  /**
+   * Runs `fn` as the group `name` (nested in the group it runs in: `'checkout::pay'`): its requests count in
+   * `result.groups[path].metrics`, its duration in `result.groups[path].duration` (k6's `group_duration`,
+   * thresholds `group_duration{group:::checkout}`). Resolves to what `fn` returns; rethrows what it throws.
+   */
+  group<T>(name: string, fn: () => T | Promise<T>): Promise<T>
+  /**
+   * A custom metric of the run (k6's Trend, Counter, Rate, Gauge), made when first named: its values land in
+   * `result.metrics.custom[name]`, and thresholds judge it (`cart_size: ['p(95)<10']`).
+   */
+  metric(name: string, type: CustomMetricType): CustomMetricRecorder
+}
+
+/** The types of a custom metric: k6's Trend, Counter, Rate and Gauge. */
+export type CustomMetricType = 'trend' | 'counter' | 'rate' | 'gauge'
+
+/** What `vu.metric` returns. */
+export interface CustomMetricRecorder {
+  /**
+   * Records a value: a trend's sample, a counter's increment, a gauge's new value (finite numbers); a rate's
+   * true or false (a number: non-zero is true).
+   */
+  add(value: number | boolean): void
 }
 
 /** An iteration written as code: it may loop, branch, pick at random and sleep. */

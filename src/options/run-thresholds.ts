@@ -49,7 +49,10 @@ export function resolveRunThresholds(
 ): ParsedThreshold[] {
   const names = namesOf(journey)
   const concerning = shared === undefined || namesAfterRun ? shared : (sharedFor(shared, names) as Thresholds)
-  const thresholds = parseThresholds(mergeThresholds(concerning, own))
+  // A code iteration's custom metrics are thresholds' metrics too (`cart_size: ['p(95)<10']`).
+  const thresholds = parseThresholds(mergeThresholds(concerning, own), {
+    customMetrics: journey?.iteration !== undefined,
+  })
   if (!namesAfterRun) checkThresholdTags(thresholds, names)
   return thresholds
 }

@@ -8,8 +8,12 @@ interface K6AbortingThreshold {
   delayAbortEval: string
 }
 
-// Each stat in k6's metric language; a percent becomes k6's rate (0..1).
-const K6_SPELLING: Record<ThresholdStat, { metric: string; aggregation: string; scale?: number }> = {
+// Each stat in k6's metric language; a percent becomes k6's rate (0..1). A custom metric's threshold
+// cannot abort (parseThresholds refuses it), and comes only with a code iteration, which k6 refuses.
+const K6_SPELLING: Record<
+  Exclude<ThresholdStat, 'custom'>,
+  { metric: string; aggregation: string; scale?: number }
+> = {
   mean: { metric: 'http_req_duration', aggregation: 'avg' },
   min: { metric: 'http_req_duration', aggregation: 'min' },
   max: { metric: 'http_req_duration', aggregation: 'max' },
@@ -35,7 +39,7 @@ export function k6AbortThresholds(
 ): Record<string, K6AbortingThreshold[]> | undefined {
   const byMetric: Record<string, K6AbortingThreshold[]> = {}
   for (const { stat, comparison, limit, abortOnFail } of thresholds) {
-    if (abortOnFail === undefined) continue
+    if (abortOnFail === undefined || stat === 'custom') continue
     const { metric, aggregation, scale = 1 } = K6_SPELLING[stat]
     const operator = comparison === '==' ? '===' : comparison
     const list = byMetric[metric] ?? []

@@ -1,4 +1,11 @@
-import type { HttpMethod, VuCheck, VuRequestOptions, VuResponse } from '../../foundation/types.ts'
+import type {
+  CustomMetricRecorder,
+  CustomMetricType,
+  HttpMethod,
+  VuCheck,
+  VuRequestOptions,
+  VuResponse,
+} from '../../foundation/types.ts'
 import type { MetricsCollector } from '../../metrics/collector.ts'
 import type { CodeIteration } from '../../options/journey/resolve.ts'
 import { ON_START_RETRY_MS } from '../../options/journey/think.ts'
@@ -200,7 +207,7 @@ export class CodeUser implements EngineUser, ConnectionHandler, VuHost {
     let collectors: readonly MetricsCollector[] | undefined
     try {
       prepared = prepareRequest(method, path, options, this.code.defaults)
-      collectors = this.collectorsOf(prepared)
+      collectors = this.collectorsOf(prepared, vu.groupPath)
     } catch (error) {
       const message = `${requestName(String(method), path, options)}: ${messageOf(error)}`
       const type = error instanceof StepPrepareError ? error.type : 'step_function'
@@ -251,6 +258,48 @@ export class CodeUser implements EngineUser, ConnectionHandler, VuHost {
       this.sleeps.add(timer)
     })
   }
+  group<T>(vu: Vu, name: string, fn: () => T | Promise<T>): Promise<T> {
+    if (!this.isLive(vu)) return never()
+    if (typeof name !== 'string' || name === '' || name.includes('::'))
+      return Promise.reject(new Error(`vu.group: expected a name without '::', got ${JSON.stringify(name)}`))
+    if (typeof fn !== 'function') return Promise.reject(new Error(`vu.group('${name}'): expected a function`))
+    const outer = vu.groupPath
+    const path = outer === '' ? name : `${outer}::${name}`
+    const group = this.code.stats.group(path)
+    const startedAt = this.shared.state.now()
+    const completed = (): void => {
+      vu.groupPath = outer
+      if (!this.isLive(vu)) return
+      group.count++
+      group.durations.recordResponseTime(this.shared.state.now() - startedAt)
+    }
+    vu.groupPath = path
+    let returned: T | Promise<T>
+    try {
+      returned = fn()
+    } catch (error) {
+      vu.groupPath = outer
+      return Promise.reject(error)
+    }
+    if (!isThenable(returned)) {
+      completed()
+      return Promise.resolve(returned)
+    }
+    return Promise.resolve(returned).then(
+      (value) => {
+        completed()
+        return value
+      },
+      (error: unknown) => {
+        vu.groupPath = outer
+        throw error
+      },
+    )
+  }
+
+  metric(name: string, type: CustomMetricType): CustomMetricRecorder {
+    return this.code.stats.custom.get(name, type)
+  }
   // -------------------------------------------------------------------------------------------------------
 
   private isOver(): boolean {
@@ -266,7 +315,19 @@ export class CodeUser implements EngineUser, ConnectionHandler, VuHost {
     return [this.shared.state.collector, this.code.scenario.collector]
   }
 
-  private collectorsOf(prepared: PreparedRequest): readonly MetricsCollector[] {
+  /** A request's collectors: its endpoint's, and inside a group that group's too. */
+  private collectorsOf(prepared: PreparedRequest, groupPath: string): readonly MetricsCollector[] {
+    const endpoint = this.endpointCollectorsOf(prepared)
+    if (groupPath === '') return endpoint
+    const key = `${groupPath}\u0000${prepared.name}`
+    const known = this.code.collectors.get(key)
+    if (known !== undefined) return known
+    const collectors = [...endpoint, this.code.stats.group(groupPath).collector]
+    this.code.collectors.set(key, collectors)
+    return collectors
+  }
+
+  private endpointCollectorsOf(prepared: PreparedRequest): readonly MetricsCollector[] {
     const known = this.code.collectors.get(prepared.name)
     if (known !== undefined) return known
     const endpoint = this.code.stats.endpoint(prepared.name, prepared.method, prepared.path)

@@ -1,7 +1,13 @@
-import type { EndpointMetrics, ScenarioMetrics, TimelinePoint } from '../../foundation/model/index.ts'
+import type {
+  EndpointMetrics,
+  GroupMetrics,
+  ScenarioMetrics,
+  TimelinePoint,
+} from '../../foundation/model/index.ts'
 import type { HttpMethod } from '../../foundation/types.ts'
 import { setOwn } from '../../foundation/util/own-keys.ts'
 import { type CollectorSnapshot, type IntervalSummary, MetricsCollector } from '../../metrics/collector.ts'
+import { CustomMetrics } from '../../metrics/custom-metrics.ts'
 import { encodeHistogram } from '../../metrics/histogram.ts'
 import type { ResolvedJourney, ResolvedStep } from '../../options/journey/resolve.ts'
 
@@ -32,6 +38,13 @@ export interface ScenarioStats {
   iterations: number
   failedIterations: number
   onStartFailures: number
+}
+
+/** One `vu.group` of a code iteration: its requests' collector, and its completed runs' durations. */
+export interface GroupStats {
+  collector: MetricsCollector
+  durations: MetricsCollector
+  count: number
 }
 
 /** What a worker thread measured per endpoint and scenario; merges exactly in the parent. */
@@ -70,6 +83,10 @@ function pathOf(step: ResolvedStep): string {
 export class JourneyStats {
   readonly endpoints = new Map<string, EndpointStats>()
   readonly scenarios = new Map<string, ScenarioStats>()
+  /** A code iteration's groups, by path, made as the code runs them. */
+  readonly groups = new Map<string, GroupStats>()
+  /** A code iteration's custom metrics. */
+  readonly custom = new CustomMetrics()
   private readonly inWorker: boolean
   /** When start() ran (the collectors' clock); undefined before. */
   private startedAt: number | undefined
@@ -131,6 +148,36 @@ export class JourneyStats {
     return made
   }
 
+  /** The group `path`, made now (on the run's clock) when the run has none of that path yet. */
+  group(path: string): GroupStats {
+    const known = this.groups.get(path)
+    if (known !== undefined) return known
+    const made: GroupStats = {
+      collector: new MetricsCollector({ timeline: false }),
+      durations: new MetricsCollector({ timeline: false }),
+      count: 0,
+    }
+    const startedAt = this.startedAt ?? performance.now()
+    made.collector.startAt(startedAt)
+    made.durations.startAt(startedAt)
+    this.groups.set(path, made)
+    return made
+  }
+
+  /** The result's `groups`; undefined when no group ran. */
+  groupMetrics(): Record<string, GroupMetrics> | undefined {
+    if (this.groups.size === 0) return undefined
+    const groups: Record<string, GroupMetrics> = {}
+    for (const [path, { collector, durations, count }] of this.groups) {
+      setOwn(groups, path, {
+        count,
+        duration: durations.getMetrics().responseTimes,
+        metrics: collector.getMetrics(),
+      })
+    }
+    return groups
+  }
+
   start(): void {
     this.startedAt = performance.now()
     for (const endpoint of this.endpoints.values()) endpoint.collector.start()
@@ -141,6 +188,10 @@ export class JourneyStats {
   }
 
   stop(): void {
+    for (const group of this.groups.values()) {
+      group.collector.stop()
+      group.durations.stop()
+    }
     for (const endpoint of this.endpoints.values()) endpoint.collector.stop()
     for (const scenario of this.scenarios.values()) {
       scenario.collector.stop()

@@ -1,4 +1,6 @@
 import type {
+  CustomMetricRecorder,
+  CustomMetricType,
   HttpMethod,
   VirtualUser,
   VuCheck,
@@ -62,6 +64,8 @@ export interface VuHost {
   ): Promise<VuResponse>
   check(vu: Vu, value: unknown, checks: Record<string, VuCheck<never>>): boolean
   sleep(vu: Vu, seconds: number): Promise<void>
+  group<T>(vu: Vu, name: string, fn: () => T | Promise<T>): Promise<T>
+  metric(name: string, type: CustomMetricType): CustomMetricRecorder
 }
 
 /** The `vu` of one iteration: its methods go to the user that runs it, stamped with the iteration. */
@@ -72,6 +76,8 @@ export class Vu implements VirtualUser {
   readonly setup: unknown
   /** Which of its user's iterations this is (`CodeUser.generation` when it began). */
   readonly generation: number
+  /** The group its code runs in now (`'checkout::pay'`); '' outside any. */
+  groupPath = ''
   private readonly host: VuHost
 
   constructor(
@@ -120,5 +126,13 @@ export class Vu implements VirtualUser {
 
   sleep(seconds: number): Promise<void> {
     return this.host.sleep(this, seconds)
+  }
+
+  group<T>(name: string, fn: () => T | Promise<T>): Promise<T> {
+    return this.host.group(this, name, fn)
+  }
+
+  metric(name: string, type: CustomMetricType): CustomMetricRecorder {
+    return this.host.metric(name, type)
   }
 }

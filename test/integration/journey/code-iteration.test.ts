@@ -1,7 +1,7 @@
 import type http from 'node:http'
 import { afterEach, describe, expect, it } from 'vitest'
 import { MAX_BACKOFF_MS } from '../../../src/engine/transports/backoff.ts'
-import type { NativeTransport, VirtualUser } from '../../../src/foundation/types.ts'
+import type { NativeTransport, Thresholds, VirtualUser } from '../../../src/foundation/types.ts'
 import { loadTest } from '../../../src/orchestration/load-test.ts'
 import { startServer, type TestServer } from '../../helpers/servers.ts'
 
@@ -303,6 +303,105 @@ describe('thresholds of a code iteration', () => {
       'http_reqs{name:rare}: count>0': false,
     })
     expect(result.success).toBe(false)
+  })
+})
+
+describe('groups and custom metrics of a code iteration', () => {
+  it('record each group’s requests and durations, and each metric by its type; thresholds judge them', async () => {
+    const perRoute = new Map<string, number>()
+    server = await startServer(shop(perRoute))
+    const carts: number[] = []
+    const result = await loadTest({
+      url: server.url,
+      users: 2,
+      duration: '1s',
+      iteration: async (vu) => {
+        const size = vu.metric('cart_size', 'trend')
+        const orders = vu.metric('orders', 'counter')
+        const premium = vu.metric('premium', 'rate')
+        const last = vu.metric('last_user', 'gauge')
+        await vu.group('browse', async () => {
+          const cart = await vu.get(`/cart?u=${vu.id}`, { name: '/cart' })
+          const { items, premium: isPremium } = cart.json() as { items: number[]; premium: boolean }
+          size.add(items.length)
+          carts.push(items.length)
+          premium.add(isPremium)
+          await vu.group('items', async () => {
+            for (const id of items) await vu.get(`/items/${id}`, { name: '/items' })
+          })
+        })
+        await vu.group('checkout', () => vu.post('/orders', { json: {}, name: '/orders' }))
+        orders.add(1)
+        last.add(vu.id)
+      },
+      // The `Thresholds` type knows the built-in metrics: a custom metric's key is cast.
+      thresholds: {
+        cart_size: ['max<=3', 'p(95)<10'],
+        orders: ['count>0'],
+        premium: ['rate>0.2', 'rate<0.8'],
+        last_user: ['max==1'],
+        'group_duration{group:::browse}': ['p(95)<60000'],
+        'group_duration{group:::browse::items}': ['max<60000'],
+        'group_duration{group:::never}': ['p(95)<60000'],
+        never_recorded: ['count>0'],
+      } as Thresholds,
+    })
+    const groups = result.groups ?? {}
+    expect(Object.keys(groups).sort()).toEqual(['browse', 'browse::items', 'checkout'])
+    // A group's requests are its own, not its nested groups': the server's counts per route.
+    expect(groups['browse']?.metrics.totalRequests).toBe(perRoute.get('/cart'))
+    expect(groups['browse::items']?.metrics.totalRequests).toBe(perRoute.get('/items'))
+    expect(groups['checkout']?.metrics.totalRequests).toBe(perRoute.get('/orders'))
+    const completed = result.scenarios?.['default']?.iterations ?? 0
+    expect(groups['checkout']?.count).toBeGreaterThanOrEqual(completed)
+    expect(groups['browse']?.duration.max).toBeGreaterThanOrEqual(groups['browse::items']?.duration.min ?? 0)
+    const custom = result.metrics.custom ?? {}
+    // Users 0 and 1 have carts of 1 and 2 items.
+    expect(custom['cart_size']).toMatchObject({ type: 'trend', count: carts.length, max: 2, min: 1 })
+    expect(custom['orders']).toMatchObject({ type: 'counter', count: completed })
+    // User 0 (a cart of 1) is premium, user 1 (a cart of 2) is not.
+    const premiumCarts = carts.filter((length) => length === 1).length
+    expect(custom['premium']).toMatchObject({
+      type: 'rate',
+      passes: premiumCarts,
+      fails: carts.length - premiumCarts,
+    })
+    expect(custom['last_user']).toMatchObject({ type: 'gauge', min: 0, max: 1 })
+    const verdicts = Object.fromEntries(result.thresholds.map((t) => [t.expression, [t.passed, t.note]]))
+    expect(verdicts).toMatchObject({
+      'cart_size: max<=3': [true, undefined],
+      'cart_size: p(95)<10': [true, undefined],
+      'orders: count>0': [true, undefined],
+      'premium: rate>0.2': [true, undefined],
+      'last_user: max==1': [true, undefined],
+      'group_duration{group:::browse}: p(95)<60000': [true, undefined],
+      'group_duration{group:::browse::items}: max<60000': [true, undefined],
+      'group_duration{group:::never}: p(95)<60000': [false, "the group 'never' never completed"],
+      'never_recorded: count>0': [false, "no value of 'never_recorded' was recorded"],
+    })
+  })
+
+  it('refuses a custom metric threshold without a code iteration, and group_duration without a group', async () => {
+    const url = 'http://127.0.0.1:9'
+    await expect(
+      loadTest({ url, steps: [{ path: '/' }], thresholds: { cart_size: ['p(95)<10'] } as never }),
+    ).rejects.toMatchObject({ code: 'PERF_INVALID_THRESHOLD' })
+    await expect(
+      loadTest({
+        url,
+        steps: [{ path: '/' }],
+        thresholds: { 'group_duration{group:::a}': ['p(95)<10'] } as never,
+      }),
+    ).rejects.toMatchObject({ code: 'PERF_INVALID_THRESHOLD' })
+    const iteration = async (vu: VirtualUser) => {
+      await vu.get('/')
+    }
+    await expect(
+      loadTest({ url, iteration, thresholds: { group_duration: ['p(95)<10'] } as never }),
+    ).rejects.toMatchObject({ code: 'PERF_INVALID_THRESHOLD' })
+    await expect(
+      loadTest({ url, iteration, thresholds: { cart_size: ['p(42)<10'] } as never }),
+    ).rejects.toMatchObject({ code: 'PERF_INVALID_THRESHOLD' })
   })
 })
 
