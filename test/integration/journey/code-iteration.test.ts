@@ -219,6 +219,42 @@ describe.each(TRANSPORTS)('a code iteration (transport %s)', (transport) => {
     expect(Date.now() - started).toBeLessThan(30_000)
   })
 
+  it('counts `requests` as requests: exactly that many go out', async () => {
+    server = await startServer()
+    const result = await loadTest({
+      url: server.url,
+      transport,
+      users: 2,
+      requests: 25,
+      duration: '20s',
+      iteration: async (vu) => {
+        for (let i = 0; i < 3; i++) await vu.get('/r', { name: 'r' })
+      },
+    })
+    expect(server.count).toBe(25)
+    expect(result.endpoints?.['r']?.totalRequests).toBe(25)
+    expect(result.aborted).toBe(false)
+  })
+
+  it('stops at an abort, with iterations waiting on anything', async () => {
+    server = await startServer()
+    const controller = new AbortController()
+    setTimeout(() => controller.abort(), 300)
+    const result = await loadTest({
+      url: server.url,
+      transport,
+      users: 2,
+      duration: '60s',
+      signal: controller.signal,
+      iteration: async (vu) => {
+        await vu.get('/r', { name: 'r' })
+        if (vu.iteration > 2) await new Promise(() => {})
+      },
+    })
+    expect(result.aborted).toBe(true)
+    expect(result.endpoints?.['r']?.totalRequests).toBeLessThanOrEqual(server.count)
+  })
+
   it('runs onStart once per user, and again after it threw', async () => {
     const perRoute = new Map<string, number>()
     server = await startServer(shop(perRoute))
