@@ -43,6 +43,7 @@ export type {
   ComparisonMetric,
   ComparisonResult,
   ComparisonRow,
+  CustomMetric,
   EndpointComparison,
   EndpointMetrics,
   ErrorSummary,
@@ -51,6 +52,7 @@ export type {
   FunctionComparison,
   GeneratorHealth,
   GeneratorThread,
+  GroupMetrics,
   HttpBenchmarkResult,
   LatenessStats,
   LoadMetrics,
@@ -72,6 +74,7 @@ export type {
   StressTestResult,
   ThresholdResult,
   TimelinePoint,
+  TrendStats,
   UnmeasuredAppCost,
 } from './foundation/model/index.ts'
 export {
@@ -85,8 +88,11 @@ export {
 export type {
   AbortingLimit,
   CheckResponse,
+  CustomMetricRecorder,
+  CustomMetricType,
   Duration,
   HttpMethod,
+  IterationFunction,
   JourneyContext,
   JourneyHookContext,
   JourneyOptions,
@@ -107,6 +113,10 @@ export type {
   Thresholds,
   ToolChoice,
   ToolName,
+  VirtualUser,
+  VuCheck,
+  VuRequestOptions,
+  VuResponse,
 } from './foundation/types.ts'
 export type { LoadDefaults } from './options/defaults.ts'
 export { compareBenchmarks } from './orchestration/bench/compare-benchmarks.ts'

@@ -34,6 +34,7 @@ export interface AbFiles {
 
 /** What ab cannot do (runAdapter refuses it before the run; a journey's step is checked against it too). */
 export const AB_UNSUPPORTED: UnsupportedOptions = {
+  iteration: 'ab sends one fixed request again and again: it cannot run a code iteration',
   rampUp: 'ab starts every user at once (no ramp-up)',
   rate: 'ab has no open model: it runs a fixed number of concurrent users',
   stages: 'ab has no open model: it runs a fixed number of concurrent users',

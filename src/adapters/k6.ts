@@ -51,6 +51,8 @@ const USER_SCRIPT_DEFINES = 'a user `script` defines its own requests'
 
 /** What k6 cannot do (runAdapter refuses it before the run). */
 export const K6_UNSUPPORTED: UnsupportedOptions = {
+  iteration:
+    'an `iteration` function lives in this process, and k6 runs scripts in its own JavaScript runtime: a code iteration runs on the native engine',
   locustfile: WHY.locustfile,
   check: WHY.check,
   warmup: WHY.warmup,

@@ -70,6 +70,7 @@ const USER_FILE_DEFINES = 'a user `locustfile` defines its own requests'
 
 /** What Locust cannot do (runAdapter refuses it before the run). */
 export const LOCUST_UNSUPPORTED: UnsupportedOptions = {
+  iteration: "a code iteration cannot run in Locust's Python: write a locustfile, or use the native engine",
   rate: 'perfspec drives Locust as a closed model only: use `users`',
   stages: 'perfspec drives Locust as a closed model only: use `users`',
   maxUsers: 'perfspec drives Locust as a closed model only: use `users`',

@@ -17,6 +17,7 @@ const REQUEST_IS_SET = {
 type RequestOption = keyof typeof REQUEST_IS_SET
 
 const IS_SET = {
+  iteration: (options) => options.journey?.iteration !== undefined,
   check: (options) => REQUEST_IS_SET.check(options.request),
   expectStatus: (options) => REQUEST_IS_SET.expectStatus(options.request),
   method: (options) => REQUEST_IS_SET.method(options.request),

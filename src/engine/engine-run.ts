@@ -128,7 +128,9 @@ export class EngineRun {
     const { timeoutMs } = this.options.request
     const { executor, state } = this
     const durationMs = this.plan.runMs
-    const shortestMs = journey === undefined ? timeoutMs : shortestTimeoutMs(journey)
+    // A code iteration's requests have the run's timeout.
+    const shortestMs =
+      journey === undefined || journey.iteration !== undefined ? timeoutMs : shortestTimeoutMs(journey)
     // One sweep for all users instead of a timer per request; a journey user has its step's timeout.
     const sweep = setInterval(
       () => {

@@ -31,6 +31,16 @@ export function placeGenerator(
         'status with `expectStatus` instead, or run the app in a child process.',
     }
   }
+  if (options.journey?.iteration !== undefined) {
+    return {
+      thread: 'main',
+      workers: 0,
+      warning:
+        'The load generator ran in the test’s own thread: an `iteration` function cannot cross to a worker ' +
+        'thread. An app started in this process shared its event loop with the load, which slows both; run ' +
+        'the app in a child process.',
+    }
+  }
   const [journeyFunction] = options.journey === undefined ? [] : functionFieldsOf(options.journey)
   if (journeyFunction !== undefined) {
     return {

@@ -126,6 +126,10 @@ function toAdapterRun(
   if (finished.journey !== undefined) {
     run.endpoints = finished.journey.endpointMetrics(finished.endpointTimelines)
     run.scenarios = finished.journey.scenarioMetrics()
+    const groups = finished.journey.groupMetrics()
+    if (groups !== undefined) run.groups = groups
+    const custom = finished.journey.custom.results(run.metrics.durationMs)
+    if (custom !== undefined) run.metrics.custom = custom
   }
   if (finished.workerHealth !== undefined && run.generator !== undefined) {
     run.generator = withWorkers(run.generator, finished.workerHealth)

@@ -93,10 +93,14 @@ export interface K6Thresholds {
   http_req_failed?: K6Threshold[]
   http_reqs?: K6Threshold[]
   checks?: K6Threshold[]
-  /** One endpoint or scenario of a journey: `'http_req_duration{name:order}'`, `'http_reqs{scenario:buy}'`. */
-  [tagged: `${'http_req_duration' | 'http_req_failed' | 'http_reqs' | 'checks'}{${string}}`]:
-    | K6Threshold[]
-    | undefined
+  /**
+   * One endpoint or scenario of a journey: `'http_req_duration{name:order}'`, `'http_reqs{scenario:buy}'`;
+   * one group of a code iteration: `'group_duration{group:::checkout}'`. A code iteration's custom metric is
+   * a key of its own name (`cart_size`), which this type does not know: cast the object (`as Thresholds`).
+   */
+  [
+    tagged: `${'http_req_duration' | 'http_req_failed' | 'http_reqs' | 'checks' | 'group_duration'}{${string}}`
+  ]: K6Threshold[] | undefined
 }
 
 /** Either spelling, or both at once. */
@@ -322,6 +326,98 @@ export interface JourneyScenario {
   think?: ThinkTime
 }
 
+/** The options of one request of a code iteration (`vu.get(path, options)`). */
+export interface VuRequestOptions {
+  /** Merged over the run's headers. */
+  headers?: Record<string, string>
+  /** Sent as JSON, with `content-type: application/json`. */
+  json?: unknown
+  /** Sent as it is. */
+  body?: string | Uint8Array
+  /** Sent as `application/x-www-form-urlencoded`. */
+  form?: Record<string, string | number | boolean>
+  /** The endpoint this request is recorded on. @default `${METHOD} ${path}` */
+  name?: string
+  /** k6-style tags; on the native engine, `tags.name` names the endpoint as `name` does. */
+  tags?: Record<string, string>
+  /** Status codes that count as success. @default the run's `expectStatus` (every 2xx and 3xx) */
+  expectStatus?: number | number[]
+}
+
+/** A response as a code iteration sees it. A request never throws: a failed one has `status` 0 and `error`. */
+export interface VuResponse {
+  status: number
+  /** Lower-case names; several values of one header as an array. */
+  headers: Record<string, string | string[] | undefined>
+  /** Why the request failed without a response (a timeout, a refused connection …). */
+  error: string | undefined
+  timings: {
+    /** The request's latency in ms, as recorded (from its due time in the open model). */
+    duration: number
+  }
+  /** The body as text (decoded when compressed). */
+  text(): string
+  /** The body parsed as JSON; throws when it is not JSON (the iteration then fails, with the message). */
+  json(): unknown
+}
+
+/** A check of a code iteration: a synchronous predicate of the response. */
+export type VuCheck<Value> = (value: Value) => boolean
+
+/**
+ * What a code iteration is given: one per iteration of one virtual user, on the user's keep-alive
+ * connection. Requests go out one at a time (several started at once are sent in turn).
+ */
+export interface VirtualUser<Setup = unknown> {
+  /** The virtual user's 0-based index. */
+  readonly id: number
+  /** This user's 0-based iteration (`onStart` runs before iteration 0). */
+  readonly iteration: number
+  /** The user's own object: kept across its iterations; each iteration's `data` row is written into it. */
+  readonly vars: Record<string, unknown>
+  /** What `setup` returned (undefined without `setup`). */
+  readonly setup: Setup
+  request(method: HttpMethod, path: string, options?: VuRequestOptions): Promise<VuResponse>
+  get(path: string, options?: VuRequestOptions): Promise<VuResponse>
+  post(path: string, options?: VuRequestOptions): Promise<VuResponse>
+  put(path: string, options?: VuRequestOptions): Promise<VuResponse>
+  patch(path: string, options?: VuRequestOptions): Promise<VuResponse>
+  del(path: string, options?: VuRequestOptions): Promise<VuResponse>
+  /**
+   * Runs each named check on `value` and records a pass or a fail under its name (`result.metrics.checks`,
+   * and the response's endpoint). Never throws (a check that throws fails); true when all passed.
+   */
+  check<Value>(value: Value, checks: Record<string, VuCheck<Value>>): boolean
+  /** Pauses this user; cut short when the run ends. */
+  sleep(seconds: number): Promise<void>
+  /**
+   * Runs `fn` as the group `name` (nested in the group it runs in: `'checkout::pay'`): its requests count in
+   * `result.groups[path].metrics`, its duration in `result.groups[path].duration` (k6's `group_duration`,
+   * thresholds `group_duration{group:::checkout}`). Resolves to what `fn` returns; rethrows what it throws.
+   */
+  group<T>(name: string, fn: () => T | Promise<T>): Promise<T>
+  /**
+   * A custom metric of the run (k6's Trend, Counter, Rate, Gauge), made when first named: its values land in
+   * `result.metrics.custom[name]`, and thresholds judge it (`cart_size: ['p(95)<10']`).
+   */
+  metric(name: string, type: CustomMetricType): CustomMetricRecorder
+}
+
+/** The types of a custom metric: k6's Trend, Counter, Rate and Gauge. */
+export type CustomMetricType = 'trend' | 'counter' | 'rate' | 'gauge'
+
+/** What `vu.metric` returns. */
+export interface CustomMetricRecorder {
+  /**
+   * Records a value: a trend's sample, a counter's increment, a gauge's new value (finite numbers); a rate's
+   * true or false (a number: non-zero is true).
+   */
+  add(value: number | boolean): void
+}
+
+/** An iteration written as code: it may loop, branch, pick at random and sleep. */
+export type IterationFunction<Setup = unknown> = (vu: VirtualUser<Setup>) => void | Promise<void>
+
 /** How a mix of `scenarios` is split: per iteration (the default) or per user. */
 export type ScenarioMix = 'per-iteration' | 'per-user'
 
@@ -352,10 +448,18 @@ export interface JourneyOptions {
   teardownTimeout?: Duration
   /** Rows; each iteration takes the next row (round robin across all users); its fields become vars. */
   data?: readonly Record<string, unknown>[]
-  /** One journey every user runs in order, again and again. Exclusive with `scenarios`. */
+  /** One journey every user runs in order, again and again. Exclusive with `scenarios` and `iteration`. */
   steps?: JourneyStep[]
-  /** Steps run once per user before its first iteration; their captures stay in the user's vars. */
-  onStart?: JourneyStep[]
+  /**
+   * Each iteration as code (native engine, in the calling thread): `async (vu) => { … }`. Exclusive with
+   * `steps` and `scenarios`.
+   */
+  iteration?: IterationFunction
+  /**
+   * Steps run once per user before its first iteration; their captures stay in the user's vars. With
+   * `iteration`, a function of `vu` instead.
+   */
+  onStart?: JourneyStep[] | IterationFunction
   /** A weighted mix of journeys; iterations (or users, see `mix`) are split by weight. Exclusive with `steps`. */
   scenarios?: JourneyScenario[]
   /**

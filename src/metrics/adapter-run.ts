@@ -2,6 +2,7 @@ import type {
   AppCost,
   EndpointMetrics,
   GeneratorHealth,
+  GroupMetrics,
   LoadMetrics,
   ResponseTimeStats,
   ScenarioMetrics,
@@ -32,4 +33,6 @@ export interface AdapterRun {
   endpoints?: Record<string, EndpointMetrics>
   /** Journey runs: metrics per scenario. */
   scenarios?: Record<string, ScenarioMetrics>
+  /** Code iterations: each `vu.group` by its path. */
+  groups?: Record<string, GroupMetrics>
 }

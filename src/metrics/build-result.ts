@@ -87,6 +87,7 @@ export function buildResult(
   if (app !== undefined) result.app = app
   if (run.endpoints !== undefined) result.endpoints = run.endpoints
   if (run.scenarios !== undefined) result.scenarios = run.scenarios
+  if (run.groups !== undefined) result.groups = run.groups
   return result
 }
 

@@ -169,6 +169,29 @@ export class MetricsCollector {
     }
   }
 
+  /**
+   * Starts a collector made after its run began (an endpoint a code iteration named only as it ran), on the
+   * run's clock: its seconds and its duration line up with the run's. The seconds before it are empty.
+   */
+  startAt(startedAt: number): void {
+    const elapsedMs = Math.max(0, this.now() - startedAt)
+    this.startedAt = startedAt
+    this.measuredFrom = startedAt
+    this.stoppedAt = undefined
+    if (!this.keepTimeline || this.timer !== undefined) return
+    const passed = Math.floor(elapsedMs / TIMELINE_INTERVAL_MS)
+    for (let second = 0; second < passed; second++) this.tick()
+    this.timer = setTimeout(
+      () => {
+        this.tick()
+        this.timer = setInterval(() => this.tick(), TIMELINE_INTERVAL_MS)
+        this.timer.unref()
+      },
+      TIMELINE_INTERVAL_MS - (elapsedMs % TIMELINE_INTERVAL_MS),
+    )
+    this.timer.unref()
+  }
+
   private clearTimer(): void {
     if (this.timer !== undefined) clearInterval(this.timer)
     this.timer = undefined

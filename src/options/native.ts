@@ -82,6 +82,22 @@ function resolveMonitorPid(value: unknown): number | undefined {
   return requireInteger('monitor.pid', monitor.pid, 1, 2 ** 31 - 1)
 }
 
+/** A code iteration runs in the calling thread, and the run's end is what cuts one that never settles. */
+function checkCodeIteration(native: NativeOptions, shape: LoadShape): void {
+  if (native.workers !== undefined && native.workers > 0) {
+    throw new InvalidOptionError(
+      'iteration',
+      'An `iteration` function runs in the calling thread and cannot cross to worker threads: use `workers: 0` or leave `workers` out',
+    )
+  }
+  if (shape.durationMs === undefined) {
+    throw new InvalidOptionError(
+      'requests',
+      'A code iteration needs a `duration` (with `requests` too, if you like): an iteration that never settles is cut when the run’s time is up',
+    )
+  }
+}
+
 /** A native run's options that cannot go together: thrown before any request is sent. */
 function checkNativeRun(native: NativeOptions, run: NativeRun): void {
   const { journey, shape, request } = run
@@ -92,6 +108,7 @@ function checkNativeRun(native: NativeOptions, run: NativeRun): void {
         'Expected no `pipelining` with a journey (`steps`, `scenarios`): each step waits for the previous response',
       )
     }
+    if (journey.iteration !== undefined) checkCodeIteration(native, shape)
     // Without `workers` a journey with functions runs in the calling thread (placeGenerator says so).
     const [field] = native.workers !== undefined && native.workers > 0 ? functionFieldsOf(journey) : []
     if (field !== undefined) {

@@ -58,6 +58,7 @@ const LOAD_TEST_KEYS = {
   teardownTimeout: true,
   data: true,
   steps: true,
+  iteration: true,
   onStart: true,
   scenarios: true,
   mix: true,
@@ -120,7 +121,14 @@ export function resolveLoadOptions(
   })
   const native = resolveNative(options, { tool: tool.name, workers, shape, request, journey })
   const userFile = tool.script !== undefined || tool.locustfile !== undefined
-  const thresholds = resolveRunThresholds(options.thresholds, sharedThresholds, journey, userFile)
+  // A code iteration, like a user's own file, names its endpoints only as it runs.
+  const namesAfterRun = userFile || journey?.iteration !== undefined
+  const thresholds = resolveRunThresholds(options.thresholds, sharedThresholds, journey, namesAfterRun)
+  if (journey?.iteration !== undefined) {
+    journey.iteration.endpoints = [
+      ...new Set(thresholds.flatMap(({ tag }) => (tag?.kind === 'name' ? [tag.value] : []))),
+    ]
+  }
   const resolved: ResolvedLoadOptions = {
     request,
     shape,

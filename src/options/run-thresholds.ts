@@ -38,17 +38,21 @@ function sharedFor(
  * The run's thresholds, parsed: its own over the shared ones (config file, plugin) key by key. A tagged
  * threshold names an endpoint or scenario of the run's journey: a shared one that names none of them does
  * not concern this run, and the run's own must (a typo is an InvalidThresholdError before any traffic).
- * A user's own k6 script or locustfile names its endpoints only when it runs: checked then.
+ * A user's own k6 script or locustfile, and a code iteration, name their endpoints only when they run
+ * (`namesAfterRun`): checked then.
  */
 export function resolveRunThresholds(
   own: Thresholds | undefined,
   shared: Thresholds | undefined,
   journey: ResolvedJourney | undefined,
-  userFile: boolean,
+  namesAfterRun: boolean,
 ): ParsedThreshold[] {
   const names = namesOf(journey)
-  const concerning = shared === undefined || userFile ? shared : (sharedFor(shared, names) as Thresholds)
-  const thresholds = parseThresholds(mergeThresholds(concerning, own))
-  if (!userFile) checkThresholdTags(thresholds, names)
+  const concerning = shared === undefined || namesAfterRun ? shared : (sharedFor(shared, names) as Thresholds)
+  // A code iteration's custom metrics are thresholds' metrics too (`cart_size: ['p(95)<10']`).
+  const thresholds = parseThresholds(mergeThresholds(concerning, own), {
+    customMetrics: journey?.iteration !== undefined,
+  })
+  if (!namesAfterRun) checkThresholdTags(thresholds, names)
   return thresholds
 }

@@ -1,5 +1,10 @@
 import { InvalidThresholdError } from '../foundation/errors.ts'
-import type { LoadMetrics, ThresholdResult } from '../foundation/model/index.ts'
+import type {
+  CustomMetric,
+  LoadMetrics,
+  ResponseTimeStats,
+  ThresholdResult,
+} from '../foundation/model/index.ts'
 import type { Thresholds } from '../foundation/types.ts'
 import { getOwn } from '../foundation/util/own-keys.ts'
 import { requireDurationMs } from './duration.ts'
@@ -23,10 +28,16 @@ export type ThresholdStat =
   | 'rps'
   | 'totalRequests'
   | 'checksFraction'
+  /** A code iteration's custom metric: `ParsedThreshold.custom` says which, and how it is aggregated. */
+  | 'custom'
 
-/** k6's tag of a sub-metric: one endpoint (`{name:order}`) or one scenario (`{scenario:buy}`) of a journey. */
+/**
+ * k6's tag of a sub-metric: one endpoint (`{name:order}`) or one scenario (`{scenario:buy}`) of a journey,
+ * or one group of a code iteration (`group_duration{group:::checkout}`; `value` is the path without the
+ * leading `::`).
+ */
 export interface ThresholdTag {
-  kind: 'name' | 'scenario'
+  kind: 'name' | 'scenario' | 'group'
   value: string
 }
 
@@ -37,6 +48,8 @@ export interface ParsedThreshold {
   comparison: Comparison
   limit: number
   tag?: ThresholdTag
+  /** A code iteration's custom metric (`cart_size: ['p(95)<10']`) and the aggregation asked of it. */
+  custom?: { metric: string; aggregation: string }
   /** Stop the run as soon as this threshold is breached, looking first `delayMs` into the run. */
   abortOnFail?: { delayMs: number }
 }
@@ -45,6 +58,8 @@ export interface ParsedThreshold {
 export interface ThresholdBreakdown {
   endpoints?: Record<string, LoadMetrics> | undefined
   scenarios?: Record<string, { metrics: LoadMetrics }> | undefined
+  /** A code iteration's groups: their completed runs' durations. */
+  groups?: Record<string, { count: number; duration: ResponseTimeStats }> | undefined
 }
 
 const TAGGED_KEY = /^([a-z_]+)\{\s*([a-z]+)\s*:\s*([^}]*?)\s*\}$/
@@ -53,10 +68,12 @@ const TAGGED_KEY = /^([a-z_]+)\{\s*([a-z]+)\s*:\s*([^}]*?)\s*\}$/
 export function parseTaggedKey(key: string): { metric: string; tag: ThresholdTag } | undefined {
   const match = TAGGED_KEY.exec(key)
   if (match === null) return undefined
-  const [, metric, kind, value] = match as unknown as [string, string, string, string]
-  if ((kind !== 'name' && kind !== 'scenario') || value === '') {
+  const [, metric, kind, given] = match as unknown as [string, string, string, string]
+  // k6 spells a group's path with a leading `::` (`{group:::checkout}`).
+  const value = kind === 'group' ? given.replace(/^::/, '') : given
+  if ((kind !== 'name' && kind !== 'scenario' && kind !== 'group') || value === '') {
     throw new InvalidThresholdError(
-      `Unsupported tag in threshold \`${key}\`: expected one \`{name:<endpoint>}\` or \`{scenario:<scenario>}\``,
+      `Unsupported tag in threshold \`${key}\`: expected one \`{name:<endpoint>}\`, \`{scenario:<scenario>}\` or \`{group:::<group>}\``,
     )
   }
   return { metric, tag: { kind, value } }
@@ -107,14 +124,19 @@ export const PERCENTILE_STATS: Record<string, ThresholdStat> = {
 }
 
 // k6 metric → the aggregations it accepts, mapped onto our stats.
+/** A duration's aggregation (k6's `avg`, `min`, `max`, `med`, `p(N)`) as the stat it reads; undefined when none. */
+function durationStat(aggregation: string): ThresholdStat | undefined {
+  if (aggregation === 'avg') return 'mean'
+  if (aggregation === 'min' || aggregation === 'max') return aggregation
+  if (aggregation === 'med') return 'p50'
+  const percentile = /^p\((\d+(?:\.\d+)?)\)$/.exec(aggregation)?.[1]
+  return percentile === undefined ? undefined : PERCENTILE_STATS[percentile]
+}
+
 const K6_METRICS: Record<string, (aggregation: string) => ThresholdStat | undefined> = {
-  http_req_duration: (aggregation) => {
-    if (aggregation === 'avg') return 'mean'
-    if (aggregation === 'min' || aggregation === 'max') return aggregation
-    if (aggregation === 'med') return 'p50'
-    const percentile = /^p\((\d+(?:\.\d+)?)\)$/.exec(aggregation)?.[1]
-    return percentile === undefined ? undefined : PERCENTILE_STATS[percentile]
-  },
+  http_req_duration: durationStat,
+  // Only tagged with a group (`{group:::checkout}`): a code iteration's groups.
+  group_duration: durationStat,
   http_req_failed: (aggregation) => (aggregation === 'rate' ? 'errorFraction' : undefined),
   http_reqs: (aggregation) =>
     aggregation === 'rate' ? 'rps' : aggregation === 'count' ? 'totalRequests' : undefined,
@@ -150,14 +172,53 @@ function parseK6Expression(metric: string, expression: unknown): ParsedThreshold
   if (stat === undefined) {
     throw new InvalidThresholdError(
       `Unsupported aggregation '${aggregation}' in threshold '${expression}' for \`${metric}\` ` +
-        '(http_req_duration: avg, min, max, med, p(50|75|90|95|99|99.9); http_req_failed/checks: rate; http_reqs: rate, count)',
+        '(http_req_duration, group_duration: avg, min, max, med, p(50|75|90|95|99|99.9); http_req_failed/checks: rate; http_reqs: rate, count)',
     )
   }
   return { expression: `${metric}: ${expression.trim()}`, stat, comparison, limit: Number(limit) }
 }
 
+/** A custom metric's name, as a threshold key. */
+const CUSTOM_METRIC_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/
+
+/** What a custom metric may be asked, whatever its type (the type is only known once the run recorded it). */
+const CUSTOM_AGGREGATIONS = /^(avg|min|max|med|count|rate|value|p\((50|75|90|95|99|99\.9)\))$/
+
+function parseCustomThreshold(metric: string, entry: unknown): ParsedThreshold {
+  const given = typeof entry === 'object' && entry !== null && !Array.isArray(entry) ? entry : undefined
+  if (given !== undefined && (given as Record<string, unknown>)['abortOnFail'] === true)
+    throw new InvalidThresholdError(
+      `\`abortOnFail\` cannot watch the custom metric \`${metric}\`: its values are only known at the end`,
+    )
+  const expression = given === undefined ? entry : (given as Record<string, unknown>)['threshold']
+  const match = typeof expression === 'string' ? EXPRESSION.exec(expression) : null
+  if (match === null || !CUSTOM_AGGREGATIONS.test(match[1]!)) {
+    throw new InvalidThresholdError(
+      `Malformed threshold '${String(expression)}' for the custom metric \`${metric}\`: expected ` +
+        "'<aggregation><op><number>' with avg, min, max, med, p(50|75|90|95|99|99.9) (a trend), count or rate (a counter), rate (a rate), value, min or max (a gauge)",
+    )
+  }
+  const [, aggregation, comparison, limit] = match as unknown as [string, string, Comparison, string]
+  return {
+    expression: `${metric}: ${(expression as string).trim()}`,
+    stat: 'custom',
+    comparison,
+    limit: Number(limit),
+    custom: { metric, aggregation },
+  }
+}
+
+/** What parseThresholds accepts beyond the built-in metrics. */
+export interface ThresholdParseOptions {
+  /** A code iteration's custom metrics: any other metric name (`cart_size`) is one. @default false */
+  customMetrics?: boolean
+}
+
 /** Parses both spellings (the seed's names and k6's language) into one list. Throws on unknown keys. */
-export function parseThresholds(thresholds: Thresholds | undefined): ParsedThreshold[] {
+export function parseThresholds(
+  thresholds: Thresholds | undefined,
+  { customMetrics = false }: ThresholdParseOptions = {},
+): ParsedThreshold[] {
   if (thresholds === undefined) return []
   if (typeof thresholds !== 'object' || thresholds === null || Array.isArray(thresholds)) {
     throw new InvalidThresholdError('`thresholds` must be an object')
@@ -182,23 +243,38 @@ export function parseThresholds(thresholds: Thresholds | undefined): ParsedThres
       if (abortOnFail !== undefined) threshold.abortOnFail = abortOnFail
       parsed.push(threshold)
     } else if (isMetric(key)) {
+      if (key === 'group_duration')
+        throw new InvalidThresholdError(
+          '`group_duration` judges one group: `group_duration{group:::checkout}` (a code iteration’s `vu.group`)',
+        )
       const entries: unknown[] = Array.isArray(value) ? value : [value]
       for (const entry of entries) parsed.push(parseK6Threshold(key, entry))
     } else if (parseTaggedKey(key) !== undefined && isMetric(parseTaggedKey(key)!.metric)) {
       const { metric, tag } = parseTaggedKey(key)!
+      if ((metric === 'group_duration') !== (tag.kind === 'group'))
+        throw new InvalidThresholdError(
+          `Unsupported tag in threshold \`${key}\`: a group tag goes with \`group_duration\` only (\`group_duration{group:::name}\`), and \`group_duration\` takes a group`,
+        )
       const entries: unknown[] = Array.isArray(value) ? value : [value]
       for (const entry of entries) {
         const threshold = parseK6Threshold(metric, entry)
+        if (tag.kind === 'group' && threshold.abortOnFail !== undefined)
+          throw new InvalidThresholdError(
+            `\`abortOnFail\` cannot watch '${key}' while the run goes on: a group's durations are only known at the end`,
+          )
         parsed.push({
           ...threshold,
           expression: `${key}: ${threshold.expression.slice(metric.length + 2)}`,
           tag,
         })
       }
+    } else if (customMetrics && CUSTOM_METRIC_KEY.test(key)) {
+      const entries: unknown[] = Array.isArray(value) ? value : [value]
+      for (const entry of entries) parsed.push(parseCustomThreshold(key, entry))
     } else {
       throw new InvalidThresholdError(
         `Unknown threshold \`${key}\`. Use ${Object.keys(SEED_KEYS).join(', ')}, or k6's ${Object.keys(K6_METRICS).join(', ')} ` +
-          "(also tagged: 'http_req_duration{name:order}', 'http_reqs{scenario:buy}')",
+          "(also tagged: 'http_req_duration{name:order}', 'http_reqs{scenario:buy}'), or with a code iteration the name of a custom metric",
       )
     }
   }
@@ -241,6 +317,9 @@ export function readStat(metrics: LoadMetrics, stat: ThresholdStat): number {
       const { passes, fails } = checkTotals(metrics)
       return passes + fails === 0 ? 0 : passes / (passes + fails)
     }
+    case 'custom':
+      // Read from `metrics.custom` by evaluateThresholds, with the threshold's aggregation.
+      return Number.NaN
     default:
       return metrics.responseTimes[stat]
   }
@@ -263,7 +342,9 @@ function compare(actual: number, comparison: Comparison, limit: number): boolean
 
 /** The names a run's endpoints and scenarios have, as a message lists them. */
 function knownNames(breakdown: ThresholdBreakdown, kind: ThresholdTag['kind']): string {
-  const names = Object.keys((kind === 'name' ? breakdown.endpoints : breakdown.scenarios) ?? {})
+  const names = Object.keys(
+    (kind === 'name' ? breakdown.endpoints : kind === 'group' ? breakdown.groups : breakdown.scenarios) ?? {},
+  )
   return names.length === 0 ? 'none: the run has no journey' : names.map((name) => `'${name}'`).join(', ')
 }
 
@@ -273,6 +354,11 @@ export function taggedMetrics(
   breakdown: ThresholdBreakdown,
   expression: string,
 ): LoadMetrics {
+  if (tag.kind === 'group') {
+    throw new InvalidThresholdError(
+      `Threshold \`${expression}\` names the group '${tag.value}': groups are a code iteration's (\`vu.group\`)`,
+    )
+  }
   const metrics =
     tag.kind === 'name'
       ? getOwn(breakdown.endpoints, tag.value)
@@ -302,7 +388,15 @@ export function evaluateThresholds(
   metrics: LoadMetrics,
   breakdown: ThresholdBreakdown = {},
 ): ThresholdResult[] {
-  return thresholds.map(({ expression, stat, comparison, limit, tag }) => {
+  return thresholds.map(({ expression, stat, comparison, limit, tag, custom }) => {
+    if (custom !== undefined) return evaluateCustom(expression, custom, comparison, limit, metrics)
+    if (tag?.kind === 'group') {
+      const group = getOwn(breakdown.groups, tag.value)
+      if (group === undefined || group.count === 0)
+        return { expression, actual: 0, passed: false, note: `the group '${tag.value}' never completed` }
+      const actual = group.duration[stat as keyof ResponseTimeStats]
+      return { expression, actual, passed: compare(actual, comparison, limit) }
+    }
     const judged = tag === undefined ? metrics : taggedMetrics(tag, breakdown, expression)
     const actual = readStat(judged, stat)
     if (judgeable(judged, stat)) return { expression, actual, passed: compare(actual, comparison, limit) }
@@ -311,6 +405,50 @@ export function evaluateThresholds(
       ? { expression, actual, passed: false, note: NO_CHECK_RAN }
       : { expression, actual, passed: false }
   })
+}
+
+/** What a custom metric of a type answers to an aggregation; undefined when that type has no such one. */
+function customValue(metric: CustomMetric, aggregation: string): number | undefined {
+  switch (metric.type) {
+    case 'trend': {
+      const stat = durationStat(aggregation)
+      return stat === undefined ? undefined : metric[stat as keyof ResponseTimeStats & keyof typeof metric]
+    }
+    case 'counter':
+      return aggregation === 'count' ? metric.count : aggregation === 'rate' ? metric.rate : undefined
+    case 'rate':
+      return aggregation === 'rate' ? metric.rate : undefined
+    case 'gauge':
+      return aggregation === 'value' || aggregation === 'min' || aggregation === 'max'
+        ? metric[aggregation]
+        : undefined
+  }
+}
+
+function evaluateCustom(
+  expression: string,
+  { metric: name, aggregation }: { metric: string; aggregation: string },
+  comparison: Comparison,
+  limit: number,
+  metrics: LoadMetrics,
+): ThresholdResult {
+  const metric = getOwn(metrics.custom, name)
+  const recorded =
+    metric === undefined
+      ? 0
+      : metric.type === 'rate'
+        ? metric.passes + metric.fails
+        : metric.type === 'trend'
+          ? metric.count
+          : 1
+  if (metric === undefined || recorded === 0)
+    return { expression, actual: 0, passed: false, note: `no value of '${name}' was recorded` }
+  const actual = customValue(metric, aggregation)
+  if (actual === undefined) {
+    const note = `'${name}' is a ${metric.type}: it has no '${aggregation}'`
+    return { expression, actual: 0, passed: false, note }
+  }
+  return { expression, actual, passed: compare(actual, comparison, limit) }
 }
 
 /**

@@ -1,3 +1,4 @@
+import { UnsupportedOptionError } from '../../foundation/errors.ts'
 import { formatDurationForTool } from '../../options/duration.ts'
 import type { ErrorBudget } from '../../options/error-budget.ts'
 import type { ParsedThreshold, ThresholdStat } from '../../options/thresholds.ts'
@@ -8,8 +9,12 @@ export type K6ThresholdEntry = string | { threshold: string; abortOnFail: true; 
 /** k6's `options.thresholds`: entries by metric, tagged for one endpoint or scenario (`http_reqs{name:order}`). */
 export type K6ThresholdMap = Record<string, K6ThresholdEntry[]>
 
-// Each stat in k6's metric language; a percent becomes k6's rate (0..1).
-const K6_SPELLING: Record<ThresholdStat, { metric: string; aggregation: string; percent?: true }> = {
+// Each stat in k6's metric language; a percent becomes k6's rate (0..1). A custom metric's threshold
+// cannot abort (parseThresholds refuses it), and comes only with a code iteration, which k6 refuses.
+const K6_SPELLING: Record<
+  Exclude<ThresholdStat, 'custom'>,
+  { metric: string; aggregation: string; percent?: true }
+> = {
   mean: { metric: 'http_req_duration', aggregation: 'avg' },
   min: { metric: 'http_req_duration', aggregation: 'min' },
   max: { metric: 'http_req_duration', aggregation: 'max' },
@@ -29,6 +34,13 @@ const K6_SPELLING: Record<ThresholdStat, { metric: string; aggregation: string; 
 /** One parsed threshold in k6's spelling: its key (metric and tag) and its entry. */
 function k6Threshold(threshold: ParsedThreshold): [key: string, entry: K6ThresholdEntry] {
   const { stat, comparison, limit, tag, abortOnFail } = threshold
+  if (stat === 'custom') {
+    throw new UnsupportedOptionError(
+      'k6',
+      `thresholds.${threshold.custom?.metric ?? 'custom'}`,
+      'a custom metric is recorded by a code iteration, which k6 does not run',
+    )
+  }
   const { metric, aggregation, percent } = K6_SPELLING[stat]
   const key = tag === undefined ? metric : `${metric}{${tag.kind}:${tag.value}}`
   // Divided, not multiplied by 0.01: 57 / 100 is 0.57, 57 * 0.01 is 0.5700000000000001.

@@ -86,7 +86,7 @@ function joinTarget(base: URL, path: string): string {
  * The target a rendered path goes out as, refusing one with control characters. No URL parsing: dot segments
  * go out as rendered, and a path such as '//elsewhere/x' stays a path on the run's host.
  */
-function normalizeTarget(base: URL, path: string, type: 'template' | 'step_function'): string {
+export function normalizeTarget(base: URL, path: string, type: 'template' | 'step_function'): string {
   const raw = joinTarget(base, path)
   const problem = rawUrlProblem(raw)
   if (problem !== undefined) throw new StepPrepareError(type, `path: expected ${problem}`)

@@ -1,6 +1,8 @@
 import type { ErrorType, NotSentReason } from '../../foundation/model/index.ts'
 import type { CheckResponse, JourneyContext } from '../../foundation/types.ts'
+import type { MetricsCollector } from '../../metrics/collector.ts'
 import { checkPasses, undecodedBody } from '../../options/journey/step-checks.ts'
+import { isExpectedStatus } from '../../options/request.ts'
 import { classifyError, classifyStatus, describeError } from '../classify-error.ts'
 import { CHECK_FUNCTION_NAME, checkFailure, checkResponseOf, statusMessage } from '../record.ts'
 import { runCaptures } from './capture.ts'
@@ -90,4 +92,44 @@ export function recordStepFailure(step: CompiledStep, error: Error, status: numb
     collector.recordError(type, message, status !== 0 ? latencyMs : undefined)
   }
   if (step.checks !== undefined) recordChecks(step, checkResponseOf(status, null, null))
+}
+
+/**
+ * Records a code iteration's response in its collectors (the run's, the endpoint's, the scenario's): its
+ * status, then success or an unexpected status. Returns true on success.
+ */
+export function recordCodeResponse(
+  collectors: readonly MetricsCollector[],
+  expectStatus: ReadonlySet<number> | null,
+  status: number,
+  latencyMs: number,
+  serviceMs: number,
+): boolean {
+  for (const collector of collectors) {
+    collector.recordServiceTime(serviceMs)
+    collector.recordStatus(status)
+  }
+  if (!isExpectedStatus(expectStatus, status)) {
+    const type = classifyStatus(status)
+    const message = statusMessage(status)
+    for (const collector of collectors) collector.recordError(type, message, latencyMs)
+    return false
+  }
+  for (const collector of collectors) collector.recordResponseTime(latencyMs)
+  return true
+}
+
+/** Records a code iteration's request ended by a transport error; with `status` > 0 its status and latency too. */
+export function recordCodeFailure(
+  collectors: readonly MetricsCollector[],
+  error: Error,
+  status: number,
+  latencyMs: number,
+): void {
+  const type = classifyError(error)
+  const message = describeError(error)
+  for (const collector of collectors) {
+    if (status !== 0) collector.recordStatus(status)
+    collector.recordError(type, message, status !== 0 ? latencyMs : undefined)
+  }
 }

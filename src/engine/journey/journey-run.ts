@@ -1,8 +1,10 @@
 import type { NativeTransport } from '../../foundation/types.ts'
 import type { ResolvedJourney } from '../../options/journey/resolve.ts'
+import { DEFAULT_SCENARIO } from '../../options/journey/resolve.ts'
 import { assignScenarios, WeightedRoundRobin } from '../../options/journey/scenario-order.ts'
 import type { EngineRunOptions } from '../engine-options.ts'
 import type { RunShare, RunState, UserFactory } from '../run-state.ts'
+import { type CodeShared, CodeUser } from './code-user.ts'
 import { compileStep } from './compile-step.ts'
 import type { JourneyTransportFactory } from './connection.ts'
 import { fastJourneyTransport } from './fast-journey-connection.ts'
@@ -51,8 +53,10 @@ export class JourneyRun {
   private readonly scenarios: CompiledScenario[]
   private readonly order: number[]
   private readonly share: RunShare
+  /** A code iteration's shared part; undefined for steps. */
+  private readonly code: CodeShared | undefined
   private created = 0
-  private readonly users: JourneyUser[] = []
+  private readonly users: (JourneyUser | CodeUser)[] = []
 
   constructor(
     journey: ResolvedJourney,
@@ -106,6 +110,22 @@ export class JourneyRun {
         stats,
       }
     })
+    this.code =
+      journey.iteration === undefined
+        ? undefined
+        : {
+            iteration: journey.iteration,
+            defaults: {
+              base: request.url,
+              headers: request.headers,
+              expectStatus: request.expectStatus,
+              transport,
+            },
+            stats: this.stats,
+            scenario: this.stats.scenarios.get(DEFAULT_SCENARIO)!,
+            timeoutMs: request.timeoutMs,
+            collectors: new Map(),
+          }
     // `mix: 'per-user'`: the order repeats after the weights' sum; that many entries (capped) serve every
     // user number.
     this.order = picker === undefined ? assignScenarios(journey.scenarios, MAX_ORDER) : []
@@ -114,6 +134,11 @@ export class JourneyRun {
   /** Makes the thread's next user: on the scenario its run-wide number gets, or picking per iteration. */
   readonly createUser: UserFactory = (_state, scheduler, onRetired) => {
     const user = this.share.index + this.created++ * this.share.count
+    if (this.code !== undefined) {
+      const coded = new CodeUser(this.shared, this.code, user, scheduler, onRetired)
+      this.users.push(coded)
+      return coded
+    }
     const scenario =
       this.shared.pickScenario === undefined
         ? this.scenarios[this.order[user % this.order.length]!]!

@@ -1,7 +1,13 @@
-import type { EndpointMetrics, ScenarioMetrics, TimelinePoint } from '../../foundation/model/index.ts'
+import type {
+  EndpointMetrics,
+  GroupMetrics,
+  ScenarioMetrics,
+  TimelinePoint,
+} from '../../foundation/model/index.ts'
 import type { HttpMethod } from '../../foundation/types.ts'
 import { setOwn } from '../../foundation/util/own-keys.ts'
 import { type CollectorSnapshot, type IntervalSummary, MetricsCollector } from '../../metrics/collector.ts'
+import { CustomMetrics } from '../../metrics/custom-metrics.ts'
 import { encodeHistogram } from '../../metrics/histogram.ts'
 import type { ResolvedJourney, ResolvedStep } from '../../options/journey/resolve.ts'
 
@@ -34,6 +40,13 @@ export interface ScenarioStats {
   onStartFailures: number
 }
 
+/** One `vu.group` of a code iteration: its requests' collector, and its completed runs' durations. */
+export interface GroupStats {
+  collector: MetricsCollector
+  durations: MetricsCollector
+  count: number
+}
+
 /** What a worker thread measured per endpoint and scenario; merges exactly in the parent. */
 export interface JourneySnapshot {
   endpoints: {
@@ -53,16 +66,33 @@ export interface JourneySnapshot {
   }[]
 }
 
+/** The most endpoints a code iteration may name: past it, a request is refused (give requests a `name`). */
+export const MAX_CODE_ENDPOINTS = 1000
+
+/** The path of an endpoint a threshold named and the code never requested. */
+const NOT_REQUESTED = '(not requested)'
+
 function pathOf(step: ResolvedStep): string {
   return typeof step.path === 'function' ? '(function)' : step.path
 }
 
-/** The collectors of a journey run: one per endpoint, one per scenario. */
+/**
+ * The collectors of a journey run: one per endpoint, one per scenario. A code iteration's endpoints are
+ * made as it names them (`endpoint()`), at most MAX_CODE_ENDPOINTS.
+ */
 export class JourneyStats {
   readonly endpoints = new Map<string, EndpointStats>()
   readonly scenarios = new Map<string, ScenarioStats>()
+  /** A code iteration's groups, by path, made as the code runs them. */
+  readonly groups = new Map<string, GroupStats>()
+  /** A code iteration's custom metrics. */
+  readonly custom = new CustomMetrics()
+  private readonly inWorker: boolean
+  /** When start() ran (the collectors' clock); undefined before. */
+  private startedAt: number | undefined
 
   constructor(journey: ResolvedJourney, { inWorker = false }: { inWorker?: boolean } = {}) {
+    this.inWorker = inWorker
     for (const scenario of journey.scenarios) {
       this.scenarios.set(scenario.name, {
         name: scenario.name,
@@ -73,25 +103,83 @@ export class JourneyStats {
         onStartFailures: 0,
       })
       for (const step of [...scenario.onStart, ...scenario.steps]) {
-        if (this.endpoints.has(step.name)) continue
-        const intervals: EncodedInterval[] | undefined = inWorker ? [] : undefined
-        const onInterval =
-          intervals === undefined
-            ? undefined
-            : ({ requests, errors, activeUsers, histogram }: IntervalSummary) =>
-                intervals.push({ requests, errors, activeUsers, histogram: encodeHistogram(histogram) })
-        this.endpoints.set(step.name, {
-          name: step.name,
-          method: step.method,
-          path: pathOf(step),
-          collector: new MetricsCollector(onInterval === undefined ? {} : { onInterval }),
-          intervals,
-        })
+        if (!this.endpoints.has(step.name)) this.addEndpoint(step.name, step.method, pathOf(step))
       }
+    }
+    for (const name of journey.iteration?.endpoints ?? []) {
+      if (!this.endpoints.has(name)) this.addEndpoint(name, 'GET', NOT_REQUESTED)
     }
   }
 
+  private addEndpoint(name: string, method: HttpMethod, path: string): EndpointStats {
+    const intervals: EncodedInterval[] | undefined = this.inWorker ? [] : undefined
+    const onInterval =
+      intervals === undefined
+        ? undefined
+        : ({ requests, errors, activeUsers, histogram }: IntervalSummary) =>
+            intervals.push({ requests, errors, activeUsers, histogram: encodeHistogram(histogram) })
+    const endpoint: EndpointStats = {
+      name,
+      method,
+      path,
+      collector: new MetricsCollector(onInterval === undefined ? {} : { onInterval }),
+      intervals,
+    }
+    this.endpoints.set(name, endpoint)
+    return endpoint
+  }
+
+  /**
+   * The endpoint `name`, made now (on the run's clock) when the run has none of that name yet; undefined
+   * when the run already has MAX_CODE_ENDPOINTS.
+   */
+  endpoint(name: string, method: HttpMethod, path: string): EndpointStats | undefined {
+    const known = this.endpoints.get(name)
+    if (known !== undefined) {
+      if (known.path === NOT_REQUESTED) {
+        known.method = method
+        known.path = path
+      }
+      return known
+    }
+    if (this.endpoints.size >= MAX_CODE_ENDPOINTS) return undefined
+    const made = this.addEndpoint(name, method, path)
+    if (this.startedAt !== undefined) made.collector.startAt(this.startedAt)
+    return made
+  }
+
+  /** The group `path`, made now (on the run's clock) when the run has none of that path yet. */
+  group(path: string): GroupStats {
+    const known = this.groups.get(path)
+    if (known !== undefined) return known
+    const made: GroupStats = {
+      collector: new MetricsCollector({ timeline: false }),
+      durations: new MetricsCollector({ timeline: false }),
+      count: 0,
+    }
+    const startedAt = this.startedAt ?? performance.now()
+    made.collector.startAt(startedAt)
+    made.durations.startAt(startedAt)
+    this.groups.set(path, made)
+    return made
+  }
+
+  /** The result's `groups`; undefined when no group ran. */
+  groupMetrics(): Record<string, GroupMetrics> | undefined {
+    if (this.groups.size === 0) return undefined
+    const groups: Record<string, GroupMetrics> = {}
+    for (const [path, { collector, durations, count }] of this.groups) {
+      setOwn(groups, path, {
+        count,
+        duration: durations.getMetrics().responseTimes,
+        metrics: collector.getMetrics(),
+      })
+    }
+    return groups
+  }
+
   start(): void {
+    this.startedAt = performance.now()
     for (const endpoint of this.endpoints.values()) endpoint.collector.start()
     for (const scenario of this.scenarios.values()) {
       scenario.collector.start()
@@ -100,6 +188,10 @@ export class JourneyStats {
   }
 
   stop(): void {
+    for (const group of this.groups.values()) {
+      group.collector.stop()
+      group.durations.stop()
+    }
     for (const endpoint of this.endpoints.values()) endpoint.collector.stop()
     for (const scenario of this.scenarios.values()) {
       scenario.collector.stop()
@@ -157,8 +249,11 @@ export class JourneyStats {
 
   /** Adds a worker thread's snapshot (this instance records nothing itself). */
   merge(snapshot: JourneySnapshot): void {
-    for (const endpoint of snapshot.endpoints)
-      this.endpoints.get(endpoint.name)?.collector.merge(endpoint.snapshot)
+    for (const endpoint of snapshot.endpoints) {
+      const merged =
+        this.endpoints.get(endpoint.name) ?? this.addEndpoint(endpoint.name, endpoint.method, endpoint.path)
+      merged.collector.merge(endpoint.snapshot)
+    }
     for (const given of snapshot.scenarios) {
       const scenario = this.scenarios.get(given.name)
       if (scenario === undefined) continue

@@ -37,11 +37,13 @@ export type {
   AppCost,
   AppCostSource,
   CheckCounts,
+  CustomMetric,
   EndpointMetrics,
   ErrorSummary,
   ErrorType,
   GeneratorHealth,
   GeneratorThread,
+  GroupMetrics,
   LatenessStats,
   LoadMetrics,
   LoadTestResult,
@@ -53,6 +55,7 @@ export type {
   ScenarioMetrics,
   ThresholdResult,
   TimelinePoint,
+  TrendStats,
   UnmeasuredAppCost,
 } from './load.ts'
 export { isLoadTestResult } from './load.ts'

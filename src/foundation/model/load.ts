@@ -33,6 +33,8 @@ export interface LoadTestResult {
   endpoints?: Record<string, EndpointMetrics>
   /** Journey runs: iterations and journey durations per scenario (`'default'` for a single journey). */
   scenarios?: Record<string, ScenarioMetrics>
+  /** Code iterations: each `vu.group` by its path (`'checkout'`, nested `'checkout::pay'`). */
+  groups?: Record<string, GroupMetrics>
   /** ISO timestamp. */
   startedAt: string
   durationMs: number
@@ -66,7 +68,44 @@ export interface LoadMetrics {
    * Absent when every prepared request went out.
    */
   notSent?: Partial<Record<NotSentReason, ErrorSummary>>
+  /** Code iterations: the custom metrics `vu.metric(name, type)` recorded, by name (the run's `metrics` only). */
+  custom?: Record<string, CustomMetric>
 }
+
+/** One `vu.group` of a code iteration: how often it completed, how long it took, its own requests. */
+export interface GroupMetrics {
+  /** Runs of the group that completed (k6's `group_duration` count). */
+  count: number
+  /** Durations of its completed runs, ms (k6's `group_duration`). */
+  duration: ResponseTimeStats
+  /** The requests sent inside it (not inside a group nested in it). */
+  metrics: LoadMetrics
+}
+
+/** Statistics of the values of a `'trend'` metric (any unit). */
+export interface TrendStats {
+  count: number
+  min: number
+  max: number
+  mean: number
+  p50: number
+  p75: number
+  p90: number
+  p95: number
+  p99: number
+  p999: number
+}
+
+/**
+ * A custom metric of a code iteration, by its type (k6's Trend, Counter, Rate, Gauge): a trend's values'
+ * statistics; a counter's total and its total per second; a rate's share of true (non-zero) values; a
+ * gauge's last value and its extremes.
+ */
+export type CustomMetric =
+  | ({ type: 'trend' } & TrendStats)
+  | { type: 'counter'; count: number; rate: number }
+  | { type: 'rate'; rate: number; passes: number; fails: number }
+  | { type: 'gauge'; value: number; min: number; max: number }
 
 /** How often one named check passed and failed. */
 export interface CheckCounts {

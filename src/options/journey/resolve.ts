@@ -3,6 +3,7 @@ import type {
   JourneyHookContext,
   JourneyOptions,
   JourneyScenario,
+  LoadTestOptions,
   ScenarioMix,
 } from '../../foundation/types.ts'
 import { requireDurationMs } from '../duration.ts'
@@ -16,10 +17,12 @@ import {
   requireOneOf,
   requireString,
 } from '../validate.ts'
+import { type CodeIteration, resolveCodeIteration } from './code-iteration.ts'
 import { type ResolvedStep, resolveStep, type StepDefaults } from './resolve-step.ts'
 import { parseTemplate } from './template.ts'
 import { resolveThink, type ThinkRange } from './think.ts'
 
+export type { CodeIteration } from './code-iteration.ts'
 export type { CaptureFunction, ResolvedStep, StepDefaults } from './resolve-step.ts'
 
 const MAX_WEIGHT = 1_000_000
@@ -56,6 +59,8 @@ export interface ResolvedJourney {
   data?: readonly Record<string, unknown>[]
   setup?: (context: JourneyHookContext) => unknown
   teardown?: (setup: unknown, context: JourneyHookContext) => unknown
+  /** A journey written as code (`iteration`): its one scenario, 'default', has no steps. */
+  iteration?: CodeIteration
   setupTimeoutMs: number
   teardownTimeoutMs: number
 }
@@ -66,6 +71,7 @@ export const DEFAULT_SCENARIO = 'default'
 /** Step fields that hold functions: they cannot travel to worker threads. */
 export function functionFieldsOf(journey: ResolvedJourney): string[] {
   const fields: string[] = []
+  if (journey.iteration !== undefined) fields.push('iteration')
   journey.scenarios.forEach((scenario, index) => {
     const where =
       journey.scenarios.length === 1 && scenario.name === DEFAULT_SCENARIO ? '' : `scenarios[${index}].`
@@ -152,8 +158,13 @@ const JOURNEY_ONLY = [
  * `teardown` and their time limits, `think`); undefined when the run has no journey. Every problem is an InvalidOptionError naming
  * the option (`scenarios[1].steps[0].capture.token`), before any request is sent.
  */
-export function resolveJourney(options: JourneyOptions, defaults: StepDefaults): ResolvedJourney | undefined {
+export function resolveJourney(
+  options: JourneyOptions & Pick<LoadTestOptions, 'method' | 'body' | 'check'>,
+  defaults: StepDefaults,
+): ResolvedJourney | undefined {
   const { steps, scenarios } = options
+  const iteration = resolveCodeIteration(options)
+  if (iteration !== undefined) return codeJourney(options, iteration)
   if (steps === undefined && scenarios === undefined) {
     for (const key of JOURNEY_ONLY) {
       if (options[key] !== undefined) {
@@ -201,6 +212,30 @@ export function resolveJourney(options: JourneyOptions, defaults: StepDefaults):
   const journey: ResolvedJourney = {
     scenarios: resolvedScenarios,
     mix: options.mix === undefined ? 'per-iteration' : requireOneOf('mix', options.mix, MIXES),
+    setupTimeoutMs: hookTimeoutMs('setupTimeout', options.setupTimeout),
+    teardownTimeoutMs: hookTimeoutMs('teardownTimeout', options.teardownTimeout),
+  }
+  if (options.data !== undefined) journey.data = resolveData(options.data)
+  if (options.setup !== undefined) journey.setup = requireFunction('setup', options.setup)
+  if (options.teardown !== undefined) journey.teardown = requireFunction('teardown', options.teardown)
+  return journey
+}
+
+/** A code iteration's journey: one scenario without steps, and the run's hooks and data. */
+function codeJourney(options: JourneyOptions, iteration: CodeIteration): ResolvedJourney {
+  const journey: ResolvedJourney = {
+    scenarios: [
+      {
+        name: DEFAULT_SCENARIO,
+        weight: 1,
+        onStartSlot: 0,
+        onStart: [],
+        steps: [],
+        think: { minMs: 0, maxMs: 0 },
+      },
+    ],
+    mix: 'per-iteration',
+    iteration,
     setupTimeoutMs: hookTimeoutMs('setupTimeout', options.setupTimeout),
     teardownTimeoutMs: hookTimeoutMs('teardownTimeout', options.teardownTimeout),
   }

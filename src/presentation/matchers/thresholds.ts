@@ -23,7 +23,9 @@ export function toPassThresholds(
     thresholds === undefined
       ? result.thresholds
       : evaluateThresholds(
-          checkMatcherUsage(matcher, hint, () => parseThresholds(thresholds)),
+          checkMatcherUsage(matcher, hint, () =>
+            parseThresholds(thresholds, { customMetrics: result.metrics.custom !== undefined }),
+          ),
           result.metrics,
           result,
         )

@@ -21,7 +21,7 @@ import {
   locustJourneySpec,
   renderLocustJourney,
 } from '../../../src/adapters/scripts/locust-journey-script.ts'
-import type { LoadTestOptions } from '../../../src/foundation/types.ts'
+import type { JourneyStep, LoadTestOptions } from '../../../src/foundation/types.ts'
 import { assignScenarios } from '../../../src/options/journey/scenario-order.ts'
 import { resolveLoadOptions } from '../../../src/options/resolve.ts'
 import { seededRandom } from '../../helpers/seeded-random.ts'
@@ -191,7 +191,7 @@ describe('generated k6 journey script', () => {
     for (let round = 0; round < 200; round++) {
       const { options, token, row } = journeyOptions(random)
       const resolved = resolveLoadOptions(options)
-      const login = options.onStart?.[0]
+      const login = (options.onStart as JourneyStep[] | undefined)?.[0]
       const capture = (login?.capture ?? {}) as Record<string, string>
       const captureKey = JSON.parse(String(capture.token).slice('json:['.length, -1)) as string
       const journey = k6Journey(resolved, resolved.journey!)

@@ -1,0 +1,129 @@
+import type { HttpMethod, VuRequestOptions } from '../../foundation/types.ts'
+import { setOwn } from '../../foundation/util/own-keys.ts'
+import { headerNameProblem, renderedHeaderValueProblem, trimHeaderValue } from '../../options/http-fields.ts'
+import { METHODS, requireStatusList } from '../../options/request.ts'
+import { isRecord } from '../../options/validate.ts'
+import { normalizeTarget, StepPrepareError } from './compile-step.ts'
+import type { JourneyTransport } from './connection.ts'
+
+/** A code iteration's request, checked and built for its transport, before it is queued on its user. */
+export interface PreparedRequest {
+  /** The endpoint it is recorded on. */
+  name: string
+  method: HttpMethod
+  /** The path as the code gave it (the endpoint's path). */
+  path: string
+  wire: unknown
+  expectStatus: ReadonlySet<number> | null
+}
+
+/** What every request of a code iteration starts from: the run's url, headers and expected statuses. */
+export interface RequestDefaults {
+  base: URL
+  headers: Readonly<Record<string, string>>
+  expectStatus: ReadonlySet<number> | null
+  transport: JourneyTransport
+}
+
+const OPTION_KEYS: ReadonlySet<string> = new Set([
+  'headers',
+  'json',
+  'body',
+  'form',
+  'name',
+  'tags',
+  'expectStatus',
+])
+
+function problem(message: string): never {
+  throw new StepPrepareError('step_function', message)
+}
+
+/** The endpoint a request is recorded on: its `name`, its `name` tag, or METHOD and path as given. */
+export function requestName(method: string, path: unknown, options: VuRequestOptions | undefined): string {
+  const name = options?.name ?? options?.tags?.['name']
+  if (typeof name === 'string' && name !== '') return name
+  return `${method} ${typeof path === 'string' && path !== '' ? path : '/'}`
+}
+
+function bodyOf(options: VuRequestOptions, headers: Record<string, string>): Buffer | undefined {
+  const given = (['json', 'body', 'form'] as const).filter((key) => options[key] !== undefined)
+  if (given.length > 1) problem(`one of \`json\`, \`body\` or \`form\`, not ${given.join(' and ')}`)
+  if (options.json !== undefined) {
+    let text: string | undefined
+    try {
+      text = JSON.stringify(options.json)
+    } catch (error) {
+      problem(`\`json\` cannot be sent as JSON (${(error as Error).message})`)
+    }
+    if (text === undefined) problem(`\`json\` cannot be sent as JSON (${typeof options.json})`)
+    headers['content-type'] ??= 'application/json'
+    return Buffer.from(text)
+  }
+  if (options.form !== undefined) {
+    if (!isRecord(options.form)) problem(`\`form\` is an object of field names to values`)
+    const fields = new URLSearchParams()
+    for (const [key, value] of Object.entries(options.form)) fields.append(key, String(value))
+    headers['content-type'] ??= 'application/x-www-form-urlencoded'
+    return Buffer.from(fields.toString())
+  }
+  const { body } = options
+  if (body === undefined) return undefined
+  if (typeof body === 'string') return Buffer.from(body)
+  if (body instanceof Uint8Array) return Buffer.from(body)
+  return problem(`\`body\` is a string or bytes (an object goes as \`json\`)`)
+}
+
+function headersOf(options: VuRequestOptions, defaults: RequestDefaults): Record<string, string> {
+  const headers: Record<string, string> = { ...defaults.headers }
+  if (options.headers === undefined) return headers
+  if (!isRecord(options.headers)) problem(`\`headers\` is an object of names to string values`)
+  for (const [name, given] of Object.entries(options.headers)) {
+    const nameProblem = headerNameProblem(name)
+    if (nameProblem !== undefined) problem(`header ${JSON.stringify(name)}: expected ${nameProblem}`)
+    if (typeof given !== 'string') problem(`header ${name}: expected a string, got ${typeof given}`)
+    const value = trimHeaderValue(given)
+    const valueProblem = renderedHeaderValueProblem(value)
+    if (valueProblem !== undefined) problem(`header ${name}: expected ${valueProblem}`)
+    setOwn(headers, name.toLowerCase(), value)
+  }
+  return headers
+}
+
+/**
+ * Checks and builds one request of a code iteration. What the code got wrong (a path without a leading
+ * `/`, an unknown option, two bodies, a header value with CR/LF) is a StepPrepareError: never sent.
+ */
+export function prepareRequest(
+  method: unknown,
+  path: unknown,
+  given: VuRequestOptions | undefined,
+  defaults: RequestDefaults,
+): PreparedRequest {
+  if (!METHODS.includes(method as HttpMethod)) problem(`the method is one of ${METHODS.join(', ')}`)
+  if (typeof path !== 'string' || (path !== '' && !path.startsWith('/') && !path.startsWith('?')))
+    problem(`the path is a string starting with '/' or '?' (it is resolved against \`url\`)`)
+  const options = given ?? {}
+  if (!isRecord(options)) problem(`the options are an object { headers, json, … }`)
+  for (const key of Object.keys(options)) {
+    if (!OPTION_KEYS.has(key)) problem(`unknown option \`${key}\` (${[...OPTION_KEYS].join(', ')})`)
+  }
+  let expectStatus = defaults.expectStatus
+  if (options.expectStatus !== undefined) {
+    try {
+      expectStatus = requireStatusList('expectStatus', options.expectStatus)
+    } catch (error) {
+      problem((error as Error).message)
+    }
+  }
+  const headers = headersOf(options, defaults)
+  const body = bodyOf(options, headers)
+  const target = normalizeTarget(defaults.base, path, 'step_function')
+  return {
+    name: requestName(method as string, path, options),
+    method: method as HttpMethod,
+    path,
+    wire: defaults.transport.build({ method: method as HttpMethod, target, headers, body }),
+    expectStatus,
+  }
+}
