@@ -224,9 +224,11 @@ describe('what a tool cannot run is refused before any traffic', () => {
     ] as const) {
       const iterations = result.scenarios?.[scenario]?.iterations ?? 0
       expect(iterations).toBeGreaterThan(0)
-      // Each iteration is one request; a user stopped mid-request has not completed its iteration.
+      // Each iteration is one request; a user stopped mid-request has not completed its iteration. Per-iteration
+      // picks put any user's last request on either path, and a worker stopping its users reports them as its
+      // last stats message reaches the master: allow one more per worker (5 against 4 users at load average 5).
       expect((counts.get(path) ?? 0) - iterations).toBeGreaterThanOrEqual(0)
-      expect((counts.get(path) ?? 0) - iterations).toBeLessThanOrEqual(users)
+      expect((counts.get(path) ?? 0) - iterations).toBeLessThanOrEqual(users + 2)
     }
     const ratio = (counts.get('/list') ?? 0) / (counts.get('/buy') ?? 1)
     expect(ratio).toBeGreaterThan(2.5)

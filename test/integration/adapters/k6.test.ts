@@ -162,7 +162,9 @@ await describeWithTool(new K6Adapter(), 'K6Adapter against a loopback server', (
     expect(result.metrics.totalRequests).toBeGreaterThanOrEqual(4)
     expect(result.metrics.totalRequests).toBe(server.count)
     expect(result.metrics.failedRequests).toBe(result.metrics.totalRequests)
-    expect(result.metrics.responseTimes.p50).toBeGreaterThanOrEqual(299)
+    // k6's http_req_duration leaves out connecting and waiting for a connection, which the 300 ms include:
+    // a few ms under it on a busy machine (297.8 ms at load average 5).
+    expect(result.metrics.responseTimes.p50).toBeGreaterThanOrEqual(250)
     expect(result.metrics.responseTimes.max).toBeLessThan(1000)
     // k6's error_code 1050, filed as perfspec's timeout.
     expect(result.metrics.errorsByType).toEqual({
