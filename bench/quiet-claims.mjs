@@ -3,6 +3,8 @@
 // no longer pin. Run by `npm run bench`, or alone: `npm run build && node bench/quiet-claims.mjs`.
 //  - stall: a server that holds every response for 300 ms once a second, at an even 1000 req/s for 3 s,
 //    reads p90 205 ms and p99 291 ms within 5% (test/integration/open-model.test.ts)
+//  - closed: two users against the same stall server for 3 s read p99 under 100 ms, and the run warns of
+//    coordinated omission (test/integration/open-model.test.ts)
 //  - p50: a 20 ms server reads p50 20–25 ms (native), under 40 ms (k6, ab), 19–30 ms (Locust); the tools
 //    when installed (test/integration/native-engine.test.ts, adapters/{k6,ab,locust}.test.ts)
 //  - abort: an abort stops a run within 1 s, on one generator thread and on two
@@ -13,12 +15,12 @@
 //  - functions: compareFunctions measures twice the work 1.6–2.4× slower, and two identical functions not
 //    significantly apart (test/unit/orchestration/bench/runner.test.ts)
 // Each claim runs QUIET_ROUNDS (3) times and prints what it saw beside its budget; one run over budget sets
-// the exit code to 1. QUIET_PARTS (stall,p50,abort,stress,breach,functions) picks the parts.
+// the exit code to 1. QUIET_PARTS (stall,closed,p50,abort,stress,breach,functions) picks the parts.
 import http from 'node:http'
 import { Worker } from 'node:worker_threads'
 
 const ROUNDS = Number(process.env.QUIET_ROUNDS ?? 3)
-const PARTS = (process.env.QUIET_PARTS ?? 'stall,p50,abort,stress,breach,functions').split(',')
+const PARTS = (process.env.QUIET_PARTS ?? 'stall,closed,p50,abort,stress,breach,functions').split(',')
 const fixed = (value, digits = 1) => value.toFixed(digits)
 
 /** Prints one claim's values; any outside its budget fails the bench. */
@@ -124,6 +126,24 @@ async function stall({ loadTest }) {
   } finally {
     await server.close()
   }
+}
+
+async function closed({ loadTest }) {
+  console.log('\nclosed: 2 users against the same stall server for 3 s; the stall hides under p99')
+  const server = await startStallServer()
+  const values = []
+  let warned = 0
+  try {
+    for (let round = 0; round < ROUNDS; round++) {
+      const result = await loadTest({ url: server.url, users: 2, duration: '3s' })
+      values.push(result.metrics.responseTimes.p99)
+      if (result.warnings.some((warning) => warning.startsWith('Coordinated omission'))) warned++
+    }
+  } finally {
+    await server.close()
+  }
+  report('p99, ms', values, 'budget 100', (value) => value < 100)
+  report('runs warned of coordinated omission', [warned], `budget ${ROUNDS}`, (value) => value === ROUNDS)
 }
 
 async function p50({ loadTest, availableTools }) {
@@ -249,6 +269,6 @@ async function functions({ BenchmarkRunner }) {
 }
 
 const perfspec = await import(process.argv[2] ?? new URL('../dist/index.mjs', import.meta.url).href)
-const PARTS_RUN = { stall, p50, abort, stress, breach, functions }
+const PARTS_RUN = { stall, closed, p50, abort, stress, breach, functions }
 for (const part of PARTS) await PARTS_RUN[part](perfspec)
 if (process.exitCode === 1) console.log('\nA claim missed its budget: is the machine quiet?')

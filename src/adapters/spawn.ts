@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { constants } from 'node:fs'
 import { access } from 'node:fs/promises'
 import path from 'node:path'
@@ -5,7 +6,7 @@ import { execa } from 'execa'
 import { ToolFailedError, ToolNotFoundError } from '../foundation/errors.ts'
 import { parseDuration } from '../options/duration.ts'
 import { runnerGoneSignal } from './runner-gone.ts'
-import { watchToolGroup } from './watchdog.ts'
+import { startWatchdog, TOOL_RUN_ENV } from './watchdog.ts'
 
 /** How perfspec finds and names one external tool. */
 export interface ToolSpec {
@@ -141,9 +142,16 @@ function installExitHook(): void {
  */
 export function startTool(options: SpawnToolOptions, spec?: ToolSpec): ToolProcess {
   installExitHook()
+  // Nobody will read the result of a run whose test runner is gone: no polite stop. Asked before anything
+  // starts, so that the runner this process started with is the one watched.
+  const runnerGone = runnerGoneSignal()
+  // The watchdog first: a runner that dies the moment the tool has started (a busy machine may pause it just
+  // there, and a Ctrl-C land in the pause) leaves a tool its watchdog finds by the token.
+  const token = randomUUID()
+  const watchdog = startWatchdog(token, options.runDir)
   const subprocess = execa(options.file, [...options.args], {
     ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
-    ...(options.env === undefined ? {} : { env: options.env }),
+    env: { ...options.env, [TOOL_RUN_ENV]: token },
     detached: true,
     cleanup: false,
     reject: false,
@@ -151,8 +159,10 @@ export function startTool(options: SpawnToolOptions, spec?: ToolSpec): ToolProce
     stripFinalNewline: false,
   })
   const pid = subprocess.pid
-  if (pid !== undefined) liveGroups.add(pid)
-  const watchdog = pid === undefined ? undefined : watchToolGroup(pid, options.runDir)
+  if (pid !== undefined) {
+    liveGroups.add(pid)
+    watchdog.watch(pid)
+  }
   let aborted = false
   let timedOut = false
   let stopTimer: NodeJS.Timeout | undefined
@@ -165,8 +175,6 @@ export function startTool(options: SpawnToolOptions, spec?: ToolSpec): ToolProce
     aborted = true
     stop()
   }
-  // Nobody will read the result of a run whose test runner is gone: no polite stop.
-  const runnerGone = runnerGoneSignal()
   const onRunnerGone = (): void => {
     aborted = true
     kill()
@@ -188,7 +196,7 @@ export function startTool(options: SpawnToolOptions, spec?: ToolSpec): ToolProce
     // The tool has exited; anything it left in its group goes with it.
     kill()
     if (pid !== undefined) liveGroups.delete(pid)
-    await watchdog?.release()
+    await watchdog.release()
     const stdout = String(result.stdout ?? '')
     const stderr = String(result.stderr ?? '')
     if ((result as { code?: string }).code === 'ENOENT') {

@@ -1,4 +1,6 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -142,4 +144,56 @@ await describeWithTool(new LocustAdapter(), 'Locust killed by a signal', () => {
     expect(isPerfError(error, 'PERF_TOOL_FAILED')).toBe(true)
     expect(error.message).toContain('SIGKILL')
   })
+})
+
+/** Live processes whose environment holds `entry` (NAME=value), from /proc. */
+function processesWith(entry: string): number[] {
+  const found: number[] = []
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue
+    try {
+      if (readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(entry) && isAlive(Number(pid)))
+        found.push(Number(pid))
+    } catch {
+      // Gone while we looked, or not ours to read.
+    }
+  }
+  return found
+}
+
+describe('a runner killed the moment its tool starts', () => {
+  it.each([
+    ['the runner', 'self'],
+    ["a Jest worker's runner", 'parent'],
+  ])(
+    '%s: no process of the tool is left (the watchdog and the watch on the runner come first)',
+    async (_who, kill) => {
+      const marker = `PERFSPEC_KILLED_RUNNER=${path.basename(scratch)}-${kill}`
+      const runner = spawn(
+        process.execPath,
+        [fileURLToPath(new URL('../fixtures/killed-runner.mjs', import.meta.url))],
+        {
+          env: {
+            ...process.env,
+            PERFSPEC_KILL: kill,
+            PERFSPEC_DIST: new URL('../../dist/index.mjs', import.meta.url).href,
+            PERFSPEC_TOOL: path.join(fakeTools, 'hang'),
+            PERFSPEC_URL: server.url,
+            PERFSPEC_FAKE_PIDFILE: path.join(scratch, `killed-runner-${kill}.pids`),
+            PERFSPEC_KILLED_RUNNER: marker.split('=')[1],
+          },
+          stdio: 'ignore',
+        },
+      )
+      const [, signal] = await once(runner, 'exit')
+      // It died where it meant to: right after its tool (which would hang for 300 s) started.
+      expect(signal).toBe('SIGKILL')
+      const started = performance.now()
+      // Within 10 s: the watchdog acts at once, a worker within its 250 ms poll; a busy machine is slower.
+      await waitFor(() => processesWith(marker).length === 0 || performance.now() - started > 10_000)
+      const left = processesWith(marker)
+      for (const pid of left) process.kill(pid, 'SIGKILL')
+      expect(left).toEqual([])
+    },
+  )
 })

@@ -62,20 +62,31 @@ describe('open model: coordinated omission', () => {
 
   it('the closed model hides the same stall in its p99, and says so', async () => {
     stallServer = await startStallServer({ periodMs: 1000, stallMs: 300 })
-    // Two users: the few slow samples stay under 1% even when a busy machine slows the fast ones tenfold.
     const users = 2
     const result = await loadTest({ url: stallServer.url, users, duration: '3s' })
     // (A timer firing a hair early may hold a request for a fraction of a ms more: not a stall.)
-    const held = (await stallServer.holdTimes()).filter((ms) => ms > 1)
+    const held = (await stallServer.holdTimes()).filter((ms) => ms > 1).sort((a, b) => a - b)
+    const { totalRequests } = result.metrics
+    const { p99, max } = result.metrics.responseTimes
+    const seen = `server held ${held.map((ms) => ms.toFixed(0)).join(', ')} ms of ${totalRequests} in ${result.metrics.durationMs} ms; p99 ${p99}`
 
     // Each user waits out a stall once per second and sends nothing meanwhile: the server holds at most one
-    // request per user and stall (the open model above sends 30% of its requests into them).
+    // request per user and stall (the open model above sends 30% of its requests into them). The run's
+    // measured time meets at most ⌊(time + 300 ms) / 1 s⌋ + 1 stalls: 4 in 3 s, more when a busy machine
+    // ended it late.
+    const stalls = Math.floor((result.metrics.durationMs + 300) / 1000) + 1
     expect(held.length).toBeGreaterThan(0)
-    expect(held.length).toBeLessThanOrEqual(users * 4)
-    // A handful of slow samples among thousands of fast ones.
-    expect(result.metrics.responseTimes.p99).toBeLessThan(100)
-    expect(result.metrics.responseTimes.max).toBeGreaterThan(150)
-    expect(result.warnings.join('\n')).toMatch(/Coordinated omission likely hides tail latency/)
+    expect(held.length, seen).toBeLessThanOrEqual(users * stalls)
+    // The max shows the stall.
+    expect(max, seen).toBeGreaterThanOrEqual(held.at(-1)! * (1 - HISTOGRAM_RESOLUTION))
+    // The p99 hides it when those few are well under 1% of the samples (0.5% here): thousands of them on a
+    // quiet machine.
+    // A generator starved by its neighbours may manage only a few hundred in the 3 s, and then the p99 shows
+    // the stall (with no warning, rightly): `npm run bench` (bench/quiet-claims.mjs) shows the quiet case.
+    if (held.length * 200 <= totalRequests) {
+      expect(p99, seen).toBeLessThan(percentileOf(held, 0.5))
+      expect(result.warnings.join('\n')).toMatch(/Coordinated omission likely hides tail latency/)
+    }
   })
 
   it('gives no coordinated-omission warning for a server with steady latency', async () => {
@@ -140,7 +151,9 @@ describe.each(['undici', 'fast'] as const)('open model: arrivals (transport: %s)
     const result = await loadTest({ url: server.url, rate: 500, requests: 100, maxUsers: 20, transport })
     expect(result.metrics.totalRequests + result.droppedIterations!).toBe(100)
     expect(server.count).toBe(result.metrics.totalRequests)
-    expect(result.durationMs).toBeLessThan(1000)
+    // It ends after the schedule's 200 ms and the last answers, not later: a bound on what the generator did,
+    // less how late a busy machine made its sends.
+    expect(result.durationMs - result.generator!.latenessMs!.max).toBeLessThan(1000)
   })
 })
 
