@@ -209,40 +209,48 @@ export function resolveJourney(
       seen.add(scenario.name)
     })
   }
-  const journey: ResolvedJourney = {
+  const journey = {
     scenarios: resolvedScenarios,
     mix: options.mix === undefined ? 'per-iteration' : requireOneOf('mix', options.mix, MIXES),
-    setupTimeoutMs: hookTimeoutMs('setupTimeout', options.setupTimeout),
-    teardownTimeoutMs: hookTimeoutMs('teardownTimeout', options.teardownTimeout),
   }
-  if (options.data !== undefined) journey.data = resolveData(options.data)
-  if (options.setup !== undefined) journey.setup = requireFunction('setup', options.setup)
-  if (options.teardown !== undefined) journey.teardown = requireFunction('teardown', options.teardown)
-  return journey
+  return withHooksAndData(journey, options)
 }
 
 /** A code iteration's journey: one scenario without steps, and the run's hooks and data. */
 function codeJourney(options: JourneyOptions, iteration: CodeIteration): ResolvedJourney {
-  const journey: ResolvedJourney = {
-    scenarios: [
-      {
-        name: DEFAULT_SCENARIO,
-        weight: 1,
-        onStartSlot: 0,
-        onStart: [],
-        steps: [],
-        think: { minMs: 0, maxMs: 0 },
-      },
-    ],
-    mix: 'per-iteration',
-    iteration,
+  return withHooksAndData(
+    {
+      scenarios: [
+        {
+          name: DEFAULT_SCENARIO,
+          weight: 1,
+          onStartSlot: 0,
+          onStart: [],
+          steps: [],
+          think: { minMs: 0, maxMs: 0 },
+        },
+      ],
+      mix: 'per-iteration',
+      iteration,
+    },
+    options,
+  )
+}
+
+/** The run's hooks (with their time limits) and data, the same for declarative and code journeys. */
+function withHooksAndData(
+  journey: Omit<ResolvedJourney, 'setupTimeoutMs' | 'teardownTimeoutMs'>,
+  options: JourneyOptions,
+): ResolvedJourney {
+  const resolved: ResolvedJourney = {
+    ...journey,
     setupTimeoutMs: hookTimeoutMs('setupTimeout', options.setupTimeout),
     teardownTimeoutMs: hookTimeoutMs('teardownTimeout', options.teardownTimeout),
   }
-  if (options.data !== undefined) journey.data = resolveData(options.data)
-  if (options.setup !== undefined) journey.setup = requireFunction('setup', options.setup)
-  if (options.teardown !== undefined) journey.teardown = requireFunction('teardown', options.teardown)
-  return journey
+  if (options.data !== undefined) resolved.data = resolveData(options.data)
+  if (options.setup !== undefined) resolved.setup = requireFunction('setup', options.setup)
+  if (options.teardown !== undefined) resolved.teardown = requireFunction('teardown', options.teardown)
+  return resolved
 }
 
 function hookTimeoutMs(option: string, value: unknown): number {
