@@ -17,9 +17,11 @@
 //   the wall time per run.
 // The raw reports of both go to GATE_OUT (test-output/gate-power.json).
 //
-// Wall time at the defaults (estimated from smoke runs on the 2-core development machine, noise on):
-// the compare half about 2 hours (80 comparisons of 16 runs of ~5 s each, startup included), the baselines
-// half about WALL_BASELINES (84 runs of ~WALL_RUN s: 4 recordings and 80 judged runs) — WALL_TOTAL in all.
+// Wall time at the defaults, estimated from a smoke run on the 2-core development machine (noise off, load
+// average 2–5), where a Vitest run took about 5 s (2 s of load) and 8 s (5 s of load) with its startup:
+// the compare half about 2 hours (80 comparisons of 16 runs, ~85 s a comparison with its base worktree),
+// the baselines half about 12 minutes (4 recordings and 80 judged runs of ~8 s) — about 2¼ hours in all,
+// more with the neighbour burning 30% of each core.
 //
 // GATE_HALVES (compare,baselines), GATE_COMPARISONS (20), GATE_LEVELS (0,10,20,50), GATE_ROUNDS (8),
 // GATE_SPECS (1), GATE_SECONDS (2), GATE_BASELINE_SECONDS (5), GATE_USERS (4), GATE_BASE_US (200),
