@@ -1,8 +1,10 @@
 // The gate-power bench's project: a git repository with a small node:http app whose handler burns a fixed
 // number of loop iterations per request (CPU, not wall time: a busy neighbour does not change it), SPECS
 // perf spec files each starting the app in beforeAll and loading it for SECONDS, and a Vitest config with
-// the perfspec plugin. One commit is the base; `headAt(factor)` checks out a branch whose handler is
-// `factor` times as heavy. node_modules links to this repository's; perfspec loads from its dist/.
+// the perfspec plugin. One commit is the base; `checkout(factor)` checks out a branch whose handler is
+// `factor` times as heavy. With GATE_BASELINE_SECONDS set, each spec runs that long and ends with
+// `toMatchPerfBaseline()` (the committed-baselines half); without it, no baseline is read or written.
+// node_modules links to this repository's; perfspec loads from its dist/.
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -40,8 +42,11 @@ export function startApp() {
 `
 
 const spec = (index) => `import { loadTest } from '${dist('index.mjs')}'
-import { afterAll, beforeAll, test } from 'vitest'
+import { afterAll, beforeAll, expect, test } from 'vitest'
 import { startApp } from './app.mjs'
+
+// Set by the bench's committed-baselines half: runs long enough for the windows an interval needs.
+const baselineSeconds = process.env.GATE_BASELINE_SECONDS
 
 let server
 beforeAll(async () => {
@@ -50,7 +55,11 @@ beforeAll(async () => {
 afterAll(() => new Promise((resolve) => server.close(resolve)))
 
 test('GET /work${index}', async () => {
-  await loadTest({ url: \`http://127.0.0.1:\${server.address().port}/work${index}\` })
+  const result = await loadTest({
+    url: \`http://127.0.0.1:\${server.address().port}/work${index}\`,
+    ...(baselineSeconds && { duration: \`\${baselineSeconds}s\` }),
+  })
+  if (baselineSeconds) await expect(result).toMatchPerfBaseline()
 })
 `
 
@@ -65,7 +74,7 @@ export default defineConfig({
 
 /**
  * Makes the repository: base commit at `baseIterations`, and a branch per factor. Returns the project
- * folder, the base commit, `checkout(factor)` and `remove()`.
+ * folder, the base commit, `checkout(factor)`, the git steps of the baselines half and `remove()`.
  */
 export function createFixtureRepo({ baseIterations, factors, specs, users, seconds }) {
   const root = mkdtempSync(join(tmpdir(), 'perfspec-gate-power-'))
@@ -105,11 +114,26 @@ export function createFixtureRepo({ baseIterations, factors, specs, users, secon
     commitApp(Math.round(baseIterations * factor), `handler ×${factor}`)
   }
   git('checkout', '--quiet', 'main')
+  const commitAll = (message) => {
+    git('add', '--all')
+    git('commit', '--quiet', '--allow-empty', '-m', message)
+  }
   return {
     dir,
     tmp,
     base,
     checkout: (factor) => git('checkout', '--quiet', `head-${factor}`),
+    /** Checks out a new branch `name` at the base commit (replacing one of that name). */
+    branchFromBase: (name) => git('checkout', '--quiet', '-B', name, base),
+    /** Commits everything in the project folder (a recorded `__perf__/` baseline). */
+    commitAll,
+    /** Commits the handler `factor` times as heavy on top of the current branch, as a pull request would. */
+    applyHead: (factor) => {
+      git('checkout', '--quiet', `head-${factor}`, '--', 'app.mjs')
+      commitAll(`handler ×${factor}`)
+    },
+    /** What `git status --porcelain` lists: empty when nothing was written since the last commit. */
+    changes: () => git('status', '--porcelain'),
     remove: () => rmSync(root, { recursive: true, force: true }),
   }
 }
