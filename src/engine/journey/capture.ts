@@ -1,13 +1,17 @@
 import type { CheckResponse, JourneyContext } from '../../foundation/types.ts'
+import type { CaptureSource } from '../../options/journey/capture-path.ts'
 import { parseJsonBody, readPath } from '../../options/journey/capture-path.ts'
+import type { CaptureFunction } from '../../options/journey/resolve.ts'
 import { promiseReturnedMessage, returnedPromise } from '../returned-promise.ts'
-import type { CompiledStep } from './compile-step.ts'
 
 const CAPTURE_RETURNED_PROMISE = promiseReturnedMessage('capture function')
 
 /** Why a step's captures failed, or undefined when they all found their value (written into ctx.vars). */
 export function runCaptures(
-  step: Pick<CompiledStep, 'captures' | 'captureFunction'>,
+  step: {
+    readonly captures?: [name: string, source: CaptureSource][] | undefined
+    readonly captureFunction?: CaptureFunction | undefined
+  },
   response: CheckResponse,
   ctx: JourneyContext,
 ): { type: 'capture_failed' | 'step_function'; message: string } | undefined {

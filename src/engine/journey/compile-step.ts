@@ -12,8 +12,10 @@ import {
   renderTemplate,
   type Template,
 } from '../../options/journey/template.ts'
+import type { ThinkRange } from '../../options/journey/think.ts'
 import { promiseReturnedMessage, returnedPromise } from '../returned-promise.ts'
 import type { JourneyTransport, WireRequest } from './connection.ts'
+import type { RecordTarget } from './journey-record.ts'
 import type { ScenarioStats } from './journey-stats.ts'
 
 /** A step's own failure before anything was sent: a missing var, a throwing function, an illegal value. */
@@ -33,14 +35,17 @@ type BodyPlan =
   | { kind: 'json'; template: Template }
   | { kind: 'function'; fn: (ctx: JourneyContext) => StepBody }
 
-/** A step compiled for one run: its collectors, its prebuilt request when static, its templates when not. */
-export interface CompiledStep {
+/**
+ * A step compiled for one run: its collectors, its prebuilt request when static, its templates when not. It
+ * is the request (a ProgramRequest) its program hands the user, and what the response is recorded against.
+ */
+export interface CompiledStep extends RecordTarget {
   name: string
   /** The run's collector, the endpoint's and the scenario's: every request is recorded in all three. */
   collectors: readonly MetricsCollector[]
   scenario: ScenarioStats
-  /** The transport's request, built once; undefined when anything of it varies. */
-  staticRequest: unknown
+  /** The transport's request, built once; undefined when anything of it varies (built as it goes out). */
+  wire: unknown
   /** Headers and body are read: for a check or a capture. */
   keep: boolean
   head: boolean
@@ -55,6 +60,17 @@ export interface CompiledStep {
   path: Template | ((ctx: JourneyContext) => string)
   headers: [name: string, value: Template][]
   body: BodyPlan
+}
+
+/** A scenario compiled for one run. */
+export interface CompiledScenario {
+  name: string
+  /** Which `onStart` it runs (ResolvedScenario.onStartSlot): scenarios of one slot share it. */
+  onStartSlot: number
+  onStart: CompiledStep[]
+  steps: CompiledStep[]
+  think: ThinkRange
+  stats: ScenarioStats
 }
 
 function planBody(body: ResolvedStep['body']): BodyPlan {
@@ -106,7 +122,7 @@ export function compileStep(
     parseTemplate(value),
   ])
   const body = planBody(step.body)
-  const staticRequest =
+  const wire =
     typeof path !== 'function' &&
     path.vars.length === 0 &&
     headers.every(([, value]) => value.vars.length === 0) &&
@@ -123,7 +139,7 @@ export function compileStep(
     name: step.name,
     collectors,
     scenario,
-    staticRequest,
+    wire,
     keep:
       step.check !== undefined || step.capture !== undefined || (step.checks?.some(readsResponse) ?? false),
     head: step.method === 'HEAD',

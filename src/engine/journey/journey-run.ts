@@ -4,12 +4,14 @@ import { DEFAULT_SCENARIO } from '../../options/journey/resolve.ts'
 import { assignScenarios, WeightedRoundRobin } from '../../options/journey/scenario-order.ts'
 import type { EngineRunOptions } from '../engine-options.ts'
 import type { RunShare, RunState, UserFactory } from '../run-state.ts'
-import { type CodeShared, CodeUser } from './code-user.ts'
-import { compileStep } from './compile-step.ts'
+import { CodeProgram, type CodeShared } from './code-program.ts'
+import { type CompiledScenario, compileStep } from './compile-step.ts'
 import type { JourneyTransportFactory } from './connection.ts'
 import { fastJourneyTransport } from './fast-journey-connection.ts'
 import { JourneyStats } from './journey-stats.ts'
-import { type CompiledScenario, type JourneyShared, JourneyUser } from './journey-user.ts'
+import { JourneyUser } from './journey-user.ts'
+import type { JourneyShared } from './program.ts'
+import { StepProgram } from './step-program.ts'
 
 /** Journey transports by name, loaded when a run asks for one (as the engine's transports). */
 const JOURNEY_TRANSPORTS = {
@@ -56,7 +58,7 @@ export class JourneyRun {
   /** A code iteration's shared part; undefined for steps. */
   private readonly code: CodeShared | undefined
   private created = 0
-  private readonly users: (JourneyUser | CodeUser)[] = []
+  private readonly users: JourneyUser[] = []
 
   constructor(
     journey: ResolvedJourney,
@@ -134,16 +136,17 @@ export class JourneyRun {
   /** Makes the thread's next user: on the scenario its run-wide number gets, or picking per iteration. */
   readonly createUser: UserFactory = (_state, scheduler, onRetired) => {
     const user = this.share.index + this.created++ * this.share.count
-    if (this.code !== undefined) {
-      const coded = new CodeUser(this.shared, this.code, user, scheduler, onRetired)
-      this.users.push(coded)
-      return coded
-    }
-    const scenario =
-      this.shared.pickScenario === undefined
-        ? this.scenarios[this.order[user % this.order.length]!]!
-        : undefined
-    const created = new JourneyUser(this.shared, scenario, user, scheduler, onRetired)
+    const program =
+      this.code !== undefined
+        ? new CodeProgram(this.shared, this.code, user)
+        : new StepProgram(
+            this.shared,
+            this.shared.pickScenario === undefined
+              ? this.scenarios[this.order[user % this.order.length]!]!
+              : undefined,
+            user,
+          )
+    const created = new JourneyUser(this.shared, program, scheduler, onRetired)
     this.users.push(created)
     return created
   }

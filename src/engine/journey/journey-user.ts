@@ -1,107 +1,84 @@
-import type { JourneyContext } from '../../foundation/types.ts'
-import { drawThinkMs, ON_START_RETRY_MS, type ThinkRange } from '../../options/journey/think.ts'
-import type { EngineUser, RunState, UserScheduler } from '../run-state.ts'
+import { ON_START_RETRY_MS } from '../../options/journey/think.ts'
+import type { EngineUser, UserScheduler } from '../run-state.ts'
 import { backoffMs, isRefused } from '../transports/backoff.ts'
-import { buildDynamicRequest, type CompiledStep, StepPrepareError } from './compile-step.ts'
-import type { ConnectionHandler, JourneyConnection, JourneyTransport } from './connection.ts'
-import { recordStepFailure, recordStepNotSent, recordStepResponse } from './journey-record.ts'
+import type { ConnectionHandler, JourneyConnection } from './connection.ts'
 import type { ScenarioStats } from './journey-stats.ts'
-
-/** A scenario compiled for one run. */
-export interface CompiledScenario {
-  name: string
-  /** Which `onStart` it runs (ResolvedScenario.onStartSlot): scenarios of one slot share it. */
-  onStartSlot: number
-  onStart: CompiledStep[]
-  steps: CompiledStep[]
-  think: ThinkRange
-  stats: ScenarioStats
-}
-
-/** What the journey users of one thread share. */
-export interface JourneyShared {
-  readonly state: RunState
-  readonly base: URL
-  readonly transport: JourneyTransport
-  readonly setup: unknown
-  /** The open model: one `send` is one iteration (an arrival); closed: one `send` is one step. */
-  readonly iterationPerSend: boolean
-  /** Set when the run's time is up: users stop at the next step. */
-  stopped: boolean
-  /** `mix: 'per-iteration'`: the scenario of a user's next iteration. Undefined: a user keeps its own. */
-  readonly pickScenario: (() => CompiledScenario) | undefined
-  /** How many `onStart` slots the journey has (the run's, and each scenario's own). */
-  readonly onStartSlots: number
-  /** The next data row of this thread, or undefined without `data`. */
-  nextRow(): Record<string, unknown> | undefined
-}
+import type { JourneyShared, Pace, Program, ProgramHost, ProgramRequest } from './program.ts'
 
 /**
- * A virtual user running a journey: each iteration runs its scenario's steps in order, on one keep-alive
- * connection of the run's transport, after that scenario's `onStart` the first time (again after a
- * failure). The scenario is the user's own (`mix: 'per-user'`) or picked for each iteration. Closed model:
- * each `send` is the next step; open model: each `send` is one whole iteration. A failed step ends the
- * iteration; one that failed before it was sent (closed model) is followed by a back-off.
+ * A virtual user running a program — a compiled scenario's steps or a code iteration — on one keep-alive
+ * connection of the run's journey transport: it sends what the program submits, one request at a time,
+ * pauses, counts iterations and begins the next. Closed model: each request waits for the executor's
+ * go-ahead (one `send` is one request, so `requests` counts requests); open model: one `send` is one whole
+ * iteration, from its arrival. Once the run's time is up the user sends nothing more: its iteration is cut
+ * at its next request or pause, or at once when it waits on anything else — a pause never delays the end,
+ * and an iteration that never settles does not hold the run.
  */
-export class JourneyUser implements EngineUser, ConnectionHandler {
+export class JourneyUser implements EngineUser, ConnectionHandler, ProgramHost {
   inFlight = 0
   /** When the request in flight was sent (the timeout sweep reads it while `inFlight` > 0). */
   oldestSentAt = 0
-  /** The timeout of the step in flight. */
+  /** The timeout of the request in flight. */
   timeoutMs = 0
-  readonly ctx: JourneyContext
-  private readonly shared: JourneyShared
-  /** The scenario of the current (or next) iteration. */
-  private scenario: CompiledScenario
-  /** `scenario` is chosen for the iteration to come (always, with a scenario of the user's own). */
-  private picked = true
-  /** Which `onStart` slots this user completed. */
-  private readonly startedSlots: boolean[]
+  readonly shared: JourneyShared
+  readonly vars: Record<string, unknown> = {}
+  private readonly program: Program
   private readonly scheduler: UserScheduler
   private readonly onRetired: (user: EngineUser) => void
   private readonly connection: JourneyConnection
+  private readonly queue: ProgramRequest[] = []
+  private current: ProgramRequest | undefined
+  /** An iteration (or onStart) is under way: from `begin` to `settle`. */
+  private running = false
+  /** Closed model: the executor let this user send one request. */
+  private permit = false
+  /** Open model: between a `send` and the onUserIdle that answers it. */
+  private busy = false
+  private arrivalAt: number | undefined
+  private dueAt = 0
+  private timer: NodeJS.Timeout | undefined
+  private immediate: NodeJS.Immediate | undefined
+  /** The pause under way leads on in the iteration (`Program.resume`), not to the next one. */
+  private pauseInIteration = false
+  /** Open model: the arrival ends with the pause under way. */
+  private arrivalDone = false
+  /** A completed iteration whose duration includes the pause under way (a step's think time). */
+  private timedStats: ScenarioStats | undefined
+  private iterations = 0
+  private iterationStartedAt = 0
+  private idleQueued = false
   private retired = false
   private closed = false
-  private onStartDone: boolean
-  private stepIndex = 0
-  private inIteration = false
-  private iterationDone = false
-  private iterationStartedAt = 0
-  private iterations = 0
-  private step: CompiledStep | null = null
-  private dueAt = 0
-  /** A think pause (or a deferred continuation) is pending. */
-  private waiting = false
-  private timer: NodeJS.Timeout | undefined
-  /** The open model's arrival time, for the first step of its iteration. */
-  private arrivalAt: number | undefined
-  /** Connections refused in a row: the user backs off before its next step (reset by a response). */
+  /** Connections refused in a row (reset by a response), and failures in a row that sent nothing. */
   private refusals = 0
-  /** Steps in a row that failed before they were sent: the user backs off (reset by a request sent). */
   private unsent = 0
 
   constructor(
     shared: JourneyShared,
-    /** The user's own scenario; undefined: each iteration picks one (`shared.pickScenario`). */
-    scenario: CompiledScenario | undefined,
-    user: number,
+    program: Program,
     scheduler: UserScheduler,
     onRetired: (user: EngineUser) => void,
   ) {
     this.shared = shared
-    // Made as its first iteration is due: users made together pick in turn.
-    this.scenario = scenario ?? shared.pickScenario!()
+    this.program = program
     this.scheduler = scheduler
     this.onRetired = onRetired
-    this.startedSlots = new Array<boolean>(shared.onStartSlots).fill(false)
-    this.onStartDone = this.scenario.onStart.length === 0
-    this.ctx = { user, iteration: 0, vars: {}, setup: shared.setup }
+    program.attach(this)
     this.connection = shared.transport.connect(this, shared.state.now)
   }
 
+  // --- EngineUser --------------------------------------------------------------------------------------
   send(dueAt?: number): void {
-    this.arrivalAt = dueAt
-    this.sendNext()
+    if (this.shared.iterationPerSend) {
+      this.busy = true
+      this.arrivalAt = dueAt
+      if (this.isOver()) this.goIdle()
+      else this.begin()
+      return
+    }
+    this.permit = true
+    if (this.current === undefined && this.queue.length > 0) this.dispatch()
+    else if (!this.running && this.timer === undefined && this.immediate === undefined) this.begin()
   }
 
   abort(reason: Error): void {
@@ -109,30 +86,30 @@ export class JourneyUser implements EngineUser, ConnectionHandler {
     else if (this.shared.state.aborted) this.endPause()
   }
 
-  /** The run is over: a think pause ends now, so the user can leave without waiting it out. */
+  /** The run's time is up: an iteration not waiting for a response is cut now, a pause ends. */
   endPause(): void {
-    if (this.timer === undefined) return
-    clearTimeout(this.timer)
-    this.timer = undefined
-    setImmediate(this.resume)
+    if (this.retired || this.closed || this.inFlight > 0) return
+    if (this.running || this.timer !== undefined || this.immediate !== undefined) this.stopNow()
   }
 
   retire(): void {
-    if (this.retired || this.inFlight > 0 || this.waiting) return
+    if (this.retired || this.inFlight > 0) return
     this.retired = true
+    this.cut()
     this.onRetired(this)
   }
 
   close(): void {
     this.closed = true
-    if (this.timer !== undefined) clearTimeout(this.timer)
-    this.timer = undefined
+    // The run's stats are closed by now.
+    this.timedStats = undefined
+    this.cut()
     this.connection.close()
   }
 
-  // --- ConnectionHandler ------------------------------------------------------------------------------
+  // --- ConnectionHandler ---------------------------------------------------------------------------------
   onBytes(count: number): void {
-    for (const collector of this.step!.collectors) collector.recordBytes(count)
+    for (const collector of this.current!.collectors) collector.recordBytes(count)
   }
 
   onResponse(
@@ -141,144 +118,200 @@ export class JourneyUser implements EngineUser, ConnectionHandler {
     body: readonly Buffer[] | null,
   ): void {
     const now = this.shared.state.now()
+    const request = this.current!
+    this.current = undefined
     this.inFlight = 0
     this.refusals = 0
-    this.unsent = 0
-    const step = this.step!
-    const ok = recordStepResponse(
-      step,
-      this.ctx,
-      status,
-      now - this.dueAt,
-      now - this.oldestSentAt,
-      rawHeaders,
-      body,
-    )
-    this.stepEnded(ok, false)
+    this.program.onResponse(request, status, rawHeaders, body, now - this.dueAt, now - this.oldestSentAt)
   }
 
   onFailure(error: Error, status: number): void {
+    const request = this.current!
+    this.current = undefined
     this.inFlight = 0
-    this.unsent = 0
-    const { state } = this.shared
-    if (!state.aborted) recordStepFailure(this.step!, error, status, state.now() - this.dueAt)
-    // Errors can come back synchronously: deferring the next step keeps the stack flat. After a refused
-    // connection the user backs off, as the run's users do: a server that is down is not hit at loop speed.
-    this.stepEnded(false, true, isRefused(error) ? backoffMs(++this.refusals) : 0)
+    // After a refused connection the user backs off, as the run's users do: a server that is down is not
+    // hit at loop speed.
+    const backoff = isRefused(error) ? backoffMs(++this.refusals) : 0
+    this.program.onFailure(request, error, status, this.shared.state.now() - this.dueAt, backoff)
+  }
+
+  // --- ProgramHost ---------------------------------------------------------------------------------------
+  isOver(): boolean {
+    return this.shared.stopped || this.shared.state.aborted || this.closed || this.retired
+  }
+
+  nextIteration(): number {
+    return this.iterations
+  }
+
+  beginIteration(): number {
+    this.iterationStartedAt = this.shared.state.now()
+    const row = this.shared.nextRow()
+    if (row !== undefined) Object.assign(this.vars, row)
+    return this.iterations++
+  }
+
+  submit(request: ProgramRequest): void {
+    if (this.isOver()) {
+      this.stopNow()
+      return
+    }
+    this.queue.push(request)
+    this.pump()
+  }
+
+  wait(pauseMs: number, pace: Pace): void {
+    if (this.isOver()) {
+      this.stopNow()
+      return
+    }
+    this.pauseInIteration = true
+    this.pause(pauseMs, pace)
+  }
+
+  settle(
+    onStart: boolean,
+    ok: boolean,
+    stats: ScenarioStats,
+    pauseMs: number,
+    pace: Pace,
+    timeIncludesPause: boolean,
+  ): void {
+    this.running = false
+    this.queue.length = 0
+    let pause = pauseMs
+    if (onStart) {
+      if (!ok) {
+        stats.onStartFailures++
+        pause = Math.max(pause, ON_START_RETRY_MS)
+      }
+      // Open model: the arrival goes on with its iteration (or onStart again).
+      this.arrivalDone = false
+    } else {
+      if (!ok) stats.failedIterations++
+      else {
+        stats.iterations++
+        if (timeIncludesPause) this.timedStats = stats
+        else stats.iterationTimes.recordResponseTime(this.shared.state.now() - this.iterationStartedAt)
+      }
+      this.arrivalDone = this.shared.iterationPerSend
+    }
+    if (this.isOver()) {
+      this.stopNow()
+      return
+    }
+    this.pauseInIteration = false
+    this.pause(pause, pace)
+  }
+
+  unsentBackoffMs(): number {
+    // The open model's arrivals pace it already.
+    return this.shared.iterationPerSend ? 0 : backoffMs(++this.unsent)
+  }
+
+  stopNow(): void {
+    this.cut()
+    this.goIdle()
+  }
+
+  pumpSoon(): void {
+    if (this.queue.length > 0) setImmediate(this.pumpLater)
   }
   // -------------------------------------------------------------------------------------------------------
 
-  private sendNext(): void {
-    const { state } = this.shared
-    const now = state.now()
-    if (!this.picked) this.pickScenario()
-    let step: CompiledStep
-    if (!this.onStartDone) step = this.scenario.onStart[this.stepIndex]!
-    else {
-      if (!this.inIteration) this.beginIteration(now)
-      step = this.scenario.steps[this.stepIndex]!
+  private begin(): void {
+    this.running = true
+    this.program.begin()
+  }
+
+  /** Sends the next queued request when the connection is free: closed model, once the executor allows it. */
+  private pump(): void {
+    if (this.current !== undefined || this.queue.length === 0 || this.isOver()) return
+    if (this.shared.iterationPerSend || this.permit) this.dispatch()
+    // The executor calls send() (allowed) or retire() (no more requests) from here.
+    else this.scheduler.onUserIdle(this)
+  }
+
+  private readonly pumpLater = (): void => this.pump()
+
+  private dispatch(): void {
+    const request = this.queue.shift()!
+    this.permit = false
+    let wire = request.wire
+    if (wire === undefined) {
+      // Built as it goes out: one that cannot be was recorded as never sent, and its program went on.
+      wire = this.program.build(request)
+      if (wire === undefined) return
     }
-    this.step = step
-    let request = step.staticRequest
-    if (request === undefined) {
-      try {
-        request = buildDynamicRequest(step, this.ctx, this.shared.base, this.shared.transport)
-      } catch (error) {
-        const reason = error instanceof StepPrepareError ? error.type : 'template'
-        recordStepNotSent(step, reason, `${step.name}: ${(error as Error).message}`)
-        // Nothing reached the server: without a pause the user would fail again at loop speed. The open
-        // model's arrivals pace it already.
-        this.stepEnded(false, true, this.shared.iterationPerSend ? 0 : backoffMs(++this.unsent))
-        return
-      }
-    }
+    const now = this.shared.state.now()
+    this.current = request
+    this.unsent = 0
     this.inFlight = 1
     this.oldestSentAt = now
     this.dueAt = this.arrivalAt ?? now
     this.arrivalAt = undefined
-    this.timeoutMs = step.timeoutMs
-    this.connection.send(request, step.keep, step.head, now)
+    this.timeoutMs = request.timeoutMs
+    this.connection.send(wire, request.keep, request.head, now)
   }
 
-  /** `mix: 'per-iteration'`: the next iteration's scenario, and whether this user has run its `onStart`. */
-  private pickScenario(): void {
-    const scenario = this.shared.pickScenario!()
-    this.scenario = scenario
-    this.picked = true
-    this.onStartDone = scenario.onStart.length === 0 || this.startedSlots[scenario.onStartSlot] === true
+  /** Pauses `pauseMs`; a zero pause goes on now or on a later turn, as `pace` says. */
+  private pause(pauseMs: number, pace: Pace): void {
+    if (pauseMs > 0 || pace === 'timer') this.timer = setTimeout(this.afterPause, pauseMs)
+    else if (pace === 'immediate') this.immediate = setImmediate(this.afterPause)
+    else this.afterPause()
   }
 
-  private beginIteration(now: number): void {
-    this.inIteration = true
-    this.iterationStartedAt = now
-    this.ctx.iteration = this.iterations++
-    const row = this.shared.nextRow()
-    if (row !== undefined) Object.assign(this.ctx.vars, row)
-  }
-
-  /** Accounts for the step that ended, then pauses (think time) and goes on. */
-  private stepEnded(ok: boolean, defer: boolean, backoff = 0): void {
-    const { scenario } = this
-    let pauseMs = Math.max(
-      backoff,
-      drawThinkMs(scenario.think, scenario.think.maxMs === 0 ? 0 : Math.random()),
-    )
-    if (this.shared.state.aborted) {
-      pauseMs = 0
-    } else if (!this.onStartDone) {
-      if (ok && ++this.stepIndex === scenario.onStart.length) {
-        this.onStartDone = true
-        this.startedSlots[scenario.onStartSlot] = true
-        this.stepIndex = 0
-      } else if (!ok) {
-        scenario.stats.onStartFailures++
-        this.stepIndex = 0
-        pauseMs = Math.max(pauseMs, ON_START_RETRY_MS)
-      }
-    } else if (!ok) {
-      scenario.stats.failedIterations++
-      this.inIteration = false
-      this.stepIndex = 0
-      this.iterationDone = true
-      this.picked = this.shared.pickScenario === undefined
-    } else if (++this.stepIndex === scenario.steps.length) {
-      // Completed; its duration includes the last pause, so it is recorded when that ends.
-      scenario.stats.iterations++
-      this.stepIndex = 0
-      this.iterationDone = true
-      this.picked = this.shared.pickScenario === undefined
-    }
-    if (pauseMs > 0 || defer) {
-      this.waiting = true
-      this.timer = pauseMs > 0 ? setTimeout(this.resume, pauseMs) : undefined
-      if (pauseMs === 0) setImmediate(this.resume)
-    } else {
-      this.goOn()
-    }
-  }
-
-  private readonly resume = (): void => {
+  private readonly afterPause = (): void => {
     this.timer = undefined
-    this.waiting = false
-    if (!this.closed) this.goOn()
+    this.immediate = undefined
+    if (this.closed) return
+    this.recordTimed()
+    if (this.isOver()) this.stopNow()
+    else if (this.pauseInIteration) this.program.resume()
+    else if (this.arrivalDone) this.becomeIdle()
+    else this.begin()
   }
 
-  private goOn(): void {
-    let iterationEnded = false
-    if (this.iterationDone) {
-      iterationEnded = true
-      this.iterationDone = false
-      if (this.inIteration) {
-        this.inIteration = false
-        this.scenario.stats.iterationTimes.recordResponseTime(
-          this.shared.state.now() - this.iterationStartedAt,
-        )
-      }
+  /** A completed iteration whose pause ended (or was cut): its duration, the pause included. */
+  private recordTimed(): void {
+    const stats = this.timedStats
+    if (stats === undefined) return
+    this.timedStats = undefined
+    stats.iterationTimes.recordResponseTime(this.shared.state.now() - this.iterationStartedAt)
+  }
+
+  /** Ends the iteration where it is: its program's pending waits never end, its pause neither. */
+  private cut(): void {
+    if (this.running) {
+      this.running = false
+      this.program.cut()
     }
-    if (!this.shared.iterationPerSend || iterationEnded || this.shared.stopped || this.shared.state.aborted) {
-      this.scheduler.onUserIdle(this)
-    } else {
-      this.sendNext()
+    this.queue.length = 0
+    if (this.timer !== undefined) clearTimeout(this.timer)
+    if (this.immediate !== undefined) clearImmediate(this.immediate)
+    this.timer = undefined
+    this.immediate = undefined
+    this.recordTimed()
+  }
+
+  /** Tells the executor this user is free (open model: once per arrival), on a later turn. */
+  private goIdle(): void {
+    if (this.idleQueued) return
+    this.idleQueued = true
+    setImmediate(this.becomeIdleLater)
+  }
+
+  private readonly becomeIdleLater = (): void => {
+    this.idleQueued = false
+    this.becomeIdle()
+  }
+
+  private becomeIdle(): void {
+    if (this.closed || this.retired || this.inFlight > 0) return
+    if (this.shared.iterationPerSend) {
+      if (!this.busy) return
+      this.busy = false
     }
+    this.scheduler.onUserIdle(this)
   }
 }

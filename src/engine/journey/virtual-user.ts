@@ -74,7 +74,7 @@ export class Vu implements VirtualUser {
   readonly iteration: number
   readonly vars: Record<string, unknown>
   readonly setup: unknown
-  /** Which of its user's iterations this is (`CodeUser.generation` when it began). */
+  /** Which of its user's iterations this is (`CodeProgram.generation` when it began). */
   readonly generation: number
   /** The group its code runs in now (`'checkout::pay'`); '' outside any. */
   groupPath = ''

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { NativeTransport } from '../../../src/foundation/types.ts'
 import { loadTest } from '../../../src/orchestration/load-test.ts'
@@ -214,5 +216,34 @@ describe.each(TRANSPORTS)('journey users, transport %s', (transport) => {
     expect(server.perRoute.get('/b')).toBeUndefined()
     // Not after the think time: 9.7 s of it were left.
     expect(performance.now() - trigger.firedAt).toBeLessThan(5000)
+  })
+
+  it('a think pause that begins after the run ended does not delay the end', async () => {
+    // The only response comes 1.5 s in, after the run's 1 s: its 10 s think is cut, not waited out.
+    const slow = createServer((_request, response) => {
+      setTimeout(() => response.end('ok'), 1500)
+    })
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve))
+    const { port } = slow.address() as AddressInfo
+    const startedAt = performance.now()
+    try {
+      const result = await loadTest({
+        url: `http://127.0.0.1:${port}`,
+        transport,
+        users: 1,
+        duration: '1s',
+        think: '10s',
+        steps: [{ name: 'slow', path: '/slow' }],
+      })
+      expect(result.endpoints!['slow']!.successfulRequests).toBe(1)
+      // The iteration completed; its duration, cut short, is still recorded.
+      expect(result.scenarios!['default']!.iterations).toBe(1)
+      expect(result.scenarios!['default']!.iterationDuration.max).toBeGreaterThanOrEqual(1000)
+      // Not after the think time: with it the run would take 11.5 s.
+      expect(performance.now() - startedAt).toBeLessThan(8000)
+    } finally {
+      slow.closeAllConnections()
+      await new Promise<void>((resolve) => slow.close(() => resolve()))
+    }
   })
 })
