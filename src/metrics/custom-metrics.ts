@@ -207,7 +207,7 @@ class GaugeRecorder extends CustomRecorder {
 
   merge(snapshot: CustomSnapshot): void {
     const given = snapshot as SnapshotOf<'gauge'>
-    if (given.at >= this.at) {
+    if (given.at > this.at) {
       this.value = given.value
       this.at = given.at
     }
