@@ -2,6 +2,7 @@ import type http from 'node:http'
 import { afterEach, describe, expect, it } from 'vitest'
 import { MAX_BACKOFF_MS } from '../../../src/engine/transports/backoff.ts'
 import type { CustomMetric, LoadTestResult } from '../../../src/foundation/model/index.ts'
+import type { Thresholds } from '../../../src/foundation/types.ts'
 import { loadTest } from '../../../src/orchestration/load-test.ts'
 import { startServer, type TestServer } from '../../helpers/servers.ts'
 
@@ -62,6 +63,12 @@ async function shopperRun(workers: number) {
     workers,
     iteration: SHOPPER,
     setup: () => ({ tag: 'from setup' }),
+    thresholds: {
+      cart_size: ['max<=3', 'min>=1'],
+      user_id: [`max==${USERS - 1}`],
+      'group_duration{group:::browse}': ['p(95)<60000'],
+      'http_req_duration{name:/items}': ['p(95)<60000'],
+    } as Thresholds,
   })
   return { result, counts: Object.fromEntries(perRoute) }
 }
@@ -114,6 +121,36 @@ describe('a module iteration', () => {
     expect(browse!.duration.p50).toBeLessThanOrEqual(browse!.duration.max)
     expect(counts['/cart']! - browse!.count).toBeGreaterThanOrEqual(0)
     expect(counts['/cart']! - browse!.count).toBeLessThanOrEqual(USERS)
+
+    // Thresholds judge what merged.
+    const verdicts = result.thresholds.filter((t) => !t.expression.startsWith('errorBudget'))
+    expect(verdicts.map((t) => [t.expression, t.passed])).toEqual([
+      ['cart_size: max<=3', true],
+      ['cart_size: min>=1', true],
+      [`user_id: max==${USERS - 1}`, true],
+      ['group_duration{group:::browse}: p(95)<60000', true],
+      ['http_req_duration{name:/items}: p(95)<60000', true],
+    ])
+  })
+
+  it('runs the open model in 2 worker threads: every arrival one iteration, counted where the server saw it', async () => {
+    const perRoute = new Map<string, number>()
+    server = await startServer(shop(perRoute))
+    const result = await loadTest({
+      url: server.url,
+      rate: 40,
+      duration: '1s',
+      maxUsers: USERS,
+      workers: 2,
+      iteration: SHOPPER,
+    })
+    expect(endpointCounts(result)).toEqual(Object.fromEntries(perRoute))
+    const scenario = result.scenarios?.['default']
+    expect(scenario?.failedIterations).toBe(0)
+    expect(scenario!.iterations).toBeGreaterThan(0)
+    // An arrival runs one iteration: never more iterations than arrivals.
+    expect(scenario!.iterations + (result.droppedIterations ?? 0)).toBeLessThanOrEqual(40)
+    expect(result.generator?.thread).toBe('worker')
   })
 
   it('runs in the calling thread with `workers: 0`', async () => {
