@@ -33,8 +33,9 @@ const NOT_WITH_CODE = {
 type CodeOptions = JourneyOptions & Pick<LoadTestOptions, 'method' | 'body' | 'check'>
 
 /**
- * Validates `iteration` (and a function `onStart`); undefined without `iteration`. A function `onStart`
- * belongs to a code iteration, declarative `onStart` steps to `steps` or `scenarios`.
+ * Validates `iteration` — a function, or a module's `file:` URL (imported before the run, by the engine) —
+ * and a function `onStart`; undefined without `iteration`. A function `onStart` belongs to a function
+ * iteration (a module exports its own), declarative `onStart` steps to `steps` or `scenarios`.
  */
 export function resolveCodeIteration(options: CodeOptions): CodeIteration | undefined {
   if (options.iteration === undefined) {
@@ -46,8 +47,9 @@ export function resolveCodeIteration(options: CodeOptions): CodeIteration | unde
     }
     return undefined
   }
-  const module =
-    typeof options.iteration === 'function' ? undefined : resolveIterationModule(options.iteration)
+  const given = options.iteration
+  // A module's URL is checked before the options it cannot go with: a wrong `iteration` is the first thing to say.
+  const module = typeof given === 'function' ? undefined : resolveIterationModule(given)
   for (const [key, why] of Object.entries(NOT_WITH_CODE)) {
     if (options[key as keyof typeof NOT_WITH_CODE] !== undefined) throw new InvalidOptionError(key, why)
   }
@@ -56,18 +58,19 @@ export function resolveCodeIteration(options: CodeOptions): CodeIteration | unde
     if (onStart !== undefined) {
       throw new InvalidOptionError(
         'onStart',
-        'A module iteration takes its `onStart` from the module: `export async function onStart(vu) { … }` beside its default export (a function cannot cross to its worker threads)',
+        'A module iteration takes its `onStart` from the module: `export async function onStart(vu) { … }` ' +
+          'beside its default export (a function cannot cross to its worker threads)',
       )
     }
     return { run: moduleNotImported, onStart: undefined, module, endpoints: [] }
   }
-  if (typeof onStart !== 'function' && onStart !== undefined) {
+  if (onStart !== undefined && typeof onStart !== 'function') {
     throw new InvalidOptionError(
       'onStart',
       'With `iteration`, `onStart` is a function of the virtual user too: async (vu) => { await vu.post(…) }',
     )
   }
-  return { run: options.iteration as IterationFunction, onStart, endpoints: [] }
+  return { run: given as IterationFunction, onStart, endpoints: [] }
 }
 
 /** A module iteration's `run` until its module is imported in the thread that runs it (the engine does). */
