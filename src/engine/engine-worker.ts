@@ -26,7 +26,7 @@ async function prepare(job: WorkerJob): Promise<void> {
   engine = undefined
   abortWhilePreparing = false
   const prepared = await EngineRun.create(
-    fromWorkerJob(job),
+    await fromWorkerJob(job),
     job.share,
     {
       onInterval: ({ requests, errors, activeUsers, histogram, phase, final }) =>

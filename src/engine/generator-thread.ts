@@ -31,7 +31,7 @@ export function placeGenerator(
         'status with `expectStatus` instead, or run the app in a child process.',
     }
   }
-  if (options.journey?.iteration !== undefined) {
+  if (options.journey?.iteration !== undefined && options.journey.iteration.module === undefined) {
     return {
       thread: 'main',
       workers: 0,

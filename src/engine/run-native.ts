@@ -8,6 +8,7 @@ import { EngineRun } from './engine-run.ts'
 import { type GeneratorPlacement, placeGenerator } from './generator-thread.ts'
 import { checkSetupValueClones } from './journey/journey-checks.ts'
 import { JourneyStats } from './journey/journey-stats.ts'
+import { withModuleImported } from './journey/module-iteration.ts'
 import { withSetupAndTeardown } from './journey/setup-teardown.ts'
 import { saturationWarning } from './monitor/generator.ts'
 import { latenessStats, latenessWarning } from './monitor/lateness.ts'
@@ -20,10 +21,12 @@ import { type FinishedRun, runInWorkers } from './run-workers.ts'
 import { refusedWarning } from './transports/backoff.ts'
 
 /** Runs the native engine for one load test: in this thread, or in `workers` worker threads. */
-export async function runNativeEngine(options: NativeEngineOptions): Promise<AdapterRun> {
-  if (options.signal?.aborted) return abortedBeforeLoad(options, [])
-  const { journey } = options
-  if (journey === undefined) return runLoad(options, undefined)
+export async function runNativeEngine(given: NativeEngineOptions): Promise<AdapterRun> {
+  if (given.signal?.aborted) return abortedBeforeLoad(given, [])
+  if (given.journey === undefined) return runLoad(given, undefined)
+  // A module iteration is imported here first: one that cannot run is refused before setup and any load.
+  const journey = await withModuleImported(given.journey)
+  const options = { ...given, journey }
   return withSetupAndTeardown(journey, options.signal, {
     task: (setup) => runLoad(options, setup),
     aborted: (warning) => abortedBeforeLoad(options, [warning]),

@@ -6,6 +6,7 @@ import type { ResolvedRequest } from '../options/request.ts'
 import type { LoadShape } from '../options/shape.ts'
 import type { EngineRunOptions } from './engine-options.ts'
 import type { JourneySnapshot } from './journey/journey-stats.ts'
+import { importInWorker } from './journey/module-iteration.ts'
 import type { RunShare } from './run-state.ts'
 
 /**
@@ -16,7 +17,13 @@ export interface WorkerOptions {
   request: Omit<ResolvedRequest, 'url' | 'body' | 'check'> & { url: string; body: Uint8Array | undefined }
   shape: LoadShape
   native: Omit<NativeOptions, 'onProgress'>
-  journey?: Omit<ResolvedJourney, 'setup' | 'teardown'>
+  journey?: Omit<ResolvedJourney, 'setup' | 'teardown' | 'iteration'> & { iteration?: WorkerIteration }
+}
+
+/** A module iteration as it crosses: the module each worker imports, and the endpoints made before the run. */
+export interface WorkerIteration {
+  module: string
+  endpoints: string[]
 }
 
 /** What a worker thread is started with (its workerData). */
@@ -84,15 +91,20 @@ export function toWorkerJob(
   }
   const { journey } = options
   if (journey !== undefined) {
-    // Steps are plain data here (functions were refused); setup and teardown run in the parent.
-    const { setup: _setup, teardown: _teardown, ...plain } = journey
-    job.options.journey = plain
+    // Steps are plain data here (functions were refused); setup and teardown run in the parent. A code
+    // iteration here is a module (a function keeps the run in the calling thread): each worker imports it.
+    const { setup: _setup, teardown: _teardown, iteration, ...plain } = journey
+    job.options.journey =
+      iteration?.module === undefined
+        ? plain
+        : { ...plain, iteration: { module: iteration.module, endpoints: iteration.endpoints } }
     job.setup = setup
   }
   return job
 }
 
-export function fromWorkerJob(job: WorkerJob): EngineRunOptions {
+/** The run's sections in the worker, its module iteration (if any) imported in this thread. */
+export async function fromWorkerJob(job: WorkerJob): Promise<EngineRunOptions> {
   const { request, shape, native, journey } = job.options
   const { url, body, ...rest } = request
   const options: EngineRunOptions = {
@@ -105,6 +117,12 @@ export function fromWorkerJob(job: WorkerJob): EngineRunOptions {
     shape,
     native,
   }
-  if (journey !== undefined) options.journey = journey
+  if (journey !== undefined) {
+    const { iteration, ...plain } = journey
+    options.journey =
+      iteration === undefined
+        ? plain
+        : { ...plain, iteration: await importInWorker(iteration.module, iteration.endpoints) }
+  }
   return options
 }

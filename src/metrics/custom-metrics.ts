@@ -49,7 +49,25 @@ export abstract class CustomRecorder implements CustomMetricRecorder {
   abstract add(value: number | boolean): void
   /** Its result; `durationMs` is the run's (a counter's rate). */
   abstract result(durationMs: number): CustomMetric
+  /** What it recorded, to merge exactly into another thread's metric of its name and type. */
+  abstract snapshot(): CustomSnapshot
+  /** Adds another thread's snapshot of a metric of its name and type. */
+  abstract merge(snapshot: CustomSnapshot): void
 }
+
+/**
+ * A custom metric as it crosses threads (structured clone) and merges exactly: a trend's kept values (for
+ * exact percentiles), a counter's sum, a rate's passes and fails, a gauge's last value with when it was
+ * added (ms since the epoch: threads have clocks of their own origin) and its extremes.
+ */
+export type CustomSnapshot = { name: string } & (
+  | { type: 'trend'; values: Float64Array; count: number; sum: number; min: number; max: number }
+  | { type: 'counter'; sum: number }
+  | { type: 'rate'; passes: number; fails: number }
+  | { type: 'gauge'; value: number; at: number; min: number; max: number }
+)
+
+type SnapshotOf<T extends CustomMetricType> = Extract<CustomSnapshot, { type: T }>
 
 class TrendRecorder extends CustomRecorder {
   readonly type = 'trend'
@@ -70,6 +88,22 @@ class TrendRecorder extends CustomRecorder {
 
   result(): CustomMetric {
     return { type: 'trend', ...trendStats(this.values, this.count, this.sum, this.min, this.max) }
+  }
+
+  snapshot(): SnapshotOf<'trend'> {
+    const { name, count, sum, min, max } = this
+    return { name, type: 'trend', values: Float64Array.from(this.values), count, sum, min, max }
+  }
+
+  merge(snapshot: CustomSnapshot): void {
+    const given = snapshot as SnapshotOf<'trend'>
+    this.count += given.count
+    this.sum += given.sum
+    this.min = Math.min(this.min, given.min)
+    this.max = Math.max(this.max, given.max)
+    const room = MAX_TREND_VALUES - this.values.length
+    for (let index = 0; index < Math.min(room, given.values.length); index++)
+      this.values.push(given.values[index]!)
   }
 }
 
@@ -103,6 +137,14 @@ class CounterRecorder extends CustomRecorder {
   result(durationMs: number): CustomMetric {
     return { type: 'counter', count: this.sum, rate: durationMs > 0 ? this.sum / (durationMs / 1000) : 0 }
   }
+
+  snapshot(): SnapshotOf<'counter'> {
+    return { name: this.name, type: 'counter', sum: this.sum }
+  }
+
+  merge(snapshot: CustomSnapshot): void {
+    this.sum += (snapshot as SnapshotOf<'counter'>).sum
+  }
 }
 
 class RateRecorder extends CustomRecorder {
@@ -125,17 +167,30 @@ class RateRecorder extends CustomRecorder {
       fails: this.fails,
     }
   }
+
+  snapshot(): SnapshotOf<'rate'> {
+    return { name: this.name, type: 'rate', passes: this.passes, fails: this.fails }
+  }
+
+  merge(snapshot: CustomSnapshot): void {
+    const given = snapshot as SnapshotOf<'rate'>
+    this.passes += given.passes
+    this.fails += given.fails
+  }
 }
 
 class GaugeRecorder extends CustomRecorder {
   readonly type = 'gauge'
   private value = 0
+  /** When the last value was added, ms since the epoch: the latest one wins across threads. */
+  private at = Number.NEGATIVE_INFINITY
   private min = Number.POSITIVE_INFINITY
   private max = Number.NEGATIVE_INFINITY
 
   add(value: number | boolean): void {
     const number = finite(this.name, value)
     this.value = number
+    this.at = performance.timeOrigin + performance.now()
     if (number < this.min) this.min = number
     if (number > this.max) this.max = number
   }
@@ -143,6 +198,21 @@ class GaugeRecorder extends CustomRecorder {
   result(): CustomMetric {
     const seen = this.min !== Number.POSITIVE_INFINITY
     return { type: 'gauge', value: this.value, min: seen ? this.min : 0, max: seen ? this.max : 0 }
+  }
+
+  snapshot(): SnapshotOf<'gauge'> {
+    const { name, value, at, min, max } = this
+    return { name, type: 'gauge', value, at, min, max }
+  }
+
+  merge(snapshot: CustomSnapshot): void {
+    const given = snapshot as SnapshotOf<'gauge'>
+    if (given.at > this.at) {
+      this.value = given.value
+      this.at = given.at
+    }
+    this.min = Math.min(this.min, given.min)
+    this.max = Math.max(this.max, given.max)
   }
 }
 
@@ -174,6 +244,23 @@ export class CustomMetrics {
     const made = new RECORDERS[type](name)
     this.recorders.set(name, made)
     return made
+  }
+
+  /** What every metric recorded, to merge in another thread (a worker's, into the parent's). */
+  snapshot(): CustomSnapshot[] {
+    return [...this.recorders.values()].map((recorder) => recorder.snapshot())
+  }
+
+  /**
+   * Adds another thread's metrics. A name one thread gave another type than this one already has (each
+   * thread only knows its own first use) keeps the type it had first; the other's values are dropped.
+   */
+  merge(snapshots: readonly CustomSnapshot[]): void {
+    for (const snapshot of snapshots) {
+      const known = this.recorders.get(snapshot.name)
+      if (known !== undefined && known.type !== snapshot.type) continue
+      this.get(snapshot.name, snapshot.type).merge(snapshot)
+    }
   }
 
   /** Every metric's result, by name; undefined when none was named. */

@@ -1,6 +1,6 @@
 import { InvalidOptionError } from '../foundation/errors.ts'
 import type { LoadProgress, LoadTestOptions, NativeTransport, ToolName } from '../foundation/types.ts'
-import { functionFieldsOf, type ResolvedJourney } from './journey/resolve.ts'
+import { type CodeIteration, functionFieldsOf, type ResolvedJourney } from './journey/resolve.ts'
 import type { ResolvedRequest } from './request.ts'
 import type { LoadShape } from './shape.ts'
 import {
@@ -82,12 +82,16 @@ function resolveMonitorPid(value: unknown): number | undefined {
   return requireInteger('monitor.pid', monitor.pid, 1, 2 ** 31 - 1)
 }
 
-/** A code iteration runs in the calling thread, and the run's end is what cuts one that never settles. */
-function checkCodeIteration(native: NativeOptions, shape: LoadShape): void {
-  if (native.workers !== undefined && native.workers > 0) {
+/**
+ * A function iteration runs in the calling thread (a module in worker threads, or there with `workers: 0`),
+ * and the run's end is what cuts one that never settles.
+ */
+function checkCodeIteration(native: NativeOptions, shape: LoadShape, iteration: CodeIteration): void {
+  if (iteration.module === undefined && native.workers !== undefined && native.workers > 0) {
     throw new InvalidOptionError(
       'iteration',
-      'An `iteration` function runs in the calling thread and cannot cross to worker threads: use `workers: 0` or leave `workers` out',
+      'An `iteration` function runs in the calling thread and cannot cross to worker threads: use `workers: 0`, ' +
+        "or leave `workers` out; a module iteration (new URL('./shopper.js', import.meta.url)) runs in worker threads",
     )
   }
   if (shape.durationMs === undefined) {
@@ -108,7 +112,7 @@ function checkNativeRun(native: NativeOptions, run: NativeRun): void {
         'Expected no `pipelining` with a journey (`steps`, `scenarios`): each step waits for the previous response',
       )
     }
-    if (journey.iteration !== undefined) checkCodeIteration(native, shape)
+    if (journey.iteration !== undefined) checkCodeIteration(native, shape, journey.iteration)
     // Without `workers` a journey with functions runs in the calling thread (placeGenerator says so).
     const [field] = native.workers !== undefined && native.workers > 0 ? functionFieldsOf(journey) : []
     if (field !== undefined) {

@@ -7,7 +7,7 @@ import type {
 import type { HttpMethod } from '../../foundation/types.ts'
 import { setOwn } from '../../foundation/util/own-keys.ts'
 import { type CollectorSnapshot, type IntervalSummary, MetricsCollector } from '../../metrics/collector.ts'
-import { CustomMetrics } from '../../metrics/custom-metrics.ts'
+import { CustomMetrics, type CustomSnapshot } from '../../metrics/custom-metrics.ts'
 import { encodeHistogram } from '../../metrics/histogram.ts'
 import type { ResolvedJourney, ResolvedStep } from '../../options/journey/resolve.ts'
 
@@ -64,6 +64,10 @@ export interface JourneySnapshot {
     failedIterations: number
     onStartFailures: number
   }[]
+  /** A code iteration's groups, by path. */
+  groups: { path: string; snapshot: CollectorSnapshot; durations: CollectorSnapshot; count: number }[]
+  /** A code iteration's custom metrics. */
+  custom: CustomSnapshot[]
 }
 
 /** The most endpoints a code iteration may name: past it, a request is refused (give requests a `name`). */
@@ -216,6 +220,13 @@ export class JourneyStats {
         failedIterations: scenario.failedIterations,
         onStartFailures: scenario.onStartFailures,
       })),
+      groups: [...this.groups].map(([path, { collector, durations, count }]) => ({
+        path,
+        snapshot: collector.snapshot(),
+        durations: durations.snapshot(),
+        count,
+      })),
+      custom: this.custom.snapshot(),
     }
   }
 
@@ -263,5 +274,20 @@ export class JourneyStats {
       scenario.failedIterations += given.failedIterations
       scenario.onStartFailures += given.onStartFailures
     }
+    for (const given of snapshot.groups) {
+      let group = this.groups.get(given.path)
+      if (group === undefined) {
+        group = {
+          collector: new MetricsCollector({ timeline: false }),
+          durations: new MetricsCollector({ timeline: false }),
+          count: 0,
+        }
+        this.groups.set(given.path, group)
+      }
+      group.collector.merge(given.snapshot)
+      group.durations.merge(given.durations)
+      group.count += given.count
+    }
+    this.custom.merge(snapshot.custom)
   }
 }

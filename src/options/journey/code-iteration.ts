@@ -1,11 +1,15 @@
 import { InvalidOptionError } from '../../foundation/errors.ts'
 import type { IterationFunction, JourneyOptions, LoadTestOptions } from '../../foundation/types.ts'
-import { requireFunction } from '../validate.ts'
+import { resolveIterationModule } from './iteration-module.ts'
 
 /** A journey written as code: the iteration, and the `onStart` function each user runs once before it. */
 export interface CodeIteration {
+  /** A module's: its default export, once imported (until then, moduleNotImported). */
   run: IterationFunction
+  /** A module's: its named export `onStart`, once imported. */
   onStart: IterationFunction | undefined
+  /** A module iteration: the href of its `file:` URL, imported in each thread that runs it. */
+  module?: string
   /**
    * Endpoints the run's thresholds name (`{name:cart}`): made before the run, so that one the code never
    * requested fails its threshold (no requests) instead of being unknown.
@@ -29,8 +33,9 @@ const NOT_WITH_CODE = {
 type CodeOptions = JourneyOptions & Pick<LoadTestOptions, 'method' | 'body' | 'check'>
 
 /**
- * Validates `iteration` (and a function `onStart`); undefined without `iteration`. A function `onStart`
- * belongs to a code iteration, declarative `onStart` steps to `steps` or `scenarios`.
+ * Validates `iteration` — a function, or a module's `file:` URL (imported before the run, by the engine) —
+ * and a function `onStart`; undefined without `iteration`. A function `onStart` belongs to a function
+ * iteration (a module exports its own), declarative `onStart` steps to `steps` or `scenarios`.
  */
 export function resolveCodeIteration(options: CodeOptions): CodeIteration | undefined {
   if (options.iteration === undefined) {
@@ -42,20 +47,33 @@ export function resolveCodeIteration(options: CodeOptions): CodeIteration | unde
     }
     return undefined
   }
-  const run = requireFunction<IterationFunction>(
-    'iteration',
-    options.iteration,
-    'a function of the virtual user: async (vu) => { … }',
-  )
+  const given = options.iteration
+  // A module's URL is checked before the options it cannot go with: a wrong `iteration` is the first thing to say.
+  const module = typeof given === 'function' ? undefined : resolveIterationModule(given)
   for (const [key, why] of Object.entries(NOT_WITH_CODE)) {
     if (options[key as keyof typeof NOT_WITH_CODE] !== undefined) throw new InvalidOptionError(key, why)
   }
   const { onStart } = options
+  if (module !== undefined) {
+    if (onStart !== undefined) {
+      throw new InvalidOptionError(
+        'onStart',
+        'A module iteration takes its `onStart` from the module: `export async function onStart(vu) { … }` ' +
+          'beside its default export (a function cannot cross to its worker threads)',
+      )
+    }
+    return { run: moduleNotImported, onStart: undefined, module, endpoints: [] }
+  }
   if (onStart !== undefined && typeof onStart !== 'function') {
     throw new InvalidOptionError(
       'onStart',
       'With `iteration`, `onStart` is a function of the virtual user too: async (vu) => { await vu.post(…) }',
     )
   }
-  return { run, onStart, endpoints: [] }
+  return { run: given as IterationFunction, onStart, endpoints: [] }
+}
+
+/** A module iteration's `run` until its module is imported in the thread that runs it (the engine does). */
+function moduleNotImported(): never {
+  throw new Error('the iteration module was not imported')
 }

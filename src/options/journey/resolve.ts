@@ -71,7 +71,8 @@ export const DEFAULT_SCENARIO = 'default'
 /** Step fields that hold functions: they cannot travel to worker threads. */
 export function functionFieldsOf(journey: ResolvedJourney): string[] {
   const fields: string[] = []
-  if (journey.iteration !== undefined) fields.push('iteration')
+  // A module iteration is imported by each thread that runs it: only a function stays in this one.
+  if (journey.iteration !== undefined && journey.iteration.module === undefined) fields.push('iteration')
   journey.scenarios.forEach((scenario, index) => {
     const where =
       journey.scenarios.length === 1 && scenario.name === DEFAULT_SCENARIO ? '' : `scenarios[${index}].`
