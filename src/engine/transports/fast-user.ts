@@ -20,9 +20,8 @@ export class FastUser extends TransportUser implements FastConnectionOwner {
   static factory(request: ResolvedRequest, native: NativeOptions): UserFactory {
     const target = targetOf(request.url)
     const batches = requestBatches(encodeRequest(request), native.pipelining)
-    const connection = connectionPolicyOf(request, native, target)
-    return (state, scheduler, onRetired) =>
-      new FastUser(state, scheduler, onRetired, target, batches, connection)
+    const policy = connectionPolicyOf(request, native, target)
+    return (state, scheduler, onRetired) => new FastUser(state, scheduler, onRetired, target, batches, policy)
   }
 
   private readonly connection: FastConnection
@@ -34,6 +33,7 @@ export class FastUser extends TransportUser implements FastConnectionOwner {
   private readonly sentAt: Float64Array
   private head = 0
   private unwritten = 0
+  /** The run's method may go out once more when the server closed a kept-alive connection under it. */
   private readonly idempotent: boolean
   private status = 0
   private rawHeaders: string[] | null = null
