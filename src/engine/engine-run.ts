@@ -6,11 +6,11 @@ import { RequestTimeoutError } from './classify-error.ts'
 import { ClosedModelExecutor } from './closed-model.ts'
 import type { EngineRunOptions } from './engine-options.ts'
 import type { JourneyTransportFactory } from './journey/connection.ts'
-import { JourneyRun, loadJourneyTransport, shortestTimeoutMs } from './journey/journey-run.ts'
+import { JourneyRun, shortestTimeoutMs } from './journey/journey-run.ts'
 import { OpenModelExecutor } from './open-model.ts'
 import { planRun, type RunPlan } from './run-phases.ts'
 import { type RunShare, type RunState, type UserFactory, WHOLE_RUN } from './run-state.ts'
-import { loadUserFactory } from './transports/index.ts'
+import { loadTransport } from './transports/index.ts'
 
 /** A run's transport, loaded before the run is built: its users' factory, or a journey and its transport. */
 type LoadedTransport =
@@ -67,11 +67,10 @@ export class EngineRun {
     collectorOptions: Pick<MetricsCollectorOptions, 'onInterval'> = {},
     journeyOptions: JourneyEngineOptions = { setup: undefined, inWorker: false },
   ): Promise<EngineRun> {
-    const { journey } = options
+    const { journey, request, native } = options
+    const { users, journeys } = await loadTransport(native.transport)
     const transport: LoadedTransport =
-      journey === undefined
-        ? { createUser: await loadUserFactory(options.request, options.native) }
-        : { journey, journeyTransport: await loadJourneyTransport(options.native.transport) }
+      journey === undefined ? { createUser: users(request, native) } : { journey, journeyTransport: journeys }
     return new EngineRun(options, transport, share, collectorOptions, journeyOptions)
   }
 

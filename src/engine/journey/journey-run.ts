@@ -1,4 +1,3 @@
-import type { NativeTransport } from '../../foundation/types.ts'
 import type { ResolvedJourney } from '../../options/journey/resolve.ts'
 import { DEFAULT_SCENARIO } from '../../options/journey/resolve.ts'
 import { assignScenarios, WeightedRoundRobin } from '../../options/journey/scenario-order.ts'
@@ -7,22 +6,10 @@ import type { RunShare, RunState, UserFactory } from '../run-state.ts'
 import { CodeProgram, type CodeShared } from './code-program.ts'
 import { type CompiledScenario, compileStep } from './compile-step.ts'
 import type { JourneyTransportFactory } from './connection.ts'
-import { fastJourneyTransport } from './fast-journey-connection.ts'
 import { JourneyStats } from './journey-stats.ts'
 import { JourneyUser } from './journey-user.ts'
 import type { JourneyShared } from './program.ts'
 import { StepProgram } from './step-program.ts'
-
-/** Journey transports by name, loaded when a run asks for one (as the engine's transports). */
-const JOURNEY_TRANSPORTS = {
-  undici: async () => (await import('./undici-journey-connection.ts')).undiciJourneyTransport,
-  fast: async () => fastJourneyTransport,
-} as const satisfies Record<NativeTransport, () => Promise<JourneyTransportFactory>>
-
-/** The journey transport a run's options name. */
-export function loadJourneyTransport(transport: NativeTransport): Promise<JourneyTransportFactory> {
-  return JOURNEY_TRANSPORTS[transport]()
-}
 
 const MAX_ORDER = 1_000_000
 

@@ -1,22 +1,14 @@
-import { Client, type Dispatcher } from 'undici'
+import type { Dispatcher } from 'undici'
 import type { NativeOptions } from '../../options/native.ts'
 import type { ResolvedRequest } from '../../options/request.ts'
-import { tlsReason } from '../classify-error.ts'
 import { recordFailure, recordResponse } from '../record.ts'
 import type { EngineUser, RunState, UserFactory, UserScheduler } from '../run-state.ts'
 import { headersToSend, requestTarget } from './framing.ts'
 import { TransportUser } from './transport-user.ts'
 import { IDEMPOTENT_METHODS, UnansweredRequestError } from './unanswered.ts'
-import { type ClientOptions, speaksHttp2, undiciClientOptions } from './undici-client-options.ts'
-import {
-  announcesBody,
-  explain,
-  isClosedUnderUs,
-  isGracefulGoaway,
-  MISMATCH,
-  saysClose,
-} from './undici-responses.ts'
-import { refusedTwice, StreamLedger } from './undici-streams.ts'
+import { type ClientOptions, undiciClientOptions } from './undici-client-options.ts'
+import { UndiciConnection } from './undici-connection.ts'
+import { announcesBody, MISMATCH, saysClose } from './undici-responses.ts'
 
 /**
  * One request slot of a user: the undici dispatch handler (legacy callback API) for the requests that go
@@ -50,7 +42,7 @@ class Slot implements Dispatcher.DispatchHandler {
 
   onConnect(abort: (error: Error) => void): void {
     this.abortRequest = abort
-    const streams = this.user.streams
+    const streams = this.user.connection.streams
     if (streams !== null) {
       this.connection = streams.connection
       this.stream = streams.open()
@@ -62,7 +54,7 @@ class Slot implements Dispatcher.DispatchHandler {
     this.status = status
     if (this.bodyChunks !== null) this.rawHeaders = rawHeaders
     // Not cut now: cutting a request destroys the socket, and undici would send this one again.
-    if (this.user.pipelines && saysClose(rawHeaders)) this.closes = true
+    if (this.user.connection.pipelines && saysClose(rawHeaders)) this.closes = true
     if (status === 204 || status === 304) this.strayBody = announcesBody(rawHeaders)
     return true
   }
@@ -88,8 +80,8 @@ class Slot implements Dispatcher.DispatchHandler {
 
 /**
  * The default transport (`transport: 'undici'`): one virtual user on its own undici `Client`, a keep-alive
- * connection with up to `pipelining` requests in flight. Requests are dispatched with the run's options,
- * built once; each slot is its own dispatch handler.
+ * connection (an UndiciConnection) with up to `pipelining` requests in flight. Requests are dispatched with
+ * the run's options, built once; each slot is its own dispatch handler.
  */
 export class UndiciUser extends TransportUser {
   /**
@@ -118,22 +110,11 @@ export class UndiciUser extends TransportUser {
       new UndiciUser(state, scheduler, onRetired, url.origin, request, clientOptions)
   }
 
-  private client: Client | null = null
-  private readonly origin: string
+  readonly connection: UndiciConnection
   private readonly request: Dispatcher.DispatchOptions
-  private readonly clientOptions: ClientOptions
   private readonly slots: Slot[]
   private readonly free: Slot[]
-  /** More than one request may be in flight on the connection. */
-  readonly pipelines: boolean
-  /** The connection answered and stayed open: undici may pipeline on it (until then one at a time). */
-  private proven = false
-  private readonly maxHeaderSize: number
   private readonly idempotent: boolean
-  /** Responses on the client's current connection: a request lost on a reused one may be sent again. */
-  private answered = 0
-  /** HTTP/2: which streams the server never ran (null over HTTP/1.1). */
-  readonly streams: StreamLedger | null
 
   private constructor(
     state: RunState,
@@ -144,30 +125,11 @@ export class UndiciUser extends TransportUser {
     clientOptions: ClientOptions,
   ) {
     super(state, scheduler, onRetired)
-    this.origin = origin
+    this.connection = new UndiciConnection(origin, clientOptions)
     this.request = request
-    this.clientOptions = clientOptions
     this.slots = Array.from({ length: state.pipelining }, () => new Slot(this))
     this.free = [...this.slots]
-    // HTTP/2 multiplexes: nothing is pipelined behind a response there.
-    this.pipelines = state.pipelining > 1 && !speaksHttp2(clientOptions)
-    this.maxHeaderSize = clientOptions.maxHeaderSize ?? 16 * 1024
     this.idempotent = IDEMPOTENT_METHODS.has(request.method)
-    this.streams = speaksHttp2(clientOptions) ? new StreamLedger() : null
-  }
-
-  /** A new client, pipelining only once its connection has answered and stayed open. */
-  private createClient(): Client {
-    const client = new Client(this.origin, this.clientOptions)
-    this.streams?.watch(client)
-    if (this.pipelines) client.pipelining = 1
-    client.on('connect', () => {
-      this.answered = 0
-      if (!this.pipelines) return
-      this.proven = false
-      client.pipelining = 1
-    })
-    return client
   }
 
   /**
@@ -200,46 +162,27 @@ export class UndiciUser extends TransportUser {
     slot.dueAt = dueAt ?? now
     if (this.state.check !== undefined) slot.bodyChunks = []
     this.inFlight++
-    this.clientToSend().dispatch(this.request, slot)
+    this.connection.dispatch(this.request, slot)
   }
 
-  /** The client for the next request: a new one when there is none, or when its HTTP/2 session broke. */
-  private clientToSend(): Client {
-    if (this.client !== null && this.streams?.wedged === true) this.dropClient()
-    this.client ??= this.createClient()
-    return this.client
-  }
-
-  private dropClient(): void {
-    const client = this.client
-    this.client = null
-    client?.destroy().catch(() => {})
-  }
-
-  /**
-   * Cuts every request in flight: the client is destroyed with `reason`, which undici hands to each of them,
-   * and the next request gets a new client (a new connection, as after any cut).
-   */
+  /** Cuts every request in flight (see UndiciConnection.cut). */
   abort(reason: Error): void {
-    const client = this.client
-    if (this.inFlight === 0 || client === null) return
+    if (this.inFlight === 0 || !this.connection.open) return
     for (const slot of this.slots) if (slot.busy) slot.cut = true
-    this.client = null
-    client.destroy(reason).catch(() => {})
+    this.connection.cut(reason)
   }
 
   close(): void {
     this.cancelBackoff()
-    this.dropClient()
+    this.connection.drop()
   }
 
   /** A response is complete. */
   complete(slot: Slot): void {
     if (slot.closes) this.closing(slot)
     const now = this.state.now()
-    this.answered++
+    this.connection.responded()
     this.refusals = 0
-    if (this.pipelines && !this.proven) this.proveAfterClose()
     recordResponse(
       this.state,
       slot.status,
@@ -263,21 +206,21 @@ export class UndiciUser extends TransportUser {
   /** A request ended with an error (refused, reset, timeout, a malformed response, or an abort). */
   failed(slot: Slot, error: Error): void {
     if (slot.closes) this.closing(slot)
-    const client = this.client
-    // The server never ran it: an HTTP/2 stream refused, or above a GOAWAY's last stream id.
-    const unrun =
-      slot.status === 0 &&
+    const connection = this.connection
+    const unrun = !slot.cut && connection.neverRan(slot.status, slot.connection, slot.stream, error)
+    if (
+      !slot.retried &&
       !slot.cut &&
-      this.streams?.unprocessed(slot.connection, slot.stream, error) === true
-    if (!slot.retried && !slot.cut && client !== null && (unrun || this.mayResend(slot, error))) {
+      connection.open &&
+      (unrun || connection.mayResend(this.idempotent, slot.status, error))
+    ) {
       slot.retried = true
       slot.sentAt = this.state.now()
       slot.status = 0
       slot.rawHeaders = null
       if (slot.bodyChunks !== null) slot.bodyChunks = []
       slot.strayBody = false
-      this.answered = 0
-      this.clientToSend().dispatch(this.request, slot)
+      connection.resend(this.request, slot)
       return
     }
     if ((slot.status === 204 || slot.status === 304) && (error as { code?: unknown }).code === MISMATCH) {
@@ -286,42 +229,10 @@ export class UndiciUser extends TransportUser {
       this.complete(slot)
       return
     }
-    const reported = unrun ? refusedTwice(error) : explain(error, slot.status, this.maxHeaderSize)
-    // undici's client hangs the next request after a hostname mismatch: a failed handshake gets a new one.
-    if (client !== null && tlsReason(error) !== undefined) this.dropClient()
+    const reported = connection.failure(error, slot.status, unrun)
     recordFailure(this.state, reported, slot.status, this.state.now() - slot.dueAt)
     this.release(slot)
     this.retryAfterError(1, error)
-  }
-
-  /**
-   * A lost request goes out once more (on a new connection when its own is gone), as every HTTP client
-   * does: whatever its method when the server never ran it (failed()), and when idempotent if the server
-   * closed a kept-alive connection under it before any byte of an answer (a FIN between responses), or
-   * went away gracefully (HTTP/2 GOAWAY NO_ERROR: undici 7 ends the streams it would let finish, answered
-   * in part or not).
-   */
-  private mayResend(slot: Slot, error: Error): boolean {
-    if (!this.idempotent) return false
-    if (isGracefulGoaway(error)) return true
-    return slot.status === 0 && this.answered > 0 && isClosedUnderUs(error)
-  }
-
-  /**
-   * undici closes a connection a response closed on the next turn of the event loop: if it is still open
-   * then, it stays open, and pipelining may begin on it.
-   */
-  private proveAfterClose(): void {
-    const client = this.client
-    let closed = false
-    client?.once('disconnect', () => {
-      closed = true
-    })
-    setImmediate(() => {
-      if (closed || client !== this.client || client === null) return
-      this.proven = true
-      client.pipelining = this.state.pipelining
-    })
   }
 
   private release(slot: Slot): void {
