@@ -451,10 +451,11 @@ export interface JourneyOptions {
   /** One journey every user runs in order, again and again. Exclusive with `scenarios` and `iteration`. */
   steps?: JourneyStep[]
   /**
-   * Each iteration as code (native engine, in the calling thread): `async (vu) => { … }`. Exclusive with
-   * `steps` and `scenarios`.
+   * Each iteration as code, exclusive with `steps` and `scenarios`: a function, `async (vu) => { … }` (native
+   * engine, in the calling thread), or a module's `file:` URL, whose default export is the iteration and whose
+   * named export `onStart`, if any, is the onStart (on k6 too, through a generated shim).
    */
-  iteration?: IterationFunction
+  iteration?: IterationFunction | URL | string
   /**
    * Steps run once per user before its first iteration; their captures stay in the user's vars. With
    * `iteration`, a function of `vu` instead.

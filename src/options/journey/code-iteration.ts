@@ -1,11 +1,13 @@
 import { InvalidOptionError } from '../../foundation/errors.ts'
 import type { IterationFunction, JourneyOptions, LoadTestOptions } from '../../foundation/types.ts'
-import { requireFunction } from '../validate.ts'
+import { fail, requireFunction } from '../validate.ts'
 
 /** A journey written as code: the iteration, and the `onStart` function each user runs once before it. */
 export interface CodeIteration {
   run: IterationFunction
   onStart: IterationFunction | undefined
+  /** A module iteration: the href of its `file:` URL (a k6 run imports it from its generated shim). */
+  module?: string
   /**
    * Endpoints the run's thresholds name (`{name:cart}`): made before the run, so that one the code never
    * requested fails its threshold (no requests) instead of being unknown.
@@ -42,15 +44,21 @@ export function resolveCodeIteration(options: CodeOptions): CodeIteration | unde
     }
     return undefined
   }
+  const module = typeof options.iteration === 'function' ? undefined : iterationModule(options.iteration)
   const run = requireFunction<IterationFunction>(
     'iteration',
-    options.iteration,
+    module === undefined ? options.iteration : moduleNotImported,
     'a function of the virtual user: async (vu) => { … }',
   )
   for (const [key, why] of Object.entries(NOT_WITH_CODE)) {
     if (options[key as keyof typeof NOT_WITH_CODE] !== undefined) throw new InvalidOptionError(key, why)
   }
   const { onStart } = options
+  if (module !== undefined) {
+    if (onStart !== undefined)
+      throw new InvalidOptionError('onStart', 'A module iteration takes its `onStart` from the module')
+    return { run, onStart: undefined, module, endpoints: [] }
+  }
   if (onStart !== undefined && typeof onStart !== 'function') {
     throw new InvalidOptionError(
       'onStart',
@@ -58,4 +66,17 @@ export function resolveCodeIteration(options: CodeOptions): CodeIteration | unde
     )
   }
   return { run, onStart, endpoints: [] }
+}
+
+/** A module iteration's `file:` URL (a URL or its text), as an href. */
+function iterationModule(value: unknown): string {
+  const href = value instanceof URL ? value.href : typeof value === 'string' ? value : undefined
+  if (href === undefined || !URL.canParse(href) || new URL(href).protocol !== 'file:')
+    fail('iteration', 'a function of the virtual user, or the `file:` URL of a module', value)
+  return href
+}
+
+/** A module iteration's `run` in the calling thread: the module is imported where it runs. */
+function moduleNotImported(): never {
+  throw new Error('the iteration module was not imported')
 }
