@@ -152,7 +152,9 @@ function prepare(method, path, given) {
   const responseCallback = expectedOf(options.expectStatus)
   const headers = headersOf(options)
   const body = bodyOf(options, headers)
-  const tags = Object.assign({}, isRecord(options.tags) ? options.tags : {}, { name })
+  // As on native, tags other than name are not recorded. k6 writes its url tag as the name when a request
+  // has one: the path as given is a tag of its own.
+  const tags = { name, path }
   if (groupPath !== '') tags.group = groupPath
   const target = path === '' ? spec.urlPath : (path[0] === '?' ? spec.pathname : spec.basePath) + path
   const params = { headers, tags, responseCallback, timeout: spec.timeoutMs + 'ms', redirects: 0, responseType: 'text' }

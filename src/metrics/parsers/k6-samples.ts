@@ -32,7 +32,6 @@ export const K6_SAMPLE_SYSTEM_TAGS = [
   'check',
   'method',
   'status',
-  'url',
   'error',
   'error_code',
   'expected_response',
@@ -77,12 +76,6 @@ function errorTypeOf(status: number, code: number, error: string): ErrorType {
     if (rule.errorPattern === null || new RegExp(rule.errorPattern).test(error)) return rule.type
   }
   return 'other'
-}
-
-function pathOf(url: string | undefined): string {
-  if (url === undefined || !URL.canParse(url)) return ''
-  const parsed = new URL(url)
-  return `${parsed.pathname}${parsed.search}`
 }
 
 /**
@@ -176,8 +169,8 @@ export class K6SampleReader {
     const known = this.endpoints.get(name)
     const method = (tags['method'] ?? 'GET') as HttpMethod
     if (known === undefined)
-      this.endpoints.set(name, { method, path: pathOf(tags['url']), collector: this.collector() })
-    else if (known.path === '(not requested)') Object.assign(known, { method, path: pathOf(tags['url']) })
+      this.endpoints.set(name, { method, path: tags['path'] ?? '', collector: this.collector() })
+    else if (known.path === '(not requested)') Object.assign(known, { method, path: tags['path'] ?? '' })
     const status = Number(tags['status'] ?? 0)
     const failed = tags['expected_response'] === 'false'
     const type = failed
