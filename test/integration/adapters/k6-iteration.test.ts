@@ -289,6 +289,17 @@ await describeWithTool(new K6Adapter(), 'an iteration module on k6, through the 
     expect(result.scenarios?.['default']?.iterations).toBe(server.count)
   })
 
+  it("a module that reaches for Node's globals stops k6 at its start, and the error says why", async () => {
+    server = await startServer(shop(new Map()))
+    const iteration = await moduleFile(
+      'globals.js',
+      'const home = process.env.HOME\nexport default async () => {}\n',
+    )
+    const run = loadTest({ url: server.url, tool: 'k6', users: 1, duration: 1, iteration })
+    await expect(run).rejects.toThrow('process is not defined')
+    expect(server.count).toBe(0)
+  })
+
   it('counts a throwing iteration and a request the code got wrong, and goes on', async () => {
     const perRoute = new Map<string, number>()
     server = await startServer(shop(perRoute))
