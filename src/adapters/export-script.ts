@@ -62,6 +62,13 @@ async function prepare(
   if (tool === 'k6') {
     assertSupported(new K6Adapter(), withJourney)
     assertK6Supports(withJourney)
+    // The shim imports the module by its path on this machine, and its results need perfspec to read them.
+    if (journey.iteration !== undefined)
+      throw new UnsupportedOptionError(
+        'k6',
+        'iteration',
+        "a code iteration is not exported: its k6 shim imports the module from this machine and reports through perfspec; run it with `tool: 'k6'`",
+      )
   } else {
     assertSupported(new LocustAdapter(), withJourney)
     assertLocustSupports(withJourney)

@@ -1,13 +1,17 @@
+import { createReadStream } from 'node:fs'
 import { readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
+import { createInterface } from 'node:readline'
 import { ParseError, UnsupportedOptionError } from '../foundation/errors.ts'
 import type { ThresholdResult } from '../foundation/model/index.ts'
 import type { AdapterRun } from '../metrics/adapter-run.ts'
 import { withEndpointCounts } from '../metrics/check-counts.ts'
 import { k6Endpoints, k6Scenarios, runStepErrors, withStepErrors } from '../metrics/parsers/k6-endpoints.ts'
+import { K6_SAMPLE_SYSTEM_TAGS, K6SampleReader } from '../metrics/parsers/k6-samples.ts'
 import { type K6Summary, k6ToMetrics, parseK6Summary } from '../metrics/parsers/k6-summary.ts'
 import { formatDurationForTool } from '../options/duration.ts'
 import { utf8HeaderProblem } from '../options/http-fields.ts'
+import { type CodeIteration, DEFAULT_SCENARIO, type ResolvedJourney } from '../options/journey/resolve.ts'
 import type { ResolvedRequest } from '../options/request.ts'
 import type { LoadShape } from '../options/shape.ts'
 import type { ToolRunOptions } from './adapter.ts'
@@ -23,6 +27,12 @@ import {
   writeGeneratedScript,
 } from './run-files.ts'
 import { knownChecks, knownEndpoints } from './scripts/journey-spec.ts'
+import {
+  assertK6IterationModule,
+  K6_ITERATION_FILES,
+  k6IterationSpec,
+  renderK6IterationFiles,
+} from './scripts/k6-iteration-script.ts'
 import {
   assertK6Journey,
   isCarrierThreshold,
@@ -51,8 +61,6 @@ const USER_SCRIPT_DEFINES = 'a user `script` defines its own requests'
 
 /** What k6 cannot do (runAdapter refuses it before the run). */
 export const K6_UNSUPPORTED: UnsupportedOptions = {
-  iteration:
-    'an `iteration` function lives in this process, and k6 runs scripts in its own JavaScript runtime: a code iteration runs on the native engine',
   locustfile: WHY.locustfile,
   check: WHY.check,
   warmup: WHY.warmup,
@@ -85,7 +93,8 @@ export function assertK6Supports(options: ToolRunOptions): void {
         'script',
         'a journey generates its own script: give one or the other',
       )
-    assertK6Journey(shape, journey)
+    if (journey.iteration === undefined) assertK6Journey(shape, journey)
+    else assertK6CodeIteration(shape, journey.iteration)
   }
   const utf8Problem = utf8HeaderProblem(request.headers)
   if (utf8Problem !== undefined) throw new UnsupportedOptionError('k6', utf8Problem.option, utf8Problem.why)
@@ -107,6 +116,20 @@ export function assertK6Supports(options: ToolRunOptions): void {
   }
   if (shape.requests !== undefined && shape.rampUpMs > 0) {
     throw new UnsupportedOptionError('k6', 'rampUp', 'k6 cannot ramp up a run bounded by `requests`')
+  }
+}
+
+/** A code iteration runs on k6 as a module (through a generated shim), for a duration. */
+function assertK6CodeIteration(shape: LoadShape, iteration: CodeIteration): void {
+  if (iteration.module === undefined) {
+    throw new UnsupportedOptionError(
+      'k6',
+      'iteration',
+      "an `iteration` function lives in this process, and k6 runs scripts in its own JavaScript runtime: give the iteration as a module (`iteration: new URL('./shopper.js', import.meta.url)`), or run it on the native engine",
+    )
+  }
+  if (shape.requests !== undefined || shape.durationMs === undefined) {
+    throw new UnsupportedOptionError('k6', 'requests', 'a code iteration on k6 runs for a `duration`')
   }
 }
 
@@ -150,7 +173,7 @@ function userScriptLoadArgs(shape: LoadShape): string[] {
 /** k6's argument array (validated with assertK6Supports). */
 export function buildK6Args(
   options: Pick<ToolRunOptions, 'request' | 'shape' | 'tool'>,
-  files: { script: string; spec: string; summary: string },
+  files: { script: string; spec: string; summary: string; samples?: string },
 ): string[] {
   const args = [
     'run',
@@ -162,6 +185,9 @@ export function buildK6Args(
     K6_TREND_STATS.join(','),
   ]
   if (options.request.tls?.rejectUnauthorized === false) args.push('--insecure-skip-tls-verify')
+  // A code iteration names its endpoints, groups and metrics as it runs: its results come from every sample.
+  if (files.samples !== undefined)
+    args.push('--out', `json=${files.samples}`, '--system-tags', K6_SAMPLE_SYSTEM_TAGS.join(','))
   if (options.tool.script === undefined) args.push('--env', `${K6_SPEC_ENV}=${files.spec}`)
   else args.push(...userScriptLoadArgs(options.shape))
   args.push(files.script)
@@ -201,13 +227,15 @@ export function k6ThresholdResults(summary: K6Summary, exitCode: number | undefi
   return results
 }
 
-function warningsFor(summary: K6Summary, script: string | undefined): string[] {
+function warningsFor(summary: K6Summary, script: string | undefined, samples: boolean): string[] {
   // The generated script counts failures by type; a user script's failures are only counted.
-  const warnings = [
-    script === undefined
-      ? "k6's summary reports no status codes"
-      : "k6's summary reports no status codes and no breakdown of failed requests",
-  ]
+  const warnings = samples
+    ? []
+    : [
+        script === undefined
+          ? "k6's summary reports no status codes"
+          : "k6's summary reports no status codes and no breakdown of failed requests",
+      ]
   const duration = summary.metrics.get('http_req_duration')
   if (duration !== undefined && duration['p(99)'] === undefined)
     warnings.push("k6's summary has no p(99): it reads as 0")
@@ -221,10 +249,13 @@ function warningsFor(summary: K6Summary, script: string | undefined): string[] {
  * The kill deadline: perfspec's (duration + grace), plus the time k6 gives the requests in flight at the end
  * (`gracefulStop`; the generated script's requests end within `timeout`).
  */
-export function k6DeadlineMs(options: Pick<ToolRunOptions, 'request' | 'shape' | 'tool'>): number {
+export function k6DeadlineMs(
+  options: Pick<ToolRunOptions, 'request' | 'shape' | 'tool'> & { journey?: ResolvedJourney | undefined },
+): number {
   const { timeoutMs } = options.request
-  const inFlight =
-    options.tool.script === undefined ? Math.min(timeoutMs, K6_GRACEFUL_STOP_MS) : K6_GRACEFUL_STOP_MS
+  // A user's script, or a code iteration, may take all of `gracefulStop` to finish an iteration in flight.
+  const ownCode = options.tool.script !== undefined || options.journey?.iteration !== undefined
+  const inFlight = ownCode ? K6_GRACEFUL_STOP_MS : Math.min(timeoutMs, K6_GRACEFUL_STOP_MS)
   return deadlineFor(options.shape, timeoutMs) + inFlight
 }
 
@@ -235,6 +266,13 @@ async function prepareScript(
   setup: unknown,
 ): Promise<string> {
   if (options.tool.script !== undefined) return resolveUserFile('script', options.tool.script)
+  const module = options.journey?.iteration?.module
+  if (options.journey !== undefined && module !== undefined) {
+    const files = renderK6IterationFiles(module, k6IterationSpec(options, setup), options.journey)
+    for (const [kind, text] of Object.entries(files))
+      await writeFile(path.join(dir, K6_ITERATION_FILES[kind as keyof typeof files]), text)
+    return path.join(dir, K6_ITERATION_FILES.script)
+  }
   if (options.journey !== undefined) {
     const files = renderK6JourneyFiles(k6Journey(options, options.journey, setup))
     for (const [kind, text] of Object.entries(files))
@@ -263,6 +301,8 @@ export class K6Adapter extends ExternalToolAdapter {
 
   async run(options: ToolRunOptions): Promise<AdapterRun> {
     assertK6Supports(options)
+    const module = options.journey?.iteration?.module
+    if (module !== undefined) await assertK6IterationModule(module)
     const file = await this.locate(options.tool)
     const { journey } = options
     if (journey === undefined) return this.runScript(file, options, undefined)
@@ -271,10 +311,12 @@ export class K6Adapter extends ExternalToolAdapter {
 
   private runScript(file: string, options: ToolRunOptions, setup: unknown): Promise<AdapterRun> {
     return withRunDir('k6', async (dir) => {
+      const code = options.journey?.iteration !== undefined
       const files = {
         spec: path.join(dir, 'perfspec-spec.json'),
         summary: path.join(dir, 'summary.json'),
         script: '',
+        ...(code ? { samples: path.join(dir, 'samples.json') } : {}),
       }
       files.script = await prepareScript(options, dir, files.spec, setup)
       const output = await runTool(
@@ -306,12 +348,13 @@ export class K6Adapter extends ExternalToolAdapter {
         metrics: k6ToMetrics(summary),
         timeline: [],
         aborted: output.aborted,
-        warnings: warningsFor(summary, options.tool.script),
+        warnings: warningsFor(summary, options.tool.script, files.samples !== undefined),
         toolThresholds: k6ThresholdResults(summary, output.exitCode),
       }
       const dropped = summary.metrics.get('dropped_iterations')?.count
       if (options.shape.model === 'open') run.droppedIterations = dropped ?? 0
-      addEndpoints(run, summary, options)
+      if (files.samples === undefined) addEndpoints(run, summary, options)
+      else await addCodeResults(run, files.samples, options.journey?.iteration?.endpoints ?? [])
       return requireSomeRequests('k6', run)
     })
   }
@@ -338,4 +381,16 @@ function addEndpoints(run: AdapterRun, summary: K6Summary, options: ToolRunOptio
     journey.scenarios.map((scenario) => scenario.name),
     checks.byScenario,
   )
+}
+
+/** A code iteration's results from k6's samples: the run, its endpoints, its one scenario, its groups. */
+async function addCodeResults(run: AdapterRun, samplesFile: string, named: readonly string[]): Promise<void> {
+  const reader = new K6SampleReader(named)
+  const lines = createInterface({ input: createReadStream(samplesFile), crlfDelay: Number.POSITIVE_INFINITY })
+  for await (const line of lines) reader.add(line)
+  const results = reader.results(run.metrics.durationMs)
+  run.metrics = results.metrics
+  run.endpoints = results.endpoints
+  run.scenarios = { [DEFAULT_SCENARIO]: results.scenario }
+  if (results.groups !== undefined) run.groups = results.groups
 }

@@ -454,7 +454,7 @@ export interface JourneyOptions {
    * Each iteration as code (native engine), exclusive with `steps` and `scenarios`: a function,
    * `async (vu) => { … }`, runs in the calling thread; a module, `new URL('./shopper.js', import.meta.url)`
    * (a `file:` URL whose default export is the iteration, and whose named export `onStart`, if any, is the
-   * onStart), runs in the generator's worker threads (`workers`).
+   * onStart), runs in the generator's worker threads (`workers`), and on k6 through a generated shim.
    */
   iteration?: IterationFunction | URL | string
   /**

@@ -6,7 +6,7 @@ import { setOwn } from '../foundation/util/own-keys.ts'
 export const MAX_TREND_VALUES = 1_000_000
 
 /** Names the built-in metrics have: a custom metric cannot take one (its thresholds would read the other). */
-const BUILT_IN = new Set([
+export const BUILT_IN_METRICS: ReadonlySet<string> = new Set([
   'http_req_duration',
   'http_req_failed',
   'http_reqs',
@@ -27,7 +27,7 @@ export const CUSTOM_METRIC_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
 export function customMetricNameProblem(name: unknown): string | undefined {
   if (typeof name !== 'string' || !CUSTOM_METRIC_NAME.test(name))
     return `a name of letters, digits and _ (not starting with a digit), got ${JSON.stringify(name)}`
-  if (BUILT_IN.has(name)) return `a name no built-in metric has, not '${name}'`
+  if (BUILT_IN_METRICS.has(name)) return `a name no built-in metric has, not '${name}'`
   return undefined
 }
 

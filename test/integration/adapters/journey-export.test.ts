@@ -47,6 +47,12 @@ it('refuses teardown and function fields before writing anything', async () => {
     code: 'PERF_TOOL_UNSUPPORTED_OPTION',
     option: 'steps[0].path',
   })
+  // A module iteration runs on k6 through perfspec, not as an exported script.
+  const iteration = new URL('file:///nowhere/shopper.js')
+  await expect(toK6Script({ url: server.url, duration: 1, iteration })).rejects.toMatchObject({
+    code: 'PERF_TOOL_UNSUPPORTED_OPTION',
+    option: 'iteration',
+  })
 })
 
 it('embeds everything: no temp path, no spec file beside the script', async () => {

@@ -1,0 +1,134 @@
+import { readFile } from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
+import { UnsupportedOptionError } from '../../foundation/errors.ts'
+import type { HttpMethod } from '../../foundation/types.ts'
+import { BUILT_IN_METRICS } from '../../metrics/custom-metrics.ts'
+import type { ResolvedJourney } from '../../options/journey/resolve.ts'
+import { METHODS } from '../../options/request.ts'
+import type { ToolRunOptions } from '../adapter.ts'
+import { K6_ITERATION_CODE } from './k6-iteration-code.ts'
+import { type K6Options, k6LoadOptions } from './k6-script.ts'
+import { k6AbortThresholds } from './k6-thresholds.ts'
+
+/** What a code iteration's shim reads: where requests go, the run's request defaults, k6's options. */
+export interface K6IterationSpec {
+  origin: string
+  /** The url's path and query: where a request with path `''` goes. */
+  urlPath: string
+  /** The url's path: a request path that starts with `?` is appended to it. */
+  pathname: string
+  /** The url's path without a trailing slash: any other request path is appended to it. */
+  basePath: string
+  headers: Record<string, string>
+  /** Null means the default: 2xx and 3xx succeed. */
+  expectStatus: number[] | null
+  timeoutMs: number
+  methods: readonly HttpMethod[]
+  builtInMetrics: string[]
+  /** The closed model: a VU whose iteration failed backs off before its next one (as native's). */
+  backoff: boolean
+  /** What `setup` returned (JSON). */
+  setup: unknown
+  options: K6Options
+}
+
+/** The files of a code iteration's k6 run, beside each other in the run's directory. */
+export const K6_ITERATION_FILES = {
+  script: 'perfspec-iteration.js',
+  spec: 'perfspec-iteration.json',
+  rows: 'perfspec-iteration-rows.jsonl',
+} as const
+
+// What k6 can import: its own modules, files by relative or absolute path or URL, remote modules.
+const K6_IMPORTABLE = /^(?:k6(?:\/.*)?|\.{1,2}\/.*|\/.*|file:.*|https?:\/\/.*)$/
+const IMPORTS =
+  /\bimport\s*(?:[\w$*{}\s,]+?\s*from\s*)?['"]([^'"]+)['"]|\bimport\s*\(\s*['"]([^'"]+)['"]|\brequire\s*\(\s*['"]([^'"]+)['"]/g
+
+/**
+ * Throws UnsupportedOptionError (option `iteration`) for a module the shim cannot carry to k6, read before
+ * any load: not a `.js`/`.mjs` file k6 can compile, or one importing what k6 has not (Node's modules, a
+ * package from node_modules). Only the module itself is read, not the modules it imports.
+ */
+export async function assertK6IterationModule(href: string): Promise<void> {
+  const refuse = (why: string): never => {
+    throw new UnsupportedOptionError('k6', 'iteration', why)
+  }
+  const file = fileURLToPath(href)
+  if (!/\.m?js$/.test(file))
+    refuse(
+      `k6 runs JavaScript modules (.js, .mjs), not ${JSON.stringify(file)} (TypeScript is not compiled for k6)`,
+    )
+  const source = await readFile(file, 'utf8').catch((error: Error) =>
+    refuse(`the module ${file} cannot be read (${error.message})`),
+  )
+  for (const match of source.matchAll(IMPORTS)) {
+    const specifier = match[1] ?? match[2] ?? match[3] ?? ''
+    if (!K6_IMPORTABLE.test(specifier))
+      refuse(
+        `the module imports '${specifier}': k6 runs plain JavaScript with its own modules (k6/*) and files, not Node's modules or packages`,
+      )
+  }
+}
+
+/** The spec of a code iteration's shim (the module validated with assertK6IterationModule). */
+export function k6IterationSpec(
+  options: Pick<ToolRunOptions, 'request' | 'shape' | 'thresholds'>,
+  setup: unknown,
+): K6IterationSpec {
+  const { request, shape } = options
+  const { url } = request
+  const aborting = k6AbortThresholds(options.thresholds)
+  return {
+    origin: url.origin,
+    urlPath: `${url.pathname}${url.search}`,
+    pathname: url.pathname,
+    basePath: url.pathname.replace(/\/$/, ''),
+    headers: request.headers,
+    expectStatus: request.expectStatus === null ? null : [...request.expectStatus],
+    timeoutMs: request.timeoutMs,
+    methods: METHODS,
+    builtInMetrics: [...BUILT_IN_METRICS],
+    backoff: shape.model === 'closed',
+    setup: setup === undefined ? null : setup,
+    options: {
+      ...k6LoadOptions(shape),
+      // The code reads bodies (`text()`, `json()`).
+      discardResponseBodies: false,
+      ...(aborting === undefined ? {} : { thresholds: aborting }),
+    },
+  }
+}
+
+/** Text as a JavaScript string literal (JSON's); U+2028/2029 escaped for older parsers. */
+function stringLiteral(text: string): string {
+  return JSON.stringify(text)
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029')
+}
+
+/**
+ * A code iteration run's files: the shim (an ES module that imports the user's module by its URL and reads
+ * the spec and the data rows beside it with k6's `open()`), the spec, and the rows (a JSON text a line).
+ */
+export function renderK6IterationFiles(
+  module: string,
+  spec: K6IterationSpec,
+  journey: Pick<ResolvedJourney, 'data'>,
+): Record<keyof typeof K6_ITERATION_FILES, string> {
+  const header = `// Generated by perfspec: runs the iteration module ${module} on k6, with a \`vu\` built on k6's APIs.
+import http from 'k6/http'
+import { check, sleep } from 'k6'
+import exec from 'k6/execution'
+import { SharedArray } from 'k6/data'
+import { Counter, Gauge, Rate, Trend } from 'k6/metrics'
+import * as user from ${stringLiteral(module)}
+
+const spec = JSON.parse(open('./${K6_ITERATION_FILES.spec}'))
+const rowLines = () => open('./${K6_ITERATION_FILES.rows}')
+`
+  return {
+    script: `${header}${K6_ITERATION_CODE}`,
+    spec: JSON.stringify(spec),
+    rows: (journey.data ?? []).map((row) => JSON.stringify(row)).join('\n'),
+  }
+}
