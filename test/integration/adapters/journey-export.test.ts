@@ -48,7 +48,7 @@ it('refuses teardown and function fields before writing anything', async () => {
     option: 'steps[0].path',
   })
   // A module iteration runs on k6 through perfspec, not as an exported script.
-  const iteration = new URL('file:///nowhere/shopper.js')
+  const iteration = new URL('../../fixtures/iterations/shopper.mjs', import.meta.url)
   await expect(toK6Script({ url: server.url, duration: 1, iteration })).rejects.toMatchObject({
     code: 'PERF_TOOL_UNSUPPORTED_OPTION',
     option: 'iteration',
