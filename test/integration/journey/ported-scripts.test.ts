@@ -1,7 +1,7 @@
 import type http from 'node:http'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { CustomMetric, LoadTestResult } from '../../../src/foundation/model/index.ts'
-import type { Thresholds } from '../../../src/foundation/types.ts'
+import type { Duration, Thresholds } from '../../../src/foundation/types.ts'
 import { loadTest } from '../../../src/orchestration/load-test.ts'
 import { startServer, type TestServer } from '../../helpers/servers.ts'
 
@@ -139,7 +139,7 @@ function expectRanOnResponses(checked: number, requests: number, users: number):
 
 interface PortRun {
   users: number
-  duration: string
+  duration: Duration
   thresholds?: Thresholds
 }
 
