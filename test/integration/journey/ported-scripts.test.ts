@@ -291,3 +291,42 @@ describe('seven public load scripts, ported as module iterations', () => {
     expect(custom(result, 'errors', 'rate')).toMatchObject({ passes: log.labTimeouts, fails: 0 })
   })
 })
+
+describe('what a port found', () => {
+  // k6's samples/html_form_post.js posts `topping: ['onion', 'bacon', 'cheese']`: k6 and Python's requests
+  // send a field per value; `form` takes strings, numbers and booleans, and sent an array as "onion,bacon".
+  it.each([
+    ['an array', ['onion', 'bacon']],
+    ['an object', { size: 'large' }],
+    ['null', null],
+  ])('refuses a form field that is %s: never sent as a string it did not say', async (_, value) => {
+    const bodies: string[] = []
+    server = await startServer((request, response) => {
+      let body = ''
+      request.on('data', (chunk: Buffer) => {
+        body += chunk.toString()
+      })
+      request.on('end', () => {
+        bodies.push(body)
+        response.end('ok')
+      })
+    })
+    const result = await loadTest({
+      url: server.url,
+      users: 1,
+      duration: '300ms',
+      errorBudget: false,
+      iteration: async (vu) => {
+        await vu.post('/post', {
+          form: { name: 'Test Name', topping: value as unknown as string },
+          name: 'form',
+        })
+      },
+    })
+    expect(bodies).toEqual([])
+    const unsent = result.metrics.notSent?.step_function
+    expect(unsent?.sampleMessages[0]).toContain(
+      'form field topping: expected a string, a number or a boolean',
+    )
+  })
+})
