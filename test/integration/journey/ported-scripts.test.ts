@@ -247,7 +247,7 @@ describe('seven public load scripts, ported as module iterations', () => {
     const { result, counts } = await runPort('k6-group-demo.mjs', {
       users,
       duration: '2s',
-      thresholds: { checks: ['rate>=1.0'], 'group_duration{group:::GET}': ['p(95)<60000'] },
+      thresholds: { checks: ['rate >= 1.0'], 'group_duration{group:::GET}': ['p(95)<60000'] },
     })
     const requests = counts['GET /api/v3/jwt/performance-demo']!
     expect(result.metrics.checks?.['status was 200']?.fails).toBe(0)
