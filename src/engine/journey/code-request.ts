@@ -46,6 +46,11 @@ export function requestName(method: string, path: unknown, options: VuRequestOpt
   return `${method} ${typeof path === 'string' && path !== '' ? path : '/'}`
 }
 
+function describeValue(value: unknown): string {
+  if (value === null) return 'null'
+  return Array.isArray(value) ? 'an array' : typeof value
+}
+
 function bodyOf(options: VuRequestOptions, headers: Record<string, string>): Buffer | undefined {
   const given = (['json', 'body', 'form'] as const).filter((key) => options[key] !== undefined)
   if (given.length > 1) problem(`one of \`json\`, \`body\` or \`form\`, not ${given.join(' and ')}`)
@@ -63,7 +68,12 @@ function bodyOf(options: VuRequestOptions, headers: Record<string, string>): Buf
   if (options.form !== undefined) {
     if (!isRecord(options.form)) problem(`\`form\` is an object of field names to values`)
     const fields = new URLSearchParams()
-    for (const [key, value] of Object.entries(options.form)) fields.append(key, String(value))
+    for (const [key, value] of Object.entries(options.form)) {
+      // String() would send an array as "a,b" and an object as "[object Object]": say so instead
+      if (!['string', 'number', 'boolean'].includes(typeof value))
+        problem(`form field ${key}: expected a string, a number or a boolean, got ${describeValue(value)}`)
+      fields.append(key, String(value))
+    }
     headers['content-type'] ??= 'application/x-www-form-urlencoded'
     return Buffer.from(fields.toString())
   }
