@@ -48,6 +48,8 @@ export interface ParsedThreshold {
   comparison: Comparison
   limit: number
   tag?: ThresholdTag
+  /** `group_duration{group:::…}`: the group's own durations, not the requests sent inside it. */
+  groupDuration?: true
   /** A code iteration's custom metric (`cart_size: ['p(95)<10']`) and the aggregation asked of it. */
   custom?: { metric: string; aggregation: string }
   /** Stop the run as soon as this threshold is breached, looking first `delayMs` into the run. */
@@ -58,8 +60,8 @@ export interface ParsedThreshold {
 export interface ThresholdBreakdown {
   endpoints?: Record<string, LoadMetrics> | undefined
   scenarios?: Record<string, { metrics: LoadMetrics }> | undefined
-  /** A code iteration's groups: their completed runs' durations. */
-  groups?: Record<string, { count: number; duration: ResponseTimeStats }> | undefined
+  /** A code iteration's groups: their completed runs' durations, and the requests sent inside each. */
+  groups?: Record<string, { count: number; duration: ResponseTimeStats; metrics?: LoadMetrics }> | undefined
 }
 
 const TAGGED_KEY = /^([a-z_]+)\{\s*([a-z]+)\s*:\s*([^}]*?)\s*\}$/
@@ -251,9 +253,9 @@ export function parseThresholds(
       for (const entry of entries) parsed.push(parseK6Threshold(key, entry))
     } else if (parseTaggedKey(key) !== undefined && isMetric(parseTaggedKey(key)!.metric)) {
       const { metric, tag } = parseTaggedKey(key)!
-      if ((metric === 'group_duration') !== (tag.kind === 'group'))
+      if (metric === 'group_duration' && tag.kind !== 'group')
         throw new InvalidThresholdError(
-          `Unsupported tag in threshold \`${key}\`: a group tag goes with \`group_duration\` only (\`group_duration{group:::name}\`), and \`group_duration\` takes a group`,
+          `Unsupported tag in threshold \`${key}\`: \`group_duration\` takes a group (\`group_duration{group:::name}\`)`,
         )
       const entries: unknown[] = Array.isArray(value) ? value : [value]
       for (const entry of entries) {
@@ -266,6 +268,7 @@ export function parseThresholds(
           ...threshold,
           expression: `${key}: ${threshold.expression.slice(metric.length + 2)}`,
           tag,
+          ...(metric === 'group_duration' ? { groupDuration: true as const } : {}),
         })
       }
     } else if (customMetrics && CUSTOM_METRIC_KEY.test(key)) {
@@ -388,16 +391,22 @@ export function evaluateThresholds(
   metrics: LoadMetrics,
   breakdown: ThresholdBreakdown = {},
 ): ThresholdResult[] {
-  return thresholds.map(({ expression, stat, comparison, limit, tag, custom }) => {
+  return thresholds.map(({ expression, stat, comparison, limit, tag, custom, groupDuration }) => {
     if (custom !== undefined) return evaluateCustom(expression, custom, comparison, limit, metrics)
+    let judged: LoadMetrics
     if (tag?.kind === 'group') {
       const group = getOwn(breakdown.groups, tag.value)
-      if (group === undefined || group.count === 0)
-        return { expression, actual: 0, passed: false, note: `the group '${tag.value}' never completed` }
-      const actual = group.duration[stat as keyof ResponseTimeStats]
-      return { expression, actual, passed: compare(actual, comparison, limit) }
-    }
-    const judged = tag === undefined ? metrics : taggedMetrics(tag, breakdown, expression)
+      if (groupDuration === true) {
+        if (group === undefined || group.count === 0)
+          return { expression, actual: 0, passed: false, note: `the group '${tag.value}' never completed` }
+        const actual = group.duration[stat as keyof ResponseTimeStats]
+        return { expression, actual, passed: compare(actual, comparison, limit) }
+      }
+      // k6's `http_req_duration{group:::a}`: the requests sent inside the group, not in a group nested in it.
+      if (group?.metrics === undefined)
+        return { expression, actual: 0, passed: false, note: `the group '${tag.value}' never ran` }
+      judged = group.metrics
+    } else judged = tag === undefined ? metrics : taggedMetrics(tag, breakdown, expression)
     const actual = readStat(judged, stat)
     if (judgeable(judged, stat)) return { expression, actual, passed: compare(actual, comparison, limit) }
     // A rate of no checks is no evidence: it fails, saying so.

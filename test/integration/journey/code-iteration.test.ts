@@ -379,6 +379,11 @@ describe('groups and custom metrics of a code iteration', () => {
         'group_duration{group:::browse}': ['p(95)<60000'],
         'group_duration{group:::browse::items}': ['max<60000'],
         'group_duration{group:::never}': ['p(95)<60000'],
+        // k6's request metrics of one group: the requests sent inside it, not in a group nested in it.
+        'http_req_duration{group:::browse}': ['p(95)<60000'],
+        'http_req_failed{group:::checkout}': ['rate<0.5'],
+        'http_reqs{group:::browse::items}': [`count==${0}`],
+        'http_req_duration{group:::never}': ['p(95)<60000'],
         never_recorded: ['count>0'],
       } as Thresholds,
     })
@@ -414,7 +419,15 @@ describe('groups and custom metrics of a code iteration', () => {
       'group_duration{group:::browse::items}: max<60000': [true, undefined],
       'group_duration{group:::never}: p(95)<60000': [false, "the group 'never' never completed"],
       'never_recorded: count>0': [false, "no value of 'never_recorded' was recorded"],
+      'http_req_duration{group:::browse}: p(95)<60000': [true, undefined],
+      'http_req_failed{group:::checkout}: rate<0.5': [true, undefined],
+      'http_req_duration{group:::never}: p(95)<60000': [false, "the group 'never' never ran"],
     })
+    // Judged on the group's own requests: as many as the server counted on its route (not 0).
+    const itemsCount = result.thresholds.find((t) =>
+      t.expression.startsWith('http_reqs{group:::browse::items}'),
+    )
+    expect(itemsCount).toMatchObject({ actual: perRoute.get('/items'), passed: false })
   })
 
   it('refuses a custom metric threshold without a code iteration, and group_duration without a group', async () => {

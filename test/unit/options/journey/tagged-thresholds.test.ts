@@ -68,10 +68,24 @@ describe('tagged thresholds', () => {
     expect(error.message).toContain("'login', 'order'")
   })
 
-  it('refuse tags other than name and scenario', () => {
+  it('refuse tags other than name, scenario and group', () => {
     expect(
-      thrown(() => parseThresholds({ 'http_req_duration{group:x}': ['p(95)<1'] } as Thresholds)).message,
+      thrown(() => parseThresholds({ 'http_req_duration{method:GET}': ['p(95)<1'] } as Thresholds)).message,
     ).toContain('Unsupported tag')
+    expect(
+      thrown(() => parseThresholds({ 'group_duration{name:x}': ['p(95)<1'] } as Thresholds)).message,
+    ).toContain('`group_duration` takes a group')
+  })
+
+  it("judge a group's own requests with a group tag (k6's http_req_duration{group:::a})", () => {
+    const parsed = parseThresholds({ 'http_req_duration{group:::a}': ['p(95)<300'] } as Thresholds)
+    const groups = { a: { count: 1, duration: metricsOf(10).responseTimes, metrics: metricsOf(250) } }
+    expect(evaluateThresholds(parsed, metricsOf(10), { groups })).toMatchObject([
+      { actual: 250, passed: true },
+    ])
+    expect(evaluateThresholds(parsed, metricsOf(10), {})).toMatchObject([
+      { passed: false, note: "the group 'a' never ran" },
+    ])
   })
 })
 
