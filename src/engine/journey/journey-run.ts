@@ -12,6 +12,7 @@ import { JourneyStats } from './journey-stats.ts'
 import { JourneyUser } from './journey-user.ts'
 import type { JourneyShared } from './program.ts'
 import { StepProgram } from './step-program.ts'
+import { WireCache } from './wire-cache.ts'
 
 /** Journey transports by name, loaded when a run asks for one (as the engine's transports). */
 const JOURNEY_TRANSPORTS = {
@@ -123,6 +124,7 @@ export class JourneyRun {
               expectStatus: request.expectStatus,
               transport,
             },
+            wires: new WireCache(),
             stats: this.stats,
             scenario: this.stats.scenarios.get(DEFAULT_SCENARIO)!,
             timeoutMs: request.timeoutMs,
