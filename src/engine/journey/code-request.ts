@@ -44,8 +44,16 @@ function problem(message: string): never {
 
 /** The endpoint a request is recorded on: its `name`, its `name` tag, or METHOD and path as given. */
 export function requestName(method: string, path: unknown, options: VuRequestOptions | undefined): string {
+  return namedIn(options) ?? unnamedEndpoint(method, path)
+}
+
+/** The endpoint a request names: its `name`, or its `name` tag; undefined when it names none. */
+function namedIn(options: VuRequestOptions | undefined): string | undefined {
   const name = options?.name ?? options?.tags?.['name']
-  if (typeof name === 'string' && name !== '') return name
+  return typeof name === 'string' && name !== '' ? name : undefined
+}
+
+function unnamedEndpoint(method: string, path: unknown): string {
   return `${method} ${typeof path === 'string' && path !== '' ? path : '/'}`
 }
 
@@ -125,21 +133,22 @@ export function prepareRequest(
   }
   const key =
     options.json === undefined && options.body === undefined && options.form === undefined
-      ? wires.keyOf(method as string, path, options.headers)
+      ? wires.keyOf(method as string, options.headers)
       : undefined
-  let wire = key === undefined ? undefined : wires.get(key)
-  if (wire === undefined) {
+  let built = key === undefined ? undefined : wires.get(path, key)
+  if (built === undefined) {
     const headers = headersOf(options, defaults)
     const body = bodyOf(options, headers)
     const target = normalizeTarget(defaults.base, path, 'step_function')
-    wire = defaults.transport.build({ method: method as HttpMethod, target, headers, body })
-    if (key !== undefined) wires.set(key, wire)
+    const wire = defaults.transport.build({ method: method as HttpMethod, target, headers, body })
+    built = { wire, unnamed: unnamedEndpoint(method as string, path) }
+    if (key !== undefined) wires.set(path, key, built)
   }
   return {
-    name: requestName(method as string, path, options),
+    name: namedIn(options) ?? built.unnamed,
     method: method as HttpMethod,
     path,
-    wire,
+    wire: built.wire,
     expectStatus,
   }
 }

@@ -31,6 +31,8 @@ describe('a code iteration’s built requests (WireCache)', () => {
     expect(again.wire).toBe(first.wire)
     // The endpoint is the call's own, not the cached one's.
     expect(again.name).toBe('other')
+    expect(prepareRequest('GET', '/a', undefined, defaults, wires).name).toBe('GET /a')
+    expect(prepareRequest('GET', '/a', { tags: { name: 'tagged' } }, defaults, wires).name).toBe('tagged')
     expect(wires.size).toBe(1)
   })
 
