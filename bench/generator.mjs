@@ -2,6 +2,7 @@
 // Usage: node bench/generator.mjs <native|autocannon|wrk|timing> <url> <connections> <durationSec|0> [requests]
 //          [--workers N] [--pipelining N] [--transport undici|fast] [--module path/to/a/built/index.mjs]
 //          [--journey] (three static steps in turn: perfspec `steps`, autocannon `requests[]`) [--monitor-pid N]
+//          [--code] (the same three GETs as a code iteration, `iteration: async (vu) => …`, in the calling thread)
 // Prints one JSON line: { tool, requests, errors, wallMs, cpuMs, maxRssMb } (timing: { nsPerRequest }).
 import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
@@ -16,6 +17,7 @@ const { positionals, values } = parseArgs({
     transport: { type: 'string' },
     module: { type: 'string' },
     journey: { type: 'boolean' },
+    code: { type: 'boolean' },
     'monitor-pid': { type: 'string' },
   },
 })
@@ -36,6 +38,11 @@ const { MetricsCollector } =
     ? await import(modulePath.replace(/index\.mjs$/, 'advanced.mjs'))
     : perfspec
 
+/** The journey's three GETs as a code iteration. */
+async function codeIteration(vu) {
+  for (const path of JOURNEY_PATHS) await vu.get(path)
+}
+
 async function runNative() {
   const result = await perfspec.loadTest({
     url,
@@ -43,11 +50,13 @@ async function runNative() {
     users: connections,
     ...(durationSec > 0 ? { duration: durationSec } : {}),
     ...(requests !== undefined ? { requests } : {}),
-    ...(workers > 1 ? { workers } : {}),
+    // `--workers 0`: the calling thread, where a code iteration runs (to compare with it).
+    ...(workers > 1 || values.workers === '0' ? { workers } : {}),
     ...(pipelining > 1 ? { pipelining } : {}),
     // Only when asked: a build from before the option (`--module`) would reject it.
     ...(values.transport !== undefined ? { transport: values.transport } : {}),
     ...(values.journey ? { steps: JOURNEY_PATHS.map((path) => ({ path })) } : {}),
+    ...(values.code ? { iteration: codeIteration } : {}),
     // The app's cost measured in the target's process (`monitor: { pid }`).
     ...(values['monitor-pid'] !== undefined ? { monitor: { pid: Number(values['monitor-pid']) } } : {}),
   })

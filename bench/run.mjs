@@ -1,8 +1,9 @@
 // `npm run bench`: the native engine, on both its transports (the fast one, the default, and undici), against
 // autocannon and wrk (when installed) on one loopback target, in interleaved rounds; then pipelining, worker
-// threads, a three-step static journey (perfspec `steps` beside autocannon's `requests[]`), the cost of the
-// engine's own timing, a memory check per transport (10x the requests must not grow RSS by more than 10 MB),
-// and the trust numbers of bench/trust-engine.mjs. Every run is checked against the count the server kept.
+// threads, a three-step static journey (perfspec `steps` beside autocannon's `requests[]`), the same three GETs
+// as a code iteration beside the steps (both in the calling thread), the cost of the engine's own timing, a
+// memory check per transport (10x the requests must not grow RSS by more than 10 MB), and the trust numbers
+// of bench/trust-engine.mjs. Every run is checked against the count the server kept.
 // Ratios are measured in one run, on one machine, so they compare; absolute numbers don't travel.
 //
 // BENCH_ROUNDS (5), BENCH_SECONDS (5), BENCH_CONNECTIONS (50), BENCH_PIPELINING (10; 1 skips that part),
@@ -227,6 +228,25 @@ try {
   console.log(
     `journey target: perfspec (fast transport, the default) <= 0.75x autocannon's CPU per request: ${fixed(journeyRatio, 2)}x ` +
       `(${journeyRatio <= 0.75 ? 'met' : 'NOT met'})`,
+  )
+
+  // The same three GETs as a code iteration, beside the steps, both in the calling thread (where a function
+  // runs): what control flow in code costs per request over the state machine of a journey.
+  const CALLING_THREAD_JOURNEY = 'native (fast) journey, calling thread'
+  const code = await measure(
+    'code iteration (3 GETs) vs 3-step journey, both in the calling thread',
+    [
+      { name: CALLING_THREAD_JOURNEY, tool: 'native', args: [...fast, '--journey', '--workers', '0'] },
+      { name: 'native (fast) code iteration', tool: 'native', args: [...fast, '--code'] },
+    ],
+    { ...target, url: journeyUrl },
+  )
+  printTable(code, [CALLING_THREAD_JOURNEY])
+  const codeRatio =
+    code.get('native (fast) code iteration').cpuPer10k / code.get(CALLING_THREAD_JOURNEY).cpuPer10k
+  console.log(
+    `code iteration (3 GETs) vs 3-step journey, CPU per request ratio: ${fixed(codeRatio, 2)}x, target <= 1.5x ` +
+      `(${codeRatio <= 1.5 ? 'met' : 'NOT met'})`,
   )
 
   const timing = runGenerator({ tool: 'timing' }, target.url, 0)

@@ -16,11 +16,14 @@ import { recordFailure, recordNotSent, recordResponse } from './journey-record.t
 import type { JourneyStats, ScenarioStats } from './journey-stats.ts'
 import type { JourneyShared, Program, ProgramHost, ProgramRequest } from './program.ts'
 import { CodeResponse, Vu, type VuHost } from './virtual-user.ts'
+import type { WireCache } from './wire-cache.ts'
 
 /** What the code users of one thread share beyond the journey's: the code, its request defaults, its stats. */
 export interface CodeShared {
   readonly iteration: CodeIteration
   readonly defaults: RequestDefaults
+  /** The built requests without a body, shared by the thread's users. */
+  readonly wires: WireCache
   readonly stats: JourneyStats
   readonly scenario: ScenarioStats
   readonly timeoutMs: number
@@ -64,6 +67,8 @@ export class CodeProgram implements Program<QueuedRequest>, VuHost {
   /** The iteration running now; bumped when it ends or is cut, so that its late calls are ignored. */
   private generation = 0
   private running = false
+  /** The iteration running now was handed a response: it waited on the wire, so the next may begin at once. */
+  private wasAnswered = false
   private onStartDone: boolean
   /** A response handed back after a pause (`ProgramHost.wait`). */
   private pending: { request: QueuedRequest; response: CodeResponse } | undefined
@@ -82,6 +87,7 @@ export class CodeProgram implements Program<QueuedRequest>, VuHost {
   // --- Program -------------------------------------------------------------------------------------------
   begin(): void {
     this.running = true
+    this.wasAnswered = false
     const generation = ++this.generation
     const onStart = !this.onStartDone
     // onStart runs as the iteration to come, without taking its data row.
@@ -164,7 +170,7 @@ export class CodeProgram implements Program<QueuedRequest>, VuHost {
     let prepared: PreparedRequest
     let collectors: readonly MetricsCollector[] | undefined
     try {
-      prepared = prepareRequest(method, path, options, this.code.defaults)
+      prepared = prepareRequest(method, path, options, this.code.defaults, this.code.wires)
       collectors = this.collectorsOf(prepared, vu.groupPath)
     } catch (error) {
       const message = `${requestName(String(method), path, options)}: ${messageOf(error)}`
@@ -320,8 +326,16 @@ export class CodeProgram implements Program<QueuedRequest>, VuHost {
     if (ok && onStart) this.onStartDone = true
     // A failed iteration may have sent nothing: without a pause the user would fail again at loop speed.
     const pauseMs = !ok && !onStart ? this.host.unsentBackoffMs() : 0
-    // The open model's arrival ends with its iteration: the user is idle on the next turn.
-    const pace = this.shared.iterationPerSend && !onStart ? 'immediate' : 'timer'
+    // The open model's arrival ends with its iteration: the user is idle on the next turn. Closed model: an
+    // iteration that waited on a response settles from a later job than its begin, so the next one begins at
+    // once, as a journey's does (a timer is a wake-up of the loop, 1 ms at least); one that was handed nothing
+    // waits a timer, or it would spin the loop.
+    const pace =
+      onStart || (!this.shared.iterationPerSend && !this.wasAnswered)
+        ? 'timer'
+        : this.shared.iterationPerSend
+          ? 'immediate'
+          : 'now'
     this.host.settle(onStart, ok, this.code.scenario, pauseMs, pace, false)
   }
 
@@ -344,6 +358,7 @@ export class CodeProgram implements Program<QueuedRequest>, VuHost {
   }
 
   private handBack(request: QueuedRequest, response: CodeResponse): void {
+    this.wasAnswered = true
     request.resolve(response)
     this.host.pumpSoon()
   }

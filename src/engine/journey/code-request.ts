@@ -5,6 +5,7 @@ import { METHODS, requireStatusList } from '../../options/request.ts'
 import { isRecord } from '../../options/validate.ts'
 import { normalizeTarget, StepPrepareError } from './compile-step.ts'
 import type { JourneyTransport } from './connection.ts'
+import type { WireCache } from './wire-cache.ts'
 
 /** A code iteration's request, checked and built for its transport, before it is queued on its user. */
 export interface PreparedRequest {
@@ -35,14 +36,24 @@ const OPTION_KEYS: ReadonlySet<string> = new Set([
   'expectStatus',
 ])
 
+const NO_OPTIONS: VuRequestOptions = Object.freeze({})
+
 function problem(message: string): never {
   throw new StepPrepareError('step_function', message)
 }
 
 /** The endpoint a request is recorded on: its `name`, its `name` tag, or METHOD and path as given. */
 export function requestName(method: string, path: unknown, options: VuRequestOptions | undefined): string {
+  return namedIn(options) ?? unnamedEndpoint(method, path)
+}
+
+/** The endpoint a request names: its `name`, or its `name` tag; undefined when it names none. */
+function namedIn(options: VuRequestOptions | undefined): string | undefined {
   const name = options?.name ?? options?.tags?.['name']
-  if (typeof name === 'string' && name !== '') return name
+  return typeof name === 'string' && name !== '' ? name : undefined
+}
+
+function unnamedEndpoint(method: string, path: unknown): string {
   return `${method} ${typeof path === 'string' && path !== '' ? path : '/'}`
 }
 
@@ -102,21 +113,25 @@ function headersOf(options: VuRequestOptions, defaults: RequestDefaults): Record
 
 /**
  * Checks and builds one request of a code iteration. What the code got wrong (a path without a leading
- * `/`, an unknown option, two bodies, a header value with CR/LF) is a StepPrepareError: never sent.
+ * `/`, an unknown option, two bodies, a header value with CR/LF) is a StepPrepareError: never sent. A
+ * request without a body is built once per method, path and headers (`wires`).
  */
 export function prepareRequest(
   method: unknown,
   path: unknown,
   given: VuRequestOptions | undefined,
   defaults: RequestDefaults,
+  wires: WireCache,
 ): PreparedRequest {
   if (!METHODS.includes(method as HttpMethod)) problem(`the method is one of ${METHODS.join(', ')}`)
   if (typeof path !== 'string' || (path !== '' && !path.startsWith('/') && !path.startsWith('?')))
     problem(`the path is a string starting with '/' or '?' (it is resolved against \`url\`)`)
-  const options = given ?? {}
-  if (!isRecord(options)) problem(`the options are an object { headers, json, … }`)
-  for (const key of Object.keys(options)) {
-    if (!OPTION_KEYS.has(key)) problem(`unknown option \`${key}\` (${[...OPTION_KEYS].join(', ')})`)
+  const options = given ?? NO_OPTIONS
+  if (given !== undefined) {
+    if (!isRecord(options)) problem(`the options are an object { headers, json, … }`)
+    for (const key of Object.keys(options)) {
+      if (!OPTION_KEYS.has(key)) problem(`unknown option \`${key}\` (${[...OPTION_KEYS].join(', ')})`)
+    }
   }
   let expectStatus = defaults.expectStatus
   if (options.expectStatus !== undefined) {
@@ -126,14 +141,24 @@ export function prepareRequest(
       problem((error as Error).message)
     }
   }
-  const headers = headersOf(options, defaults)
-  const body = bodyOf(options, headers)
-  const target = normalizeTarget(defaults.base, path, 'step_function')
+  const key =
+    options.json === undefined && options.body === undefined && options.form === undefined
+      ? wires.keyOf(method as string, options.headers)
+      : undefined
+  let built = key === undefined ? undefined : wires.get(path, key)
+  if (built === undefined) {
+    const headers = headersOf(options, defaults)
+    const body = bodyOf(options, headers)
+    const target = normalizeTarget(defaults.base, path, 'step_function')
+    const wire = defaults.transport.build({ method: method as HttpMethod, target, headers, body })
+    built = { wire, unnamed: unnamedEndpoint(method as string, path) }
+    if (key !== undefined) wires.set(path, key, built)
+  }
   return {
-    name: requestName(method as string, path, options),
+    name: namedIn(options) ?? built.unnamed,
     method: method as HttpMethod,
     path,
-    wire: defaults.transport.build({ method: method as HttpMethod, target, headers, body }),
+    wire: built.wire,
     expectStatus,
   }
 }

@@ -10,6 +10,7 @@ import { JourneyStats } from './journey-stats.ts'
 import { JourneyUser } from './journey-user.ts'
 import type { JourneyShared } from './program.ts'
 import { StepProgram } from './step-program.ts'
+import { WireCache } from './wire-cache.ts'
 
 const MAX_ORDER = 1_000_000
 
@@ -110,6 +111,7 @@ export class JourneyRun {
               expectStatus: request.expectStatus,
               transport,
             },
+            wires: new WireCache(),
             stats: this.stats,
             scenario: this.stats.scenarios.get(DEFAULT_SCENARIO)!,
             timeoutMs: request.timeoutMs,

@@ -11,14 +11,18 @@ import type { MetricsCollector } from '../../metrics/collector.ts'
 import { decodeBody } from '../decode-body.ts'
 import { headersToObject } from '../record.ts'
 
-/** A response of a code iteration; it knows the collectors of its endpoint, for `vu.check`. */
+/**
+ * A response of a code iteration; it knows the collectors of its endpoint, for `vu.check`. Its headers and
+ * text are made when first read: most code reads neither.
+ */
 export class CodeResponse implements VuResponse {
   readonly status: number
-  readonly headers: Record<string, string | string[] | undefined>
   readonly error: string | undefined
   readonly timings: { duration: number }
   readonly collectors: readonly MetricsCollector[]
+  private readonly rawHeaders: readonly (string | Buffer)[] | null
   private readonly chunks: readonly Buffer[] | null
+  private headerObject: Record<string, string | string[] | undefined> | undefined
   private decoded: string | undefined
 
   constructor(
@@ -30,11 +34,16 @@ export class CodeResponse implements VuResponse {
     collectors: readonly MetricsCollector[],
   ) {
     this.status = status
-    this.headers = headersToObject(rawHeaders)
+    this.rawHeaders = rawHeaders
     this.error = error
     this.timings = { duration: durationMs }
     this.collectors = collectors
     this.chunks = chunks
+  }
+
+  get headers(): Record<string, string | string[] | undefined> {
+    this.headerObject ??= headersToObject(this.rawHeaders)
+    return this.headerObject
   }
 
   text(): string {
