@@ -188,7 +188,7 @@ try {
   if (!hasWrk) console.log('(wrk not installed: apt-get install -y wrk adds it as a third peer)')
   if (hasWrk) {
     const ratio = main.get(DEFAULT_ROW).cpuPer10k / main.get('wrk').cpuPer10k
-    console.log(`default transport: ${fixed(ratio, 2)}x wrk's CPU per request (target: at most 1.20x)`)
+    console.log(`default transport: ${fixed(ratio, 2)}x wrk's CPU per request (target: at most 1.10x)`)
   }
   const monitoring = main.get(MONITORED_ROW).cpuPer10k / main.get(DEFAULT_ROW).cpuPer10k
   console.log(
