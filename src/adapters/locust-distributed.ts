@@ -52,7 +52,7 @@ export async function runDistributed(
   const port = options.tool.masterPort ?? (await freePort(bindHost))
   const connectHost = ['0.0.0.0', '*', '::'].includes(bindHost) ? '127.0.0.1' : bindHost
   const deadlineMs = deadlineFor(options.shape, options.request.timeoutMs) + EXPECT_WORKERS_MAX_WAIT_S * 1000
-  const spawn = (extra: string[], signal?: AbortSignal): ToolProcess =>
+  const spawn = (extra: string[], signal?: AbortSignal): Promise<ToolProcess> =>
     startTool(
       {
         tool: 'locust',
@@ -66,7 +66,7 @@ export async function runDistributed(
       },
       spec,
     )
-  const master = spawn(
+  const master = await spawn(
     [
       ...args,
       '--master',
@@ -81,8 +81,10 @@ export async function runDistributed(
     ],
     options.signal,
   )
-  const workers = Array.from({ length: workerCount }, () =>
-    spawn(['-f', locustfile, '--worker', '--master-host', connectHost, '--master-port', String(port)]),
+  const workers = await Promise.all(
+    Array.from({ length: workerCount }, () =>
+      spawn(['-f', locustfile, '--worker', '--master-host', connectHost, '--master-port', String(port)]),
+    ),
   )
   let workerFailure: unknown
   for (const worker of workers) {

@@ -379,7 +379,7 @@ export class LocustAdapter extends ExternalToolAdapter {
       }
       let aborted: boolean
       if (workers === undefined) {
-        const standalone = startTool(
+        const standalone = await startTool(
           {
             tool: 'locust',
             file: command.file,

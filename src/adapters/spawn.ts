@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto'
 import { constants } from 'node:fs'
 import { access } from 'node:fs/promises'
 import path from 'node:path'
-import { execa } from 'execa'
 import { ToolFailedError, ToolNotFoundError } from '../foundation/errors.ts'
 import { parseDuration } from '../options/duration.ts'
 import { runnerGoneSignal } from './runner-gone.ts'
@@ -140,7 +139,9 @@ function installExitHook(): void {
  * kills the group and removes `runDir` should this process die first (even by SIGKILL); a test runner
  * that is gone (see runnerGoneSignal) kills it at once.
  */
-export function startTool(options: SpawnToolOptions, spec?: ToolSpec): ToolProcess {
+export async function startTool(options: SpawnToolOptions, spec?: ToolSpec): Promise<ToolProcess> {
+  // Loaded on first use: a native run never spawns, and execa is most of what importing perfspec costs.
+  const { execa } = await import('execa')
   installExitHook()
   // Nobody will read the result of a run whose test runner is gone: no polite stop. Asked before anything
   // starts, so that the runner this process started with is the one watched.
@@ -225,12 +226,13 @@ export function startTool(options: SpawnToolOptions, spec?: ToolSpec): ToolProce
 }
 
 /** Runs a tool to its end; see startTool. */
-export function runTool(options: SpawnToolOptions, spec?: ToolSpec): Promise<ToolOutput> {
-  return startTool(options, spec).done
+export async function runTool(options: SpawnToolOptions, spec?: ToolSpec): Promise<ToolOutput> {
+  return (await startTool(options, spec)).done
 }
 
 /** Runs `binary args` briefly (e.g. `--version`) and returns its stdout and stderr, or undefined on failure. */
 export async function probeTool(file: string, args: readonly string[]): Promise<string | undefined> {
+  const { execa } = await import('execa')
   const result = await execa(file, [...args], { reject: false, timeout: 10_000, stdin: 'ignore' })
   if (result.failed) return undefined
   return `${String(result.stdout ?? '')}\n${String(result.stderr ?? '')}`

@@ -1,4 +1,3 @@
-import { execa } from 'execa'
 import { CompareSetupError } from '../../foundation/errors.ts'
 
 /** The git state a comparison starts from. */
@@ -12,6 +11,8 @@ export interface HeadState {
 }
 
 async function git(cwd: string, args: readonly string[]) {
+  // Loaded on first use, like spawn.ts's: the `perfspec` command imports this module for every run.
+  const { execa } = await import('execa')
   const result = await execa('git', [...args], { cwd, reject: false, stdin: 'ignore' })
   if ((result as { code?: string }).code === 'ENOENT') {
     throw new CompareSetupError('git', '`perfspec compare` needs git on the PATH, and found none')

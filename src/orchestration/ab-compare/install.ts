@@ -119,16 +119,18 @@ async function runInstall(command: readonly string[], cwd: string, request: Inst
   }
   try {
     // A non-zero exit is a ToolFailedError carrying the end of the install's output.
-    const output = await startTool({
-      tool: command.join(' '),
-      file,
-      args,
-      cwd,
-      signal: request.signal,
-      deadlineMs: INSTALL_DEADLINE_MS,
-      stopSignal: 'SIGTERM',
-      runDir: request.runDir,
-    }).done
+    const output = await (
+      await startTool({
+        tool: command.join(' '),
+        file,
+        args,
+        cwd,
+        signal: request.signal,
+        deadlineMs: INSTALL_DEADLINE_MS,
+        stopSignal: 'SIGTERM',
+        runDir: request.runDir,
+      })
+    ).done
     if (output.aborted) request.signal.throwIfAborted()
   } catch (error) {
     request.signal.throwIfAborted()

@@ -117,19 +117,21 @@ export async function runRound(request: RoundRequest): Promise<RoundOutcome> {
     FORCE_COLOR: '0',
   }
   try {
-    const output = await startTool({
-      tool: request.runner,
-      file: request.executable,
-      args: roundArguments(request.runner, request.files, request.runnerArgs),
-      cwd: request.cwd,
-      env,
-      signal: request.signal,
-      deadlineMs: ROUND_DEADLINE_MS,
-      stopSignal: 'SIGTERM',
-      // Failing tests exit non-zero and still leave their runs in the report: any exit is a finished round.
-      okExitCodes: Array.from({ length: 255 }, (_, code) => code + 1),
-      runDir: request.runDir,
-    }).done
+    const output = await (
+      await startTool({
+        tool: request.runner,
+        file: request.executable,
+        args: roundArguments(request.runner, request.files, request.runnerArgs),
+        cwd: request.cwd,
+        env,
+        signal: request.signal,
+        deadlineMs: ROUND_DEADLINE_MS,
+        stopSignal: 'SIGTERM',
+        // Failing tests exit non-zero and still leave their runs in the report: any exit is a finished round.
+        okExitCodes: Array.from({ length: 255 }, (_, code) => code + 1),
+        runDir: request.runDir,
+      })
+    ).done
     if (output.aborted) request.signal.throwIfAborted()
     // Some tools color their errors whatever NO_COLOR says; messages and the JSON stay plain text.
     const all = stripVTControlCharacters(`${output.stdout}\n${output.stderr}`)
