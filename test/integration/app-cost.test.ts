@@ -70,10 +70,17 @@ describe('the app’s cost, in the test’s own process', () => {
     await loadTest({ url: `${server.url}/?n=${iterations}`, users: 2, requests: 400 })
     const run = (n: number) =>
       loadTest({ url: `${server!.url}/?n=${n}`, users: 2, warmup: '0.5s', duration: '1.5s' })
-    const light = await run(iterations)
-    const heavy = await run(iterations * 2)
+    // Two runs of each, alternated: on a busy machine contention only ever adds CPU time to a request (a
+    // colder cache, a descheduled vCPU), so the cheaper run of each is the closer reading (one light run
+    // read 1,450 µs of a 1,000 µs handler at load 3).
+    const runs = []
+    for (const n of [iterations, iterations * 2, iterations, iterations * 2]) runs.push(await run(n))
+    const cheaper = (a: LoadTestResult, b: LoadTestResult) =>
+      measured(a).cpuPerRequestUs <= measured(b).cpuPerRequestUs ? a : b
+    const light = cheaper(runs[0]!, runs[2]!)
+    const heavy = cheaper(runs[1]!, runs[3]!)
     const [lightApp, heavyApp] = [measured(light), measured(heavy)]
-    const seen = `light ${JSON.stringify(lightApp)}, heavy ${JSON.stringify(heavyApp)}`
+    const seen = `light ${JSON.stringify(lightApp)}, heavy ${JSON.stringify(heavyApp)}, all ${JSON.stringify(runs.map((r) => measured(r).cpuPerRequestUs))}`
 
     expect(lightApp.source).toBe('test-thread')
     expect(lightApp.requests).toBe(light.metrics.totalRequests)
@@ -151,10 +158,17 @@ describe('the app’s cost in another local process, with `monitor: { pid }`', (
     const pid = app.child.pid!
     const run = (n: number) =>
       loadTest({ url: `${app.url}/?n=${n}`, users: 2, warmup: '0.5s', duration: '1.5s', monitor: { pid } })
-    const light = await run(iterations)
-    const heavy = await run(iterations * 2)
+    // Two runs of each, alternated: on a busy machine contention only ever adds CPU time to a request (a
+    // colder cache, a descheduled vCPU), so the cheaper run of each is the closer reading (one light run
+    // read 1,450 µs of a 1,000 µs handler at load 3).
+    const runs = []
+    for (const n of [iterations, iterations * 2, iterations, iterations * 2]) runs.push(await run(n))
+    const cheaper = (a: LoadTestResult, b: LoadTestResult) =>
+      measured(a).cpuPerRequestUs <= measured(b).cpuPerRequestUs ? a : b
+    const light = cheaper(runs[0]!, runs[2]!)
+    const heavy = cheaper(runs[1]!, runs[3]!)
     const [lightApp, heavyApp] = [measured(light), measured(heavy)]
-    const seen = `light ${JSON.stringify(lightApp)}, heavy ${JSON.stringify(heavyApp)}`
+    const seen = `light ${JSON.stringify(lightApp)}, heavy ${JSON.stringify(heavyApp)}, all ${JSON.stringify(runs.map((r) => measured(r).cpuPerRequestUs))}`
 
     expect(lightApp.source).toBe('pid')
     expect(lightApp.requests).toBe(light.metrics.totalRequests)
