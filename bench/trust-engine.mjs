@@ -57,9 +57,9 @@ async function inProcessApp(loadTest) {
           duration: `${SECONDS}s`,
           workers: setup.workers,
         })
-        runs.get(setup.name).push({ p50: result.metrics.responseTimes.p50, rps: result.metrics.throughput })
+        runs.get(setup.name).push({ p50: result.metrics.responseTimes.p50, rps: result.metrics.rps })
         console.log(
-          `  round ${round + 1} ${setup.name.padEnd(50)} p50 ${fixed(result.metrics.responseTimes.p50)} ms  ${fixed(result.metrics.throughput, 0)} req/s  thread ${result.generator?.thread}`,
+          `  round ${round + 1} ${setup.name.padEnd(50)} p50 ${fixed(result.metrics.responseTimes.p50)} ms  ${fixed(result.metrics.rps, 0)} req/s  thread ${result.generator?.thread}`,
         )
       }
     }
