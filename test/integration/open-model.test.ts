@@ -64,8 +64,10 @@ describe('open model: coordinated omission', () => {
     stallServer = await startStallServer({ periodMs: 1000, stallMs: 300 })
     const users = 2
     const result = await loadTest({ url: stallServer.url, users, duration: '3s' })
-    // (A timer firing a hair early may hold a request for a fraction of a ms more: not a stall.)
-    const held = (await stallServer.holdTimes()).filter((ms) => ms > 1).sort((a, b) => a - b)
+    // A request that reaches the server in the last ms of a stall — at the edges of the run, where a busy
+    // machine moves its start — is held a ms or two: that is no stall to hide (a busy run held two such, at
+    // 1 ms, beside eight of 283–300 ms). A stall holds a request for up to 300 ms.
+    const held = (await stallServer.holdTimes()).filter((ms) => ms > 5).sort((a, b) => a - b)
     const { totalRequests } = result.metrics
     const { p99, max } = result.metrics.responseTimes
     const seen = `server held ${held.map((ms) => ms.toFixed(0)).join(', ')} ms of ${totalRequests} in ${result.metrics.durationMs} ms; p99 ${p99}`
