@@ -1,40 +1,15 @@
-import type http from 'node:http'
 import { afterEach, describe, expect, it } from 'vitest'
 import { MAX_BACKOFF_MS } from '../../../src/engine/transports/backoff.ts'
 import type { NativeTransport, Thresholds, VirtualUser } from '../../../src/foundation/types.ts'
 import { loadTest } from '../../../src/orchestration/load-test.ts'
 import { startServer, type TestServer } from '../../helpers/servers.ts'
+import { shop } from '../../helpers/shop-server.ts'
 
 let server: TestServer | undefined
 afterEach(async () => {
   await server?.close()
   server = undefined
 })
-
-/**
- * A shop that counts requests per route (`/items/:id` as `/items`): `GET /cart?u=N` lists 1–3 item ids
- * and says whether the user is premium (every other user), `POST /login` answers a token, anything else 200.
- */
-function shop(perRoute: Map<string, number>): http.RequestListener {
-  return (request, response) => {
-    const { pathname, searchParams } = new URL(request.url ?? '/', 'http://base.invalid')
-    const route = pathname.startsWith('/items/') ? '/items' : pathname
-    perRoute.set(route, (perRoute.get(route) ?? 0) + 1)
-    request.resume()
-    request.on('end', () => {
-      response.setHeader('content-type', 'application/json')
-      if (route === '/cart') {
-        const user = Number(searchParams.get('u'))
-        const items = Array.from({ length: 1 + (user % 3) }, (_, index) => 10 + index)
-        response.end(JSON.stringify({ items, premium: user % 2 === 0 }))
-      } else if (route === '/login') {
-        response.end(JSON.stringify({ token: 't' }))
-      } else {
-        response.end(JSON.stringify({ ok: true }))
-      }
-    })
-  }
-}
 
 /** The server's counts as the endpoints name them. */
 function serverCounts(perRoute: Map<string, number>): Record<string, number> {
